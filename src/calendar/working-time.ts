@@ -1,0 +1,135 @@
+/**
+ * Working time as a lookup. For one set of office hours the index holds, for
+ * every local day, the working milliseconds before it; an instant maps to
+ * "working time elapsed since the origin" in O(1), and back in O(log n) by
+ * binary search. Adding a duration or measuring the working time between two
+ * instants is then two lookups, not a loop over days.
+ */
+import type { VietnamCalendar } from './vietnam-calendar.js';
+import { localDayOf, localDayStart, isoDateOf } from './local-time.js';
+import { officeIntervalsMs, type OfficeHours } from './office-hours.js';
+
+export class WorkingTimeIndex {
+  /** cumulative[i] = working ms in the days before calendar.firstDay + i (length days + 1). */
+  private readonly cumulative: Float64Array;
+  private readonly intervals: Array<[number, number]>;
+  private readonly first: number;
+  /** Length of one working day of these office hours: "one working day" as a duration. */
+  readonly dayMs: number;
+
+  constructor(
+    readonly calendar: VietnamCalendar,
+    readonly officeHours: OfficeHours,
+  ) {
+    this.intervals = officeIntervalsMs(officeHours);
+    this.dayMs = this.intervals.reduce((sum, [s, e]) => sum + e - s, 0);
+    this.first = calendar.firstDay;
+    const flags = calendar.working;
+    this.cumulative = new Float64Array(flags.length + 1);
+    for (let i = 0; i < flags.length; i++) this.cumulative[i + 1] = this.cumulative[i]! + (flags[i] ? this.dayMs : 0);
+  }
+
+  private dayIndex(instantMs: number): number {
+    const i = localDayOf(instantMs) - this.first;
+    if (i < 0 || i >= this.cumulative.length - 1) {
+      throw new RangeError(`${new Date(instantMs).toISOString()} is outside the working-time calendar`);
+    }
+    return i;
+  }
+
+  /** Working ms elapsed between the index origin and the instant. */
+  elapsedAt(instantMs: number): number {
+    const i = this.dayIndex(instantMs);
+    let w = this.cumulative[i]!;
+    if (this.calendar.working[i]) {
+      const offset = instantMs - localDayStart(this.first + i);
+      for (const [s, e] of this.intervals) {
+        if (offset <= s) break;
+        w += Math.min(offset, e) - s;
+      }
+    }
+    return w;
+  }
+
+  /** Smallest i with cumulative[i + 1] >= w (strict: > w). */
+  private searchDay(w: number, strict: boolean): number {
+    let lo = 0;
+    let hi = this.cumulative.length - 2;
+    if (w < 0 || this.cumulative[hi + 1]! < w || (strict && this.cumulative[hi + 1]! <= w)) {
+      throw new RangeError('working time outside the calendar');
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.cumulative[mid + 1]!;
+      if (strict ? c > w : c >= w) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * The earliest instant at which `w` working ms have elapsed. A duration
+   * that runs out exactly at a closing time ends then (17:00), not at the
+   * next opening.
+   */
+  instantAtElapsed(w: number): number {
+    const i = this.searchDay(w, false);
+    let rest = w - this.cumulative[i]!;
+    const dayStart = localDayStart(this.first + i);
+    for (const [s, e] of this.intervals) {
+      if (rest <= e - s) return dayStart + s + rest;
+      rest -= e - s;
+    }
+    throw new Error('unreachable: working day shorter than its office hours');
+  }
+
+  /** The latest instant at which `w` working ms have elapsed: where the clock resumes. */
+  private openingAtElapsed(w: number): number {
+    const i = this.searchDay(w, true);
+    let rest = w - this.cumulative[i]!;
+    const dayStart = localDayStart(this.first + i);
+    for (const [s, e] of this.intervals) {
+      if (rest < e - s) return dayStart + s + rest;
+      rest -= e - s;
+    }
+    throw new Error('unreachable: working day shorter than its office hours');
+  }
+
+  /** The instant itself if the office is open then, else the next opening. */
+  nextOpening(instantMs: number): number {
+    return this.openingAtElapsed(this.elapsedAt(instantMs));
+  }
+
+  isOpen(instantMs: number): boolean {
+    return this.nextOpening(instantMs) === instantMs;
+  }
+
+  /** The instant `durationMs` of working time after `startMs`. */
+  add(startMs: number, durationMs: number): number {
+    return this.instantAtElapsed(this.elapsedAt(startMs) + durationMs);
+  }
+
+  /** The earliest instant from which only `durationMs` of working time remain until `endMs`. */
+  subtract(endMs: number, durationMs: number): number {
+    return this.instantAtElapsed(Math.max(0, this.elapsedAt(endMs) - durationMs));
+  }
+
+  /** Working ms between two instants (negative if `toMs` is earlier). */
+  between(fromMs: number, toMs: number): number {
+    return this.elapsedAt(toMs) - this.elapsedAt(fromMs);
+  }
+
+  /** Closing time of the given local day if worked, else of the next working day. */
+  closingOnOrAfter(day: number): number {
+    const i = day - this.first;
+    if (i < 0 || i >= this.cumulative.length - 1) throw new RangeError(`${isoDateOf(day)} is outside the calendar`);
+    return this.instantAtElapsed(this.cumulative[i]! + this.dayMs);
+  }
+
+  /** Closing time of the n-th working day after the given local day (the day itself not counted). */
+  closingOfNthWorkingDayAfter(day: number, n: number, extraMs = 0): number {
+    const i = day - this.first;
+    const due = this.instantAtElapsed(this.cumulative[i + 1]! + n * this.dayMs + extraMs);
+    return this.closingOnOrAfter(localDayOf(due));
+  }
+}

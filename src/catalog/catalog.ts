@@ -1,0 +1,77 @@
+/**
+ * The agency tree and procedure catalogue in memory: lookups, ancestor paths
+ * and inherited policies, so the fold never touches the database.
+ */
+import { dayFromIsoDate, localDayOf } from '../calendar/local-time.js';
+import { resolvePolicies, type Policies } from '../dossiers/policies.js';
+import type { Agency, Procedure } from './schemas.js';
+
+export class Catalog {
+  private readonly agencies = new Map<string, Agency>();
+  private readonly procedures = new Map<string, Procedure>();
+  private readonly paths = new Map<string, string[]>();
+  private readonly policies = new Map<string, Policies>();
+  private readonly children = new Map<string, string[]>();
+
+  constructor(agencies: Agency[], procedures: Procedure[]) {
+    for (const a of agencies) this.agencies.set(a.code, a);
+    for (const p of procedures) this.procedures.set(p.code, p);
+    for (const a of agencies) {
+      if (a.parentCode) {
+        if (!this.agencies.has(a.parentCode)) throw new Error(`agency ${a.code}: unknown parent ${a.parentCode}`);
+        this.children.set(a.parentCode, [...(this.children.get(a.parentCode) ?? []), a.code]);
+      }
+    }
+    for (const a of agencies) {
+      const path: string[] = [];
+      for (let c: string | null = a.code; c; c = this.agencies.get(c)!.parentCode) {
+        if (path.includes(c)) throw new Error(`agency ${a.code}: cycle in the tree`);
+        path.unshift(c);
+      }
+      this.paths.set(a.code, path);
+      this.policies.set(a.code, resolvePolicies(path.map((c) => this.agencies.get(c)!.settings)));
+    }
+  }
+
+  agency(code: string): Agency | undefined {
+    return this.agencies.get(code);
+  }
+
+  procedure(code: string): Procedure | undefined {
+    return this.procedures.get(code);
+  }
+
+  allAgencies(): Agency[] {
+    return [...this.agencies.values()];
+  }
+
+  allProcedures(): Procedure[] {
+    return [...this.procedures.values()];
+  }
+
+  /** Codes from the root down to the agency itself. */
+  pathOf(code: string): string[] {
+    return this.paths.get(code) ?? [];
+  }
+
+  /** The agency and everything below it. */
+  descendantsOf(code: string): string[] {
+    const out = [code];
+    for (let i = 0; i < out.length; i++) out.push(...(this.children.get(out[i]!) ?? []));
+    return out;
+  }
+
+  policiesOf(code: string): Policies {
+    const p = this.policies.get(code);
+    if (!p) throw new Error(`unknown agency ${code}`);
+    return p;
+  }
+
+  /** Whether the agency existed at the instant (validity is by local date, inclusive). */
+  isValidAt(code: string, instantMs: number): boolean {
+    const a = this.agencies.get(code);
+    if (!a) return false;
+    const day = localDayOf(instantMs);
+    return day >= dayFromIsoDate(a.validFrom) && (a.validTo === null || day <= dayFromIsoDate(a.validTo));
+  }
+}

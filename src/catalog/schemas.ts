@@ -1,0 +1,57 @@
+/**
+ * The province's agencies and procedure catalogue, as loaded from fixtures/
+ * or an administrator's import.
+ */
+import { z } from 'zod';
+import { isoDateSchema } from '../calendar/schedule-schema.js';
+import { durationUnitSchema } from '../dossiers/deadline.js';
+import { agencySettingsSchema } from '../dossiers/policies.js';
+
+export const agencyKindSchema = z.enum([
+  'province', // UBND tỉnh
+  'department', // Sở, ban, ngành
+  'service-centre', // Trung tâm Phục vụ hành chính công
+  'district', // UBND huyện (abolished 1 July 2025)
+  'commune', // UBND xã
+  'ward', // UBND phường
+  'unit', // other unit (phòng, chi cục, bộ phận một cửa)
+]);
+
+export const agencySchema = z.object({
+  code: z.string().min(1).max(64),
+  name: z.string().min(1),
+  kind: agencyKindSchema,
+  parentCode: z.string().nullable(),
+  validFrom: isoDateSchema,
+  /** Last day the agency existed (inclusive); null while it still exists. */
+  validTo: isoDateSchema.nullable(),
+  email: z.email().nullable().default(null),
+  settings: agencySettingsSchema.default({}),
+  source: z.string().min(1),
+});
+export type Agency = z.infer<typeof agencySchema>;
+export type AgencyInput = z.input<typeof agencySchema>;
+
+export const procedureStepSchema = z.object({
+  step: z.string().min(1),
+  budget: z.object({ value: z.number().positive(), unit: durationUnitSchema }),
+});
+
+export const procedureSchema = z.object({
+  /** National procedure code (mã TTHC on the national public service portal). */
+  code: z.string().min(1).max(64),
+  name: z.string().min(1),
+  /** Lĩnh vực. */
+  field: z.string().min(1),
+  duration: z.object({ value: z.number().positive(), unit: durationUnitSchema }),
+  /** Online public service level: full (toàn trình), partial (một phần), none. */
+  onlineLevel: z.enum(['full', 'partial', 'none']),
+  feeRequired: z.boolean(),
+  /** Interconnected (liên thông) steps with their allotted times, in order. */
+  steps: z.array(procedureStepSchema).default([]),
+  /** Overrides the agency's receipt cut-off for this procedure. */
+  receiptCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).nullable().default(null),
+  source: z.string().min(1),
+});
+export type Procedure = z.infer<typeof procedureSchema>;
+export type ProcedureInput = z.input<typeof procedureSchema>;

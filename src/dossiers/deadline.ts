@@ -1,0 +1,107 @@
+/**
+ * Legal deadline rules (shared/DOMAIN.md §3): when the clock starts, how a
+ * processing time in its own unit becomes a due instant, and how long the
+ * apology lead time is. Pure: the working-time index is passed in.
+ */
+import { z } from 'zod';
+import { addMonths } from 'date-fns';
+import type { WorkingTimeIndex } from '../calendar/working-time.js';
+import { localDayOf, localDayStart, isoDateOf, MINUTE_MS, parseClock, dayFromParts, partsOf } from '../calendar/local-time.js';
+
+/** The national formula's DonViTinh: Giờ, Ngày, Ngày làm việc, tháng. Never coerced into each other. */
+export const durationUnitSchema = z.enum(['working-days', 'working-hours', 'calendar-days', 'months']);
+export type DurationUnit = z.infer<typeof durationUnitSchema>;
+
+/**
+ * How a working-day duration ends. `working-time` (Thanh Hóa, OpenCPS): one
+ * working day is one day's office time and the due instant keeps the time of
+ * day of the clock start. `end-of-day` (Alaveteli, Civil Code style): the
+ * closing time of the n-th working day after the day the clock starts.
+ */
+export const deadlineConventionSchema = z.enum(['working-time', 'end-of-day']);
+export type DeadlineConvention = z.infer<typeof deadlineConventionSchema>;
+
+export const receiptCutoffSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
+  .nullable();
+
+export interface Duration {
+  value: number;
+  unit: DurationUnit;
+}
+
+/**
+ * When the clock starts for a dossier received at `receivedAt`. Outside
+ * office hours or on a rest day: the next opening (DOMAIN §3, default,
+ * unconfirmed). With a cut-off (e.g. "15:00", set per province or procedure),
+ * a receipt at or after it on its day counts from the next working day.
+ */
+export function clockStart(index: WorkingTimeIndex, receivedAtMs: number, cutoff: string | null = null): number {
+  if (cutoff) {
+    const day = localDayOf(receivedAtMs);
+    const cutoffAt = localDayStart(day) + parseClock(cutoff) * MINUTE_MS;
+    if (receivedAtMs >= cutoffAt) return index.nextOpening(localDayStart(day + 1));
+  }
+  return index.nextOpening(receivedAtMs);
+}
+
+/**
+ * The due instant of a duration counted from the clock start.
+ *
+ * `extraWorkingMs` extends working-time units (the time the clock was paused
+ * for supplementation); calendar units are extended by `extraCalendarDays`.
+ *
+ * Calendar days and months (Civil Code 2015 Art. 147–148, wording unconfirmed):
+ * the first day is not counted, the period ends at the end of its last day,
+ * and a period ending on a rest day ends at the close of the next working day.
+ */
+export function dueInstant(
+  index: WorkingTimeIndex,
+  clockStartMs: number,
+  duration: Duration,
+  convention: DeadlineConvention,
+  extra: { workingMs?: number; calendarDays?: number } = {},
+): number {
+  const extraWorking = extra.workingMs ?? 0;
+  const extraDays = extra.calendarDays ?? 0;
+  const startDay = localDayOf(clockStartMs);
+  switch (duration.unit) {
+    case 'working-hours':
+      return index.add(clockStartMs, duration.value * 3_600_000 + extraWorking);
+    case 'working-days':
+      if (convention === 'end-of-day') return index.closingOfNthWorkingDayAfter(startDay, duration.value, extraWorking);
+      return index.add(clockStartMs, duration.value * index.dayMs + extraWorking);
+    case 'calendar-days':
+      return index.closingOnOrAfter(startDay + duration.value + extraDays);
+    case 'months': {
+      const p = partsOf(startDay);
+      const end = addMonths(new Date(Date.UTC(p.year, p.month - 1, p.day)), duration.value);
+      const endDay = dayFromParts(end.getUTCFullYear(), end.getUTCMonth() + 1, end.getUTCDate());
+      return index.closingOnOrAfter(endDay + extraDays);
+    }
+  }
+}
+
+/** The apology lead time: the law asks for the apology no later than 1 (working) day before the due date. */
+export function leadTimeMs(index: WorkingTimeIndex, leadWorkingDays: number): number {
+  return leadWorkingDays * index.dayMs;
+}
+
+/** True if any year between the two instants has no confirmed official schedule. */
+export function isProvisional(index: WorkingTimeIndex, fromMs: number, toMs: number): boolean {
+  const fromYear = Number(isoDateOf(localDayOf(fromMs)).slice(0, 4));
+  const toYear = Number(isoDateOf(localDayOf(toMs)).slice(0, 4));
+  for (let y = fromYear; y <= toYear; y++) if (index.calendar.isProvisional(y)) return true;
+  return false;
+}
+
+/** The rest days a deadline stepped over, with their reasons, for the explanation. */
+export function skippedDays(index: WorkingTimeIndex, fromMs: number, toMs: number): Array<{ date: string; reason: string }> {
+  const out: Array<{ date: string; reason: string }> = [];
+  for (let d = localDayOf(fromMs); d <= localDayOf(toMs); d++) {
+    if (!index.calendar.isWorkingDay(d)) out.push({ date: isoDateOf(d), reason: index.calendar.reasonFor(d)?.name ?? 'ngày nghỉ' });
+  }
+  return out;
+}
+

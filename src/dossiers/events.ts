@@ -1,0 +1,91 @@
+/**
+ * Dossier events (sự kiện hồ sơ) as counters and their software send them.
+ * These zod schemas are the single source of the API's types and its docs.
+ */
+import { z } from 'zod';
+import { durationUnitSchema } from './deadline.js';
+
+const instant = z.iso.datetime({ offset: true, message: 'expected ISO 8601 date-time with an offset, e.g. 2025-01-24T10:00:00+07:00' });
+const code = z.string().trim().min(1).max(64);
+const text = z.string().trim().min(1).max(2000);
+
+export const channelSchema = z.enum(['direct', 'online', 'postal']);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const applicantSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  idNumber: z.string().trim().regex(/^\d{9,12}$/, 'expected 9–12 digits (CMND/CCCD)').optional(),
+  phone: z.string().trim().regex(/^\+?\d[\d .-]{7,15}$/, 'expected a phone number').optional(),
+  email: z.email().optional(),
+  address: z.string().trim().max(500).optional(),
+});
+export type Applicant = z.infer<typeof applicantSchema>;
+
+const base = {
+  eventId: z.uuid({ message: 'expected a UUID chosen by the sender' }),
+  dossierCode: code.regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits, . _ - / only'),
+  occurredAt: instant,
+};
+
+export const receivedEventSchema = z.object({
+  ...base,
+  type: z.literal('received'),
+  procedureCode: code,
+  receivingAgencyCode: code,
+  channel: channelSchema,
+  applicant: applicantSchema,
+  feeRequired: z.boolean(),
+  digitized: z.boolean(),
+  /** The appointment the sending system printed on the receipt, to check against the legal due instant. */
+  declaredDueAt: instant.optional(),
+});
+
+export const assignedEventSchema = z.object({
+  ...base,
+  type: z.literal('assigned'),
+  agencyCode: code,
+  step: z.string().trim().min(1).max(200),
+  /** The step's allotted time when the sender knows it; otherwise the procedure's step budget applies. */
+  budget: z.object({ value: z.number().positive().max(10_000), unit: durationUnitSchema }).optional(),
+});
+
+export const supplementRequestedEventSchema = z.object({ ...base, type: z.literal('supplement_requested'), reason: text });
+export const supplementReceivedEventSchema = z.object({ ...base, type: z.literal('supplement_received') });
+export const apologyIssuedEventSchema = z.object({ ...base, type: z.literal('apology_issued'), reason: text, newDueAt: instant });
+export const paymentRecordedEventSchema = z.object({
+  ...base,
+  type: z.literal('payment_recorded'),
+  amount: z.number().int('amount in whole đồng').nonnegative(),
+  method: z.enum(['online', 'counter', 'transfer', 'postal']),
+  viaNationalPortal: z.boolean(),
+});
+export const resultReadyEventSchema = z.object({ ...base, type: z.literal('result_ready') });
+export const returnedEventSchema = z.object({ ...base, type: z.literal('returned'), method: z.enum(['counter', 'postal', 'online']) });
+export const refusedEventSchema = z.object({ ...base, type: z.literal('refused'), reason: text });
+export const withdrawnEventSchema = z.object({ ...base, type: z.literal('withdrawn'), reason: text.optional() });
+
+export const dossierEventSchema = z.discriminatedUnion('type', [
+  receivedEventSchema,
+  assignedEventSchema,
+  supplementRequestedEventSchema,
+  supplementReceivedEventSchema,
+  apologyIssuedEventSchema,
+  paymentRecordedEventSchema,
+  resultReadyEventSchema,
+  returnedEventSchema,
+  refusedEventSchema,
+  withdrawnEventSchema,
+]);
+
+export type DossierEvent = z.infer<typeof dossierEventSchema>;
+export type DossierEventType = DossierEvent['type'];
+export const EVENT_TYPES = dossierEventSchema.options.map((o) => o.shape.type.value);
+
+export const MAX_BATCH = 1000;
+export const eventBatchSchema = z.union([dossierEventSchema, z.array(z.unknown()).min(1).max(MAX_BATCH)]);
+
+/** An event as stored in the log: what was sent, plus its place in arrival order. */
+export interface LoggedEvent {
+  seq: number;
+  event: DossierEvent;
+}

@@ -1,0 +1,46 @@
+/**
+ * Rules that no law text fixes, each a named policy with its default and the
+ * source of that default (shared/DOMAIN.md). An agency sets them in its
+ * settings; children inherit them from the nearest ancestor that sets them.
+ */
+import { z } from 'zod';
+import { officeHoursSchema, DEFAULT_OFFICE_HOURS } from '../calendar/office-hours.js';
+import { deadlineConventionSchema, receiptCutoffSchema } from './deadline.js';
+
+export const agencySettingsSchema = z
+  .object({
+    /** Office hours; default 08:00–12:00, 13:00–17:00 (DOMAIN §2, set locally). */
+    officeHours: officeHoursSchema,
+    /** `working-time` (Thanh Hóa, OpenCPS engines; Source) or `end-of-day` (Alaveteli style). */
+    deadlineConvention: deadlineConventionSchema,
+    /** Receipt after this time counts from the next working day; default none (Unconfirmed). */
+    receiptCutoff: receiptCutoffSchema,
+    /** `pause`: the 766 formula subtracts supplementation time (Source); `restart` as the alternative. */
+    supplementPolicy: z.enum(['pause', 'restart']),
+    /** Apology no later than 1 day before the due date (Decree 61/2018 as summarised; Source). */
+    apologyLeadWorkingDays: z.number().min(0).max(30),
+    /** The 766 formula counts a dossier asked to supplement more than once as overdue (Source). */
+    repeatedSupplementIsLate: z.boolean(),
+  })
+  .partial();
+
+export type AgencySettings = z.infer<typeof agencySettingsSchema>;
+export type Policies = Required<AgencySettings>;
+
+export const DEFAULT_POLICIES: Policies = {
+  officeHours: DEFAULT_OFFICE_HOURS,
+  deadlineConvention: 'working-time',
+  receiptCutoff: null,
+  supplementPolicy: 'pause',
+  apologyLeadWorkingDays: 1,
+  repeatedSupplementIsLate: true,
+};
+
+/** Settings from the root of the tree down to the agency, nearest wins. */
+export function resolvePolicies(chainFromRoot: AgencySettings[]): Policies {
+  return Object.assign({}, DEFAULT_POLICIES, ...chainFromRoot.map(stripUndefined));
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
