@@ -22,7 +22,7 @@ export const applicantSchema = z.object({
 export type Applicant = z.infer<typeof applicantSchema>;
 
 const base = {
-  eventId: z.uuid({ message: 'expected a UUID chosen by the sender' }),
+  eventId: z.uuid({ message: 'expected a UUID chosen by the sender' }).transform((s) => s.toLowerCase()),
   dossierCode: code.regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits, . _ - / only'),
   occurredAt: instant,
 };

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly (tsx), so `npx dunghan` works right after `npm ci`.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main, UsageError } = await import('../src/cli/main.ts');
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError) {
+    console.error(`dunghan: ${err.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(err instanceof Error ? err.stack : String(err));
+    process.exitCode = 1;
+  }
+}

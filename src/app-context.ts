@@ -1,0 +1,37 @@
+/**
+ * What every edge (HTTP, CLI, jobs) shares: the database, the in-memory
+ * catalogue and calendar (reloaded when an administrator changes them), and
+ * the clock, injectable for tests.
+ */
+import type { Catalog } from './catalog/catalog.js';
+import type { VietnamCalendar } from './calendar/vietnam-calendar.js';
+import type { Db } from './db/database.js';
+import type { FoldContext } from './dossiers/fold.js';
+import { loadCatalog } from './store/catalog-store.js';
+import { loadCalendar } from './store/calendar-store.js';
+
+export class AppContext {
+  constructor(
+    readonly db: Db,
+    public catalog: Catalog,
+    public calendar: VietnamCalendar,
+    readonly now: () => number = Date.now,
+    readonly publicUrl = 'http://127.0.0.1:3000',
+  ) {}
+
+  static async load(db: Db, options: { now?: () => number; publicUrl?: string } = {}): Promise<AppContext> {
+    return new AppContext(db, await loadCatalog(db.pool), await loadCalendar(db.pool), options.now, options.publicUrl);
+  }
+
+  foldContext(): FoldContext {
+    return { catalog: this.catalog, calendar: this.calendar };
+  }
+
+  async reloadCatalog(): Promise<void> {
+    this.catalog = await loadCatalog(this.db.pool);
+  }
+
+  async reloadCalendar(): Promise<void> {
+    this.calendar = await loadCalendar(this.db.pool);
+  }
+}

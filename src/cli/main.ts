@@ -1,0 +1,156 @@
+/**
+ * `dunghan` command line: serve, rebuild, keys, calendar, deadline, migrate.
+ * Bad usage exits with code 2 and a message saying what is wrong.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppContext } from '../app-context.js';
+import { VietnamCalendar } from '../calendar/vietnam-calendar.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open-database.js';
+import { deadlineQuerySchema, explainDeadline } from '../dossiers/explain-deadline.js';
+import { createApiKey, roleSchema } from '../store/api-keys.js';
+import { loadCalendar } from '../store/calendar-store.js';
+import { loadCatalog } from '../store/catalog-store.js';
+import { rebuildDossiers } from '../store/rebuild.js';
+import { serve } from './serve.js';
+
+export class UsageError extends Error {}
+
+const HELP = `Usage: dunghan <command> [options]
+
+Commands:
+  serve [--sample-data]            start the service (embedded PostgreSQL unless DATABASE_URL is set)
+  rebuild                          replay the event log into the dossiers table
+  keys create --role R --agency CODE [--label TEXT]
+                                   create an API key (printed once); roles: counter, supervisor, auditor, admin
+  calendar --year YYYY [--json]    the working-time calendar of a year
+  deadline --received ISO --duration N --unit U [--agency CODE] [--json]
+                                   compute and explain a deadline; units: working-days, working-hours, calendar-days, months
+  migrate                          apply database migrations
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(flags(rest, { 'sample-data': { type: 'boolean' } }).values['sample-data'] ?? false);
+    case 'rebuild':
+      return withContext(async (ctx) => {
+        const n = await rebuildDossiers(ctx.db.pool, ctx.foldContext(), (done, total) => process.stderr.write(`\rrebuilt ${done}/${total}`));
+        process.stderr.write('\n');
+        console.log(`rebuilt ${n} dossiers from the event log`);
+      });
+    case 'keys':
+      return keys(rest);
+    case 'calendar':
+      return calendar(rest);
+    case 'deadline':
+      return deadline(rest);
+    case 'migrate':
+      return withContext(async () => console.log('migrations applied'));
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(HELP);
+      return command ? 0 : 2;
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
+  }
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+function flags<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<number> {
+  const database = await openDatabase(loadConfig());
+  try {
+    await fn(await AppContext.load(database.db));
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function keys(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError('usage: dunghan keys create --role R --agency CODE [--label TEXT]');
+  const { values } = flags(rest, { role: { type: 'string' }, agency: { type: 'string', multiple: true }, label: { type: 'string' } });
+  const role = roleSchema.safeParse(values.role);
+  if (!role.success) throw new UsageError(`--role must be one of ${roleSchema.options.join(', ')}`);
+  if (!values.agency?.length) throw new UsageError('--agency CODE is required (repeat it for several agencies)');
+  return withContext(async (ctx) => {
+    const unknown = values.agency!.filter((a) => !ctx.catalog.agency(a));
+    if (unknown.length) throw new UsageError(`unknown agency ${unknown.join(', ')}`);
+    const { key } = await createApiKey(ctx.db.pool, { role: role.data, agencyCodes: values.agency!, label: values.label ?? `${role.data} ${values.agency!.join(',')}` });
+    console.log(key);
+    console.error('This key is shown once; only its hash is stored.');
+  });
+}
+
+async function calendar(args: string[]): Promise<number> {
+  const { values } = flags(args, { year: { type: 'string' }, json: { type: 'boolean' } });
+  const year = Number(values.year);
+  if (!values.year || !Number.isInteger(year) || year < 2000 || year > 2199) throw new UsageError('--year YYYY is required (2000–2199)');
+  const cal = await calendarFromDatabaseIfAny();
+  const y = cal.describeYear(year);
+  if (values.json) console.log(JSON.stringify(y, null, 2));
+  else {
+    console.log(`Lịch làm việc ${year}${y.provisional ? ' (tạm tính)' : ''} — Tết ${y.lunarNewYear}, Giỗ Tổ ${y.hungKings}`);
+    for (const d of y.daysOff) console.log(`  nghỉ    ${d.date}  ${d.name}  [${d.source}]`);
+    for (const d of y.workingWeekendDays) console.log(`  làm bù  ${d.date}  ${d.name}  [${d.source}]`);
+  }
+  return 0;
+}
+
+async function deadline(args: string[]): Promise<number> {
+  const { values } = flags(args, {
+    received: { type: 'string' },
+    duration: { type: 'string' },
+    unit: { type: 'string' },
+    agency: { type: 'string' },
+    convention: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const parsed = deadlineQuerySchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  let cal: VietnamCalendar;
+  let catalog = null;
+  if (parsed.data.agency) {
+    const database = await openDatabase(loadConfig());
+    try {
+      cal = await loadCalendar(database.db.pool);
+      catalog = await loadCatalog(database.db.pool);
+      if (!catalog.agency(parsed.data.agency)) throw new UsageError(`unknown agency ${parsed.data.agency}`);
+    } finally {
+      await database.close();
+    }
+  } else cal = await calendarFromDatabaseIfAny();
+  const r = explainDeadline(cal, catalog, parsed.data);
+  if (values.json) console.log(JSON.stringify({ clockStartsAt: r.clockStartsAt, dueAt: r.dueAt, provisional: r.provisional, skipped: r.skipped, calendarVersion: r.calendarVersion }, null, 2));
+  else {
+    console.log(`Bắt đầu tính: ${r.clockStartsAt}\nHạn:          ${r.dueAt}${r.provisional ? ' (tạm tính)' : ''}`);
+    for (const s of r.skipped) console.log(`  bỏ qua ${s.date}: ${s.reason}`);
+  }
+  return 0;
+}
+
+/** The calendar with the administrators' corrections when a database is configured, else the built-in one. */
+async function calendarFromDatabaseIfAny(): Promise<VietnamCalendar> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL && !existsSync(path.join(config.dataDir, 'postgres', 'PG_VERSION'))) return new VietnamCalendar();
+  const database = await openDatabase(config);
+  try {
+    return await loadCalendar(database.db.pool);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Opens the database the configuration names: DATABASE_URL, or the embedded
+ * PostgreSQL under DATA_DIR (reusing it if another dunghan process already
+ * started it, so CLI commands work while the service runs).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { connect, type Db } from './database.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { migrate } from './migrate.js';
+
+export interface OpenDatabase {
+  db: Db;
+  /** Where the data lives, without the password, for the start banner. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config, options: { log?: (line: string) => void } = {}): Promise<OpenDatabase> {
+  if (config.DATABASE_URL) {
+    const db = connect(config.DATABASE_URL, 20);
+    await migrate(db.pool);
+    return { db, description: redact(config.DATABASE_URL), close: () => db.close() };
+  }
+
+  const running = await runningEmbeddedUrl(config);
+  if (running) {
+    const db = connect(running, 20);
+    await migrate(db.pool);
+    return { db, description: `embedded PostgreSQL (already running) on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, close: () => db.close() };
+  }
+  const server = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, onLog: options.log });
+  const db = connect(server.url, 20);
+  await migrate(db.pool);
+  return {
+    db,
+    description: `embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${path.join(config.dataDir, 'postgres')}`,
+    close: async () => {
+      await db.close();
+      await server.stop();
+    },
+  };
+}
+
+async function runningEmbeddedUrl(config: Config): Promise<string | null> {
+  let password: string;
+  try {
+    password = (await fs.readFile(path.join(config.dataDir, 'postgres.password'), 'utf8')).trim();
+  } catch {
+    return null;
+  }
+  const url = `postgres://dunghan:${encodeURIComponent(password)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/dunghan`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return url;
+  } catch {
+    return null;
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A dossier as the API shows it: instants in ISO 8601 with +07:00, the
+ * in-progress judgement at the moment of asking, and the working time left.
+ */
+import { formatLocalInstant } from '../calendar/local-time.js';
+import type { DossierState, FoldContext } from './fold.js';
+import { classifyOpen } from './outcome.js';
+
+const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
+
+export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
+  const policies = ctx.catalog.policiesOf(s.receivingAgencyCode);
+  const index = ctx.calendar.workingTime(policies.officeHours);
+  const open = s.finishedAt === null;
+  const paused = s.pausedSince !== null;
+  // While paused the clock is stopped: time left is what remained when it stopped.
+  const clockAt = paused ? Math.max(s.pausedSince!, s.clockStartsAt) : nowMs;
+  const leftMs = open ? index.between(clockAt, s.dueAt) : null;
+  return {
+    code: s.code,
+    status: s.status,
+    procedureCode: s.procedureCode,
+    procedureName: ctx.catalog.procedure(s.procedureCode)?.name ?? null,
+    receivingAgencyCode: s.receivingAgencyCode,
+    currentAgencyCode: s.currentAgencyCode,
+    agencyCodes: s.agencyCodes,
+    channel: s.channel,
+    feeRequired: s.feeRequired,
+    paidOnline: s.paidOnline,
+    digitized: s.digitized,
+    receivedAt: iso(s.receivedAt),
+    clockStartsAt: iso(s.clockStartsAt),
+    dueAt: iso(s.dueAt),
+    originalDueAt: iso(s.originalDueAt),
+    dueSoonAt: iso(s.dueSoonAt),
+    declaredDueAt: iso(s.declaredDueAt),
+    provisional: s.provisional,
+    calendarVersion: s.calendarVersion,
+    paused,
+    pausedSince: iso(s.pausedSince),
+    pausedWorkingMinutes: Math.round(s.pausedMs / 60_000),
+    supplementCount: s.supplementCount,
+    apology: s.apology && { issuedAt: iso(s.apology.issuedAt), reason: s.apology.reason, newDueAt: iso(s.apology.newDueAt) },
+    steps: s.steps.map((x) => ({ ...x, startedAt: iso(x.startedAt), dueAt: iso(x.dueAt), endedAt: iso(x.endedAt) })),
+    finishedAt: iso(s.finishedAt),
+    outcome: s.outcome,
+    progress: open ? (paused && leftMs! >= 0 ? 'on_track' : classifyOpen(clockAt, s.dueAt, s.dueSoonAt)) : null,
+    workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
+    flags: s.flags,
+  };
+}
+
+export type DossierView = ReturnType<typeof dossierView>;

@@ -1,0 +1,45 @@
+/**
+ * The Express application: public calendar reads and pages, then everything
+ * else behind a key.
+ */
+import express from 'express';
+import type { AppContext } from '../app-context.js';
+import { authenticate } from './auth.js';
+import { errorHandler, HttpError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { calendarAdminRouter, calendarPublicRouter } from './routes/calendar.js';
+import { catalogRouter } from './routes/catalog.js';
+import { dossiersRouter } from './routes/dossiers.js';
+import { eventsRouter } from './routes/events.js';
+import { pagesRouter } from './routes/pages.js';
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '10mb' }));
+
+  app.get('/health', async (_req, res) => {
+    await ctx.db.pool.query('SELECT 1');
+    res.json({ status: 'ok' });
+  });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+
+  const api = express.Router();
+  api.use(calendarPublicRouter(ctx));
+  api.use(authenticate(ctx));
+  api.use(eventsRouter(ctx));
+  api.use(dossiersRouter(ctx));
+  api.use(calendarAdminRouter(ctx));
+  api.use(catalogRouter(ctx));
+  app.use('/api/v1', api);
+  app.use(pagesRouter(ctx));
+
+  app.use((req, _res) => {
+    throw new HttpError(404, `No route ${req.method} ${req.path}.`);
+  });
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * OpenAPI document generated from the same zod schemas that validate requests,
+ * so the docs cannot drift from the code.
+ */
+import { z } from 'zod';
+import { dossierEventSchema } from '../dossiers/events.js';
+import { deadlineQuerySchema } from '../dossiers/explain-deadline.js';
+import { officialScheduleSchema } from '../calendar/schedule-schema.js';
+import { listQuerySchema } from './routes/dossiers.js';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+function queryParameters(schema: z.ZodObject) {
+  return Object.keys(schema.shape).map((name) => ({ name, in: 'query', schema: json(schema.shape[name] as z.ZodType) }));
+}
+
+export function openApiDocument() {
+  const bearer = [{ bearer: [] }];
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Đúng hạn (dunghan) API', version: '1', description: 'Dossier events, deadlines in Vietnamese working time, compliance.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { DossierEvent: json(dossierEventSchema), OfficialSchedule: json(officialScheduleSchema) },
+    },
+    paths: {
+      '/api/v1/events': {
+        post: {
+          summary: 'Record one dossier event or a batch of up to 1,000 (all or nothing; idempotent by eventId)',
+          security: bearer,
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: { oneOf: [{ $ref: '#/components/schemas/DossierEvent' }, { type: 'array', maxItems: 1000, items: { $ref: '#/components/schemas/DossierEvent' } }] },
+              },
+            },
+          },
+          responses: { 201: { description: 'accepted' }, 200: { description: 'all duplicates' }, 400: { description: 'invalid fields' }, 403: { description: 'outside scope' }, 409: { description: 'eventId reused with another body' }, 422: { description: 'cannot apply' } },
+        },
+      },
+      '/api/v1/dossiers': { get: { summary: 'List dossiers (cursor pagination)', security: bearer, parameters: queryParameters(listQuerySchema) } },
+      '/api/v1/dossiers/{code}': { get: { summary: 'A dossier with its event history', security: bearer, parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }] } },
+      '/api/v1/calendar/{year}': {
+        get: { summary: 'A year of the working-time calendar (public); {year}.ics for iCalendar', parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'string' } }] },
+        put: { summary: 'Load or correct the official schedule of a year (admin)', security: bearer, requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/OfficialSchedule' } } } } },
+      },
+      '/api/v1/calendar/deadline': { get: { summary: 'Compute and explain a deadline (public)', parameters: queryParameters(deadlineQuerySchema) } },
+      '/api/v1/agencies': { get: { summary: 'The agency tree', security: bearer } },
+      '/api/v1/procedures': { get: { summary: 'The procedure catalogue', security: bearer } },
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The agency tree and procedure catalogue, read-only for every key.
+ */
+import { Router } from 'express';
+import type { AppContext } from '../../app-context.js';
+import { HttpError } from '../errors.js';
+
+export function catalogRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/agencies', (_req, res) => {
+    res.json({ items: ctx.catalog.allAgencies().map((a) => ({ ...a, path: ctx.catalog.pathOf(a.code), policies: ctx.catalog.policiesOf(a.code) })) });
+  });
+  router.get('/procedures', (_req, res) => {
+    res.json({ items: ctx.catalog.allProcedures() });
+  });
+  router.get('/procedures/:code', (req, res) => {
+    const p = ctx.catalog.procedure(req.params.code);
+    if (!p) throw new HttpError(404, `No procedure ${req.params.code}.`);
+    res.json(p);
+  });
+  return router;
+}

@@ -1,0 +1,125 @@
+/**
+ * Reading dossiers: one with its history, or a filtered list with cursor
+ * pagination, always within the caller's agencies.
+ */
+import { Router } from 'express';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { formatLocalInstant } from '../../calendar/local-time.js';
+import type { DossierState } from '../../dossiers/fold.js';
+import { dossierView } from '../../dossiers/view.js';
+import { scopeOf } from '../auth.js';
+import { HttpError } from '../errors.js';
+
+const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const listQuerySchema = z.object({
+  agency: z.string().optional(),
+  status: z.enum(['received', 'processing', 'supplement_requested', 'processed', 'returned', 'refused', 'withdrawn']).optional(),
+  outcome: z.enum(['early', 'on_time', 'late', 'on_track', 'due_soon', 'overdue']).optional(),
+  flag: z.enum(['late_without_apology', 'apology_too_late', 'declared_due_mismatch', 'repeated_supplement']).optional(),
+  procedure: z.string().optional(),
+  receivedFrom: dateOrInstant.optional(),
+  /** A date means the whole day (inclusive). */
+  receivedTo: dateOrInstant.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+});
+
+/** A local date `YYYY-MM-DD` as the instant its day starts in Vietnam. */
+function startOf(value: string, endOfDay = false): Date {
+  if (value.length > 10) return new Date(value);
+  const d = new Date(`${value}T00:00:00+07:00`);
+  return endOfDay ? new Date(d.getTime() + 86_400_000) : d;
+}
+
+export function dossiersRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/dossiers/:code', async (req, res) => {
+    const scope = scopeOf(res);
+    const row = await ctx.db.kysely.selectFrom('dossiers').select(['state', 'agency_codes']).where('code', '=', req.params.code).executeTakeFirst();
+    if (!row) throw new HttpError(404, `No dossier ${req.params.code}.`);
+    if (!scope.coversPath(row.agency_codes)) throw new HttpError(403, `Dossier ${req.params.code} is outside this key's agencies.`);
+    const events = await ctx.db.kysely
+      .selectFrom('dossier_events')
+      .select(['seq', 'event_id', 'type', 'occurred_at', 'recorded_at', 'body'])
+      .where('dossier_code', '=', req.params.code)
+      .orderBy('occurred_at')
+      .orderBy('seq')
+      .execute();
+    res.json({
+      ...dossierView(row.state as DossierState, ctx.foldContext(), ctx.now()),
+      events: events.map((e) => ({
+        seq: e.seq,
+        eventId: e.event_id,
+        type: e.type,
+        occurredAt: formatLocalInstant(new Date(e.occurred_at).getTime()),
+        recordedAt: formatLocalInstant(new Date(e.recorded_at).getTime()),
+        body: e.body,
+      })),
+    });
+  });
+
+  router.get('/dossiers', async (req, res) => {
+    const scope = scopeOf(res);
+    const q = listQuerySchema.parse(req.query);
+    const now = new Date(ctx.now());
+    let query = ctx.db.kysely.selectFrom('dossiers').select(['code', 'received_at', 'state']);
+    if (!scope.all) query = query.where(sql<boolean>`agency_codes && ${sql.val(scope.key.agencyCodes)}::text[]`);
+    if (q.agency) {
+      if (!ctx.catalog.agency(q.agency)) throw new HttpError(400, `Unknown agency ${q.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
+      if (!scope.coversPath(ctx.catalog.pathOf(q.agency))) throw new HttpError(403, `Agency ${q.agency} is outside this key's agencies.`);
+      query = query.where(sql<boolean>`agency_codes @> ARRAY[${q.agency}]::text[]`);
+    }
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.procedure) query = query.where('procedure_code', '=', q.procedure);
+    if (q.flag) query = query.where(sql<boolean>`flags @> ARRAY[${q.flag}]::text[]`);
+    if (q.receivedFrom) query = query.where('received_at', '>=', startOf(q.receivedFrom));
+    if (q.receivedTo) query = query.where('received_at', q.receivedTo.length > 10 ? '<=' : '<', startOf(q.receivedTo, true));
+    switch (q.outcome) {
+      case 'early':
+      case 'on_time':
+      case 'late':
+        query = query.where('outcome', '=', q.outcome);
+        break;
+      case 'overdue':
+        query = query.where('finished_at', 'is', null).where('paused', '=', false).where('due_at', '<', now);
+        break;
+      case 'due_soon':
+        query = query.where('finished_at', 'is', null).where('paused', '=', false).where('due_at', '>=', now).where('due_soon_at', '<=', now);
+        break;
+      case 'on_track':
+        query = query.where('finished_at', 'is', null).where((eb) => eb.or([eb('paused', '=', true), eb('due_soon_at', '>', now)]));
+        break;
+    }
+    if (q.cursor) {
+      const [at, code] = decodeCursor(q.cursor);
+      query = query.where(sql<boolean>`(received_at, code) > (${at}::timestamptz, ${code})`);
+    }
+    const rows = await query.orderBy('received_at').orderBy('code').limit(q.limit + 1).execute();
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    res.json({
+      items: page.map((r) => dossierView(r.state as DossierState, ctx.foldContext(), ctx.now())),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(new Date(last.received_at).toISOString(), last.code) : null,
+    });
+  });
+
+  return router;
+}
+
+function encodeCursor(at: string, code: string): string {
+  return Buffer.from(JSON.stringify([at, code])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'Invalid cursor.', [{ path: 'cursor', message: 'not a cursor this API returned' }]);
+}

@@ -1,0 +1,54 @@
+/**
+ * POST /api/v1/events: one event or a batch of up to 1,000. All or nothing:
+ * any invalid event rejects the batch with every bad index named.
+ */
+import { Router } from 'express';
+import type { AppContext } from '../../app-context.js';
+import { dossierEventSchema, MAX_BATCH, type DossierEvent } from '../../dossiers/events.js';
+import { ingestEvents, type EventProblem } from '../../store/event-store.js';
+import { requireRole, scopeOf } from '../auth.js';
+import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
+
+export function eventsRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post('/events', requireRole('counter', 'supervisor', 'admin'), async (req, res) => {
+    const single = !Array.isArray(req.body);
+    const raw: unknown[] = single ? [req.body] : req.body;
+    if (raw.length === 0) throw new HttpError(400, 'The batch is empty.');
+    if (raw.length > MAX_BATCH) throw new HttpError(400, `A batch holds at most ${MAX_BATCH} events; this one has ${raw.length}.`);
+
+    const events: DossierEvent[] = [];
+    const invalid: Array<{ index: number; issues: FieldIssue[] }> = [];
+    raw.forEach((item, index) => {
+      const parsed = dossierEventSchema.safeParse(item);
+      if (parsed.success) events.push(parsed.data);
+      else invalid.push({ index, issues: fieldIssues(parsed.error, single ? '' : `[${index}].`) });
+    });
+    if (invalid.length) {
+      res.status(400).json({
+        error: 'invalid_events',
+        message: `${invalid.length} of ${raw.length} events are invalid; nothing was applied.`,
+        invalid,
+        issues: invalid.flatMap((i) => i.issues),
+      });
+      return;
+    }
+
+    const scope = scopeOf(res);
+    const result = await ingestEvents(ctx.db.pool, ctx.foldContext(), events, (states) => {
+      const denied: EventProblem[] = [];
+      events.forEach((e, index) => {
+        const state = states.get(e.dossierCode);
+        if (state && !scope.coversPath(state.agencyCodes)) {
+          denied.push({ index, eventId: e.eventId, message: `dossier ${e.dossierCode} is outside this key's agencies` });
+        }
+      });
+      return denied;
+    });
+    const accepted = result.results.filter((r) => r.status === 'accepted').length;
+    res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results: result.results });
+  });
+
+  return router;
+}

@@ -1,0 +1,59 @@
+/**
+ * Loads the sample province into an empty database: catalogue, a year and a
+ * half of dossier events, and one API key per role.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { AppContext } from '../app-context.js';
+import { inTransaction } from '../db/database.js';
+import { saveCatalog } from '../store/catalog-store.js';
+import { createApiKey, type Role } from '../store/api-keys.js';
+import { ingestEvents } from '../store/event-store.js';
+import { sampleProvince } from './province.js';
+import { generateEvents } from './sample-events.js';
+
+export const SAMPLE_KEY_SCOPES: Array<{ role: Role; agency: string; label: string }> = [
+  { role: 'counter', agency: 'SLA.P.TOHIEU', label: 'Mẫu: cán bộ một cửa phường Tô Hiệu' },
+  { role: 'supervisor', agency: 'SLA.P.TOHIEU', label: 'Mẫu: lãnh đạo phường Tô Hiệu' },
+  { role: 'auditor', agency: 'SLA', label: 'Mẫu: kiểm tra tỉnh Sơn La' },
+  { role: 'admin', agency: 'SLA', label: 'Mẫu: quản trị' },
+];
+
+export async function isEmpty(ctx: AppContext): Promise<boolean> {
+  const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM agencies');
+  return rows[0].n === 0;
+}
+
+/** Returns the sample keys (also saved, owner-readable only, under the data directory). */
+export async function loadSampleData(ctx: AppContext, dataDir: string, options: { dossiers?: number } = {}): Promise<Array<{ role: Role; agency: string; key: string }>> {
+  const { agencies, procedures } = sampleProvince();
+  await inTransaction(ctx.db.pool, (client) => saveCatalog(client, agencies, procedures));
+  await ctx.reloadCatalog();
+
+  const now = ctx.now();
+  const events = generateEvents(ctx.catalog, {
+    seed: 2025,
+    dossiers: options.dossiers ?? 600,
+    from: Date.parse('2025-01-02T08:00:00+07:00'),
+    to: now - 86_400_000,
+    until: now,
+  });
+  for (let i = 0; i < events.length; i += 1000) await ingestEvents(ctx.db.pool, ctx.foldContext(), events.slice(i, i + 1000));
+
+  const keys = [];
+  for (const s of SAMPLE_KEY_SCOPES) {
+    const { key } = await createApiKey(ctx.db.pool, { role: s.role, agencyCodes: [s.agency], label: s.label });
+    keys.push({ role: s.role, agency: s.agency, key });
+  }
+  await fs.mkdir(dataDir, { recursive: true });
+  await fs.writeFile(path.join(dataDir, 'sample-keys.json'), JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  return keys;
+}
+
+export async function savedSampleKeys(dataDir: string): Promise<Array<{ role: Role; agency: string; key: string }> | null> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dataDir, 'sample-keys.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}

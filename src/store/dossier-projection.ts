@@ -1,0 +1,77 @@
+/**
+ * The dossiers table as a projection of the event log: fold a dossier's
+ * logged events and write the row. Used by ingestion, by calendar edits
+ * (deadlines move) and by the full rebuild.
+ */
+import type pg from 'pg';
+import { foldDossier, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
+
+/** All logged events of the given dossiers, grouped by dossier code. */
+export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
+  const { rows } = await client.query<{ seq: number; dossier_code: string; body: DossierEvent }>(
+    'SELECT seq, dossier_code, body FROM dossier_events WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at, seq',
+    [codes],
+  );
+  const byCode = new Map<string, LoggedEvent[]>();
+  for (const r of rows) {
+    let list = byCode.get(r.dossier_code);
+    if (!list) byCode.set(r.dossier_code, (list = []));
+    list.push({ seq: r.seq, event: r.body });
+  }
+  return byCode;
+}
+
+function toRow(s: DossierState, ctx: FoldContext) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    code: s.code,
+    status: s.status,
+    procedure_code: s.procedureCode,
+    field: ctx.catalog.procedure(s.procedureCode)?.field ?? '',
+    receiving_agency_code: s.receivingAgencyCode,
+    current_agency_code: s.currentAgencyCode,
+    agency_codes: s.agencyCodes,
+    channel: s.channel,
+    fee_required: s.feeRequired,
+    paid_online: s.paidOnline,
+    digitized: s.digitized,
+    received_at: iso(s.receivedAt),
+    clock_starts_at: iso(s.clockStartsAt),
+    due_at: iso(s.dueAt),
+    original_due_at: iso(s.originalDueAt),
+    due_soon_at: iso(s.dueSoonAt),
+    paused: s.pausedSince !== null,
+    provisional: s.provisional,
+    finished_at: iso(s.finishedAt),
+    outcome: s.outcome,
+    flags: s.flags,
+    calendar_version: s.calendarVersion,
+    last_event_seq: s.lastEventSeq,
+    state: s,
+  };
+}
+
+const COLUMNS = [
+  'status', 'procedure_code', 'field', 'receiving_agency_code', 'current_agency_code', 'agency_codes', 'channel',
+  'fee_required', 'paid_online', 'digitized', 'received_at', 'clock_starts_at', 'due_at', 'original_due_at',
+  'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
+];
+
+/** Writes the folded states, one statement for the whole set. */
+export async function upsertDossiers(client: pg.ClientBase, states: DossierState[], ctx: FoldContext): Promise<void> {
+  if (states.length === 0) return;
+  await client.query(
+    `INSERT INTO dossiers SELECT * FROM jsonb_populate_recordset(null::dossiers, $1::jsonb)
+     ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    [JSON.stringify(states.map((s) => toRow(s, ctx)))],
+  );
+}
+
+/** Re-folds the given dossiers from the log (after a calendar or catalogue change). */
+export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldContext): Promise<number> {
+  const events = await loadEvents(client, codes);
+  const states = [...events.values()].map((list) => foldDossier(list, ctx));
+  for (let i = 0; i < states.length; i += 1000) await upsertDossiers(client, states.slice(i, i + 1000), ctx);
+  return states.length;
+}

@@ -1,0 +1,131 @@
+/**
+ * Ingestion: one transaction appends a batch to the event log (idempotent by
+ * eventId) and folds every touched dossier into its row. Either the whole
+ * batch is applied and committed before the answer, or nothing is.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { inTransaction } from '../db/database.js';
+import type { DossierEvent } from '../dossiers/events.js';
+import { foldDossier, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import { loadEvents, upsertDossiers } from './dossier-projection.js';
+
+export interface EventProblem {
+  index: number;
+  eventId: string;
+  message: string;
+}
+
+/** 403: outside the caller's agencies. 409: an eventId was seen with another body. 422: the event cannot apply. */
+export class IngestConflict extends Error {
+  constructor(
+    readonly status: 403 | 409 | 422,
+    readonly problems: EventProblem[],
+  ) {
+    super(problems.map((p) => `[${p.index}] ${p.message}`).join('; '));
+  }
+}
+
+export interface IngestResult {
+  results: Array<{ eventId: string; status: 'accepted' | 'duplicate' }>;
+  dossiers: string[];
+}
+
+export function bodyHash(event: DossierEvent): string {
+  return createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+}
+
+export async function ingestEvents(
+  pool: pg.Pool,
+  ctx: FoldContext,
+  events: DossierEvent[],
+  authorize: (affected: Map<string, DossierState>) => EventProblem[] = () => [],
+): Promise<IngestResult> {
+  const hashes = events.map(bodyHash);
+  const results: IngestResult['results'] = events.map((e) => ({ eventId: e.eventId, status: 'accepted' }));
+
+  // The same eventId twice in one batch: a resend if identical, a conflict otherwise.
+  const firstIndex = new Map<string, number>();
+  const conflicts: EventProblem[] = [];
+  events.forEach((e, i) => {
+    const first = firstIndex.get(e.eventId);
+    if (first === undefined) firstIndex.set(e.eventId, i);
+    else if (hashes[first] === hashes[i]) results[i]!.status = 'duplicate';
+    else conflicts.push({ index: i, eventId: e.eventId, message: `eventId ${e.eventId} appears twice in the batch with different bodies` });
+  });
+  if (conflicts.length) throw new IngestConflict(409, conflicts);
+  const fresh = events.map((e, i) => ({ e, i })).filter(({ i }) => results[i]!.status === 'accepted');
+
+  return inTransaction(pool, async (client) => {
+    const codes = [...new Set(fresh.map(({ e }) => e.dossierCode))].sort();
+    // Serialise writers per dossier so that each fold sees every committed event; sorted to avoid deadlocks.
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended(c, 42)) FROM (SELECT unnest($1::text[]) AS c ORDER BY 1) s', [codes]);
+
+    const inserted = await client.query<{ event_id: string }>(
+      `INSERT INTO dossier_events (event_id, dossier_code, type, occurred_at, body, body_hash)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [
+        fresh.map(({ e }) => e.eventId),
+        fresh.map(({ e }) => e.dossierCode),
+        fresh.map(({ e }) => e.type),
+        fresh.map(({ e }) => e.occurredAt),
+        fresh.map(({ e }) => JSON.stringify(e)),
+        fresh.map(({ i }) => hashes[i]!),
+      ],
+    );
+    if (inserted.rowCount !== fresh.length) await sortOutResends(client, fresh, hashes, inserted.rows, results);
+
+    const applied = fresh.filter(({ i }) => results[i]!.status === 'accepted');
+    const touched = [...new Set(applied.map(({ e }) => e.dossierCode))];
+    const logs = await loadEvents(client, touched);
+    const indexOf = new Map(applied.map(({ e, i }) => [e.eventId, i]));
+    const problems: EventProblem[] = [];
+    const states = new Map<string, DossierState>();
+    for (const code of touched) {
+      const log = logs.get(code)!;
+      if (!log.some((l) => l.event.type === 'received')) {
+        for (const { e, i } of applied.filter(({ e }) => e.dossierCode === code)) {
+          problems.push({ index: i, eventId: e.eventId, message: `unknown dossier ${code}: no "received" event for it` });
+        }
+        continue;
+      }
+      try {
+        states.set(code, foldDossier(log, ctx));
+      } catch (err) {
+        if (!(err instanceof TransitionError)) throw err;
+        const index = indexOf.get(err.eventId) ?? applied.find(({ e }) => e.dossierCode === code)!.i;
+        problems.push({ index, eventId: events[index]!.eventId, message: err.message });
+      }
+    }
+    if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
+    // Scope is judged on the folded dossiers (their agency paths); the transaction rolls back if denied.
+    const denied = authorize(states);
+    if (denied.length) throw new IngestConflict(403, denied);
+    await upsertDossiers(client, [...states.values()], ctx);
+    return { results, dossiers: touched };
+  });
+}
+
+/** Events already in the log: identical bodies are acknowledged resends, others a conflict. */
+async function sortOutResends(
+  client: pg.ClientBase,
+  fresh: Array<{ e: DossierEvent; i: number }>,
+  hashes: string[],
+  inserted: Array<{ event_id: string }>,
+  results: IngestResult['results'],
+): Promise<void> {
+  const insertedIds = new Set(inserted.map((r) => r.event_id));
+  const existing = fresh.filter(({ e }) => !insertedIds.has(e.eventId));
+  const { rows } = await client.query<{ event_id: string; body_hash: string }>(
+    'SELECT event_id, body_hash FROM dossier_events WHERE event_id = ANY($1::uuid[])',
+    [existing.map(({ e }) => e.eventId)],
+  );
+  const stored = new Map(rows.map((r) => [r.event_id, r.body_hash]));
+  const conflicts: EventProblem[] = [];
+  for (const { e, i } of existing) {
+    if (stored.get(e.eventId) === hashes[i]) results[i]!.status = 'duplicate';
+    else conflicts.push({ index: i, eventId: e.eventId, message: `eventId ${e.eventId} was already recorded with a different body` });
+  }
+  if (conflicts.length) throw new IngestConflict(409, conflicts);
+}

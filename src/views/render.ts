@@ -1,0 +1,33 @@
+/**
+ * Handlebars templates from views/: pages inside a layout, letters and
+ * e-mails on their own. Compiled once per process.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+
+const VIEWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
+const hbs = Handlebars.create();
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')));
+
+function template(name: string): Handlebars.TemplateDelegate {
+  let t = cache.get(name);
+  if (!t) {
+    t = hbs.compile(fs.readFileSync(path.join(VIEWS, `${name}.hbs`), 'utf8'), { strict: false });
+    cache.set(name, t);
+  }
+  return t;
+}
+
+export function renderPage(name: string, data: Record<string, unknown>, layout = 'layouts/main'): string {
+  const body = template(`pages/${name}`)(data);
+  return template(layout)({ ...data, body: new hbs.SafeString(body) });
+}
+
+export function renderTemplate(name: string, data: Record<string, unknown>): string {
+  return template(name)(data);
+}
