@@ -25,7 +25,7 @@ export interface FieldIssue {
 export function fieldIssues(error: ZodError | ZodIssue[], prefix = ''): FieldIssue[] {
   const issues = error instanceof ZodError ? error.issues : error;
   return issues.map((i) => ({
-    path: prefix + i.path.map((p, n) => (typeof p === 'number' ? `[${p}]` : n === 0 && !prefix ? String(p) : `.${String(p)}`)).join(''),
+    path: i.path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}${out ? '.' : ''}${String(p)}`), prefix),
     message: i.message,
   }));
 }

@@ -23,7 +23,7 @@ export function eventsRouter(ctx: AppContext): Router {
     raw.forEach((item, index) => {
       const parsed = dossierEventSchema.safeParse(item);
       if (parsed.success) events.push(parsed.data);
-      else invalid.push({ index, issues: fieldIssues(parsed.error, single ? '' : `[${index}].`) });
+      else invalid.push({ index, issues: fieldIssues(parsed.error, single ? '' : `[${index}]`) });
     });
     if (invalid.length) {
       res.status(400).json({

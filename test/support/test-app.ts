@@ -1,0 +1,79 @@
+/**
+ * A fresh database on the test server with the schema, the sample province's
+ * catalogue and one key per role; and the Express app over it.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Express } from 'express';
+import { AppContext } from '../../src/app-context.js';
+import { connect, inTransaction } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createApp } from '../../src/http/app.js';
+import { sampleProvince } from '../../src/sample/province.js';
+import { createApiKey, type Role } from '../../src/store/api-keys.js';
+import { saveCatalog } from '../../src/store/catalog-store.js';
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env.DUNGHAN_TEST_ADMIN_URL;
+  if (!adminUrl) throw new Error('DUNGHAN_TEST_ADMIN_URL is not set: run the tests through jest (global setup)');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  ctx: AppContext;
+  app: Express;
+  url: string;
+  keys: Record<Role, string> & { outsider: string };
+  /** Lets a test move the clock. */
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+export async function createTestApp(options: { now?: number } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const db = connect(database.url, 10);
+  await migrate(db.pool);
+  const { agencies, procedures } = sampleProvince();
+  await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
+  const clock = { now: options.now ?? Date.parse('2025-03-20T09:00:00+07:00') };
+  const ctx = await AppContext.load(db, { now: () => clock.now, publicUrl: 'http://dunghan.test' });
+  const key = async (role: Role, agency: string) => (await createApiKey(db.pool, { role, agencyCodes: [agency], label: `test ${role}` })).key;
+  const keys = {
+    counter: await key('counter', 'SLA.TPSL'),
+    supervisor: await key('supervisor', 'SLA.TPSL'),
+    auditor: await key('auditor', 'SLA'),
+    admin: await key('admin', 'SLA'),
+    outsider: await key('counter', 'SLA.MCH'),
+  };
+  return {
+    ctx,
+    app: createApp(ctx),
+    url: database.url,
+    keys,
+    clock,
+    close: async () => {
+      await db.close();
+      await database.drop();
+    },
+  };
+}
