@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { AppContext } from '../../src/app-context.js';
+import { connect, inTransaction } from '../../src/db/database.js';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createApp } from '../../src/http/app.js';
+import { sampleProvince } from '../../src/sample/province.js';
+import { generateEvents } from '../../src/sample/sample-events.js';
+import { createApiKey } from '../../src/store/api-keys.js';
+import { saveCatalog } from '../../src/store/catalog-store.js';
+import { ingestEvents } from '../../src/store/event-store.js';
+import { freePort } from '../support/free-port.js';
+import { ev } from '../support/events.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+const run = promisify(execFile);
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const snapshot = async () => (await t.ctx.db.pool.query('SELECT * FROM dossiers ORDER BY code')).rows;
+
+test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers table exactly', async () => {
+  const events = generateEvents(t.ctx.catalog, {
+    seed: 7,
+    dossiers: 400,
+    from: Date.parse('2025-01-02T08:00:00+07:00'),
+    to: Date.parse('2025-12-01T08:00:00+07:00'),
+    until: Date.parse('2025-12-10T08:00:00+07:00'),
+  });
+  for (let i = 0; i < events.length; i += 500) await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), events.slice(i, i + 500));
+  const before = await snapshot();
+  expect(before.length).toBe(400);
+  // Something worth comparing: a spread of statuses and outcomes, paused and rescheduled dossiers.
+  expect(new Set(before.map((r) => r.outcome)).size).toBeGreaterThanOrEqual(3);
+  expect(before.some((r) => (r.state as { pausedMs: number }).pausedMs > 0)).toBe(true);
+  expect(before.some((r) => (r.state as { apology: unknown }).apology !== null)).toBe(true);
+
+  await t.ctx.db.pool.query("UPDATE dossiers SET status = 'tampered', due_at = now()");
+  const { stdout } = await run(process.execPath, ['bin/dunghan.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: t.url } });
+  expect(stdout).toMatch(/rebuilt \d+ dossiers/);
+  expect(await snapshot()).toEqual(before);
+}, 120_000);
+
+test('concurrent batches on one dossier are serialised: every event is folded', async () => {
+  const code = 'RACE-1';
+  await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), [ev.received(code, '2025-03-17T10:00:00+07:00') as never]);
+  const payments = Array.from({ length: 24 }, (_, i) =>
+    ev.of('payment_recorded', code, `2025-03-17T1${i % 7}:${String(10 + i).padStart(2, '0')}:00+07:00`, { amount: 1000 * (i + 1), method: 'counter', viaNationalPortal: false }),
+  );
+  const results = await Promise.all(
+    payments.map((p) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(p)),
+  );
+  expect(results.map((r) => r.status)).toEqual(payments.map(() => 201));
+  const { rows } = await t.ctx.db.pool.query('SELECT state FROM dossiers WHERE code = $1', [code]);
+  expect(rows[0].state.amountPaid).toBe((1000 * 24 * 25) / 2);
+  expect(rows[0].state.eventCount).toBe(25);
+});
+
+test('an acknowledged event survives the database being killed', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-crash-'));
+  await fs.chmod(dir, 0o755);
+  const port = await freePort();
+  try {
+    let server = await startEmbeddedPostgres({ dataDir: dir, port });
+    let db = connect(server.url, 4);
+    await migrate(db.pool);
+    const { agencies, procedures } = sampleProvince();
+    await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
+    const { key } = await createApiKey(db.pool, { role: 'admin', agencyCodes: ['SLA'], label: 'crash' });
+    const app = createApp(await AppContext.load(db));
+    const res = await request(app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(ev.received('CRASH-1', '2025-03-17T10:00:00+07:00'));
+    expect(res.status).toBe(201);
+
+    // SIGKILL the postmaster: no shutdown checkpoint, only what was committed (WAL) survives.
+    const pid = Number((await fs.readFile(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    process.kill(pid, 'SIGKILL');
+    await db.close().catch(() => undefined);
+    for (let i = 0; i < 50; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 100));
+      } catch {
+        break;
+      }
+    }
+    // Orphaned backends keep the shared memory until they notice; wait for them to go.
+    await new Promise((r) => setTimeout(r, 1000));
+
+    server = await startEmbeddedPostgres({ dataDir: dir, port });
+    db = connect(server.url, 2);
+    const { rows } = await db.pool.query("SELECT d.status, count(e.*)::int AS n FROM dossiers d JOIN dossier_events e ON e.dossier_code = d.code WHERE d.code = 'CRASH-1' GROUP BY 1");
+    expect(rows).toEqual([{ status: 'received', n: 1 }]);
+    await db.close();
+    await server.stop();
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
