@@ -4,14 +4,17 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main, UsageError } = await import('../src/cli/main.ts');
+let code;
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  code = await main(process.argv.slice(2));
 } catch (err) {
   if (err instanceof UsageError) {
     console.error(`dunghan: ${err.message}`);
-    process.exitCode = 2;
+    code = 2;
   } else {
     console.error(err instanceof Error ? err.stack : String(err));
-    process.exitCode = 1;
+    code = 1;
   }
 }
+// Explicit: the tsx loader keeps a handle open, and exitCode alone is not honoured through it.
+process.exit(code);

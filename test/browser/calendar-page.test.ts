@@ -1,0 +1,66 @@
+import fs from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let server: Server;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  server = await new Promise((resolve) => {
+    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await t?.close();
+});
+
+test('the 2024 calendar page marks the swapped day and the make-up Saturday, and explains a deadline', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+
+  const response = await page.goto(`${base}/calendar/2024`);
+  expect(response?.status()).toBe(200);
+  expect(await page.title()).toBe('Lịch làm việc 2024 — Đúng hạn');
+  expect(await page.getAttribute('td[data-date="2024-04-29"]', 'class')).toBe('off');
+  expect(await page.getAttribute('td[data-date="2024-04-29"]', 'title')).toMatch(/hoán đổi 29\/4/);
+  expect(await page.getAttribute('td[data-date="2024-05-04"]', 'class')).toBe('work');
+  expect(await page.getAttribute('td[data-date="2024-05-06"]', 'class')).toBe('');
+  expect(await page.locator('#provisional').count()).toBe(0);
+
+  // The form: received Friday 26 Apr 2024 09:00, 3 working days → Saturday 4 May 09:00 (worked, by swap).
+  await page.fill('input[name=received]', '2024-04-26T09:00');
+  await page.fill('input[name=duration]', '3');
+  await page.selectOption('select[name=unit]', 'working-days');
+  await Promise.all([page.waitForURL(/received=/), page.click('button[type=submit]')]);
+  expect(await page.textContent('#due-at')).toBe('09:00 Thứ Bảy, 04/05/2024');
+  const skipped = await page.locator('#skipped li').allTextContents();
+  expect(skipped).toHaveLength(5); // 27 Apr – 1 May
+  expect(skipped[2]).toMatch(/^Thứ Hai, 29\/04\/2024: .*hoán đổi/);
+
+  await fs.mkdir('test-artifacts', { recursive: true });
+  await page.screenshot({ path: 'test-artifacts/calendar-2024.png', fullPage: true });
+  expect(problems).toEqual([]);
+});
+
+test('a year without an official schedule says it is provisional', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/calendar/2029`);
+  expect(await page.textContent('#provisional')).toMatch(/tạm tính/);
+});
