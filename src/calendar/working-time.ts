@@ -1,9 +1,11 @@
 /**
  * Working time as a lookup. For one set of office hours the index holds, for
- * every local day, the working milliseconds before it; an instant maps to
- * "working time elapsed since the origin" in O(1), and back in O(log n) by
- * binary search. Adding a duration or measuring the working time between two
- * instants is then two lookups, not a loop over days.
+ * every local day, the working milliseconds before it, and for every working
+ * day its place in the calendar. Every working day has the same length, so
+ * an instant maps to "working time elapsed since the origin" in O(1), and
+ * back in O(1) too (which working day = elapsed / day length). Adding a
+ * duration or measuring the working time between two instants is then two
+ * lookups, not a loop over days.
  */
 import type { VietnamCalendar } from './vietnam-calendar.js';
 import { localDayOf, localDayStart, isoDateOf } from './local-time.js';
@@ -12,7 +14,11 @@ import { officeIntervalsMs, type OfficeHours } from './office-hours.js';
 export class WorkingTimeIndex {
   /** cumulative[i] = working ms in the days before calendar.firstDay + i (length days + 1). */
   private readonly cumulative: Float64Array;
-  private readonly intervals: Array<[number, number]>;
+  /** workingDays[k] = index (from calendar.firstDay) of the k-th working day. */
+  private readonly workingDays: Int32Array;
+  /** Office intervals flattened: [start0, end0, start1, end1, …] in ms from local midnight. */
+  private readonly bounds: Float64Array;
+  private readonly working: Uint8Array;
   private readonly first: number;
   /** Length of one working day of these office hours: "one working day" as a duration. */
   readonly dayMs: number;
@@ -21,12 +27,18 @@ export class WorkingTimeIndex {
     readonly calendar: VietnamCalendar,
     readonly officeHours: OfficeHours,
   ) {
-    this.intervals = officeIntervalsMs(officeHours);
-    this.dayMs = this.intervals.reduce((sum, [s, e]) => sum + e - s, 0);
+    const intervals = officeIntervalsMs(officeHours);
+    this.bounds = Float64Array.from(intervals.flat());
+    this.dayMs = intervals.reduce((sum, [s, e]) => sum + e - s, 0);
     this.first = calendar.firstDay;
-    const flags = calendar.working;
+    const flags = (this.working = calendar.working);
     this.cumulative = new Float64Array(flags.length + 1);
-    for (let i = 0; i < flags.length; i++) this.cumulative[i + 1] = this.cumulative[i]! + (flags[i] ? this.dayMs : 0);
+    const workingDays: number[] = [];
+    for (let i = 0; i < flags.length; i++) {
+      this.cumulative[i + 1] = this.cumulative[i]! + (flags[i] ? this.dayMs : 0);
+      if (flags[i]) workingDays.push(i);
+    }
+    this.workingDays = Int32Array.from(workingDays);
   }
 
   private dayIndex(instantMs: number): number {
@@ -41,30 +53,28 @@ export class WorkingTimeIndex {
   elapsedAt(instantMs: number): number {
     const i = this.dayIndex(instantMs);
     let w = this.cumulative[i]!;
-    if (this.calendar.working[i]) {
+    if (this.working[i] === 1) {
       const offset = instantMs - localDayStart(this.first + i);
-      for (const [s, e] of this.intervals) {
+      const b = this.bounds;
+      for (let j = 0; j < b.length; j += 2) {
+        const s = b[j]!;
         if (offset <= s) break;
-        w += Math.min(offset, e) - s;
+        const e = b[j + 1]!;
+        w += (offset < e ? offset : e) - s;
       }
     }
     return w;
   }
 
-  /** Smallest i with cumulative[i + 1] >= w (strict: > w). */
-  private searchDay(w: number, strict: boolean): number {
-    let lo = 0;
-    let hi = this.cumulative.length - 2;
-    if (w < 0 || this.cumulative[hi + 1]! < w || (strict && this.cumulative[hi + 1]! <= w)) {
-      throw new RangeError('working time outside the calendar');
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.cumulative[mid + 1]!;
-      if (strict ? c > w : c >= w) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+  /**
+   * The day in which `w` working ms have elapsed: the k-th working day. At an
+   * exact day boundary, the earlier day (its closing time) unless `opening`
+   * asks for the next one (its opening).
+   */
+  private dayOfElapsed(w: number, opening: boolean): number {
+    const k = opening ? Math.floor(w / this.dayMs) : Math.max(0, Math.ceil(w / this.dayMs) - 1);
+    if (w < 0 || k >= this.workingDays.length) throw new RangeError('working time outside the calendar');
+    return this.workingDays[k]!;
   }
 
   /**
@@ -73,24 +83,28 @@ export class WorkingTimeIndex {
    * next opening.
    */
   instantAtElapsed(w: number): number {
-    const i = this.searchDay(w, false);
+    const i = this.dayOfElapsed(w, false);
     let rest = w - this.cumulative[i]!;
     const dayStart = localDayStart(this.first + i);
-    for (const [s, e] of this.intervals) {
-      if (rest <= e - s) return dayStart + s + rest;
-      rest -= e - s;
+    const b = this.bounds;
+    for (let j = 0; j < b.length; j += 2) {
+      const length = b[j + 1]! - b[j]!;
+      if (rest <= length) return dayStart + b[j]! + rest;
+      rest -= length;
     }
     throw new Error('unreachable: working day shorter than its office hours');
   }
 
   /** The latest instant at which `w` working ms have elapsed: where the clock resumes. */
   private openingAtElapsed(w: number): number {
-    const i = this.searchDay(w, true);
+    const i = this.dayOfElapsed(w, true);
     let rest = w - this.cumulative[i]!;
     const dayStart = localDayStart(this.first + i);
-    for (const [s, e] of this.intervals) {
-      if (rest < e - s) return dayStart + s + rest;
-      rest -= e - s;
+    const b = this.bounds;
+    for (let j = 0; j < b.length; j += 2) {
+      const length = b[j + 1]! - b[j]!;
+      if (rest < length) return dayStart + b[j]! + rest;
+      rest -= length;
     }
     throw new Error('unreachable: working day shorter than its office hours');
   }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { addMonths } from 'date-fns';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
-import { localDayOf, localDayStart, isoDateOf, MINUTE_MS, parseClock, dayFromParts, partsOf } from '../calendar/local-time.js';
+import { ZONE_OFFSET_MS, localDayOf, localDayStart, isoDateOf, MINUTE_MS, parseClock, dayFromParts, partsOf } from '../calendar/local-time.js';
 
 /** The national formula's DonViTinh: Giờ, Ngày, Ngày làm việc, tháng. Never coerced into each other. */
 export const durationUnitSchema = z.enum(['working-days', 'working-hours', 'calendar-days', 'months']);
@@ -61,21 +61,20 @@ export function dueInstant(
   clockStartMs: number,
   duration: Duration,
   convention: DeadlineConvention,
-  extra: { workingMs?: number; calendarDays?: number } = {},
+  extra?: { workingMs?: number; calendarDays?: number },
 ): number {
-  const extraWorking = extra.workingMs ?? 0;
-  const extraDays = extra.calendarDays ?? 0;
-  const startDay = localDayOf(clockStartMs);
+  const extraWorking = extra?.workingMs ?? 0;
+  const extraDays = extra?.calendarDays ?? 0;
   switch (duration.unit) {
     case 'working-hours':
       return index.add(clockStartMs, duration.value * 3_600_000 + extraWorking);
     case 'working-days':
-      if (convention === 'end-of-day') return index.closingOfNthWorkingDayAfter(startDay, duration.value, extraWorking);
+      if (convention === 'end-of-day') return index.closingOfNthWorkingDayAfter(localDayOf(clockStartMs), duration.value, extraWorking);
       return index.add(clockStartMs, duration.value * index.dayMs + extraWorking);
     case 'calendar-days':
-      return index.closingOnOrAfter(startDay + duration.value + extraDays);
+      return index.closingOnOrAfter(localDayOf(clockStartMs) + duration.value + extraDays);
     case 'months': {
-      const p = partsOf(startDay);
+      const p = partsOf(localDayOf(clockStartMs));
       const end = addMonths(new Date(Date.UTC(p.year, p.month - 1, p.day)), duration.value);
       const endDay = dayFromParts(end.getUTCFullYear(), end.getUTCMonth() + 1, end.getUTCDate());
       return index.closingOnOrAfter(endDay + extraDays);
@@ -90,8 +89,8 @@ export function leadTimeMs(index: WorkingTimeIndex, leadWorkingDays: number): nu
 
 /** True if any year between the two instants has no confirmed official schedule. */
 export function isProvisional(index: WorkingTimeIndex, fromMs: number, toMs: number): boolean {
-  const fromYear = Number(isoDateOf(localDayOf(fromMs)).slice(0, 4));
-  const toYear = Number(isoDateOf(localDayOf(toMs)).slice(0, 4));
+  const fromYear = new Date(fromMs + ZONE_OFFSET_MS).getUTCFullYear();
+  const toYear = new Date(toMs + ZONE_OFFSET_MS).getUTCFullYear();
   for (let y = fromYear; y <= toYear; y++) if (index.calendar.isProvisional(y)) return true;
   return false;
 }

@@ -81,6 +81,8 @@ export interface DossierState {
   flags: ComplianceFlag[];
   eventCount: number;
   lastEventSeq: number;
+  /** The latest occurredAt folded: later events can be applied to this state without a replay. */
+  lastOccurredAt: number;
 }
 
 export class TransitionError extends Error {
@@ -128,7 +130,7 @@ export function applyEvent(prev: DossierState | undefined, logged: LoggedEvent, 
   }
   if (!prev) return fail(`the first event of dossier ${e.dossierCode} must be "received", not "${e.type}"`);
 
-  const s: DossierState = { ...prev, steps: prev.steps.map((x) => ({ ...x })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq) };
+  const s: DossierState = { ...prev, steps: prev.steps.map((x) => ({ ...x })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
   const { index, policies } = clockOf(s, ctx);
   const requireStatus = (allowed: DossierStatus[]) => {
     if (!allowed.includes(s.status)) fail(`"${e.type}" is not possible when the dossier is "${s.status}"`);
@@ -284,6 +286,7 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     flags: [],
     eventCount: 1,
     lastEventSeq: seq,
+    lastOccurredAt: at,
   };
   s.flags = complianceFlags(s, index, policies);
   return s;

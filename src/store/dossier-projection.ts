@@ -22,6 +22,12 @@ export async function loadEvents(client: pg.ClientBase, codes: string[]): Promis
   return byCode;
 }
 
+/** The folded states stored for the given dossiers. */
+export async function loadStates(client: pg.ClientBase, codes: string[]): Promise<Map<string, DossierState>> {
+  const { rows } = await client.query<{ state: DossierState }>('SELECT state FROM dossiers WHERE code = ANY($1::text[])', [codes]);
+  return new Map(rows.map((r) => [r.state.code, r.state]));
+}
+
 function toRow(s: DossierState, ctx: FoldContext) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import { foldDossier, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
-import { loadEvents, upsertDossiers } from './dossier-projection.js';
+import { applyEvent, foldDossier, orderEvents, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import type { LoggedEvent } from '../dossiers/events.js';
+import { loadEvents, loadStates, upsertDossiers } from './dossier-projection.js';
 
 export interface EventProblem {
   index: number;
@@ -31,8 +32,8 @@ export interface IngestResult {
   dossiers: string[];
 }
 
-export function bodyHash(event: DossierEvent): string {
-  return createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {
+  return createHash('sha256').update(json).digest('base64url');
 }
 
 export async function ingestEvents(
@@ -41,7 +42,8 @@ export async function ingestEvents(
   events: DossierEvent[],
   authorize: (affected: Map<string, DossierState>) => EventProblem[] = () => [],
 ): Promise<IngestResult> {
-  const hashes = events.map(bodyHash);
+  const bodies = events.map((e) => JSON.stringify(e));
+  const hashes = events.map((e, i) => bodyHash(e, bodies[i]));
   const results: IngestResult['results'] = events.map((e) => ({ eventId: e.eventId, status: 'accepted' }));
 
   // The same eventId twice in one batch: a resend if identical, a conflict otherwise.
@@ -61,42 +63,59 @@ export async function ingestEvents(
     // Serialise writers per dossier so that each fold sees every committed event; sorted to avoid deadlocks.
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended(c, 42)) FROM (SELECT unnest($1::text[]) AS c ORDER BY 1) s', [codes]);
 
-    const inserted = await client.query<{ event_id: string }>(
+    const inserted = await client.query<{ event_id: string; seq: number }>(
       `INSERT INTO dossier_events (event_id, dossier_code, type, occurred_at, body, body_hash)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id, seq`,
       [
         fresh.map(({ e }) => e.eventId),
         fresh.map(({ e }) => e.dossierCode),
         fresh.map(({ e }) => e.type),
         fresh.map(({ e }) => e.occurredAt),
-        fresh.map(({ e }) => JSON.stringify(e)),
+        fresh.map(({ i }) => bodies[i]!),
         fresh.map(({ i }) => hashes[i]!),
       ],
     );
     if (inserted.rowCount !== fresh.length) await sortOutResends(client, fresh, hashes, inserted.rows, results);
+    const seqOf = new Map(inserted.rows.map((r) => [r.event_id, r.seq]));
 
     const applied = fresh.filter(({ i }) => results[i]!.status === 'accepted');
-    const touched = [...new Set(applied.map(({ e }) => e.dossierCode))];
-    const logs = await loadEvents(client, touched);
-    const indexOf = new Map(applied.map(({ e, i }) => [e.eventId, i]));
+    const byCode = new Map<string, Array<{ e: DossierEvent; i: number }>>();
+    for (const a of applied) {
+      let list = byCode.get(a.e.dossierCode);
+      if (!list) byCode.set(a.e.dossierCode, (list = []));
+      list.push(a);
+    }
+    const touched = [...byCode.keys()];
+    const stored = await loadStates(client, touched);
     const problems: EventProblem[] = [];
     const states = new Map<string, DossierState>();
-    for (const code of touched) {
-      const log = logs.get(code)!;
-      if (!log.some((l) => l.event.type === 'received')) {
-        for (const { e, i } of applied.filter(({ e }) => e.dossierCode === code)) {
-          problems.push({ index: i, eventId: e.eventId, message: `unknown dossier ${code}: no "received" event for it` });
-        }
-        continue;
-      }
+    const replay: string[] = [];
+    const fold = (code: string, compute: () => DossierState) => {
       try {
-        states.set(code, foldDossier(log, ctx));
+        states.set(code, compute());
       } catch (err) {
         if (!(err instanceof TransitionError)) throw err;
-        const index = indexOf.get(err.eventId) ?? applied.find(({ e }) => e.dossierCode === code)!.i;
-        problems.push({ index, eventId: events[index]!.eventId, message: err.message });
+        const culprit = byCode.get(code)!.find(({ e }) => e.eventId === err.eventId) ?? byCode.get(code)![0]!;
+        problems.push({ index: culprit.i, eventId: culprit.e.eventId, message: err.message });
       }
+    };
+    for (const [code, list] of byCode) {
+      const logged: LoggedEvent[] = list.map(({ e }) => ({ seq: seqOf.get(e.eventId)!, event: e }));
+      const previous = stored.get(code);
+      if (!previous) {
+        if (!list.some(({ e }) => e.type === 'received')) {
+          for (const { e, i } of list) problems.push({ index: i, eventId: e.eventId, message: `unknown dossier ${code}: no "received" event for it` });
+        } else fold(code, () => foldDossier(logged, ctx));
+      } else if (logged.every((l) => Date.parse(l.event.occurredAt) >= previous.lastOccurredAt)) {
+        // The common case: the new events happened after everything folded so far.
+        fold(code, () => orderEvents(logged).reduce<DossierState>((s, l) => applyEvent(s, l, ctx), previous));
+      } else replay.push(code);
+    }
+    // An event that happened before ones already folded: replay that dossier's whole log.
+    if (replay.length) {
+      const logs = await loadEvents(client, replay);
+      for (const code of replay) fold(code, () => foldDossier(logs.get(code)!, ctx));
     }
     if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
     // Scope is judged on the folded dossiers (their agency paths); the transaction rolls back if denied.
