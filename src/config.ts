@@ -15,9 +15,15 @@ const envSchema = z.object({
   /** Base URL used in links (e-mails, letters). */
   PUBLIC_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** smtp(s)://user:pass@host:port. Unset: mail is written to MAIL_DIR and listed on /admin/outbox. */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Đúng hạn <no-reply@dunghan.local>'),
+  MAIL_DIR: z.string().optional(),
+  /** `off`: `serve` runs no scheduled jobs (run `dunghan worker` separately). */
+  JOBS: z.enum(['on', 'off']).default('on'),
 });
 
-export type Config = z.infer<typeof envSchema> & { dataDir: string };
+export type Config = z.infer<typeof envSchema> & { dataDir: string; mailDir: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -25,7 +31,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  return { ...parsed.data, dataDir, mailDir: path.resolve(parsed.data.MAIL_DIR ?? path.join(dataDir, 'mail')) };
 }
 
 export class ConfigError extends Error {}

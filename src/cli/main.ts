@@ -14,7 +14,8 @@ import { createApiKey, roleSchema } from '../store/api-keys.js';
 import { loadCalendar } from '../store/calendar-store.js';
 import { loadCatalog } from '../store/catalog-store.js';
 import { rebuildDossiers } from '../store/rebuild.js';
-import { serve } from './serve.js';
+import { JOB_NAMES, isJobName, runJob } from '../jobs/jobs.js';
+import { mailerFrom, serve, worker } from './serve.js';
 
 export class UsageError extends Error {}
 
@@ -28,6 +29,8 @@ Commands:
   calendar --year YYYY [--json]    the working-time calendar of a year
   deadline --received ISO --duration N --unit U [--agency CODE] [--json]
                                    compute and explain a deadline; units: working-days, working-hours, calendar-days, months
+  worker                           run the scheduled jobs (alerts, digest, outbox) in this process
+  jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, daily-digest, outbox-flush
   migrate                          apply database migrations
 `;
 
@@ -50,6 +53,16 @@ export async function main(argv: string[]): Promise<number> {
       return deadline(rest);
     case 'migrate':
       return withContext(async () => console.log('migrations applied'));
+    case 'worker':
+      return worker();
+    case 'jobs': {
+      const [sub, name, ...more] = rest;
+      if (sub !== 'run' || !name || more.length) throw new UsageError(`usage: dunghan jobs run <${JOB_NAMES.join('|')}>`);
+      if (!isJobName(name)) throw new UsageError(`unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
+      return withContext(async (ctx) => {
+        console.log(JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(loadConfig()) })));
+      });
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -8,6 +8,34 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import { createApp } from '../http/app.js';
 import { isEmpty, loadSampleData, savedSampleKeys } from '../sample/load-sample.js';
+import { createMailer, type Mailer } from '../alerts/mailer.js';
+import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
+import type { Config } from '../config.js';
+
+export function mailerFrom(config: Config): Mailer {
+  return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** `dunghan worker`: the scheduled jobs in a process of their own. */
+export async function worker(): Promise<number> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` });
+  const mailer = mailerFrom(config);
+  const scheduler = await startScheduler({ ctx, mailer }, { log: (l) => console.log(l) });
+  console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
+  await waitForSignal();
+  await scheduler.stop();
+  await database.close();
+  return 0;
+}
 
 export async function serve(sampleData: boolean): Promise<number> {
   const config = loadConfig();
@@ -27,10 +55,13 @@ export async function serve(sampleData: boolean): Promise<number> {
     keys = await savedSampleKeys(config.dataDir);
   }
 
+  const mailer = mailerFrom(config);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = createApp(ctx).listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe() }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });
+  let scheduler: Scheduler | undefined;
+  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer }, { log });
   log(`Đúng hạn is listening on ${publicUrl}`);
   log(`  calendar page: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/api/v1/openapi.json`);
   if (keys) {
@@ -38,12 +69,11 @@ export async function serve(sampleData: boolean): Promise<number> {
     for (const k of keys) log(`  ${k.role.padEnd(10)} ${k.agency.padEnd(14)} ${k.key}`);
   }
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  log(`  alerts: ${config.JOBS === 'on' ? 'scheduled jobs running' : 'JOBS=off, run `dunghan worker`'}; mail: ${mailer.describe()}`);
+
+  await waitForSignal();
   log('Stopping…');
+  await scheduler?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();
   return 0;

@@ -46,7 +46,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     outcome: s.outcome,
     progress: open ? (paused && leftMs! >= 0 ? 'on_track' : classifyOpen(clockAt, s.dueAt, s.dueSoonAt)) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
-    flags: s.flags,
+    // An open dossier past its due instant with no apology is already a violation.
+    flags: open && nowMs > s.dueAt && !s.apology && !s.flags.includes('late_without_apology') ? [...s.flags, 'late_without_apology'] : s.flags,
   };
 }
 

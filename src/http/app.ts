@@ -12,8 +12,18 @@ import { catalogRouter } from './routes/catalog.js';
 import { dossiersRouter } from './routes/dossiers.js';
 import { eventsRouter } from './routes/events.js';
 import { pagesRouter } from './routes/pages.js';
+import { adminRouter } from './routes/admin.js';
+import { apologyRouter } from './routes/apology.js';
+import { lettersRouter } from './routes/letters.js';
+import { sessionRouter } from './routes/session.js';
+import { supervisorsRouter } from './routes/supervisors.js';
 
-export function createApp(ctx: AppContext): express.Express {
+export interface AppOptions {
+  mailDir?: string;
+  mailerDescription?: string;
+}
+
+export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -34,7 +44,12 @@ export function createApp(ctx: AppContext): express.Express {
   api.use(dossiersRouter(ctx));
   api.use(calendarAdminRouter(ctx));
   api.use(catalogRouter(ctx));
+  api.use(supervisorsRouter(ctx));
+  api.use(apologyRouter(ctx));
   app.use('/api/v1', api);
+  app.use(sessionRouter(ctx));
+  app.use(lettersRouter(ctx));
+  app.use(adminRouter(ctx, options));
   app.use(pagesRouter(ctx));
 
   app.use((req, _res) => {

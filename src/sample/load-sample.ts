@@ -19,6 +19,12 @@ export const SAMPLE_KEY_SCOPES: Array<{ role: Role; agency: string; label: strin
   { role: 'admin', agency: 'SLA', label: 'Mẫu: quản trị' },
 ];
 
+/** Supervisors of the sample province (example.vn addresses: nothing leaves the machine without SMTP_URL). */
+const SAMPLE_SUPERVISORS = [
+  ['SLA.P.TOHIEU', 'Chủ tịch UBND phường Tô Hiệu', 'lanhdao.tohieu@sonla.example.vn'],
+  ['SLA', 'Văn phòng UBND tỉnh Sơn La', 'kiemsoat.tthc@sonla.example.vn'],
+];
+
 export async function isEmpty(ctx: AppContext): Promise<boolean> {
   const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM agencies');
   return rows[0].n === 0;
@@ -38,7 +44,15 @@ export async function loadSampleData(ctx: AppContext, dataDir: string, options: 
     to: now - 86_400_000,
     until: now,
   });
-  for (let i = 0; i < events.length; i += 1000) await ingestEvents(ctx.db.pool, ctx.foldContext(), events.slice(i, i + 1000));
+  // Dossiers of the last two weeks still in progress, so that the due-soon and overdue views have something to show.
+  const open = generateEvents(ctx.catalog, { seed: 2026, dossiers: 60, from: now - 14 * 86_400_000, to: now - 3_600_000, until: now, codePrefix: 'SLA-OPEN' }).filter(
+    (e) => !['result_ready', 'returned', 'refused', 'withdrawn'].includes(e.type),
+  );
+  const all = [...events, ...open].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  for (let i = 0; i < all.length; i += 1000) await ingestEvents(ctx.db.pool, ctx.foldContext(), all.slice(i, i + 1000));
+  for (const [agency, name, email] of SAMPLE_SUPERVISORS) {
+    await ctx.db.pool.query('INSERT INTO supervisors (id, agency_code, name, email) VALUES (gen_random_uuid(), $1, $2, $3) ON CONFLICT DO NOTHING', [agency, name, email]);
+  }
 
   const keys = [];
   for (const s of SAMPLE_KEY_SCOPES) {

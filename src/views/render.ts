@@ -17,15 +17,25 @@ hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v).
 function template(name: string): Handlebars.TemplateDelegate {
   let t = cache.get(name);
   if (!t) {
-    t = hbs.compile(fs.readFileSync(path.join(VIEWS, `${name}.hbs`), 'utf8'), { strict: false });
+    // Plain-text parts (e-mails) must not be HTML-escaped.
+    t = hbs.compile(fs.readFileSync(path.join(VIEWS, `${name}.hbs`), 'utf8'), { strict: false, noEscape: name.endsWith('.text') });
     cache.set(name, t);
   }
   return t;
 }
 
-export function renderPage(name: string, data: Record<string, unknown>, layout = 'layouts/main'): string {
-  const body = template(`pages/${name}`)(data);
+function inLayout(name: string, layout: string, data: Record<string, unknown>): string {
+  const body = template(name)(data);
   return template(layout)({ ...data, body: new hbs.SafeString(body) });
+}
+
+export function renderPage(name: string, data: Record<string, unknown>): string {
+  return inLayout(`pages/${name}`, 'layouts/main', data);
+}
+
+/** A printable A5 letter (views/letters/NAME.hbs). */
+export function renderLetter(name: string, data: Record<string, unknown>): string {
+  return inLayout(`letters/${name}`, 'layouts/letter', data);
 }
 
 export function renderTemplate(name: string, data: Record<string, unknown>): string {

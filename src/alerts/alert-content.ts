@@ -1,0 +1,55 @@
+/**
+ * What an alert says: the dossier, its procedure and agency, the masked
+ * applicant, the due instant and the working time left or overdue by,
+ * rendered in Vietnamese as HTML and plain text.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
+import { vietnameseInstant } from '../calendar/vietnamese-format.js';
+import type { DossierState } from '../dossiers/fold.js';
+import { renderTemplate } from '../views/render.js';
+import { maskName, workingDurationText } from './format.js';
+
+export interface AlertEnv {
+  catalog: Catalog;
+  calendar: VietnamCalendar;
+  publicUrl: string;
+  now: number;
+}
+
+/** The facts about one dossier that alerts and digests show. */
+export function dossierFacts(s: DossierState, env: AlertEnv) {
+  const policies = env.catalog.policiesOf(s.receivingAgencyCode);
+  const index = env.calendar.workingTime(policies.officeHours);
+  const dayMinutes = index.dayMs / 60_000;
+  const leftMinutes = index.between(env.now, s.dueAt) / 60_000;
+  return {
+    code: s.code,
+    procedureCode: s.procedureCode,
+    procedureName: env.catalog.procedure(s.procedureCode)?.name ?? s.procedureCode,
+    agencyName: env.catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
+    applicantMasked: maskName(s.applicant.name),
+    dueText: vietnameseInstant(s.dueAt),
+    overdue: env.now > s.dueAt,
+    timeLeft: workingDurationText(Math.max(0, leftMinutes), dayMinutes),
+    overdueBy: workingDurationText(Math.max(0, -leftMinutes), dayMinutes),
+    link: `${env.publicUrl}/dossiers/${encodeURIComponent(s.code)}`,
+  };
+}
+
+export function renderDossierAlert(s: DossierState, env: AlertEnv, recipientName: string) {
+  const facts = dossierFacts(s, env);
+  const subject = facts.overdue ? `[Đúng hạn] Hồ sơ ${s.code} đã quá hạn ${facts.overdueBy}` : `[Đúng hạn] Hồ sơ ${s.code} sắp đến hạn (còn ${facts.timeLeft})`;
+  const data = { ...facts, subject, recipientName };
+  return { subject, html: renderTemplate('emails/alert.html', data), text: renderTemplate('emails/alert.text', data) };
+}
+
+export function renderDigest(agencyCode: string, dossiers: DossierState[], env: AlertEnv, recipientName: string) {
+  const facts = dossiers.map((d) => dossierFacts(d, env));
+  const overdue = facts.filter((f) => f.overdue);
+  const dueSoon = facts.filter((f) => !f.overdue);
+  const agencyName = env.catalog.agency(agencyCode)?.name ?? agencyCode;
+  const subject = `[Đúng hạn] ${agencyName}: ${overdue.length} hồ sơ quá hạn, ${dueSoon.length} hồ sơ sắp đến hạn`;
+  const data = { subject, recipientName, agencyName, nowText: vietnameseInstant(env.now), overdue, dueSoon, overdueCount: overdue.length, dueSoonCount: dueSoon.length };
+  return { subject, html: renderTemplate('emails/digest.html', data), text: renderTemplate('emails/digest.text', data) };
+}

@@ -1,0 +1,40 @@
+/**
+ * The administrator's page of the alert outbox: what waits, what was sent,
+ * what failed after its last try (nothing is dropped silently), and in
+ * development the messages written to MAIL_DIR.
+ */
+import { Router } from 'express';
+import type { AppContext } from '../../app-context.js';
+import { listMailFiles } from '../../alerts/mailer.js';
+import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
+import { renderPage } from '../../views/render.js';
+import { pageAuth } from './session.js';
+
+const STATUS_TEXT: Record<string, string> = { pending: 'Chờ gửi', sent: 'Đã gửi', failed: 'Gửi lỗi' };
+
+export function adminRouter(ctx: AppContext, options: { mailDir?: string; mailerDescription?: string }): Router {
+  const router = Router();
+  router.get('/admin/outbox', ...pageAuth(ctx, 'admin'), async (_req, res) => {
+    const { rows } = await ctx.db.pool.query(
+      `SELECT id, kind, dossier_code, agency_code, recipient, subject, status, attempts, last_error, next_attempt_at
+       FROM alert_outbox ORDER BY (status = 'failed') DESC, id DESC LIMIT 300`,
+    );
+    const { rows: counts } = await ctx.db.pool.query('SELECT status, count(*)::int AS n FROM alert_outbox GROUP BY status');
+    res.type('html').send(
+      renderPage('outbox', {
+        title: 'Thư cảnh báo',
+        currentYear: new Date(ctx.now()).getUTCFullYear(),
+        mailerDescription: options.mailerDescription ?? '',
+        counts: Object.fromEntries(['pending', 'sent', 'failed'].map((s) => [s, counts.find((c) => c.status === s)?.n ?? 0])),
+        rows: rows.map((r) => ({
+          ...r,
+          target: r.dossier_code ?? r.agency_code,
+          statusText: STATUS_TEXT[r.status] ?? r.status,
+          nextText: r.status === 'pending' ? vietnameseShortInstant(new Date(r.next_attempt_at).getTime()) : '',
+        })),
+        files: options.mailDir ? (await listMailFiles(options.mailDir)).slice(0, 100) : [],
+      }),
+    );
+  });
+  return router;
+}

@@ -1,0 +1,38 @@
+/**
+ * The jobs, each a few lines over the alert core. Run by agenda on a
+ * schedule, or once by `dunghan jobs run <name>`.
+ */
+import type { AppContext } from '../app-context.js';
+import type { Mailer } from '../alerts/mailer.js';
+import { flushOutbox } from '../alerts/outbox.js';
+import { dailyDigest, scanDossiers } from '../alerts/scans.js';
+import type { AlertEnv } from '../alerts/alert-content.js';
+
+export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'daily-digest', 'outbox-flush'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export interface JobDeps {
+  ctx: AppContext;
+  mailer: Mailer;
+}
+
+function env(ctx: AppContext): AlertEnv {
+  return { catalog: ctx.catalog, calendar: ctx.calendar, publicUrl: ctx.publicUrl, now: ctx.now() };
+}
+
+export async function runJob(name: JobName, { ctx, mailer }: JobDeps): Promise<Record<string, number>> {
+  switch (name) {
+    case 'due-soon-scan':
+      return { alertsWritten: await scanDossiers(ctx.db.pool, 'due_soon', env(ctx)) };
+    case 'overdue-scan':
+      return { alertsWritten: await scanDossiers(ctx.db.pool, 'overdue', env(ctx)) };
+    case 'daily-digest':
+      return { digestsWritten: await dailyDigest(ctx.db.pool, env(ctx)) };
+    case 'outbox-flush':
+      return { ...(await flushOutbox(ctx.db.pool, mailer, ctx.now())) };
+  }
+}
+
+export function isJobName(name: string): name is JobName {
+  return (JOB_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,58 @@
+/**
+ * agenda on PostgreSQL: each job is a single recurring job row, locked by
+ * whichever worker runs it, so several workers never run the same job at
+ * once. The daily digest fires at 07:30 Monday–Saturday in Vietnam's zone and
+ * itself skips days that are not worked (holidays, ordinary Saturdays).
+ */
+import { Agenda } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import { JOB_NAMES, runJob, type JobDeps } from './jobs.js';
+
+const STARTUP_LOCK = 4_242_002;
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  name?: string;
+  log?: (line: string) => void;
+  /** How often agenda looks for due jobs, and how often the scans and the outbox run. */
+  processEvery?: string;
+  scanEvery?: string;
+  flushEvery?: string;
+}
+
+export async function startScheduler(deps: JobDeps, options: SchedulerOptions = {}): Promise<Scheduler> {
+  // Workers starting together would race to create agenda's table (agenda connects as it is constructed): one at a time.
+  const client = await deps.ctx.db.pool.connect();
+  let agenda: Agenda;
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    agenda = new Agenda({
+      // Polling only: the jobs are periodic, and LISTEN would hold a connection of its own past stop().
+      backend: new PostgresBackend({ pool: deps.ctx.db.pool, disableNotifications: true }),
+      name: options.name ?? `dunghan-${process.pid}`,
+      processEvery: options.processEvery ?? '20 seconds',
+      defaultConcurrency: 1,
+    });
+    for (const name of JOB_NAMES) {
+      agenda.define(name, async () => {
+        const result = await runJob(name, deps);
+        if (Object.values(result).some((n) => n > 0)) options.log?.(`job ${name}: ${JSON.stringify(result)}`);
+      });
+    }
+    await agenda.ready;
+    agenda.on('error', (err: unknown) => options.log?.(`scheduler error: ${err instanceof Error ? err.message : String(err)}`));
+    agenda.on('fail', (err: unknown, job: { attrs: { name: string } }) => options.log?.(`job ${job.attrs.name} failed: ${err instanceof Error ? err.message : String(err)}`));
+    await agenda.start();
+    await agenda.every(options.scanEvery ?? '10 minutes', 'due-soon-scan');
+    await agenda.every(options.scanEvery ?? '10 minutes', 'overdue-scan');
+    await agenda.every(options.flushEvery ?? '1 minute', 'outbox-flush');
+    await agenda.every('30 7 * * 1-6', 'daily-digest', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
+    client.release();
+  }
+  return { stop: () => agenda.stop() };
+}

@@ -1,0 +1,107 @@
+/**
+ * The data each legal form needs, prefilled from the dossier, its agency and
+ * the calendar. Letters go to the citizen, so names are not masked here.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import { vietnameseDate, vietnameseInstant } from '../calendar/vietnamese-format.js';
+import type { DossierState } from '../dossiers/fold.js';
+import type { Outcome } from '../dossiers/outcome.js';
+import type { Duration } from '../dossiers/deadline.js';
+import { formSetAt } from './forms.js';
+
+const UNIT_TEXT: Record<Duration['unit'], string> = {
+  'working-days': 'ngày làm việc',
+  'working-hours': 'giờ làm việc',
+  'calendar-days': 'ngày',
+  months: 'tháng',
+};
+
+const OUTCOME_TEXT: Record<Outcome, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' };
+
+export function durationText(d: Duration): string {
+  return `${String(d.value).padStart(2, '0')} ${UNIT_TEXT[d.unit]}`;
+}
+
+/** "Sơn La" from "Ủy ban nhân dân tỉnh Sơn La". */
+function placeName(catalog: Catalog, agencyCode: string): string {
+  const root = catalog.agency(catalog.pathOf(agencyCode)[0] ?? agencyCode);
+  return (root?.name ?? '').replace(/^Ủy ban nhân dân (tỉnh|thành phố)\s+/i, '');
+}
+
+function header(catalog: Catalog, agencyCode: string) {
+  const path = catalog.pathOf(agencyCode);
+  const parent = path.length > 1 ? catalog.agency(path[path.length - 2]!) : undefined;
+  return {
+    parentName: parent?.name.replace(/^Ủy ban nhân dân/, 'UBND').toUpperCase() ?? '',
+    agencyName: (catalog.agency(agencyCode)?.name ?? agencyCode).toUpperCase(),
+  };
+}
+
+function common(s: DossierState, catalog: Catalog, letterDateMs: number) {
+  const procedure = catalog.procedure(s.procedureCode);
+  return {
+    formSet: formSetAt(s.receivedAt),
+    ...header(catalog, s.receivingAgencyCode),
+    dateLine: `${placeName(catalog, s.receivingAgencyCode)}, ${vietnameseDate(letterDateMs)}`,
+    code: s.code,
+    applicant: s.applicant,
+    procedureName: procedure?.name ?? s.procedureCode,
+    procedureCode: s.procedureCode,
+    legalTime: procedure ? durationText(procedure.duration) : '',
+    receivingAgency: catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
+    receivedText: vietnameseInstant(s.receivedAt),
+  };
+}
+
+/** Form 01: receipt and appointment. */
+export function receiptData(s: DossierState, catalog: Catalog) {
+  return { ...common(s, catalog, s.receivedAt), dueText: vietnameseInstant(s.initialDueAt), provisional: s.provisional };
+}
+
+/** Form 04: apology and new appointment; null when no apology was issued. */
+export function apologyData(s: DossierState, catalog: Catalog) {
+  if (!s.apology) return null;
+  return {
+    ...common(s, catalog, s.apology.issuedAt),
+    receivedDate: vietnameseDate(s.receivedAt),
+    previousDueText: vietnameseInstant(s.apology.previousDueAt),
+    reason: s.apology.reason,
+    newDueText: vietnameseInstant(s.apology.newDueAt),
+  };
+}
+
+/** Form 05: each hand-over with its time, the step's budget and whether it was on time. */
+export function controlSlipData(s: DossierState, catalog: Catalog) {
+  const name = (code: string) => catalog.agency(code)?.name ?? code;
+  const procedure = catalog.procedure(s.procedureCode);
+  const rows = [
+    {
+      agency: `${name(s.receivingAgencyCode)} (tiếp nhận)`,
+      step: 'Tiếp nhận hồ sơ',
+      give: vietnameseInstant(s.receivedAt),
+      receive: s.steps[0] ? vietnameseInstant(s.steps[0].startedAt) : '',
+      budget: '',
+      result: '',
+      note: '',
+    },
+    ...s.steps.map((st) => {
+      const budget = procedure?.steps.find((p) => p.step === st.step)?.budget;
+      return {
+        agency: name(st.agencyCode),
+        step: st.step,
+        give: vietnameseInstant(st.startedAt),
+        receive: st.endedAt ? vietnameseInstant(st.endedAt) : 'Đang xử lý',
+        budget: budget ? durationText(budget) : '',
+        result: st.outcome ? OUTCOME_TEXT[st.outcome] : '',
+        note: st.dueAt ? `Hạn bước: ${vietnameseInstant(st.dueAt)}` : '',
+      };
+    }),
+  ];
+  return {
+    ...common(s, catalog, s.receivedAt),
+    dueText: vietnameseInstant(s.dueAt),
+    rows,
+    outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : 'Đang giải quyết',
+    finishedText: s.finishedAt ? vietnameseInstant(s.finishedAt) : '',
+  };
+}

@@ -1,0 +1,201 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { createMailer } from '../../src/alerts/mailer.js';
+import { flushOutbox, MAX_ATTEMPTS } from '../../src/alerts/outbox.js';
+import { runJob } from '../../src/jobs/jobs.js';
+import { startScheduler } from '../../src/jobs/scheduler.js';
+import { ev } from '../support/events.js';
+import { TestSmtp } from '../support/smtp.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+const run = promisify(execFile);
+const at = (s: string) => Date.parse(s);
+let t: TestApp;
+let smtp: TestSmtp;
+const mailer = () => createMailer({ smtpUrl: smtp.url, from: 'Đúng hạn <no-reply@dunghan.test>', mailDir: '/nonexistent' });
+const deps = () => ({ ctx: t.ctx, mailer: mailer() });
+const api = (method: 'get' | 'post', path: string, key = t.keys.admin) => request(t.app)[method](path).set('Authorization', `Bearer ${key}`);
+const outbox = async (where = 'true') => (await t.ctx.db.pool.query(`SELECT * FROM alert_outbox WHERE ${where} ORDER BY id`)).rows;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: at('2025-03-17T10:30:00+07:00') });
+  smtp = await TestSmtp.start();
+  expect((await api('post', '/api/v1/agencies/SLA.TPSL/supervisors').send({ name: 'Lãnh đạo thành phố', email: 'lanhdao@tpsl.example.vn' })).status).toBe(201);
+  expect((await api('post', '/api/v1/agencies/SLA/supervisors').send({ name: 'Văn phòng tỉnh', email: 'vp@sonla.example.vn' })).status).toBe(201);
+  // A supervisor elsewhere must not hear of these dossiers.
+  expect((await api('post', '/api/v1/agencies/SLA.MCH/supervisors').send({ name: 'Mộc Châu', email: 'mc@example.vn' })).status).toBe(201);
+  // D1: Đăng ký tạm trú (3 working days) received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00, due soon from Wed 19 Mar 10:00.
+  const res = await api('post', '/api/v1/events', t.keys.counter).send([
+    ev.received('D1', '2025-03-17T10:00:00+07:00', { applicant: { name: 'Lò Văn Hùng', address: 'Tổ 3, phường Chiềng Lề', phone: '0912345678' } }),
+    // D3: the counter software printed Thu 20 Mar 17:00 on the receipt; the legal due instant is 10:00.
+    ev.received('D3', '2025-03-17T10:00:00+07:00', { declaredDueAt: '2025-03-20T17:00:00+07:00' }),
+  ]);
+  expect(res.status).toBe(201);
+});
+
+afterAll(async () => {
+  await smtp.down();
+  await t.close();
+});
+
+test('supervisors: only an admin registers them; bad e-mail is 400', async () => {
+  expect((await api('post', '/api/v1/agencies/SLA.TPSL/supervisors', t.keys.counter).send({ name: 'x', email: 'x@example.vn' })).status).toBe(403);
+  const bad = await api('post', '/api/v1/agencies/SLA.TPSL/supervisors').send({ name: 'x', email: 'not-an-email' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.issues[0].path).toBe('email');
+  const list = await api('get', '/api/v1/agencies/SLA.TPSL/supervisors', t.keys.supervisor);
+  expect(list.body.items.map((s: { email: string }) => s.email)).toEqual(['lanhdao@tpsl.example.vn']);
+});
+
+test('nothing is due soon before the lead time; then one alert per supervisor of the agency and its ancestors, once', async () => {
+  t.clock.now = at('2025-03-19T09:00:00+07:00');
+  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 0 });
+
+  t.clock.now = at('2025-03-19T11:00:00+07:00');
+  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 4 }); // D1 and D3, two supervisors each
+  // Overlapping scans write nothing twice.
+  const again = await Promise.all([runJob('due-soon-scan', deps()), runJob('due-soon-scan', deps())]);
+  expect(again).toEqual([{ alertsWritten: 0 }, { alertsWritten: 0 }]);
+  expect((await outbox("kind = 'due_soon'")).map((r) => r.recipient).sort()).toEqual([
+    'lanhdao@tpsl.example.vn', 'lanhdao@tpsl.example.vn', 'vp@sonla.example.vn', 'vp@sonla.example.vn',
+  ]);
+
+  // Two workers flushing at once send each row once.
+  const [a, b] = await Promise.all([flushOutbox(t.ctx.db.pool, mailer(), t.clock.now), flushOutbox(t.ctx.db.pool, mailer(), t.clock.now)]);
+  expect(a.sent + b.sent).toBe(4);
+  expect(smtp.received).toHaveLength(4);
+  const mail = smtp.received.find((m) => m.subject?.includes('D1') && (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
+  expect(mail.subject).toBe('[Đúng hạn] Hồ sơ D1 sắp đến hạn (còn 7 giờ làm việc)');
+  // Wed 11:00 → Thu 10:00: 1 h + 4 h on Wednesday, 2 h on Thursday = 7 working hours.
+  expect(mail.text).toContain('Thủ tục:           Đăng ký tạm trú (1.004194)');
+  expect(mail.text).toContain('Cơ quan tiếp nhận: Ủy ban nhân dân phường Chiềng Lề');
+  expect(mail.text).toContain('Người nộp:         L* V** H***');
+  expect(mail.text).toContain('Hạn trả kết quả:   10 giờ 00 phút, ngày 20 tháng 03 năm 2025');
+  expect(mail.text).toContain('Xem hồ sơ: http://dunghan.test/dossiers/D1');
+  expect(mail.html).toContain('<strong>D1</strong>');
+  expect(mail.text).not.toContain('Lò Văn Hùng');
+  expect(mail.messageId).toMatch(/^<alert-\d+@dunghan>$/);
+});
+
+test('overdue alerts, then an apology from the API moves the due instant and may alert again', async () => {
+  t.clock.now = at('2025-03-20T15:00:00+07:00');
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 4 });
+  await runJob('outbox-flush', deps());
+  // Thu 10:00 → 15:00: 10–12 and 13–15 = 4 working hours late.
+  expect(smtp.received.find((m) => m.subject?.startsWith('[Đúng hạn] Hồ sơ D1 đã quá hạn'))!.subject).toBe('[Đúng hạn] Hồ sơ D1 đã quá hạn 4 giờ làm việc');
+
+  // The open, overdue dossier without an apology is a violation already.
+  const flagged = await api('get', '/api/v1/dossiers?flag=late_without_apology');
+  expect(flagged.body.items.map((d: { code: string }) => d.code)).toEqual(['D1', 'D3']);
+
+  const apology = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Cần xác minh nơi cư trú với Công an tỉnh.', extraWorkingDays: 2 });
+  expect(apology.status).toBe(201);
+  // Two working days after Thu 20 Mar 10:00 → Mon 24 Mar 10:00.
+  expect(apology.body).toMatchObject({ newDueAt: '2025-03-24T10:00:00+07:00', letterUrl: 'http://dunghan.test/letters/D1/apology' });
+  const second = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Lần hai', extraWorkingDays: 1 });
+  expect(second.status).toBe(422);
+  const both = await api('post', '/api/v1/dossiers/D3/apology', t.keys.supervisor).send({ reason: 'x', extraWorkingDays: 1, newDueAt: '2025-03-28T10:00:00+07:00' });
+  expect(both.status).toBe(400);
+
+  const d1 = (await api('get', '/api/v1/dossiers/D1')).body;
+  expect(d1.dueAt).toBe('2025-03-24T10:00:00+07:00');
+  // Issued after the original due instant: later than the law's one-day lead.
+  expect(d1.flags).toEqual(['apology_too_late']);
+  expect((await api('get', '/api/v1/dossiers?flag=apology_too_late')).body.items.map((d: { code: string }) => d.code)).toEqual(['D1']);
+  expect((await api('get', '/api/v1/dossiers?flag=declared_due_mismatch')).body.items.map((d: { code: string }) => d.code)).toEqual(['D3']);
+
+  // Fri 21 Mar 11:00: one working day before the new due instant → due soon again, for the new instant.
+  t.clock.now = at('2025-03-21T11:00:00+07:00');
+  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 2 });
+});
+
+test('SMTP down, then up: every alert is delivered exactly once', async () => {
+  await runJob('outbox-flush', deps());
+  const before = smtp.received.length;
+  await smtp.down();
+  t.clock.now = at('2025-03-24T10:30:00+07:00');
+  // D1 is overdue again, for its new due instant (Mon 24 Mar 10:00): two supervisors.
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 2 });
+  const pending = await outbox("status = 'pending'");
+  const failedFirst = await runJob('outbox-flush', deps());
+  expect(failedFirst).toEqual({ sent: 0, retried: pending.length, failed: 0 });
+  // Still pending, backed off; flushing again at once sends nothing (not due yet).
+  expect((await outbox("status = 'pending' AND attempts = 1")).length).toBe(pending.length);
+  expect(await runJob('outbox-flush', deps())).toEqual({ sent: 0, retried: 0, failed: 0 });
+
+  await smtp.up();
+  t.clock.now += 2 * 60_000;
+  expect(await runJob('outbox-flush', deps())).toEqual({ sent: pending.length, retried: 0, failed: 0 });
+  expect(await runJob('outbox-flush', deps())).toEqual({ sent: 0, retried: 0, failed: 0 });
+  const delivered = smtp.received.slice(before);
+  expect(delivered).toHaveLength(pending.length);
+  expect(new Set(delivered.map((m) => m.messageId)).size).toBe(pending.length);
+  expect(new Set(delivered.map((m) => m.messageId))).toEqual(new Set(pending.map((r) => `<alert-${r.id}@dunghan>`)));
+});
+
+test('after the last try a row is marked failed and shown on the admin page, never dropped', async () => {
+  await smtp.down();
+  await t.ctx.db.pool.query(
+    `INSERT INTO alert_outbox (dedupe_key, kind, dossier_code, recipient, subject, html, text, next_attempt_at)
+     VALUES ('test:unreachable', 'overdue', 'D3', 'vp@sonla.example.vn', 'Thư thử', '<p>x</p>', 'x', $1)`,
+    [new Date(t.clock.now)],
+  );
+  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    await runJob('outbox-flush', deps());
+    t.clock.now += 5 * 3_600_000;
+  }
+  const [row] = await outbox("dedupe_key = 'test:unreachable'");
+  expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+  expect(row.last_error).toMatch(/ECONNREFUSED|connect/i);
+  await smtp.up();
+
+  const page = await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_key=${t.keys.admin}`);
+  expect(page.status).toBe(200);
+  expect(page.text).toMatch(/<td class="status">Gửi lỗi<\/td>/);
+  expect(page.text).toContain('Thư thử');
+  // Not for other roles; without a session, to the login form.
+  expect((await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_key=${t.keys.auditor}`)).status).toBe(403);
+  const anonymous = await request(t.app).get('/admin/outbox');
+  expect(anonymous.status).toBe(302);
+  expect(anonymous.headers.location).toBe('/login?next=%2Fadmin%2Foutbox');
+});
+
+test('the daily digest: one mail per supervisor on a working day, none on a holiday', async () => {
+  t.clock.now = at('2025-04-30T07:30:00+07:00'); // Victory Day
+  expect(await runJob('daily-digest', deps())).toEqual({ digestsWritten: 0 });
+  t.clock.now = at('2025-04-26T07:30:00+07:00'); // a Saturday worked in exchange for 2 May
+  const { digestsWritten } = await runJob('daily-digest', deps());
+  expect(digestsWritten).toBe(2); // SLA.TPSL's and SLA's supervisors; Mộc Châu has nothing
+  expect(await runJob('daily-digest', deps())).toEqual({ digestsWritten: 0 });
+  const before = smtp.received.length;
+  await runJob('outbox-flush', deps());
+  const digest = smtp.received.slice(before).find((m) => (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
+  expect(digest.subject).toBe('[Đúng hạn] Ủy ban nhân dân thành phố Sơn La: 2 hồ sơ quá hạn, 0 hồ sơ sắp đến hạn');
+  expect(digest.text).toMatch(/- D1 \| Đăng ký tạm trú \| L\* V\*\* H\*\*\* \| hạn 10 giờ 00 phút, ngày 24 tháng 03 năm 2025/);
+});
+
+test('agenda workers: two schedulers on one database run each job once and send each alert once', async () => {
+  await api('post', '/api/v1/events', t.keys.counter).send(ev.received('D9', '2025-04-01T09:00:00+07:00'));
+  t.clock.now = at('2025-04-10T09:00:00+07:00');
+  const before = smtp.received.length;
+  const fast = { processEvery: '1 second', scanEvery: '2 seconds', flushEvery: '1 second' };
+  const workers = await Promise.all([startScheduler(deps(), { name: 'w1', ...fast }), startScheduler(deps(), { name: 'w2', ...fast })]);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await outbox("dossier_code = 'D9' AND status = 'sent'")).length < 2) await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+  const d9 = smtp.received.slice(before).filter((m) => m.subject?.includes('D9'));
+  expect(d9.map((m) => (m.to as { text: string }).text).sort()).toEqual(['lanhdao@tpsl.example.vn', 'vp@sonla.example.vn']);
+  const { rows } = await t.ctx.db.pool.query("SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'overdue-scan'");
+  expect(rows[0].n).toBe(1);
+}, 60_000);
+
+test('`dunghan jobs run` runs one job and exits; an unknown job is exit 2', async () => {
+  const env = { ...process.env, DATABASE_URL: t.url, SMTP_URL: smtp.url };
+  const { stdout } = await run(process.execPath, ['bin/dunghan.js', 'jobs', 'run', 'outbox-flush'], { env });
+  expect(JSON.parse(stdout)).toEqual({ sent: expect.any(Number), retried: 0, failed: 0 });
+  await expect(run(process.execPath, ['bin/dunghan.js', 'jobs', 'run', 'make-coffee'], { env })).rejects.toMatchObject({ code: 2 });
+});
