@@ -7,6 +7,8 @@ import { dossierEventSchema } from '../dossiers/events.js';
 import { deadlineQuerySchema } from '../dossiers/explain-deadline.js';
 import { officialScheduleSchema } from '../calendar/schedule-schema.js';
 import { listQuerySchema } from './routes/dossiers.js';
+import { apologyRequestSchema } from './routes/apology.js';
+import { supervisorSchema } from './routes/supervisors.js';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -45,6 +47,20 @@ export function openApiDocument() {
         put: { summary: 'Load or correct the official schedule of a year (admin)', security: bearer, requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/OfficialSchedule' } } } } },
       },
       '/api/v1/calendar/deadline': { get: { summary: 'Compute and explain a deadline (public)', parameters: queryParameters(deadlineQuerySchema) } },
+      '/api/v1/dossiers/{code}/apology': {
+        post: {
+          summary: 'Issue the apology and new appointment (once): newDueAt, or extraWorkingDays after the current due instant; returns the letter URL',
+          security: bearer,
+          parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { content: { 'application/json': { schema: json(apologyRequestSchema) } } },
+          responses: { 201: { description: 'recorded' }, 422: { description: 'a second apology, or the dossier is finished' } },
+        },
+      },
+      '/api/v1/agencies/{code}/supervisors': {
+        get: { summary: "The agency's supervisors (alert recipients)", security: bearer },
+        post: { summary: 'Register a supervisor (admin)', security: bearer, requestBody: { content: { 'application/json': { schema: json(supervisorSchema) } } } },
+      },
+      '/letters/{code}/{form}': { get: { summary: 'Printable A5 letter: receipt, apology (404 until issued) or control-slip', security: bearer } },
       '/api/v1/agencies': { get: { summary: 'The agency tree', security: bearer } },
       '/api/v1/procedures': { get: { summary: 'The procedure catalogue', security: bearer } },
     },

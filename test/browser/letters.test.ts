@@ -1,0 +1,132 @@
+import fs from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
+import { ev } from '../support/events.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let server: Server;
+let browser: Browser;
+let base: string;
+const at = (s: string) => Date.parse(s);
+
+beforeAll(async () => {
+  t = await createTestApp({ now: at('2025-03-19T16:00:00+07:00') });
+  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body as object);
+  // Đăng ký tạm trú at phường Chiềng Lề, received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00.
+  expect(
+    (
+      await post([
+        ev.received('CLE-L1', '2025-03-17T10:00:00+07:00', {
+          applicant: { name: 'Quàng Thị Lan', address: 'Bản Hài, phường Chiềng Lề', phone: '0987654321', email: 'lan@example.vn' },
+        }),
+        ev.of('assigned', 'CLE-L1', '2025-03-17T14:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Thẩm định hồ sơ', budget: { value: 1, unit: 'working-days' } }),
+        ev.of('assigned', 'CLE-L1', '2025-03-18T16:00:00+07:00', { agencyCode: 'SLA.TPSL', step: 'Phê duyệt', budget: { value: 4, unit: 'working-hours' } }),
+        ev.received('CLE-L2', '2025-03-17T10:00:00+07:00'),
+      ])
+    ).status,
+  ).toBe(201);
+  // The apology, drafted from the API on Wed 19 Mar 16:00 (18 working hours before the due instant: in time).
+  const apology = await request(t.app)
+    .post('/api/v1/dossiers/CLE-L1/apology')
+    .set('Authorization', `Bearer ${t.keys.supervisor}`)
+    .send({ reason: 'Cần lấy ý kiến Công an tỉnh về nơi cư trú.', newDueAt: '2025-03-25T16:30:00+07:00' });
+  expect(apology.status).toBe(201);
+
+  server = await new Promise((resolve) => {
+    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await t?.close();
+});
+
+async function open(path: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 700, height: 1000 }, extraHTTPHeaders: { Authorization: `Bearer ${t.keys.auditor}` } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  const res = await page.goto(`${base}${path}`);
+  expect(res?.status()).toBe(200);
+  return { page, problems };
+}
+
+const field = (page: Page, name: string) => page.textContent(`[data-field="${name}"]`);
+
+test('the receipt and appointment (form 01) carries the received and due instants in hour and minute', async () => {
+  const { page, problems } = await open('/letters/CLE-L1/receipt');
+  expect(await field(page, 'title')).toBe('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
+  expect(await field(page, 'parent')).toBe('UBND THÀNH PHỐ SƠN LA');
+  expect(await field(page, 'agency')).toBe('ỦY BAN NHÂN DÂN PHƯỜNG CHIỀNG LỀ');
+  expect(await field(page, 'date-line')).toBe('Sơn La, ngày 17 tháng 03 năm 2025');
+  expect(await field(page, 'code')).toBe('CLE-L1');
+  expect(await field(page, 'applicant')).toBe('Quàng Thị Lan');
+  expect(await field(page, 'address')).toBe('Bản Hài, phường Chiềng Lề');
+  expect(await field(page, 'phone')).toBe('0987654321');
+  expect(await field(page, 'procedure')).toBe('Đăng ký tạm trú');
+  expect(await field(page, 'legal-time')).toBe('03 ngày làm việc');
+  expect(await field(page, 'received')).toBe('10 giờ 00 phút, ngày 17 tháng 03 năm 2025');
+  // The receipt prints the legal due instant at receipt, not the later apology's date.
+  expect(await field(page, 'due')).toBe('10 giờ 00 phút, ngày 20 tháng 03 năm 2025');
+  expect(await page.textContent('.form-no')).toContain('Thông tư số 01/2018/TT-VPCP');
+  await fs.mkdir('test-artifacts', { recursive: true });
+  await page.screenshot({ path: 'test-artifacts/letter-receipt.png', fullPage: true });
+  expect(problems).toEqual([]);
+});
+
+test('the apology (form 04) has the reason and the new appointment of the apology_issued event', async () => {
+  const { page, problems } = await open('/letters/CLE-L1/apology');
+  expect(await field(page, 'title')).toBe('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
+  expect(await field(page, 'date-line')).toBe('Sơn La, ngày 19 tháng 03 năm 2025');
+  expect(await field(page, 'applicant')).toBe('Quàng Thị Lan');
+  expect(await field(page, 'received-date')).toBe('ngày 17 tháng 03 năm 2025');
+  expect(await field(page, 'code')).toBe('CLE-L1');
+  expect(await field(page, 'previous-due')).toBe('10 giờ 00 phút, ngày 20 tháng 03 năm 2025');
+  expect(await field(page, 'reason')).toBe('Cần lấy ý kiến Công an tỉnh về nơi cư trú.');
+  expect(await field(page, 'new-due')).toBe('16 giờ 30 phút, ngày 25 tháng 03 năm 2025');
+  expect(await page.textContent('.head .left')).toContain('Số: ……/PXL');
+  expect(await page.textContent('body')).toContain('Trân trọng./.');
+  await page.screenshot({ path: 'test-artifacts/letter-apology.png', fullPage: true });
+  // Printed on A5: one page.
+  const pdf = await page.pdf({ preferCSSPageSize: true });
+  expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+  expect((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBe(1);
+  expect(problems).toEqual([]);
+});
+
+test('the control slip (form 05) lists each hand-over with its budget and whether it was on time', async () => {
+  const { page, problems } = await open('/letters/CLE-L1/control-slip');
+  expect(await field(page, 'title')).toBe('PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ');
+  const rows = await page.locator('table.slip tbody tr').allTextContents();
+  expect(rows).toHaveLength(3);
+  expect(rows[0]).toContain('Tiếp nhận hồ sơ');
+  // Step 1: Mon 14:00 + 1 working day = Tue 18 Mar 14:00; handed on Tue 16:00 → late.
+  expect(rows[1]).toContain('Thẩm định hồ sơ');
+  expect(rows[1]).toContain('Giao: 14 giờ 00 phút, ngày 17 tháng 03 năm 2025');
+  expect(rows[1]).toContain('Nhận: 16 giờ 00 phút, ngày 18 tháng 03 năm 2025');
+  expect(await page.locator('table.slip tbody tr').nth(1).locator('td.result').textContent()).toBe('Quá hạn');
+  // Step 2 is still open.
+  expect(rows[2]).toContain('Phê duyệt');
+  expect(rows[2]).toContain('Đang xử lý');
+  expect(await field(page, 'outcome')).toBe('Đang giải quyết');
+  await page.screenshot({ path: 'test-artifacts/letter-control-slip.png', fullPage: true });
+  expect(problems).toEqual([]);
+});
+
+test('no apology letter before an apology; letters need a key and stay within its agencies', async () => {
+  expect((await request(t.app).get('/letters/CLE-L2/apology').set('Authorization', `Bearer ${t.keys.auditor}`)).status).toBe(404);
+  expect((await request(t.app).get('/letters/CLE-L2/receipt')).status).toBe(401);
+  expect((await request(t.app).get('/letters/CLE-L2/receipt').set('Authorization', `Bearer ${t.keys.outsider}`)).status).toBe(403);
+  expect((await request(t.app).get('/letters/NOPE/receipt').set('Authorization', `Bearer ${t.keys.auditor}`)).status).toBe(404);
+});
