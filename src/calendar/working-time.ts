@@ -83,27 +83,22 @@ export class WorkingTimeIndex {
    * next opening.
    */
   instantAtElapsed(w: number): number {
-    const i = this.dayOfElapsed(w, false);
-    let rest = w - this.cumulative[i]!;
-    const dayStart = localDayStart(this.first + i);
-    const b = this.bounds;
-    for (let j = 0; j < b.length; j += 2) {
-      const length = b[j + 1]! - b[j]!;
-      if (rest <= length) return dayStart + b[j]! + rest;
-      rest -= length;
-    }
-    throw new Error('unreachable: working day shorter than its office hours');
+    return this.instantInDay(this.dayOfElapsed(w, false), w, false);
   }
 
   /** The latest instant at which `w` working ms have elapsed: where the clock resumes. */
   private openingAtElapsed(w: number): number {
-    const i = this.dayOfElapsed(w, true);
+    return this.instantInDay(this.dayOfElapsed(w, true), w, true);
+  }
+
+  /** Where, inside working day i, `w` working ms have elapsed: at an interval's end, or the next interval's start when `opening`. */
+  private instantInDay(i: number, w: number, opening: boolean): number {
     let rest = w - this.cumulative[i]!;
     const dayStart = localDayStart(this.first + i);
     const b = this.bounds;
     for (let j = 0; j < b.length; j += 2) {
       const length = b[j + 1]! - b[j]!;
-      if (rest < length) return dayStart + b[j]! + rest;
+      if (opening ? rest < length : rest <= length) return dayStart + b[j]! + rest;
       rest -= length;
     }
     throw new Error('unreachable: working day shorter than its office hours');

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, listen } from '../support/browser.js';
 import request from 'supertest';
 import { ev } from '../support/events.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -35,14 +35,8 @@ beforeAll(async () => {
     .send({ reason: 'Cần lấy ý kiến Công an tỉnh về nơi cư trú.', newDueAt: '2025-03-25T16:30:00+07:00' });
   expect(apology.status).toBe(201);
 
-  server = await new Promise((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ server, base } = await listen(t.app));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
