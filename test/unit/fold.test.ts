@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { agencySchema, procedureSchema } from '../../src/catalog/schemas.js';
+import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
+import { formatLocalInstant } from '../../src/calendar/local-time.js';
+import { dossierEventSchema, type LoggedEvent } from '../../src/dossiers/events.js';
+import { foldDossier, TransitionError, type FoldContext } from '../../src/dossiers/fold.js';
+import { classifyFinished, classifyOpen } from '../../src/dossiers/outcome.js';
+import type { AgencySettings } from '../../src/dossiers/policies.js';
+
+const calendar = new VietnamCalendar();
+const fmt = formatLocalInstant;
+const at = (s: string) => Date.parse(s);
+
+function context(settings: AgencySettings = {}): FoldContext {
+  const agencies = [
+    agencySchema.parse({ code: 'P', name: 'Tỉnh', kind: 'province', parentCode: null, validFrom: '2000-01-01', validTo: null, settings, source: 'test' }),
+    agencySchema.parse({ code: 'P.X', name: 'Xã', kind: 'commune', parentCode: 'P', validFrom: '2000-01-01', validTo: null, source: 'test' }),
+  ];
+  const procedures = [
+    procedureSchema.parse({ code: 'WD3', name: '3 ngày làm việc', field: 'f', duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, source: 'test' }),
+    procedureSchema.parse({ code: 'CD5', name: '5 ngày', field: 'f', duration: { value: 5, unit: 'calendar-days' }, onlineLevel: 'none', feeRequired: false, source: 'test' }),
+  ];
+  return { catalog: new Catalog(agencies, procedures), calendar };
+}
+
+let seq = 0;
+function log(type: string, occurredAt: string, fields: Record<string, unknown> = {}): LoggedEvent {
+  const event = dossierEventSchema.parse({ eventId: randomUUID(), type, dossierCode: 'D', occurredAt, ...fields });
+  return { seq: ++seq, event };
+}
+const received = (occurredAt: string, procedureCode = 'WD3') =>
+  log('received', occurredAt, { procedureCode, receivingAgencyCode: 'P.X', channel: 'direct', applicant: { name: 'A' }, feeRequired: false, digitized: false });
+
+describe('outcome by instant (DOMAIN §5)', () => {
+  test('finished hours after the due instant on the due day is late, not on time', () => {
+    expect(classifyFinished(at('2025-03-20T15:00:00+07:00'), at('2025-03-20T10:00:00+07:00'))).toBe('late');
+    expect(classifyFinished(at('2025-03-20T09:59:00+07:00'), at('2025-03-20T10:00:00+07:00'))).toBe('on_time');
+    expect(classifyFinished(at('2025-03-20T10:00:00+07:00'), at('2025-03-20T10:00:00+07:00'))).toBe('on_time');
+    expect(classifyFinished(at('2025-03-19T16:00:00+07:00'), at('2025-03-20T10:00:00+07:00'))).toBe('early');
+  });
+
+  test('open dossiers: on track, due soon from the lead-time instant, overdue after the due instant', () => {
+    const due = at('2025-03-20T10:00:00+07:00');
+    const dueSoon = at('2025-03-19T10:00:00+07:00');
+    expect(classifyOpen(at('2025-03-19T09:59:00+07:00'), due, dueSoon)).toBe('on_track');
+    expect(classifyOpen(dueSoon, due, dueSoon)).toBe('due_soon');
+    expect(classifyOpen(due, due, dueSoon)).toBe('due_soon');
+    expect(classifyOpen(due + 1, due, dueSoon)).toBe('overdue');
+  });
+});
+
+describe('the fold', () => {
+  test('policy restart: the full time runs again from the completed supplement', () => {
+    // Received Mon 17 Mar 10:00; supplement asked Tue 10:00, completed Wed 19 Mar 15:00.
+    // Restart: clock from Wed 15:00, 3 working days = 24 h: Wed 2 h, Thu 8, Fri 8, Mon 24 Mar 6 h → 15:00.
+    const s = foldDossier(
+      [received('2025-03-17T10:00:00+07:00'), log('supplement_requested', '2025-03-18T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-19T15:00:00+07:00')],
+      context({ supplementPolicy: 'restart' }),
+    );
+    expect(fmt(s.clockStartsAt)).toBe('2025-03-19T15:00:00+07:00');
+    expect(fmt(s.dueAt)).toBe('2025-03-24T15:00:00+07:00');
+    expect(s.pausedMs).toBe(0);
+  });
+
+  test('calendar-day durations are extended by whole calendar days of pause', () => {
+    // Received Mon 17 Mar 2025, 5 days end Sat 22 (→ Mon 24 by roll-forward). Paused Tue 18 → Thu 20: 2 days more,
+    // so the period ends on day 17 + 7 = Mon 24 Mar, a working day: 17:00. The pause is absorbed by the weekend.
+    const s = foldDossier(
+      [received('2025-03-17T10:00:00+07:00', 'CD5'), log('supplement_requested', '2025-03-18T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-20T09:00:00+07:00')],
+      context(),
+    );
+    expect(fmt(s.dueAt)).toBe('2025-03-24T17:00:00+07:00');
+    // Without the weekend to absorb it: received Wed 19 Mar, 5 days end Mon 24; a 1-day pause ends Tue 25 Mar 17:00.
+    const s2 = foldDossier(
+      [received('2025-03-19T10:00:00+07:00', 'CD5'), log('supplement_requested', '2025-03-20T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-21T09:00:00+07:00')],
+      context(),
+    );
+    expect(fmt(s2.dueAt)).toBe('2025-03-25T17:00:00+07:00');
+  });
+
+  test('a second supplementation request makes the 766 formula count the dossier late (policy), and flags it', () => {
+    const events = [
+      received('2025-03-17T10:00:00+07:00'),
+      log('supplement_requested', '2025-03-17T11:00:00+07:00', { reason: 'r1' }),
+      log('supplement_received', '2025-03-17T14:00:00+07:00'),
+      log('supplement_requested', '2025-03-17T15:00:00+07:00', { reason: 'r2' }),
+      log('supplement_received', '2025-03-17T16:00:00+07:00'),
+      log('result_ready', '2025-03-18T09:00:00+07:00'),
+    ];
+    const strict = foldDossier(events, context());
+    expect(strict.outcome).toBe('late');
+    expect(strict.flags).toContain('repeated_supplement');
+    expect(foldDossier(events, context({ repeatedSupplementIsLate: false })).outcome).toBe('early');
+  });
+
+  test('a pause that started before the clock stops nothing', () => {
+    // Received Saturday: the clock starts Monday 08:00; a supplement asked and completed on Sunday changes nothing.
+    const s = foldDossier(
+      [received('2025-03-15T10:00:00+07:00'), log('supplement_requested', '2025-03-16T09:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-16T10:00:00+07:00')],
+      context(),
+    );
+    expect(s.pausedMs).toBe(0);
+    expect(fmt(s.dueAt)).toBe('2025-03-19T17:00:00+07:00');
+  });
+
+  test('an apology before the lead time is in time; the new date must be later than the current one', () => {
+    const base = [received('2025-03-17T10:00:00+07:00')];
+    const inTime = foldDossier([...base, log('apology_issued', '2025-03-19T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-25T10:00:00+07:00' })], context());
+    expect(inTime.flags).toEqual([]);
+    expect(() => foldDossier([...base, log('apology_issued', '2025-03-18T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-19T10:00:00+07:00' })], context())).toThrow(TransitionError);
+  });
+
+  test('nothing may follow a withdrawal except a payment record', () => {
+    const base = [received('2025-03-17T10:00:00+07:00'), log('withdrawn', '2025-03-17T11:00:00+07:00')];
+    expect(foldDossier(base, context()).finishedAt).toBe(at('2025-03-17T11:00:00+07:00'));
+    expect(() => foldDossier([...base, log('result_ready', '2025-03-18T09:00:00+07:00')], context())).toThrow(/not possible when the dossier is "withdrawn"/);
+  });
+});
