@@ -13,6 +13,7 @@ import { dossiersRouter } from './routes/dossiers.js';
 import { eventsRouter } from './routes/events.js';
 import { pagesRouter } from './routes/pages.js';
 import { adminRouter } from './routes/admin.js';
+import { dossierPageRouter } from './routes/dossier-page.js';
 import { apologyRouter } from './routes/apology.js';
 import { lettersRouter } from './routes/letters.js';
 import { sessionRouter } from './routes/session.js';
@@ -50,6 +51,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(sessionRouter(ctx));
   app.use(lettersRouter(ctx));
   app.use(adminRouter(ctx, options));
+  app.use(dossierPageRouter(ctx));
   app.use(pagesRouter(ctx));
 
   app.use((req, _res) => {

@@ -1,0 +1,86 @@
+/**
+ * The dossier page (the link in alert e-mails): where the dossier stands, its
+ * events on the working-time axis, and its letters.
+ */
+import { Router } from 'express';
+import type { AppContext } from '../../app-context.js';
+import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
+import { workingDurationText } from '../../alerts/format.js';
+import type { DossierEvent } from '../../dossiers/events.js';
+import { dossierView } from '../../dossiers/view.js';
+import { renderPage } from '../../views/render.js';
+import { scopeOf } from '../auth.js';
+import { loadScopedDossier } from './letters.js';
+import { pageAuth } from './session.js';
+
+const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn' } as const;
+const OUTCOME_TEXT = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' } as const;
+const FLAG_TEXT: Record<string, string> = {
+  late_without_apology: 'Trễ hạn mà chưa có văn bản xin lỗi',
+  apology_too_late: 'Xin lỗi muộn (ít hơn thời gian quy định trước hạn)',
+  declared_due_mismatch: 'Ngày hẹn trên phiếu tiếp nhận khác hạn theo quy định',
+  repeated_supplement: 'Yêu cầu bổ sung hồ sơ nhiều lần',
+};
+const CHANNEL_TEXT = { direct: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính công ích' } as const;
+
+function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
+  switch (e.type) {
+    case 'received': return 'Tiếp nhận hồ sơ';
+    case 'assigned': return `Chuyển xử lý: ${e.step} (${agencyName(e.agencyCode)})`;
+    case 'supplement_requested': return `Yêu cầu bổ sung hồ sơ: ${e.reason}`;
+    case 'supplement_received': return 'Nhận hồ sơ bổ sung';
+    case 'apology_issued': return `Xin lỗi và hẹn lại ngày trả kết quả: ${vietnameseShortInstant(Date.parse(e.newDueAt))}`;
+    case 'payment_recorded': return `Thanh toán ${e.amount.toLocaleString('vi-VN')} đ (${e.method === 'online' ? 'trực tuyến' : 'trực tiếp'})`;
+    case 'result_ready': return 'Có kết quả giải quyết';
+    case 'returned': return 'Trả kết quả';
+    case 'refused': return `Từ chối giải quyết: ${e.reason}`;
+    case 'withdrawn': return 'Rút hồ sơ';
+  }
+}
+
+export function dossierPageRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
+    const s = await loadScopedDossier(ctx, String(req.params.code), scopeOf(res));
+    const fold = ctx.foldContext();
+    const d = dossierView(s, fold, ctx.now());
+    const { rows } = await ctx.db.pool.query<{ body: DossierEvent }>('SELECT body FROM dossier_events WHERE dossier_code = $1 ORDER BY occurred_at, seq', [s.code]);
+    const index = ctx.calendar.workingTime(ctx.catalog.policiesOf(s.receivingAgencyCode).officeHours);
+    const dayMinutes = index.dayMs / 60_000;
+    const agencyName = (code: string) => ctx.catalog.agency(code)?.name ?? code;
+    const worked = (t: number) => Math.max(0, index.between(s.clockStartsAt, t));
+    const span = Math.max(worked(s.dueAt), ...rows.map((r) => worked(Date.parse(r.body.occurredAt))), 1);
+    const timeline = rows.map(({ body }) => {
+      const t = Date.parse(body.occurredAt);
+      return {
+        when: vietnameseShortInstant(t),
+        label: eventLabel(body, agencyName),
+        workingText: workingDurationText(worked(t) / 60_000, dayMinutes),
+        position: ((worked(t) / span) * 100).toFixed(2),
+      };
+    });
+    res.type('html').send(
+      renderPage('dossier', {
+        title: `Hồ sơ ${s.code}`,
+        currentYear: new Date(ctx.now()).getUTCFullYear(),
+        d,
+        agencyName: agencyName(s.receivingAgencyCode),
+        channelText: CHANNEL_TEXT[s.channel],
+        receivedText: vietnameseShortInstant(s.receivedAt),
+        clockText: vietnameseShortInstant(s.clockStartsAt),
+        dueText: vietnameseShortInstant(s.dueAt),
+        originalDueText: vietnameseShortInstant(s.originalDueAt),
+        leftText: d.workingMinutesLeft === null ? '' : d.workingMinutesLeft >= 0 ? workingDurationText(d.workingMinutesLeft, dayMinutes) : `quá hạn ${workingDurationText(-d.workingMinutesLeft, dayMinutes)}`,
+        pausedText: workingDurationText(d.pausedWorkingMinutes, dayMinutes),
+        finishedText: s.finishedAt ? vietnameseShortInstant(s.finishedAt) : '',
+        outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : '',
+        progressText: d.progress ? PROGRESS_TEXT[d.progress] : s.outcome ? OUTCOME_TEXT[s.outcome] : '',
+        progressClass: d.progress ?? (s.outcome === 'late' ? 'late' : ''),
+        flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
+        timeline,
+        duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
+      }),
+    );
+  });
+  return router;
+}
