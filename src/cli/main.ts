@@ -3,6 +3,7 @@
  * Bad usage exits with code 2 and a message saying what is wrong.
  */
 import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppContext } from '../app-context.js';
@@ -14,6 +15,9 @@ import { createApiKey, roleSchema } from '../store/api-keys.js';
 import { loadCalendar } from '../store/calendar-store.js';
 import { loadCatalog } from '../store/catalog-store.js';
 import { rebuildDossiers } from '../store/rebuild.js';
+import { buildReport, reportQuerySchema } from '../http/routes/reports.js';
+import { RATE_COLUMNS } from '../reports/columns.js';
+import { toCsv, toXlsx } from '../reports/export.js';
 import { JOB_NAMES, isJobName, runJob } from '../jobs/jobs.js';
 import { mailerFrom, serve, worker } from './serve.js';
 
@@ -31,6 +35,9 @@ Commands:
                                    compute and explain a deadline; units: working-days, working-hours, calendar-days, months
   worker                           run the scheduled jobs (alerts, digest, outbox) in this process
   jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, daily-digest, outbox-flush
+  report --from DATE --to DATE | --period P [--convention calendar|report] [--group-by G] [--agency CODE]
+         [--format csv|xlsx|json] [--out FILE]
+                                   compliance rates (G: agency, procedure, field, channel, month)
   migrate                          apply database migrations
 `;
 
@@ -55,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       return withContext(async () => console.log('migrations applied'));
     case 'worker':
       return worker();
+    case 'report':
+      return report(rest);
     case 'jobs': {
       const [sub, name, ...more] = rest;
       if (sub !== 'run' || !name || more.length) throw new UsageError(`usage: dunghan jobs run <${JOB_NAMES.join('|')}>`);
@@ -154,6 +163,39 @@ async function deadline(args: string[]): Promise<number> {
     for (const s of r.skipped) console.log(`  bỏ qua ${s.date}: ${s.reason}`);
   }
   return 0;
+}
+
+async function report(args: string[]): Promise<number> {
+  const { values } = flags(args, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    period: { type: 'string' },
+    convention: { type: 'string' },
+    'group-by': { type: 'string' },
+    agency: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const parsed = reportQuerySchema.safeParse({ ...values, groupBy: values['group-by'], 'group-by': undefined, out: undefined });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('\n'));
+  const q = parsed.data;
+  return withContext(async (ctx) => {
+    if (q.agency && !ctx.catalog.agency(q.agency)) throw new UsageError(`unknown agency ${q.agency}`);
+    const filter = { agencies: q.agency ? [q.agency] : null };
+    const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((done / total) * 30)).padEnd(30)}] ${done}/${total}`) : undefined;
+    const result = await buildReport(ctx, q, filter, progress);
+    if (progress) process.stderr.write('\n');
+    const rows = [...result.rows, result.total];
+    let output: string | Buffer;
+    if (q.format === 'json') output = JSON.stringify({ period: result.period, rows: result.rows, total: result.total }, null, 2) + '\n';
+    else if (q.format === 'csv') output = toCsv(RATE_COLUMNS, rows);
+    else output = await toXlsx(RATE_COLUMNS, rows, 'Báo cáo', `Tình hình giải quyết hồ sơ TTHC ${result.period.label}`);
+    if (values.out) {
+      await fs.writeFile(values.out, output);
+      console.error(`wrote ${rows.length} rows to ${values.out}`);
+    } else if (typeof output === 'string') process.stdout.write(output);
+    else throw new UsageError('--format xlsx needs --out FILE');
+  });
 }
 
 /** The calendar with the administrators' corrections when a database is configured, else the built-in one. */

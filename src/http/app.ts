@@ -15,6 +15,7 @@ import { pagesRouter } from './routes/pages.js';
 import { adminRouter } from './routes/admin.js';
 import { dossierPageRouter } from './routes/dossier-page.js';
 import { apologyRouter } from './routes/apology.js';
+import { reportsRouter } from './routes/reports.js';
 import { lettersRouter } from './routes/letters.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
@@ -47,6 +48,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(catalogRouter(ctx));
   api.use(supervisorsRouter(ctx));
   api.use(apologyRouter(ctx));
+  api.use(reportsRouter(ctx));
   app.use('/api/v1', api);
   app.use(sessionRouter(ctx));
   app.use(lettersRouter(ctx));

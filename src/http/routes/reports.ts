@@ -1,0 +1,149 @@
+/**
+ * Compliance reports: rates by agency, procedure, field, channel or month for
+ * a period, as JSON, CSV or Excel, and the dossiers behind any cell.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { formatLocalInstant } from '../../calendar/local-time.js';
+import { RATE_COLUMNS, type Column } from '../../reports/columns.js';
+import { CELL_FILTERS, type Cell } from '../../reports/counts-sql.js';
+import { toCsv, toXlsx } from '../../reports/export.js';
+import { conventionSchema, dateRange, monthsIn, periodRange, periodSchema, type Period } from '../../reports/periods.js';
+import { cellDossiers, rateRows, type ReportFilter, type ReportRow } from '../../store/report-store.js';
+import { scopeOf } from '../auth.js';
+import { HttpError } from '../errors.js';
+
+const isoDate = z.iso.date();
+
+export const reportQuerySchema = z
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    period: periodSchema.optional(),
+    convention: conventionSchema.default('calendar'),
+    groupBy: z.enum(['agency', 'procedure', 'field', 'channel', 'month']).default('agency'),
+    agency: z.string().optional(),
+    procedure: z.string().optional(),
+    field: z.string().optional(),
+    channel: z.enum(['direct', 'online', 'postal']).optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+  })
+  .refine((q) => (q.period ? !q.from && !q.to : q.from && q.to && q.from <= q.to), {
+    message: 'give either period, or from and to (dates, from ≤ to)',
+    path: ['period'],
+  });
+export type ReportQuery = z.infer<typeof reportQuerySchema>;
+
+export const cellQuerySchema = z
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    period: periodSchema.optional(),
+    convention: conventionSchema.default('calendar'),
+    agency: z.string().optional(),
+    procedure: z.string().optional(),
+    field: z.string().optional(),
+    channel: z.enum(['direct', 'online', 'postal']).optional(),
+    outcome: z.enum(Object.keys(CELL_FILTERS) as [Cell, ...Cell[]]).default('late'),
+    limit: z.coerce.number().int().min(1).max(10_000).default(500),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .refine((q) => (q.period ? !q.from && !q.to : q.from && q.to), { message: 'give either period, or from and to', path: ['period'] });
+
+export function periodOf(q: { period?: string; from?: string; to?: string; convention: 'calendar' | 'report' }): Period {
+  return q.period ? periodRange(q.period, q.convention) : dateRange(q.from!, q.to!);
+}
+
+/** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
+export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; procedure?: string; field?: string; channel?: string }): ReportFilter {
+  const scope = scopeOf(res);
+  let agencies = scope.all ? null : scope.key.agencyCodes;
+  if (q.agency) {
+    if (!ctx.catalog.agency(q.agency)) throw new HttpError(400, `Unknown agency ${q.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
+    if (!scope.coversPath(ctx.catalog.pathOf(q.agency))) throw new HttpError(403, `Agency ${q.agency} is outside this key's agencies.`);
+    agencies = [q.agency];
+  }
+  return { agencies, procedure: q.procedure, field: q.field, channel: q.channel };
+}
+
+export async function buildReport(
+  ctx: AppContext,
+  q: ReportQuery,
+  filter: ReportFilter,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow }> {
+  const period = periodOf(q);
+  if (q.groupBy !== 'month') return { period, ...(await rateRows(ctx.db.pool, ctx.catalog, period, q.groupBy, filter)) };
+  const rows: ReportRow[] = [];
+  const months = monthsIn(period, q.convention);
+  for (const month of months) {
+    const { total } = await rateRows(ctx.db.pool, ctx.catalog, month, 'all', filter);
+    rows.push({ ...total, key: month.label, label: `Tháng ${month.label.slice(5)}/${month.label.slice(0, 4)}` });
+    onProgress?.(rows.length, months.length);
+  }
+  const { total } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter);
+  return { period, rows, total };
+}
+
+function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], rows: object[], name: string, title: string): Promise<void> | void {
+  if (format === 'csv') {
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+    res.send(toCsv(columns, rows));
+    return;
+  }
+  return toXlsx(columns, rows, 'Báo cáo', title).then((buffer) => {
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
+    res.send(buffer);
+  });
+}
+
+export function reportsRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get(['/reports/rates', '/reports/rates.csv', '/reports/rates.xlsx'], async (req, res) => {
+    const suffix = req.path.endsWith('.csv') ? 'csv' : req.path.endsWith('.xlsx') ? 'xlsx' : undefined;
+    const q = reportQuerySchema.parse({ ...req.query, ...(suffix ? { format: suffix } : {}) });
+    const report = await buildReport(ctx, q, filterFor(ctx, res, q));
+    const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
+    if (q.format === 'json') {
+      res.json({ period: { label: report.period.label, convention: q.convention, ...window }, groupBy: q.groupBy, rows: report.rows, total: report.total });
+      return;
+    }
+    const title = `Tình hình giải quyết hồ sơ TTHC ${report.period.label} (${window.from} – ${window.to}), theo ${q.groupBy}`;
+    await sendTable(res, q.format, RATE_COLUMNS, [...report.rows, report.total], `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title);
+  });
+
+  router.get(['/reports/dossiers', '/reports/dossiers.csv'], async (req, res) => {
+    const q = cellQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.csv') ? { format: 'csv' } : {}) });
+    const period = periodOf(q);
+    const rows = (await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit)).map((r) => ({
+      code: r.code,
+      status: r.status,
+      procedureCode: r.procedure_code,
+      procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? '',
+      receivingAgencyCode: r.receiving_agency_code,
+      channel: r.channel,
+      receivedAt: formatLocalInstant(new Date(r.received_at).getTime()),
+      dueAt: formatLocalInstant(new Date(r.due_at).getTime()),
+      finishedAt: r.finished_at ? formatLocalInstant(new Date(r.finished_at).getTime()) : null,
+      outcome: r.outcome,
+    }));
+    if (q.format === 'json') {
+      res.json({ period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) }, cell: q.outcome, items: rows });
+      return;
+    }
+    const columns: Column[] = [
+      { key: 'code', header: 'Mã hồ sơ', kind: 'text' },
+      { key: 'procedureName', header: 'Thủ tục', kind: 'text' },
+      { key: 'receivingAgencyCode', header: 'Cơ quan tiếp nhận', kind: 'text' },
+      { key: 'receivedAt', header: 'Tiếp nhận', kind: 'text' },
+      { key: 'dueAt', header: 'Hạn trả kết quả', kind: 'text' },
+      { key: 'finishedAt', header: 'Hoàn thành', kind: 'text' },
+      { key: 'status', header: 'Trạng thái', kind: 'text' },
+    ];
+    await sendTable(res, 'csv', columns, rows, `ho-so-${q.outcome}-${period.label.replace(/\W+/g, '-')}`, '');
+  });
+
+  return router;
+}

@@ -1,0 +1,49 @@
+/**
+ * CSV (UTF-8 with BOM, so Excel reads the diacritics) and Excel exports of
+ * report rows: counts as numbers, rates as percentages.
+ */
+import ExcelJS from 'exceljs';
+import type { Column } from './columns.js';
+
+type Row = object;
+const get = (r: Row, key: string): unknown => (r as Record<string, unknown>)[key];
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rates are written as percentages with two decimals ("95.24"), the header saying (%). */
+export function toCsv(columns: Column[], rows: Row[]): string {
+  const header = columns.map((c) => csvCell(c.kind === 'rate' ? `${c.header} (%)` : c.header)).join(',');
+  const lines = rows.map((r) =>
+    columns
+      .map((c) => {
+        const v = get(r, c.key);
+        if (c.kind === 'rate') return v === null || v === undefined ? '' : ((v as number) * 100).toFixed(2);
+        return csvCell(v);
+      })
+      .join(','),
+  );
+  return '\uFEFF' + [header, ...lines].join('\r\n') + '\r\n';
+}
+
+export async function toXlsx(columns: Column[], rows: Row[], sheetName: string, title: string): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = 'Đúng hạn';
+  const sheet = book.addWorksheet(sheetName.slice(0, 31));
+  sheet.addRow([title]).font = { bold: true, size: 13 };
+  const header = sheet.addRow(columns.map((c) => c.header));
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle' };
+  for (const r of rows) sheet.addRow(columns.map((c) => get(r, c.key) ?? null));
+  columns.forEach((c, i) => {
+    const col = sheet.getColumn(i + 1);
+    col.width = c.kind === 'text' ? 40 : 14;
+    if (c.kind === 'rate') col.numFmt = '0.00%';
+    if (c.kind === 'count') col.numFmt = '#,##0';
+  });
+  sheet.views = [{ state: 'frozen', ySplit: 2 }];
+  return Buffer.from(await book.xlsx.writeBuffer());
+}

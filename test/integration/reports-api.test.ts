@@ -1,0 +1,172 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { ev } from '../support/events.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+const run = promisify(execFile);
+let t: TestApp;
+const TH = 'SLA.P.TOHIEU.TTPV';
+const get = (p: string, key = t.keys.auditor) => request(t.app).get(p).set('Authorization', `Bearer ${key}`);
+
+/**
+ * A small province, reasoned by hand for Q3 2025 (calendar: 1 Jul – 30 Sep). Procedure 1.004194 is
+ * 3 working days with a fee, 1.000656 (khai tử) 1 working day without.
+ * A  received Fri 27 Jun 09:00 by phường Chiềng Lề (before the reform), due Wed 2 Jul 09:00,
+ *    finished Tue 1 Jul → finished in Q3, early. Not received in Q3.
+ * B  received Mon 7 Jul 09:00 at Tô Hiệu, online, paid online, digitised; due Thu 10 Jul 09:00, done 08:30 → on time.
+ * C  received Mon 7 Jul 09:00, direct, due Thu 10 Jul 09:00, done Fri 11 Jul 09:00 → late.
+ * D  received Tue 8 Jul 09:00, due Fri 11 Jul 09:00; paused Tue 10:00 → Thu 10:00 (16 working hours)
+ *    → due Tue 15 Jul 09:00; done Tue 15 Jul 08:45 → on time (late without the pause).
+ * E  received Mon 29 Sep 09:00, open; due Thu 2 Oct 09:00, after the period's end → open, within time.
+ * F  received Mon 22 Sep 09:00, open; due Thu 25 Sep 09:00 → open, overdue at the end.
+ * G  khai tử received Mon 4 Aug 09:00 online, digitised, withdrawn 10:00 (due Tue 5 Aug 09:00) → finished, early.
+ * J  received Mon 7 Jul 09:00 at phường Mộc Châu, done Tue 8 Jul → early.
+ * H  received 2 Oct (after) and I (received and finished in May) do not count.
+ *
+ * Totals: received 7 (B C D E F G J), online 2 (B G), finished 6 (A B C D G J): early 3 (A G J), on time 2 (B D),
+ * late 1 (C); open on track 1 (E), overdue 1 (F); with a fee 6 (B C D E F J), paid online 1 (B); digitised 2 (B G).
+ * Progress (766) = (3 + 2 + 1) / (6 + 1 + 1) = 0.75; on time among finished = 5/6; online submission 2/7;
+ * online payment 1/6; digitisation 2/7.
+ */
+beforeAll(async () => {
+  t = await createTestApp({ now: Date.parse('2025-11-01T09:00:00+07:00') });
+  const fee = { procedureCode: '1.004194' };
+  const events = [
+    ev.received('A', '2025-06-27T09:00:00+07:00', { ...fee, receivingAgencyCode: 'SLA.TPSL.CLE' }),
+    ev.of('result_ready', 'A', '2025-07-01T10:00:00+07:00'),
+    ev.received('B', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: TH, channel: 'online', digitized: true }),
+    ev.of('payment_recorded', 'B', '2025-07-07T09:05:00+07:00', { amount: 15000, method: 'online', viaNationalPortal: true }),
+    ev.of('result_ready', 'B', '2025-07-10T08:30:00+07:00'),
+    ev.received('C', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
+    ev.of('payment_recorded', 'C', '2025-07-07T09:05:00+07:00', { amount: 15000, method: 'counter', viaNationalPortal: false }),
+    ev.of('result_ready', 'C', '2025-07-11T09:00:00+07:00'),
+    ev.received('D', '2025-07-08T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
+    ev.of('supplement_requested', 'D', '2025-07-08T10:00:00+07:00', { reason: 'Thiếu giấy tờ' }),
+    ev.of('supplement_received', 'D', '2025-07-10T10:00:00+07:00'),
+    ev.of('result_ready', 'D', '2025-07-15T08:45:00+07:00'),
+    ev.received('E', '2025-09-29T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
+    ev.received('F', '2025-09-22T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
+    ev.received('G', '2025-08-04T09:00:00+07:00', { procedureCode: '1.000656', feeRequired: false, receivingAgencyCode: TH, channel: 'online', digitized: true }),
+    ev.of('withdrawn', 'G', '2025-08-04T10:00:00+07:00'),
+    ev.received('J', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: 'SLA.P.MOCCHAU.TTPV' }),
+    ev.of('result_ready', 'J', '2025-07-08T10:00:00+07:00'),
+    ev.received('H', '2025-10-02T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
+    ev.received('I', '2025-05-05T09:00:00+07:00', { ...fee, receivingAgencyCode: 'SLA.TPSL.CLE' }),
+    ev.of('result_ready', 'I', '2025-05-07T09:00:00+07:00'),
+  ];
+  const res = await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(events);
+  expect(res.status).toBe(201);
+});
+afterAll(async () => t.close());
+
+const expectedTotal = {
+  received: 7, receivedOnline: 2, finished: 6, early: 3, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1,
+  feeRequired: 6, paidOnline: 1, digitized: 2,
+};
+
+test('Q3 2025 by agency: hand-worked counts and rates, agency rows rolled up across the 1 July reform', async () => {
+  const res = await get('/api/v1/reports/rates?period=2025-Q3&groupBy=agency');
+  expect(res.status).toBe(200);
+  expect(res.body.period).toMatchObject({ label: '2025-Q3', convention: 'calendar', from: '2025-07-01T00:00:00+07:00', to: '2025-10-01T00:00:00+07:00' });
+  expect(res.body.total).toMatchObject(expectedTotal);
+  expect(res.body.total.progressRate).toBeCloseTo(0.75, 10);
+  expect(res.body.total.finishedOnTimeRate).toBeCloseTo(5 / 6, 10);
+  expect(res.body.total.onlineSubmissionRate).toBeCloseTo(2 / 7, 10);
+  expect(res.body.total.onlinePaymentRate).toBeCloseTo(1 / 6, 10);
+  expect(res.body.total.digitisationRate).toBeCloseTo(2 / 7, 10);
+
+  const row = (code: string) => res.body.rows.find((r: { key: string }) => r.key === code);
+  // The province row rolls up everything; the old district keeps A, received under it before the reform.
+  expect(row('SLA')).toMatchObject(expectedTotal);
+  expect(row('SLA.TPSL')).toMatchObject({ received: 0, finished: 1, early: 1, progressRate: 1 });
+  expect(row('SLA.TPSL.CLE')).toMatchObject({ finished: 1, early: 1 });
+  // Tô Hiệu: B C D E F G → (early 1 + on time 2 + on track 1) / (finished 4 + open 2) = 4/6.
+  expect(row('SLA.P.TOHIEU')).toMatchObject({ received: 6, finished: 4, early: 1, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1 });
+  expect(row('SLA.P.TOHIEU').progressRate).toBeCloseTo(4 / 6, 10);
+  expect(row('SLA.P.TOHIEU.TTPV')).toMatchObject({ received: 6 });
+  expect(row('SLA.P.MOCCHAU')).toMatchObject({ received: 1, finished: 1, early: 1 });
+});
+
+test('by month, by procedure and by channel; the reporting convention shifts the window to the 15th', async () => {
+  const months = (await get('/api/v1/reports/rates?from=2025-07-01&to=2025-09-30&groupBy=month')).body;
+  expect(months.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['2025-07', 4], ['2025-08', 1], ['2025-09', 2]]);
+  // July's end (1 Aug): D was finished, nothing open; September's: E on track, F overdue.
+  expect(months.rows[2]).toMatchObject({ openOnTrack: 1, openOverdue: 1 });
+
+  const procedures = (await get('/api/v1/reports/rates?period=2025-Q3&groupBy=procedure')).body;
+  expect(procedures.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['1.000656', 1], ['1.004194', 6]]);
+  const channels = (await get('/api/v1/reports/rates?period=2025-Q3&groupBy=channel')).body;
+  expect(channels.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['direct', 5], ['online', 2]]);
+
+  // Reporting Q3 = 15 Jun – 14 Sep: A (27 Jun) is received in it, E (29 Sep) and F (22 Sep) are not.
+  const report = (await get('/api/v1/reports/rates?period=2025-Q3&convention=report&groupBy=agency')).body;
+  expect(report.period.from).toBe('2025-06-15T00:00:00+07:00');
+  expect(report.period.to).toBe('2025-09-15T00:00:00+07:00');
+  expect(report.total.received).toBe(6);
+});
+
+test('an auditor sees only its agencies; bad parameters are 400 with the field named', async () => {
+  // The supervisor key covers SLA.TPSL (the abolished district): only A.
+  const scoped = (await get('/api/v1/reports/rates?period=2025-Q3', t.keys.supervisor)).body;
+  expect(scoped.total).toMatchObject({ received: 0, finished: 1, early: 1 });
+  expect(scoped.rows.map((r: { key: string }) => r.key)).toEqual(['SLA.TPSL', 'SLA.TPSL.CLE']);
+  expect((await get('/api/v1/reports/rates?period=2025-Q3&agency=SLA.P.TOHIEU', t.keys.supervisor)).status).toBe(403);
+  const bad = await get('/api/v1/reports/rates?period=2025-Q5&groupBy=colour');
+  expect(bad.status).toBe(400);
+  expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['groupBy', 'period']);
+  expect((await get('/api/v1/reports/rates?from=2025-09-30&to=2025-07-01')).status).toBe(400);
+});
+
+test('the dossiers behind a cell: late finished, overdue at the end', async () => {
+  const late = (await get('/api/v1/reports/dossiers?period=2025-Q3&outcome=late')).body;
+  expect(late.items.map((d: { code: string }) => d.code)).toEqual(['C']);
+  const overdue = (await get('/api/v1/reports/dossiers?period=2025-Q3&outcome=overdue')).body;
+  expect(overdue.items.map((d: { code: string }) => d.code)).toEqual(['F']);
+  const csv = await get('/api/v1/reports/dossiers.csv?period=2025-Q3&outcome=early');
+  expect(csv.headers['content-type']).toMatch(/text\/csv/);
+  expect(csv.text.split('\r\n').slice(1, 4).map((l) => l.split(',')[0])).toEqual(['A', 'J', 'G']);
+});
+
+test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as percentages', async () => {
+  const csv = await get('/api/v1/reports/rates.csv?period=2025-Q3&groupBy=agency');
+  expect(csv.status).toBe(200);
+  expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+  const lines = csv.text.slice(1).trim().split('\r\n');
+  const header = lines[0]!.split(',');
+  expect(header).toContain('Hồ sơ tiếp nhận');
+  expect(header).toContain('Tỷ lệ đúng hạn (QĐ 766) (%)');
+  const total = lines[lines.length - 1]!.split(',');
+  expect(total[header.indexOf('Mã')]).toBe('total');
+  expect(total[header.indexOf('Hồ sơ tiếp nhận')]).toBe('7');
+  expect(total[header.indexOf('Tỷ lệ đúng hạn (QĐ 766) (%)')]).toBe('75.00');
+
+  const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-Q3&groupBy=agency').buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+  expect(xlsx.status).toBe(200);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
+  const sheet = book.worksheets[0]!;
+  const headers = (sheet.getRow(2).values as unknown[]).slice(1);
+  const last = sheet.getRow(sheet.rowCount);
+  const col = (name: string) => headers.indexOf(name) + 1;
+  expect(last.getCell(col('Hồ sơ tiếp nhận')).value).toBe(7);
+  expect(last.getCell(col('Tỷ lệ đúng hạn (QĐ 766)')).value).toBeCloseTo(0.75, 10);
+  expect(last.getCell(col('Tỷ lệ đúng hạn (QĐ 766)')).numFmt).toBe('0.00%');
+});
+
+test('`dunghan report` writes the same numbers to a file; bad arguments exit 2', async () => {
+  const out = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-report-')), 'q3.json');
+  const env = { ...process.env, DATABASE_URL: t.url };
+  await run(process.execPath, ['bin/dunghan.js', 'report', '--from', '2025-07-01', '--to', '2025-09-30', '--group-by', 'agency', '--format', 'json', '--out', out], { env });
+  const report = JSON.parse(await fs.readFile(out, 'utf8'));
+  expect(report.total).toMatchObject(expectedTotal);
+  await expect(run(process.execPath, ['bin/dunghan.js', 'report', '--period', '2025-Q9'], { env })).rejects.toMatchObject({ code: 2 });
+});
