@@ -14,6 +14,7 @@ import { eventsRouter } from './routes/events.js';
 import { pagesRouter } from './routes/pages.js';
 import { adminRouter } from './routes/admin.js';
 import { dossierPageRouter } from './routes/dossier-page.js';
+import { dashboardRouter } from './routes/dashboard.js';
 import { apologyRouter } from './routes/apology.js';
 import { reportsRouter } from './routes/reports.js';
 import { lettersRouter } from './routes/letters.js';
@@ -54,6 +55,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(lettersRouter(ctx));
   app.use(adminRouter(ctx, options));
   app.use(dossierPageRouter(ctx));
+  app.use(dashboardRouter(ctx));
   app.use(pagesRouter(ctx));
 
   app.use((req, _res) => {

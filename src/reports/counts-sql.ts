@@ -1,7 +1,9 @@
 /**
  * The SQL behind the counts of rates.ts: one pass over the dossiers relevant
  * to a period (received before its end and not finished before its start),
- * with each count a FILTER of the same definitions. $1 = from, $2 = to.
+ * with each count a FILTER of the same definitions. $1 = from, $2 = to,
+ * $3 = the instant open dossiers are judged at: the period's end, or now for
+ * a period still running (a dossier due tomorrow is not overdue today).
  */
 export const GROUP_COLUMNS = {
   agency: 'receiving_agency_code',
@@ -24,8 +26,8 @@ export const CELL_FILTERS = {
   early: `${FINISHED} AND outcome = 'early'`,
   on_time: `${FINISHED} AND outcome = 'on_time'`,
   late: `${FINISHED} AND outcome = 'late'`,
-  on_track: `${OPEN_AT_END} AND due_at >= $2`,
-  overdue: `${OPEN_AT_END} AND due_at < $2`,
+  on_track: `${OPEN_AT_END} AND due_at >= $3::timestamptz`,
+  overdue: `${OPEN_AT_END} AND due_at < $3::timestamptz`,
   fee_required: `${RECEIVED} AND fee_required`,
   paid_online: `${RECEIVED} AND fee_required AND paid_online`,
   digitized: `${RECEIVED} AND digitized`,

@@ -38,8 +38,13 @@ function whereOf(filter: ReportFilter, catalog: Catalog, params: unknown[]): str
   return where;
 }
 
-export async function countsBy(pool: pg.Pool, catalog: Catalog, period: Period, group: GroupColumn, filter: ReportFilter): Promise<Map<string, Counts>> {
-  const params: unknown[] = [new Date(period.from), new Date(period.to)];
+/** $1, $2, $3 of the report SQL: the period, and when open dossiers are judged (its end, or now if sooner). */
+function periodParams(period: Period, nowMs: number): unknown[] {
+  return [new Date(period.from), new Date(period.to), new Date(Math.min(period.to, nowMs))];
+}
+
+export async function countsBy(pool: pg.Pool, catalog: Catalog, period: Period, group: GroupColumn, filter: ReportFilter, nowMs: number): Promise<Map<string, Counts>> {
+  const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   const { rows } = await pool.query<Counts & { key: string }>(countsSql(group, where), params);
   return new Map(rows.map(({ key, ...c }) => [key, c]));
@@ -72,8 +77,9 @@ export async function rateRows(
   period: Period,
   group: GroupColumn,
   filter: ReportFilter,
+  nowMs: number,
 ): Promise<{ rows: ReportRow[]; total: ReportRow }> {
-  const counts = await countsBy(pool, catalog, period, group, filter);
+  const counts = await countsBy(pool, catalog, period, group, filter, nowMs);
   const grouped = group === 'agency' ? rollUpAgencies(counts, catalog, filter.agencies) : counts;
   const rows = [...grouped.entries()]
     .map(([key, c]) => ({ key, label: labelOf(group, key, catalog), ...withRates(c) }))
@@ -83,12 +89,12 @@ export async function rateRows(
 }
 
 /** The dossiers behind one cell of the report, in receipt order. */
-export async function cellDossiers(pool: pg.Pool, catalog: Catalog, period: Period, cell: Cell, filter: ReportFilter, limit: number) {
-  const params: unknown[] = [new Date(period.from), new Date(period.to)];
+export async function cellDossiers(pool: pg.Pool, catalog: Catalog, period: Period, cell: Cell, filter: ReportFilter, limit: number, nowMs: number) {
+  const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   params.push(limit);
   const { rows } = await pool.query(
-    `SELECT code, status, procedure_code, receiving_agency_code, channel, received_at, due_at, finished_at, outcome
+    `SELECT code, status, procedure_code, receiving_agency_code, channel, received_at, due_at, finished_at, outcome, $3::timestamptz AS judged_at
      FROM dossiers WHERE ${RELEVANT}${where} AND ${CELL_FILTERS[cell]} ORDER BY received_at, code LIMIT $${params.length}`,
     params,
   );

@@ -12,6 +12,8 @@ const hbs = Handlebars.create();
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+/** A rate as Vietnamese writes a percentage: 0.7534 → "75,34 %"; no data → "–". */
+hbs.registerHelper('pct', (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2).replace('.', ',')} %` : '–'));
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')));
 
 function template(name: string): Handlebars.TemplateDelegate {

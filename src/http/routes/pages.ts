@@ -17,7 +17,7 @@ export function pagesRouter(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/', (_req, res) => {
-    res.redirect(`/calendar/${new Date(ctx.now()).getUTCFullYear()}`);
+    res.redirect('/dashboard');
   });
 
   router.get('/calendar/:year', (req, res) => {

@@ -74,15 +74,15 @@ export async function buildReport(
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow }> {
   const period = periodOf(q);
-  if (q.groupBy !== 'month') return { period, ...(await rateRows(ctx.db.pool, ctx.catalog, period, q.groupBy, filter)) };
+  if (q.groupBy !== 'month') return { period, ...(await rateRows(ctx.db.pool, ctx.catalog, period, q.groupBy, filter, ctx.now())) };
   const rows: ReportRow[] = [];
   const months = monthsIn(period, q.convention);
   for (const month of months) {
-    const { total } = await rateRows(ctx.db.pool, ctx.catalog, month, 'all', filter);
+    const { total } = await rateRows(ctx.db.pool, ctx.catalog, month, 'all', filter, ctx.now());
     rows.push({ ...total, key: month.label, label: `Tháng ${month.label.slice(5)}/${month.label.slice(0, 4)}` });
     onProgress?.(rows.length, months.length);
   }
-  const { total } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter);
+  const { total } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, ctx.now());
   return { period, rows, total };
 }
 
@@ -117,7 +117,7 @@ export function reportsRouter(ctx: AppContext): Router {
   router.get(['/reports/dossiers', '/reports/dossiers.csv'], async (req, res) => {
     const q = cellQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.csv') ? { format: 'csv' } : {}) });
     const period = periodOf(q);
-    const rows = (await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit)).map((r) => ({
+    const rows = (await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit, ctx.now())).map((r) => ({
       code: r.code,
       status: r.status,
       procedureCode: r.procedure_code,
