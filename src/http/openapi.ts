@@ -9,6 +9,7 @@ import { officialScheduleSchema } from '../calendar/schedule-schema.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './routes/apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
+import { cellQuerySchema, reportQuerySchema } from './routes/reports.js';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -60,6 +61,8 @@ export function openApiDocument() {
         get: { summary: "The agency's supervisors (alert recipients)", security: bearer },
         post: { summary: 'Register a supervisor (admin)', security: bearer, requestBody: { content: { 'application/json': { schema: json(supervisorSchema) } } } },
       },
+      '/api/v1/reports/rates': { get: { summary: 'Compliance rates for a period, grouped; .csv and .xlsx give the same rows', security: bearer, parameters: queryParameters(reportQuerySchema) } },
+      '/api/v1/reports/dossiers': { get: { summary: 'The dossiers behind one cell of the report (.csv too)', security: bearer, parameters: queryParameters(cellQuerySchema) } },
       '/letters/{code}/{form}': { get: { summary: 'Printable A5 letter: receipt, apology (404 until issued) or control-slip', security: bearer } },
       '/api/v1/agencies': { get: { summary: 'The agency tree', security: bearer } },
       '/api/v1/procedures': { get: { summary: 'The procedure catalogue', security: bearer } },

@@ -26,40 +26,40 @@ test('Q3 2025 by agency: hand-worked counts and rates, agency rows rolled up acr
   expect(res.status).toBe(200);
   expect(res.body.period).toMatchObject({ label: '2025-Q3', convention: 'calendar', from: '2025-07-01T00:00:00+07:00', to: '2025-10-01T00:00:00+07:00' });
   expect(res.body.total).toMatchObject(expectedTotal);
-  expect(res.body.total.progressRate).toBeCloseTo(0.75, 10);
-  expect(res.body.total.finishedOnTimeRate).toBeCloseTo(5 / 6, 10);
-  expect(res.body.total.onlineSubmissionRate).toBeCloseTo(2 / 7, 10);
-  expect(res.body.total.onlinePaymentRate).toBeCloseTo(1 / 6, 10);
-  expect(res.body.total.digitisationRate).toBeCloseTo(2 / 7, 10);
+  expect(res.body.total.progressRate).toBeCloseTo(7 / 9, 10);
+  expect(res.body.total.finishedOnTimeRate).toBeCloseTo(6 / 7, 10);
+  expect(res.body.total.onlineSubmissionRate).toBeCloseTo(2 / 8, 10);
+  expect(res.body.total.onlinePaymentRate).toBeCloseTo(1 / 7, 10);
+  expect(res.body.total.digitisationRate).toBeCloseTo(2 / 8, 10);
 
   const row = (code: string) => res.body.rows.find((r: { key: string }) => r.key === code);
   // The province row rolls up everything; the old district keeps A, received under it before the reform.
   expect(row('SLA')).toMatchObject(expectedTotal);
   expect(row('SLA.TPSL')).toMatchObject({ received: 0, finished: 1, early: 1, progressRate: 1 });
   expect(row('SLA.TPSL.CLE')).toMatchObject({ finished: 1, early: 1 });
-  // Tô Hiệu: B C D E F G → (early 1 + on time 2 + on track 1) / (finished 4 + open 2) = 4/6.
-  expect(row('SLA.P.TOHIEU')).toMatchObject({ received: 6, finished: 4, early: 1, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1 });
-  expect(row('SLA.P.TOHIEU').progressRate).toBeCloseTo(4 / 6, 10);
-  expect(row('SLA.P.TOHIEU.TTPV')).toMatchObject({ received: 6 });
+  // Tô Hiệu: B C D E F G K → (early 2 + on time 2 + on track 1) / (finished 5 + open 2) = 5/7.
+  expect(row('SLA.P.TOHIEU')).toMatchObject({ received: 7, finished: 5, early: 2, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1 });
+  expect(row('SLA.P.TOHIEU').progressRate).toBeCloseTo(5 / 7, 10);
+  expect(row('SLA.P.TOHIEU.TTPV')).toMatchObject({ received: 7 });
   expect(row('SLA.P.MOCCHAU')).toMatchObject({ received: 1, finished: 1, early: 1 });
 });
 
 test('by month, by procedure and by channel; the reporting convention shifts the window to the 15th', async () => {
   const months = (await get('/api/v1/reports/rates?from=2025-07-01&to=2025-09-30&groupBy=month')).body;
-  expect(months.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['2025-07', 4], ['2025-08', 1], ['2025-09', 2]]);
+  expect(months.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['2025-07', 5], ['2025-08', 1], ['2025-09', 2]]);
   // July's end (1 Aug): D was finished, nothing open; September's: E on track, F overdue.
   expect(months.rows[2]).toMatchObject({ openOnTrack: 1, openOverdue: 1 });
 
   const procedures = (await get('/api/v1/reports/rates?period=2025-Q3&groupBy=procedure')).body;
-  expect(procedures.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['1.000656', 1], ['1.004194', 6]]);
+  expect(procedures.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['1.000656', 1], ['1.004194', 7]]);
   const channels = (await get('/api/v1/reports/rates?period=2025-Q3&groupBy=channel')).body;
-  expect(channels.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['direct', 5], ['online', 2]]);
+  expect(channels.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['direct', 6], ['online', 2]]);
 
   // Reporting Q3 = 15 Jun – 14 Sep: A (27 Jun) is received in it, E (29 Sep) and F (22 Sep) are not.
   const report = (await get('/api/v1/reports/rates?period=2025-Q3&convention=report&groupBy=agency')).body;
   expect(report.period.from).toBe('2025-06-15T00:00:00+07:00');
   expect(report.period.to).toBe('2025-09-15T00:00:00+07:00');
-  expect(report.total.received).toBe(6);
+  expect(report.total.received).toBe(7);
 });
 
 test('an auditor sees only its agencies; bad parameters are 400 with the field named', async () => {
@@ -81,7 +81,7 @@ test('the dossiers behind a cell: late finished, overdue at the end', async () =
   expect(overdue.items.map((d: { code: string }) => d.code)).toEqual(['F']);
   const csv = await get('/api/v1/reports/dossiers.csv?period=2025-Q3&outcome=early');
   expect(csv.headers['content-type']).toMatch(/text\/csv/);
-  expect(csv.text.split('\r\n').slice(1, 4).map((l) => l.split(',')[0])).toEqual(['A', 'J', 'G']);
+  expect(csv.text.split('\r\n').slice(1, 5).map((l) => l.split(',')[0])).toEqual(['A', 'J', 'K', 'G']);
 });
 
 test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as percentages', async () => {
@@ -94,8 +94,8 @@ test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as per
   expect(header).toContain('Tỷ lệ đúng hạn (QĐ 766) (%)');
   const total = lines[lines.length - 1]!.split(',');
   expect(total[header.indexOf('Mã')]).toBe('total');
-  expect(total[header.indexOf('Hồ sơ tiếp nhận')]).toBe('7');
-  expect(total[header.indexOf('Tỷ lệ đúng hạn (QĐ 766) (%)')]).toBe('75.00');
+  expect(total[header.indexOf('Hồ sơ tiếp nhận')]).toBe('8');
+  expect(total[header.indexOf('Tỷ lệ đúng hạn (QĐ 766) (%)')]).toBe('77.78');
 
   const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-Q3&groupBy=agency').buffer(true).parse((res, cb) => {
     const chunks: Buffer[] = [];
@@ -109,8 +109,8 @@ test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as per
   const headers = (sheet.getRow(2).values as unknown[]).slice(1);
   const last = sheet.getRow(sheet.rowCount);
   const col = (name: string) => headers.indexOf(name) + 1;
-  expect(last.getCell(col('Hồ sơ tiếp nhận')).value).toBe(7);
-  expect(last.getCell(col('Tỷ lệ đúng hạn (QĐ 766)')).value).toBeCloseTo(0.75, 10);
+  expect(last.getCell(col('Hồ sơ tiếp nhận')).value).toBe(8);
+  expect(last.getCell(col('Tỷ lệ đúng hạn (QĐ 766)')).value).toBeCloseTo(7 / 9, 10);
   expect(last.getCell(col('Tỷ lệ đúng hạn (QĐ 766)')).numFmt).toBe('0.00%');
 });
 

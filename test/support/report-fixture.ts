@@ -15,12 +15,14 @@ const TH = 'SLA.P.TOHIEU.TTPV';
  * F  received Mon 22 Sep 09:00, open; due Thu 25 Sep 09:00 → open, overdue at the end.
  * G  khai tử received Mon 4 Aug 09:00 online, digitised, withdrawn 10:00 (due Tue 5 Aug 09:00) → finished, early.
  * J  received Mon 7 Jul 09:00 at phường Mộc Châu, done Tue 8 Jul → early.
+ * K  received Mon 7 Jul 09:00 at Tô Hiệu, due Thu 10 Jul 09:00; rescheduled by apology on Tue 8 Jul to Mon 14 Jul 17:00;
+ *    done Fri 11 Jul 10:00 → early against the new appointment (late against the first one).
  * H  received 2 Oct (after) and I (received and finished in May) do not count.
  *
- * Totals: received 7 (B C D E F G J), online 2 (B G), finished 6 (A B C D G J): early 3 (A G J), on time 2 (B D),
- * late 1 (C); open on track 1 (E), overdue 1 (F); with a fee 6 (B C D E F J), paid online 1 (B); digitised 2 (B G).
- * Progress (766) = (3 + 2 + 1) / (6 + 1 + 1) = 0.75; on time among finished = 5/6; online submission 2/7;
- * online payment 1/6; digitisation 2/7.
+ * Totals: received 8 (B C D E F G J K), online 2 (B G), finished 7 (A B C D G J K): early 4 (A G J K), on time 2 (B D),
+ * late 1 (C); open on track 1 (E), overdue 1 (F); with a fee 7 (B C D E F J K), paid online 1 (B); digitised 2 (B G).
+ * Progress (766) = (4 + 2 + 1) / (7 + 1 + 1) = 7/9; on time among finished = 6/7; online submission 2/8;
+ * online payment 1/7; digitisation 2/8.
  */
 export function q3Events() {
   const fee = { procedureCode: '1.004194' };
@@ -43,6 +45,9 @@ export function q3Events() {
     ev.of('withdrawn', 'G', '2025-08-04T10:00:00+07:00'),
     ev.received('J', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: 'SLA.P.MOCCHAU.TTPV' }),
     ev.of('result_ready', 'J', '2025-07-08T10:00:00+07:00'),
+    ev.received('K', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
+    ev.of('apology_issued', 'K', '2025-07-08T09:00:00+07:00', { reason: 'Cần xác minh', newDueAt: '2025-07-14T17:00:00+07:00' }),
+    ev.of('result_ready', 'K', '2025-07-11T10:00:00+07:00'),
     ev.received('H', '2025-10-02T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
     ev.received('I', '2025-05-05T09:00:00+07:00', { ...fee, receivingAgencyCode: 'SLA.TPSL.CLE' }),
     ev.of('result_ready', 'I', '2025-05-07T09:00:00+07:00'),
@@ -50,6 +55,6 @@ export function q3Events() {
 }
 
 export const Q3_TOTAL = {
-  received: 7, receivedOnline: 2, finished: 6, early: 3, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1,
-  feeRequired: 6, paidOnline: 1, digitized: 2,
+  received: 8, receivedOnline: 2, finished: 7, early: 4, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1,
+  feeRequired: 7, paidOnline: 1, digitized: 2,
 };

@@ -1,0 +1,128 @@
+/**
+ * Report speed over 1,000,000 dossiers (two years across the sample
+ * province): the yearly rates grouped by agency × month, as the API computes
+ * them, next to a bare GROUP BY count over the same table in the same run;
+ * and the overdue scan's selection over the open dossiers.
+ *
+ * The dossiers are written straight into the projection by SQL (the fold is
+ * not what is measured here): realistic spreads of agencies, procedures,
+ * channels, durations, outcomes and open dossiers.
+ *
+ *   npm run bench:reports            # DOSSIERS=1000000 RUNS=7
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AppContext } from '../src/app-context.js';
+import { connect, inTransaction } from '../src/db/database.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded-postgres.js';
+import { migrate } from '../src/db/migrate.js';
+import { monthsIn, periodRange } from '../src/reports/periods.js';
+import { sampleProvince } from '../src/sample/province.js';
+import { saveCatalog } from '../src/store/catalog-store.js';
+import { rateRows } from '../src/store/report-store.js';
+import { freePort } from '../test/support/free-port.js';
+
+const DOSSIERS = Number(process.env.DOSSIERS ?? 1_000_000);
+const RUNS = Number(process.env.RUNS ?? 7);
+
+function stats(samples: number[]): { p50: number; p95: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: s[Math.floor(0.5 * (s.length - 1))]!, p95: s[Math.min(s.length - 1, Math.ceil(0.95 * (s.length - 1)))]! };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number[]> {
+  await fn(); // warm the cache
+  const out: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedServer | undefined;
+  let dir: string | undefined;
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-bench-'));
+    await fs.chmod(dir, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false });
+    url = embedded.url;
+  }
+  const db = connect(url, 4);
+  try {
+    await migrate(db.pool);
+    await db.pool.query('TRUNCATE dossier_events, dossiers');
+    const { agencies, procedures } = sampleProvince();
+    await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
+    const ctx = await AppContext.load(db, { now: () => Date.parse('2026-11-01T09:00:00+07:00') });
+    const receivers = agencies.filter((a) => ['service-centre', 'commune', 'ward', 'district'].includes(a.kind)).map((a) => a.code);
+
+    const g0 = performance.now();
+    await db.pool.query(
+      `INSERT INTO dossiers
+       SELECT 'B' || i, CASE WHEN fin IS NULL THEN 'processing' ELSE 'returned' END, p.code, p.field, ag,
+              ag, ARRAY[ag], -- replaced by the real path below
+              ch, p.fee_required, p.fee_required AND ch = 'online' AND random() < 0.7, random() < 0.6,
+              rec, rec, due, due, due - interval '1 day', false, false, fin,
+              CASE WHEN fin IS NULL THEN NULL WHEN fin > due THEN 'late' WHEN fin::date = due::date THEN 'on_time' ELSE 'early' END,
+              '{}', 'bench', i, '{}'::jsonb
+       FROM (
+         SELECT i, rec, due, ag, ch, proc_i,
+                CASE WHEN rec > timestamptz '2026-10-01' AND random() < 0.5 THEN NULL
+                     ELSE rec + (due - rec) * (0.3 + random() * 1.0) END AS fin
+         FROM (
+           SELECT i, rec, rec + (1 + floor(random() * 20)) * interval '1 day' AS due,
+                  ($2::text[])[1 + floor(random() * array_length($2::text[], 1))::int] AS ag,
+                  CASE WHEN random() < 0.45 THEN 'online' WHEN random() < 0.93 THEN 'direct' ELSE 'postal' END AS ch,
+                  1 + floor(random() * $3)::int AS proc_i
+           FROM (SELECT i, timestamptz '2024-11-01 08:00+07' + random() * interval '730 days' AS rec FROM generate_series(1, $1) AS i) s
+         ) d
+       ) x
+       JOIN (SELECT row_number() OVER (ORDER BY code) AS n, code, field, fee_required FROM procedures) p ON p.n = x.proc_i`,
+      [DOSSIERS, receivers, procedures.length],
+    );
+    // Real agency paths (the scope and the digest use them), from the catalogue.
+    await db.pool.query(
+      `UPDATE dossiers d SET agency_codes = p.path FROM jsonb_to_recordset($1::jsonb) AS p(code text, path text[]) WHERE d.receiving_agency_code = p.code`,
+      [JSON.stringify(receivers.map((code) => ({ code, path: ctx.catalog.pathOf(code) })))],
+    );
+    await db.pool.query('VACUUM ANALYZE dossiers');
+    const generated = (performance.now() - g0) / 1000;
+
+    const year = periodRange('2025', 'calendar');
+    const months = monthsIn(year, 'calendar');
+    const rates = await time(async () => {
+      for (const m of months) await rateRows(db.pool, ctx.catalog, m, 'agency', { agencies: null }, ctx.now());
+    });
+    const bare = await time(() =>
+      db.pool.query(
+        `SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*)
+         FROM dossiers WHERE received_at >= $1 AND received_at < $2 GROUP BY 1, 2`,
+        [new Date(year.from), new Date(year.to)],
+      ),
+    );
+    const overdue = await time(() =>
+      db.pool.query('SELECT code, due_at FROM dossiers WHERE finished_at IS NULL AND NOT paused AND due_at < $1 ORDER BY due_at', [new Date(ctx.now())]),
+    );
+    const { rows: open } = await db.pool.query('SELECT count(*)::int AS n FROM dossiers WHERE finished_at IS NULL');
+
+    const r = stats(rates);
+    const b = stats(bare);
+    const o = stats(overdue);
+    console.log(`bench:reports — ${DOSSIERS.toLocaleString('en-US')} dossiers over two years (${open[0].n.toLocaleString('en-US')} open), generated in ${generated.toFixed(0)} s, ${RUNS} timed runs each`);
+    console.log(`  yearly rates, agency × month (12 queries) : p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`);
+    console.log(`  bare GROUP BY count, agency × month      : p50 ${b.p50.toFixed(0)} ms, p95 ${b.p95.toFixed(0)} ms`);
+    console.log(`  ratio                                     : ${(r.p50 / b.p50).toFixed(2)}× the bare query (goal: p50 < 300 ms and ≤ 1.5×)`);
+    console.log(`  overdue scan selection                    : p50 ${o.p50.toFixed(1)} ms, p95 ${o.p95.toFixed(1)} ms (goal < 50 ms)`);
+  } finally {
+    await db.close();
+    await embedded?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
