@@ -63,7 +63,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   let scheduler: Scheduler | undefined;
   if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer }, { log });
   log(`Đúng hạn is listening on ${publicUrl}`);
-  log(`  calendar page: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/api/v1/openapi.json`);
+  log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/api/v1/openapi.json`);
   if (keys) {
     log('Sample API keys (Authorization: Bearer <key>):');
     for (const k of keys) log(`  ${k.role.padEnd(10)} ${k.agency.padEnd(14)} ${k.key}`);
