@@ -20,7 +20,7 @@ import { migrate } from '../src/db/migrate.js';
 import { monthsIn, periodRange } from '../src/reports/periods.js';
 import { sampleProvince } from '../src/sample/province.js';
 import { saveCatalog } from '../src/store/catalog-store.js';
-import { rateRows } from '../src/store/report-store.js';
+import { countsBy, periodsFromCounters } from '../src/store/report-store.js';
 import { freePort } from '../test/support/free-port.js';
 
 const DOSSIERS = Number(process.env.DOSSIERS ?? 1_000_000);
@@ -90,14 +90,21 @@ async function main(): Promise<void> {
       `UPDATE dossiers d SET agency_codes = p.path FROM jsonb_to_recordset($1::jsonb) AS p(code text, path text[]) WHERE d.receiving_agency_code = p.code`,
       [JSON.stringify(receivers.map((code) => ({ code, path: ctx.catalog.pathOf(code) })))],
     );
+    // The daily report counters, as ingestion would have kept them.
+    await db.pool.query('SELECT recount_daily_counts()');
     await db.pool.query('VACUUM ANALYZE dossiers');
+    await db.pool.query('VACUUM ANALYZE daily_counts');
     const generated = (performance.now() - g0) / 1000;
 
+    const { rows: counterRows } = await db.pool.query('SELECT count(*)::int AS n FROM daily_counts');
     const year = periodRange('2025', 'calendar');
     const months = monthsIn(year, 'calendar');
-    const rates = await time(async () => {
-      for (const m of months) await rateRows(db.pool, ctx.catalog, m, 'agency', { agencies: null }, ctx.now());
-    });
+    // As the API answers it: months that have ended come from the daily counters, all twelve in one query.
+    const rates = await time(() => periodsFromCounters(db.pool, ctx.catalog, months, { agencies: null }));
+    // The same report scanning the dossiers month by month (what the counters replace), once, for the record.
+    const s0 = performance.now();
+    for (const m of months) await countsBy(db.pool, ctx.catalog, m, 'agency', { agencies: null }, ctx.now());
+    const scanMs = performance.now() - s0;
     const bare = await time(() =>
       db.pool.query(
         `SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*)
@@ -113,8 +120,9 @@ async function main(): Promise<void> {
     const r = stats(rates);
     const b = stats(bare);
     const o = stats(overdue);
-    console.log(`bench:reports — ${DOSSIERS.toLocaleString('en-US')} dossiers over two years (${open[0].n.toLocaleString('en-US')} open), generated in ${generated.toFixed(0)} s, ${RUNS} timed runs each`);
-    console.log(`  yearly rates, agency × month (12 queries) : p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`);
+    console.log(`bench:reports — ${DOSSIERS.toLocaleString('en-US')} dossiers over two years (${open[0].n.toLocaleString('en-US')} open; ${counterRows[0].n.toLocaleString('en-US')} daily counter rows), generated in ${generated.toFixed(0)} s, ${RUNS} timed runs each`);
+    console.log(`  yearly rates, agency × month (counters)  : p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`);
+    console.log(`  same, scanning the dossiers (12 queries) : ${scanMs.toFixed(0)} ms (one run)`);
     console.log(`  bare GROUP BY count, agency × month      : p50 ${b.p50.toFixed(0)} ms, p95 ${b.p95.toFixed(0)} ms`);
     console.log(`  ratio                                     : ${(r.p50 / b.p50).toFixed(2)}× the bare query (goal: p50 < 300 ms and ≤ 1.5×)`);
     console.log(`  overdue scan selection                    : p50 ${o.p50.toFixed(1)} ms, p95 ${o.p95.toFixed(1)} ms (goal < 50 ms)`);

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { foldDossier, type DossierState, type FoldContext } from '../dossiers/fold.js';
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
+import { COUNTER_FIELDS, counterDeltas, type Contribution } from '../reports/contributions.js';
 
 /** All logged events of the given dossiers, grouped by dossier code. */
 export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
@@ -64,20 +65,43 @@ const COLUMNS = [
   'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
 ];
 
-/** Writes the folded states, one statement for the whole set. */
-export async function upsertDossiers(client: pg.ClientBase, states: DossierState[], ctx: FoldContext): Promise<void> {
+/**
+ * Writes the folded states (one statement for the whole set) and moves the
+ * daily report counters by the difference from their previous states.
+ */
+export async function upsertDossiers(client: pg.ClientBase, states: DossierState[], ctx: FoldContext, previous: Map<string, DossierState>): Promise<void> {
   if (states.length === 0) return;
   await client.query(
     `INSERT INTO dossiers SELECT * FROM jsonb_populate_recordset(null::dossiers, $1::jsonb)
      ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     [JSON.stringify(states.map((s) => toRow(s, ctx)))],
   );
+  await applyCounterDeltas(client, counterDeltas(states.map((after) => ({ before: previous.get(after.code) ?? null, after }))));
 }
 
+/** Adds the deltas to the counters, in key order (no deadlocks), on this connection's shard. */
+async function applyCounterDeltas(client: pg.ClientBase, deltas: Contribution): Promise<void> {
+  if (deltas.size === 0) return;
+  const rows = [...deltas.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, c]) => {
+    const [agency, day] = key.split('|');
+    return { agency_code: agency, day, ...c };
+  });
+  await client.query(
+    `INSERT INTO daily_counts AS d (agency_code, day, shard, ${COUNTER_FIELDS.join(', ')})
+     SELECT r.agency_code, r.day::date, pg_backend_pid() % ${COUNTER_SHARDS}, ${COUNTER_FIELDS.map((f) => `r.${f}`).join(', ')}
+     FROM jsonb_to_recordset($1::jsonb) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
+     ON CONFLICT (agency_code, day, shard) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = d.${f} + excluded.${f}`).join(', ')}`,
+    [JSON.stringify(rows)],
+  );
+}
+
+const COUNTER_SHARDS = 8;
+
 /** Re-folds the given dossiers from the log (after a calendar or catalogue change). */
-export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldContext): Promise<number> {
+export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldContext, options: { fresh?: boolean } = {}): Promise<number> {
   const events = await loadEvents(client, codes);
+  const previous = options.fresh ? new Map<string, DossierState>() : await loadStates(client, codes);
   const states = [...events.values()].map((list) => foldDossier(list, ctx));
-  for (let i = 0; i < states.length; i += 1000) await upsertDossiers(client, states.slice(i, i + 1000), ctx);
+  for (let i = 0; i < states.length; i += 1000) await upsertDossiers(client, states.slice(i, i + 1000), ctx, previous);
   return states.length;
 }

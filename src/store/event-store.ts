@@ -121,7 +121,7 @@ export async function ingestEvents(
     // Scope is judged on the folded dossiers (their agency paths); the transaction rolls back if denied.
     const denied = authorize(states);
     if (denied.length) throw new IngestConflict(403, denied);
-    await upsertDossiers(client, [...states.values()], ctx);
+    await upsertDossiers(client, [...states.values()], ctx, stored);
     return { results, dossiers: touched };
   });
 }

@@ -14,6 +14,9 @@ import { generateEvents } from '../../src/sample/sample-events.js';
 import { createApiKey } from '../../src/store/api-keys.js';
 import { saveCatalog } from '../../src/store/catalog-store.js';
 import { ingestEvents } from '../../src/store/event-store.js';
+import { countsBy, countsFromCounters } from '../../src/store/report-store.js';
+import { monthsIn, periodRange } from '../../src/reports/periods.js';
+import { COUNTER_FIELDS } from '../../src/reports/contributions.js';
 import { freePort } from '../support/free-port.js';
 import { ev } from '../support/events.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -43,10 +46,30 @@ test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers ta
   expect(before.some((r) => (r.state as { pausedMs: number }).pausedMs > 0)).toBe(true);
   expect(before.some((r) => (r.state as { apology: unknown }).apology !== null)).toBe(true);
 
+  const counters = async () =>
+    (await t.ctx.db.pool.query(`SELECT agency_code, day::text, ${COUNTER_FIELDS.map((f) => `sum(${f})::int AS ${f}`).join(', ')} FROM daily_counts GROUP BY 1, 2 HAVING ${COUNTER_FIELDS.map((f) => `sum(${f}) <> 0`).join(' OR ')} ORDER BY 1, 2`)).rows;
+  const countersBefore = await counters();
+  expect(countersBefore.length).toBeGreaterThan(100);
   await t.ctx.db.pool.query("UPDATE dossiers SET status = 'tampered', due_at = now()");
+  await t.ctx.db.pool.query('UPDATE daily_counts SET received = received + 1');
   const { stdout } = await run(process.execPath, ['bin/dunghan.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: t.url } });
   expect(stdout).toMatch(/rebuilt \d+ dossiers/);
   expect(await snapshot()).toEqual(before);
+  expect(await counters()).toEqual(countersBefore);
+
+  // The daily counters, kept up by every batch, give the same report counts as a scan of the dossiers.
+  const now = Date.parse('2026-01-15T00:00:00+07:00');
+  const periods = [
+    ...monthsIn(periodRange('2025', 'calendar'), 'calendar'),
+    ...['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2025-H1', '2025-9M', '2025'].map((p) => periodRange(p, 'report')),
+  ];
+  for (const period of periods) {
+    for (const agencies of [null, ['SLA.TPSL'], ['SLA.P.TOHIEU', 'SLA.MSO']]) {
+      const scan = await countsBy(t.ctx.db.pool, t.ctx.catalog, period, 'agency', { agencies }, now);
+      const fromCounters = await countsFromCounters(t.ctx.db.pool, t.ctx.catalog, period, { agencies });
+      expect({ period: period.label, agencies, counts: Object.fromEntries(fromCounters) }).toEqual({ period: period.label, agencies, counts: Object.fromEntries(scan) });
+    }
+  }
 }, 120_000);
 
 test('concurrent batches on one dossier are serialised: every event is folded', async () => {

@@ -10,7 +10,8 @@ import { RATE_COLUMNS, type Column } from '../../reports/columns.js';
 import { CELL_FILTERS, type Cell } from '../../reports/counts-sql.js';
 import { toCsv, toXlsx } from '../../reports/export.js';
 import { conventionSchema, dateRange, monthsIn, periodRange, periodSchema, type Period } from '../../reports/periods.js';
-import { cellDossiers, rateRows, type ReportFilter, type ReportRow } from '../../store/report-store.js';
+import { cellDossiers, countersServe, periodsFromCounters, rateRows, type ReportFilter, type ReportRow } from '../../store/report-store.js';
+import { addCounts, EMPTY_COUNTS, withRates } from '../../reports/rates.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 
@@ -77,9 +78,14 @@ export async function buildReport(
   if (q.groupBy !== 'month') return { period, ...(await rateRows(ctx.db.pool, ctx.catalog, period, q.groupBy, filter, ctx.now())) };
   const rows: ReportRow[] = [];
   const months = monthsIn(period, q.convention);
+  const label = (m: Period) => `Tháng ${m.label.slice(5)}/${m.label.slice(0, 4)}`;
+  // Months that have ended come from the daily counters in one query; a running month is scanned.
+  const done = months.filter((m) => countersServe(m, filter, ctx.now()));
+  const counted = await periodsFromCounters(ctx.db.pool, ctx.catalog, done, filter);
   for (const month of months) {
-    const { total } = await rateRows(ctx.db.pool, ctx.catalog, month, 'all', filter, ctx.now());
-    rows.push({ ...total, key: month.label, label: `Tháng ${month.label.slice(5)}/${month.label.slice(0, 4)}` });
+    const i = done.indexOf(month);
+    const total = i >= 0 ? { key: 'total', label: '', ...withRates([...counted[i]!.values()].reduce(addCounts, EMPTY_COUNTS)) } : (await rateRows(ctx.db.pool, ctx.catalog, month, 'all', filter, ctx.now())).total;
+    rows.push({ ...total, key: month.label, label: label(month) });
     onProgress?.(rows.length, months.length);
   }
   const { total } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, ctx.now());
