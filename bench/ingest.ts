@@ -6,22 +6,14 @@
  *   npm run bench:ingest            # 200,000 events, batches of 1,000, 4 clients
  *   EVENTS=50000 CLIENTS=2 npm run bench:ingest
  */
-import fs from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { AppContext } from '../src/app-context.js';
-import { connect, inTransaction } from '../src/db/database.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded-postgres.js';
-import { migrate } from '../src/db/migrate.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createApp } from '../src/http/app.js';
-import { sampleProvince } from '../src/sample/province.js';
 import { generateEvents } from '../src/sample/sample-events.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import { bodyHash } from '../src/store/event-store.js';
-import { saveCatalog } from '../src/store/catalog-store.js';
-import { freePort } from '../test/support/free-port.js';
 
 const TARGET_EVENTS = Number(process.env.EVENTS ?? 200_000);
 const BATCH = 1000;
@@ -38,22 +30,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedServer | undefined;
-  let dir: string | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-bench-'));
-    await fs.chmod(dir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false });
-    url = embedded.url;
-  }
-  const db = connect(url, CLIENTS + 4);
+  const bench = await openBenchDatabase(CLIENTS + 4);
+  const { db } = bench;
   let server: Server | undefined;
   try {
-    await migrate(db.pool);
-    await db.pool.query('TRUNCATE dossier_events, dossiers');
-    const { agencies, procedures } = sampleProvince();
-    await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
     const ctx = await AppContext.load(db);
     const { key } = await createApiKey(db.pool, { role: 'admin', agencyCodes: ['SLA'], label: 'bench' });
 
@@ -118,16 +98,14 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const apiRate = events.length / apiSeconds;
     const bareRate = events.length / bareSeconds;
-    console.log(`bench:ingest — ${events.length.toLocaleString('en-US')} events (${rows[0].dossiers.toLocaleString('en-US')} dossiers) in batches of ${BATCH}, ${CLIENTS} HTTP clients, ${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
+    console.log(`bench:ingest — ${events.length.toLocaleString('en-US')} events (${rows[0].dossiers.toLocaleString('en-US')} dossiers) in batches of ${BATCH}, ${CLIENTS} HTTP clients, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
     console.log(`  through POST /api/v1/events : ${Math.round(apiRate).toLocaleString('en-US')} events/s (batch latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms)`);
     console.log(`  bare multi-row INSERT        : ${Math.round(bareRate).toLocaleString('en-US')} rows/s`);
     console.log(`  ratio                        : ${((apiRate / bareRate) * 100).toFixed(0)}% of the bare INSERT rate (goal: ≥ 5,000 events/s and ≥ 50%)`);
     if (rows[0].events !== events.length) throw new Error(`expected ${events.length} events in the log, found ${rows[0].events}`);
   } finally {
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
-    await db.close();
-    await embedded?.stop();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

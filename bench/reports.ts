@@ -10,18 +10,11 @@
  *
  *   npm run bench:reports            # DOSSIERS=1000000 RUNS=7
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { AppContext } from '../src/app-context.js';
-import { connect, inTransaction } from '../src/db/database.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded-postgres.js';
-import { migrate } from '../src/db/migrate.js';
+import { openBenchDatabase } from './bench-database.js';
 import { monthsIn, periodRange } from '../src/reports/periods.js';
 import { sampleProvince } from '../src/sample/province.js';
-import { saveCatalog } from '../src/store/catalog-store.js';
 import { countsBy, periodsFromCounters } from '../src/store/report-store.js';
-import { freePort } from '../test/support/free-port.js';
 
 const DOSSIERS = Number(process.env.DOSSIERS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -43,21 +36,10 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedServer | undefined;
-  let dir: string | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-bench-'));
-    await fs.chmod(dir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false });
-    url = embedded.url;
-  }
-  const db = connect(url, 4);
+  const bench = await openBenchDatabase(4);
+  const { db } = bench;
+  const { agencies, procedures } = sampleProvince();
   try {
-    await migrate(db.pool);
-    await db.pool.query('TRUNCATE dossier_events, dossiers');
-    const { agencies, procedures } = sampleProvince();
-    await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
     const ctx = await AppContext.load(db, { now: () => Date.parse('2026-11-01T09:00:00+07:00') });
     const receivers = agencies.filter((a) => ['service-centre', 'commune', 'ward', 'district'].includes(a.kind)).map((a) => a.code);
 
@@ -127,9 +109,7 @@ async function main(): Promise<void> {
     console.log(`  ratio                                     : ${(r.p50 / b.p50).toFixed(2)}× the bare query (goal: p50 < 300 ms and ≤ 1.5×)`);
     console.log(`  overdue scan selection                    : p50 ${o.p50.toFixed(1)} ms, p95 ${o.p95.toFixed(1)} ms (goal < 50 ms)`);
   } finally {
-    await db.close();
-    await embedded?.stop();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -58,28 +58,7 @@ export async function countsBy(pool: pg.Pool, catalog: Catalog, period: Period, 
  * at the period's end), without procedure, field or channel filters.
  */
 export async function countsFromCounters(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter): Promise<Map<string, Counts>> {
-  const params: unknown[] = [isoDateOf(localDayOf(period.from)), isoDateOf(localDayOf(period.to))];
-  let where = '';
-  if (filter.agencies) {
-    params.push([...new Set(filter.agencies.flatMap((a) => catalog.descendantsOf(a)))]);
-    where = `WHERE agency_code = ANY($3::text[])`;
-  }
-  const flow = (column: string) => `coalesce(sum(${column}) FILTER (WHERE day >= $1::date AND day < $2::date), 0)::int`;
-  const stock = (column: string) => `coalesce(sum(${column}) FILTER (WHERE day < $2::date), 0)::int`;
-  const { rows } = await pool.query(
-    `SELECT agency_code AS key, ${flow('received')} AS "received", ${flow('received_online')} AS "receivedOnline",
-       ${flow('finished')} AS "finished", ${flow('early')} AS "early", ${flow('on_time')} AS "onTime", ${flow('late')} AS "late",
-       ${stock('open_delta')} AS open, ${stock('overdue_delta')} AS overdue,
-       ${flow('fee_required')} AS "feeRequired", ${flow('paid_online')} AS "paidOnline", ${flow('digitized')} AS "digitized"
-     FROM daily_counts ${where} GROUP BY 1`,
-    params,
-  );
-  const out = new Map<string, Counts>();
-  for (const { key, open, overdue, ...c } of rows) {
-    const counts = { ...c, openOnTrack: open - overdue, openOverdue: overdue } as Counts;
-    if (Object.values(counts).some((n) => n !== 0)) out.set(key, counts);
-  }
-  return out;
+  return (await periodsFromCounters(pool, catalog, [period], filter))[0]!;
 }
 
 /**

@@ -1,25 +1,19 @@
 import fs from 'node:fs/promises';
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
-import { launchChromium, listen } from '../support/browser.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser.js';
+import type { TestApp } from '../support/test-app.js';
 
+let app: BrowserApp;
 let t: TestApp;
-let server: Server;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  ({ server, base } = await listen(t.app));
-  browser = await launchChromium();
+  app = await startBrowserApp();
+  ({ t, base, browser } = app);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
-});
+afterAll(async () => app?.close());
 
 test('the 2024 calendar page marks the swapped day and the make-up Saturday, and explains a deadline', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });

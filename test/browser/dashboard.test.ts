@@ -1,31 +1,25 @@
 import fs from 'node:fs/promises';
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { launchChromium, listen } from '../support/browser.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { ev } from '../support/events.js';
 import { q3Events } from '../support/report-fixture.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 
+let app: BrowserApp;
 let t: TestApp;
-let server: Server;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
   // 26 Sep 2025 10:00: F (due 25 Sep) is overdue now; a dossier received Wed 24 Sep 10:00 is due soon.
-  t = await createTestApp({ now: Date.parse('2025-09-26T10:00:00+07:00') });
+  app = await startBrowserApp({ now: Date.parse('2025-09-26T10:00:00+07:00') });
+  ({ t, base, browser } = app);
   const events = [...q3Events().filter((e) => Date.parse(e.occurredAt) < Date.parse('2025-09-26T00:00:00+07:00')), ev.received('SOON', '2025-09-24T10:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' })];
   expect((await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(events)).status).toBe(201);
-  ({ server, base } = await listen(t.app));
-  browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
-});
+afterAll(async () => app?.close());
 
 async function signedIn(key: string): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });

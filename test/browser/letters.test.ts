@@ -1,19 +1,19 @@
 import fs from 'node:fs/promises';
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, listen } from '../support/browser.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser.js';
 import request from 'supertest';
 import { ev } from '../support/events.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 
+let app: BrowserApp;
 let t: TestApp;
-let server: Server;
 let browser: Browser;
 let base: string;
 const at = (s: string) => Date.parse(s);
 
 beforeAll(async () => {
-  t = await createTestApp({ now: at('2025-03-19T16:00:00+07:00') });
+  app = await startBrowserApp({ now: at('2025-03-19T16:00:00+07:00') });
+  ({ t, base, browser } = app);
   const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body as object);
   // Đăng ký tạm trú at phường Chiềng Lề, received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00.
   expect(
@@ -36,15 +36,9 @@ beforeAll(async () => {
     .send({ reason: 'Cần lấy ý kiến Công an tỉnh về nơi cư trú.', newDueAt: '2025-03-25T16:30:00+07:00' });
   expect(apology.status).toBe(201);
 
-  ({ server, base } = await listen(t.app));
-  browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
-});
+afterAll(async () => app?.close());
 
 async function open(path: string): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 700, height: 1000 }, extraHTTPHeaders: { Authorization: `Bearer ${t.keys.auditor}` } });
@@ -147,6 +141,9 @@ test('signing in with a key in the form, the dossier page shows what the API say
   expect(await page.getAttribute('#received-at', 'data-iso')).toBe(api.receivedAt);
   expect(await page.textContent('#progress')).toBe('Trong hạn');
   expect(await page.textContent('#flags')).toContain('Xin lỗi muộn');
+  // Mon 17 → Tue 25 Mar 2025: the weekend of 22–23 March is skipped.
+  expect(await page.locator('#skipped li').allTextContents()).toEqual(['Thứ Bảy, 22/03/2025: Thứ Bảy', 'Chủ nhật, 23/03/2025: Chủ nhật']);
+  expect(await page.textContent('#deadline-explained')).toContain('03 ngày làm việc');
   expect(await page.locator('#events tbody tr').count()).toBe(api.events.length);
   expect(await page.locator('#letters a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
     '/letters/CLE-L1/receipt',

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { chromium, type Browser } from 'playwright-core';
+import { createTestApp, type TestApp } from './test-app.js';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -19,4 +20,28 @@ export async function listen(app: Express): Promise<{ server: Server; base: stri
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export interface BrowserApp {
+  t: TestApp;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** A test app listening on loopback, and Chromium to visit it. */
+export async function startBrowserApp(options: { now?: number } = {}): Promise<BrowserApp> {
+  const t = await createTestApp(options);
+  const { server, base } = await listen(t.app);
+  const browser = await launchChromium();
+  return {
+    t,
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+      await t.close();
+    },
+  };
 }

@@ -4,7 +4,9 @@
  */
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
-import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
+import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/vietnamese-format.js';
+import { skippedDays } from '../../dossiers/deadline.js';
+import { durationText } from '../../letters/letter-data.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { dossierView } from '../../dossiers/view.js';
@@ -79,6 +81,9 @@ export function dossierPageRouter(ctx: AppContext): Router {
         flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
         timeline,
         duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
+        // The deadline explained: the rest days between the clock start and the due instant.
+        skipped: skippedDays(index, s.clockStartsAt, s.dueAt).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
+        legalTime: ctx.catalog.procedure(s.procedureCode) ? durationText(ctx.catalog.procedure(s.procedureCode)!.duration) : '',
       }),
     );
   });
