@@ -109,10 +109,6 @@ export class WorkingTimeIndex {
     return this.openingAtElapsed(this.elapsedAt(instantMs));
   }
 
-  isOpen(instantMs: number): boolean {
-    return this.nextOpening(instantMs) === instantMs;
-  }
-
   /** The instant `durationMs` of working time after `startMs`. */
   add(startMs: number, durationMs: number): number {
     return this.instantAtElapsed(this.elapsedAt(startMs) + durationMs);

@@ -9,7 +9,6 @@
  * data, readable by the owner only.
  */
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -99,16 +98,5 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
     if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
   } finally {
     await client.end();
-  }
-}
-
-/** True when the current user is root and the `postgres` user cannot reach the given path. */
-export function unreachableByPostgresUser(target: string): boolean {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    execFileSync('su', ['-s', '/bin/sh', 'postgres', '-c', `test -r "${target}"`], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
   }
 }

@@ -82,11 +82,6 @@ export function dueInstant(
   }
 }
 
-/** The apology lead time: the law asks for the apology no later than 1 (working) day before the due date. */
-export function leadTimeMs(index: WorkingTimeIndex, leadWorkingDays: number): number {
-  return leadWorkingDays * index.dayMs;
-}
-
 /** True if any year between the two instants has no confirmed official schedule. */
 export function isProvisional(index: WorkingTimeIndex, fromMs: number, toMs: number): boolean {
   const fromYear = new Date(fromMs + ZONE_OFFSET_MS).getUTCFullYear();

@@ -78,11 +78,8 @@ export const dossierEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type DossierEvent = z.infer<typeof dossierEventSchema>;
-export type DossierEventType = DossierEvent['type'];
-export const EVENT_TYPES = dossierEventSchema.options.map((o) => o.shape.type.value);
 
 export const MAX_BATCH = 1000;
-export const eventBatchSchema = z.union([dossierEventSchema, z.array(z.unknown()).min(1).max(MAX_BATCH)]);
 
 /** An event as stored in the log: what was sent, plus its place in arrival order. */
 export interface LoggedEvent {

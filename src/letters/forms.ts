@@ -21,11 +21,10 @@ const TT01: FormSet = {
 // Circular 03/2025/TT-VPCP (under Decree 118/2025) is reported to rename form 04; the numbering and wording
 // are unconfirmed (DOMAIN §4), so only the apology's title changes here and the legal basis says which set.
 const TT03: FormSet = {
+  ...TT01,
   id: 'tt03-2025',
   legalBasis: 'Thông tư số 03/2025/TT-VPCP',
-  receipt: { number: 'Mẫu số 01', title: 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ' },
-  apology: { number: 'Mẫu số 04', title: 'VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', reference: 'PXL' },
-  controlSlip: { number: 'Mẫu số 05', title: 'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ' },
+  apology: { ...TT01.apology, title: 'VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ' },
 };
 
 const DECREE_118_IN_FORCE = Date.parse('2025-07-01T00:00:00+07:00');
