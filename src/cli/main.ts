@@ -15,7 +15,8 @@ import { createApiKey, roleSchema } from '../store/api-keys.js';
 import { loadCalendar } from '../store/calendar-store.js';
 import { loadCatalog } from '../store/catalog-store.js';
 import { rebuildDossiers } from '../store/rebuild.js';
-import { buildReport, reportQuerySchema } from '../http/routes/reports.js';
+import { reportQuerySchema } from '../reports/report-query.js';
+import { buildReport } from '../store/report-store.js';
 import { RATE_COLUMNS } from '../reports/columns.js';
 import { toCsv, toXlsx } from '../reports/export.js';
 import { JOB_NAMES, isJobName, runJob } from '../jobs/jobs.js';
@@ -177,13 +178,14 @@ async function report(args: string[]): Promise<number> {
     out: { type: 'string' },
   });
   const parsed = reportQuerySchema.safeParse({ ...values, groupBy: values['group-by'], 'group-by': undefined, out: undefined });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('\n'));
+  const flagName = (key: string) => (key === 'groupBy' ? 'group-by' : key);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${flagName(String(i.path[0] ?? ''))}: ${i.message}`).join('\n'));
   const q = parsed.data;
   return withContext(async (ctx) => {
     if (q.agency && !ctx.catalog.agency(q.agency)) throw new UsageError(`unknown agency ${q.agency}`);
     const filter = { agencies: q.agency ? [q.agency] : null };
     const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((done / total) * 30)).padEnd(30)}] ${done}/${total}`) : undefined;
-    const result = await buildReport(ctx, q, filter, progress);
+    const result = await buildReport(ctx.db.pool, ctx.catalog, q, filter, ctx.now(), progress);
     if (progress) process.stderr.write('\n');
     const rows = [...result.rows, result.total];
     let output: string | Buffer;

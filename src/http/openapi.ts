@@ -9,7 +9,7 @@ import { officialScheduleSchema } from '../calendar/schedule-schema.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './routes/apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
-import { cellQuerySchema, reportQuerySchema } from './routes/reports.js';
+import { cellQuerySchema, reportQuerySchema } from '../reports/report-query.js';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 

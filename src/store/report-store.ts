@@ -7,7 +7,8 @@ import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
 import { addCounts, EMPTY_COUNTS, withRates, type Counts, type RateRow } from '../reports/rates.js';
 import { CELL_FILTERS, countsSql, RELEVANT, type Cell, type GroupColumn } from '../reports/counts-sql.js';
-import type { Period } from '../reports/periods.js';
+import { monthsIn, type Period } from '../reports/periods.js';
+import { periodOf, type ReportQuery } from '../reports/report-query.js';
 import { isoDateOf, localDayOf, localDayStart } from '../calendar/local-time.js';
 
 export interface ReportFilter {
@@ -158,4 +159,31 @@ export async function cellDossiers(pool: pg.Pool, catalog: Catalog, period: Peri
     params,
   );
   return rows;
+}
+
+/** A whole report: rows for the grouping (months: one row per month) and the total. */
+export async function buildReport(
+  pool: pg.Pool,
+  catalog: Catalog,
+  q: ReportQuery,
+  filter: ReportFilter,
+  nowMs: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow }> {
+  const period = periodOf(q);
+  if (q.groupBy !== 'month') return { period, ...(await rateRows(pool, catalog, period, q.groupBy, filter, nowMs)) };
+  const rows: ReportRow[] = [];
+  const months = monthsIn(period, q.convention);
+  const label = (m: Period) => `Tháng ${m.label.slice(5)}/${m.label.slice(0, 4)}`;
+  // Months that have ended come from the daily counters in one query; a running month is scanned.
+  const done = months.filter((m) => countersServe(m, filter, nowMs));
+  const counted = await periodsFromCounters(pool, catalog, done, filter);
+  for (const month of months) {
+    const i = done.indexOf(month);
+    const total = i >= 0 ? { key: 'total', label: '', ...withRates([...counted[i]!.values()].reduce(addCounts, EMPTY_COUNTS)) } : (await rateRows(pool, catalog, month, 'all', filter, nowMs)).total;
+    rows.push({ ...total, key: month.label, label: label(month) });
+    onProgress?.(rows.length, months.length);
+  }
+  const { total } = await rateRows(pool, catalog, period, 'all', filter, nowMs);
+  return { period, rows, total };
 }

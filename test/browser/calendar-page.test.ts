@@ -1,16 +1,14 @@
 import fs from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
-import type { TestApp } from '../support/test-app.js';
 
 let app: BrowserApp;
-let t: TestApp;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
   app = await startBrowserApp();
-  ({ t, base, browser } = app);
+  ({ base, browser } = app);
 });
 
 afterAll(async () => app?.close());

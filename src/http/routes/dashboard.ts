@@ -11,11 +11,12 @@ import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import type { ReportRow } from '../../store/report-store.js';
-import { cellDossiers } from '../../store/report-store.js';
+import { buildReport, cellDossiers } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { buildReport, filterFor, reportQuerySchema } from './reports.js';
+import { filterFor } from './reports.js';
+import { reportQuerySchema } from '../../reports/report-query.js';
 import { pageAuth } from './session.js';
 
 const pctText = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
@@ -51,8 +52,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const now = ctx.now();
   const q = reportQuerySchema.parse({ period: String(new Date(now + 7 * 3_600_000).getUTCFullYear()), ...query, agency: agency ?? undefined, groupBy: 'agency' });
   const filter = filterFor(ctx, res, q);
-  const report = await buildReport(ctx, q, filter);
-  const trend = await buildReport(ctx, { ...q, groupBy: 'month' }, filter);
+  const report = await buildReport(ctx.db.pool, ctx.catalog, q, filter, now);
+  const trend = await buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.allAgencies().filter((a) => !a.parentCode).map((a) => a.code) : scope.key.agencyCodes;
   const depthOf = (code: string) => ctx.catalog.pathOf(code).length;

@@ -3,58 +3,14 @@
  * a period, as JSON, CSV or Excel, and the dossiers behind any cell.
  */
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import { RATE_COLUMNS, type Column } from '../../reports/columns.js';
-import { CELL_FILTERS, type Cell } from '../../reports/counts-sql.js';
 import { toCsv, toXlsx } from '../../reports/export.js';
-import { conventionSchema, dateRange, monthsIn, periodRange, periodSchema, type Period } from '../../reports/periods.js';
-import { cellDossiers, countersServe, periodsFromCounters, rateRows, type ReportFilter, type ReportRow } from '../../store/report-store.js';
-import { addCounts, EMPTY_COUNTS, withRates } from '../../reports/rates.js';
+import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
+import { buildReport, cellDossiers, type ReportFilter } from '../../store/report-store.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-
-const isoDate = z.iso.date();
-
-export const reportQuerySchema = z
-  .object({
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    period: periodSchema.optional(),
-    convention: conventionSchema.default('calendar'),
-    groupBy: z.enum(['agency', 'procedure', 'field', 'channel', 'month']).default('agency'),
-    agency: z.string().optional(),
-    procedure: z.string().optional(),
-    field: z.string().optional(),
-    channel: z.enum(['direct', 'online', 'postal']).optional(),
-    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
-  })
-  .refine((q) => (q.period ? !q.from && !q.to : q.from && q.to && q.from <= q.to), {
-    message: 'give either period, or from and to (dates, from ≤ to)',
-    path: ['period'],
-  });
-export type ReportQuery = z.infer<typeof reportQuerySchema>;
-
-export const cellQuerySchema = z
-  .object({
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    period: periodSchema.optional(),
-    convention: conventionSchema.default('calendar'),
-    agency: z.string().optional(),
-    procedure: z.string().optional(),
-    field: z.string().optional(),
-    channel: z.enum(['direct', 'online', 'postal']).optional(),
-    outcome: z.enum(Object.keys(CELL_FILTERS) as [Cell, ...Cell[]]).default('late'),
-    limit: z.coerce.number().int().min(1).max(10_000).default(500),
-    format: z.enum(['json', 'csv']).default('json'),
-  })
-  .refine((q) => (q.period ? !q.from && !q.to : q.from && q.to), { message: 'give either period, or from and to', path: ['period'] });
-
-export function periodOf(q: { period?: string; from?: string; to?: string; convention: 'calendar' | 'report' }): Period {
-  return q.period ? periodRange(q.period, q.convention) : dateRange(q.from!, q.to!);
-}
 
 /** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
 export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; procedure?: string; field?: string; channel?: string }): ReportFilter {
@@ -66,30 +22,6 @@ export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; 
     agencies = [q.agency];
   }
   return { agencies, procedure: q.procedure, field: q.field, channel: q.channel };
-}
-
-export async function buildReport(
-  ctx: AppContext,
-  q: ReportQuery,
-  filter: ReportFilter,
-  onProgress?: (done: number, total: number) => void,
-): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow }> {
-  const period = periodOf(q);
-  if (q.groupBy !== 'month') return { period, ...(await rateRows(ctx.db.pool, ctx.catalog, period, q.groupBy, filter, ctx.now())) };
-  const rows: ReportRow[] = [];
-  const months = monthsIn(period, q.convention);
-  const label = (m: Period) => `Tháng ${m.label.slice(5)}/${m.label.slice(0, 4)}`;
-  // Months that have ended come from the daily counters in one query; a running month is scanned.
-  const done = months.filter((m) => countersServe(m, filter, ctx.now()));
-  const counted = await periodsFromCounters(ctx.db.pool, ctx.catalog, done, filter);
-  for (const month of months) {
-    const i = done.indexOf(month);
-    const total = i >= 0 ? { key: 'total', label: '', ...withRates([...counted[i]!.values()].reduce(addCounts, EMPTY_COUNTS)) } : (await rateRows(ctx.db.pool, ctx.catalog, month, 'all', filter, ctx.now())).total;
-    rows.push({ ...total, key: month.label, label: label(month) });
-    onProgress?.(rows.length, months.length);
-  }
-  const { total } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, ctx.now());
-  return { period, rows, total };
 }
 
 function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], rows: object[], name: string, title: string): Promise<void> | void {
@@ -110,7 +42,7 @@ export function reportsRouter(ctx: AppContext): Router {
   router.get(['/reports/rates', '/reports/rates.csv', '/reports/rates.xlsx'], async (req, res) => {
     const suffix = req.path.endsWith('.csv') ? 'csv' : req.path.endsWith('.xlsx') ? 'xlsx' : undefined;
     const q = reportQuerySchema.parse({ ...req.query, ...(suffix ? { format: suffix } : {}) });
-    const report = await buildReport(ctx, q, filterFor(ctx, res, q));
+    const report = await buildReport(ctx.db.pool, ctx.catalog, q, filterFor(ctx, res, q), ctx.now());
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {
       res.json({ period: { label: report.period.label, convention: q.convention, ...window }, groupBy: q.groupBy, rows: report.rows, total: report.total });

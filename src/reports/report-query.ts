@@ -1,0 +1,48 @@
+/**
+ * The report parameters, shared by the API, the CLI and the dashboard.
+ */
+import { z } from 'zod';
+import { CELL_FILTERS, type Cell } from './counts-sql.js';
+import { conventionSchema, dateRange, periodRange, periodSchema, type Period } from './periods.js';
+
+const isoDate = z.iso.date();
+
+/** What every report query shares: the period (a label, or a date range) and the filters. */
+const common = {
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  period: periodSchema.optional(),
+  convention: conventionSchema.default('calendar'),
+  agency: z.string().optional(),
+  procedure: z.string().optional(),
+  field: z.string().optional(),
+  channel: z.enum(['direct', 'online', 'postal']).optional(),
+};
+
+const onePeriod = {
+  message: 'give either period, or from and to (dates, from ≤ to)',
+  path: ['period'],
+};
+const hasOnePeriod = (q: { period?: string; from?: string; to?: string }) => (q.period ? !q.from && !q.to : !!(q.from && q.to && q.from <= q.to));
+
+export const reportQuerySchema = z
+  .object({
+    ...common,
+    groupBy: z.enum(['agency', 'procedure', 'field', 'channel', 'month']).default('agency'),
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+  })
+  .refine(hasOnePeriod, onePeriod);
+export type ReportQuery = z.infer<typeof reportQuerySchema>;
+
+export const cellQuerySchema = z
+  .object({
+    ...common,
+    outcome: z.enum(Object.keys(CELL_FILTERS) as [Cell, ...Cell[]]).default('late'),
+    limit: z.coerce.number().int().min(1).max(10_000).default(500),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .refine(hasOnePeriod, onePeriod);
+
+export function periodOf(q: { period?: string; from?: string; to?: string; convention: 'calendar' | 'report' }): Period {
+  return q.period ? periodRange(q.period, q.convention) : dateRange(q.from!, q.to!);
+}
