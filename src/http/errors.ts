@@ -1,8 +1,10 @@
 /**
- * Error mapping: every failure leaves as JSON with a status a client can act
- * on. Validation failures name each field path; nothing personal is logged.
+ * Error mapping: every failure leaves as one shape, RFC 9457 problem details
+ * (`application/problem+json`: type, title, status, detail, instance, and
+ * `errors`, each naming a field path, with the batch index and eventId where
+ * one applies). Nothing personal is logged; a 5xx says only that it happened.
  */
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError, type ZodIssue } from 'zod';
 import { IngestConflict } from '../store/event-store.js';
 
@@ -10,7 +12,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly details?: unknown,
+    readonly details?: FieldIssue[],
   ) {
     super(message);
   }
@@ -19,36 +21,100 @@ export class HttpError extends Error {
 export interface FieldIssue {
   path: string;
   message: string;
+  index?: number;
+  eventId?: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldIssue[];
 }
 
 /** `applicant.email`, `[3].occurredAt`: the paths a client can find in its own payload. */
 export function fieldIssues(error: ZodError | ZodIssue[], prefix = ''): FieldIssue[] {
   const issues = error instanceof ZodError ? error.issues : error;
-  return issues.map((i) => ({
-    path: i.path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}${out ? '.' : ''}${String(p)}`), prefix),
-    message: i.message,
-  }));
+  return issues.flatMap((i) => {
+    const path = pathText(i.path, prefix);
+    // An unknown key is reported once per key, at the key's own path.
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: pathText([...i.path, k], prefix), message: 'unknown field' }));
+    return [{ path, message: i.message }];
+  });
+}
+
+function pathText(path: PropertyKey[], prefix: string): string {
+  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}${out ? '.' : ''}${String(p)}`), prefix);
+}
+
+const TITLES: Record<number, [string, string]> = {
+  400: ['invalid-request', 'Bad Request'],
+  401: ['unauthorized', 'Unauthorized'],
+  403: ['forbidden', 'Forbidden'],
+  404: ['not-found', 'Not Found'],
+  405: ['method-not-allowed', 'Method Not Allowed'],
+  409: ['conflict', 'Conflict'],
+  413: ['too-large', 'Content Too Large'],
+  415: ['unsupported-media-type', 'Unsupported Media Type'],
+  422: ['unprocessable', 'Unprocessable Content'],
+  429: ['too-many-requests', 'Too Many Requests'],
+  500: ['internal', 'Internal Server Error'],
+  503: ['unavailable', 'Service Unavailable'],
+};
+
+export function problem(status: number, detail: string, errors?: FieldIssue[], slug?: string): Problem {
+  const [defaultSlug, title] = TITLES[status] ?? ['error', 'Error'];
+  return { type: `urn:dunghan:problem:${slug ?? defaultSlug}`, title, status, detail, ...(errors?.length ? { errors } : {}) };
+}
+
+export function sendProblem(res: Response, p: Problem): void {
+  const requestId = res.locals.requestId as string | undefined;
+  res.status(p.status).type('application/problem+json').json({ ...p, instance: res.req.originalUrl.split('?')[0], ...(requestId ? { requestId } : {}) });
+}
+
+/** What body-parser and the router report, by their `type`, as a status a client can act on. */
+const PARSER_ERRORS: Record<string, [number, string]> = {
+  'entity.parse.failed': [400, 'The body is not valid JSON.'],
+  'entity.too.large': [413, 'The body is too large.'],
+  'parameters.too.many': [413, 'The form has too many fields.'],
+  'charset.unsupported': [415, 'Unsupported charset: send UTF-8.'],
+  'encoding.unsupported': [415, 'Unsupported Content-Encoding: send identity, gzip, deflate or br.'],
+  'request.aborted': [400, 'The request was aborted.'],
+  'request.size.invalid': [400, 'The body is shorter or longer than Content-Length says.'],
+};
+
+export function toProblem(err: unknown): Problem | null {
+  if (err instanceof ZodError) return problem(400, 'The request has invalid fields.', fieldIssues(err));
+  if (err instanceof IngestConflict) {
+    const slug = { 403: 'forbidden', 409: 'event-id-conflict', 422: 'unprocessable-event' }[err.status];
+    return problem(err.status, err.message, err.problems.map((p) => ({ path: `[${p.index}]`, message: p.message, index: p.index, eventId: p.eventId })), slug);
+  }
+  if (err instanceof HttpError) return problem(err.status, err.message, err.details);
+  const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;
+  if (e?.type && PARSER_ERRORS[e.type]) {
+    const [status, detail] = PARSER_ERRORS[e.type]!;
+    return problem(status, detail);
+  }
+  if (err instanceof URIError) return problem(400, 'Malformed %-encoding in the URL.');
+  const status = e?.status ?? e?.statusCode;
+  // Other client errors raised by Express's own parts (a broken gzip body, a bad path parameter).
+  if (typeof status === 'number' && status >= 400 && status < 500) return problem(status, err instanceof Error && e?.expose ? err.message : 'The request cannot be read.');
+  return null;
 }
 
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  if (err instanceof ZodError) {
-    res.status(400).json({ error: 'invalid_request', message: 'The request has invalid fields.', issues: fieldIssues(err) });
-  } else if (err instanceof IngestConflict) {
-    const code = { 403: 'forbidden', 409: 'event_id_conflict', 422: 'unprocessable_event' }[err.status];
-    res.status(err.status).json({ error: code, message: err.message, problems: err.problems });
-  } else if (err instanceof HttpError) {
-    res.status(err.status).json({ error: httpErrorCode(err.status), message: err.message, ...(err.details ? { details: err.details } : {}) });
-  } else if (err?.type === 'entity.parse.failed') {
-    res.status(400).json({ error: 'invalid_json', message: 'The body is not valid JSON.' });
-  } else if (err?.type === 'entity.too.large') {
-    res.status(413).json({ error: 'too_large', message: 'The body is too large.' });
-  } else {
-    // The stack says where; the request body (personal data) is never logged.
-    console.error('unexpected error:', err instanceof Error ? err.stack : String(err));
-    res.status(500).json({ error: 'internal', message: 'Internal error.' });
+  const p = toProblem(err);
+  if (p) {
+    sendProblem(res, p);
+    return;
   }
+  // The stack says where; the request body (personal data) is never logged.
+  const log = res.locals.log as { error?: (o: object, m: string) => void } | undefined;
+  if (log?.error) log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected error');
+  else console.error('unexpected error:', err instanceof Error ? err.stack : String(err));
+  if (res.headersSent) return;
+  sendProblem(res, problem(500, 'Internal error.'));
 };
-
-function httpErrorCode(status: number): string {
-  return ({ 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 422: 'unprocessable' } as Record<number, string>)[status] ?? 'error';
-}

@@ -43,7 +43,7 @@ test('supervisors: only an admin registers them; bad e-mail is 400', async () =>
   expect((await api('post', '/api/v1/agencies/SLA.TPSL/supervisors', t.keys.counter).send({ name: 'x', email: 'x@example.vn' })).status).toBe(403);
   const bad = await api('post', '/api/v1/agencies/SLA.TPSL/supervisors').send({ name: 'x', email: 'not-an-email' });
   expect(bad.status).toBe(400);
-  expect(bad.body.issues[0].path).toBe('email');
+  expect(bad.body.errors[0].path).toBe('email');
   const list = await api('get', '/api/v1/agencies/SLA.TPSL/supervisors', t.keys.supervisor);
   expect(list.body.items.map((s: { email: string }) => s.email)).toEqual(['lanhdao@tpsl.example.vn']);
 });

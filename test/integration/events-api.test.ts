@@ -51,7 +51,7 @@ describe('POST /api/v1/events', () => {
 
     const changed = await post({ ...e, channel: 'online' });
     expect(changed.status).toBe(409);
-    expect(changed.body.problems[0]).toMatchObject({ index: 0, eventId: e.eventId });
+    expect(changed.body.errors[0]).toMatchObject({ index: 0, eventId: e.eventId });
     expect(await count('SELECT count(*) AS n FROM dossier_events')).toBe(before);
   });
 
@@ -65,8 +65,8 @@ describe('POST /api/v1/events', () => {
       { type: 'teleported' },
     ]);
     expect(res.status).toBe(400);
-    expect(res.body.invalid.map((i: { index: number }) => i.index)).toEqual([1, 2, 3]);
-    const paths = res.body.issues.map((i: { path: string }) => i.path);
+    expect([...new Set(res.body.errors.map((i: { index: number }) => i.index))]).toEqual([1, 2, 3]);
+    const paths = res.body.errors.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['[1].channel', '[1].applicant.name', '[2].eventId', '[2].occurredAt', '[3].type']));
     expect(await count('SELECT count(*) AS n FROM dossier_events')).toBe(before);
     expect(await count("SELECT count(*) AS n FROM dossiers WHERE code = 'CLE-0003'")).toBe(0);
@@ -75,7 +75,7 @@ describe('POST /api/v1/events', () => {
   test('a batch over 1,000 events is refused', async () => {
     const res = await post(Array.from({ length: 1001 }, (_, i) => ev.received(`BIG-${i}`, '2025-03-17T10:00:00+07:00')));
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/at most 1000/);
+    expect(res.body.detail).toMatch(/at most 1000/);
   });
 
   test.each([
@@ -88,7 +88,7 @@ describe('POST /api/v1/events', () => {
     const before = await count('SELECT count(*) AS n FROM dossier_events');
     const res = await post(make());
     expect(res.status).toBe(422);
-    expect(res.body.problems[0].message).toMatch(reason);
+    expect(res.body.errors[0].message).toMatch(reason);
     expect(await count('SELECT count(*) AS n FROM dossier_events')).toBe(before);
   });
 
@@ -96,13 +96,13 @@ describe('POST /api/v1/events', () => {
     await post(ev.received('CLE-0005', '2025-03-17T10:00:00+07:00'));
     const early = await post(ev.of('returned', 'CLE-0005', '2025-03-18T10:00:00+07:00', { method: 'counter' }));
     expect(early.status).toBe(422);
-    expect(early.body.problems[0].message).toMatch(/"returned" is not possible when the dossier is "received"/);
+    expect(early.body.errors[0].message).toMatch(/"returned" is not possible when the dossier is "received"/);
 
     const apology = ev.of('apology_issued', 'CLE-0005', '2025-03-18T10:00:00+07:00', { reason: 'Chờ xác minh', newDueAt: '2025-03-25T10:00:00+07:00' });
     expect((await post(apology)).status).toBe(201);
     const second = await post(ev.of('apology_issued', 'CLE-0005', '2025-03-19T10:00:00+07:00', { reason: 'Lần nữa', newDueAt: '2025-03-28T10:00:00+07:00' }));
     expect(second.status).toBe(422);
-    expect(second.body.problems[0].message).toMatch(/only once/);
+    expect(second.body.errors[0].message).toMatch(/only once/);
     const d = await get('/api/v1/dossiers/CLE-0005');
     expect(d.body.dueAt).toBe('2025-03-25T10:00:00+07:00');
     expect(d.body.originalDueAt).toBe('2025-03-20T10:00:00+07:00');
@@ -111,7 +111,7 @@ describe('POST /api/v1/events', () => {
   test('one bad event in a batch rolls back the good ones', async () => {
     const res = await post([ev.received('CLE-0006', '2025-03-17T10:00:00+07:00'), ev.of('returned', 'CLE-0006', '2025-03-17T11:00:00+07:00', { method: 'counter' })]);
     expect(res.status).toBe(422);
-    expect(res.body.problems[0].index).toBe(1);
+    expect(res.body.errors[0].index).toBe(1);
     expect(await count("SELECT count(*) AS n FROM dossier_events WHERE dossier_code = 'CLE-0006'")).toBe(0);
   });
 });
@@ -198,7 +198,7 @@ describe('reading dossiers', () => {
   test('bad filters are 400 with the field named', async () => {
     const res = await get('/api/v1/dossiers?outcome=sometimes&limit=0');
     expect(res.status).toBe(400);
-    expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['limit', 'outcome']);
+    expect(res.body.errors.map((i: { path: string }) => i.path).sort()).toEqual(['limit', 'outcome']);
   });
 });
 

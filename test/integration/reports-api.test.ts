@@ -70,7 +70,7 @@ test('an auditor sees only its agencies; bad parameters are 400 with the field n
   expect((await get('/api/v1/reports/rates?period=2025-Q3&agency=SLA.P.TOHIEU', t.keys.supervisor)).status).toBe(403);
   const bad = await get('/api/v1/reports/rates?period=2025-Q5&groupBy=colour');
   expect(bad.status).toBe(400);
-  expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['groupBy', 'period']);
+  expect(bad.body.errors.map((i: { path: string }) => i.path).sort()).toEqual(['groupBy', 'period']);
   expect((await get('/api/v1/reports/rates?from=2025-09-30&to=2025-07-01')).status).toBe(400);
 });
 

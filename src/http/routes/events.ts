@@ -9,6 +9,11 @@ import { ingestEvents, type EventProblem } from '../../store/event-store.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
 
+const eventIdOf = (item: unknown): string | undefined => {
+  const id = (item as { eventId?: unknown } | null)?.eventId;
+  return typeof id === 'string' && id.length <= 64 ? id : undefined;
+};
+
 export function eventsRouter(ctx: AppContext): Router {
   const router = Router();
 
@@ -26,13 +31,8 @@ export function eventsRouter(ctx: AppContext): Router {
       else invalid.push({ index, issues: fieldIssues(parsed.error, single ? '' : `[${index}]`) });
     });
     if (invalid.length) {
-      res.status(400).json({
-        error: 'invalid_events',
-        message: `${invalid.length} of ${raw.length} events are invalid; nothing was applied.`,
-        invalid,
-        issues: invalid.flatMap((i) => i.issues),
-      });
-      return;
+      const errors = invalid.flatMap((i) => i.issues.map((issue) => ({ ...issue, index: i.index, ...(eventIdOf(raw[i.index]) ? { eventId: eventIdOf(raw[i.index]) } : {}) })));
+      throw new HttpError(400, `${invalid.length} of ${raw.length} events are invalid; nothing was applied.`, errors);
     }
 
     const scope = scopeOf(res);
