@@ -8,7 +8,7 @@ import type { VietnamCalendar } from './calendar/vietnam-calendar.js';
 import type { Db } from './db/database.js';
 import type { FoldContext } from './dossiers/fold.js';
 import { loadCatalog } from './store/catalog-store.js';
-import { loadCalendar } from './store/calendar-store.js';
+import { listenForCalendar, loadCalendar } from './store/calendar-store.js';
 
 export class AppContext {
   constructor(
@@ -32,6 +32,13 @@ export class AppContext {
   }
 
   async reloadCalendar(): Promise<void> {
-    this.calendar = await loadCalendar(this.db.pool);
+    const next = await loadCalendar(this.db.pool);
+    // Two reloads may race; keep the newer revision.
+    if (next.revision >= this.calendar.revision) this.calendar = next;
+  }
+
+  /** Follows calendar imports made by any process (LISTEN/NOTIFY). Returns the stop function. */
+  watchCalendar(): Promise<() => Promise<void>> {
+    return listenForCalendar(this.db.pool, () => this.reloadCalendar());
   }
 }

@@ -3,7 +3,7 @@
  * or an administrator's import.
  */
 import { z } from 'zod';
-import { isoDateSchema } from '../calendar/schedule-schema.js';
+import { isoDateSchema } from '../calendar/calendar-file.js';
 import { durationUnitSchema } from '../dossiers/deadline.js';
 import { agencySettingsSchema } from '../dossiers/policies.js';
 

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppContext } from '../app-context.js';
@@ -12,7 +13,8 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import { deadlineQuerySchema, explainDeadline } from '../dossiers/explain-deadline.js';
 import { createApiKey, roleSchema } from '../store/api-keys.js';
-import { loadCalendar } from '../store/calendar-store.js';
+import { applyCalendarImport, loadCalendar, previewCalendarImport, type DayChange, type MovedDossier } from '../store/calendar-store.js';
+import { parseCalendarYear } from '../calendar/calendar-file.js';
 import { loadCatalog } from '../store/catalog-store.js';
 import { rebuildDossiers } from '../store/rebuild.js';
 import { reportQuerySchema } from '../reports/report-query.js';
@@ -32,6 +34,8 @@ Commands:
   keys create --role R --agency CODE [--label TEXT]
                                    create an API key (printed once); roles: counter, supervisor, auditor, admin
   calendar --year YYYY [--json]    the working-time calendar of a year
+  calendar import FILE [--dry-run] load a year file (fixtures/calendar/VN-YYYY.json shape): shows what changes and
+                                   which open dossiers' due instants move, then records a calendar revision
   deadline --received ISO --duration N --unit U [--agency CODE] [--json]
                                    compute and explain a deadline; units: working-days, working-hours, calendar-days, months
   worker                           run the scheduled jobs (alerts, digest, outbox) in this process
@@ -120,6 +124,7 @@ async function keys(args: string[]): Promise<number> {
 }
 
 async function calendar(args: string[]): Promise<number> {
+  if (args[0] === 'import') return calendarImport(args.slice(1));
   const { values } = flags(args, { year: { type: 'string' }, json: { type: 'boolean' } });
   const year = Number(values.year);
   if (!values.year || !Number.isInteger(year) || year < 2000 || year > 2199) throw new UsageError('--year YYYY is required (2000–2199)');
@@ -158,9 +163,10 @@ async function deadline(args: string[]): Promise<number> {
     }
   } else cal = await calendarFromDatabaseIfAny();
   const r = explainDeadline(cal, catalog, parsed.data);
-  if (values.json) console.log(JSON.stringify({ clockStartsAt: r.clockStartsAt, dueAt: r.dueAt, provisional: r.provisional, skipped: r.skipped, calendarVersion: r.calendarVersion }, null, 2));
+  if (values.json) console.log(JSON.stringify({ clockStartsAt: r.clockStartsAt, dueAt: r.dueAt, provisional: r.provisional, provisionalEntries: r.provisionalEntries, skipped: r.skipped, calendarVersion: r.calendarVersion }, null, 2));
   else {
     console.log(`Bắt đầu tính: ${r.clockStartsAt}\nHạn:          ${r.dueAt}${r.provisional ? ' (tạm tính)' : ''}`);
+    for (const e of r.provisionalEntries) console.log(`  chưa xác nhận ${e.date}: ${e.name} [${e.source}]`);
     for (const s of r.skipped) console.log(`  bỏ qua ${s.date}: ${s.reason}`);
   }
   return 0;
@@ -197,6 +203,42 @@ async function report(args: string[]): Promise<number> {
       console.error(`wrote ${rows.length} rows to ${values.out}`);
     } else if (typeof output === 'string') process.stdout.write(output);
     else throw new UsageError('--format xlsx needs --out FILE');
+  });
+}
+
+async function calendarImport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true, strict: false });
+  if (positionals.length !== 1) throw new UsageError('usage: dunghan calendar import FILE [--dry-run] [--json]');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(positionals[0]!, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${positionals[0]}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = parseCalendarYear(raw);
+  if (!parsed.success) throw new UsageError(`${positionals[0]} is refused, nothing changed:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n')}`);
+  const file = parsed.data;
+  return withContext(async (ctx) => {
+    const print = (p: { changes: DayChange[]; moved: MovedDossier[]; affected: number }) => {
+      if (values.json) return;
+      console.log(`Năm ${file.year}: ${p.changes.length} ngày thay đổi`);
+      for (const c of p.changes) console.log(`  ${c.date}  ${c.before ? `${c.before.kind} ${c.before.name}${c.before.confirmed ? '' : ' (chưa xác nhận)'}` : 'ngày thường'} → ${c.after ? `${c.after.kind} ${c.after.name}${c.after.confirmed ? '' : ' (chưa xác nhận)'}` : 'ngày thường'}`);
+      console.log(`${p.moved.length} hồ sơ đang giải quyết đổi hạn (trong ${p.affected} hồ sơ có thời hạn chạm năm ${file.year}):`);
+      for (const m of p.moved) console.log(`  ${m.code}  ${m.agencyCode}  ${m.oldDueAt} → ${m.newDueAt}`);
+    };
+    if (values['dry-run']) {
+      const { calendar: _c, codes: _codes, ...preview } = await previewCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file);
+      print(preview);
+      if (values.json) console.log(JSON.stringify({ dryRun: true, ...preview }, null, 2));
+      else console.log('--dry-run: nothing was changed.');
+      return;
+    }
+    const result = await applyCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file, `cli ${os.userInfo().username}`, (c) => {
+      ctx.calendar = c;
+    });
+    print(result);
+    if (values.json) console.log(JSON.stringify({ dryRun: false, ...result }, null, 2));
+    else console.log(`Applied as calendar revision ${result.revision} (${result.calendarVersion}); ${result.refolded} dossiers recomputed.`);
   });
 }
 

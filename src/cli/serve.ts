@@ -29,10 +29,12 @@ export async function worker(): Promise<number> {
   const database = await openDatabase(config);
   const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` });
   const mailer = mailerFrom(config);
+  const unwatch = await ctx.watchCalendar();
   const scheduler = await startScheduler({ ctx, mailer }, { log: (l) => console.log(l) });
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
   await scheduler.stop();
+  await unwatch();
   await database.close();
   return 0;
 }
@@ -46,6 +48,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   log(`Database: ${database.description}`);
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   const ctx = await AppContext.load(database.db, { publicUrl });
+  const unwatch = await ctx.watchCalendar();
 
   let keys = null;
   if (sampleData && (await isEmpty(ctx))) {
@@ -75,6 +78,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   log('Stopping…');
   await scheduler?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await unwatch();
   await database.close();
   return 0;
 }

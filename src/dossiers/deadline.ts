@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { addMonths } from 'date-fns';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
-import { ZONE_OFFSET_MS, localDayOf, localDayStart, isoDateOf, MINUTE_MS, parseClock, dayFromParts, partsOf } from '../calendar/local-time.js';
+import { localDayOf, localDayStart, isoDateOf, MINUTE_MS, parseClock, dayFromParts, partsOf } from '../calendar/local-time.js';
 
 /** The national formula's DonViTinh: Giờ, Ngày, Ngày làm việc, tháng. Never coerced into each other. */
 export const durationUnitSchema = z.enum(['working-days', 'working-hours', 'calendar-days', 'months']);
@@ -82,12 +82,14 @@ export function dueInstant(
   }
 }
 
-/** True if any year between the two instants has no confirmed official schedule. */
+/** True if a day from the clock start to the due instant follows a calendar entry not yet confirmed. */
 export function isProvisional(index: WorkingTimeIndex, fromMs: number, toMs: number): boolean {
-  const fromYear = new Date(fromMs + ZONE_OFFSET_MS).getUTCFullYear();
-  const toYear = new Date(toMs + ZONE_OFFSET_MS).getUTCFullYear();
-  for (let y = fromYear; y <= toYear; y++) if (index.calendar.isProvisional(y)) return true;
-  return false;
+  return index.calendar.provisionalBetween(localDayOf(fromMs), localDayOf(toMs));
+}
+
+/** Those entries, for the explanation. */
+export function provisionalEntries(index: WorkingTimeIndex, fromMs: number, toMs: number) {
+  return index.calendar.provisionalEntries(localDayOf(fromMs), localDayOf(toMs)).map((e) => ({ date: e.date, kind: e.kind, name: e.name, source: e.source }));
 }
 
 /** The rest days a deadline stepped over, with their reasons, for the explanation. */

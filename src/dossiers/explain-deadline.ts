@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
-import { clockStart, deadlineConventionSchema, dueInstant, durationUnitSchema, isProvisional, skippedDays } from './deadline.js';
+import { clockStart, deadlineConventionSchema, dueInstant, durationUnitSchema, isProvisional, provisionalEntries, skippedDays } from './deadline.js';
 import { DEFAULT_POLICIES } from './policies.js';
 
 export const deadlineQuerySchema = z.object({
@@ -36,6 +36,8 @@ export function explainDeadline(calendar: VietnamCalendar, catalog: Catalog | nu
     clockStartsAt: formatLocalInstant(start),
     dueAt: formatLocalInstant(due),
     provisional: isProvisional(index, start, due),
+    /** The unconfirmed calendar entries the window crosses: why it is provisional. */
+    provisionalEntries: provisionalEntries(index, start, due),
     skipped: skippedDays(index, start, due),
     duration: q.duration,
     unit: q.unit,

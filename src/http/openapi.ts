@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { dossierEventSchema } from '../dossiers/events.js';
 import { deadlineQuerySchema } from '../dossiers/explain-deadline.js';
-import { officialScheduleSchema } from '../calendar/schedule-schema.js';
+import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './routes/apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
@@ -24,7 +24,7 @@ export function openApiDocument() {
     info: { title: 'Đúng hạn (dunghan) API', version: '1', description: 'Dossier events, deadlines in Vietnamese working time, compliance.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { DossierEvent: json(dossierEventSchema), OfficialSchedule: json(officialScheduleSchema) },
+      schemas: { DossierEvent: json(dossierEventSchema), CalendarYear: json(calendarYearFileSchema) },
     },
     paths: {
       '/api/v1/events': {
@@ -45,7 +45,15 @@ export function openApiDocument() {
       '/api/v1/dossiers/{code}': { get: { summary: 'A dossier with its event history', security: bearer, parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }] } },
       '/api/v1/calendar/{year}': {
         get: { summary: 'A year of the working-time calendar (public); {year}.ics for iCalendar', parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'string' } }] },
-        put: { summary: 'Load or correct the official schedule of a year (admin)', security: bearer, requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/OfficialSchedule' } } } } },
+        put: { summary: 'Load or correct the official schedule of a year (admin); answers what changed and which open deadlines moved', security: bearer, requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CalendarYear' } } } } },
+      },
+      '/api/v1/calendar/import': {
+        post: {
+          summary: 'Import a year file (admin): ?dryRun=true previews the changed days and the open dossiers whose due instant moves; otherwise records a revision and re-folds',
+          security: bearer,
+          parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CalendarYear' } } } },
+        },
       },
       '/api/v1/calendar/deadline': { get: { summary: 'Compute and explain a deadline (public)', parameters: queryParameters(deadlineQuerySchema) } },
       '/api/v1/dossiers/{code}/apology': {

@@ -4,6 +4,7 @@
  * (deadlines move) and by the full rebuild.
  */
 import type pg from 'pg';
+import { inTransaction } from '../db/database.js';
 import { foldDossier, type DossierState, type FoldContext } from '../dossiers/fold.js';
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
 import { COUNTER_FIELDS, counterDeltas, type Contribution } from '../reports/contributions.js';
@@ -104,4 +105,27 @@ export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldCo
   const states = [...events.values()].map((list) => foldDossier(list, ctx));
   for (let i = 0; i < states.length; i += 1000) await upsertDossiers(client, states.slice(i, i + 1000), ctx, previous);
   return states.length;
+}
+
+/** The advisory lock ingestion holds per dossier; taken in code order so that two writers never deadlock. */
+export async function lockDossiers(client: pg.ClientBase, codes: string[]): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(c, 42)) FROM (SELECT unnest($1::text[]) AS c ORDER BY 1) s', [codes]);
+}
+
+/**
+ * Re-folds dossiers from the log in batches, each in its own transaction
+ * under the same per-dossier locks as ingestion: events committed meanwhile
+ * are read, never overwritten, and a batch holds its locks only briefly.
+ */
+export async function refoldLocked(pool: pg.Pool, codes: string[], ctx: FoldContext, batch = 500): Promise<number> {
+  let done = 0;
+  const sorted = [...codes].sort();
+  for (let i = 0; i < sorted.length; i += batch) {
+    const slice = sorted.slice(i, i + batch);
+    done += await inTransaction(pool, async (client) => {
+      await lockDossiers(client, slice);
+      return refold(client, slice, ctx);
+    });
+  }
+  return done;
 }

@@ -9,7 +9,7 @@ import { inTransaction } from '../db/database.js';
 import type { DossierEvent } from '../dossiers/events.js';
 import { applyEvent, foldDossier, orderEvents, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
 import type { LoggedEvent } from '../dossiers/events.js';
-import { loadEvents, loadStates, upsertDossiers } from './dossier-projection.js';
+import { loadEvents, loadStates, lockDossiers, upsertDossiers } from './dossier-projection.js';
 
 export interface EventProblem {
   index: number;
@@ -61,7 +61,7 @@ export async function ingestEvents(
   return inTransaction(pool, async (client) => {
     const codes = [...new Set(fresh.map(({ e }) => e.dossierCode))].sort();
     // Serialise writers per dossier so that each fold sees every committed event; sorted to avoid deadlocks.
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended(c, 42)) FROM (SELECT unnest($1::text[]) AS c ORDER BY 1) s', [codes]);
+    await lockDossiers(client, codes);
 
     const inserted = await client.query<{ event_id: string; seq: number }>(
       `INSERT INTO dossier_events (event_id, dossier_code, type, occurred_at, body, body_hash)

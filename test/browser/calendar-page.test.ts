@@ -25,7 +25,7 @@ test('the 2024 calendar page marks the swapped day and the make-up Saturday, and
   expect(response?.status()).toBe(200);
   expect(await page.title()).toBe('Lịch làm việc 2024 — Đúng hạn');
   expect(await page.getAttribute('td[data-date="2024-04-29"]', 'class')).toBe('off');
-  expect(await page.getAttribute('td[data-date="2024-04-29"]', 'title')).toMatch(/hoán đổi 29\/4/);
+  expect(await page.getAttribute('td[data-date="2024-04-29"]', 'title')).toMatch(/Nghỉ hoán đổi \(làm bù Thứ Bảy 4\/5\/2024\)/);
   expect(await page.getAttribute('td[data-date="2024-05-04"]', 'class')).toBe('work');
   expect(await page.getAttribute('td[data-date="2024-05-06"]', 'class')).toBe('');
   expect(await page.locator('#provisional').count()).toBe(0);

@@ -50,7 +50,7 @@ describe('official schedules (DOMAIN.md §2 table)', () => {
       '2025-04-07', '2025-04-30', '2025-05-01', '2025-05-02', '2025-09-01', '2025-09-02',
     ]);
     expect(y.workingWeekendDays.map((d) => d.date)).toEqual(['2025-04-26']);
-    expect(y.daysOff.find((d) => d.date === '2025-01-28')!.source).toContain('8726/VPCP-KGVX');
+    expect(y.daysOff.find((d) => d.date === '2025-01-28')!.source).toContain('6150/TB-BLĐTBXH');
   });
 
   test('a year without an official schedule falls back to the Labour Code and is provisional', () => {
@@ -63,15 +63,16 @@ describe('official schedules (DOMAIN.md §2 table)', () => {
     expect(y.daysOff.map((d) => d.date)).toContain('2028-04-04');
   });
 
-  test('years 2020–2022 are loaded but unconfirmed, so still provisional', () => {
-    expect(calendar.describeYear(2021).provisional).toBe(true);
+  test('years 2020–2022 are confirmed from the press lists (DOMAIN §2); 2027 is only partly announced', () => {
+    expect(calendar.describeYear(2021).provisional).toBe(false);
     expect(calendar.describeYear(2023).provisional).toBe(false);
+    expect(calendar.describeYear(2027).provisional).toBe(true);
   });
 
   test('administrator overrides replace the built-in year and change the version', () => {
     const edited = new VietnamCalendar(
-      [{ year: 2027, confirmed: true, daysOff: [{ from: '2027-02-04', to: '2027-02-10', name: 'Tết Nguyên đán Đinh Mùi', source: 'test' }], workingWeekendDays: [] }],
-      3,
+      [{ year: 2027, days: ['04', '05', '08', '09', '10'].map((d) => ({ date: `2027-02-${d}`, kind: 'holiday' as const, name: 'Tết Nguyên đán Đinh Mùi', source: 'test', confirmed: true })) }],
+      { revision: 3 },
     );
     expect(edited.version).toMatch(/\+r3$/);
     expect(edited.isProvisional(2027)).toBe(false);

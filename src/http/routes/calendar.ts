@@ -6,13 +6,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { yearToIcs } from '../../calendar/ical.js';
-import { officialScheduleSchema } from '../../calendar/schedule-schema.js';
+import { parseCalendarYear, type CalendarYearFile } from '../../calendar/calendar-file.js';
 import { FIRST_YEAR, LAST_YEAR } from '../../calendar/vietnam-calendar.js';
-import { inTransaction } from '../../db/database.js';
 import { deadlineQuerySchema, explainDeadline, UnknownAgencyError } from '../../dossiers/explain-deadline.js';
-import { saveCalendarYear } from '../../store/calendar-store.js';
-import { refold } from '../../store/dossier-projection.js';
-import { loadCalendar } from '../../store/calendar-store.js';
+import { applyCalendarImport, previewCalendarImport } from '../../store/calendar-store.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 
@@ -57,29 +54,45 @@ export function calendarPublicRouter(ctx: AppContext): Router {
 export function calendarAdminRouter(ctx: AppContext): Router {
   const router = Router();
 
-  /** Loads or corrects a year's official schedule; deadlines touching that year are recomputed. */
+  const parseFile = (body: unknown) => {
+    const parsed = parseCalendarYear(body);
+    if (!parsed.success) throw parsed.error;
+    return parsed.data;
+  };
+  const apply = async (file: CalendarYearFile, by: string) =>
+    applyCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file, by, (calendar) => {
+      ctx.calendar = calendar;
+    });
+
+  /**
+   * Imports a year file: `?dryRun=true` answers the preview (what changes, which
+   * open dossiers' due instants move) and writes nothing; otherwise the year is
+   * recorded as a new revision and the dossiers it touches are re-folded.
+   */
+  router.post('/calendar/import', requireRole('admin'), async (req, res) => {
+    const { dryRun } = importQuerySchema.parse(req.query);
+    const file = parseFile(req.body);
+    if (dryRun) {
+      const { calendar: _next, codes: _codes, ...preview } = await previewCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file);
+      res.json({ dryRun: true, ...preview });
+      return;
+    }
+    const result = await apply(file, scopeOf(res).key.label);
+    res.json({ dryRun: false, ...result });
+  });
+
+  /** Loads or corrects a year (either file format); the same import, applied at once. */
   router.put('/calendar/:year', requireRole('admin'), async (req, res) => {
     const year = parseYear(String(req.params.year));
-    const schedule = officialScheduleSchema.parse({ ...req.body, year });
     if (req.body?.year !== undefined && req.body.year !== year) {
       throw new HttpError(400, 'The body is for another year than the URL.', [{ path: 'year', message: `expected ${year}` }]);
     }
-    const { calendar, refolded } = await inTransaction(ctx.db.pool, async (client) => {
-      await saveCalendarYear(client, schedule, scopeOf(res).key.label);
-      const calendar = await loadCalendar(client);
-      // A week either side: announcements spill into the neighbouring year.
-      const { rows } = await client.query<{ code: string }>(
-        `SELECT code FROM dossiers
-         WHERE clock_starts_at < make_date($1::int + 1, 1, 8)::timestamptz
-           AND due_at >= make_date($1::int, 1, 1)::timestamptz - interval '7 days'`,
-        [year],
-      );
-      const refolded = await refold(client, rows.map((r) => r.code), { catalog: ctx.catalog, calendar });
-      return { calendar, refolded };
-    });
-    ctx.calendar = calendar;
-    res.json({ ...ctx.calendar.describeYear(year), calendarVersion: ctx.calendar.version, dossiersRecomputed: refolded });
+    const file = parseFile({ ...req.body, year });
+    const result = await apply(file, scopeOf(res).key.label);
+    res.json({ ...ctx.calendar.describeYear(year), calendarVersion: result.calendarVersion, revision: result.revision, changes: result.changes, moved: result.moved, dossiersRecomputed: result.refolded });
   });
 
   return router;
 }
+
+const importQuerySchema = z.strictObject({ dryRun: z.enum(['true', 'false']).optional().transform((v) => v === 'true') });
