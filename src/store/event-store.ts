@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import { applyEvent, foldDossier, orderEvents, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import { applyEvent, orderEvents, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
 import type { LoggedEvent } from '../dossiers/events.js';
+import { unknownDossierMessage, type Verdict } from '../dossiers/authorization.js';
 import { loadEvents, loadStates, lockDossiers, upsertDossiers } from './dossier-projection.js';
 
 export interface EventProblem {
@@ -40,7 +41,7 @@ export async function ingestEvents(
   pool: pg.Pool,
   ctx: FoldContext,
   events: DossierEvent[],
-  authorize: (affected: Map<string, DossierState>) => EventProblem[] = () => [],
+  authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => Verdict = () => ({ ok: true }),
 ): Promise<IngestResult> {
   const bodies = events.map((e) => JSON.stringify(e));
   const hashes = events.map((e, i) => bodyHash(e, bodies[i]));
@@ -89,14 +90,29 @@ export async function ingestEvents(
     const touched = [...byCode.keys()];
     const stored = await loadStates(client, touched);
     const problems: EventProblem[] = [];
+    const denied: EventProblem[] = [];
     const states = new Map<string, DossierState>();
     const replay: string[] = [];
-    const fold = (code: string, compute: () => DossierState) => {
+    /** Applies `ordered` to `start`, judging each event of this batch before it applies. */
+    const fold = (code: string, start: DossierState | undefined, ordered: LoggedEvent[]) => {
+      const fresh = new Map(byCode.get(code)!.map((x) => [x.e.eventId, x]));
+      let s = start;
       try {
-        states.set(code, compute());
+        for (const l of ordered) {
+          const mine = fresh.get(l.event.eventId);
+          if (mine) {
+            const verdict = authorize(stored.get(code), s, l.event);
+            if (!verdict.ok) {
+              (verdict.status === 403 ? denied : problems).push({ index: mine.i, eventId: mine.e.eventId, message: verdict.message });
+              return;
+            }
+          }
+          s = applyEvent(s, l, ctx);
+        }
+        if (s) states.set(code, s);
       } catch (err) {
         if (!(err instanceof TransitionError)) throw err;
-        const culprit = byCode.get(code)!.find(({ e }) => e.eventId === err.eventId) ?? byCode.get(code)![0]!;
+        const culprit = fresh.get(err.eventId) ?? byCode.get(code)![0]!;
         problems.push({ index: culprit.i, eventId: culprit.e.eventId, message: err.message });
       }
     };
@@ -105,22 +121,21 @@ export async function ingestEvents(
       const previous = stored.get(code);
       if (!previous) {
         if (!list.some(({ e }) => e.type === 'received')) {
-          for (const { e, i } of list) problems.push({ index: i, eventId: e.eventId, message: `unknown dossier ${code}: no "received" event for it` });
-        } else fold(code, () => foldDossier(logged, ctx));
+          for (const { e, i } of list) problems.push({ index: i, eventId: e.eventId, message: unknownDossierMessage(code) });
+        } else fold(code, undefined, orderEvents(logged));
       } else if (logged.every((l) => Date.parse(l.event.occurredAt) >= previous.lastOccurredAt)) {
         // The common case: the new events happened after everything folded so far.
-        fold(code, () => orderEvents(logged).reduce<DossierState>((s, l) => applyEvent(s, l, ctx), previous));
+        fold(code, previous, orderEvents(logged));
       } else replay.push(code);
     }
     // An event that happened before ones already folded: replay that dossier's whole log.
     if (replay.length) {
       const logs = await loadEvents(client, replay);
-      for (const code of replay) fold(code, () => foldDossier(logs.get(code)!, ctx));
+      for (const code of replay) fold(code, undefined, orderEvents(logs.get(code)!));
     }
+    // Scope first: a key learns nothing about a dossier it may not see, not even why an event would not apply.
+    if (denied.length) throw new IngestConflict(403, denied.sort((a, b) => a.index - b.index));
     if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
-    // Scope is judged on the folded dossiers (their agency paths); the transaction rolls back if denied.
-    const denied = authorize(states);
-    if (denied.length) throw new IngestConflict(403, denied);
     await upsertDossiers(client, [...states.values()], ctx, stored);
     return { results, dossiers: touched };
   });

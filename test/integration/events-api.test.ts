@@ -213,13 +213,16 @@ describe('authentication and scope', () => {
     expect(res.status).toBe(403);
     expect(await count("SELECT count(*) AS n FROM dossier_events WHERE dossier_code = 'OUT-1'")).toBe(0);
     // Nor may it add events to a dossier of another agency.
+    // It is answered as if the dossier did not exist.
     const other = await post(ev.of('result_ready', 'CLE-0001', '2025-03-18T10:00:00+07:00'), t.keys.outsider);
-    expect(other.status).toBe(403);
+    const none = await post(ev.of('result_ready', 'CLE-NONE', '2025-03-18T10:00:00+07:00'), t.keys.outsider);
+    expect(other.status).toBe(422);
+    expect(other.body.errors.map((e: { message: string }) => e.message.replace('CLE-0001', 'X'))).toEqual(none.body.errors.map((e: { message: string }) => e.message.replace('CLE-NONE', 'X')));
   });
 
-  test('an auditor cannot post events; dossiers outside a key are 403 and absent from lists', async () => {
+  test('an auditor cannot post events; dossiers outside a key are 404 like missing ones, and absent from lists', async () => {
     expect((await post(ev.received('AUD-1', '2025-03-17T10:00:00+07:00'), t.keys.auditor)).status).toBe(403);
-    expect((await get('/api/v1/dossiers/CLE-0001', t.keys.outsider)).status).toBe(403);
+    expect((await get('/api/v1/dossiers/CLE-0001', t.keys.outsider)).status).toBe(404);
     const list = await get('/api/v1/dossiers?limit=500', t.keys.outsider);
     expect(list.body.items).toEqual([]);
   });

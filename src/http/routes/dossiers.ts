@@ -11,6 +11,7 @@ import type { DossierState } from '../../dossiers/fold.js';
 import { dossierView } from '../../dossiers/view.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { loadScopedDossier } from './letters.js';
 
 const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
@@ -38,10 +39,7 @@ export function dossiersRouter(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/dossiers/:code', async (req, res) => {
-    const scope = scopeOf(res);
-    const row = await ctx.db.kysely.selectFrom('dossiers').select(['state', 'agency_codes']).where('code', '=', req.params.code).executeTakeFirst();
-    if (!row) throw new HttpError(404, `No dossier ${req.params.code}.`);
-    if (!scope.coversPath(row.agency_codes)) throw new HttpError(403, `Dossier ${req.params.code} is outside this key's agencies.`);
+    const state = await loadScopedDossier(ctx, req.params.code, scopeOf(res));
     const events = await ctx.db.kysely
       .selectFrom('dossier_events')
       .select(['seq', 'event_id', 'type', 'occurred_at', 'recorded_at', 'body'])
@@ -50,7 +48,7 @@ export function dossiersRouter(ctx: AppContext): Router {
       .orderBy('seq')
       .execute();
     res.json({
-      ...dossierView(row.state as DossierState, ctx.foldContext(), ctx.now()),
+      ...dossierView(state, ctx.foldContext(), ctx.now()),
       events: events.map((e) => ({
         seq: e.seq,
         eventId: e.event_id,

@@ -5,7 +5,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { dossierEventSchema, MAX_BATCH, type DossierEvent } from '../../dossiers/events.js';
-import { ingestEvents, type EventProblem } from '../../store/event-store.js';
+import { ingestEvents } from '../../store/event-store.js';
+import { authorizeEvent } from '../../dossiers/authorization.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
 
@@ -36,16 +37,10 @@ export function eventsRouter(ctx: AppContext): Router {
     }
 
     const scope = scopeOf(res);
-    const result = await ingestEvents(ctx.db.pool, ctx.foldContext(), events, (states) => {
-      const denied: EventProblem[] = [];
-      events.forEach((e, index) => {
-        const state = states.get(e.dossierCode);
-        if (state && !scope.coversPath(state.agencyCodes)) {
-          denied.push({ index, eventId: e.eventId, message: `dossier ${e.dossierCode} is outside this key's agencies` });
-        }
-      });
-      return denied;
-    });
+    const catalog = ctx.catalog;
+    const result = await ingestEvents(ctx.db.pool, ctx.foldContext(), events, (stored, before, event) =>
+      authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code)),
+    );
     const accepted = result.results.filter((r) => r.status === 'accepted').length;
     res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results: result.results });
   });

@@ -10,10 +10,13 @@ import { renderLetter } from '../../views/render.js';
 import { authenticate, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 
+/**
+ * A dossier the key covers. One outside its agencies is answered exactly as
+ * one that does not exist: the answer must not tell another agency it is there.
+ */
 export async function loadScopedDossier(ctx: AppContext, code: string, scope: ReturnType<typeof scopeOf>): Promise<DossierState> {
   const row = await ctx.db.kysely.selectFrom('dossiers').select(['state', 'agency_codes']).where('code', '=', code).executeTakeFirst();
-  if (!row) throw new HttpError(404, `No dossier ${code}.`);
-  if (!scope.coversPath(row.agency_codes)) throw new HttpError(403, `Dossier ${code} is outside this key's agencies.`);
+  if (!row || !scope.coversPath(row.agency_codes)) throw new HttpError(404, `No dossier ${code}.`);
   return row.state as DossierState;
 }
 

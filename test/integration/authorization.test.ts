@@ -1,0 +1,152 @@
+/**
+ * The trust boundary, walked as a matrix: every role × a dossier of the key's
+ * own agency, a child, a sibling and the parent × every endpoint family.
+ * Expected cells come from the rules written here, not from the code: a key
+ * covers its agency and everything below it; admin covers everything; only
+ * counter, supervisor and admin post; a dossier outside the key does not exist
+ * for it (the answers for "outside" and "missing" are identical).
+ */
+import request from 'supertest';
+import { createApiKey, type Role } from '../../src/store/api-keys.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { ev } from '../support/events.js';
+
+let t: TestApp;
+const ROLES: Role[] = ['counter', 'supervisor', 'auditor', 'admin'];
+// The key's agency is the district SLA.TPSL (valid until 30 June 2025).
+const TARGETS = { own: 'SLA.TPSL', child: 'SLA.TPSL.CLE', sibling: 'SLA.MCH', parent: 'SLA' } as const;
+type Target = keyof typeof TARGETS;
+const keys = {} as Record<Role, string>;
+const AT = '2025-03-17T10:00:00+07:00';
+let n = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const role of ROLES) keys[role] = (await createApiKey(t.ctx.db.pool, { role, agencyCodes: ['SLA.TPSL'], label: `matrix ${role}` })).key;
+});
+afterAll(async () => t.close());
+
+const as = (role: Role) => ({
+  get: (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${keys[role]}`),
+  post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${keys[role]}`).send(body as object),
+});
+const admin = as('admin');
+
+/** A fresh dossier received at the target agency (by the province admin). */
+async function dossierAt(target: Target): Promise<string> {
+  const code = `MX-${target}-${++n}`;
+  const res = await admin.post('/api/v1/events', ev.received(code, AT, { receivingAgencyCode: TARGETS[target] }));
+  expect(res.status).toBe(201);
+  return code;
+}
+const stateOf = async (code: string) => (await t.ctx.db.pool.query('SELECT state FROM dossiers WHERE code = $1', [code])).rows[0]?.state;
+
+const covers = (role: Role, target: Target) => role === 'admin' || target === 'own' || target === 'child';
+const posts = (role: Role) => role !== 'auditor';
+
+const cells = ROLES.flatMap((role) => (Object.keys(TARGETS) as Target[]).map((target) => [role, target] as const));
+
+describe.each(cells)('%s key of SLA.TPSL, %s agency', (role, target) => {
+  const agency = TARGETS[target];
+  const inScope = covers(role, target);
+
+  test('events: receive a new dossier there', async () => {
+    const code = `MX-new-${role}-${target}`;
+    const res = await as(role).post('/api/v1/events', ev.received(code, AT, { receivingAgencyCode: agency }));
+    expect(res.status).toBe(posts(role) && inScope ? 201 : 403);
+    expect(Boolean(await stateOf(code))).toBe(posts(role) && inScope);
+  });
+
+  test('events: add an event to a dossier there; outside it is answered as a missing dossier and changes nothing', async () => {
+    const code = await dossierAt(target);
+    const before = await stateOf(code);
+    const res = await as(role).post('/api/v1/events', ev.of('supplement_requested', code, '2025-03-18T09:00:00+07:00', { reason: 'thiếu giấy tờ' }));
+    if (!posts(role)) expect(res.status).toBe(403);
+    else if (inScope) expect(res.status).toBe(201);
+    else {
+      const missing = await as(role).post('/api/v1/events', ev.of('supplement_requested', `${code}-missing`, '2025-03-18T09:00:00+07:00', { reason: 'thiếu giấy tờ' }));
+      expect([res.status, missing.status]).toEqual([422, 422]);
+      expect(res.body.detail.replace(code, 'X')).toBe(missing.body.detail.replace(`${code}-missing`, 'X'));
+      expect(res.body.errors[0].message.replace(code, 'X')).toBe(missing.body.errors[0].message.replace(`${code}-missing`, 'X'));
+    }
+    if (!(posts(role) && inScope)) expect(await stateOf(code)).toEqual(before);
+  });
+
+  test('reads: the dossier, its letters and its page; outside is 404 like a missing one', async () => {
+    const code = await dossierAt(target);
+    const expected = inScope ? 200 : 404;
+    expect((await as(role).get(`/api/v1/dossiers/${code}`)).status).toBe(expected);
+    expect((await as(role).get(`/letters/${code}/receipt`)).status).toBe(expected);
+    expect((await as(role).get(`/dossiers/${code}`)).status).toBe(expected);
+    const missing = await as(role).get(`/api/v1/dossiers/${code}-missing`);
+    expect(missing.status).toBe(404);
+    if (!inScope) expect((await as(role).get(`/api/v1/dossiers/${code}`)).body.detail.replace(code, 'X')).toBe(missing.body.detail.replace(`${code}-missing`, 'X'));
+  });
+
+  test('lists, reports, exports and the agency page filtered to that agency', async () => {
+    const expected = inScope ? 200 : 403;
+    expect((await as(role).get(`/api/v1/dossiers?agency=${agency}`)).status).toBe(expected);
+    expect((await as(role).get(`/api/v1/reports/rates?period=2025-03&agency=${agency}`)).status).toBe(expected);
+    expect((await as(role).get(`/api/v1/reports/rates.csv?period=2025-03&agency=${agency}`)).status).toBe(expected);
+    expect((await as(role).get(`/api/v1/reports/dossiers?period=2025-03&outcome=overdue&agency=${agency}`)).status).toBe(expected);
+    expect((await as(role).get(`/dashboard/agencies/${agency}`)).status).toBe(expected);
+    expect((await as(role).get(`/api/v1/agencies/${agency}/supervisors`)).status).toBe(expected);
+  });
+
+  test('apology: only posting roles, only in scope', async () => {
+    const code = await dossierAt(target);
+    const res = await as(role).post(`/api/v1/dossiers/${code}/apology`, { reason: 'cần xác minh thêm', extraWorkingDays: 2 });
+    expect(res.status).toBe(!posts(role) ? 403 : inScope ? 201 : 404);
+  });
+
+  test('admin endpoints: admin only', async () => {
+    const expected = role === 'admin' ? 200 : 403;
+    expect((await as(role).post('/api/v1/calendar/import?dryRun=true', { year: 2031, days: [] })).status).toBe(expected);
+    expect((await as(role).get('/api/v1/keys')).status).toBe(expected);
+    expect((await as(role).get('/admin/outbox')).status).toBe(expected);
+  });
+});
+
+describe('the takeover sequences, by name', () => {
+  test('a sibling counter assigning a dossier to itself gets "unknown dossier", and still cannot read it', async () => {
+    const code = await dossierAt('own');
+    const outsider = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.MCH'], label: 'sibling' })).key;
+    const res = await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${outsider}`).send(ev.of('assigned', code, '2025-03-18T09:00:00+07:00', { agencyCode: 'SLA.MCH', step: 'Xử lý' }));
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].message).toBe(`unknown dossier ${code}: no "received" event for it`);
+    expect((await request(t.app).get(`/api/v1/dossiers/${code}`).set('Authorization', `Bearer ${outsider}`)).status).toBe(404);
+    expect((await stateOf(code)).agencyCodes).not.toContain('SLA.MCH');
+  });
+
+  test('a child counter cannot take over its parent agency\'s dossier', async () => {
+    const code = await dossierAt('own');
+    const child = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.TPSL.CLE'], label: 'child' })).key;
+    const res = await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${child}`).send(ev.of('assigned', code, '2025-03-18T09:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Xử lý' }));
+    expect(res.status).toBe(422);
+    expect((await stateOf(code)).currentAgencyCode).toBe('SLA.TPSL');
+  });
+
+  test('receiving at another agency and assigning to oneself in one batch is refused whole', async () => {
+    const outsider = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.MCH'], label: 'sibling 2' })).key;
+    const res = await request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${outsider}`)
+      .send([ev.received('MX-BATCH', AT, { receivingAgencyCode: 'SLA.TPSL.CLE' }), ev.of('assigned', 'MX-BATCH', '2025-03-17T11:00:00+07:00', { agencyCode: 'SLA.MCH', step: 'Xử lý' })]);
+    expect(res.status).toBe(403);
+    expect(await stateOf('MX-BATCH')).toBeUndefined();
+  });
+
+  test('a hand-over comes from the agency handling the dossier: a former handler cannot pull it back', async () => {
+    const code = await dossierAt('child');
+    const clerk = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.TPSL.CLE'], label: 'ward' })).key;
+    const dept = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.STP'], label: 'department' })).key;
+    const send = (key: string, body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+    expect((await send(clerk, ev.of('assigned', code, '2025-03-17T11:00:00+07:00', { agencyCode: 'SLA.STP', step: 'Thẩm định' }))).status).toBe(201);
+    // The department now handles it and can read it; the ward still sees it but can no longer hand it on.
+    expect((await request(t.app).get(`/api/v1/dossiers/${code}`).set('Authorization', `Bearer ${dept}`)).status).toBe(200);
+    const back = await send(clerk, ev.of('assigned', code, '2025-03-17T14:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Trả kết quả' }));
+    expect(back.status).toBe(403);
+    expect(back.body.errors[0].message).toMatch(/only the agency handling/);
+    expect((await send(dept, ev.of('assigned', code, '2025-03-17T15:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Trả kết quả' }))).status).toBe(201);
+  });
+});
