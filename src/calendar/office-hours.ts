@@ -9,8 +9,9 @@ import { MINUTE_MS, parseClock } from './local-time.js';
 export const DEFAULT_OFFICE_HOURS = ['08:00-12:00', '13:00-17:00'];
 
 export const officeHoursSchema = z
-  .array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected "HH:MM-HH:MM"'))
+  .array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected "HH:MM-HH:MM" (00:00–24:00)'))
   .min(1)
+  .max(6)
   .superRefine((intervals, ctx) => {
     let previousEnd = -1;
     intervals.forEach((s, i) => {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isoDateSchema } from '../calendar/calendar-file.js';
-import { durationUnitSchema } from '../dossiers/deadline.js';
+import { durationSchema } from '../dossiers/deadline.js';
 import { agencySettingsSchema } from '../dossiers/policies.js';
 
 export const agencyKindSchema = z.enum([
@@ -34,7 +34,7 @@ export type AgencyInput = z.input<typeof agencySchema>;
 
 export const procedureStepSchema = z.object({
   step: z.string().min(1),
-  budget: z.object({ value: z.number().positive(), unit: durationUnitSchema }),
+  budget: durationSchema,
 });
 
 export const procedureSchema = z.object({
@@ -43,7 +43,7 @@ export const procedureSchema = z.object({
   name: z.string().min(1),
   /** Lĩnh vực. */
   field: z.string().min(1),
-  duration: z.object({ value: z.number().positive(), unit: durationUnitSchema }),
+  duration: durationSchema,
   /** Online public service level: full (toàn trình), partial (một phần), none. */
   onlineLevel: z.enum(['full', 'partial', 'none']),
   feeRequired: z.boolean(),

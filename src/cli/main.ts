@@ -12,7 +12,9 @@ import { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import { deadlineQuerySchema, explainDeadline } from '../dossiers/explain-deadline.js';
-import { createApiKey, roleSchema } from '../store/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey, roleSchema } from '../store/api-keys.js';
+import { instantSchema } from '../calendar/instant.js';
+import { z } from 'zod';
 import { applyCalendarImport, loadCalendar, previewCalendarImport, type DayChange, type MovedDossier } from '../store/calendar-store.js';
 import { parseCalendarYear } from '../calendar/calendar-file.js';
 import { loadCatalog } from '../store/catalog-store.js';
@@ -31,8 +33,10 @@ const HELP = `Usage: dunghan <command> [options]
 Commands:
   serve [--sample-data]            start the service (embedded PostgreSQL unless DATABASE_URL is set)
   rebuild                          replay the event log into the dossiers table
-  keys create --role R --agency CODE [--label TEXT]
+  keys create --role R --agency CODE [--label TEXT] [--expires DATE]
                                    create an API key (printed once); roles: counter, supervisor, auditor, admin
+  keys list [--json]               every key with its role, agencies, expiry, last use (never the key itself)
+  keys revoke ID | keys rotate ID  revoke a key (and its web sessions); rotate: a new key, the old one revoked
   calendar --year YYYY [--json]    the working-time calendar of a year
   calendar import FILE [--dry-run] load a year file (fixtures/calendar/VN-YYYY.json shape): shows what changes and
                                    which open dossiers' due instants move, then records a calendar revision
@@ -109,18 +113,68 @@ async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<numb
 
 async function keys(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new UsageError('usage: dunghan keys create --role R --agency CODE [--label TEXT]');
-  const { values } = flags(rest, { role: { type: 'string' }, agency: { type: 'string', multiple: true }, label: { type: 'string' } });
-  const role = roleSchema.safeParse(values.role);
-  if (!role.success) throw new UsageError(`--role must be one of ${roleSchema.options.join(', ')}`);
-  if (!values.agency?.length) throw new UsageError('--agency CODE is required (repeat it for several agencies)');
-  return withContext(async (ctx) => {
-    const unknown = values.agency!.filter((a) => !ctx.catalog.agency(a));
-    if (unknown.length) throw new UsageError(`unknown agency ${unknown.join(', ')}`);
-    const { key } = await createApiKey(ctx.db.pool, { role: role.data, agencyCodes: values.agency!, label: values.label ?? `${role.data} ${values.agency!.join(',')}` });
-    console.log(key);
-    console.error('This key is shown once; only its hash is stored.');
-  });
+  const usage = 'usage: dunghan keys create --role R --agency CODE [--label TEXT] [--expires DATE] | list [--json] | revoke ID | rotate ID [--expires DATE]';
+  const expiry = (raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    const parsed = instantSchema.safeParse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T23:59:59+07:00` : raw);
+    if (!parsed.success) throw new UsageError(`--expires: ${parsed.error.issues[0]!.message} (a date YYYY-MM-DD or an instant)`);
+    return new Date(parsed.data);
+  };
+  switch (sub) {
+    case 'create': {
+      const { values } = flags(rest, { role: { type: 'string' }, agency: { type: 'string', multiple: true }, label: { type: 'string' }, expires: { type: 'string' } });
+      const role = roleSchema.safeParse(values.role);
+      if (!role.success) throw new UsageError(`--role must be one of ${roleSchema.options.join(', ')}`);
+      if (!values.agency?.length) throw new UsageError('--agency CODE is required (repeat it for several agencies)');
+      const expiresAt = expiry(values.expires);
+      return withContext(async (ctx) => {
+        const unknown = values.agency!.filter((a) => !ctx.catalog.agency(a));
+        if (unknown.length) throw new UsageError(`unknown agency ${unknown.join(', ')}`);
+        const { key } = await createApiKey(ctx.db.pool, { role: role.data, agencyCodes: values.agency!, label: values.label ?? `${role.data} ${values.agency!.join(',')}`, expiresAt });
+        console.log(key);
+        console.error('This key is shown once; only its hash is stored.');
+      });
+    }
+    case 'list': {
+      const { values } = flags(rest, { json: { type: 'boolean' } });
+      return withContext(async (ctx) => {
+        const items = await listApiKeys(ctx.db.pool);
+        if (values.json) return void console.log(JSON.stringify(items, null, 2));
+        for (const k of items) {
+          const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? `expired ${k.expiresAt}` : 'live';
+          console.log(`${k.id}  ${k.role.padEnd(10)} ${k.agencyCodes.join(',').padEnd(20)} ${state.padEnd(34)} last used ${k.lastUsedAt ?? 'never'}  ${k.label}`);
+        }
+      });
+    }
+    case 'revoke':
+    case 'rotate': {
+      const { values, positionals } = parseArgsOrUsage(rest, { expires: { type: 'string' } });
+      const id = z.uuid().safeParse(positionals[0]);
+      if (positionals.length !== 1 || !id.success) throw new UsageError(`usage: dunghan keys ${sub} ID (the key's id from \`dunghan keys list\`)`);
+      const expiresAt = expiry(values.expires as string | undefined);
+      return withContext(async (ctx) => {
+        if (sub === 'revoke') {
+          if (!(await revokeApiKey(ctx.db.pool, id.data))) throw new UsageError(`no live key ${id.data}`);
+          console.log(`revoked ${id.data} and its web sessions`);
+        } else {
+          const created = await rotateApiKey(ctx.db.pool, id.data, expiresAt);
+          if (!created) throw new UsageError(`no live key ${id.data}`);
+          console.log(created.key);
+          console.error(`Key ${id.data} is revoked; its replacement ${created.id} is shown once.`);
+        }
+      });
+    }
+    default:
+      throw new UsageError(usage);
+  }
+}
+
+function parseArgsOrUsage<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 async function calendar(args: string[]): Promise<number> {
@@ -148,7 +202,8 @@ async function deadline(args: string[]): Promise<number> {
     convention: { type: 'string' },
     json: { type: 'boolean' },
   });
-  const parsed = deadlineQuerySchema.safeParse(values);
+  const { json: _json, ...query } = values;
+  const parsed = deadlineQuerySchema.safeParse(query);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   let cal: VietnamCalendar;
   let catalog = null;
@@ -183,7 +238,8 @@ async function report(args: string[]): Promise<number> {
     format: { type: 'string' },
     out: { type: 'string' },
   });
-  const parsed = reportQuerySchema.safeParse({ ...values, groupBy: values['group-by'], 'group-by': undefined, out: undefined });
+  const { 'group-by': groupBy, out: _out, ...rest } = values;
+  const parsed = reportQuerySchema.safeParse({ ...rest, ...(groupBy ? { groupBy } : {}) });
   const flagName = (key: string) => (key === 'groupBy' ? 'group-by' : key);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${flagName(String(i.path[0] ?? ''))}: ${i.message}`).join('\n'));
   const q = parsed.data;
@@ -207,7 +263,7 @@ async function report(args: string[]): Promise<number> {
 }
 
 async function calendarImport(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true, strict: false });
+  const { values, positionals } = parseArgsOrUsage(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('usage: dunghan calendar import FILE [--dry-run] [--json]');
   let raw: unknown;
   try {

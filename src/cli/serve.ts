@@ -7,7 +7,7 @@ import { AppContext } from '../app-context.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import { createApp } from '../http/app.js';
-import { isEmpty, loadSampleData, savedSampleKeys } from '../sample/load-sample.js';
+import { isEmpty, loadSampleData } from '../sample/load-sample.js';
 import { createMailer, type Mailer } from '../alerts/mailer.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import type { Config } from '../config.js';
@@ -50,12 +50,11 @@ export async function serve(sampleData: boolean): Promise<number> {
   const ctx = await AppContext.load(database.db, { publicUrl });
   const unwatch = await ctx.watchCalendar();
 
+  // Sample keys are printed once, when they are created: they are never kept in clear anywhere.
   let keys = null;
   if (sampleData && (await isEmpty(ctx))) {
     log('Empty database: loading the sample province (Sơn La) and its dossiers…');
-    keys = await loadSampleData(ctx, config.dataDir);
-  } else if (sampleData) {
-    keys = await savedSampleKeys(config.dataDir);
+    keys = await loadSampleData(ctx);
   }
 
   const mailer = mailerFrom(config);
@@ -68,8 +67,10 @@ export async function serve(sampleData: boolean): Promise<number> {
   log(`Đúng hạn is listening on ${publicUrl}`);
   log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/api/v1/openapi.json`);
   if (keys) {
-    log('Sample API keys (Authorization: Bearer <key>):');
+    log('Sample API keys (Authorization: Bearer <key>), shown this once; `npx dunghan keys create` makes more:');
     for (const k of keys) log(`  ${k.role.padEnd(10)} ${k.agency.padEnd(14)} ${k.key}`);
+  } else if (sampleData) {
+    log('  keys: the sample keys were printed at the first start; `npx dunghan keys list` shows them, `npx dunghan keys create --role admin --agency SLA` makes a new one.');
   }
 
   log(`  alerts: ${config.JOBS === 'on' ? 'scheduled jobs running' : 'JOBS=off, run `dunghan worker`'}; mail: ${mailer.describe()}`);

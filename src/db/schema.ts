@@ -43,6 +43,9 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: Generated<Date>;
   revoked_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  rotated_from: string | null;
 }
 
 export interface DossierEventsTable {
@@ -54,6 +57,10 @@ export interface DossierEventsTable {
   body: unknown;
   body_hash: string;
   recorded_at: Generated<Date>;
+  key_id: string | null;
+  key_role: string | null;
+  chain_pos: number | null;
+  chain_hash: string | null;
 }
 
 export interface DossiersTable {

@@ -3,9 +3,10 @@
  * These zod schemas are the single source of the API's types and its docs.
  */
 import { z } from 'zod';
-import { durationUnitSchema } from './deadline.js';
+import { instantSchema } from '../calendar/instant.js';
+import { durationSchema } from './deadline.js';
 
-const instant = z.iso.datetime({ offset: true, message: 'expected ISO 8601 date-time with an offset, e.g. 2025-01-24T10:00:00+07:00' });
+const instant = instantSchema;
 const code = z.string().trim().min(1).max(64);
 const text = z.string().trim().min(1).max(2000);
 
@@ -46,7 +47,7 @@ export const assignedEventSchema = z.object({
   agencyCode: code,
   step: z.string().trim().min(1).max(200),
   /** The step's allotted time when the sender knows it; otherwise the procedure's step budget applies. */
-  budget: z.object({ value: z.number().positive().max(10_000), unit: durationUnitSchema }).optional(),
+  budget: durationSchema.optional(),
 });
 
 export const supplementRequestedEventSchema = z.object({ ...base, type: z.literal('supplement_requested'), reason: text });

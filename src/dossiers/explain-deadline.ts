@@ -6,16 +6,25 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
-import { clockStart, deadlineConventionSchema, dueInstant, durationUnitSchema, isProvisional, provisionalEntries, skippedDays } from './deadline.js';
+import { instantSchema } from '../calendar/instant.js';
+import { clockStart, deadlineConventionSchema, dueInstant, durationSchema, durationUnitSchema, isProvisional, provisionalEntries, skippedDays } from './deadline.js';
 import { DEFAULT_POLICIES } from './policies.js';
 
-export const deadlineQuerySchema = z.object({
-  received: z.iso.datetime({ offset: true, message: 'expected ISO 8601 with an offset, e.g. 2025-01-24T10:00:00+07:00' }),
-  duration: z.coerce.number().positive().max(10_000),
-  unit: durationUnitSchema,
-  agency: z.string().optional(),
-  convention: deadlineConventionSchema.optional(),
-});
+export const deadlineQuerySchema = z
+  .strictObject({
+    received: instantSchema,
+    duration: z.coerce.number().positive().max(10_000),
+    unit: durationUnitSchema,
+    agency: z.string().max(64).optional(),
+    convention: deadlineConventionSchema.optional(),
+  })
+  .superRefine((q, ctx) => {
+    const d = durationSchema.safeParse({ value: q.duration, unit: q.unit });
+    if (!d.success) ctx.addIssue({ code: 'custom', path: ['duration'], message: d.error.issues[0]!.message });
+    if (q.convention === 'end-of-day' && q.unit === 'working-days' && !Number.isInteger(q.duration)) {
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'the end-of-day convention counts whole working days' });
+    }
+  });
 export type DeadlineQuery = z.infer<typeof deadlineQuerySchema>;
 
 export class UnknownAgencyError extends Error {}

@@ -118,6 +118,16 @@ export function foldDossier(events: LoggedEvent[], ctx: FoldContext): DossierSta
 const OPEN: DossierStatus[] = ['received', 'processing', 'supplement_requested'];
 
 export function applyEvent(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldContext): DossierState {
+  try {
+    return apply(prev, logged, ctx);
+  } catch (err) {
+    // A deadline past the calendar's last year cannot be computed: the event cannot apply (422), it is no crash.
+    if (err instanceof RangeError) throw new TransitionError(`the deadline falls outside the working-time calendar (2000–2199): ${err.message}`, logged.event.eventId);
+    throw err;
+  }
+}
+
+function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldContext): DossierState {
   const e = logged.event;
   const at = Date.parse(e.occurredAt);
   const fail = (msg: string): never => {

@@ -4,7 +4,10 @@
  */
 import express from 'express';
 import type { AppContext } from '../app-context.js';
-import { authenticate } from './auth.js';
+import { authenticate, badKeyLimiter } from './auth.js';
+import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
+import { securityHeaders } from './security-headers.js';
+import { keysRouter } from './routes/keys.js';
 import { errorHandler, HttpError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { calendarAdminRouter, calendarPublicRouter } from './routes/calendar.js';
@@ -24,13 +27,17 @@ import { supervisorsRouter } from './routes/supervisors.js';
 export interface AppOptions {
   mailDir?: string;
   mailerDescription?: string;
+  /** Failed authentications per address per 15 minutes before 429 (API keys; sign-in has its own, lower). */
+  badKeyAttempts?: number;
+  loginAttempts?: number;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: '10mb' }));
+  app.use(securityHeaders(ctx.publicUrl.startsWith('https:')));
+  app.use(urlGuard);
 
   app.get('/health', async (_req, res) => {
     await ctx.db.pool.query('SELECT 1');
@@ -42,7 +49,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
 
   const api = express.Router();
   api.use(calendarPublicRouter(ctx));
+  // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
+  api.use(badKeyLimiter(options.badKeyAttempts ?? 60));
   api.use(authenticate(ctx));
+  api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
+  api.use(keysRouter(ctx));
   api.use(eventsRouter(ctx));
   api.use(dossiersRouter(ctx));
   api.use(calendarAdminRouter(ctx));
@@ -51,7 +62,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(apologyRouter(ctx));
   api.use(reportsRouter(ctx));
   app.use('/api/v1', api);
-  app.use(sessionRouter(ctx));
+  app.use(sessionRouter(ctx, { loginAttempts: options.loginAttempts }));
   app.use(lettersRouter(ctx));
   app.use(adminRouter(ctx, options));
   app.use(dossierPageRouter(ctx));

@@ -1,11 +1,14 @@
 /**
- * Bearer-key authentication and agency scope. A key covers its agencies and
- * everything below them; admin keys cover the whole province.
+ * Authentication and agency scope. A request carries a bearer key, or (for
+ * the pages) a session cookie opened by signing in with a key. A key covers
+ * its agencies and everything below them; admin keys cover the province.
  */
 import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../app-context.js';
 import { findApiKey, type ApiKey, type Role } from '../store/api-keys.js';
-import { HttpError } from './errors.js';
+import { findSession } from '../store/web-sessions.js';
+import { HttpError, problem, sendProblem } from './errors.js';
 
 export class Scope {
   constructor(readonly key: ApiKey) {}
@@ -26,18 +29,21 @@ export function scopeOf(res: Response): Scope {
   return scope;
 }
 
-/** Reads the key from `Authorization: Bearer …` (or, for the web pages, the session cookie). */
+export const SESSION_COOKIE = 'dunghan_session';
+
+/** Reads the key from `Authorization: Bearer …` or the session cookie; 401 otherwise. */
 export function authenticate(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
-    const key = bearer(req) ?? cookieKey(req);
-    if (!key) {
+    const bearerKey = bearer(req);
+    const session = bearerKey ? undefined : cookie(req, SESSION_COOKIE);
+    if (!bearerKey && !session) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="dunghan"');
       throw new HttpError(401, 'Missing API key: send Authorization: Bearer <key>.');
     }
-    const found = await findApiKey(ctx.db.pool, key);
+    const found = bearerKey ? await findApiKey(ctx.db.pool, bearerKey) : await findSession(ctx.db.pool, session!);
     if (!found) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="dunghan", error="invalid_token"');
-      throw new HttpError(401, 'Invalid or revoked API key.');
+      throw new HttpError(401, bearerKey ? 'Invalid, expired or revoked API key.' : 'The session has ended: sign in again.');
     }
     res.locals.scope = new Scope(found);
     next();
@@ -54,20 +60,40 @@ export function requireRole(...roles: Role[]): RequestHandler {
   };
 }
 
+/**
+ * Slows down key guessing: a client (by address) gets `limit` failed
+ * authentications per window, then 429 until the window passes.
+ */
+export function badKeyLimiter(limit: number, windowMs = 15 * 60_000): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    skipSuccessfulRequests: true,
+    handler: (_req, res) => sendProblem(res, problem(429, 'Too many failed sign-ins or bad keys from this address; try again later.')),
+  });
+}
+
 function bearer(req: Request): string | undefined {
   const h = req.headers.authorization;
-  const m = h && /^Bearer\s+(\S+)$/i.exec(h);
+  const m = h && /^Bearer\s+(\S{1,200})$/i.exec(h);
   return m ? m[1] : undefined;
 }
 
-export const SESSION_COOKIE = 'dunghan_key';
-
-function cookieKey(req: Request): string | undefined {
+/** A cookie's value; a malformed %-encoding counts as no cookie. */
+export function cookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim()) || undefined;
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

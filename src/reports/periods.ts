@@ -14,7 +14,10 @@ export const conventionSchema = z.enum(['calendar', 'report']);
 export type Convention = z.infer<typeof conventionSchema>;
 
 /** 2025, 2025-H1, 2025-9M, 2025-Q3, 2025-03. */
-export const periodSchema = z.string().regex(/^\d{4}(-(H[12]|9M|Q[1-4]|(0[1-9]|1[0-2])))?$/, 'expected YYYY, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-Q1…Q4 or YYYY-MM');
+export const periodSchema = z
+  .string()
+  .regex(/^\d{4}(-(H[12]|9M|Q[1-4]|(0[1-9]|1[0-2])))?$/, 'expected YYYY, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-Q1…Q4 or YYYY-MM')
+  .refine((p) => p.slice(0, 4) >= '2000' && p.slice(0, 4) <= '2199', 'the year must be between 2000 and 2199');
 
 export interface Period {
   label: string;

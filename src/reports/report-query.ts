@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CELL_FILTERS, type Cell } from './counts-sql.js';
 import { conventionSchema, dateRange, periodRange, periodSchema, type Period } from './periods.js';
 
-const isoDate = z.iso.date();
+const isoDate = z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2199-12-31', 'must be between 2000 and 2199');
 
 /** What every report query shares: the period (a label, or a date range) and the filters. */
 const common = {
@@ -13,9 +13,9 @@ const common = {
   to: isoDate.optional(),
   period: periodSchema.optional(),
   convention: conventionSchema.default('calendar'),
-  agency: z.string().optional(),
-  procedure: z.string().optional(),
-  field: z.string().optional(),
+  agency: z.string().max(64).optional(),
+  procedure: z.string().max(64).optional(),
+  field: z.string().max(200).optional(),
   channel: z.enum(['direct', 'online', 'postal']).optional(),
 };
 
@@ -26,7 +26,7 @@ const onePeriod = {
 const hasOnePeriod = (q: { period?: string; from?: string; to?: string }) => (q.period ? !q.from && !q.to : !!(q.from && q.to && q.from <= q.to));
 
 export const reportQuerySchema = z
-  .object({
+  .strictObject({
     ...common,
     groupBy: z.enum(['agency', 'procedure', 'field', 'channel', 'month']).default('agency'),
     format: z.enum(['json', 'csv', 'xlsx']).default('json'),
@@ -35,7 +35,7 @@ export const reportQuerySchema = z
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
 export const cellQuerySchema = z
-  .object({
+  .strictObject({
     ...common,
     outcome: z.enum(Object.keys(CELL_FILTERS) as [Cell, ...Cell[]]).default('late'),
     limit: z.coerce.number().int().min(1).max(10_000).default(500),

@@ -2,8 +2,6 @@
  * Loads the sample province into an empty database: catalogue, a year and a
  * half of dossier events, and one API key per role.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { AppContext } from '../app-context.js';
 import { inTransaction } from '../db/database.js';
 import { saveCatalog } from '../store/catalog-store.js';
@@ -30,8 +28,8 @@ export async function isEmpty(ctx: AppContext): Promise<boolean> {
   return rows[0].n === 0;
 }
 
-/** Returns the sample keys (also saved, owner-readable only, under the data directory). */
-export async function loadSampleData(ctx: AppContext, dataDir: string, options: { dossiers?: number } = {}): Promise<Array<{ role: Role; agency: string; key: string }>> {
+/** Returns the sample keys: shown once by the caller, stored only as hashes. */
+export async function loadSampleData(ctx: AppContext, options: { dossiers?: number } = {}): Promise<Array<{ role: Role; agency: string; key: string }>> {
   const { agencies, procedures } = sampleProvince();
   await inTransaction(ctx.db.pool, (client) => saveCatalog(client, agencies, procedures));
   await ctx.reloadCatalog();
@@ -59,15 +57,5 @@ export async function loadSampleData(ctx: AppContext, dataDir: string, options: 
     const { key } = await createApiKey(ctx.db.pool, { role: s.role, agencyCodes: [s.agency], label: s.label });
     keys.push({ role: s.role, agency: s.agency, key });
   }
-  await fs.mkdir(dataDir, { recursive: true });
-  await fs.writeFile(path.join(dataDir, 'sample-keys.json'), JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return keys;
-}
-
-export async function savedSampleKeys(dataDir: string): Promise<Array<{ role: Role; agency: string; key: string }> | null> {
-  try {
-    return JSON.parse(await fs.readFile(path.join(dataDir, 'sample-keys.json'), 'utf8'));
-  } catch {
-    return null;
-  }
 }

@@ -33,6 +33,13 @@ export interface IngestResult {
   dossiers: string[];
 }
 
+export interface IngestOptions {
+  /** Judges each event of the batch against the dossier as stored and as it stood just before the event. */
+  authorize?: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => Verdict;
+  /** The key that posted the batch, recorded on every event (none for the sample loader and imports by the CLI). */
+  actor?: { id: string; role: string } | null;
+}
+
 export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {
   return createHash('sha256').update(json).digest('base64url');
 }
@@ -41,8 +48,9 @@ export async function ingestEvents(
   pool: pg.Pool,
   ctx: FoldContext,
   events: DossierEvent[],
-  authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => Verdict = () => ({ ok: true }),
+  options: IngestOptions = {},
 ): Promise<IngestResult> {
+  const authorize = options.authorize ?? (() => ({ ok: true }) as const);
   const bodies = events.map((e) => JSON.stringify(e));
   const hashes = events.map((e, i) => bodyHash(e, bodies[i]));
   const results: IngestResult['results'] = events.map((e) => ({ eventId: e.eventId, status: 'accepted' }));
@@ -65,8 +73,8 @@ export async function ingestEvents(
     await lockDossiers(client, codes);
 
     const inserted = await client.query<{ event_id: string; seq: number }>(
-      `INSERT INTO dossier_events (event_id, dossier_code, type, occurred_at, body, body_hash)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])
+      `INSERT INTO dossier_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role)
+       SELECT *, $7::uuid, $8::text FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id, seq`,
       [
         fresh.map(({ e }) => e.eventId),
@@ -75,6 +83,8 @@ export async function ingestEvents(
         fresh.map(({ e }) => e.occurredAt),
         fresh.map(({ i }) => bodies[i]!),
         fresh.map(({ i }) => hashes[i]!),
+        options.actor?.id ?? null,
+        options.actor?.role ?? null,
       ],
     );
     if (inserted.rowCount !== fresh.length) await sortOutResends(client, fresh, hashes, inserted.rows, results);
@@ -137,6 +147,8 @@ export async function ingestEvents(
     if (denied.length) throw new IngestConflict(403, denied.sort((a, b) => a.index - b.index));
     if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
     await upsertDossiers(client, [...states.values()], ctx, stored);
+    // Last, so that the chain's head is held only until the commit that follows.
+    if (inserted.rows.length) await client.query('SELECT chain_events($1::bigint[])', [inserted.rows.map((r) => r.seq)]);
     return { results, dossiers: touched };
   });
 }

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { ev } from '../support/events.js';
 import { q3Events } from '../support/report-fixture.js';
-import type { TestApp } from '../support/test-app.js';
+import { signIn, type TestApp } from '../support/test-app.js';
 
 let app: BrowserApp;
 let t: TestApp;
@@ -23,7 +23,7 @@ afterAll(async () => app?.close());
 
 async function signedIn(key: string): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  await context.addCookies([{ name: 'dunghan_key', value: key, url: base }]);
+  await context.addCookies([{ name: 'dunghan_session', value: await signIn(t.app, key), url: base }]);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));

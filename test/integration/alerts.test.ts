@@ -7,7 +7,7 @@ import { runJob } from '../../src/jobs/jobs.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { ev } from '../support/events.js';
 import { TestSmtp } from '../support/smtp.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, signIn, type TestApp } from '../support/test-app.js';
 
 const run = promisify(execFile);
 const at = (s: string) => Date.parse(s);
@@ -150,12 +150,12 @@ test('after the last try a row is marked failed and shown on the admin page, nev
   expect(row.last_error).toMatch(/ECONNREFUSED|connect/i);
   await smtp.up();
 
-  const page = await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_key=${t.keys.admin}`);
+  const page = await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`);
   expect(page.status).toBe(200);
   expect(page.text).toMatch(/<td class="status">Gửi lỗi<\/td>/);
   expect(page.text).toContain('Thư thử');
   // Not for other roles; without a session, to the login form.
-  expect((await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_key=${t.keys.auditor}`)).status).toBe(403);
+  expect((await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.auditor)}`)).status).toBe(403);
   const anonymous = await request(t.app).get('/admin/outbox');
   expect(anonymous.status).toBe(302);
   expect(anonymous.headers.location).toBe('/login?next=%2Fadmin%2Foutbox');

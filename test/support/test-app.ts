@@ -77,3 +77,14 @@ export async function createTestApp(options: { now?: number } = {}): Promise<Tes
     },
   };
 }
+
+/** Signs in through the login form as a person would; returns the session cookie's value. */
+export async function signIn(app: Express, key: string): Promise<string> {
+  const { default: request } = await import('supertest');
+  const res = await request(app).post('/login').type('form').send({ key, next: '/' });
+  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const pair = setCookie.map((c) => c.split(';')[0]!).find((c) => c.startsWith('dunghan_session='));
+  if (!pair) throw new Error('no session cookie');
+  return pair.slice('dunghan_session='.length);
+}

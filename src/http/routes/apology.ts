@@ -41,7 +41,7 @@ export function apologyRouter(ctx: AppContext): Router {
       reason: body.reason,
       newDueAt: formatLocalInstant(newDueAt),
     } satisfies DossierEvent;
-    await ingestEvents(ctx.db.pool, ctx.foldContext(), [event]);
+    await ingestEvents(ctx.db.pool, ctx.foldContext(), [event], { actor: { id: scope.key.id, role: scope.key.role } });
     res.status(201).json({
       eventId: event.eventId,
       newDueAt: event.newDueAt,

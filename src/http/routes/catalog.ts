@@ -4,13 +4,16 @@
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { HttpError } from '../errors.js';
+import { noQuery } from '../query.js';
 
 export function catalogRouter(ctx: AppContext): Router {
   const router = Router();
-  router.get('/agencies', (_req, res) => {
+  router.get('/agencies', (req, res) => {
+    noQuery(req);
     res.json({ items: ctx.catalog.allAgencies().map((a) => ({ ...a, path: ctx.catalog.pathOf(a.code), policies: ctx.catalog.policiesOf(a.code) })) });
   });
-  router.get('/procedures', (_req, res) => {
+  router.get('/procedures', (req, res) => {
+    noQuery(req);
     res.json({ items: ctx.catalog.allProcedures() });
   });
   router.get('/procedures/:code', (req, res) => {

@@ -14,6 +14,7 @@ import { renderPage } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
 import { loadScopedDossier } from './letters.js';
 import { pageAuth } from './session.js';
+import { recordPersonalDataRead } from '../../store/audit-reads.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn' } as const;
 const OUTCOME_TEXT = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' } as const;
@@ -43,7 +44,9 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
 export function dossierPageRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
-    const s = await loadScopedDossier(ctx, String(req.params.code), scopeOf(res));
+    const scope = scopeOf(res);
+    const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+    await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, 'page:dossier');
     const fold = ctx.foldContext();
     const d = dossierView(s, fold, ctx.now());
     const { rows } = await ctx.db.pool.query<{ body: DossierEvent }>('SELECT body FROM dossier_events WHERE dossier_code = $1 ORDER BY occurred_at, seq', [s.code]);

@@ -7,15 +7,18 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
+import { instantSchema } from '../../calendar/instant.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { dossierView } from '../../dossiers/view.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { loadScopedDossier } from './letters.js';
+import { recordPersonalDataRead } from '../../store/audit-reads.js';
+import { noQuery } from '../query.js';
 
-const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const dateOrInstant = z.union([z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2199-12-31', 'must be between 2000 and 2199'), instantSchema]);
 
-export const listQuerySchema = z.object({
+export const listQuerySchema = z.strictObject({
   agency: z.string().optional(),
   status: z.enum(['received', 'processing', 'supplement_requested', 'processed', 'returned', 'refused', 'withdrawn']).optional(),
   outcome: z.enum(['early', 'on_time', 'late', 'on_track', 'due_soon', 'overdue']).optional(),
@@ -39,7 +42,11 @@ export function dossiersRouter(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/dossiers/:code', async (req, res) => {
-    const state = await loadScopedDossier(ctx, req.params.code, scopeOf(res));
+    noQuery(req);
+    const scope = scopeOf(res);
+    const state = await loadScopedDossier(ctx, req.params.code, scope);
+    // The history carries the applicant's name, ID number and phone: the read is recorded first.
+    await recordPersonalDataRead(ctx.db.pool, scope.key, state.code, 'api:dossier');
     const events = await ctx.db.kysely
       .selectFrom('dossier_events')
       .select(['seq', 'event_id', 'type', 'occurred_at', 'recorded_at', 'body'])
@@ -118,7 +125,7 @@ function encodeCursor(at: string, code: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return [v[0], v[1]];
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && v[1].length <= 64 && instantSchema.safeParse(v[0]).success) return [v[0], v[1]];
   } catch {
     // fall through
   }

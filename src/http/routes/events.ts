@@ -38,9 +38,10 @@ export function eventsRouter(ctx: AppContext): Router {
 
     const scope = scopeOf(res);
     const catalog = ctx.catalog;
-    const result = await ingestEvents(ctx.db.pool, ctx.foldContext(), events, (stored, before, event) =>
-      authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code)),
-    );
+    const result = await ingestEvents(ctx.db.pool, ctx.foldContext(), events, {
+      authorize: (stored, before, event) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code)),
+      actor: { id: scope.key.id, role: scope.key.role },
+    });
     const accepted = result.results.filter((r) => r.status === 'accepted').length;
     res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results: result.results });
   });

@@ -9,6 +9,7 @@ import { apologyData, controlSlipData, receiptData } from '../../letters/letter-
 import { renderLetter } from '../../views/render.js';
 import { authenticate, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { recordPersonalDataRead } from '../../store/audit-reads.js';
 
 /**
  * A dossier the key covers. One outside its agencies is answered exactly as
@@ -23,7 +24,9 @@ export async function loadScopedDossier(ctx: AppContext, code: string, scope: Re
 export function lettersRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/letters/:code/:form', authenticate(ctx), async (req, res) => {
-    const s = await loadScopedDossier(ctx, String(req.params.code), scopeOf(res));
+    const scope = scopeOf(res);
+    const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+    await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, `letter:${String(req.params.form).slice(0, 20)}`);
     let html: string;
     switch (req.params.form) {
       case 'receipt':

@@ -1,12 +1,13 @@
 /**
- * Web sign-in for the pages: the key typed into a form is checked and kept in
- * an http-only cookie; pages then read it like a bearer key.
+ * Web sign-in for the pages: the key typed into the form opens a server-side
+ * session; the cookie carries only the session's random id. Logout revokes it.
  */
 import express, { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { findApiKey, type Role } from '../../store/api-keys.js';
+import { closeSession, openSession, SESSION_HOURS } from '../../store/web-sessions.js';
 import { renderPage } from '../../views/render.js';
-import { authenticate, SESSION_COOKIE, scopeOf } from '../auth.js';
+import { authenticate, badKeyLimiter, cookie, SESSION_COOKIE, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 
 /** A page for signed-in users: without a session, go to the login form and come back. */
@@ -29,27 +30,37 @@ export function pageAuth(ctx: AppContext, ...roles: Role[]): RequestHandler[] {
 }
 
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
-export function sessionRouter(ctx: AppContext): Router {
+export function sessionRouter(ctx: AppContext, options: { loginAttempts?: number } = {}): Router {
   const router = Router();
+  const secure = ctx.publicUrl.startsWith('https:');
   router.get('/login', (req, res) => {
     res.type('html').send(renderPage('login', { title: 'Đăng nhập', next: safeNext(req.query.next), currentYear: new Date(ctx.now()).getUTCFullYear() }));
   });
-  router.post('/login', express.urlencoded({ extended: false }), async (req, res) => {
-    const key = String(req.body?.key ?? '').trim();
-    const next = safeNext(req.body?.next);
-    const found = key ? await findApiKey(ctx.db.pool, key) : null;
-    if (!found) {
-      res.status(401).type('html').send(renderPage('login', { title: 'Đăng nhập', next, error: 'Khóa truy cập không đúng hoặc đã bị thu hồi.', currentYear: new Date(ctx.now()).getUTCFullYear() }));
-      return;
-    }
-    res.cookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', secure: ctx.publicUrl.startsWith('https:'), path: '/', maxAge: 12 * 3_600_000 });
-    res.redirect(303, next);
-  });
-  router.post('/logout', (_req, res) => {
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  router.post(
+    '/login',
+    badKeyLimiter(options.loginAttempts ?? 10),
+    // A sign-in form has two fields: anything far beyond is refused (413) before it is parsed further.
+    express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }),
+    async (req, res) => {
+      const key = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
+      const next = safeNext(req.body?.next);
+      const found = key && key.length <= 200 ? await findApiKey(ctx.db.pool, key) : null;
+      if (!found) {
+        res.status(401).type('html').send(renderPage('login', { title: 'Đăng nhập', next, error: 'Khóa truy cập không đúng, đã hết hạn hoặc đã bị thu hồi.', currentYear: new Date(ctx.now()).getUTCFullYear() }));
+        return;
+      }
+      const session = await openSession(ctx.db.pool, found.id);
+      res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: SESSION_HOURS * 3_600_000 });
+      res.redirect(303, next);
+    },
+  );
+  router.post('/logout', async (req, res) => {
+    const session = cookie(req, SESSION_COOKIE);
+    if (session) await closeSession(ctx.db.pool, session);
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure });
     res.redirect(303, '/login');
   });
   return router;

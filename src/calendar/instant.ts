@@ -1,0 +1,18 @@
+/**
+ * An instant as the API accepts it: ISO 8601 with an offset, inside the
+ * working-time calendar's range (2000–2199). Outside it no deadline can be
+ * computed, so such an instant is bad input (400), not a crash.
+ */
+import { z } from 'zod';
+import { FIRST_YEAR, LAST_YEAR } from './vietnam-calendar.js';
+
+export const EARLIEST_MS = Date.parse(`${FIRST_YEAR}-01-01T00:00:00+07:00`);
+export const LATEST_MS = Date.parse(`${LAST_YEAR}-12-31T23:59:59+07:00`);
+
+export const instantSchema = z.iso
+  .datetime({ offset: true, message: 'expected ISO 8601 date-time with an offset, e.g. 2025-01-24T10:00:00+07:00' })
+  .refine((s) => {
+    const t = Date.parse(s);
+    // An unparseable string already has the format's message.
+    return !Number.isFinite(t) || (t >= EARLIEST_MS && t <= LATEST_MS);
+  }, `must be between ${FIRST_YEAR} and ${LAST_YEAR}`);
