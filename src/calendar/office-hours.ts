@@ -6,15 +6,19 @@
 import { z } from 'zod';
 import { MINUTE_MS, parseClock } from './local-time.js';
 
+const PATTERN = /^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
 export const DEFAULT_OFFICE_HOURS = ['08:00-12:00', '13:00-17:00'];
 
 export const officeHoursSchema = z
-  .array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected "HH:MM-HH:MM" (00:00–24:00)'))
+  .array(z.string().regex(PATTERN, 'expected "HH:MM-HH:MM" (00:00–24:00)'))
   .min(1)
   .max(6)
   .superRefine((intervals, ctx) => {
     let previousEnd = -1;
     intervals.forEach((s, i) => {
+      // Entries that failed the pattern already have their message.
+      if (!PATTERN.test(s)) return;
       const [start, end] = s.split('-').map(toMinutes) as [number, number];
       if (end <= start) ctx.addIssue({ code: 'custom', message: 'interval ends before it starts', path: [i] });
       if (start < previousEnd) ctx.addIssue({ code: 'custom', message: 'intervals must be in order and not overlap', path: [i] });

@@ -63,7 +63,7 @@ export async function createTestApp(options: { now?: number } = {}): Promise<Tes
     supervisor: await key('supervisor', 'SLA.TPSL'),
     auditor: await key('auditor', 'SLA'),
     admin: await key('admin', 'SLA'),
-    outsider: await key('counter', 'SLA.MCH'),
+    outsider: (await createApiKey(db.pool, { role: 'counter', agencyCodes: ['SLA.MCH'], label: 'test outsider' })).key,
   };
   return {
     ctx,
