@@ -11,6 +11,10 @@ try {
   if (err instanceof UsageError) {
     console.error(`dunghan: ${err.message}`);
     code = 2;
+  } else if (err?.name === 'EmbeddedStartError' || err?.name === 'ConfigError') {
+    // The environment, not the program: the message says what to change.
+    console.error(`dunghan: ${err.message}`);
+    code = 1;
   } else {
     console.error(err instanceof Error ? err.stack : String(err));
     code = 1;

@@ -9,7 +9,8 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   /** Where the embedded PostgreSQL keeps its data (and its generated password). */
   DATA_DIR: z.string().default('./.data'),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Below Linux's ephemeral range (32768–60999), so an outgoing connection never takes it first. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(15432),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   /** Base URL used in links (e-mails, letters). */
@@ -21,6 +22,8 @@ const envSchema = z.object({
   MAIL_DIR: z.string().optional(),
   /** `off`: `serve` runs no scheduled jobs (run `dunghan worker` separately). */
   JOBS: z.enum(['on', 'off']).default('on'),
+  /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; mailDir: string };
@@ -35,4 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...parsed.data, dataDir, mailDir: path.resolve(parsed.data.MAIL_DIR ?? path.join(dataDir, 'mail')) };
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

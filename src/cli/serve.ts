@@ -16,24 +16,45 @@ export function mailerFrom(config: Config): Mailer {
   return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
 }
 
+/** Resolves on the first SIGINT or SIGTERM; a second one while stopping exits at once. */
 function waitForSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.error(`${signal} again: exiting without waiting.`);
+        process.exit(130);
+      }
+      stopping = true;
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** Settles with the promise, or after `ms` regardless: shutdown steps are bounded. */
+function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    promise.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
   });
 }
 
 /** `dunghan worker`: the scheduled jobs in a process of their own. */
 export async function worker(): Promise<number> {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, { owner: true });
   const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` });
   const mailer = mailerFrom(config);
   const unwatch = await ctx.watchCalendar();
   const scheduler = await startScheduler({ ctx, mailer }, { log: (l) => console.log(l) });
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
-  await scheduler.stop();
+  await bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS);
   await unwatch();
   await database.close();
   return 0;
@@ -44,7 +65,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   const log = (line: string) => {
     if (config.LOG_LEVEL !== 'silent') console.log(line);
   };
-  const database = await openDatabase(config, { log: config.LOG_LEVEL === 'debug' ? (l) => process.stderr.write(l) : undefined });
+  const database = await openDatabase(config, { owner: true, log: config.LOG_LEVEL === 'debug' ? (l) => process.stderr.write(l) : undefined });
   log(`Database: ${database.description}`);
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   const ctx = await AppContext.load(database.db, { publicUrl });
@@ -76,10 +97,14 @@ export async function serve(sampleData: boolean): Promise<number> {
   log(`  alerts: ${config.JOBS === 'on' ? 'scheduled jobs running' : 'JOBS=off, run `dunghan worker`'}; mail: ${mailer.describe()}`);
 
   await waitForSignal();
-  log('Stopping…');
-  await scheduler?.stop();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  // Stop accepting; let requests and jobs in flight finish (bounded); then the database, last.
+  log(`Stopping: finishing requests and jobs in flight (up to ${config.SHUTDOWN_GRACE_MS} ms)…`);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await Promise.all([bounded(closed, config.SHUTDOWN_GRACE_MS), scheduler ? bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS) : undefined]);
+  server.closeAllConnections();
   await unwatch();
   await database.close();
+  log('Stopped.');
   return 0;
 }

@@ -3,12 +3,13 @@
  * PostgreSQL under DATA_DIR (reusing it if another dunghan process already
  * started it, so CLI commands work while the service runs).
  */
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { connect, type Db } from './database.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { alive, startEmbeddedPostgres, stopOrphanedServer } from './embedded-postgres.js';
 import { migrate } from './migrate.js';
 
 export interface OpenDatabase {
@@ -18,7 +19,7 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config, options: { log?: (line: string) => void } = {}): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, options: { log?: (line: string) => void; owner?: boolean } = {}): Promise<OpenDatabase> {
   if (config.DATABASE_URL) {
     const db = connect(config.DATABASE_URL, 20);
     await migrate(db.pool);
@@ -29,9 +30,23 @@ export async function openDatabase(config: Config, options: { log?: (line: strin
   if (running) {
     const db = connect(running, 20);
     await migrate(db.pool);
-    return { db, description: `embedded PostgreSQL (already running) on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, close: () => db.close() };
+    // A server no live dunghan owns was left by one that was killed: the service adopts it, and stops it when it stops.
+    const adopt = options.owner === true && !ownerAlive(config.dataDir);
+    if (adopt) await writeOwner(config.dataDir);
+    return {
+      db,
+      description: `embedded PostgreSQL (${adopt ? 'left running by a stopped dunghan, adopted' : 'already running'}) on 127.0.0.1:${config.EMBEDDED_PG_PORT}`,
+      close: async () => {
+        await db.close();
+        if (adopt) {
+          await stopOrphanedServer(config.dataDir);
+          await clearOwner(config.dataDir);
+        }
+      },
+    };
   }
   const server = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, onLog: options.log });
+  if (options.owner) await writeOwner(config.dataDir);
   const db = connect(server.url, 20);
   await migrate(db.pool);
   return {
@@ -40,8 +55,29 @@ export async function openDatabase(config: Config, options: { log?: (line: strin
     close: async () => {
       await db.close();
       await server.stop();
+      if (options.owner) await clearOwner(config.dataDir);
     },
   };
+}
+
+/** The service that owns the embedded server writes its pid here; CLI commands never do. */
+const ownerFile = (dataDir: string) => path.join(dataDir, 'dunghan.pid');
+
+function ownerAlive(dataDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(ownerFile(dataDir), 'utf8').trim());
+    return pid !== process.pid && Number.isInteger(pid) && pid > 0 && alive(pid);
+  } catch {
+    return false;
+  }
+}
+
+async function writeOwner(dataDir: string): Promise<void> {
+  await fs.writeFile(ownerFile(dataDir), `${process.pid}\n`);
+}
+
+async function clearOwner(dataDir: string): Promise<void> {
+  await fs.rm(ownerFile(dataDir), { force: true });
 }
 
 async function runningEmbeddedUrl(config: Config): Promise<string | null> {
