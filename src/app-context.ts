@@ -9,6 +9,7 @@ import type { Db } from './db/database.js';
 import type { FoldContext } from './dossiers/fold.js';
 import { loadCatalog } from './store/catalog-store.js';
 import { listenForCalendar, loadCalendar } from './store/calendar-store.js';
+import { upgradeStaleStates } from './store/dossier-projection.js';
 
 export class AppContext {
   constructor(
@@ -19,8 +20,12 @@ export class AppContext {
     readonly publicUrl = 'http://127.0.0.1:3000',
   ) {}
 
-  static async load(db: Db, options: { now?: () => number; publicUrl?: string } = {}): Promise<AppContext> {
-    return new AppContext(db, await loadCatalog(db.pool), await loadCalendar(db.pool), options.now, options.publicUrl);
+  /** Loads the catalogue and calendar, and replays dossiers stored under an older state version. */
+  static async load(db: Db, options: { now?: () => number; publicUrl?: string; log?: (line: string) => void } = {}): Promise<AppContext> {
+    const ctx = new AppContext(db, await loadCatalog(db.pool), await loadCalendar(db.pool), options.now, options.publicUrl);
+    const upgraded = await upgradeStaleStates(db.pool, ctx.foldContext());
+    if (upgraded) options.log?.(`Replayed ${upgraded} dossiers stored under an older state version.`);
+    return ctx;
   }
 
   foldContext(): FoldContext {

@@ -19,7 +19,7 @@ export interface AlertEnv {
 
 /** The facts about one dossier that alerts and digests show. */
 export function dossierFacts(s: DossierState, env: AlertEnv) {
-  const policies = env.catalog.policiesOf(s.receivingAgencyCode);
+  const policies = s.rules.policies;
   const index = env.calendar.workingTime(policies.officeHours);
   const dayMinutes = index.dayMs / 60_000;
   const leftMinutes = index.between(env.now, s.dueAt) / 60_000;

@@ -11,7 +11,7 @@ import type { Agency, Procedure } from '../catalog/schemas.js';
 import { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import type { CalendarYearFile } from '../calendar/calendar-file.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import { foldDossier } from '../dossiers/fold.js';
+import { foldDossier, type PinnedRules } from '../dossiers/fold.js';
 import { dossierCounts } from '../reports/dossier-counts.js';
 import { addCounts, EMPTY_COUNTS, type Counts } from '../reports/rates.js';
 import { chainLink } from './chain.js';
@@ -25,7 +25,7 @@ export interface AuditPackage {
   events: Array<{ pos: number; prevHash: string | null; hash: string; eventId: string; keyId: string | null; keyRole: string | null; recordedAt: string; bodyText: string }>;
   catalog: { agencies: Agency[]; procedures: Procedure[] };
   calendar: { version: string; revisions: unknown[]; years: CalendarYearFile[] };
-  rules: Record<string, unknown>;
+  rules: { pinned: Record<string, PinnedRules> } & Record<string, unknown>;
   published: { total: Counts; rows: unknown[] };
 }
 
@@ -58,7 +58,8 @@ export function checkPackage(pkg: AuditPackage): PackageCheck {
   const to = Date.parse(pkg.period.to);
   const judgedAt = Date.parse(pkg.period.judgedAt);
   let recomputed = EMPTY_COUNTS;
-  for (const list of byDossier.values()) recomputed = addCounts(recomputed, dossierCounts(foldDossier(list, { catalog, calendar }), from, to, judgedAt));
+  const pinnedRules = (code: string) => pkg.rules.pinned?.[code];
+  for (const list of byDossier.values()) recomputed = addCounts(recomputed, dossierCounts(foldDossier(list, { catalog, calendar, pinnedRules }), from, to, judgedAt));
   const differences = COUNT_KEYS.filter((k) => recomputed[k] !== pkg.published.total[k]).map((k) => ({ count: k, published: pkg.published.total[k], recomputed: recomputed[k] }));
   return { events: pkg.events.length, brokenLinks, dossiers: byDossier.size, recomputed, differences };
 }

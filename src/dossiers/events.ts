@@ -39,6 +39,12 @@ export const receivedEventSchema = z.object({
   digitized: z.boolean(),
   /** The appointment the sending system printed on the receipt, to check against the legal due instant. */
   declaredDueAt: instant.optional(),
+  /**
+   * Received regardless of administrative boundary (a centre receiving for another agency): the competent
+   * agency. From 5 Aug 2026 (Decree 309/2026 Art. 8) the clock starts when it receives the dossier, that is at
+   * the first `assigned` event to it.
+   */
+  competentAgencyCode: code.optional(),
 });
 
 export const assignedEventSchema = z.object({

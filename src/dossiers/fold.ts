@@ -11,6 +11,7 @@ import type { Applicant, Channel, DossierEvent, LoggedEvent } from './events.js'
 import { clockStart, dueInstant, isProvisional, type Duration } from './deadline.js';
 import { classifyFinished, type Outcome } from './outcome.js';
 import type { Policies } from './policies.js';
+import { regimeAt, regimeById, type RegimeId } from './regimes.js';
 
 export type DossierStatus =
   | 'received'
@@ -27,7 +28,26 @@ export type ComplianceFlag =
   | 'late_without_apology'
   | 'apology_too_late'
   | 'declared_due_mismatch'
-  | 'repeated_supplement';
+  | 'repeated_supplement'
+  | 'late_supplement_request';
+
+/** Bumped whenever the state's shape or meaning changes: a stored state of another version is replayed. */
+export const STATE_VERSION = 2;
+
+/**
+ * The rules a dossier is judged by, copied at receipt (shared/DOMAIN.md §1:
+ * rules are looked up by the receipt instant). A later catalogue or policy
+ * edit does not re-time a dossier already received.
+ */
+export interface PinnedRules {
+  regime: RegimeId;
+  duration: Duration;
+  receiptCutoff: string | null;
+  steps: Array<{ step: string; budget: Duration }>;
+  policies: Policies;
+  /** The calendar the deadline was first computed with (imports re-time open dossiers; this says from what). */
+  calendarVersion: string;
+}
 
 export interface StepState {
   agencyCode: string;
@@ -39,6 +59,7 @@ export interface StepState {
 }
 
 export interface DossierState {
+  stateVersion: number;
   code: string;
   status: DossierStatus;
   procedureCode: string;
@@ -47,6 +68,9 @@ export interface DossierState {
   /** Every agency on the receiving and assigned agencies' paths: who may see the dossier. */
   agencyCodes: string[];
   channel: Channel;
+  /** Decree 309/2026 Art. 8: the competent agency a centre received the dossier for, until it takes it over. */
+  awaitingCompetentAgency: string | null;
+  rules: PinnedRules;
   applicant: Applicant;
   feeRequired: boolean;
   digitized: boolean;
@@ -54,6 +78,9 @@ export interface DossierState {
   paidViaNationalPortal: boolean;
   amountPaid: number;
   receivedAt: number;
+  /** Where the legal clock started first (receipt, or the competent agency's receipt). */
+  firstClockStartsAt: number;
+  /** Where it runs from now: restarted by a completed supplement (Decree 61/2018 Art. 19(4)). */
   clockStartsAt: number;
   /** The due instant in force: the legal one, extended by pauses, or the apology's new date. */
   dueAt: number;
@@ -72,12 +99,22 @@ export interface DossierState {
   pausedDays: number;
   pausedSince: number | null;
   supplementCount: number;
+  /** A supplementation request came later than the regime allows after receipt. */
+  lateSupplementRequest: boolean;
   apology: { issuedAt: number; reason: string; newDueAt: number; previousDueAt: number } | null;
   steps: StepState[];
   resultReadyAt: number | null;
   returnedAt: number | null;
   finishedAt: number | null;
+  /** Judged by the legal appointment, by instant. */
   outcome: Outcome | null;
+  /**
+   * The Decision 766 judgment (the national portal's formula): the clock runs
+   * from the first start with supplementation time subtracted, an apology's
+   * new date is the appointment, and a dossier asked to supplement twice is
+   * late. Shown beside the legal one where they differ; the rates use it.
+   */
+  rate: { dueAt: number; outcome: Outcome | null };
   flags: ComplianceFlag[];
   eventCount: number;
   lastEventSeq: number;
@@ -97,6 +134,8 @@ export class TransitionError extends Error {
 export interface FoldContext {
   catalog: Catalog;
   calendar: VietnamCalendar;
+  /** Rules recorded when the dossier was first received: a replay judges by them, not by today's catalogue. */
+  pinnedRules?: (dossierCode: string) => PinnedRules | undefined;
 }
 
 /** Sorts by occurrence, then arrival: the order the fold reads. */
@@ -140,8 +179,11 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
   }
   if (!prev) return fail(`the first event of dossier ${e.dossierCode} must be "received", not "${e.type}"`);
 
-  const s: DossierState = { ...prev, steps: prev.steps.map((x) => ({ ...x })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
-  const { index, policies } = clockOf(s, ctx);
+  const s: DossierState = { ...prev, rate: { ...prev.rate }, steps: prev.steps.map((x) => ({ ...x })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
+  const policies = s.rules.policies;
+  const rules = regimeById(s.rules.regime).rules;
+  const index = ctx.calendar.workingTime(policies.officeHours);
+  const legalDue = (start: number, extra?: { workingMs?: number; calendarDays?: number }) => dueInstant(index, start, s.rules.duration, policies.deadlineConvention, extra);
   const requireStatus = (allowed: DossierStatus[]) => {
     if (!allowed.includes(s.status)) fail(`"${e.type}" is not possible when the dossier is "${s.status}"`);
   };
@@ -153,10 +195,9 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       if (!agency) fail(`unknown agency ${e.agencyCode}`);
       if (!ctx.catalog.isValidAt(e.agencyCode, at)) fail(`agency ${e.agencyCode} did not exist at ${e.occurredAt}`);
       closeOpenStep(s, at);
-      const procedure = ctx.catalog.procedure(s.procedureCode)!;
-      const budget: Duration | undefined = e.budget ?? procedure.steps.find((x) => x.step === e.step)?.budget;
-      const stepIndex = ctx.calendar.workingTime(ctx.catalog.policiesOf(e.agencyCode).officeHours);
+      const budget: Duration | undefined = e.budget ?? s.rules.steps.find((x) => x.step === e.step)?.budget;
       const stepPolicies = ctx.catalog.policiesOf(e.agencyCode);
+      const stepIndex = ctx.calendar.workingTime(stepPolicies.officeHours);
       s.steps.push({
         agencyCode: e.agencyCode,
         step: e.step,
@@ -168,6 +209,17 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.currentAgencyCode = e.agencyCode;
       s.agencyCodes = union(s.agencyCodes, ctx.catalog.pathOf(e.agencyCode));
       s.status = 'processing';
+      if (s.awaitingCompetentAgency === e.agencyCode) {
+        // Decree 309/2026 Art. 8: the time limit counts from the competent agency's receipt; a paper dossier
+        // received after the cut-off reaches it no earlier than the next working day's opening (Art. 9).
+        s.awaitingCompetentAgency = null;
+        let start = clockStart(index, at);
+        const cutoff = rules.paperHandOverCutoff.value;
+        if (cutoff && s.channel !== 'online') start = Math.max(start, clockStart(index, s.receivedAt, cutoff));
+        s.firstClockStartsAt = s.clockStartsAt = start;
+        s.originalDueAt = s.initialDueAt = legalDue(start);
+        if (!s.apology) s.dueAt = s.rate.dueAt = s.originalDueAt;
+      }
       break;
     }
     case 'supplement_requested':
@@ -175,41 +227,42 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.status = 'supplement_requested';
       s.pausedSince = at;
       s.supplementCount += 1;
+      // Art. 19(4): the request is due within 3 working days of receipt.
+      if (index.between(s.firstClockStartsAt, at) > rules.supplementRequestWithinWorkingDays.value * index.dayMs) s.lateSupplementRequest = true;
       break;
     case 'supplement_received': {
       requireStatus(['supplement_requested']);
       const pausedSince = s.pausedSince!;
       s.pausedSince = null;
       s.status = s.steps.length > 0 ? 'processing' : 'received';
-      if (policies.supplementPolicy === 'restart') {
-        // The clock starts again in full from the completed supplement.
-        s.clockStartsAt = clockStart(index, at, policies.receiptCutoff);
-        s.pausedMs = 0;
-        s.pausedDays = 0;
-        s.originalDueAt = dueInstant(index, s.clockStartsAt, durationOf(s, ctx), policies.deadlineConvention);
+      // The 766 judgment subtracts the time spent waiting for the citizen (a pause before the clock started stops nothing).
+      const from = Math.max(pausedSince, s.firstClockStartsAt);
+      const paused = Math.max(0, index.between(from, at));
+      s.pausedMs += paused;
+      // Calendar-day and month durations are extended by whole calendar days of pause.
+      s.pausedDays += Math.max(0, localDayOf(at) - localDayOf(from));
+      s.rate.dueAt = s.apology ? index.add(s.rate.dueAt, paused) : legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
+      const restart = policies.supplementPolicy ? policies.supplementPolicy === 'restart' : rules.supplementRestarts.value;
+      if (restart) {
+        // The legal time limit starts again in full from the completed dossier.
+        s.clockStartsAt = clockStart(index, at, s.rules.receiptCutoff);
+        s.originalDueAt = legalDue(s.clockStartsAt);
         if (!s.apology) s.dueAt = s.originalDueAt;
       } else {
-        // Only the working time inside the pause counts; a pause before the clock started stops nothing.
-        const from = Math.max(pausedSince, s.clockStartsAt);
-        const paused = Math.max(0, index.between(from, at));
-        s.pausedMs += paused;
-        // Calendar-day and month durations are extended by whole calendar days of pause.
-        s.pausedDays += Math.max(0, localDayOf(at) - localDayOf(from));
-        s.originalDueAt = dueInstant(index, s.clockStartsAt, durationOf(s, ctx), policies.deadlineConvention, {
-          workingMs: s.pausedMs,
-          calendarDays: s.pausedDays,
-        });
+        s.originalDueAt = legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
         s.dueAt = s.apology ? index.add(s.dueAt, paused) : s.originalDueAt;
       }
       break;
     }
     case 'apology_issued': {
       requireStatus(OPEN);
-      if (s.apology) fail('the return date may be rescheduled only once: an apology was already issued');
+      if (s.apology && rules.rescheduleOnce.value) fail('the return date may be rescheduled only once: an apology was already issued');
       const newDueAt = Date.parse(e.newDueAt);
       if (newDueAt <= s.dueAt) fail(`the new appointment ${e.newDueAt} must be later than the current due instant`);
       s.apology = { issuedAt: at, reason: e.reason, newDueAt, previousDueAt: s.dueAt };
       s.dueAt = newDueAt;
+      // The desk records the new date as the appointment (DOMAIN §5): the 766 judgment uses it too.
+      s.rate.dueAt = newDueAt;
       break;
     }
     case 'payment_recorded':
@@ -239,12 +292,32 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       finish(s, at);
       break;
   }
+  return settle(s, index);
+}
 
+/** What follows from the facts after every event: the due-soon instant, provisional, outcomes, flags. */
+function settle(s: DossierState, index: WorkingTimeIndex): DossierState {
+  const policies = s.rules.policies;
   s.dueSoonAt = index.subtract(s.dueAt, policies.apologyLeadWorkingDays * index.dayMs);
   s.provisional = isProvisional(index, s.clockStartsAt, s.dueAt);
-  s.outcome = s.finishedAt === null ? null : judge(s, policies);
-  s.flags = complianceFlags(s, index, policies);
+  s.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.dueAt);
+  s.rate.outcome = s.finishedAt === null ? null : policies.repeatedSupplementIsLate && s.supplementCount > 1 ? 'late' : classifyFinished(s.finishedAt, s.rate.dueAt);
+  s.flags = complianceFlags(s);
   return s;
+}
+
+/** The rules in force for a dossier received now: the regime of the day, the catalogue's time, the agency's policies. */
+export function rulesAtReceipt(procedureCode: string, agencyCode: string, atMs: number, ctx: FoldContext): PinnedRules | null {
+  const procedure = ctx.catalog.procedure(procedureCode);
+  if (!procedure || !ctx.catalog.agency(agencyCode)) return null;
+  return {
+    regime: regimeAt(atMs).id,
+    duration: procedure.duration,
+    receiptCutoff: procedure.receiptCutoff,
+    steps: procedure.steps,
+    policies: ctx.catalog.policiesOf(agencyCode),
+    calendarVersion: ctx.calendar.version,
+  };
 }
 
 function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, ctx: FoldContext): DossierState {
@@ -252,15 +325,21 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   const fail = (msg: string): never => {
     throw new TransitionError(msg, e.eventId);
   };
-  const procedure = ctx.catalog.procedure(e.procedureCode);
-  if (!procedure) fail(`unknown procedure ${e.procedureCode}`);
+  if (!ctx.catalog.procedure(e.procedureCode) && !ctx.pinnedRules?.(e.dossierCode)) fail(`unknown procedure ${e.procedureCode}`);
   if (!ctx.catalog.agency(e.receivingAgencyCode)) fail(`unknown agency ${e.receivingAgencyCode}`);
   if (!ctx.catalog.isValidAt(e.receivingAgencyCode, at)) fail(`agency ${e.receivingAgencyCode} did not exist at ${e.occurredAt}`);
-  const policies = ctx.catalog.policiesOf(e.receivingAgencyCode);
+  if (e.competentAgencyCode && !ctx.catalog.agency(e.competentAgencyCode)) fail(`unknown agency ${e.competentAgencyCode}`);
+  const rules = ctx.pinnedRules?.(e.dossierCode) ?? rulesAtReceipt(e.procedureCode, e.receivingAgencyCode, at, ctx)!;
+  const policies = rules.policies;
   const index = ctx.calendar.workingTime(policies.officeHours);
-  const start = clockStart(index, at, procedure!.receiptCutoff ?? policies.receiptCutoff);
-  const due = dueInstant(index, start, procedure!.duration, policies.deadlineConvention);
+  const start = clockStart(index, at, rules.receiptCutoff ?? policies.receiptCutoff);
+  const due = dueInstant(index, start, rules.duration, policies.deadlineConvention);
+  const awaiting =
+    e.competentAgencyCode && e.competentAgencyCode !== e.receivingAgencyCode && regimeById(rules.regime).rules.clockStartsAt.value === 'competent-agency-receipt'
+      ? e.competentAgencyCode
+      : null;
   const s: DossierState = {
+    stateVersion: STATE_VERSION,
     code: e.dossierCode,
     status: 'received',
     procedureCode: e.procedureCode,
@@ -268,6 +347,8 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     currentAgencyCode: e.receivingAgencyCode,
     agencyCodes: ctx.catalog.pathOf(e.receivingAgencyCode),
     channel: e.channel,
+    awaitingCompetentAgency: awaiting,
+    rules,
     applicant: e.applicant,
     feeRequired: e.feeRequired,
     digitized: e.digitized,
@@ -275,43 +356,34 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     paidViaNationalPortal: false,
     amountPaid: 0,
     receivedAt: at,
+    firstClockStartsAt: start,
     clockStartsAt: start,
     dueAt: due,
     originalDueAt: due,
     initialDueAt: due,
-    dueSoonAt: index.subtract(due, policies.apologyLeadWorkingDays * index.dayMs),
+    dueSoonAt: due,
     declaredDueAt: e.declaredDueAt ? Date.parse(e.declaredDueAt) : null,
-    provisional: isProvisional(index, start, due),
+    provisional: false,
     calendarVersion: ctx.calendar.version,
     pausedMs: 0,
     pausedDays: 0,
     pausedSince: null,
     supplementCount: 0,
+    lateSupplementRequest: false,
     apology: null,
     steps: [],
     resultReadyAt: null,
     returnedAt: null,
     finishedAt: null,
     outcome: null,
+    rate: { dueAt: due, outcome: null },
     flags: [],
     eventCount: 1,
     lastEventSeq: seq,
     lastOccurredAt: at,
   };
-  s.flags = complianceFlags(s, index, policies);
-  return s;
+  return settle(s, index);
 }
-
-/** The receiving agency's clock: its office hours and policies govern the dossier's deadline. */
-function clockOf(s: DossierState, ctx: FoldContext): { index: WorkingTimeIndex; policies: Policies } {
-  const policies = ctx.catalog.policiesOf(s.receivingAgencyCode);
-  return { index: ctx.calendar.workingTime(policies.officeHours), policies };
-}
-
-function durationOf(s: DossierState, ctx: FoldContext): Duration {
-  return ctx.catalog.procedure(s.procedureCode)!.duration;
-}
-
 
 function finish(s: DossierState, at: number): void {
   if (s.finishedAt === null) s.finishedAt = at;
@@ -325,23 +397,19 @@ function closeOpenStep(s: DossierState, at: number): void {
   open.outcome = open.dueAt === null ? null : classifyFinished(at, open.dueAt);
 }
 
-function judge(s: DossierState, policies: Policies): Outcome {
-  if (policies.repeatedSupplementIsLate && s.supplementCount > 1) return 'late';
-  return classifyFinished(s.finishedAt!, s.dueAt);
-}
-
-function complianceFlags(s: DossierState, index: WorkingTimeIndex, policies: Policies): ComplianceFlag[] {
+function complianceFlags(s: DossierState): ComplianceFlag[] {
+  const rules = regimeById(s.rules.regime).rules;
   const flags: ComplianceFlag[] = [];
   const finishedLate = s.finishedAt !== null && s.finishedAt > s.originalDueAt;
   if (finishedLate && !s.apology) flags.push('late_without_apology');
-  if (s.apology && index.between(s.apology.issuedAt, s.apology.previousDueAt) < policies.apologyLeadWorkingDays * index.dayMs) {
-    flags.push('apology_too_late');
-  }
+  // Art. 19(9): no later than 1 day before the due date, judged by date.
+  if (s.apology && localDayOf(s.apology.issuedAt) > localDayOf(s.apology.previousDueAt) - rules.apologyDaysBeforeDueDate.value) flags.push('apology_too_late');
   // Receipts print hour and minute: compare at that precision.
   if (s.declaredDueAt !== null && Math.floor(s.declaredDueAt / 60_000) !== Math.floor(s.initialDueAt / 60_000)) {
     flags.push('declared_due_mismatch');
   }
   if (s.supplementCount > 1) flags.push('repeated_supplement');
+  if (s.lateSupplementRequest) flags.push('late_supplement_request');
   return flags;
 }
 

@@ -15,9 +15,16 @@ export const agencySettingsSchema = z
     deadlineConvention: deadlineConventionSchema,
     /** Receipt after this time counts from the next working day; default none (Unconfirmed). */
     receiptCutoff: receiptCutoffSchema,
-    /** `pause`: the 766 formula subtracts supplementation time (Source); `restart` as the alternative. */
+    /**
+     * Unset (the default): the regime's rule, the legal time limit restarting from the completed dossier
+     * (Decree 61/2018 Art. 19(4), Law). `pause` keeps the legal clock paused instead, as some provinces
+     * configure it; the 766 judgment always subtracts the supplementation time (Source).
+     */
     supplementPolicy: z.enum(['pause', 'restart']),
-    /** Apology no later than 1 day before the due date (Decree 61/2018 as summarised; Source). */
+    /**
+     * When alerts call a dossier "due soon": this many working days before the due instant, so the apology can
+     * still go out no later than 1 day before the due date (Decree 61/2018 Art. 19(9); judged by date in the flags).
+     */
     apologyLeadWorkingDays: z.number().min(0).max(30),
     /** The 766 formula counts a dossier asked to supplement more than once as overdue (Source). */
     repeatedSupplementIsLate: z.boolean(),
@@ -25,13 +32,12 @@ export const agencySettingsSchema = z
   .partial();
 
 export type AgencySettings = z.infer<typeof agencySettingsSchema>;
-export type Policies = Required<AgencySettings>;
+export type Policies = Required<Omit<AgencySettings, 'supplementPolicy'>> & Pick<AgencySettings, 'supplementPolicy'>;
 
 export const DEFAULT_POLICIES: Policies = {
   officeHours: DEFAULT_OFFICE_HOURS,
   deadlineConvention: 'working-time',
   receiptCutoff: null,
-  supplementPolicy: 'pause',
   apologyLeadWorkingDays: 1,
   repeatedSupplementIsLate: true,
 };

@@ -9,7 +9,7 @@ import { classifyOpen } from './outcome.js';
 const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
 
 export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
-  const policies = ctx.catalog.policiesOf(s.receivingAgencyCode);
+  const policies = s.rules.policies;
   const index = ctx.calendar.workingTime(policies.officeHours);
   const open = s.finishedAt === null;
   const paused = s.pausedSince !== null;
@@ -44,6 +44,11 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     steps: s.steps.map((x) => ({ ...x, startedAt: iso(x.startedAt), dueAt: iso(x.dueAt), endedAt: iso(x.endedAt) })),
     finishedAt: iso(s.finishedAt),
     outcome: s.outcome,
+    /** The rules it is judged by, copied at receipt. */
+    regime: s.rules.regime,
+    legalTime: s.rules.duration,
+    /** The Decision 766 judgment, where the rates count it (it differs from the legal one after a supplementation). */
+    rate: { dueAt: iso(s.rate.dueAt), outcome: s.rate.outcome, differsFromLegal: s.rate.dueAt !== s.dueAt || s.rate.outcome !== s.outcome },
     progress: open ? (paused && leftMs! >= 0 ? 'on_track' : classifyOpen(clockAt, s.dueAt, s.dueSoonAt)) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
     // An open dossier past its due instant with no apology is already a violation.

@@ -34,15 +34,17 @@ export function contributionOf(s: DossierState): Contribution {
   if (s.feeRequired && s.paidOnline) bump(out, a, rd, 'paid_online', 1);
   if (s.digitized) bump(out, a, rd, 'digitized', 1);
   bump(out, a, rd, 'open_delta', 1);
-  const dd = localDayOf(s.dueAt);
+  // The 766 judgment; states folded before it existed carry only the legal one.
+  const dd = localDayOf(s.rate?.dueAt ?? s.dueAt);
+  const outcome = s.rate ? s.rate.outcome : s.outcome;
   if (s.finishedAt === null) {
     bump(out, a, dd, 'overdue_delta', 1);
   } else {
     const fd = localDayOf(s.finishedAt);
     bump(out, a, fd, 'finished', 1);
-    if (s.outcome === 'early') bump(out, a, fd, 'early', 1);
-    if (s.outcome === 'on_time') bump(out, a, fd, 'on_time', 1);
-    if (s.outcome === 'late') bump(out, a, fd, 'late', 1);
+    if (outcome === 'early') bump(out, a, fd, 'early', 1);
+    if (outcome === 'on_time') bump(out, a, fd, 'on_time', 1);
+    if (outcome === 'late') bump(out, a, fd, 'late', 1);
     bump(out, a, fd, 'open_delta', -1);
     // Overdue at a midnight between the due day and the finishing day.
     if (fd > dd) {

@@ -8,7 +8,7 @@ import type { DossierState } from '../dossiers/fold.js';
 import { EMPTY_COUNTS, type Counts } from './rates.js';
 
 /** @param judgedAt when open dossiers are judged: the period's end, or now for a running period */
-export function dossierCounts(s: Pick<DossierState, 'receivedAt' | 'finishedAt' | 'outcome' | 'dueAt' | 'channel' | 'feeRequired' | 'paidOnline' | 'digitized'>, from: number, to: number, judgedAt: number): Counts {
+export function dossierCounts(s: Pick<DossierState, 'receivedAt' | 'finishedAt' | 'rate' | 'channel' | 'feeRequired' | 'paidOnline' | 'digitized'>, from: number, to: number, judgedAt: number): Counts {
   const c = { ...EMPTY_COUNTS };
   const received = s.receivedAt >= from && s.receivedAt < to;
   const finished = s.finishedAt !== null && s.finishedAt >= from && s.finishedAt < to;
@@ -22,12 +22,12 @@ export function dossierCounts(s: Pick<DossierState, 'receivedAt' | 'finishedAt' 
   }
   if (finished) {
     c.finished = 1;
-    if (s.outcome === 'early') c.early = 1;
-    if (s.outcome === 'on_time') c.onTime = 1;
-    if (s.outcome === 'late') c.late = 1;
+    if (s.rate.outcome === 'early') c.early = 1;
+    if (s.rate.outcome === 'on_time') c.onTime = 1;
+    if (s.rate.outcome === 'late') c.late = 1;
   }
   if (openAtEnd) {
-    if (s.dueAt >= judgedAt) c.openOnTrack = 1;
+    if (s.rate.dueAt >= judgedAt) c.openOnTrack = 1;
     else c.openOverdue = 1;
   }
   return c;

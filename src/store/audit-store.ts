@@ -7,13 +7,14 @@
 import type pg from 'pg';
 import { chainLink, CHAIN_GENESIS } from '../audit/chain.js';
 import type { AuditPackage } from '../audit/package.js';
-import { foldDossier, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import { foldDossier, TransitionError, type DossierState, type FoldContext, type PinnedRules } from '../dossiers/fold.js';
 import { DEFAULT_POLICIES } from '../dossiers/policies.js';
+import { REGIMES } from '../dossiers/regimes.js';
 import type { ReportQuery } from '../reports/report-query.js';
 import { periodOf } from '../reports/report-query.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { buildReport } from './report-store.js';
-import { loadEvents, upsertDossiers } from './dossier-projection.js';
+import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
 
 export interface ChainReport {
   events: number;
@@ -76,11 +77,14 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
     const codes = rows.map((r) => r.dossier_code);
     let unreplayable: ReplayReport['firstDivergence'] = null;
     for (let i = 0; i < codes.length; i += 2000) {
-      const logs = await loadEvents(client, codes.slice(i, i + 2000));
+      const slice = codes.slice(i, i + 2000);
+      const logs = await loadEvents(client, slice);
+      const pinned = await loadPinnedRules(client, slice);
+      const replayCtx: FoldContext = { ...ctx, pinnedRules: (code) => pinned.get(code) };
       const states: DossierState[] = [];
       for (const [code, list] of logs) {
         try {
-          states.push(foldDossier(list, ctx));
+          states.push(foldDossier(list, replayCtx));
         } catch (err) {
           // A log that no longer folds (an event edited out of order, say) is itself the divergence.
           if (!(err instanceof TransitionError)) throw err;
@@ -89,7 +93,7 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
       }
       // Unqualified table names resolve to the scratch schema first: the same writer as ingestion.
       await client.query('SET LOCAL search_path TO audit_scratch, public');
-      await upsertDossiers(client, states, ctx, new Map());
+      await upsertDossiers(client, states, replayCtx, new Map());
       await client.query('SET LOCAL search_path TO public');
       onProgress?.(Math.min(i + 2000, codes.length), codes.length);
     }
@@ -146,6 +150,7 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     [codes.map((c) => c.code)],
   );
   const { rows: head } = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
+  const { rows: pinned } = await pool.query<{ code: string; rules: PinnedRules }>('SELECT code, rules FROM dossier_rules WHERE code = ANY($1::text[]) ORDER BY code', [codes.map((c) => c.code)]);
   const { rows: revisions } = await pool.query('SELECT revision, year, applied_at, applied_by FROM calendar_revisions ORDER BY revision');
   const report = await buildReport(pool, ctx.catalog, { ...q, groupBy: 'agency' }, { agencies: [agency] }, nowMs);
   const years = new Set<number>();
@@ -160,7 +165,7 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     events: events.map((e) => ({ pos: e.chain_pos, prevHash: e.prev ?? (e.chain_pos === 1 ? '0'.repeat(64) : null), hash: e.chain_hash, eventId: e.event_id, keyId: e.key_id, keyRole: e.key_role, recordedAt: e.recorded_at.toISOString(), bodyText: e.body })),
     catalog: { agencies: ctx.catalog.allAgencies(), procedures: ctx.catalog.allProcedures() },
     calendar: { version: ctx.calendar.version, revisions, years: [...years].map((y) => ctx.calendar.officialYear(y)).filter((f) => f !== undefined) },
-    rules: { defaultPolicies: DEFAULT_POLICIES, calendarPolicies: ctx.calendar.policies, rates: 'src/reports/rates.ts (Decision 766 as the national portal computes it)' },
+    rules: { pinned: Object.fromEntries(pinned.map((r) => [r.code, r.rules])), regimes: REGIMES, defaultPolicies: DEFAULT_POLICIES, calendarPolicies: ctx.calendar.policies, rates: 'src/reports/rates.ts (Decision 766 as the national portal computes it)' },
     published: { total: report.total, rows: report.rows },
   };
 }

@@ -11,7 +11,7 @@ import { dayFromParts, formatLocalInstant, isoDateOf } from '../calendar/local-t
 import type { Catalog } from '../catalog/catalog.js';
 import { foldDossier } from '../dossiers/fold.js';
 import { inTransaction } from '../db/database.js';
-import { loadEvents, refoldLocked } from './dossier-projection.js';
+import { loadEvents, loadPinnedRules, refoldLocked } from './dossier-projection.js';
 
 export const CALENDAR_CHANNEL = 'dunghan_calendar';
 
@@ -70,11 +70,14 @@ export async function previewCalendarImport(pool: pg.Pool, current: VietnamCalen
     const client = await pool.connect();
     try {
       for (let i = 0; i < codes.length; i += 1000) {
-        const events = await loadEvents(client, codes.slice(i, i + 1000));
+        const slice = codes.slice(i, i + 1000);
+        const events = await loadEvents(client, slice);
+        const pinned = await loadPinnedRules(client, slice);
+        const pinnedRules = (code: string) => pinned.get(code);
         for (const [code, list] of events) {
-          const before = foldDossier(list, { catalog, calendar: current });
+          const before = foldDossier(list, { catalog, calendar: current, pinnedRules });
           if (before.finishedAt !== null) continue;
-          const after = foldDossier(list, { catalog, calendar: next });
+          const after = foldDossier(list, { catalog, calendar: next, pinnedRules });
           if (after.dueAt !== before.dueAt) moved.push({ code, agencyCode: before.receivingAgencyCode, oldDueAt: formatLocalInstant(before.dueAt), newDueAt: formatLocalInstant(after.dueAt) });
         }
       }

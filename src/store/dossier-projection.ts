@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
-import { foldDossier, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import { foldDossier, STATE_VERSION, type DossierState, type FoldContext, type PinnedRules } from '../dossiers/fold.js';
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
 import { COUNTER_FIELDS, counterDeltas, type Contribution } from '../reports/contributions.js';
 
@@ -53,6 +53,8 @@ function toRow(s: DossierState, ctx: FoldContext) {
     provisional: s.provisional,
     finished_at: iso(s.finishedAt),
     outcome: s.outcome,
+    rate_due_at: iso(s.rate.dueAt),
+    rate_outcome: s.rate.outcome,
     flags: s.flags,
     calendar_version: s.calendarVersion,
     last_event_seq: s.lastEventSeq,
@@ -64,6 +66,7 @@ const COLUMNS = [
   'status', 'procedure_code', 'field', 'receiving_agency_code', 'current_agency_code', 'agency_codes', 'channel',
   'fee_required', 'paid_online', 'digitized', 'received_at', 'clock_starts_at', 'due_at', 'original_due_at',
   'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
+  'rate_due_at', 'rate_outcome',
 ];
 
 /**
@@ -102,9 +105,27 @@ const COUNTER_SHARDS = 8;
 export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldContext, options: { fresh?: boolean } = {}): Promise<number> {
   const events = await loadEvents(client, codes);
   const previous = options.fresh ? new Map<string, DossierState>() : await loadStates(client, codes);
-  const states = [...events.values()].map((list) => foldDossier(list, ctx));
+  const pinned = await loadPinnedRules(client, codes);
+  const foldCtx: FoldContext = { ...ctx, pinnedRules: (code) => pinned.get(code) };
+  const states = [...events.values()].map((list) => foldDossier(list, foldCtx));
+  await savePinnedRules(client, states);
   for (let i = 0; i < states.length; i += 1000) await upsertDossiers(client, states.slice(i, i + 1000), ctx, previous);
   return states.length;
+}
+
+/** The rules each dossier was received under, as recorded at its first receipt. */
+export async function loadPinnedRules(client: pg.ClientBase, codes: string[]): Promise<Map<string, PinnedRules>> {
+  const { rows } = await client.query<{ code: string; rules: PinnedRules }>('SELECT code, rules FROM dossier_rules WHERE code = ANY($1::text[])', [codes]);
+  return new Map(rows.map((r) => [r.code, r.rules]));
+}
+
+/** Records the rules of dossiers seen for the first time; never changes a recorded one. */
+export async function savePinnedRules(client: pg.ClientBase, states: DossierState[]): Promise<void> {
+  if (states.length === 0) return;
+  await client.query(
+    'INSERT INTO dossier_rules (code, rules) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT (code) DO NOTHING',
+    [states.map((s) => s.code), states.map((s) => JSON.stringify(s.rules))],
+  );
 }
 
 /** The advisory lock ingestion holds per dossier; taken in code order so that two writers never deadlock. */
@@ -128,4 +149,22 @@ export async function refoldLocked(pool: pg.Pool, codes: string[], ctx: FoldCont
     });
   }
   return done;
+}
+
+/**
+ * Replays the dossiers whose stored state is of an older version (the shape
+ * or the rules changed), in batches under the ingestion locks. Run at start;
+ * ingestion also replays such a dossier before applying a new event to it.
+ */
+export async function upgradeStaleStates(pool: pg.Pool, ctx: FoldContext, onProgress?: (done: number) => void): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const { rows } = await pool.query<{ code: string }>(
+      `SELECT code FROM dossiers WHERE (state->>'stateVersion') IS DISTINCT FROM $1 ORDER BY code LIMIT 1000`,
+      [String(STATE_VERSION)],
+    );
+    if (rows.length === 0) return done;
+    done += await refoldLocked(pool, rows.map((r) => r.code), ctx);
+    onProgress?.(done);
+  }
 }

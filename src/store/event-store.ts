@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import { applyEvent, orderEvents, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import { applyEvent, orderEvents, STATE_VERSION, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
 import type { LoggedEvent } from '../dossiers/events.js';
 import { unknownDossierMessage, type Verdict } from '../dossiers/authorization.js';
-import { loadEvents, loadStates, lockDossiers, upsertDossiers } from './dossier-projection.js';
+import { loadEvents, loadPinnedRules, loadStates, lockDossiers, savePinnedRules, upsertDossiers } from './dossier-projection.js';
 
 export interface EventProblem {
   index: number;
@@ -104,7 +104,7 @@ export async function ingestEvents(
     const states = new Map<string, DossierState>();
     const replay: string[] = [];
     /** Applies `ordered` to `start`, judging each event of this batch before it applies. */
-    const fold = (code: string, start: DossierState | undefined, ordered: LoggedEvent[]) => {
+    const fold = (code: string, start: DossierState | undefined, ordered: LoggedEvent[], foldCtx: FoldContext = ctx) => {
       const fresh = new Map(byCode.get(code)!.map((x) => [x.e.eventId, x]));
       let s = start;
       try {
@@ -117,7 +117,7 @@ export async function ingestEvents(
               return;
             }
           }
-          s = applyEvent(s, l, ctx);
+          s = applyEvent(s, l, foldCtx);
         }
         if (s) states.set(code, s);
       } catch (err) {
@@ -133,20 +133,24 @@ export async function ingestEvents(
         if (!list.some(({ e }) => e.type === 'received')) {
           for (const { e, i } of list) problems.push({ index: i, eventId: e.eventId, message: unknownDossierMessage(code) });
         } else fold(code, undefined, orderEvents(logged));
-      } else if (logged.every((l) => Date.parse(l.event.occurredAt) >= previous.lastOccurredAt)) {
+      } else if (previous.stateVersion === STATE_VERSION && logged.every((l) => Date.parse(l.event.occurredAt) >= previous.lastOccurredAt)) {
         // The common case: the new events happened after everything folded so far.
         fold(code, previous, orderEvents(logged));
       } else replay.push(code);
     }
-    // An event that happened before ones already folded: replay that dossier's whole log.
+    // An event that happened before ones already folded, or a state of an older version: replay that dossier's
+    // whole log, by the rules it was received under.
     if (replay.length) {
       const logs = await loadEvents(client, replay);
-      for (const code of replay) fold(code, undefined, orderEvents(logs.get(code)!));
+      const pinned = await loadPinnedRules(client, replay);
+      const replayCtx: FoldContext = { ...ctx, pinnedRules: (code) => pinned.get(code) };
+      for (const code of replay) fold(code, undefined, orderEvents(logs.get(code)!), replayCtx);
     }
     // Scope first: a key learns nothing about a dossier it may not see, not even why an event would not apply.
     if (denied.length) throw new IngestConflict(403, denied.sort((a, b) => a.index - b.index));
     if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
     await upsertDossiers(client, [...states.values()], ctx, stored);
+    await savePinnedRules(client, [...states.values()].filter((st) => !stored.has(st.code) || replay.includes(st.code)));
     // Last, so that the chain's head is held only until the commit that follows.
     if (inserted.rows.length) await client.query('SELECT chain_events($1::bigint[])', [inserted.rows.map((r) => r.seq)]);
     return { results, dossiers: touched };

@@ -121,8 +121,9 @@ describe('lifecycle, pauses and out-of-order arrival', () => {
   // Received Mon 17 Mar 2025 10:00, 3 working days → due Thu 20 Mar 10:00.
   // Supplement asked Tue 18 Mar 10:00, completed Wed 19 Mar 15:00: the clock was stopped for
   // Tue 10–12, 13–17 (6 h) + Wed 8–12, 13–15 (6 h) = 12 working hours = 720 minutes.
-  // Due moves 12 working hours: Thu 20 Mar 10:00 → 17:00 is 6 h (lunch 12–13), Fri 8–12 is 4 h,
-  // the last 2 h end Fri 21 Mar 15:00.
+  // The 766 judgment moves the appointment 12 working hours: Thu 20 Mar 10:00 → 17:00 is 6 h (lunch 12–13),
+  // Fri 8–12 is 4 h, the last 2 h end Fri 21 Mar 15:00. The legal time restarts from the completed dossier
+  // (Decree 61/2018 Art. 19(4)): Wed 15–17 (2 h), Thu (10), Fri (18), Mon 08–12, 13–15 (24) → Mon 24 Mar 15:00.
   const events = [
     ev.received(code, '2025-03-17T10:00:00+07:00'),
     ev.of('assigned', code, '2025-03-17T11:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Thẩm định' }),
@@ -133,7 +134,7 @@ describe('lifecycle, pauses and out-of-order arrival', () => {
     ev.of('returned', code, '2025-03-24T09:00:00+07:00', { method: 'counter' }),
   ];
 
-  test('the clock pauses while the citizen supplements; finished before the moved due instant is on time', async () => {
+  test('the time restarts after a supplement (law) and is paused (766); finished Fri 21 is early by law, on time by 766', async () => {
     // Sent in a scrambled arrival order (each prefix still possible): the state must not depend on it.
     const [e0, e1, e2, e3, e4, e5, e6] = events;
     for (const batch of [[e0], [e2, e1], [e4], [e3], [e6, e5]]) expect((await post(batch)).status).toBe(201);
@@ -142,9 +143,11 @@ describe('lifecycle, pauses and out-of-order arrival', () => {
       status: 'returned',
       pausedWorkingMinutes: 720,
       supplementCount: 1,
-      dueAt: '2025-03-21T15:00:00+07:00',
+      dueAt: '2025-03-24T15:00:00+07:00',
       finishedAt: '2025-03-21T11:00:00+07:00',
-      outcome: 'on_time', // same working day as the due instant, and before it
+      outcome: 'early',
+      // Same working day as the 766 appointment, and before it.
+      rate: { dueAt: '2025-03-21T15:00:00+07:00', outcome: 'on_time', differsFromLegal: true },
       paidOnline: true,
     });
     expect(d.events.map((e: { type: string }) => e.type)).toEqual(events.map((e) => e.type));
@@ -162,8 +165,8 @@ describe('lifecycle, pauses and out-of-order arrival', () => {
       ev.of('supplement_received', c, '2025-03-19T15:00:00+07:00'),
     ]);
     d = (await get(`/api/v1/dossiers/${c}`)).body;
-    expect(d.outcome).toBe('on_time');
-    expect(d.dueAt).toBe('2025-03-21T15:00:00+07:00');
+    expect(d.rate).toMatchObject({ outcome: 'on_time', dueAt: '2025-03-21T15:00:00+07:00' });
+    expect({ outcome: d.outcome, dueAt: d.dueAt }).toEqual({ outcome: 'early', dueAt: '2025-03-24T15:00:00+07:00' });
   });
 });
 

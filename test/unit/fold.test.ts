@@ -60,23 +60,30 @@ describe('the fold', () => {
     );
     expect(fmt(s.clockStartsAt)).toBe('2025-03-19T15:00:00+07:00');
     expect(fmt(s.dueAt)).toBe('2025-03-24T15:00:00+07:00');
-    expect(s.pausedMs).toBe(0);
+    // The 766 judgment subtracts the 12 working hours waited (Tue 10–17: 6 h, Wed 08–15: 6 h) from the first
+    // appointment, Thu 20 Mar 10:00: Thu 10–17 is 6 h, Fri 08–15 the other 6 → Fri 21 Mar 15:00.
+    expect(s.pausedMs).toBe(12 * 3_600_000);
+    expect(fmt(s.rate.dueAt)).toBe('2025-03-21T15:00:00+07:00');
   });
 
-  test('calendar-day durations are extended by whole calendar days of pause', () => {
+  test('calendar-day durations: the 766 judgment adds whole calendar days of pause; the legal time restarts', () => {
     // Received Mon 17 Mar 2025, 5 days end Sat 22 (→ Mon 24 by roll-forward). Paused Tue 18 → Thu 20: 2 days more,
     // so the period ends on day 17 + 7 = Mon 24 Mar, a working day: 17:00. The pause is absorbed by the weekend.
     const s = foldDossier(
       [received('2025-03-17T10:00:00+07:00', 'CD5'), log('supplement_requested', '2025-03-18T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-20T09:00:00+07:00')],
       context(),
     );
-    expect(fmt(s.dueAt)).toBe('2025-03-24T17:00:00+07:00');
+    expect(fmt(s.rate.dueAt)).toBe('2025-03-24T17:00:00+07:00');
+    // Legally (Decree 61/2018 Art. 19(4)) the 5 days run again from Thu 20 Mar: day 25, Tue 25 Mar 17:00.
+    expect(fmt(s.dueAt)).toBe('2025-03-25T17:00:00+07:00');
     // Without the weekend to absorb it: received Wed 19 Mar, 5 days end Mon 24; a 1-day pause ends Tue 25 Mar 17:00.
+    // Legally: from Fri 21 Mar, 5 days → Wed 26 Mar 17:00.
     const s2 = foldDossier(
       [received('2025-03-19T10:00:00+07:00', 'CD5'), log('supplement_requested', '2025-03-20T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-21T09:00:00+07:00')],
       context(),
     );
-    expect(fmt(s2.dueAt)).toBe('2025-03-25T17:00:00+07:00');
+    expect(fmt(s2.rate.dueAt)).toBe('2025-03-25T17:00:00+07:00');
+    expect(fmt(s2.dueAt)).toBe('2025-03-26T17:00:00+07:00');
   });
 
   test('a second supplementation request makes the 766 formula count the dossier late (policy), and flags it', () => {
@@ -89,9 +96,11 @@ describe('the fold', () => {
       log('result_ready', '2025-03-18T09:00:00+07:00'),
     ];
     const strict = foldDossier(events, context());
-    expect(strict.outcome).toBe('late');
+    expect(strict.rate.outcome).toBe('late');
+    // The legal appointment is met: the dossier is early by law, late by the 766 formula, and both are shown.
+    expect(strict.outcome).toBe('early');
     expect(strict.flags).toContain('repeated_supplement');
-    expect(foldDossier(events, context({ repeatedSupplementIsLate: false })).outcome).toBe('early');
+    expect(foldDossier(events, context({ repeatedSupplementIsLate: false })).rate.outcome).toBe('early');
   });
 
   test('a pause that started before the clock stops nothing', () => {

@@ -31,7 +31,7 @@ export function apologyRouter(ctx: AppContext): Router {
     const body = apologyRequestSchema.parse(req.body);
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-    const index = ctx.calendar.workingTime(ctx.catalog.policiesOf(s.receivingAgencyCode).officeHours);
+    const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
     const newDueAt = body.newDueAt ? Date.parse(body.newDueAt) : index.add(s.dueAt, body.extraWorkingDays! * index.dayMs);
     const event = {
       eventId: randomUUID(),

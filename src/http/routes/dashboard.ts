@@ -71,7 +71,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
           [agency, new Date(now)],
         )
       ).rows.map(({ state }) => {
-        const index = ctx.calendar.workingTime(ctx.catalog.policiesOf(state.receivingAgencyCode).officeHours);
+        const index = ctx.calendar.workingTime(state.rules.policies.officeHours);
         const left = index.between(now, state.dueAt) / 60_000;
         return {
           code: state.code,

@@ -50,7 +50,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
     const fold = ctx.foldContext();
     const d = dossierView(s, fold, ctx.now());
     const { rows } = await ctx.db.pool.query<{ body: DossierEvent }>('SELECT body FROM dossier_events WHERE dossier_code = $1 ORDER BY occurred_at, seq', [s.code]);
-    const index = ctx.calendar.workingTime(ctx.catalog.policiesOf(s.receivingAgencyCode).officeHours);
+    const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
     const dayMinutes = index.dayMs / 60_000;
     const agencyName = (code: string) => ctx.catalog.agency(code)?.name ?? code;
     const worked = (t: number) => Math.max(0, index.between(s.clockStartsAt, t));
@@ -86,7 +86,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
         duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
         // The deadline explained: the rest days between the clock start and the due instant.
         skipped: skippedDays(index, s.clockStartsAt, s.dueAt).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
-        legalTime: ctx.catalog.procedure(s.procedureCode) ? durationText(ctx.catalog.procedure(s.procedureCode)!.duration) : '',
+        legalTime: durationText(s.rules.duration),
       }),
     );
   });

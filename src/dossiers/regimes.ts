@@ -1,0 +1,114 @@
+/**
+ * The legal regimes a dossier can be judged under, chosen by its receipt
+ * instant (shared/DOMAIN.md §1), as one table of rules, each with its source
+ * and grade (Law: the text was read; Source: a secondary source;
+ * Unconfirmed: not found in writing). A change of law is a new row here.
+ */
+import { z } from 'zod';
+import { dayFromIsoDate, localDayOf } from '../calendar/local-time.js';
+
+export const regimeIdSchema = z.enum(['ND61/2018', 'ND118/2025', 'ND118/2025+ND309/2026']);
+export type RegimeId = z.infer<typeof regimeIdSchema>;
+
+export type Grade = 'Law' | 'Source' | 'Unconfirmed';
+
+export interface Rule<T> {
+  value: T;
+  source: string;
+  grade: Grade;
+}
+
+export interface RegimeRules {
+  /** The legal time limit starts again from the completed dossier after a supplementation request. */
+  supplementRestarts: Rule<boolean>;
+  /** A supplementation request later than this many working days after receipt is a violation to flag. */
+  supplementRequestWithinWorkingDays: Rule<number>;
+  /** The apology is due no later than this many days before the due date, judged by date. */
+  apologyDaysBeforeDueDate: Rule<number>;
+  /** When the clock starts for a dossier received for another competent agency (regardless of boundary). */
+  clockStartsAt: Rule<'receipt' | 'competent-agency-receipt'>;
+  /** Paper dossiers received after this time are passed on to the competent agency at the next working day's start. */
+  paperHandOverCutoff: Rule<string | null>;
+  /** The return date may be rescheduled only once. */
+  rescheduleOnce: Rule<boolean>;
+}
+
+export interface Regime {
+  id: RegimeId;
+  name: string;
+  /** First and last local dates of receipt it governs (inclusive; null: still in force). */
+  from: string;
+  to: string | null;
+  rules: RegimeRules;
+}
+
+const ND61 = 'Nghị định 61/2018/NĐ-CP';
+const SUPPLEMENT_61: Rule<boolean> = { value: true, source: `${ND61}, Điều 19 khoản 4: thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ`, grade: 'Law' };
+const REQUEST_WITHIN_61: Rule<number> = { value: 3, source: `${ND61}, Điều 19 khoản 4: yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận`, grade: 'Law' };
+const APOLOGY_61: Rule<number> = { value: 1, source: `${ND61}, Điều 19 khoản 9: chậm nhất 01 ngày trước ngày hết hạn`, grade: 'Law' };
+const ONCE_61: Rule<boolean> = { value: true, source: `${ND61}, Điều 19 khoản 9: chỉ hẹn lại ngày trả kết quả một lần`, grade: 'Law' };
+const KEPT_FROM_61 = '; văn bản tương ứng của Nghị định 118/2025/NĐ-CP chưa xác minh: giữ quy định của Nghị định 61/2018';
+const kept = <T>(r: Rule<T>): Rule<T> => ({ value: r.value, source: `${r.source}${KEPT_FROM_61}`, grade: 'Unconfirmed' });
+
+export const REGIMES: readonly Regime[] = [
+  {
+    id: 'ND61/2018',
+    name: 'Nghị định 61/2018/NĐ-CP (sửa đổi bởi Nghị định 107/2021/NĐ-CP)',
+    from: '2018-06-21',
+    to: '2025-06-30',
+    rules: {
+      supplementRestarts: SUPPLEMENT_61,
+      supplementRequestWithinWorkingDays: REQUEST_WITHIN_61,
+      apologyDaysBeforeDueDate: APOLOGY_61,
+      clockStartsAt: { value: 'receipt', source: `${ND61}: thời hạn tính từ khi tiếp nhận hồ sơ đầy đủ`, grade: 'Source' },
+      paperHandOverCutoff: { value: null, source: `${ND61}: không có quy định chuyển hồ sơ giấy sau 15 giờ`, grade: 'Source' },
+      rescheduleOnce: ONCE_61,
+    },
+  },
+  {
+    id: 'ND118/2025',
+    name: 'Nghị định 118/2025/NĐ-CP',
+    from: '2025-07-01',
+    to: '2026-08-04',
+    rules: {
+      supplementRestarts: kept(SUPPLEMENT_61),
+      supplementRequestWithinWorkingDays: kept(REQUEST_WITHIN_61),
+      apologyDaysBeforeDueDate: kept(APOLOGY_61),
+      clockStartsAt: { value: 'receipt', source: 'Nghị định 118/2025/NĐ-CP, Điều 17 khoản 3 (trước sửa đổi): tính từ khi tiếp nhận', grade: 'Source' },
+      paperHandOverCutoff: { value: null, source: 'Nghị định 118/2025/NĐ-CP, Điều 18 khoản 2 (trước sửa đổi)', grade: 'Unconfirmed' },
+      rescheduleOnce: kept(ONCE_61),
+    },
+  },
+  {
+    id: 'ND118/2025+ND309/2026',
+    name: 'Nghị định 118/2025/NĐ-CP, sửa đổi bởi Nghị định 309/2026/NĐ-CP',
+    from: '2026-08-05',
+    to: null,
+    rules: {
+      supplementRestarts: kept(SUPPLEMENT_61),
+      supplementRequestWithinWorkingDays: kept(REQUEST_WITHIN_61),
+      apologyDaysBeforeDueDate: kept(APOLOGY_61),
+      clockStartsAt: {
+        value: 'competent-agency-receipt',
+        source: 'Nghị định 309/2026/NĐ-CP, Điều 8 (sửa Điều 17 khoản 3 Nghị định 118/2025): hồ sơ tiếp nhận không phụ thuộc địa giới hành chính tính từ khi cơ quan có thẩm quyền nhận',
+        grade: 'Law',
+      },
+      paperHandOverCutoff: {
+        value: '15:00',
+        source: 'Nghị định 309/2026/NĐ-CP, Điều 9 (sửa Điều 18 khoản 2 Nghị định 118/2025): hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào đầu ngày làm việc tiếp theo',
+        grade: 'Law',
+      },
+      rescheduleOnce: kept(ONCE_61),
+    },
+  },
+];
+
+/** The regime in force on the local date of the instant; before 21 June 2018, the first one (no earlier regime is modelled). */
+export function regimeAt(instantMs: number): Regime {
+  const day = localDayOf(instantMs);
+  return REGIMES.find((r) => day >= dayFromIsoDate(r.from) && (r.to === null || day <= dayFromIsoDate(r.to))) ?? REGIMES[0]!;
+}
+
+export function regimeById(id: RegimeId): Regime {
+  return REGIMES.find((r) => r.id === id)!;
+}
