@@ -1,34 +1,37 @@
 /**
- * The legal form sets, chosen by the dossier's receipt instant: a dossier
- * keeps the forms in force when it was received (DOMAIN §1, §4).
+ * The legal form sets, as data (`fixtures/forms/form-sets.json`), chosen by
+ * the dossier's receipt date: a dossier keeps the forms in force when it was
+ * received (DOMAIN §1, §4). A set whose effective date is not known yet
+ * (`effectiveFrom: null`) is recorded but never applied; a letter names its
+ * legal basis only when the set is confirmed.
  */
-export interface FormSet {
-  id: 'tt01-2018' | 'tt03-2025';
-  legalBasis: string;
-  receipt: { number: string; title: string };
-  apology: { number: string; title: string; reference: string };
-  controlSlip: { number: string; title: string };
-}
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { isoDateSchema } from '../calendar/calendar-file.js';
+import { dayFromIsoDate, localDayOf } from '../calendar/local-time.js';
 
-const TT01: FormSet = {
-  id: 'tt01-2018',
-  legalBasis: 'Thông tư số 01/2018/TT-VPCP',
-  receipt: { number: 'Mẫu số 01', title: 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ' },
-  apology: { number: 'Mẫu số 04', title: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', reference: 'PXL' },
-  controlSlip: { number: 'Mẫu số 05', title: 'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ' },
-};
+const formSchema = z.strictObject({ number: z.string().min(1), title: z.string().min(1), reference: z.string().optional() });
 
-// Circular 03/2025/TT-VPCP (under Decree 118/2025) is reported to rename form 04; the numbering and wording
-// are unconfirmed (DOMAIN §4), so only the apology's title changes here and the legal basis says which set.
-const TT03: FormSet = {
-  ...TT01,
-  id: 'tt03-2025',
-  legalBasis: 'Thông tư số 03/2025/TT-VPCP',
-  apology: { ...TT01.apology, title: 'VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ' },
-};
+export const formSetSchema = z.strictObject({
+  id: z.string().min(1),
+  legalBasis: z.string().min(1),
+  effectiveFrom: isoDateSchema.nullable(),
+  confirmed: z.boolean(),
+  source: z.string().min(1),
+  forms: z
+    .object({ receipt: formSchema, supplementRequest: formSchema, refusal: formSchema, apology: formSchema, controlSlip: formSchema })
+    .catchall(formSchema),
+});
+export type FormSet = z.infer<typeof formSetSchema>;
 
-const DECREE_118_IN_FORCE = Date.parse('2025-07-01T00:00:00+07:00');
+const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'forms', 'form-sets.json');
+export const FORM_SETS: readonly FormSet[] = z.array(formSetSchema).parse(JSON.parse(readFileSync(FILE, 'utf8')));
 
-export function formSetAt(receivedAtMs: number): FormSet {
-  return receivedAtMs >= DECREE_118_IN_FORCE ? TT03 : TT01;
+/** The latest set in force on the receipt date; the first set before any. */
+export function formSetAt(receivedAtMs: number, sets: readonly FormSet[] = FORM_SETS): FormSet {
+  const day = localDayOf(receivedAtMs);
+  const inForce = sets.filter((s) => s.effectiveFrom !== null && dayFromIsoDate(s.effectiveFrom) <= day);
+  return inForce.sort((a, b) => (a.effectiveFrom! < b.effectiveFrom! ? -1 : 1)).at(-1) ?? sets[0]!;
 }

@@ -5,6 +5,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { vietnameseDate, vietnameseInstant } from '../calendar/vietnamese-format.js';
 import type { DossierState } from '../dossiers/fold.js';
+import type { DossierEvent } from '../dossiers/events.js';
 import type { Outcome } from '../dossiers/outcome.js';
 import type { Duration } from '../dossiers/deadline.js';
 import { formSetAt } from './forms.js';
@@ -47,7 +48,8 @@ function common(s: DossierState, catalog: Catalog, letterDateMs: number) {
     applicant: s.applicant,
     procedureName: procedure?.name ?? s.procedureCode,
     procedureCode: s.procedureCode,
-    legalTime: procedure ? durationText(procedure.duration) : '',
+    // The time the dossier was received under, not today's catalogue.
+    legalTime: durationText(s.rules.duration),
     receivingAgency: catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
     receivedText: vietnameseInstant(s.receivedAt),
   };
@@ -73,7 +75,6 @@ export function apologyData(s: DossierState, catalog: Catalog) {
 /** Form 05: each hand-over with its time, the step's budget and whether it was on time. */
 export function controlSlipData(s: DossierState, catalog: Catalog) {
   const name = (code: string) => catalog.agency(code)?.name ?? code;
-  const procedure = catalog.procedure(s.procedureCode);
   const rows = [
     {
       agency: `${name(s.receivingAgencyCode)} (tiếp nhận)`,
@@ -85,7 +86,7 @@ export function controlSlipData(s: DossierState, catalog: Catalog) {
       note: '',
     },
     ...s.steps.map((st) => {
-      const budget = procedure?.steps.find((p) => p.step === st.step)?.budget;
+      const budget = s.rules.steps.find((p) => p.step === st.step)?.budget;
       return {
         agency: name(st.agencyCode),
         step: st.step,
@@ -104,4 +105,19 @@ export function controlSlipData(s: DossierState, catalog: Catalog) {
     outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : 'Đang giải quyết',
     finishedText: s.finishedAt ? vietnameseInstant(s.finishedAt) : '',
   };
+}
+
+/** Form 02: the latest supplementation request, with its content; null when none was made. */
+export function supplementRequestData(s: DossierState, catalog: Catalog, events: DossierEvent[]) {
+  const request = events.filter((e) => e.type === 'supplement_requested').at(-1);
+  if (!request || request.type !== 'supplement_requested') return null;
+  const at = Date.parse(request.occurredAt);
+  return { ...common(s, catalog, at), reason: request.reason, requestedText: vietnameseInstant(at) };
+}
+
+/** Form 03: the refusal and its reason; null unless the dossier was refused. */
+export function refusalData(s: DossierState, catalog: Catalog, events: DossierEvent[]) {
+  const refusal = events.find((e) => e.type === 'refused');
+  if (!refusal || refusal.type !== 'refused') return null;
+  return { ...common(s, catalog, Date.parse(refusal.occurredAt)), reason: refusal.reason };
 }

@@ -7,6 +7,7 @@ import type { AppContext } from '../../app-context.js';
 import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/vietnamese-format.js';
 import { skippedDays } from '../../dossiers/deadline.js';
 import { durationText } from '../../letters/letter-data.js';
+import { formSetAt } from '../../letters/forms.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { dossierView } from '../../dossiers/view.js';
@@ -87,6 +88,9 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // The deadline explained: the rest days between the clock start and the due instant.
         skipped: skippedDays(index, s.clockStartsAt, s.dueAt).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
+        refused: s.status === 'refused',
+        // The titles of the form set the dossier was received under.
+        letterTitles: Object.fromEntries(Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')])),
       }),
     );
   });

@@ -5,7 +5,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import type { DossierState } from '../../dossiers/fold.js';
-import { apologyData, controlSlipData, receiptData } from '../../letters/letter-data.js';
+import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../../letters/letter-data.js';
+import type { DossierEvent } from '../../dossiers/events.js';
 import { renderLetter } from '../../views/render.js';
 import { authenticate, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
@@ -21,28 +22,49 @@ export async function loadScopedDossier(ctx: AppContext, code: string, scope: Re
   return row.state as DossierState;
 }
 
+/** "GIẤY TIẾP NHẬN…" as a page title: "Giấy tiếp nhận…". */
+const titleOf = (upper: string) => upper.charAt(0) + upper.slice(1).toLocaleLowerCase('vi');
+
 export function lettersRouter(ctx: AppContext): Router {
   const router = Router();
+  const eventsOf = async (code: string) =>
+    (await ctx.db.pool.query<{ body: DossierEvent }>('SELECT body FROM dossier_events WHERE dossier_code = $1 ORDER BY occurred_at, seq', [code])).rows.map((r) => r.body);
   router.get('/letters/:code/:form', authenticate(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
     await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, `letter:${String(req.params.form).slice(0, 20)}`);
     let html: string;
     switch (req.params.form) {
-      case 'receipt':
-        html = renderLetter('receipt', { title: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', ...receiptData(s, ctx.catalog) });
+      case 'receipt': {
+        const data = receiptData(s, ctx.catalog);
+        html = renderLetter('receipt', { title: titleOf(data.formSet.forms.receipt.title), ...data });
         break;
+      }
+      case 'supplement-request': {
+        const data = supplementRequestData(s, ctx.catalog, await eventsOf(s.code));
+        if (!data) throw new HttpError(404, `No supplementation was requested for dossier ${s.code}.`);
+        html = renderLetter('supplement-request', { title: titleOf(data.formSet.forms.supplementRequest.title), ...data });
+        break;
+      }
+      case 'refusal': {
+        const data = refusalData(s, ctx.catalog, await eventsOf(s.code));
+        if (!data) throw new HttpError(404, `Dossier ${s.code} was not refused.`);
+        html = renderLetter('refusal', { title: titleOf(data.formSet.forms.refusal.title), ...data });
+        break;
+      }
       case 'apology': {
         const data = apologyData(s, ctx.catalog);
         if (!data) throw new HttpError(404, `No apology was issued for dossier ${s.code}.`);
-        html = renderLetter('apology', { title: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả', ...data });
+        html = renderLetter('apology', { title: titleOf(data.formSet.forms.apology.title), ...data });
         break;
       }
-      case 'control-slip':
-        html = renderLetter('control-slip', { title: 'Phiếu kiểm soát quá trình giải quyết hồ sơ', ...controlSlipData(s, ctx.catalog) });
+      case 'control-slip': {
+        const data = controlSlipData(s, ctx.catalog);
+        html = renderLetter('control-slip', { title: titleOf(data.formSet.forms.controlSlip.title), ...data });
         break;
+      }
       default:
-        throw new HttpError(404, `No letter "${req.params.form}": receipt, apology or control-slip.`);
+        throw new HttpError(404, `No letter "${req.params.form}": receipt, supplement-request, refusal, apology or control-slip.`);
     }
     res.type('html').send(html);
   });

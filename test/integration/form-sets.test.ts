@@ -1,0 +1,67 @@
+/**
+ * Letters by form set, as data: Circular 01/2018's forms until the date the
+ * 2025 set applies (not found: never, for now), with the legal basis printed
+ * only for a confirmed set; forms 02 (supplement request) and 03 (refusal)
+ * rendered from their events.
+ */
+import request from 'supertest';
+import { FORM_SETS, formSetAt } from '../../src/letters/forms.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { ev } from '../support/events.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+  expect(
+    (
+      await post([
+        ev.received('FORM-1', '2026-11-23T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }),
+        ev.of('supplement_requested', 'FORM-1', '2026-11-23T10:30:00+07:00', { reason: 'Bổ sung bản sao giấy khai sinh của con.' }),
+        ev.received('FORM-2', '2025-03-17T09:00:00+07:00'),
+        ev.of('refused', 'FORM-2', '2025-03-17T11:00:00+07:00', { reason: 'Thủ tục không thuộc thẩm quyền giải quyết của phường.' }),
+      ])
+    ).status,
+  ).toBe(201);
+});
+afterAll(async () => t.close());
+
+const letter = (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${t.keys.auditor}`);
+const field = (html: string, name: string) => new RegExp(`data-field="${name}">([^<]*)<`).exec(html)?.[1];
+
+test('the 2025 set is recorded but not applied while its effective date is unknown; 01/2018 is printed with its basis', async () => {
+  expect(FORM_SETS.map((s) => [s.id, s.effectiveFrom, s.confirmed])).toEqual([
+    ['tt01-2018', '2019-01-06', true],
+    ['tt03-2025', null, false],
+  ]);
+  expect(formSetAt(Date.parse('2026-11-23T09:00:00+07:00')).id).toBe('tt01-2018');
+  const receipt = await letter('/letters/FORM-1/receipt');
+  expect(receipt.text).toContain('Mẫu số 01 — Thông tư số 01/2018/TT-VPCP');
+  expect(receipt.text).not.toMatch(/VĂN BẢN XIN LỖI VÀ HẸN LẠI/); // a title no source has
+});
+
+test('once its date is known, the 2025 set applies from it, and an unconfirmed set names no legal basis', () => {
+  const sets = FORM_SETS.map((s) => (s.id === 'tt03-2025' ? { ...s, effectiveFrom: '2026-01-01' } : s));
+  const set = formSetAt(Date.parse('2026-11-23T09:00:00+07:00'), sets);
+  expect(set.forms.apology.title).toBe('VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT');
+  expect(set.forms.controlSlip.number).toBe('Mẫu số 06');
+  expect(formSetAt(Date.parse('2025-12-31T09:00:00+07:00'), sets).id).toBe('tt01-2018');
+});
+
+test('form 02, the supplementation request, carries the request and its content', async () => {
+  const res = await letter('/letters/FORM-1/supplement-request');
+  expect(res.status).toBe(200);
+  expect(field(res.text, 'title')).toBe('PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ');
+  expect(field(res.text, 'reason')).toBe('Bổ sung bản sao giấy khai sinh của con.');
+  expect(field(res.text, 'requested')).toBe('10 giờ 30 phút, ngày 23 tháng 11 năm 2026');
+  expect(res.text).toContain('Mẫu số 02 — Thông tư số 01/2018/TT-VPCP');
+  expect((await letter('/letters/FORM-2/supplement-request')).status).toBe(404);
+});
+
+test('form 03, the refusal, carries its reason; none for a dossier not refused', async () => {
+  const res = await letter('/letters/FORM-2/refusal');
+  expect(res.status).toBe(200);
+  expect(field(res.text, 'title')).toBe('PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ');
+  expect(field(res.text, 'reason')).toBe('Thủ tục không thuộc thẩm quyền giải quyết của phường.');
+  expect((await letter('/letters/FORM-1/refusal')).status).toBe(404);
+});
