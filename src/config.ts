@@ -20,6 +20,12 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Đúng hạn <no-reply@dunghan.local>'),
   MAIL_DIR: z.string().optional(),
+  /** Administrators' addresses (comma-separated): the weekly reminder while next year's Tết schedule is missing. */
+  ADMIN_EMAILS: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').split(',').map((e) => e.trim()).filter(Boolean))
+    .pipe(z.array(z.email())),
   /** `off`: `serve` runs no scheduled jobs (run `dunghan worker` separately). */
   JOBS: z.enum(['on', 'off']).default('on'),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */

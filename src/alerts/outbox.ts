@@ -12,7 +12,7 @@ import type { Mailer } from './mailer.js';
 
 export interface OutboxRow {
   dedupeKey: string;
-  kind: 'due_soon' | 'overdue' | 'digest';
+  kind: 'due_soon' | 'overdue' | 'digest' | 'calendar_reminder';
   dossierCode: string | null;
   agencyCode: string | null;
   dueAt: number | null;

@@ -45,7 +45,8 @@ Commands:
   deadline --received ISO --duration N --unit U [--agency CODE] [--json]
                                    compute and explain a deadline; units: working-days, working-hours, calendar-days, months
   worker                           run the scheduled jobs (alerts, digest, outbox) in this process
-  jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, daily-digest, outbox-flush
+  jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, daily-digest, outbox-flush,
+                                   calendar-reminder
   report --from DATE --to DATE | --period P [--convention calendar|report] [--group-by G] [--agency CODE]
          [--format csv|xlsx|json] [--out FILE]
                                    compliance rates (G: agency, procedure, field, channel, month)
@@ -87,8 +88,9 @@ export async function main(argv: string[]): Promise<number> {
       const [sub, name, ...more] = rest;
       if (sub !== 'run' || !name || more.length) throw new UsageError(`usage: dunghan jobs run <${JOB_NAMES.join('|')}>`);
       if (!isJobName(name)) throw new UsageError(`unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
+      const config = loadConfig();
       return withContext(async (ctx) => {
-        console.log(JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(loadConfig()) })));
+        console.log(JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(config), adminEmails: config.ADMIN_EMAILS })));
       });
     }
     case undefined:
@@ -112,9 +114,11 @@ function flags<T extends Options>(args: string[], options: T) {
 }
 
 async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<number> {
-  const database = await openDatabase(loadConfig());
+  const config = loadConfig();
+  const database = await openDatabase(config);
   try {
-    await fn(await AppContext.load(database.db));
+    // Links in mail sent from here point where the service is published, as they do from the service.
+    await fn(await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }));
     return 0;
   } finally {
     await database.close();

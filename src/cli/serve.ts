@@ -51,7 +51,7 @@ export async function worker(): Promise<number> {
   const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` });
   const mailer = mailerFrom(config);
   const unwatch = await ctx.watchCalendar();
-  const scheduler = await startScheduler({ ctx, mailer }, { log: (l) => console.log(l) });
+  const scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => console.log(l) });
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
   await bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS);
@@ -84,7 +84,7 @@ export async function serve(sampleData: boolean): Promise<number> {
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;
-  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer }, { log });
+  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log });
   log(`Đúng hạn is listening on ${publicUrl}`);
   log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/api/v1/openapi.json`);
   if (keys) {

@@ -6,21 +6,24 @@ import type { AppContext } from '../app-context.js';
 import type { Mailer } from '../alerts/mailer.js';
 import { flushOutbox } from '../alerts/outbox.js';
 import { dailyDigest, scanDossiers } from '../alerts/scans.js';
+import { calendarReminder } from '../alerts/calendar-reminder.js';
 import type { AlertEnv } from '../alerts/alert-content.js';
 
-export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'daily-digest', 'outbox-flush'] as const;
+export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'daily-digest', 'outbox-flush', 'calendar-reminder'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobDeps {
   ctx: AppContext;
   mailer: Mailer;
+  /** Who hears that next year's Tết schedule is missing (with the root agencies' supervisors). */
+  adminEmails?: string[];
 }
 
 function env(ctx: AppContext): AlertEnv {
   return { catalog: ctx.catalog, calendar: ctx.calendar, publicUrl: ctx.publicUrl, now: ctx.now() };
 }
 
-export async function runJob(name: JobName, { ctx, mailer }: JobDeps): Promise<Record<string, number>> {
+export async function runJob(name: JobName, { ctx, mailer, adminEmails = [] }: JobDeps): Promise<Record<string, number>> {
   switch (name) {
     case 'due-soon-scan':
       return { alertsWritten: await scanDossiers(ctx.db.pool, 'due_soon', env(ctx)) };
@@ -28,6 +31,8 @@ export async function runJob(name: JobName, { ctx, mailer }: JobDeps): Promise<R
       return { alertsWritten: await scanDossiers(ctx.db.pool, 'overdue', env(ctx)) };
     case 'daily-digest':
       return { digestsWritten: await dailyDigest(ctx.db.pool, env(ctx)) };
+    case 'calendar-reminder':
+      return { remindersWritten: await calendarReminder(ctx.db.pool, { ...env(ctx), adminEmails }) };
     case 'outbox-flush':
       return { ...(await flushOutbox(ctx.db.pool, mailer, ctx.now())) };
   }

@@ -50,6 +50,8 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
     await agenda.every(options.scanEvery ?? '10 minutes', 'overdue-scan');
     await agenda.every(options.flushEvery ?? '1 minute', 'outbox-flush');
     await agenda.every('30 7 * * 1-6', 'daily-digest', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
+    // Daily; the outbox key holds the week, so administrators get one reminder a week at most.
+    await agenda.every('0 8 * * *', 'calendar-reminder', undefined, { timezone: 'Asia/Ho_Chi_Minh' });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
     client.release();

@@ -17,6 +17,8 @@ import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { filterFor } from './reports.js';
 import { reportQuerySchema } from '../../reports/report-query.js';
+import { missingTetSchedule } from '../../calendar/year-readiness.js';
+import { dossiersReaching } from '../../alerts/calendar-reminder.js';
 import { pageAuth } from './session.js';
 
 const pctText = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
@@ -56,6 +58,14 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const trend = await buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.allAgencies().filter((a) => !a.parentCode).map((a) => a.code) : scope.key.agencyCodes;
+  // From 1 October, while next year's Tết schedule is missing: say so, with the dossiers it already touches.
+  const missingYear = missingTetSchedule(ctx.calendar, now);
+  const reaching = missingYear === null ? null : await dossiersReaching(ctx.db.pool, missingYear, scope.all ? null : scope.key.agencyCodes, 20);
+  const calendarBanner = reaching && {
+    year: missingYear,
+    total: reaching.total,
+    items: reaching.items.map((d) => ({ code: d.code, dueText: vietnameseShortInstant(d.dueAt) })),
+  };
   const depthOf = (code: string) => ctx.catalog.pathOf(code).length;
   const rootDepth = Math.min(...roots.map(depthOf));
   // The roots and their direct children; deeper agencies are one click away.
@@ -106,6 +116,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       chart: chartOf(children.length ? children : rows),
       trend: trendOf(trend.rows),
       lists,
+      calendarBanner,
     }),
   );
 }
