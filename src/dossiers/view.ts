@@ -5,6 +5,7 @@
 import { formatLocalInstant } from '../calendar/local-time.js';
 import type { DossierState, FoldContext } from './fold.js';
 import { classifyOpen } from './outcome.js';
+import { provisionalEntries } from './deadline.js';
 
 const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
 
@@ -35,6 +36,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     dueSoonAt: iso(s.dueSoonAt),
     declaredDueAt: iso(s.declaredDueAt),
     provisional: s.provisional,
+    /** The unconfirmed calendar entries its deadline window crosses: why it is provisional. */
+    provisionalEntries: s.provisional ? provisionalEntries(index, s.clockStartsAt, s.dueAt) : [],
     calendarVersion: s.calendarVersion,
     paused,
     pausedSince: iso(s.pausedSince),

@@ -102,6 +102,8 @@ describe('calendar imports (admin)', () => {
     const dossier = async () => (await request(t.app).get('/api/v1/dossiers/CAL-2028').set('Authorization', `Bearer ${admin()}`)).body;
     const before = await dossier();
     expect(before).toMatchObject({ dueAt: '2028-02-02T09:00:00+07:00', provisional: true });
+    // The dossier says which entries make it provisional: the predicted Tết days it steps over.
+    expect(before.provisionalEntries.map((e: { date: string }) => e.date)).toEqual(['2028-01-24', '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28']);
 
     // A second process: its own context over the same database, following imports.
     const other = await AppContext.load(t.ctx.db);

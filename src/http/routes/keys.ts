@@ -9,6 +9,7 @@ import { instantSchema } from '../../calendar/instant.js';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey, roleSchema } from '../../store/api-keys.js';
 import { requireRole } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { noQuery } from '../query.js';
 
 export const createKeySchema = z.strictObject({
   role: roleSchema,
@@ -23,7 +24,8 @@ export function keysRouter(ctx: AppContext): Router {
   const router = Router();
   router.use('/keys', requireRole('admin'));
 
-  router.get('/keys', async (_req, res) => {
+  router.get('/keys', async (req, res) => {
+    noQuery(req);
     res.json({ items: await listApiKeys(ctx.db.pool) });
   });
 

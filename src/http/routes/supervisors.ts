@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { noQuery } from '../query.js';
 
 export const supervisorSchema = z.object({ name: z.string().trim().min(1).max(200), email: z.email() });
 
@@ -29,6 +30,7 @@ export function supervisorsRouter(ctx: AppContext): Router {
   });
 
   router.get('/agencies/:code/supervisors', async (req, res) => {
+    noQuery(req);
     const code = agencyOr404(String(req.params.code));
     if (!scopeOf(res).coversPath(ctx.catalog.pathOf(code))) throw new HttpError(403, `Agency ${code} is outside this key's agencies.`);
     const { rows } = await ctx.db.pool.query('SELECT id, agency_code, name, email FROM supervisors WHERE agency_code = $1 ORDER BY email', [code]);
