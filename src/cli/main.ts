@@ -276,16 +276,19 @@ async function report(args: string[]): Promise<number> {
   });
 }
 
+/** A JSON file the user named; unreadable or not JSON is a usage error (exit 2). */
+async function readJsonFile(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function calendarImport(args: string[]): Promise<number> {
   const { values, positionals } = parseArgsOrUsage(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('usage: dunghan calendar import FILE [--dry-run] [--json]');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(positionals[0]!, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read ${positionals[0]}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const parsed = parseCalendarYear(raw);
+  const parsed = parseCalendarYear(await readJsonFile(positionals[0]!));
   if (!parsed.success) throw new UsageError(`${positionals[0]} is refused, nothing changed:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n')}`);
   const file = parsed.data;
   return withContext(async (ctx) => {
@@ -345,12 +348,7 @@ async function audit(args: string[]): Promise<number> {
   if (sub === 'check') {
     const { values, positionals } = parseArgsOrUsage(rest, { json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('usage: dunghan audit check FILE [--json]');
-    let pkg: AuditPackage;
-    try {
-      pkg = JSON.parse(await fs.readFile(positionals[0]!, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`cannot read ${positionals[0]}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const pkg = (await readJsonFile(positionals[0]!)) as AuditPackage;
     if (pkg?.format !== 'dunghan-audit-package/1') throw new UsageError(`${positionals[0]} is not a dunghan audit package`);
     const result = checkPackage(pkg);
     const ok = result.brokenLinks.length === 0 && result.differences.length === 0;
