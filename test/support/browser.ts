@@ -1,5 +1,6 @@
 /**
- * Headless Debian Chromium through playwright-core, and an app listening on
+ * Headless Chromium through playwright-core (the binary @sparticuz/chromium
+ * ships, or a system one: see chromium-path.mjs), and an app listening on
  * loopback for it to visit.
  */
 import type { Server } from 'node:http';
@@ -10,7 +11,7 @@ import { createTestApp, type TestApp } from './test-app.js';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.DUNGHAN_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

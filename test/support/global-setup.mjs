@@ -11,8 +11,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { register } from 'tsx/esm/api';
+import { resolveChromium } from './chromium-path.mjs';
 
 export default async function globalSetup() {
+  process.env.DUNGHAN_CHROMIUM = await resolveChromium();
   if (process.env.TEST_DATABASE_URL) {
     process.env.DUNGHAN_TEST_ADMIN_URL = process.env.TEST_DATABASE_URL;
     return;
