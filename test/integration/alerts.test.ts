@@ -89,9 +89,9 @@ test('overdue alerts, then an apology from the API moves the due instant and may
   const flagged = await api('get', '/api/v1/dossiers?flag=late_without_apology');
   expect(flagged.body.items.map((d: { code: string }) => d.code)).toEqual(['D1', 'D3']);
 
-  const apology = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Cần xác minh nơi cư trú với Công an tỉnh.', extraWorkingDays: 2 });
+  // Written at Thu 15:00, past the due instant: a new appointment Mon 24 Mar 10:00 (a working day, within hours).
+  const apology = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Cần xác minh nơi cư trú với Công an tỉnh.', newDueAt: '2025-03-24T10:00:00+07:00' });
   expect(apology.status).toBe(201);
-  // Two working days after Thu 20 Mar 10:00 → Mon 24 Mar 10:00.
   expect(apology.body).toMatchObject({ newDueAt: '2025-03-24T10:00:00+07:00', letterUrl: 'http://dunghan.test/letters/D1/apology' });
   const second = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Lần hai', extraWorkingDays: 1 });
   expect(second.status).toBe(422);

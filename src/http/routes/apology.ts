@@ -1,7 +1,7 @@
 /**
  * POST /api/v1/dossiers/:code/apology: draft the apology from the API. The
- * new appointment is given, or computed by the calendar from a number of
- * extra working days after the current due instant; the apology_issued
+ * new appointment is given (checked: future, after the original due instant,
+ * within office hours), or computed from whole extra working days; the apology_issued
  * event is recorded like any other (a second one is refused with 422).
  */
 import { randomUUID } from 'node:crypto';
@@ -13,12 +13,16 @@ import type { DossierEvent } from '../../dossiers/events.js';
 import { ingestEvents } from '../../store/event-store.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { loadScopedDossier } from './letters.js';
+import { HttpError } from '../errors.js';
+import { instantSchema } from '../../calendar/instant.js';
+import { proposeNewDue } from '../../dossiers/apology.js';
 
 export const apologyRequestSchema = z
   .object({
     reason: z.string().trim().min(1).max(2000),
-    extraWorkingDays: z.number().positive().max(365).optional(),
-    newDueAt: z.iso.datetime({ offset: true }).optional(),
+    /** Whole working days, counted from the later of now and the current due instant. */
+    extraWorkingDays: z.number().int('a whole number of working days').min(1).max(365).optional(),
+    newDueAt: instantSchema.optional(),
   })
   .refine((b) => (b.extraWorkingDays === undefined) !== (b.newDueAt === undefined), {
     message: 'give exactly one of extraWorkingDays or newDueAt',
@@ -32,7 +36,10 @@ export function apologyRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
     const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
-    const newDueAt = body.newDueAt ? Date.parse(body.newDueAt) : index.add(s.dueAt, body.extraWorkingDays! * index.dayMs);
+    if (s.finishedAt !== null) throw new HttpError(422, `Dossier ${s.code} is finished: there is no appointment to move.`);
+    const proposal = proposeNewDue(s, index, ctx.now(), { extraWorkingDays: body.extraWorkingDays, newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined });
+    if (!proposal.ok) throw new HttpError(422, `The new appointment is not valid: ${proposal.message}.`, [{ path: proposal.path, message: proposal.message }]);
+    const newDueAt = proposal.newDueAt;
     const event = {
       eventId: randomUUID(),
       type: 'apology_issued',

@@ -1,0 +1,30 @@
+/**
+ * The new appointment an apology proposes (Decree 61/2018 Art. 19(9); DOMAIN
+ * §4): a real appointment, in the future, after the original due instant, on a
+ * working day within office hours. Given as a number of whole working days,
+ * it is counted from the later of now and the current due instant, so that an
+ * apology written after the due instant never promises a time already past.
+ */
+import { localDayOf } from '../calendar/local-time.js';
+import type { WorkingTimeIndex } from '../calendar/working-time.js';
+import type { DossierState } from './fold.js';
+
+export type Proposal = { ok: true; newDueAt: number } | { ok: false; path: 'newDueAt' | 'extraWorkingDays'; message: string };
+
+/** Open at that instant, or exactly at a closing time (an appointment at 17:00 is kept). */
+export function withinOfficeHours(index: WorkingTimeIndex, t: number): boolean {
+  if (!index.calendar.isWorkingDay(localDayOf(t))) return false;
+  return index.nextOpening(t) === t || index.instantAtElapsed(index.elapsedAt(t)) === t;
+}
+
+export function proposeNewDue(s: DossierState, index: WorkingTimeIndex, nowMs: number, request: { extraWorkingDays?: number; newDueAt?: number }): Proposal {
+  if (request.extraWorkingDays !== undefined) {
+    return { ok: true, newDueAt: index.add(Math.max(nowMs, s.dueAt), request.extraWorkingDays * index.dayMs) };
+  }
+  const t = request.newDueAt!;
+  if (t <= nowMs) return { ok: false, path: 'newDueAt', message: 'the new appointment must be in the future' };
+  if (t <= s.originalDueAt) return { ok: false, path: 'newDueAt', message: 'the new appointment must be after the original due instant' };
+  if (!index.calendar.isWorkingDay(localDayOf(t))) return { ok: false, path: 'newDueAt', message: 'the new appointment must fall on a working day' };
+  if (!withinOfficeHours(index, t)) return { ok: false, path: 'newDueAt', message: `the new appointment must be within office hours (${index.officeHours.join(', ')})` };
+  return { ok: true, newDueAt: t };
+}
