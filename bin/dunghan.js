@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources directly (tsx), so `npx dunghan` works right after `npm ci`.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { register } from 'tsx/esm/api';
 
+// A .env in the working directory fills in what the environment does not set (.env.example lists every variable).
+if (existsSync('.env')) {
+  for (const [name, value] of Object.entries(parseEnv(readFileSync('.env', 'utf8')))) if (process.env[name] === undefined) process.env[name] = value;
+}
 register();
 const { main, UsageError } = await import('../src/cli/main.ts');
 let code;

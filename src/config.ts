@@ -26,6 +26,8 @@ const envSchema = z.object({
     .optional()
     .transform((s) => (s ?? '').split(',').map((e) => e.trim()).filter(Boolean))
     .pipe(z.array(z.email())),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** `off`: `serve` runs no scheduled jobs (run `dunghan worker` separately). */
   JOBS: z.enum(['on', 'off']).default('on'),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */

@@ -2,7 +2,7 @@
  * `dunghan` command line: serve, rebuild, keys, calendar, deadline, migrate.
  * Bad usage exits with code 2 and a message saying what is wrong.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,10 +57,37 @@ Commands:
                                    rates) from which the period's rates can be recomputed offline
   audit check FILE [--json]        recompute a package offline: chain links, dossiers, counts (exit 1 on a difference)
   migrate                          apply database migrations
+
+dunghan <command> --help shows one command; dunghan --version the version.
 `;
+
+/** The lines of HELP that describe one command (an entry and its continuation lines). */
+export function commandHelp(command: string): string | null {
+  const blocks: string[][] = [];
+  for (const line of HELP.split('\n')) {
+    if (/^  \S/.test(line)) blocks.push([line]);
+    else if (/^ {3,}\S/.test(line) && blocks.length) blocks.at(-1)!.push(line);
+  }
+  const mine = blocks.filter((b) => b[0]!.trim().split(/\s+/)[0] === command);
+  return mine.length ? `Usage: dunghan ${command} …\n\n${mine.map((b) => b.join('\n')).join('\n')}\n` : null;
+}
+
+function version(): string {
+  return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(`dunghan ${version()}`);
+    return 0;
+  }
+  if (command && (rest.includes('--help') || rest.includes('-h'))) {
+    const help = commandHelp(command);
+    if (!help) throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
+    console.log(help);
+    return 0;
+  }
   switch (command) {
     case 'serve':
       return serve(flags(rest, { 'sample-data': { type: 'boolean' } }).values['sample-data'] ?? false);

@@ -11,6 +11,7 @@ import { isEmpty, loadSampleData } from '../sample/load-sample.js';
 import { createMailer, type Mailer } from '../alerts/mailer.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import type { Config } from '../config.js';
+import { createLogger } from '../observability/logger.js';
 
 export function mailerFrom(config: Config): Mailer {
   return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
@@ -51,7 +52,8 @@ export async function worker(): Promise<number> {
   const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` });
   const mailer = mailerFrom(config);
   const unwatch = await ctx.watchCalendar();
-  const scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => console.log(l) });
+  const logger = createLogger(config.LOG_LEVEL);
+  const scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
   await bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS);
@@ -79,12 +81,14 @@ export async function serve(sampleData: boolean): Promise<number> {
   }
 
   const mailer = mailerFrom(config);
+  // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
+  const logger = createLogger(config.LOG_LEVEL);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe() }).listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;
-  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log });
+  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   log(`Đúng hạn is listening on ${publicUrl}`);
   log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/api/v1/openapi.json`);
   if (keys) {
@@ -94,6 +98,7 @@ export async function serve(sampleData: boolean): Promise<number> {
     log('  keys: the sample keys were printed at the first start; `npx dunghan keys list` shows them, `npx dunghan keys create --role admin --agency SLA` makes a new one.');
   }
 
+  log(`  probes: ${publicUrl}/livez ${publicUrl}/readyz   metrics: ${publicUrl}/metrics   logs: JSON lines on stdout (LOG_LEVEL=${config.LOG_LEVEL})`);
   log(`  alerts: ${config.JOBS === 'on' ? 'scheduled jobs running' : 'JOBS=off, run `dunghan worker`'}; mail: ${mailer.describe()}`);
 
   await waitForSignal();

@@ -8,6 +8,10 @@ import { authenticate, badKeyLimiter } from './auth.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
 import { securityHeaders } from './security-headers.js';
 import { keysRouter } from './routes/keys.js';
+import { probesRouter } from './routes/probes.js';
+import { requestObservability } from './observability.js';
+import { createMetrics } from '../observability/metrics.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
 import { errorHandler, HttpError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { calendarAdminRouter, calendarPublicRouter } from './routes/calendar.js';
@@ -30,19 +34,21 @@ export interface AppOptions {
   /** Failed authentications per address per 15 minutes before 429 (API keys; sign-in has its own, lower). */
   badKeyAttempts?: number;
   loginAttempts?: number;
+  logger?: Logger;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const metrics = createMetrics(ctx.db.pool);
+  app.use(requestObservability(options.logger ?? silentLogger, metrics));
   app.use(securityHeaders(ctx.publicUrl.startsWith('https:')));
   app.use(urlGuard);
 
-  app.get('/health', async (_req, res) => {
-    await ctx.db.pool.query('SELECT 1');
-    res.json({ status: 'ok' });
-  });
+  app.use(probesRouter(ctx, metrics, options.metricsToken));
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
@@ -54,13 +60,13 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(authenticate(ctx));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
-  api.use(eventsRouter(ctx));
+  api.use(eventsRouter(ctx, metrics));
   api.use(dossiersRouter(ctx));
   api.use(calendarAdminRouter(ctx));
   api.use(catalogRouter(ctx));
   api.use(supervisorsRouter(ctx));
   api.use(apologyRouter(ctx));
-  api.use(reportsRouter(ctx));
+  api.use(reportsRouter(ctx, metrics));
   app.use('/api/v1', api);
   app.use(sessionRouter(ctx, { loginAttempts: options.loginAttempts }));
   app.use(lettersRouter(ctx));

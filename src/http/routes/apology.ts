@@ -14,6 +14,7 @@ import { ingestEvents } from '../../store/event-store.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { loadScopedDossier } from './letters.js';
 import { HttpError } from '../errors.js';
+import { noQuery } from '../query.js';
 import { instantSchema } from '../../calendar/instant.js';
 import { proposeNewDue } from '../../dossiers/apology.js';
 
@@ -32,6 +33,7 @@ export const apologyRequestSchema = z
 export function apologyRouter(ctx: AppContext): Router {
   const router = Router();
   router.post('/dossiers/:code/apology', requireRole('counter', 'supervisor', 'admin'), async (req, res) => {
+    noQuery(req);
     const body = apologyRequestSchema.parse(req.body);
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);

@@ -6,6 +6,8 @@ import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { dossierEventSchema, MAX_BATCH, type DossierEvent } from '../../dossiers/events.js';
 import { ingestEvents } from '../../store/event-store.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { noQuery } from '../query.js';
 import { authorizeEvent } from '../../dossiers/authorization.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
@@ -15,10 +17,12 @@ const eventIdOf = (item: unknown): string | undefined => {
   return typeof id === 'string' && id.length <= 64 ? id : undefined;
 };
 
-export function eventsRouter(ctx: AppContext): Router {
+export function eventsRouter(ctx: AppContext, metrics?: Metrics): Router {
   const router = Router();
 
   router.post('/events', requireRole('counter', 'supervisor', 'admin'), async (req, res) => {
+    noQuery(req);
+    const done = metrics?.ingestDuration.startTimer();
     const single = !Array.isArray(req.body);
     const raw: unknown[] = single ? [req.body] : req.body;
     if (raw.length === 0) throw new HttpError(400, 'The batch is empty.');
@@ -43,6 +47,9 @@ export function eventsRouter(ctx: AppContext): Router {
       actor: { id: scope.key.id, role: scope.key.role },
     });
     const accepted = result.results.filter((r) => r.status === 'accepted').length;
+    done?.();
+    metrics?.eventsIngested.inc({ result: 'accepted' }, accepted);
+    metrics?.eventsIngested.inc({ result: 'duplicate' }, result.results.length - accepted);
     res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results: result.results });
   });
 

@@ -10,6 +10,7 @@ import { toCsv, toXlsx } from '../../reports/export.js';
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { buildReport, cellDossiers, type ReportFilter } from '../../store/report-store.js';
 import { scopeOf } from '../auth.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { HttpError } from '../errors.js';
 
 /** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
@@ -36,12 +37,14 @@ function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], row
   });
 }
 
-export function reportsRouter(ctx: AppContext): Router {
+export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
   const router = Router();
 
   router.get(['/reports/rates', '/reports/rates.csv', '/reports/rates.xlsx'], async (req, res) => {
     const suffix = req.path.endsWith('.csv') ? 'csv' : req.path.endsWith('.xlsx') ? 'xlsx' : undefined;
     const q = reportQuerySchema.parse({ ...req.query, ...(suffix ? { format: suffix } : {}) });
+    const done = metrics?.reportDuration.startTimer({ format: q.format });
+    res.on('finish', () => done?.());
     const report = await buildReport(ctx.db.pool, ctx.catalog, q, filterFor(ctx, res, q), ctx.now());
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {

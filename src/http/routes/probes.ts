@@ -1,0 +1,36 @@
+/**
+ * For orchestrators and Prometheus: /livez (the process answers), /readyz
+ * (the database answers within a second: send traffic), /health (the same as
+ * readyz, kept for existing checks) and /metrics.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import type { AppContext } from '../../app-context.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { HttpError } from '../errors.js';
+
+async function databaseAnswers(ctx: AppContext): Promise<boolean> {
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+  const query = ctx.db.pool.query('SELECT 1').then(() => true, () => false);
+  return Promise.race([query, timeout]);
+}
+
+export function probesRouter(ctx: AppContext, metrics: Metrics, token?: string): Router {
+  const router = Router();
+  router.get('/livez', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get(['/readyz', '/health'], async (_req, res) => {
+    const ok = await databaseAnswers(ctx);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database: ok ? 'ok' : 'not answering', calendarVersion: ctx.calendar.version });
+  });
+  router.get('/metrics', async (req, res) => {
+    if (token) {
+      const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+      const wanted = Buffer.from(token);
+      if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw new HttpError(401, 'The metrics need the METRICS_TOKEN bearer token.');
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return router;
+}

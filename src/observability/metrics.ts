@@ -1,0 +1,60 @@
+/**
+ * Prometheus metrics (prom-client), one registry per app: request latency by
+ * route, events ingested and ingestion latency, report latency, and gauges
+ * read from the database when scraped (outbox backlog and failures, open and
+ * overdue dossiers by receiving agency's kind).
+ */
+import client from 'prom-client';
+import type pg from 'pg';
+
+export interface Metrics {
+  registry: client.Registry;
+  httpDuration: client.Histogram<'method' | 'route' | 'status'>;
+  eventsIngested: client.Counter<'result'>;
+  ingestDuration: client.Histogram;
+  reportDuration: client.Histogram<'format'>;
+}
+
+export function createMetrics(pool: pg.Pool): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'dunghan_process_' });
+  const httpDuration = new client.Histogram({
+    name: 'dunghan_http_request_duration_seconds',
+    help: 'HTTP requests by route pattern, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const eventsIngested = new client.Counter({ name: 'dunghan_events_ingested_total', help: 'Events posted, by result (accepted, duplicate)', labelNames: ['result'] as const, registers: [registry] });
+  const ingestDuration = new client.Histogram({ name: 'dunghan_ingest_duration_seconds', help: 'POST /events from request to commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
+  const reportDuration = new client.Histogram({ name: 'dunghan_report_duration_seconds', help: 'Rate reports, by format', labelNames: ['format'] as const, buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
+  new client.Gauge({
+    name: 'dunghan_outbox_messages',
+    help: 'Alert outbox rows by status (pending: the backlog; failed: given up after the last try)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await pool.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM alert_outbox WHERE status IN ('pending', 'failed') GROUP BY 1");
+      this.reset();
+      for (const status of ['pending', 'failed']) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+    },
+  });
+  new client.Gauge({
+    name: 'dunghan_dossiers_open',
+    help: 'Open dossiers, and of those past their legal due instant, by the kind of the receiving agency',
+    labelNames: ['agency_kind', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await pool.query<{ kind: string; open: number; overdue: number }>(
+        `SELECT a.kind, count(*)::int AS open, count(*) FILTER (WHERE d.due_at < now())::int AS overdue
+         FROM dossiers d JOIN agencies a ON a.code = d.receiving_agency_code WHERE d.finished_at IS NULL GROUP BY 1`,
+      );
+      this.reset();
+      for (const r of rows) {
+        this.set({ agency_kind: r.kind, state: 'open' }, r.open);
+        this.set({ agency_kind: r.kind, state: 'overdue' }, r.overdue);
+      }
+    },
+  });
+  return { registry, httpDuration, eventsIngested, ingestDuration, reportDuration };
+}
