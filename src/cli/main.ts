@@ -48,8 +48,9 @@ Commands:
   jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, daily-digest, outbox-flush,
                                    calendar-reminder
   report --from DATE --to DATE | --period P [--convention calendar|report] [--group-by G] [--agency CODE]
-         [--format csv|xlsx|json] [--out FILE]
-                                   compliance rates (G: agency, procedure, field, channel, month)
+         [--format csv|xlsx|json] [--dialect standard|vn] [--out FILE]
+                                   compliance rates (G: agency, procedure, field, channel, month); --dialect vn
+                                   writes ";" and decimal commas for Excel under Vietnamese settings
   audit verify [--json]            recompute the event log's hash chain, replay the log into a scratch schema and
                                    report the first divergence from the stored dossiers and counters (exit 1 if any)
   audit export --agency CODE --period P --out FILE
@@ -277,6 +278,7 @@ async function report(args: string[]): Promise<number> {
     'group-by': { type: 'string' },
     agency: { type: 'string' },
     format: { type: 'string' },
+    dialect: { type: 'string' },
     out: { type: 'string' },
   });
   const { 'group-by': groupBy, out: _out, ...rest } = values;
@@ -293,7 +295,7 @@ async function report(args: string[]): Promise<number> {
     const rows = [...result.rows, result.total];
     let output: string | Buffer;
     if (q.format === 'json') output = JSON.stringify({ period: result.period, rows: result.rows, total: result.total }, null, 2) + '\n';
-    else if (q.format === 'csv') output = toCsv(RATE_COLUMNS, rows);
+    else if (q.format === 'csv') output = toCsv(RATE_COLUMNS, rows, q.dialect);
     else output = await toXlsx(RATE_COLUMNS, rows, 'Báo cáo', `Tình hình giải quyết hồ sơ TTHC ${result.period.label}`);
     if (values.out) {
       await fs.writeFile(values.out, output);

@@ -8,23 +8,35 @@ import type { Column } from './columns.js';
 type Row = object;
 const get = (r: Row, key: string): unknown => (r as Record<string, unknown>)[key];
 
-function csvCell(v: unknown): string {
+/**
+ * `standard`: "," between fields and "." in decimals. `vn`: what Excel under
+ * Vietnamese regional settings reads as numbers, ";" between fields and ","
+ * in decimals (the default for downloads from the pages).
+ */
+export type CsvDialect = 'standard' | 'vn';
+
+function csvCell(v: unknown, separator: string): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return s.includes(separator) || /["\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Rates are written as percentages with two decimals ("95.24"), the header saying (%). */
-export function toCsv(columns: Column[], rows: Row[]): string {
-  const header = columns.map((c) => csvCell(c.kind === 'rate' ? `${c.header} (%)` : c.header)).join(',');
+/** Rates are written as percentages with two decimals ("95.24" or "95,24"), the header saying (%). */
+export function toCsv(columns: Column[], rows: Row[], dialect: CsvDialect = 'standard'): string {
+  const sep = dialect === 'vn' ? ';' : ',';
+  const header = columns.map((c) => csvCell(c.kind === 'rate' ? `${c.header} (%)` : c.header, sep)).join(sep);
   const lines = rows.map((r) =>
     columns
       .map((c) => {
         const v = get(r, c.key);
-        if (c.kind === 'rate') return v === null || v === undefined ? '' : ((v as number) * 100).toFixed(2);
-        return csvCell(v);
+        if (c.kind === 'rate') {
+          if (v === null || v === undefined) return '';
+          const pct = ((v as number) * 100).toFixed(2);
+          return dialect === 'vn' ? pct.replace('.', ',') : pct;
+        }
+        return csvCell(v, sep);
       })
-      .join(','),
+      .join(sep),
   );
   return '\uFEFF' + [header, ...lines].join('\r\n') + '\r\n';
 }

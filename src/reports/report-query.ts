@@ -17,6 +17,8 @@ const common = {
   procedure: z.string().max(64).optional(),
   field: z.string().max(200).optional(),
   channel: z.enum(['direct', 'online', 'postal']).optional(),
+  /** CSV only: `vn` writes ";" and decimal commas for Excel under Vietnamese settings. */
+  dialect: z.enum(['standard', 'vn']).default('standard'),
 };
 
 const onePeriod = {

@@ -58,16 +58,16 @@ test('the receipt and appointment (form 01) carries the received and due instant
   expect(await field(page, 'title')).toBe('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
   expect(await field(page, 'parent')).toBe('UBND THÀNH PHỐ SƠN LA');
   expect(await field(page, 'agency')).toBe('ỦY BAN NHÂN DÂN PHƯỜNG CHIỀNG LỀ');
-  expect(await field(page, 'date-line')).toBe('Sơn La, ngày 17 tháng 03 năm 2025');
+  expect(await field(page, 'date-line')).toBe('Sơn La, ngày 17 tháng 3 năm 2025');
   expect(await field(page, 'code')).toBe('CLE-L1');
   expect(await field(page, 'applicant')).toBe('Quàng Thị Lan');
   expect(await field(page, 'address')).toBe('Bản Hài, phường Chiềng Lề');
   expect(await field(page, 'phone')).toBe('0987654321');
   expect(await field(page, 'procedure')).toBe('Đăng ký tạm trú');
   expect(await field(page, 'legal-time')).toBe('03 ngày làm việc');
-  expect(await field(page, 'received')).toBe('10 giờ 00 phút, ngày 17 tháng 03 năm 2025');
+  expect(await field(page, 'received')).toBe('10 giờ 00 phút, ngày 17 tháng 3 năm 2025');
   // The receipt prints the legal due instant at receipt, not the later apology's date.
-  expect(await field(page, 'due')).toBe('10 giờ 00 phút, ngày 20 tháng 03 năm 2025');
+  expect(await field(page, 'due')).toBe('10 giờ 00 phút, ngày 20 tháng 3 năm 2025');
   expect(await page.textContent('.form-no')).toContain('Thông tư số 01/2018/TT-VPCP');
   await fs.mkdir('test-artifacts', { recursive: true });
   await page.screenshot({ path: 'test-artifacts/letter-receipt.png', fullPage: true });
@@ -77,13 +77,13 @@ test('the receipt and appointment (form 01) carries the received and due instant
 test('the apology (form 04) has the reason and the new appointment of the apology_issued event', async () => {
   const { page, problems } = await open('/letters/CLE-L1/apology');
   expect(await field(page, 'title')).toBe('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
-  expect(await field(page, 'date-line')).toBe('Sơn La, ngày 19 tháng 03 năm 2025');
+  expect(await field(page, 'date-line')).toBe('Sơn La, ngày 19 tháng 3 năm 2025');
   expect(await field(page, 'applicant')).toBe('Quàng Thị Lan');
-  expect(await field(page, 'received-date')).toBe('ngày 17 tháng 03 năm 2025');
+  expect(await field(page, 'received-date')).toBe('ngày 17 tháng 3 năm 2025');
   expect(await field(page, 'code')).toBe('CLE-L1');
-  expect(await field(page, 'previous-due')).toBe('10 giờ 00 phút, ngày 20 tháng 03 năm 2025');
+  expect(await field(page, 'previous-due')).toBe('10 giờ 00 phút, ngày 20 tháng 3 năm 2025');
   expect(await field(page, 'reason')).toBe('Cần lấy ý kiến Công an tỉnh về nơi cư trú.');
-  expect(await field(page, 'new-due')).toBe('16 giờ 30 phút, ngày 25 tháng 03 năm 2025');
+  expect(await field(page, 'new-due')).toBe('16 giờ 30 phút, ngày 25 tháng 3 năm 2025');
   expect(await page.textContent('.head .left')).toContain('Số: ……/PXL');
   expect(await page.textContent('body')).toContain('Trân trọng./.');
   await page.screenshot({ path: 'test-artifacts/letter-apology.png', fullPage: true });
@@ -102,8 +102,8 @@ test('the control slip (form 05) lists each hand-over with its budget and whethe
   expect(rows[0]).toContain('Tiếp nhận hồ sơ');
   // Step 1: Mon 14:00 + 1 working day = Tue 18 Mar 14:00; handed on Tue 16:00 → late.
   expect(rows[1]).toContain('Thẩm định hồ sơ');
-  expect(rows[1]).toContain('Giao: 14 giờ 00 phút, ngày 17 tháng 03 năm 2025');
-  expect(rows[1]).toContain('Nhận: 16 giờ 00 phút, ngày 18 tháng 03 năm 2025');
+  expect(rows[1]).toContain('Giao: 14 giờ 00 phút, ngày 17 tháng 3 năm 2025');
+  expect(rows[1]).toContain('Nhận: 16 giờ 00 phút, ngày 18 tháng 3 năm 2025');
   expect(await page.locator('table.slip tbody tr').nth(1).locator('td.result').textContent()).toBe('Quá hạn');
   // Step 2 is still open.
   expect(rows[2]).toContain('Phê duyệt');
@@ -152,7 +152,7 @@ test('signing in with a key in the form, the dossier page shows what the API say
     '/letters/CLE-L1/control-slip',
   ]);
   await page.click('#letters a[href$="/apology"]');
-  expect(await page.textContent('[data-field="new-due"]')).toBe('16 giờ 30 phút, ngày 25 tháng 03 năm 2025');
+  expect(await page.textContent('[data-field="new-due"]')).toBe('16 giờ 30 phút, ngày 25 tháng 3 năm 2025');
   await page.goBack();
   await page.screenshot({ path: 'test-artifacts/dossier-page.png', fullPage: true });
   expect(problems).toEqual([]);

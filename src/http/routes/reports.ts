@@ -6,7 +6,11 @@ import { Router, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import { RATE_COLUMNS, type Column } from '../../reports/columns.js';
-import { toCsv, toXlsx } from '../../reports/export.js';
+import { toCsv, toXlsx, type CsvDialect } from '../../reports/export.js';
+import { CHANNEL_TEXT, GROUP_TEXT, OUTCOME_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
+import { exportInstant } from '../../calendar/vietnamese-format.js';
+import type { DossierStatus } from '../../dossiers/fold.js';
+import type { Outcome } from '../../dossiers/outcome.js';
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { buildReport, cellDossiers, type ReportFilter } from '../../store/report-store.js';
 import { scopeOf } from '../auth.js';
@@ -25,10 +29,10 @@ export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; 
   return { agencies, procedure: q.procedure, field: q.field, channel: q.channel };
 }
 
-function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], rows: object[], name: string, title: string): Promise<void> | void {
+function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], rows: object[], name: string, title: string, dialect: CsvDialect): Promise<void> | void {
   if (format === 'csv') {
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-    res.send(toCsv(columns, rows));
+    res.send(toCsv(columns, rows, dialect));
     return;
   }
   return toXlsx(columns, rows, 'Báo cáo', title).then((buffer) => {
@@ -51,14 +55,15 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       res.json({ period: { label: report.period.label, convention: q.convention, ...window }, groupBy: q.groupBy, rows: report.rows, total: report.total });
       return;
     }
-    const title = `Tình hình giải quyết hồ sơ TTHC ${report.period.label} (${window.from} – ${window.to}), theo ${q.groupBy}`;
-    await sendTable(res, q.format, RATE_COLUMNS, [...report.rows, report.total], `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title);
+    const title = `Tình hình giải quyết hồ sơ TTHC kỳ ${report.period.label} (từ ${exportInstant(report.period.from).slice(0, 10)} đến hết ${exportInstant(report.period.to - 1).slice(0, 10)}), theo ${GROUP_TEXT[q.groupBy]}`;
+    await sendTable(res, q.format, RATE_COLUMNS, [...report.rows, report.total], `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title, q.dialect);
   });
 
   router.get(['/reports/dossiers', '/reports/dossiers.csv'], async (req, res) => {
     const q = cellQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.csv') ? { format: 'csv' } : {}) });
     const period = periodOf(q);
-    const rows = (await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit, ctx.now())).map((r) => ({
+    const found = await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit, ctx.now());
+    const rows = found.map((r) => ({
       code: r.code,
       status: r.status,
       procedureCode: r.procedure_code,
@@ -74,16 +79,30 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       res.json({ period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) }, cell: q.outcome, items: rows });
       return;
     }
+    // For people: names instead of codes, Vietnamese states, dates as dd/MM/yyyy HH:mm.
+    const people = found.map((r) => ({
+      code: r.code,
+      procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code,
+      agencyName: ctx.catalog.agency(r.receiving_agency_code)?.name ?? r.receiving_agency_code,
+      channel: CHANNEL_TEXT[r.channel as keyof typeof CHANNEL_TEXT] ?? r.channel,
+      receivedAt: exportInstant(new Date(r.received_at).getTime()),
+      dueAt: exportInstant(new Date(r.due_at).getTime()),
+      finishedAt: r.finished_at ? exportInstant(new Date(r.finished_at).getTime()) : '',
+      status: STATUS_TEXT[r.status as DossierStatus] ?? r.status,
+      outcome: r.outcome ? OUTCOME_TEXT[r.outcome as Outcome] : '',
+    }));
     const columns: Column[] = [
       { key: 'code', header: 'Mã hồ sơ', kind: 'text' },
       { key: 'procedureName', header: 'Thủ tục', kind: 'text' },
-      { key: 'receivingAgencyCode', header: 'Cơ quan tiếp nhận', kind: 'text' },
+      { key: 'agencyName', header: 'Cơ quan tiếp nhận', kind: 'text' },
+      { key: 'channel', header: 'Kênh tiếp nhận', kind: 'text' },
       { key: 'receivedAt', header: 'Tiếp nhận', kind: 'text' },
       { key: 'dueAt', header: 'Hạn trả kết quả', kind: 'text' },
       { key: 'finishedAt', header: 'Hoàn thành', kind: 'text' },
       { key: 'status', header: 'Trạng thái', kind: 'text' },
+      { key: 'outcome', header: 'Kết quả', kind: 'text' },
     ];
-    await sendTable(res, 'csv', columns, rows, `ho-so-${q.outcome}-${period.label.replace(/\W+/g, '-')}`, '');
+    await sendTable(res, 'csv', columns, people, `ho-so-${q.outcome}-${period.label.replace(/\W+/g, '-')}`, '', q.dialect);
   });
 
   return router;

@@ -1,0 +1,23 @@
+/**
+ * The Vietnamese words for the states, outcomes, channels and groupings that
+ * people read in pages, exports and letters: one place, so an export and a
+ * page never name the same thing differently.
+ */
+import type { DossierStatus } from '../dossiers/fold.js';
+import type { Outcome } from '../dossiers/outcome.js';
+
+export const STATUS_TEXT: Record<DossierStatus, string> = {
+  received: 'Đã tiếp nhận',
+  processing: 'Đang xử lý',
+  supplement_requested: 'Chờ bổ sung hồ sơ',
+  processed: 'Đã có kết quả',
+  returned: 'Đã trả kết quả',
+  refused: 'Từ chối giải quyết',
+  withdrawn: 'Đã rút hồ sơ',
+};
+
+export const OUTCOME_TEXT: Record<Outcome, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' };
+
+export const CHANNEL_TEXT = { direct: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính công ích' } as const;
+
+export const GROUP_TEXT = { agency: 'cơ quan', procedure: 'thủ tục', field: 'lĩnh vực', channel: 'kênh tiếp nhận', month: 'tháng' } as const;
