@@ -72,7 +72,8 @@ function dossierFlow(rand: () => number, catalog: Catalog, code: string, receive
   // Roughly the legal time in calendar days, stretched or shrunk to make early, on-time and late dossiers.
   const legalDays = procedure.duration.unit === 'working-hours' ? 1 : procedure.duration.unit === 'months' ? 30 * procedure.duration.value : procedure.duration.value * (procedure.duration.unit === 'working-days' ? 1.4 : 1);
   let t = receivedAt + HOUR * (0.2 + rand());
-  if (procedure.steps.length > 0 || rand() < 0.5) {
+  // An agency closed at midnight (the 1 July 2025 reform) cannot take a hand-over just after it: skip the step then.
+  if ((procedure.steps.length > 0 || rand() < 0.5) && catalog.isValidAt(agency, t)) {
     const step = procedure.steps[0]?.step ?? 'Thụ lý, thẩm định';
     events.push({ ...base('assigned', t), type: 'assigned', agencyCode: agency, step });
     t += HOUR * rand() * 4;
