@@ -50,6 +50,24 @@ export function renderDigest(agencyCode: string, dossiers: DossierState[], env: 
   const dueSoon = facts.filter((f) => !f.overdue);
   const agencyName = env.catalog.agency(agencyCode)?.name ?? agencyCode;
   const subject = `[Đúng hạn] ${agencyName}: ${overdue.length} hồ sơ quá hạn, ${dueSoon.length} hồ sơ sắp đến hạn`;
-  const data = { subject, recipientName, agencyName, nowText: vietnameseInstant(env.now), overdue, dueSoon, overdueCount: overdue.length, dueSoonCount: dueSoon.length };
+  const intro = `Tình hình hồ sơ của ${agencyName} lúc ${vietnameseInstant(env.now)}: ${overdue.length} hồ sơ quá hạn, ${dueSoon.length} hồ sơ sắp đến hạn.`;
+  return renderList(subject, recipientName, intro, 'Thư tổng hợp hằng ngày của hệ thống Đúng hạn.', overdue, dueSoon);
+}
+
+/**
+ * The alerts one scan found for one recipient, in one message: the dossiers
+ * most urgent first (the caller's order). A single dossier keeps its own message.
+ */
+export function renderAlertList(kind: 'due_soon' | 'overdue', dossiers: DossierState[], env: AlertEnv, recipientName: string) {
+  if (dossiers.length === 1) return renderDossierAlert(dossiers[0]!, env, recipientName);
+  const facts = dossiers.map((d) => dossierFacts(d, env));
+  const what = kind === 'overdue' ? 'đã quá hạn' : 'sắp đến hạn';
+  const subject = `[Đúng hạn] ${dossiers.length} hồ sơ ${what}`;
+  const intro = `Lúc ${vietnameseInstant(env.now)}, ${dossiers.length} hồ sơ ${what} (khẩn nhất trước):`;
+  return renderList(subject, recipientName, intro, 'Thư cảnh báo của hệ thống Đúng hạn: mỗi hồ sơ được báo một lần cho mỗi hạn.', facts.filter((f) => f.overdue), facts.filter((f) => !f.overdue));
+}
+
+function renderList(subject: string, recipientName: string, intro: string, footer: string, overdue: ReturnType<typeof dossierFacts>[], dueSoon: ReturnType<typeof dossierFacts>[]) {
+  const data = { subject, recipientName, intro, footer, overdue, dueSoon };
   return { subject, html: renderTemplate('emails/digest.html', data), text: renderTemplate('emails/digest.text', data) };
 }

@@ -8,7 +8,8 @@ import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
 import { isoDateOf, localDayOf, formatLocalInstant } from '../calendar/local-time.js';
 import type { DossierState } from '../dossiers/fold.js';
-import { renderDigest, renderDossierAlert, type AlertEnv } from './alert-content.js';
+import { renderAlertList, renderDigest, type AlertEnv } from './alert-content.js';
+import { createHash } from 'node:crypto';
 import { enqueue, type OutboxRow } from './outbox.js';
 
 interface Supervisor {
@@ -36,30 +37,49 @@ const SELECTORS = {
   overdue: 'finished_at IS NULL AND NOT paused AND due_at < $1',
 } as const;
 
-/** Writes due-soon or overdue alerts; a new due instant (after an apology) may alert again. */
+/**
+ * Writes due-soon or overdue alerts; a new due instant (after an apology) may
+ * alert again. Each alert (dossier, due instant, recipient) is recorded once in
+ * the `alerts` ledger, in the transaction that finds it; the alerts new to a
+ * recipient in this scan go out as one message listing them, most urgent first.
+ * Returns how many alerts were new.
+ */
 export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', env: AlertEnv): Promise<number> {
   return inTransaction(pool, async (client) => {
     const supervisors = await supervisorsByAgency(client);
     if (supervisors.size === 0) return 0;
-    const { rows } = await client.query<{ state: DossierState }>(`SELECT state FROM dossiers WHERE ${SELECTORS[kind]} ORDER BY due_at`, [new Date(env.now)]);
-    const outbox: OutboxRow[] = [];
+    const { rows } = await client.query<{ state: DossierState }>(`SELECT state FROM dossiers WHERE ${SELECTORS[kind]} ORDER BY due_at, code`, [new Date(env.now)]);
+    const candidates: Array<{ key: string; state: DossierState; sup: Supervisor }> = [];
     for (const { state } of rows) {
-      for (const sup of recipientsOf(state, supervisors)) {
-        const content = renderDossierAlert(state, env, sup.name);
-        outbox.push({
-          dedupeKey: `${kind}:${state.code}:${formatLocalInstant(state.dueAt)}:${sup.email}`,
-          kind,
-          dossierCode: state.code,
-          agencyCode: state.receivingAgencyCode,
-          dueAt: state.dueAt,
-          recipient: sup.email,
-          ...content,
-        });
-      }
+      for (const sup of recipientsOf(state, supervisors)) candidates.push({ key: `${kind}:${state.code}:${formatLocalInstant(state.dueAt)}:${sup.email}`, state, sup });
     }
-    let written = 0;
-    for (let i = 0; i < outbox.length; i += 500) written += await enqueue(client, outbox.slice(i, i + 500), env.now);
-    return written;
+    const fresh = new Set<string>();
+    for (let i = 0; i < candidates.length; i += 1000) {
+      const slice = candidates.slice(i, i + 1000);
+      // A concurrent scan waits on the same keys and then finds them taken: each alert is new to one scan only.
+      const { rows: inserted } = await client.query<{ dedupe_key: string }>(
+        `INSERT INTO alerts (dedupe_key, kind, dossier_code, due_at, recipient)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
+        [slice.map((c) => c.key), slice.map(() => kind), slice.map((c) => c.state.code), slice.map((c) => new Date(c.state.dueAt)), slice.map((c) => c.sup.email)],
+      );
+      for (const r of inserted) fresh.add(r.dedupe_key);
+    }
+    const byRecipient = new Map<string, { sup: Supervisor; items: typeof candidates }>();
+    for (const c of candidates) {
+      if (!fresh.has(c.key)) continue;
+      const entry = byRecipient.get(c.sup.email) ?? { sup: c.sup, items: [] };
+      entry.items.push(c);
+      byRecipient.set(c.sup.email, entry);
+    }
+    for (const { sup, items } of byRecipient.values()) {
+      const keys = items.map((c) => c.key);
+      const single = items.length === 1 ? items[0]!.state : null;
+      const dedupeKey = single ? keys[0]! : `${kind}-list:${sup.email}:${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32)}`;
+      await enqueue(client, [{ dedupeKey, kind, dossierCode: single?.code ?? null, agencyCode: single?.receivingAgencyCode ?? null, dueAt: items[0]!.state.dueAt, recipient: sup.email, ...renderAlertList(kind, items.map((c) => c.state), env, sup.name) }], env.now);
+      await client.query('UPDATE alerts SET outbox_id = (SELECT id FROM alert_outbox WHERE dedupe_key = $1) WHERE dedupe_key = ANY($2::text[])', [dedupeKey, keys]);
+    }
+    return fresh.size;
   });
 }
 

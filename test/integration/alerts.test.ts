@@ -57,23 +57,22 @@ test('nothing is due soon before the lead time; then one alert per supervisor of
   // Overlapping scans write nothing twice.
   const again = await Promise.all([runJob('due-soon-scan', deps()), runJob('due-soon-scan', deps())]);
   expect(again).toEqual([{ alertsWritten: 0 }, { alertsWritten: 0 }]);
-  expect((await outbox("kind = 'due_soon'")).map((r) => r.recipient).sort()).toEqual([
-    'lanhdao@tpsl.example.vn', 'lanhdao@tpsl.example.vn', 'vp@sonla.example.vn', 'vp@sonla.example.vn',
-  ]);
+  // Each supervisor gets one message listing both dossiers, most urgent first; each alert is in the ledger once.
+  expect((await outbox("kind = 'due_soon'")).map((r) => r.recipient).sort()).toEqual(['lanhdao@tpsl.example.vn', 'vp@sonla.example.vn']);
+  const ledger = (await t.ctx.db.pool.query("SELECT dossier_code, recipient, outbox_id FROM alerts WHERE kind = 'due_soon' ORDER BY 1, 2")).rows;
+  expect(ledger.map((r) => `${r.dossier_code} ${r.recipient}`)).toEqual(['D1 lanhdao@tpsl.example.vn', 'D1 vp@sonla.example.vn', 'D3 lanhdao@tpsl.example.vn', 'D3 vp@sonla.example.vn']);
+  expect(ledger.every((r) => r.outbox_id !== null)).toBe(true);
 
   // Two workers flushing at once send each row once.
   const [a, b] = await Promise.all([flushOutbox(t.ctx.db.pool, mailer(), t.clock.now), flushOutbox(t.ctx.db.pool, mailer(), t.clock.now)]);
-  expect(a.sent + b.sent).toBe(4);
-  expect(smtp.received).toHaveLength(4);
-  const mail = smtp.received.find((m) => m.subject?.includes('D1') && (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
-  expect(mail.subject).toBe('[Đúng hạn] Hồ sơ D1 sắp đến hạn (còn 7 giờ làm việc)');
+  expect(a.sent + b.sent).toBe(2);
+  expect(smtp.received).toHaveLength(2);
+  const mail = smtp.received.find((m) => (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
+  expect(mail.subject).toBe('[Đúng hạn] 2 hồ sơ sắp đến hạn');
   // Wed 11:00 → Thu 10:00: 1 h + 4 h on Wednesday, 2 h on Thursday = 7 working hours.
-  expect(mail.text).toContain('Thủ tục:           Đăng ký tạm trú (1.004194)');
-  expect(mail.text).toContain('Cơ quan tiếp nhận: Ủy ban nhân dân phường Chiềng Lề');
-  expect(mail.text).toContain('Người nộp:         L* V** H***');
-  expect(mail.text).toContain('Hạn trả kết quả:   10 giờ 00 phút, ngày 20 tháng 3 năm 2025');
-  expect(mail.text).toContain('Xem hồ sơ: http://dunghan.test/dossiers/D1');
-  expect(mail.html).toContain('<strong>D1</strong>');
+  expect(mail.text).toContain('- D1 | Đăng ký tạm trú | L* V** H*** | hạn 10 giờ 00 phút, ngày 20 tháng 3 năm 2025 | còn 7 giờ làm việc | http://dunghan.test/dossiers/D1');
+  expect(mail.text).toContain('- D3 | Đăng ký tạm trú |');
+  expect(mail.html).toContain('<a href="http://dunghan.test/dossiers/D1">D1</a>');
   expect(mail.text).not.toContain('Lò Văn Hùng');
   expect(mail.messageId).toMatch(/^<alert-\d+@dunghan>$/);
 });
@@ -83,7 +82,8 @@ test('overdue alerts, then an apology from the API moves the due instant and may
   expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 4 });
   await runJob('outbox-flush', deps());
   // Thu 10:00 → 15:00: 10–12 and 13–15 = 4 working hours late.
-  expect(smtp.received.find((m) => m.subject?.startsWith('[Đúng hạn] Hồ sơ D1 đã quá hạn'))!.subject).toBe('[Đúng hạn] Hồ sơ D1 đã quá hạn 4 giờ làm việc');
+  const overdueMail = smtp.received.find((m) => m.subject === '[Đúng hạn] 2 hồ sơ đã quá hạn')!;
+  expect(overdueMail.text).toContain('- D1 | Đăng ký tạm trú | L* V** H*** | hạn 10 giờ 00 phút, ngày 20 tháng 3 năm 2025 | quá hạn 4 giờ làm việc |');
 
   // The open, overdue dossier without an apology is a violation already.
   const flagged = await api('get', '/api/v1/dossiers?flag=late_without_apology');
@@ -108,6 +108,18 @@ test('overdue alerts, then an apology from the API moves the due instant and may
   // Fri 21 Mar 11:00: one working day before the new due instant → due soon again, for the new instant.
   t.clock.now = at('2025-03-21T11:00:00+07:00');
   expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 2 });
+  // A scan that finds one dossier for a supervisor sends that dossier's own message.
+  const before = smtp.received.length;
+  await runJob('outbox-flush', deps());
+  const single = smtp.received.slice(before).find((m) => (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
+  // Fri 11:00 → Mon 24 Mar 10:00: 1 h + 4 h on Friday, 2 h on Monday.
+  expect(single.subject).toBe('[Đúng hạn] Hồ sơ D1 sắp đến hạn (còn 7 giờ làm việc)');
+  expect(single.text).toContain('Thủ tục:           Đăng ký tạm trú (1.004194)');
+  expect(single.text).toContain('Cơ quan tiếp nhận: Ủy ban nhân dân phường Chiềng Lề');
+  expect(single.text).toContain('Người nộp:         L* V** H***');
+  expect(single.text).toContain('Hạn trả kết quả:   10 giờ 00 phút, ngày 24 tháng 3 năm 2025');
+  expect(single.text).toContain('Xem hồ sơ: http://dunghan.test/dossiers/D1');
+  expect(single.html).toContain('<strong>D1</strong>');
 });
 
 test('SMTP down, then up: every alert is delivered exactly once', async () => {
