@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError, type ZodIssue } from 'zod';
 import { IngestConflict } from '../store/event-store.js';
+import { renderPage } from '../views/render.js';
 
 export class HttpError extends Error {
   constructor(
@@ -70,8 +71,29 @@ export function problem(status: number, detail: string, errors?: FieldIssue[], s
   return { type: `urn:dunghan:problem:${slug ?? defaultSlug}`, title, status, detail, ...(errors?.length ? { errors } : {}) };
 }
 
+const PAGE_TITLES: Record<number, string> = {
+  400: 'Yêu cầu không hợp lệ',
+  401: 'Cần đăng nhập',
+  403: 'Không có quyền truy cập',
+  404: 'Không tìm thấy',
+  413: 'Dữ liệu gửi lên quá lớn',
+  415: 'Định dạng dữ liệu không được hỗ trợ',
+  422: 'Không thể thực hiện',
+  429: 'Quá nhiều lần thử',
+  500: 'Lỗi hệ thống',
+  503: 'Dịch vụ tạm thời không sẵn sàng',
+};
+
 export function sendProblem(res: Response, p: Problem): void {
   const requestId = res.locals.requestId as string | undefined;
+  // People on the pages get a page in Vietnamese; programs (the API, or asking for JSON) the problem document.
+  const req = res.req;
+  if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
+    res.status(p.status).type('html').send(
+      renderPage('error', { title: PAGE_TITLES[p.status] ?? 'Lỗi', status: p.status, heading: PAGE_TITLES[p.status] ?? 'Lỗi', detail: p.detail, requestId, currentYear: new Date().getUTCFullYear() }),
+    );
+    return;
+  }
   res.status(p.status).type('application/problem+json').json({ ...p, instance: res.req.originalUrl.split('?')[0], ...(requestId ? { requestId } : {}) });
 }
 

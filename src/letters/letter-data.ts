@@ -97,6 +97,20 @@ export function controlSlipData(s: DossierState, catalog: Catalog) {
         note: st.dueAt ? `Hạn bước: ${vietnameseInstant(st.dueAt)}` : '',
       };
     }),
+    // The dossier's own result, judged against its appointment: the last line of the slip once it is finished.
+    ...(s.finishedAt !== null
+      ? [
+          {
+            agency: `${name(s.receivingAgencyCode)} (trả kết quả)`,
+            step: 'Hoàn thành, trả kết quả',
+            give: vietnameseInstant(s.finishedAt),
+            receive: s.returnedAt ? vietnameseInstant(s.returnedAt) : '',
+            budget: durationText(s.rules.duration),
+            result: s.outcome ? OUTCOME_TEXT[s.outcome] : '',
+            note: `Hẹn trả: ${vietnameseInstant(s.dueAt)}`,
+          },
+        ]
+      : []),
   ];
   return {
     ...common(s, catalog, s.receivedAt),

@@ -115,7 +115,13 @@ test('the control slip (form 05) lists each hand-over with its budget and whethe
 
 test('no apology letter before an apology; letters need a key and stay within its agencies', async () => {
   expect((await request(t.app).get('/letters/CLE-L2/apology').set('Authorization', `Bearer ${t.keys.auditor}`)).status).toBe(404);
-  expect((await request(t.app).get('/letters/CLE-L2/receipt')).status).toBe(401);
+  // Without a session a person is taken to the sign-in page, and back to the letter after it.
+  const anonymous = await request(t.app).get('/letters/CLE-L2/receipt');
+  expect([anonymous.status, anonymous.headers.location]).toEqual([302, '/login?next=%2Fletters%2FCLE-L2%2Freceipt']);
+  // A page that does not exist answers a person in Vietnamese, with the request id to quote.
+  const missing = await request(t.app).get('/dossiers/NOPE').set('Authorization', `Bearer ${t.keys.auditor}`).set('Accept', 'text/html');
+  expect(missing.status).toBe(404);
+  expect(missing.text).toMatch(/<h1 id="error-heading">Không tìm thấy<\/h1>[\s\S]*id="request-id">[0-9a-f-]{36}</);
   // Outside the key's agencies the dossier does not exist for it.
   expect((await request(t.app).get('/letters/CLE-L2/receipt').set('Authorization', `Bearer ${t.keys.outsider}`)).status).toBe(404);
   expect((await request(t.app).get('/letters/NOPE/receipt').set('Authorization', `Bearer ${t.keys.auditor}`)).status).toBe(404);

@@ -65,3 +65,11 @@ test('form 03, the refusal, carries its reason; none for a dossier not refused',
   expect(field(res.text, 'reason')).toBe('Thủ tục không thuộc thẩm quyền giải quyết của phường.');
   expect((await letter('/letters/FORM-1/refusal')).status).toBe(404);
 });
+
+test('the control slip of a finished dossier ends with its result against the appointment', async () => {
+  // FORM-2: received Mon 17 Mar 2025 09:00, refused 11:00 the same day, due Thu 20 Mar 09:00: early.
+  const res = await letter('/letters/FORM-2/control-slip');
+  const cells = [...res.text.matchAll(/<td class="result">([^<]*)<\/td>/g)].map((m) => m[1]);
+  expect(cells.at(-1)).toBe('Trước hạn');
+  expect(res.text).toContain('Hoàn thành, trả kết quả');
+});

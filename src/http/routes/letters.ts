@@ -8,7 +8,8 @@ import type { DossierState } from '../../dossiers/fold.js';
 import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../../letters/letter-data.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { renderLetter } from '../../views/render.js';
-import { authenticate, scopeOf } from '../auth.js';
+import { scopeOf } from '../auth.js';
+import { pageAuth } from './session.js';
 import { HttpError } from '../errors.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 
@@ -29,7 +30,8 @@ export function lettersRouter(ctx: AppContext): Router {
   const router = Router();
   const eventsOf = async (code: string) =>
     (await ctx.db.pool.query<{ body: DossierEvent }>('SELECT body FROM dossier_events WHERE dossier_code = $1 ORDER BY occurred_at, seq', [code])).rows.map((r) => r.body);
-  router.get('/letters/:code/:form', authenticate(ctx), async (req, res) => {
+  // Without a session, a person opening a letter's link is taken to the sign-in page and back.
+  router.get('/letters/:code/:form', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
     await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, `letter:${String(req.params.form).slice(0, 20)}`);
