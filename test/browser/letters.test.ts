@@ -161,5 +161,10 @@ test('signing in with a key in the form, the dossier page shows what the API say
   expect(await page.textContent('[data-field="new-due"]')).toBe('16 giờ 30 phút, ngày 25 tháng 3 năm 2025');
   await page.goBack();
   await page.screenshot({ path: 'test-artifacts/dossier-page.png', fullPage: true });
+  // Who is signed in, and a logout that ends the session: the page asks to sign in again.
+  expect(await page.textContent('#signed-in b')).toBe('test supervisor');
+  await Promise.all([page.waitForURL(/\/login$/), page.click('#logout')]);
+  await page.goto(`${base}/dossiers/CLE-L1`);
+  expect(new URL(page.url()).pathname).toBe('/login');
   expect(problems).toEqual([]);
 });

@@ -8,7 +8,7 @@ import type { AppContext } from '../../app-context.js';
 import { listMailFiles } from '../../alerts/mailer.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { renderPage } from '../../views/render.js';
-import { pageAuth } from './session.js';
+import { pageAuth, viewerOf } from './session.js';
 
 const STATUS_TEXT: Record<string, string> = { pending: 'Chờ gửi', sent: 'Đã gửi', failed: 'Gửi lỗi' };
 
@@ -22,6 +22,7 @@ export function adminRouter(ctx: AppContext, options: { mailDir?: string; mailer
     const { rows: counts } = await ctx.db.pool.query('SELECT status, count(*)::int AS n FROM alert_outbox GROUP BY status');
     res.type('html').send(
       renderPage('outbox', {
+        viewer: viewerOf(res),
         title: 'Thư cảnh báo',
         currentYear: new Date(ctx.now()).getUTCFullYear(),
         mailerDescription: options.mailerDescription ?? '',

@@ -19,7 +19,7 @@ import { filterFor } from './reports.js';
 import { reportQuerySchema } from '../../reports/report-query.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
 import { dossiersReaching } from '../../alerts/calendar-reminder.js';
-import { pageAuth } from './session.js';
+import { pageAuth, viewerOf } from './session.js';
 
 const pctText = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
 
@@ -105,6 +105,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
 
   res.type('html').send(
     renderPage('dashboard', {
+        viewer: viewerOf(res),
       title: agency ? ctx.catalog.agency(agency)!.name : 'Báo cáo tình hình giải quyết hồ sơ',
       heading: agency ? ctx.catalog.agency(agency)!.name : 'Tình hình giải quyết hồ sơ thủ tục hành chính',
       currentYear: new Date(now).getUTCFullYear(),

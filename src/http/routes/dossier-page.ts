@@ -14,7 +14,7 @@ import { dossierView } from '../../dossiers/view.js';
 import { renderPage } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
 import { loadScopedDossier } from './letters.js';
-import { pageAuth } from './session.js';
+import { pageAuth, viewerOf } from './session.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn' } as const;
@@ -67,6 +67,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
     });
     res.type('html').send(
       renderPage('dossier', {
+        viewer: viewerOf(res),
         title: `Hồ sơ ${s.code}`,
         currentYear: new Date(ctx.now()).getUTCFullYear(),
         d,

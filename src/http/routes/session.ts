@@ -2,12 +2,12 @@
  * Web sign-in for the pages: the key typed into the form opens a server-side
  * session; the cookie carries only the session's random id. Logout revokes it.
  */
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { findApiKey, type Role } from '../../store/api-keys.js';
 import { closeSession, openSession, SESSION_HOURS } from '../../store/web-sessions.js';
 import { renderPage } from '../../views/render.js';
-import { authenticate, badKeyLimiter, cookie, SESSION_COOKIE, scopeOf } from '../auth.js';
+import { authenticate, badKeyLimiter, cookie, SESSION_COOKIE, scopeOf, type Scope } from '../auth.js';
 import { HttpError } from '../errors.js';
 
 /** A page for signed-in users: without a session, go to the login form and come back. */
@@ -27,6 +27,14 @@ export function pageAuth(ctx: AppContext, ...roles: Role[]): RequestHandler[] {
       next();
     },
   ];
+}
+
+const ROLE_TEXT: Record<Role, string> = { counter: 'cán bộ một cửa', supervisor: 'lãnh đạo', auditor: 'kiểm tra', admin: 'quản trị' };
+
+/** Who is signed in, for the page header ("signed in as" and the logout button). */
+export function viewerOf(res: Response): { label: string; roleText: string } | undefined {
+  const scope = res.locals.scope as Scope | undefined;
+  return scope && { label: scope.key.label, roleText: ROLE_TEXT[scope.key.role] };
 }
 
 function safeNext(next: unknown): string {
