@@ -51,47 +51,34 @@ function pathText(path: PropertyKey[], prefix: string): string {
   return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}${out ? '.' : ''}${String(p)}`), prefix);
 }
 
-const TITLES: Record<number, [string, string]> = {
-  400: ['invalid-request', 'Bad Request'],
-  401: ['unauthorized', 'Unauthorized'],
-  403: ['forbidden', 'Forbidden'],
-  404: ['not-found', 'Not Found'],
-  405: ['method-not-allowed', 'Method Not Allowed'],
-  409: ['conflict', 'Conflict'],
-  413: ['too-large', 'Content Too Large'],
-  415: ['unsupported-media-type', 'Unsupported Media Type'],
-  422: ['unprocessable', 'Unprocessable Content'],
-  429: ['too-many-requests', 'Too Many Requests'],
-  500: ['internal', 'Internal Server Error'],
-  503: ['unavailable', 'Service Unavailable'],
+/** Per status: the problem type's slug, its title (RFC 9110 wording) and the heading a person reads on a page. */
+const STATUSES: Record<number, [string, string, string]> = {
+  400: ['invalid-request', 'Bad Request', 'Yêu cầu không hợp lệ'],
+  401: ['unauthorized', 'Unauthorized', 'Cần đăng nhập'],
+  403: ['forbidden', 'Forbidden', 'Không có quyền truy cập'],
+  404: ['not-found', 'Not Found', 'Không tìm thấy'],
+  405: ['method-not-allowed', 'Method Not Allowed', 'Không hỗ trợ thao tác này'],
+  409: ['conflict', 'Conflict', 'Xung đột dữ liệu'],
+  413: ['too-large', 'Content Too Large', 'Dữ liệu gửi lên quá lớn'],
+  415: ['unsupported-media-type', 'Unsupported Media Type', 'Định dạng dữ liệu không được hỗ trợ'],
+  422: ['unprocessable', 'Unprocessable Content', 'Không thể thực hiện'],
+  429: ['too-many-requests', 'Too Many Requests', 'Quá nhiều lần thử'],
+  500: ['internal', 'Internal Server Error', 'Lỗi hệ thống'],
+  503: ['unavailable', 'Service Unavailable', 'Dịch vụ tạm thời không sẵn sàng'],
 };
 
 export function problem(status: number, detail: string, errors?: FieldIssue[], slug?: string): Problem {
-  const [defaultSlug, title] = TITLES[status] ?? ['error', 'Error'];
+  const [defaultSlug, title] = STATUSES[status] ?? ['error', 'Error'];
   return { type: `urn:dunghan:problem:${slug ?? defaultSlug}`, title, status, detail, ...(errors?.length ? { errors } : {}) };
 }
-
-const PAGE_TITLES: Record<number, string> = {
-  400: 'Yêu cầu không hợp lệ',
-  401: 'Cần đăng nhập',
-  403: 'Không có quyền truy cập',
-  404: 'Không tìm thấy',
-  413: 'Dữ liệu gửi lên quá lớn',
-  415: 'Định dạng dữ liệu không được hỗ trợ',
-  422: 'Không thể thực hiện',
-  429: 'Quá nhiều lần thử',
-  500: 'Lỗi hệ thống',
-  503: 'Dịch vụ tạm thời không sẵn sàng',
-};
 
 export function sendProblem(res: Response, p: Problem): void {
   const requestId = res.locals.requestId as string | undefined;
   // People on the pages get a page in Vietnamese; programs (the API, or asking for JSON) the problem document.
   const req = res.req;
   if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
-    res.status(p.status).type('html').send(
-      renderPage('error', { title: PAGE_TITLES[p.status] ?? 'Lỗi', status: p.status, heading: PAGE_TITLES[p.status] ?? 'Lỗi', detail: p.detail, requestId, currentYear: new Date().getUTCFullYear() }),
-    );
+    const heading = STATUSES[p.status]?.[2] ?? 'Lỗi';
+    res.status(p.status).type('html').send(renderPage('error', { title: heading, status: p.status, heading, detail: p.detail, requestId, currentYear: new Date().getUTCFullYear() }));
     return;
   }
   res.status(p.status).type('application/problem+json').json({ ...p, instance: res.req.originalUrl.split('?')[0], ...(requestId ? { requestId } : {}) });
