@@ -51,7 +51,9 @@ async function main(): Promise<void> {
               ch, p.fee_required, p.fee_required AND ch = 'online' AND random() < 0.7, random() < 0.6,
               rec, rec, due, due, due - interval '1 day', false, false, fin,
               CASE WHEN fin IS NULL THEN NULL WHEN fin > due THEN 'late' WHEN fin::date = due::date THEN 'on_time' ELSE 'early' END,
-              '{}', 'bench', i, '{}'::jsonb
+              '{}', 'bench', i, '{}'::jsonb,
+              -- The 766 judgment: no supplementation in this data, so the same as the legal one.
+              due, CASE WHEN fin IS NULL THEN NULL WHEN fin > due THEN 'late' WHEN fin::date = due::date THEN 'on_time' ELSE 'early' END
        FROM (
          SELECT i, rec, due, ag, ch, proc_i,
                 CASE WHEN rec > timestamptz '2026-10-01' AND random() < 0.5 THEN NULL
