@@ -2,6 +2,8 @@
  * The Express application: public calendar reads and pages, then everything
  * else behind a key.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../app-context.js';
 import { authenticate, badKeyLimiter } from './auth.js';
@@ -28,6 +30,8 @@ import { lettersRouter } from './routes/letters.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
 
+const TINOS_DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/400.css'));
+
 export interface AppOptions {
   mailDir?: string;
   mailerDescription?: string;
@@ -49,6 +53,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(urlGuard);
 
   app.use(probesRouter(ctx, metrics, options.metricsToken));
+  // The letters' font, served from the npm package: Tinos is metric-compatible with Times New Roman, so a letter
+  // lays out the same on every machine (no system font assumed) and fits its A5 page.
+  app.use('/assets/tinos', express.static(TINOS_DIR, { immutable: true, maxAge: '30d', index: false }));
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });

@@ -87,6 +87,9 @@ test('the apology (form 04) has the reason and the new appointment of the apolog
   expect(await page.textContent('.head .left')).toContain('Số: ……/PXL');
   expect(await page.textContent('body')).toContain('Trân trọng./.');
   await page.screenshot({ path: 'test-artifacts/letter-apology.png', fullPage: true });
+  // The project's own font (Tinos, metric-compatible with Times New Roman), not whatever the machine has.
+  // (Run in the page, where `document` exists; given as text so the test's TypeScript needs no DOM types.)
+  expect(await page.evaluate(`document.fonts.ready.then(() => document.fonts.check('12pt "Tinos"') && [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'Tinos' && f.status === 'loaded'))`)).toBe(true);
   // Printed on A5: one page.
   const pdf = await page.pdf({ preferCSSPageSize: true });
   expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
@@ -167,4 +170,34 @@ test('signing in with a key in the form, the dossier page shows what the API say
   await page.goto(`${base}/dossiers/CLE-L1`);
   expect(new URL(page.url()).pathname).toBe('/login');
   expect(problems).toEqual([]);
+});
+
+test('the longest realistic content still prints the receipt and the apology on one A5 page each', async () => {
+  const longest = t.ctx.catalog.allProcedures().reduce((a, b) => (b.name.length > a.name.length ? b : a));
+  const post = (body: unknown, key = t.keys.counter) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+  expect(
+    (
+      await post(
+        ev.received('CLE-LONG', '2025-03-18T09:00:00+07:00', {
+          procedureCode: longest.code,
+          applicant: {
+            name: 'Nguyễn Thị Phương Thảo Hoàng Lê Minh Khuê',
+            address: 'Số nhà 128, ngõ 45, đường Chu Văn Thịnh, tổ dân phố số 12, phường Chiềng Lề, thành phố Sơn La, tỉnh Sơn La',
+            phone: '0987654321',
+            email: 'phuongthao.hoangleminhkhue@example.vn',
+          },
+        }),
+      )
+    ).status,
+  ).toBe(201);
+  const reason =
+    'Hồ sơ cần lấy ý kiến bằng văn bản của Sở Tài nguyên và Môi trường, Công an tỉnh và Ủy ban nhân dân phường nơi có đất về nguồn gốc, quá trình sử dụng đất và tình trạng tranh chấp; đến nay chưa nhận đủ văn bản trả lời của các cơ quan liên quan.';
+  expect((await request(t.app).post('/api/v1/dossiers/CLE-LONG/apology').set('Authorization', `Bearer ${t.keys.supervisor}`).send({ reason, extraWorkingDays: 5 })).status).toBe(201);
+  for (const form of ['receipt', 'apology']) {
+    const { page, problems } = await open(`/letters/CLE-LONG/${form}`);
+    await page.evaluate('document.fonts.ready.then(() => true)');
+    const pdf = await page.pdf({ preferCSSPageSize: true });
+    expect({ form, pages: (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length }).toEqual({ form, pages: 1 });
+    expect(problems).toEqual([]);
+  }
 });
