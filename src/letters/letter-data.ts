@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { vietnameseDate, vietnameseInstant } from '../calendar/vietnamese-format.js';
 import type { DossierState } from '../dossiers/fold.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import type { Outcome } from '../dossiers/outcome.js';
+import { OUTCOME_TEXT } from '../reports/vietnamese-terms.js';
 import type { Duration } from '../dossiers/deadline.js';
 import { formSetAt } from './forms.js';
 
@@ -17,7 +17,6 @@ const UNIT_TEXT: Record<Duration['unit'], string> = {
   months: 'tháng',
 };
 
-const OUTCOME_TEXT: Record<Outcome, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' };
 
 export function durationText(d: Duration): string {
   return `${String(d.value).padStart(2, '0')} ${UNIT_TEXT[d.unit]}`;

@@ -4,6 +4,7 @@
  * every ancestor), a total, and the dossiers behind a cell.
  */
 import type pg from 'pg';
+import { CHANNEL_TEXT } from '../reports/vietnamese-terms.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { addCounts, EMPTY_COUNTS, withRates, type Counts, type RateRow } from '../reports/rates.js';
 import { CELL_FILTERS, countsSql, RELEVANT, type Cell, type GroupColumn } from '../reports/counts-sql.js';
@@ -119,7 +120,7 @@ export function rollUpAgencies(byReceiving: Map<string, Counts>, catalog: Catalo
 export function labelOf(group: GroupColumn | 'month', key: string, catalog: Catalog): string {
   if (group === 'agency') return catalog.agency(key)?.name ?? key;
   if (group === 'procedure') return catalog.procedure(key)?.name ?? key;
-  if (group === 'channel') return ({ direct: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính công ích' } as Record<string, string>)[key] ?? key;
+  if (group === 'channel') return (CHANNEL_TEXT as Record<string, string>)[key] ?? key;
   if (group === 'all') return 'Tổng cộng';
   return key;
 }

@@ -8,6 +8,7 @@ import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/v
 import { skippedDays } from '../../dossiers/deadline.js';
 import { durationText } from '../../letters/letter-data.js';
 import { formSetAt } from '../../letters/forms.js';
+import { CHANNEL_TEXT, OUTCOME_TEXT } from '../../reports/vietnamese-terms.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { dossierView } from '../../dossiers/view.js';
@@ -18,14 +19,12 @@ import { pageAuth, viewerOf } from './session.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn' } as const;
-const OUTCOME_TEXT = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' } as const;
 const FLAG_TEXT: Record<string, string> = {
   late_without_apology: 'Trễ hạn mà chưa có văn bản xin lỗi',
   apology_too_late: 'Xin lỗi muộn (ít hơn thời gian quy định trước hạn)',
   declared_due_mismatch: 'Ngày hẹn trên phiếu tiếp nhận khác hạn theo quy định',
   repeated_supplement: 'Yêu cầu bổ sung hồ sơ nhiều lần',
 };
-const CHANNEL_TEXT = { direct: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính công ích' } as const;
 
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
   switch (e.type) {
