@@ -27,6 +27,14 @@ beforeAll(async () => {
   env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), JOBS: 'off', DATABASE_URL: '' };
 });
 afterAll(async () => {
+  // Whatever a failed test left running must not outlive it (nor serve the next test's start).
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
   const pid = postmasterPid(dataDir);
   if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
   await fs.rm(dataDir, { recursive: true, force: true });
@@ -38,15 +46,18 @@ interface Service {
   exited: Promise<number | null>;
 }
 
-/** Starts `dunghan serve` in a process group of its own and waits until it listens. */
+const running = new Set<ChildProcess>();
+
+/** Starts `dunghan serve` in a process group of its own and waits for the banner's last line (the keys come before it). */
 async function start(args: string[] = []): Promise<Service> {
   const child = spawn(process.execPath, ['bin/dunghan.js', 'serve', ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (running.delete(child), resolve(code))));
   const until = Date.now() + 60_000;
-  while (!/is listening on/.test(out)) {
+  while (!/is listening on[\s\S]*alerts: /.test(out)) {
     if (Date.now() > until || child.exitCode !== null) throw new Error(`serve did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
