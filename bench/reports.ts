@@ -15,6 +15,7 @@ import { openBenchDatabase } from './bench-database.js';
 import { monthsIn, periodRange } from '../src/reports/periods.js';
 import { sampleProvince } from '../src/sample/province.js';
 import { countsBy, periodsFromCounters } from '../src/store/report-store.js';
+import { recountDailyCounts } from '../src/store/recount-counters.js';
 
 const DOSSIERS = Number(process.env.DOSSIERS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
               CASE WHEN fin IS NULL THEN NULL WHEN fin > due THEN 'late' WHEN fin::date = due::date THEN 'on_time' ELSE 'early' END,
               '{}', 'bench', i, '{}'::jsonb,
               -- The 766 judgment: no supplementation in this data, so the same as the legal one.
-              due, CASE WHEN fin IS NULL THEN NULL WHEN fin > due THEN 'late' WHEN fin::date = due::date THEN 'on_time' ELSE 'early' END
+              due, CASE WHEN fin IS NULL THEN NULL WHEN fin > due THEN 'late' WHEN fin::date = due::date THEN 'on_time' ELSE 'early' END,
+              -- judged from receipt, 766-overdue after the due instant; indicator inputs (src/db/migrations/011).
+              rec, due, rec, true, p.fee_required, fin IS NOT NULL AND random() < 0.5, random() < 0.3, NULL, NULL, NULL, NULL, NULL
        FROM (
          SELECT i, rec, due, ag, ch, proc_i,
                 CASE WHEN rec > timestamptz '2026-10-01' AND random() < 0.5 THEN NULL
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
       [JSON.stringify(receivers.map((code) => ({ code, path: ctx.catalog.pathOf(code) })))],
     );
     // The daily report counters, as ingestion would have kept them.
-    await db.pool.query('SELECT recount_daily_counts()');
+    await recountDailyCounts(db.pool);
     await db.pool.query('VACUUM ANALYZE dossiers');
     await db.pool.query('VACUUM ANALYZE daily_counts');
     const generated = (performance.now() - g0) / 1000;

@@ -5,6 +5,7 @@
  * supervisor of the dossier's agencies, in one transaction.
  */
 import type pg from 'pg';
+import { legalOpenSql } from '../dossiers/progress-sql.js';
 import { inTransaction } from '../db/database.js';
 import { isoDateOf, localDayOf, formatLocalInstant } from '../calendar/local-time.js';
 import type { DossierState } from '../dossiers/fold.js';
@@ -32,10 +33,8 @@ function recipientsOf(s: DossierState, supervisors: Map<string, Supervisor[]>): 
   return [...byEmail.values()];
 }
 
-const SELECTORS = {
-  due_soon: 'finished_at IS NULL AND NOT paused AND due_soon_at <= $1 AND due_at >= $1',
-  overdue: 'finished_at IS NULL AND NOT paused AND due_at < $1',
-} as const;
+// The legal judgment now (progress-sql.ts): a dossier waiting for the citizen has its clock stopped and is not alerted.
+const SELECTORS = { due_soon: legalOpenSql.due_soon('$1'), overdue: legalOpenSql.overdue('$1') } as const;
 
 /**
  * Writes due-soon or overdue alerts; a new due instant (after an apology) may

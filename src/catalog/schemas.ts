@@ -46,7 +46,10 @@ export const procedureSchema = z.object({
   duration: durationSchema,
   /** Online public service level: full (toàn trình), partial (một phần), none. */
   onlineLevel: z.enum(['full', 'partial', 'none']),
+  /** The procedure has a fee or charge in the national procedure database (indicator 3.6's denominator). */
   feeRequired: z.boolean(),
+  /** The result is a paper document (giấy tờ): then 3.3 and 4.2 also ask for an electronic result, and 4.1 counts it. */
+  paperResult: z.boolean().default(true),
   /** Interconnected (liên thông) steps with their allotted times, in order. */
   steps: z.array(procedureStepSchema).default([]),
   /** Overrides the agency's receipt cut-off for this procedure. */

@@ -45,6 +45,8 @@ export const receivedEventSchema = z.object({
    * the first `assigned` event to it.
    */
   competentAgencyCode: code.optional(),
+  /** At least one component reuses digitised data (the portal's HoSoCoThanhPhanSoHoa = 1; indicator 4.3). Absent: no. */
+  reusedDigitizedData: z.boolean().optional(),
 });
 
 export const assignedEventSchema = z.object({
@@ -66,10 +68,19 @@ export const paymentRecordedEventSchema = z.object({
   method: z.enum(['online', 'counter', 'transfer', 'postal']),
   viaNationalPortal: z.boolean(),
 });
-export const resultReadyEventSchema = z.object({ ...base, type: z.literal('result_ready') });
+export const resultReadyEventSchema = z.object({
+  ...base,
+  type: z.literal('result_ready'),
+  /** The result was issued as an electronic file (the portal's MaKetQua + DuongDanTepTinKetQua; indicators 3.3, 4.1, 4.2). Absent: no. */
+  electronicResult: z.boolean().optional(),
+});
 export const returnedEventSchema = z.object({ ...base, type: z.literal('returned'), method: z.enum(['counter', 'postal', 'online']) });
 export const refusedEventSchema = z.object({ ...base, type: z.literal('refused'), reason: text });
 export const withdrawnEventSchema = z.object({ ...base, type: z.literal('withdrawn'), reason: text.optional() });
+/** The applicant's rating of the service (indicator 5.4): liked or disliked; the latest counts. */
+export const ratedEventSchema = z.object({ ...base, type: z.literal('rated'), rating: z.enum(['liked', 'disliked']) });
+/** A complaint or petition about the dossier (phản ánh, kiến nghị; indicator 5.4). */
+export const complaintReceivedEventSchema = z.object({ ...base, type: z.literal('complaint_received'), summary: text.optional() });
 
 export const dossierEventSchema = z.discriminatedUnion('type', [
   receivedEventSchema,
@@ -82,6 +93,8 @@ export const dossierEventSchema = z.discriminatedUnion('type', [
   returnedEventSchema,
   refusedEventSchema,
   withdrawnEventSchema,
+  ratedEventSchema,
+  complaintReceivedEventSchema,
 ]);
 
 export type DossierEvent = z.infer<typeof dossierEventSchema>;

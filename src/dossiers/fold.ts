@@ -12,6 +12,7 @@ import { clockStart, dueInstant, isProvisional, type Duration } from './deadline
 import { classifyFinished, type Outcome } from './outcome.js';
 import type { Policies } from './policies.js';
 import { regimeAt, regimeById, type RegimeId } from './regimes.js';
+import { rateOverdueAfter, withSegment, type JudgmentSegment } from './progress.js';
 
 export type DossierStatus =
   | 'received'
@@ -31,8 +32,13 @@ export type ComplianceFlag =
   | 'repeated_supplement'
   | 'late_supplement_request';
 
-/** Bumped whenever the state's shape or meaning changes: a stored state of another version is replayed. */
-export const STATE_VERSION = 2;
+/**
+ * Bumped whenever the state's shape or meaning changes: a stored state of
+ * another version is replayed. The migration that comes with a bump empties
+ * the daily counters: a stale state's contribution is not subtracted (its
+ * meaning changed), the replayed state's is added whole.
+ */
+export const STATE_VERSION = 3;
 
 /**
  * The rules a dossier is judged by, copied at receipt (shared/DOMAIN.md §1:
@@ -47,6 +53,9 @@ export interface PinnedRules {
   policies: Policies;
   /** The calendar the deadline was first computed with (imports re-time open dossiers; this says from what). */
   calendarVersion: string;
+  /** The procedure returns a paper result; it has a fee or charge in the catalogue (rules recorded before these existed: the catalogue's). */
+  paperResult?: boolean;
+  feeProcedure?: boolean;
 }
 
 export interface StepState {
@@ -74,6 +83,10 @@ export interface DossierState {
   applicant: Applicant;
   feeRequired: boolean;
   digitized: boolean;
+  /** A component reuses digitised data (indicator 4.3). */
+  reusedDigitizedData: boolean;
+  /** The result was issued as an electronic file (indicators 3.3, 4.1, 4.2). */
+  electronicResult: boolean;
   paidOnline: boolean;
   paidViaNationalPortal: boolean;
   amountPaid: number;
@@ -99,8 +112,19 @@ export interface DossierState {
   pausedDays: number;
   pausedSince: number | null;
   supplementCount: number;
+  /** When the second supplementation request was made (a compliance figure, counted on its day). */
+  secondSupplementAt: number | null;
   /** A supplementation request came later than the regime allows after receipt. */
   lateSupplementRequest: boolean;
+  lateSupplementRequestAt: number | null;
+  /** The latest rating (indicator 5.4) and the first instant of a dislike or complaint. */
+  rating: 'liked' | 'disliked' | null;
+  complaints: number;
+  dissatisfiedAt: number | null;
+  /** Processing time in the procedure's own unit (indicator 2.2): clock start to finish, supplementation time subtracted. */
+  processingTime: number | null;
+  /** The judgment inputs through time (progress.ts): what the dossier looked like at any past instant. */
+  judgments: JudgmentSegment[];
   apology: { issuedAt: number; reason: string; newDueAt: number; previousDueAt: number } | null;
   steps: StepState[];
   resultReadyAt: number | null;
@@ -227,21 +251,17 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.status = 'supplement_requested';
       s.pausedSince = at;
       s.supplementCount += 1;
+      if (s.supplementCount === 2) s.secondSupplementAt = at;
       // Art. 19(4): the request is due within 3 working days of receipt.
-      if (index.between(s.firstClockStartsAt, at) > rules.supplementRequestWithinWorkingDays.value * index.dayMs) s.lateSupplementRequest = true;
+      if (index.between(s.firstClockStartsAt, at) > rules.supplementRequestWithinWorkingDays.value * index.dayMs && !s.lateSupplementRequest) {
+        s.lateSupplementRequest = true;
+        s.lateSupplementRequestAt = at;
+      }
       break;
     case 'supplement_received': {
       requireStatus(['supplement_requested']);
-      const pausedSince = s.pausedSince!;
-      s.pausedSince = null;
       s.status = s.steps.length > 0 ? 'processing' : 'received';
-      // The 766 judgment subtracts the time spent waiting for the citizen (a pause before the clock started stops nothing).
-      const from = Math.max(pausedSince, s.firstClockStartsAt);
-      const paused = Math.max(0, index.between(from, at));
-      s.pausedMs += paused;
-      // Calendar-day and month durations are extended by whole calendar days of pause.
-      s.pausedDays += Math.max(0, localDayOf(at) - localDayOf(from));
-      s.rate.dueAt = s.apology ? index.add(s.rate.dueAt, paused) : legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
+      const paused = closePause(s, at, index, legalDue);
       const restart = policies.supplementPolicy ? policies.supplementPolicy === 'restart' : rules.supplementRestarts.value;
       if (restart) {
         // The legal time limit starts again in full from the completed dossier.
@@ -274,7 +294,8 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       requireStatus(['received', 'processing']);
       s.status = 'processed';
       s.resultReadyAt = at;
-      finish(s, at);
+      s.electronicResult = e.electronicResult ?? false;
+      finish(s, at, index, legalDue);
       break;
     case 'returned':
       requireStatus(['processed']);
@@ -283,27 +304,65 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       break;
     case 'refused':
       requireStatus(OPEN);
+      finish(s, at, index, legalDue);
       s.status = 'refused';
-      finish(s, at);
       break;
     case 'withdrawn':
       requireStatus(OPEN);
+      finish(s, at, index, legalDue);
       s.status = 'withdrawn';
-      finish(s, at);
+      break;
+    case 'rated':
+      s.rating = e.rating;
+      if (e.rating === 'disliked' && s.dissatisfiedAt === null) s.dissatisfiedAt = at;
+      break;
+    case 'complaint_received':
+      s.complaints += 1;
+      if (s.dissatisfiedAt === null) s.dissatisfiedAt = at;
       break;
   }
-  return settle(s, index);
+  return settle(s, index, at);
 }
 
 /** What follows from the facts after every event: the due-soon instant, provisional, outcomes, flags. */
-function settle(s: DossierState, index: WorkingTimeIndex): DossierState {
+function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierState {
   const policies = s.rules.policies;
   s.dueSoonAt = index.subtract(s.dueAt, policies.apologyLeadWorkingDays * index.dayMs);
   s.provisional = isProvisional(index, s.clockStartsAt, s.dueAt);
   s.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.dueAt);
-  s.rate.outcome = s.finishedAt === null ? null : policies.repeatedSupplementIsLate && s.supplementCount > 1 ? 'late' : classifyFinished(s.finishedAt, s.rate.dueAt);
+  // 766: a finished dossier is judged with its supplementation time subtracted, however many requests it took.
+  s.rate.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.rate.dueAt);
   s.flags = complianceFlags(s);
+  if (s.finishedAt === null || s.finishedAt >= at) {
+    const waitingSince = s.pausedSince;
+    s.judgments = withSegment(s.judgments, {
+      from: at,
+      dueAt: s.dueAt,
+      dueSoonAt: s.dueSoonAt,
+      waitingSince,
+      rateDueAt: s.rate.dueAt,
+      rateOverdueAfter: rateOverdueAfter({ from: at, rateDueAt: s.rate.dueAt, waitingSince, supplementCount: s.supplementCount, repeatedSupplementIsLate: policies.repeatedSupplementIsLate }),
+    });
+  }
   return s;
+}
+
+type LegalDue = (start: number, extra?: { workingMs?: number; calendarDays?: number }) => number;
+
+/**
+ * Ends a wait for the citizen at `at`: the 766 appointment moves by the time
+ * waited (a pause before the clock started stops nothing). Returns the
+ * working time waited.
+ */
+function closePause(s: DossierState, at: number, index: WorkingTimeIndex, legalDue: LegalDue): number {
+  const from = Math.max(s.pausedSince!, s.firstClockStartsAt);
+  s.pausedSince = null;
+  const paused = Math.max(0, index.between(from, at));
+  s.pausedMs += paused;
+  // Calendar-day and month durations are extended by whole calendar days of pause.
+  s.pausedDays += Math.max(0, localDayOf(at) - localDayOf(from));
+  s.rate.dueAt = s.apology ? index.add(s.rate.dueAt, paused) : legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
+  return paused;
 }
 
 /** The rules in force for a dossier received now: the regime of the day, the catalogue's time, the agency's policies. */
@@ -317,6 +376,8 @@ export function rulesAtReceipt(procedureCode: string, agencyCode: string, atMs: 
     steps: procedure.steps,
     policies: ctx.catalog.policiesOf(agencyCode),
     calendarVersion: ctx.calendar.version,
+    paperResult: procedure.paperResult,
+    feeProcedure: procedure.feeRequired,
   };
 }
 
@@ -329,7 +390,13 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   if (!ctx.catalog.agency(e.receivingAgencyCode)) fail(`unknown agency ${e.receivingAgencyCode}`);
   if (!ctx.catalog.isValidAt(e.receivingAgencyCode, at)) fail(`agency ${e.receivingAgencyCode} did not exist at ${e.occurredAt}`);
   if (e.competentAgencyCode && !ctx.catalog.agency(e.competentAgencyCode)) fail(`unknown agency ${e.competentAgencyCode}`);
-  const rules = ctx.pinnedRules?.(e.dossierCode) ?? rulesAtReceipt(e.procedureCode, e.receivingAgencyCode, at, ctx)!;
+  const pinned = ctx.pinnedRules?.(e.dossierCode);
+  const rules = pinned ?? rulesAtReceipt(e.procedureCode, e.receivingAgencyCode, at, ctx)!;
+  // A fee-free procedure cannot charge one (indicator 3.6 counts fees from the catalogue); a replay keeps what was accepted.
+  if (!pinned && e.feeRequired && rules.feeProcedure === false) fail(`procedure ${e.procedureCode} has no fee or charge in the catalogue: feeRequired must be false`);
+  const procedure = ctx.catalog.procedure(e.procedureCode);
+  rules.paperResult ??= procedure?.paperResult ?? true;
+  rules.feeProcedure ??= procedure?.feeRequired ?? e.feeRequired;
   const policies = rules.policies;
   const index = ctx.calendar.workingTime(policies.officeHours);
   const start = clockStart(index, at, rules.receiptCutoff ?? policies.receiptCutoff);
@@ -352,6 +419,8 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     applicant: e.applicant,
     feeRequired: e.feeRequired,
     digitized: e.digitized,
+    reusedDigitizedData: e.reusedDigitizedData ?? false,
+    electronicResult: false,
     paidOnline: false,
     paidViaNationalPortal: false,
     amountPaid: 0,
@@ -369,7 +438,14 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     pausedDays: 0,
     pausedSince: null,
     supplementCount: 0,
+    secondSupplementAt: null,
     lateSupplementRequest: false,
+    lateSupplementRequestAt: null,
+    rating: null,
+    complaints: 0,
+    dissatisfiedAt: null,
+    processingTime: null,
+    judgments: [],
     apology: null,
     steps: [],
     resultReadyAt: null,
@@ -382,12 +458,40 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     lastEventSeq: seq,
     lastOccurredAt: at,
   };
-  return settle(s, index);
+  return settle(s, index, at);
 }
 
-function finish(s: DossierState, at: number): void {
-  if (s.finishedAt === null) s.finishedAt = at;
+/**
+ * The first finish counts (DOMAIN §5). One while the citizen is supplementing
+ * (a refusal or withdrawal then) is judged with the wait subtracted, as the
+ * 766 formula subtracts supplementation time; the legal clock was stopped too.
+ */
+function finish(s: DossierState, at: number, index: WorkingTimeIndex, legalDue: LegalDue): void {
+  if (s.finishedAt !== null) return;
+  if (s.pausedSince !== null) {
+    const paused = closePause(s, at, index, legalDue);
+    s.dueAt = index.add(s.dueAt, paused);
+    s.originalDueAt = index.add(s.originalDueAt, paused);
+  }
+  s.finishedAt = at;
+  s.processingTime = processingTime(s, at, index);
   closeOpenStep(s, at);
+}
+
+const DAY_MS = 86_400_000;
+
+/** Indicator 2.2: clock start to finish, waits for the citizen subtracted, in the procedure's unit (2 decimals). */
+function processingTime(s: DossierState, at: number, index: WorkingTimeIndex): number {
+  const start = s.firstClockStartsAt;
+  const unit = s.rules.duration.unit;
+  let value: number;
+  if (unit === 'working-days') value = (Math.max(0, index.between(start, at)) - s.pausedMs) / index.dayMs;
+  else if (unit === 'working-hours') value = (Math.max(0, index.between(start, at)) - s.pausedMs) / 3_600_000;
+  else {
+    const days = Math.max(0, (at - start) / DAY_MS - s.pausedDays);
+    value = unit === 'calendar-days' ? days : days / (365.2425 / 12);
+  }
+  return Math.round(Math.max(0, value) * 100) / 100;
 }
 
 function closeOpenStep(s: DossierState, at: number): void {

@@ -4,7 +4,7 @@
  */
 import { formatLocalInstant } from '../calendar/local-time.js';
 import type { DossierState, FoldContext } from './fold.js';
-import { classifyOpen } from './outcome.js';
+import { progressAt, type OpenProgress } from './progress.js';
 import { provisionalEntries } from './deadline.js';
 
 const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
@@ -17,6 +17,7 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
   // While paused the clock is stopped: time left is what remained when it stopped.
   const clockAt = paused ? Math.max(s.pausedSince!, s.clockStartsAt) : nowMs;
   const leftMs = open ? index.between(clockAt, s.dueAt) : null;
+  const judgment = progressAt(s, Math.max(nowMs, s.receivedAt))!;
   return {
     code: s.code,
     status: s.status,
@@ -43,6 +44,11 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     pausedSince: iso(s.pausedSince),
     pausedWorkingMinutes: Math.round(s.pausedMs / 60_000),
     supplementCount: s.supplementCount,
+    reusedDigitizedData: s.reusedDigitizedData,
+    electronicResult: s.electronicResult,
+    rating: s.rating,
+    complaints: s.complaints,
+    processingTime: s.processingTime === null ? null : { value: s.processingTime, unit: s.rules.duration.unit },
     apology: s.apology && { issuedAt: iso(s.apology.issuedAt), reason: s.apology.reason, newDueAt: iso(s.apology.newDueAt) },
     steps: s.steps.map((x) => ({ ...x, startedAt: iso(x.startedAt), dueAt: iso(x.dueAt), endedAt: iso(x.endedAt) })),
     finishedAt: iso(s.finishedAt),
@@ -51,8 +57,9 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     regime: s.rules.regime,
     legalTime: s.rules.duration,
     /** The Decision 766 judgment, where the rates count it (it differs from the legal one after a supplementation). */
-    rate: { dueAt: iso(s.rate.dueAt), outcome: s.rate.outcome, differsFromLegal: s.rate.dueAt !== s.dueAt || s.rate.outcome !== s.outcome },
-    progress: open ? (paused && leftMs! >= 0 ? 'on_track' : classifyOpen(clockAt, s.dueAt, s.dueSoonAt)) : null,
+    rate: { dueAt: iso(s.rate.dueAt), outcome: s.rate.outcome, progress: open ? judgment.rate : null, differsFromLegal: s.rate.dueAt !== s.dueAt || judgment.rate !== judgment.legal },
+    /** Open: on_track | due_soon | overdue | waiting_for_citizen (progress.ts, the definition every list and report uses). */
+    progress: open ? (judgment.legal as OpenProgress) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
     // An open dossier past its due instant with no apology is already a violation.
     flags: open && nowMs > s.dueAt && !s.apology && !s.flags.includes('late_without_apology') ? [...s.flags, 'late_without_apology'] : s.flags,

@@ -5,30 +5,52 @@
  * the two forms can be checked against each other.
  */
 import type { DossierState } from '../dossiers/fold.js';
+import { progressAt } from '../dossiers/progress.js';
+import { indicatorFlags } from './indicator-flags.js';
 import { EMPTY_COUNTS, type Counts } from './rates.js';
 
-/** @param judgedAt when open dossiers are judged: the period's end, or now for a running period */
-export function dossierCounts(s: Pick<DossierState, 'receivedAt' | 'finishedAt' | 'rate' | 'channel' | 'feeRequired' | 'paidOnline' | 'digitized'>, from: number, to: number, judgedAt: number): Counts {
+/** @param judgedAt when open dossiers are judged: the period's last instant, or now for a running period */
+export function dossierCounts(s: DossierState, from: number, to: number, judgedAt: number): Counts {
   const c = { ...EMPTY_COUNTS };
-  const received = s.receivedAt >= from && s.receivedAt < to;
-  const finished = s.finishedAt !== null && s.finishedAt >= from && s.finishedAt < to;
-  const openAtEnd = s.receivedAt < to && (s.finishedAt === null || s.finishedAt >= to);
-  if (received) {
+  const within = (ms: number | null | undefined) => ms !== null && ms !== undefined && ms >= from && ms < to;
+  const f = indicatorFlags(s);
+  if (within(s.receivedAt)) {
     c.received = 1;
     if (s.channel === 'online') c.receivedOnline = 1;
-    if (s.feeRequired) c.feeRequired = 1;
-    if (s.feeRequired && s.paidOnline) c.paidOnline = 1;
+    if (s.channel === 'postal') c.receivedPostal = 1;
+    if (f.onlineFull) c.onlineFull = 1;
     if (s.digitized) c.digitized = 1;
+    if (f.digitizedFull) c.digitizedFull = 1;
+    if (f.paperResult) c.paperResult = 1;
+    if (f.paperResult && s.electronicResult) c.electronicResult = 1;
+    if (s.reusedDigitizedData) c.reusedData = 1;
   }
-  if (finished) {
+  if (within(f.startedAt) && f.payable) {
+    c.feeRequired = 1;
+    if (s.paidOnline) c.paidOnline = 1;
+  }
+  if (within(s.finishedAt)) {
     c.finished = 1;
     if (s.rate.outcome === 'early') c.early = 1;
     if (s.rate.outcome === 'on_time') c.onTime = 1;
     if (s.rate.outcome === 'late') c.late = 1;
+    if (s.flags.includes('late_without_apology')) c.lateWithoutApology = 1;
   }
-  if (openAtEnd) {
-    if (s.rate.dueAt >= judgedAt) c.openOnTrack = 1;
-    else c.openOverdue = 1;
+  if (within(f.startedAt) && s.finishedAt !== null && s.finishedAt < to) {
+    c.processingTimeCount = 1;
+    c.processingTimeSum = s.processingTime ?? 0;
   }
+  const judged = progressAt(s, judgedAt);
+  if (judged && !judged.finished) {
+    if (judged.rate === 'overdue') c.openOverdue = 1;
+    else c.openOnTrack = 1;
+  }
+  if (within(s.apology?.issuedAt)) {
+    c.rescheduled = 1;
+    if (s.flags.includes('apology_too_late')) c.apologyTooLate = 1;
+  }
+  if (within(s.secondSupplementAt)) c.repeatedSupplement = 1;
+  if (within(s.lateSupplementRequestAt)) c.lateSupplementRequest = 1;
+  if (within(s.dissatisfiedAt)) c.dissatisfied = 1;
   return c;
 }

@@ -67,6 +67,7 @@ function dossierFlow(rand: () => number, catalog: Catalog, code: string, receive
       },
       feeRequired: procedure.feeRequired,
       digitized: rand() < 0.6,
+      reusedDigitizedData: rand() < 0.3,
     },
   ];
   // Roughly the legal time in calendar days, stretched or shrunk to make early, on-time and late dossiers.
@@ -83,6 +84,13 @@ function dossierFlow(rand: () => number, catalog: Catalog, code: string, receive
     t += DAY * (1 + rand() * 4);
     events.push({ ...base('supplement_received', t), type: 'supplement_received' });
     t += HOUR;
+    // Some are asked a second time (a compliance figure, and overdue by the 766 formula while waiting).
+    if (rand() < 0.25) {
+      events.push({ ...base('supplement_requested', t), type: 'supplement_requested', reason: 'Bản chụp giấy tờ không rõ nét.' });
+      t += DAY * (1 + rand() * 3);
+      events.push({ ...base('supplement_received', t), type: 'supplement_received' });
+      t += HOUR;
+    }
   }
   if (procedure.feeRequired) {
     const onlinePay = online && rand() < 0.7;
@@ -98,9 +106,12 @@ function dossierFlow(rand: () => number, catalog: Catalog, code: string, receive
   if (end < 0.03) events.push({ ...base('withdrawn', finish), type: 'withdrawn', reason: 'Công dân rút hồ sơ.' });
   else if (end < 0.06) events.push({ ...base('refused', finish), type: 'refused', reason: 'Hồ sơ không đủ điều kiện theo quy định.' });
   else {
-    events.push({ ...base('result_ready', finish), type: 'result_ready' });
-    events.push({ ...base('returned', finish + DAY * rand() * 3), type: 'returned', method: online && rand() < 0.5 ? 'online' : 'counter' });
+    events.push({ ...base('result_ready', finish), type: 'result_ready', electronicResult: rand() < (online ? 0.7 : 0.2) });
+    const returnedAt = finish + DAY * rand() * 3;
+    events.push({ ...base('returned', returnedAt), type: 'returned', method: online && rand() < 0.5 ? 'online' : 'counter' });
+    if (rand() < 0.3) events.push({ ...base('rated', returnedAt + HOUR), type: 'rated', rating: rand() < 0.85 ? 'liked' : 'disliked' });
   }
+  if (rand() < 0.02) events.push({ ...base('complaint_received', finish + DAY), type: 'complaint_received', summary: 'Phản ánh về thời gian giải quyết.' });
   return events;
 }
 

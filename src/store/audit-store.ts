@@ -13,8 +13,9 @@ import { REGIMES } from '../dossiers/regimes.js';
 import type { ReportQuery } from '../reports/report-query.js';
 import { periodOf } from '../reports/report-query.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
-import { buildReport } from './report-store.js';
+import { buildReport, judgedAtOf } from './report-store.js';
 import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
+import { COUNTER_FIELDS } from '../reports/contributions.js';
 
 export interface ChainReport {
   events: number;
@@ -72,6 +73,7 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
     await client.query('CREATE SCHEMA audit_scratch');
     await client.query('CREATE TABLE audit_scratch.dossiers (LIKE public.dossiers INCLUDING DEFAULTS)');
     await client.query('CREATE TABLE audit_scratch.daily_counts (LIKE public.daily_counts INCLUDING ALL)');
+    await client.query('CREATE TABLE audit_scratch.dossier_judgments (LIKE public.dossier_judgments INCLUDING ALL)');
     await client.query('ALTER TABLE audit_scratch.dossiers ADD PRIMARY KEY (code)');
     const { rows } = await client.query<{ dossier_code: string }>('SELECT DISTINCT dossier_code FROM dossier_events ORDER BY 1');
     const codes = rows.map((r) => r.dossier_code);
@@ -110,7 +112,7 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
       [names],
     );
     // Counters summed over shards; a missing row counts as zeros.
-    const fields = ['received', 'received_online', 'finished', 'early', 'on_time', 'late', 'open_delta', 'overdue_delta', 'fee_required', 'paid_online', 'digitized'];
+    const fields = COUNTER_FIELDS;
     const sums = (schema: string) => `SELECT agency_code, day::text AS day, ${fields.map((f) => `sum(${f})::bigint AS ${f}`).join(', ')} FROM ${schema}.daily_counts GROUP BY 1, 2`;
     const side = (alias: string) => `(${fields.map((f) => `coalesce(${alias}.${f}, 0)`).join(', ')})`;
     const { rows: counterDiff } = await client.query<{ agency_code: string; day: string }>(
@@ -160,7 +162,7 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     format: 'dunghan-audit-package/1',
     generatedAt: new Date(nowMs).toISOString(),
     agency,
-    period: { label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString(), judgedAt: new Date(Math.min(period.to, nowMs)).toISOString() },
+    period: { label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString(), judgedAt: new Date(judgedAtOf(period, nowMs)).toISOString() },
     chainHead: head[0]!,
     events: events.map((e) => ({ pos: e.chain_pos, prevHash: e.prev ?? (e.chain_pos === 1 ? '0'.repeat(64) : null), hash: e.chain_hash, eventId: e.event_id, keyId: e.key_id, keyRole: e.key_role, recordedAt: e.recorded_at.toISOString(), bodyText: e.body })),
     catalog: { agencies: ctx.catalog.allAgencies(), procedures: ctx.catalog.allProcedures() },

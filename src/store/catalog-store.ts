@@ -34,6 +34,7 @@ export async function loadCatalog(pool: pg.Pool): Promise<Catalog> {
         duration: { value: r.duration_value, unit: r.duration_unit },
         onlineLevel: r.online_level,
         feeRequired: r.fee_required,
+        paperResult: r.paper_result,
         steps: r.steps,
         receiptCutoff: r.receipt_cutoff,
         source: r.source,
@@ -55,13 +56,14 @@ export async function saveCatalog(client: pg.ClientBase, agencies: Agency[], pro
     [JSON.stringify(agencies)],
   );
   await client.query(
-    `INSERT INTO procedures (code, name, field, duration_value, duration_unit, online_level, fee_required, steps, receipt_cutoff, source)
+    `INSERT INTO procedures (code, name, field, duration_value, duration_unit, online_level, fee_required, paper_result, steps, receipt_cutoff, source)
      SELECT p.code, p.name, p.field, (p.duration->>'value')::numeric, p.duration->>'unit', p."onlineLevel", p."feeRequired",
-            coalesce(p.steps, '[]'), p."receiptCutoff", p.source
+            coalesce(p."paperResult", true), coalesce(p.steps, '[]'), p."receiptCutoff", p.source
      FROM jsonb_to_recordset($1::jsonb) AS p(code text, name text, field text, duration jsonb, "onlineLevel" text,
-          "feeRequired" boolean, steps jsonb, "receiptCutoff" text, source text)
+          "feeRequired" boolean, "paperResult" boolean, steps jsonb, "receiptCutoff" text, source text)
      ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field, duration_value = excluded.duration_value,
        duration_unit = excluded.duration_unit, online_level = excluded.online_level, fee_required = excluded.fee_required,
+       paper_result = excluded.paper_result,
        steps = excluded.steps, receipt_cutoff = excluded.receipt_cutoff, source = excluded.source`,
     [JSON.stringify(procedures)],
   );

@@ -8,6 +8,7 @@ import { inTransaction } from '../db/database.js';
 import { foldDossier, STATE_VERSION, type DossierState, type FoldContext, type PinnedRules } from '../dossiers/fold.js';
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
 import { COUNTER_FIELDS, counterDeltas, type Contribution } from '../reports/contributions.js';
+import { indicatorFlags } from '../reports/indicator-flags.js';
 
 /** All logged events of the given dossiers, grouped by dossier code. */
 export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
@@ -32,6 +33,8 @@ export async function loadStates(client: pg.ClientBase, codes: string[]): Promis
 
 function toRow(s: DossierState, ctx: FoldContext) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const current = s.judgments[s.judgments.length - 1]!;
+  const flags = indicatorFlags(s);
   return {
     code: s.code,
     status: s.status,
@@ -55,6 +58,18 @@ function toRow(s: DossierState, ctx: FoldContext) {
     outcome: s.outcome,
     rate_due_at: iso(s.rate.dueAt),
     rate_outcome: s.rate.outcome,
+    judged_from: iso(current.from),
+    rate_overdue_after: iso(current.rateOverdueAfter),
+    started_at: iso(flags.startedAt),
+    paper_result: flags.paperResult,
+    fee_procedure: s.rules.feeProcedure ?? s.feeRequired,
+    electronic_result: s.electronicResult,
+    reused_data: s.reusedDigitizedData,
+    processing_time: s.processingTime,
+    apology_at: iso(s.apology?.issuedAt ?? null),
+    dissatisfied_at: iso(s.dissatisfiedAt),
+    second_supplement_at: iso(s.secondSupplementAt),
+    late_request_at: iso(s.lateSupplementRequestAt),
     flags: s.flags,
     calendar_version: s.calendarVersion,
     last_event_seq: s.lastEventSeq,
@@ -66,7 +81,8 @@ const COLUMNS = [
   'status', 'procedure_code', 'field', 'receiving_agency_code', 'current_agency_code', 'agency_codes', 'channel',
   'fee_required', 'paid_online', 'digitized', 'received_at', 'clock_starts_at', 'due_at', 'original_due_at',
   'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
-  'rate_due_at', 'rate_outcome',
+  'rate_due_at', 'rate_outcome', 'judged_from', 'rate_overdue_after', 'started_at', 'paper_result', 'fee_procedure',
+  'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at',
 ];
 
 /**
@@ -80,7 +96,37 @@ export async function upsertDossiers(client: pg.ClientBase, states: DossierState
      ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     [JSON.stringify(states.map((s) => toRow(s, ctx)))],
   );
-  await applyCounterDeltas(client, counterDeltas(states.map((after) => ({ before: previous.get(after.code) ?? null, after }))));
+  await saveSupersededJudgments(client, states, previous);
+  // A state of an older version contributed by other rules, and its migration emptied the counters (fold.ts STATE_VERSION).
+  const before = (code: string) => {
+    const p = previous.get(code);
+    return p && p.stateVersion === STATE_VERSION ? p : null;
+  };
+  await applyCounterDeltas(client, counterDeltas(states.map((after) => ({ before: before(after.code), after }))));
+}
+
+/** The segments of each dossier's judgment a later event superseded (dossier_judgments), rewritten where they changed. */
+async function saveSupersededJudgments(client: pg.ClientBase, states: DossierState[], previous: Map<string, DossierState>): Promise<void> {
+  const superseded = (s: DossierState | undefined) => (s?.judgments ?? []).slice(0, -1).map((seg, i) => ({ ...seg, to: s!.judgments[i + 1]!.from }));
+  const changed = states.filter((s) => {
+    const before = superseded(previous.get(s.code));
+    const after = superseded(s);
+    return (before.length > 0 || after.length > 0) && JSON.stringify(before) !== JSON.stringify(after);
+  });
+  if (changed.length === 0) return;
+  await client.query('DELETE FROM dossier_judgments WHERE dossier_code = ANY($1::text[])', [changed.map((s) => s.code)]);
+  const rows = changed.flatMap((s) =>
+    superseded(s).map((seg) => ({
+      dossier_code: s.code,
+      valid_from: new Date(seg.from).toISOString(),
+      valid_to: new Date(seg.to).toISOString(),
+      due_at: new Date(seg.dueAt).toISOString(),
+      due_soon_at: new Date(seg.dueSoonAt).toISOString(),
+      waiting: seg.waitingSince !== null,
+      rate_overdue_after: seg.rateOverdueAfter === null ? null : new Date(seg.rateOverdueAfter).toISOString(),
+    })),
+  );
+  if (rows.length) await client.query('INSERT INTO dossier_judgments SELECT * FROM jsonb_populate_recordset(null::dossier_judgments, $1::jsonb)', [JSON.stringify(rows)]);
 }
 
 /** Adds the deltas to the counters, in key order (no deadlocks), on this connection's shard. */

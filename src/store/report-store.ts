@@ -7,7 +7,8 @@ import type pg from 'pg';
 import { CHANNEL_TEXT } from '../reports/vietnamese-terms.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { addCounts, EMPTY_COUNTS, withRates, type Counts, type RateRow } from '../reports/rates.js';
-import { CELL_FILTERS, countsSql, RELEVANT, type Cell, type GroupColumn } from '../reports/counts-sql.js';
+import { CELL_FILTERS, countsSql, RELEVANT, TOUCHED_SINCE, type Cell, type GroupColumn } from '../reports/counts-sql.js';
+import { COUNTER_FIELDS, type CounterField } from '../reports/contributions.js';
 import { monthsIn, type Period } from '../reports/periods.js';
 import { periodOf, type ReportQuery } from '../reports/report-query.js';
 import { isoDateOf, localDayOf, localDayStart } from '../calendar/local-time.js';
@@ -41,15 +42,32 @@ function whereOf(filter: ReportFilter, catalog: Catalog, params: unknown[]): str
   return where;
 }
 
-/** $1, $2, $3 of the report SQL: the period, and when open dossiers are judged (its end, or now if sooner). */
-function periodParams(period: Period, nowMs: number): unknown[] {
-  return [new Date(period.from), new Date(period.to), new Date(Math.min(period.to, nowMs))];
+/** When open dossiers are judged: the period's last instant, or now for a period still running. */
+export function judgedAtOf(period: Period, nowMs: number): number {
+  return Math.min(period.to - 1, nowMs);
 }
+
+/** $1, $2, $3 of the report SQL: the period, and when open dossiers are judged. */
+function periodParams(period: Period, nowMs: number): unknown[] {
+  return [new Date(period.from), new Date(period.to), new Date(judgedAtOf(period, nowMs))];
+}
+
+/** Counts key of each counter column (the two stocks are read separately). */
+const COUNTER_KEY: Record<Exclude<CounterField, 'open_delta' | 'overdue_delta'>, keyof Counts> = {
+  received: 'received', received_online: 'receivedOnline', received_postal: 'receivedPostal', online_full: 'onlineFull',
+  finished: 'finished', early: 'early', on_time: 'onTime', late: 'late', fee_required: 'feeRequired', paid_online: 'paidOnline',
+  digitized: 'digitized', digitized_full: 'digitizedFull', paper_result: 'paperResult', electronic_result: 'electronicResult',
+  reused_data: 'reusedData', rescheduled: 'rescheduled', apology_too_late: 'apologyTooLate', late_without_apology: 'lateWithoutApology',
+  repeated_supplement: 'repeatedSupplement', late_supplement_request: 'lateSupplementRequest', dissatisfied: 'dissatisfied',
+};
+const FLOW_FIELDS = COUNTER_FIELDS.filter((f): f is keyof typeof COUNTER_KEY => f in COUNTER_KEY);
 
 export async function countsBy(pool: pg.Pool, catalog: Catalog, period: Period, group: GroupColumn, filter: ReportFilter, nowMs: number): Promise<Map<string, Counts>> {
   const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   const { rows } = await pool.query<Counts & { key: string }>(countsSql(group, where), params);
+  // 2.2 is per procedure: processing times in different units do not add up across procedures.
+  if (group !== 'procedure') for (const c of rows) c.processingTimeSum = c.processingTimeCount = 0;
   return new Map(rows.map(({ key, ...c }) => [key, c]));
 }
 
@@ -78,10 +96,8 @@ export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, perio
   const flow = (column: string) => `coalesce(sum(${column}) FILTER (WHERE day >= m.from_day), 0)::int`;
   const stock = (column: string) => `coalesce(sum(${column}), 0)::int`;
   const { rows } = await pool.query(
-    `SELECT m.n::int AS n, agency_code AS key, ${flow('received')} AS "received", ${flow('received_online')} AS "receivedOnline",
-       ${flow('finished')} AS "finished", ${flow('early')} AS "early", ${flow('on_time')} AS "onTime", ${flow('late')} AS "late",
-       ${stock('open_delta')} AS open, ${stock('overdue_delta')} AS overdue,
-       ${flow('fee_required')} AS "feeRequired", ${flow('paid_online')} AS "paidOnline", ${flow('digitized')} AS "digitized"
+    `SELECT m.n::int AS n, agency_code AS key, ${FLOW_FIELDS.map((f) => `${flow(f)} AS "${COUNTER_KEY[f]}"`).join(', ')},
+       ${stock('open_delta')} AS open, ${stock('overdue_delta')} AS overdue
      FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS m(from_day, to_day, n)
      JOIN daily_counts ON day < m.to_day ${where}
      GROUP BY 1, 2`,
@@ -89,15 +105,38 @@ export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, perio
   );
   const out = periods.map(() => new Map<string, Counts>());
   for (const { n, key, open, overdue, ...c } of rows) {
-    const counts = { ...c, openOnTrack: open - overdue, openOverdue: overdue } as Counts;
+    const counts = { ...EMPTY_COUNTS, ...c, openOnTrack: open - overdue, openOverdue: overdue } as Counts;
     if (Object.values(counts).some((x) => x !== 0)) out[n - 1]!.set(key, counts);
   }
+  return out;
+}
+
+/**
+ * A running period by receiving agency without scanning its history: the
+ * flows of its ended days from the counters, and today's flows with the open
+ * dossiers judged now from the dossiers touched since midnight.
+ */
+export async function runningFromCounters(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number): Promise<Map<string, Counts>> {
+  const today = localDayStart(localDayOf(nowMs));
+  const ended = today > period.from ? (await periodsFromCounters(pool, catalog, [{ label: period.label, from: period.from, to: today }], filter))[0]! : new Map<string, Counts>();
+  const params: unknown[] = [new Date(Math.max(today, period.from)), new Date(period.to), new Date(nowMs)];
+  const where = whereOf(filter, catalog, params);
+  const { rows } = await pool.query<Counts & { key: string }>(countsSql('agency', where, TOUCHED_SINCE), params);
+  const out = new Map<string, Counts>();
+  for (const [key, c] of ended) out.set(key, { ...c, openOnTrack: 0, openOverdue: 0 });
+  for (const { key, ...c } of rows) out.set(key, addCounts(out.get(key) ?? EMPTY_COUNTS, c));
+  for (const [key, c] of out) if (Object.values(c).every((x) => x === 0)) out.delete(key);
   return out;
 }
 
 /** Whether counts for this period may come from the daily counters (see countsFromCounters). */
 export function countersServe(period: Period, filter: ReportFilter, nowMs: number): boolean {
   return !filter.procedure && !filter.field && !filter.channel && period.to <= nowMs && isMidnight(period.from) && isMidnight(period.to);
+}
+
+/** Whether a running period may be counted by runningFromCounters. */
+export function runningServe(period: Period, filter: ReportFilter, nowMs: number): boolean {
+  return !filter.procedure && !filter.field && !filter.channel && period.from <= nowMs && nowMs < period.to && isMidnight(period.from);
 }
 
 function isMidnight(instantMs: number): boolean {
@@ -132,11 +171,11 @@ export async function rateRows(
   group: GroupColumn,
   filter: ReportFilter,
   nowMs: number,
-): Promise<{ rows: ReportRow[]; total: ReportRow }> {
-  const fromCounters = (group === 'agency' || group === 'all') && countersServe(period, filter, nowMs);
+): Promise<{ rows: ReportRow[]; total: ReportRow; totalCounts: Counts }> {
+  const byAgencyGroup = group === 'agency' || group === 'all';
   let counts: Map<string, Counts>;
-  if (fromCounters) {
-    const byAgency = await countsFromCounters(pool, catalog, period, filter);
+  if (byAgencyGroup && (countersServe(period, filter, nowMs) || runningServe(period, filter, nowMs))) {
+    const byAgency = countersServe(period, filter, nowMs) ? await countsFromCounters(pool, catalog, period, filter) : await runningFromCounters(pool, catalog, period, filter, nowMs);
     counts = group === 'agency' ? byAgency : new Map([['total', [...byAgency.values()].reduce(addCounts, EMPTY_COUNTS)]]);
   } else {
     counts = await countsBy(pool, catalog, period, group, filter, nowMs);
@@ -146,7 +185,7 @@ export async function rateRows(
     .map(([key, c]) => ({ key, label: labelOf(group, key, catalog), ...withRates(c) }))
     .sort((a, b) => (group === 'agency' ? catalog.pathOf(a.key).join('/').localeCompare(catalog.pathOf(b.key).join('/')) : a.key.localeCompare(b.key)));
   const total = [...counts.values()].reduce(addCounts, EMPTY_COUNTS);
-  return { rows, total: { key: 'total', label: 'Tổng cộng', ...withRates(total) } };
+  return { rows, total: { key: 'total', label: 'Tổng cộng', ...withRates(total) }, totalCounts: total };
 }
 
 /** The dossiers behind one cell of the report, in receipt order. */
@@ -170,11 +209,12 @@ export async function buildReport(
   filter: ReportFilter,
   nowMs: number,
   onProgress?: (done: number, total: number) => void,
-): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow }> {
+): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow; totalCounts: Counts }> {
   const period = periodOf(q);
   if (q.groupBy !== 'month') return { period, ...(await rateRows(pool, catalog, period, q.groupBy, filter, nowMs)) };
   const rows: ReportRow[] = [];
-  const months = monthsIn(period, q.convention);
+  // Months that have not started have nothing to report: they are left out, not shown as zeros.
+  const months = monthsIn(period, q.convention).filter((m) => m.from <= nowMs);
   const label = (m: Period) => `Tháng ${m.label.slice(5)}/${m.label.slice(0, 4)}`;
   // Months that have ended come from the daily counters in one query; a running month is scanned.
   const done = months.filter((m) => countersServe(m, filter, nowMs));
@@ -185,6 +225,6 @@ export async function buildReport(
     rows.push({ ...total, key: month.label, label: label(month) });
     onProgress?.(rows.length, months.length);
   }
-  const { total } = await rateRows(pool, catalog, period, 'all', filter, nowMs);
-  return { period, rows, total };
+  const { total, totalCounts } = await rateRows(pool, catalog, period, 'all', filter, nowMs);
+  return { period, rows, total, totalCounts };
 }

@@ -28,9 +28,10 @@ test('Q3 2025 by agency: hand-worked counts and rates, agency rows rolled up acr
   expect(res.body.total).toMatchObject(expectedTotal);
   expect(res.body.total.progressRate).toBeCloseTo(7 / 9, 10);
   expect(res.body.total.finishedOnTimeRate).toBeCloseTo(6 / 7, 10);
-  expect(res.body.total.onlineSubmissionRate).toBeCloseTo(2 / 8, 10);
+  expect(res.body.total.onlineSubmissionRate).toBeCloseTo(1 / 8, 10);
   expect(res.body.total.onlinePaymentRate).toBeCloseTo(1 / 7, 10);
-  expect(res.body.total.digitisationRate).toBeCloseTo(2 / 8, 10);
+  expect(res.body.total.digitisationRate).toBeCloseTo(1 / 8, 10);
+  expect(res.body.total.electronicResultRate).toBeCloseTo(1 / 8, 10);
 
   const row = (code: string) => res.body.rows.find((r: { key: string }) => r.key === code);
   // The province row rolls up everything; the old district keeps A, received under it before the reform.

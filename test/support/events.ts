@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { sampleProvince } from '../../src/sample/province.js';
+
+/** Whether the sample catalogue charges a fee for the procedure (a fee-free one refuses feeRequired: true). */
+const feeOf = (code: unknown) => sampleProvince().procedures.find((p) => p.code === code)?.feeRequired ?? true;
 
 /** Builders for valid events; tests override what they are about. */
 export const ev = {
   received: (code: string, occurredAt: string, over: Record<string, unknown> = {}) => ({
+    feeRequired: feeOf(over.procedureCode ?? '1.004194'),
     eventId: randomUUID(),
     type: 'received',
     dossierCode: code,
@@ -11,7 +16,6 @@ export const ev = {
     receivingAgencyCode: 'SLA.TPSL.CLE',
     channel: 'direct',
     applicant: { name: 'Lò Văn Hùng', idNumber: '014090001234', phone: '0912345678' },
-    feeRequired: true,
     digitized: false,
     ...over,
   }),

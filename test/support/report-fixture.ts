@@ -7,7 +7,8 @@ const TH = 'SLA.P.TOHIEU.TTPV';
  * 3 working days with a fee, 1.000656 (khai tử) 1 working day without.
  * A  received Fri 27 Jun 09:00 by phường Chiềng Lề (before the reform), due Wed 2 Jul 09:00,
  *    finished Tue 1 Jul → finished in Q3, early. Not received in Q3.
- * B  received Mon 7 Jul 09:00 at Tô Hiệu, online, paid online, digitised; due Thu 10 Jul 09:00, done 08:30 → on time.
+ * B  received Mon 7 Jul 09:00 at Tô Hiệu, online, paid online, digitised; due Thu 10 Jul 09:00, done 08:30 → on time,
+ *    with an electronic result.
  * C  received Mon 7 Jul 09:00, direct, due Thu 10 Jul 09:00, done Fri 11 Jul 09:00 → late.
  * D  received Tue 8 Jul 09:00, due Fri 11 Jul 09:00; paused Tue 10:00 → Thu 10:00 (16 working hours)
  *    → due Tue 15 Jul 09:00; done Tue 15 Jul 08:45 → on time (late without the pause).
@@ -20,9 +21,11 @@ const TH = 'SLA.P.TOHIEU.TTPV';
  * H  received 2 Oct (after) and I (received and finished in May) do not count.
  *
  * Totals: received 8 (B C D E F G J K), online 2 (B G), finished 7 (A B C D G J K): early 4 (A G J K), on time 2 (B D),
- * late 1 (C); open on track 1 (E), overdue 1 (F); with a fee 7 (B C D E F J K), paid online 1 (B); digitised 2 (B G).
- * Progress (766) = (4 + 2 + 1) / (7 + 1 + 1) = 7/9; on time among finished = 6/7; online submission 2/8;
- * online payment 1/7; digitisation 2/8.
+ * late 1 (C); open on track 1 (E), overdue 1 (F); with a fee and started in Q3 7 (B C D E F J K; A's clock started
+ * in June), paid online 1 (B); digitised 2 (B G). Both procedures return a paper result, and only B got an electronic
+ * one: so 3.3 counts B and not G (online, but no electronic result), and 4.2 likewise.
+ * Progress (766) = (4 + 2 + 1) / (7 + 1 + 1) = 7/9; on time among finished = 6/7; online submission (3.3) 1/8;
+ * online payment 1/7; digitisation (4.2) 1/8; electronic result (4.1) 1/8.
  */
 export function q3Events() {
   const fee = { procedureCode: '1.004194' };
@@ -31,7 +34,7 @@ export function q3Events() {
     ev.of('result_ready', 'A', '2025-07-01T10:00:00+07:00'),
     ev.received('B', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: TH, channel: 'online', digitized: true }),
     ev.of('payment_recorded', 'B', '2025-07-07T09:05:00+07:00', { amount: 15000, method: 'online', viaNationalPortal: true }),
-    ev.of('result_ready', 'B', '2025-07-10T08:30:00+07:00'),
+    ev.of('result_ready', 'B', '2025-07-10T08:30:00+07:00', { electronicResult: true }),
     ev.received('C', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
     ev.of('payment_recorded', 'C', '2025-07-07T09:05:00+07:00', { amount: 15000, method: 'counter', viaNationalPortal: false }),
     ev.of('result_ready', 'C', '2025-07-11T09:00:00+07:00'),
@@ -56,5 +59,5 @@ export function q3Events() {
 
 export const Q3_TOTAL = {
   received: 8, receivedOnline: 2, finished: 7, early: 4, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1,
-  feeRequired: 7, paidOnline: 1, digitized: 2,
+  feeRequired: 7, paidOnline: 1, digitized: 2, onlineFull: 1, digitizedFull: 1, paperResult: 8, electronicResult: 1,
 };

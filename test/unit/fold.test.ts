@@ -4,6 +4,7 @@ import { agencySchema, procedureSchema } from '../../src/catalog/schemas.js';
 import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
 import { formatLocalInstant } from '../../src/calendar/local-time.js';
 import { dossierEventSchema, type LoggedEvent } from '../../src/dossiers/events.js';
+import { progressAt } from '../../src/dossiers/progress.js';
 import { foldDossier, TransitionError, type FoldContext } from '../../src/dossiers/fold.js';
 import { classifyFinished, classifyOpen } from '../../src/dossiers/outcome.js';
 import type { AgencySettings } from '../../src/dossiers/policies.js';
@@ -86,21 +87,24 @@ describe('the fold', () => {
     expect(fmt(s2.dueAt)).toBe('2025-03-26T17:00:00+07:00');
   });
 
-  test('a second supplementation request makes the 766 formula count the dossier late (policy), and flags it', () => {
+  test('asked twice: finished, the 766 formula subtracts both waits; still waiting, it counts overdue (DOMAIN §5)', () => {
     const events = [
       received('2025-03-17T10:00:00+07:00'),
       log('supplement_requested', '2025-03-17T11:00:00+07:00', { reason: 'r1' }),
       log('supplement_received', '2025-03-17T14:00:00+07:00'),
       log('supplement_requested', '2025-03-17T15:00:00+07:00', { reason: 'r2' }),
-      log('supplement_received', '2025-03-17T16:00:00+07:00'),
-      log('result_ready', '2025-03-18T09:00:00+07:00'),
     ];
-    const strict = foldDossier(events, context());
-    expect(strict.rate.outcome).toBe('late');
-    // The legal appointment is met: the dossier is early by law, late by the 766 formula, and both are shown.
-    expect(strict.outcome).toBe('early');
-    expect(strict.flags).toContain('repeated_supplement');
-    expect(foldDossier(events, context({ repeatedSupplementIsLate: false })).rate.outcome).toBe('early');
+    // Still waiting after the second request: overdue by the 766 formula at once, while the legal clock is stopped.
+    const waiting = foldDossier(events, context());
+    const at = Date.parse('2025-03-17T15:30:00+07:00');
+    expect(progressAt(waiting, at)).toMatchObject({ legal: 'waiting_for_citizen', rate: 'overdue' });
+    expect(progressAt(foldDossier(events, context({ repeatedSupplementIsLate: false })), at)).toMatchObject({ rate: 'on_track' });
+    // Before the second request it was on track: the past is judged as it was.
+    expect(progressAt(waiting, Date.parse('2025-03-17T14:30:00+07:00'))).toMatchObject({ legal: 'on_track', rate: 'on_track' });
+    const finished = foldDossier([...events, log('supplement_received', '2025-03-17T16:00:00+07:00'), log('result_ready', '2025-03-18T09:00:00+07:00')], context());
+    expect(finished.rate.outcome).toBe('early');
+    expect(finished.outcome).toBe('early');
+    expect(finished.flags).toContain('repeated_supplement');
   });
 
   test('a pause that started before the clock stops nothing', () => {

@@ -10,6 +10,7 @@ import { formatLocalInstant } from '../../calendar/local-time.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierState } from '../../dossiers/fold.js';
+import { legalOpenSql } from '../../dossiers/progress-sql.js';
 import type { ReportRow } from '../../store/report-store.js';
 import { buildReport, cellDossiers } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
@@ -77,7 +78,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     const open = async (where: string) =>
       (
         await ctx.db.pool.query<{ state: DossierState }>(
-          `SELECT state FROM dossiers WHERE agency_codes @> ARRAY[$1]::text[] AND finished_at IS NULL AND NOT paused AND ${where} ORDER BY due_at LIMIT 200`,
+          `SELECT state FROM dossiers WHERE agency_codes @> ARRAY[$1]::text[] AND ${where} ORDER BY due_at LIMIT 200`,
           [agency, new Date(now)],
         )
       ).rows.map(({ state }) => {
@@ -97,8 +98,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       left: `hoàn thành ${vietnameseShortInstant(new Date(r.finished_at).getTime())}`,
     }));
     lists = [
-      { id: 'overdue', title: 'Đang quá hạn', items: await open('due_at < $2') },
-      { id: 'due-soon', title: 'Sắp đến hạn', items: await open('due_soon_at <= $2 AND due_at >= $2') },
+      { id: 'overdue', title: 'Đang quá hạn', items: await open(legalOpenSql.overdue('$2')) },
+      { id: 'due-soon', title: 'Sắp đến hạn', items: await open(legalOpenSql.due_soon('$2')) },
       { id: 'late', title: 'Đã giải quyết quá hạn trong kỳ', items: late },
     ];
   }

@@ -18,7 +18,7 @@ import { loadScopedDossier } from './letters.js';
 import { pageAuth, viewerOf } from './session.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 
-const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn' } as const;
+const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
   late_without_apology: 'Trễ hạn mà chưa có văn bản xin lỗi',
   apology_too_late: 'Xin lỗi muộn (ít hơn thời gian quy định trước hạn)',
@@ -34,10 +34,12 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
     case 'supplement_received': return 'Nhận hồ sơ bổ sung';
     case 'apology_issued': return `Xin lỗi và hẹn lại ngày trả kết quả: ${vietnameseShortInstant(Date.parse(e.newDueAt))}`;
     case 'payment_recorded': return `Thanh toán ${e.amount.toLocaleString('vi-VN')} đ (${e.method === 'online' ? 'trực tuyến' : 'trực tiếp'})`;
-    case 'result_ready': return 'Có kết quả giải quyết';
+    case 'result_ready': return e.electronicResult ? 'Có kết quả giải quyết (bản điện tử)' : 'Có kết quả giải quyết';
     case 'returned': return 'Trả kết quả';
     case 'refused': return `Từ chối giải quyết: ${e.reason}`;
     case 'withdrawn': return 'Rút hồ sơ';
+    case 'rated': return e.rating === 'liked' ? 'Người dân đánh giá: hài lòng' : 'Người dân đánh giá: không hài lòng';
+    case 'complaint_received': return e.summary ? `Phản ánh, kiến nghị: ${e.summary}` : 'Phản ánh, kiến nghị';
   }
 }
 

@@ -10,6 +10,7 @@ import { formatLocalInstant } from '../../calendar/local-time.js';
 import { instantSchema } from '../../calendar/instant.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { dossierView } from '../../dossiers/view.js';
+import { legalOpenSql } from '../../dossiers/progress-sql.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { loadScopedDossier } from './letters.js';
@@ -21,7 +22,7 @@ const dateOrInstant = z.union([z.iso.date().refine((d) => d >= '2000-01-01' && d
 export const listQuerySchema = z.strictObject({
   agency: z.string().optional(),
   status: z.enum(['received', 'processing', 'supplement_requested', 'processed', 'returned', 'refused', 'withdrawn']).optional(),
-  outcome: z.enum(['early', 'on_time', 'late', 'on_track', 'due_soon', 'overdue']).optional(),
+  outcome: z.enum(['early', 'on_time', 'late', 'on_track', 'due_soon', 'overdue', 'waiting_for_citizen']).optional(),
   flag: z.enum(['late_without_apology', 'apology_too_late', 'declared_due_mismatch', 'repeated_supplement']).optional(),
   procedure: z.string().optional(),
   receivedFrom: dateOrInstant.optional(),
@@ -93,13 +94,12 @@ export function dossiersRouter(ctx: AppContext): Router {
         query = query.where('outcome', '=', q.outcome);
         break;
       case 'overdue':
-        query = query.where('finished_at', 'is', null).where('paused', '=', false).where('due_at', '<', now);
-        break;
       case 'due_soon':
-        query = query.where('finished_at', 'is', null).where('paused', '=', false).where('due_at', '>=', now).where('due_soon_at', '<=', now);
-        break;
       case 'on_track':
-        query = query.where('finished_at', 'is', null).where((eb) => eb.or([eb('paused', '=', true), eb('due_soon_at', '>', now)]));
+      case 'waiting_for_citizen':
+        // The legal judgment now, as the dossier's own page shows it (progress-sql.ts).
+        // `now` is our own Date: its ISO form is a safe literal.
+        query = query.where(sql<boolean>`${sql.raw(legalOpenSql[q.outcome](`'${now.toISOString()}'::timestamptz`))}`);
         break;
     }
     if (q.cursor) {

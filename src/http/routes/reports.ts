@@ -12,7 +12,9 @@ import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
 import type { Outcome } from '../../dossiers/outcome.js';
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
-import { buildReport, cellDossiers, type ReportFilter } from '../../store/report-store.js';
+import { buildReport, cellDossiers, judgedAtOf, type ReportFilter } from '../../store/report-store.js';
+import { indicatorsOf } from '../../reports/rates.js';
+import type { Period } from '../../reports/periods.js';
 import { scopeOf } from '../auth.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { HttpError } from '../errors.js';
@@ -41,18 +43,38 @@ function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], row
   });
 }
 
+const JUDGMENT_RULE =
+  'Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then; waiting for the citizen judged at the request, overdue if asked more than once.';
+
+/** A period that has not started has nothing to report: 400, not a table of zeros. */
+export function requireStarted(period: Period, nowMs: number): void {
+  if (period.from > nowMs) {
+    throw new HttpError(400, `The period ${period.label} has not started yet.`, [{ path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` }]);
+  }
+}
+
 export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
   const router = Router();
 
   router.get(['/reports/rates', '/reports/rates.csv', '/reports/rates.xlsx'], async (req, res) => {
     const suffix = req.path.endsWith('.csv') ? 'csv' : req.path.endsWith('.xlsx') ? 'xlsx' : undefined;
     const q = reportQuerySchema.parse({ ...req.query, ...(suffix ? { format: suffix } : {}) });
+    requireStarted(periodOf(q), ctx.now());
     const done = metrics?.reportDuration.startTimer({ format: q.format });
     res.on('finish', () => done?.());
     const report = await buildReport(ctx.db.pool, ctx.catalog, q, filterFor(ctx, res, q), ctx.now());
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {
-      res.json({ period: { label: report.period.label, convention: q.convention, ...window }, groupBy: q.groupBy, rows: report.rows, total: report.total });
+      const judgedAt = judgedAtOf(report.period, ctx.now());
+      res.json({
+        period: { label: report.period.label, convention: q.convention, ...window },
+        // A running period judges its open dossiers now; an ended one at its last instant, with the events of then.
+        judgment: { running: report.period.to > ctx.now(), openJudgedAt: formatLocalInstant(judgedAt), rule: JUDGMENT_RULE },
+        groupBy: q.groupBy,
+        rows: report.rows,
+        total: report.total,
+        indicators: indicatorsOf(report.totalCounts),
+      });
       return;
     }
     const title = `Tình hình giải quyết hồ sơ TTHC kỳ ${report.period.label} (từ ${exportInstant(report.period.from).slice(0, 10)} đến hết ${exportInstant(report.period.to - 1).slice(0, 10)}), theo ${GROUP_TEXT[q.groupBy]}`;
@@ -62,6 +84,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
   router.get(['/reports/dossiers', '/reports/dossiers.csv'], async (req, res) => {
     const q = cellQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.csv') ? { format: 'csv' } : {}) });
     const period = periodOf(q);
+    requireStarted(period, ctx.now());
     const found = await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit, ctx.now());
     const rows = found.map((r) => ({
       code: r.code,

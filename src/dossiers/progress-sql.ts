@@ -1,0 +1,25 @@
+/**
+ * progress.ts in SQL, over the dossiers table and dossier_judgments: the one
+ * place the lists, the dashboard, the alert scans and the reports take their
+ * "overdue", "due soon", "waiting" from. `t` is a placeholder for the instant
+ * (e.g. `$3`); `d` the dossiers table's name or alias.
+ */
+
+/** Legal progress of open dossiers now (the current segment: lists, dashboard, alerts). */
+export const legalOpenSql = {
+  overdue: (t: string, d = 'dossiers') => `(${d}.finished_at IS NULL AND NOT ${d}.paused AND ${d}.due_at < ${t})`,
+  due_soon: (t: string, d = 'dossiers') => `(${d}.finished_at IS NULL AND NOT ${d}.paused AND ${d}.due_soon_at <= ${t} AND ${d}.due_at >= ${t})`,
+  on_track: (t: string, d = 'dossiers') => `(${d}.finished_at IS NULL AND NOT ${d}.paused AND ${d}.due_soon_at > ${t})`,
+  waiting_for_citizen: (_t: string, d = 'dossiers') => `(${d}.finished_at IS NULL AND ${d}.paused)`,
+} as const;
+
+/**
+ * The 766 judgment "overdue" of a dossier open at t, as it was at t: the
+ * row's segment if it was already in force then, else the superseded
+ * segment that was.
+ */
+export function rateOverdueAtSql(t: string, d = 'dossiers'): string {
+  return `(CASE WHEN ${d}.judged_from <= ${t} THEN ${d}.rate_overdue_after < ${t}
+    ELSE (SELECT h.rate_overdue_after < ${t} FROM dossier_judgments h
+          WHERE h.dossier_code = ${d}.code AND h.valid_from <= ${t} AND h.valid_to > ${t}) END) IS TRUE`;
+}
