@@ -29,10 +29,11 @@ export function toCsv(columns: Column[], rows: Row[], dialect: CsvDialect = 'sta
     columns
       .map((c) => {
         const v = get(r, c.key);
-        if (c.kind === 'rate') {
-          if (v === null || v === undefined) return '';
-          const pct = ((v as number) * 100).toFixed(2);
-          return dialect === 'vn' ? pct.replace('.', ',') : pct;
+        // A rate with no dossiers to judge is "N/A", never 0 % (DOMAIN §5).
+        if (c.kind === 'rate' && (v === null || v === undefined)) return 'N/A';
+        if (c.kind === 'rate' || (c.kind === 'number' && typeof v === 'number')) {
+          const text = c.kind === 'rate' ? ((v as number) * 100).toFixed(2) : String(v);
+          return dialect === 'vn' ? text.replace('.', ',') : text;
         }
         return csvCell(v, sep);
       })
@@ -49,12 +50,13 @@ export async function toXlsx(columns: Column[], rows: Row[], sheetName: string, 
   const header = sheet.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle' };
-  for (const r of rows) sheet.addRow(columns.map((c) => get(r, c.key) ?? null));
+  for (const r of rows) sheet.addRow(columns.map((c) => get(r, c.key) ?? (c.kind === 'rate' ? 'N/A' : null)));
   columns.forEach((c, i) => {
     const col = sheet.getColumn(i + 1);
     col.width = c.kind === 'text' ? 40 : 14;
     if (c.kind === 'rate') col.numFmt = '0.00%';
     if (c.kind === 'count') col.numFmt = '#,##0';
+    if (c.kind === 'number') col.numFmt = '0.00';
   });
   sheet.views = [{ state: 'frozen', ySplit: 2 }];
   return Buffer.from(await book.xlsx.writeBuffer());

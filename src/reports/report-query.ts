@@ -30,7 +30,7 @@ const hasOnePeriod = (q: { period?: string; from?: string; to?: string }) => (q.
 export const reportQuerySchema = z
   .strictObject({
     ...common,
-    groupBy: z.enum(['agency', 'procedure', 'field', 'channel', 'month']).default('agency'),
+    groupBy: z.enum(['agency', 'procedure', 'field', 'channel', 'month', 'all']).default('agency'),
     format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   })
   .refine(hasOnePeriod, onePeriod);
@@ -48,3 +48,12 @@ export const cellQuerySchema = z
 export function periodOf(q: { period?: string; from?: string; to?: string; convention: 'calendar' | 'report' }): Period {
   return q.period ? periodRange(q.period, q.convention) : dateRange(q.from!, q.to!);
 }
+
+/** A what-if: a running period, an agency (or the caller's), and the progress rate to reach. */
+export const whatIfQuerySchema = z
+  .strictObject({
+    ...common,
+    target: z.coerce.number().gt(0, 'a rate between 0 and 1, e.g. 0.98').max(1, 'a rate between 0 and 1, e.g. 0.98').default(0.98),
+    limit: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .refine(hasOnePeriod, onePeriod);

@@ -20,4 +20,4 @@ export const OUTCOME_TEXT: Record<Outcome, string> = { early: 'Trước hạn', 
 
 export const CHANNEL_TEXT = { direct: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính công ích' } as const;
 
-export const GROUP_TEXT = { agency: 'cơ quan', procedure: 'thủ tục', field: 'lĩnh vực', channel: 'kênh tiếp nhận', month: 'tháng' } as const;
+export const GROUP_TEXT = { agency: 'cơ quan', procedure: 'thủ tục', field: 'lĩnh vực', channel: 'kênh tiếp nhận', month: 'tháng', all: 'toàn bộ' } as const;

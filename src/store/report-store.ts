@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { addCounts, EMPTY_COUNTS, withRates, type Counts, type RateRow } from '../reports/rates.js';
 import { CELL_FILTERS, countsSql, RELEVANT, TOUCHED_SINCE, type Cell, type GroupColumn } from '../reports/counts-sql.js';
 import { COUNTER_FIELDS, type CounterField } from '../reports/contributions.js';
+import { rateOverdueAtSql } from '../dossiers/progress-sql.js';
 import { monthsIn, type Period } from '../reports/periods.js';
 import { periodOf, type ReportQuery } from '../reports/report-query.js';
 import { isoDateOf, localDayOf, localDayStart } from '../calendar/local-time.js';
@@ -227,4 +228,16 @@ export async function buildReport(
   }
   const { total, totalCounts } = await rateRows(pool, catalog, period, 'all', filter, nowMs);
   return { period, rows, total, totalCounts };
+}
+
+/** Open dossiers within time now (766), closest to their due instant first: the ones a what-if says to watch. */
+export async function closestOpen(pool: pg.Pool, catalog: Catalog, filter: ReportFilter, nowMs: number, limit: number) {
+  const params: unknown[] = [limit, new Date(nowMs)];
+  const where = whereOf(filter, catalog, params);
+  const { rows } = await pool.query<{ code: string; procedure_code: string; rate_due_at: Date; due_at: Date; paused: boolean }>(
+    `SELECT code, procedure_code, rate_due_at, due_at, paused FROM dossiers
+     WHERE finished_at IS NULL AND NOT ${rateOverdueAtSql('$2')}${where} ORDER BY rate_due_at, code LIMIT $1`,
+    params,
+  );
+  return rows;
 }

@@ -13,7 +13,8 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 /** A rate as Vietnamese writes a percentage: 0.7534 → "75,34 %"; no data → "–". */
-hbs.registerHelper('pct', (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2).replace('.', ',')} %` : '–'));
+// A rate with no dossiers to judge is N/A, never 0 % (DOMAIN §5).
+hbs.registerHelper('pct', (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2).replace('.', ',')} %` : 'N/A'));
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')));
 
 function template(name: string): Handlebars.TemplateDelegate {

@@ -12,17 +12,19 @@ import { workingDurationText } from '../../alerts/format.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { legalOpenSql } from '../../dossiers/progress-sql.js';
 import type { ReportRow } from '../../store/report-store.js';
-import { buildReport, cellDossiers } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { filterFor } from './reports.js';
-import { reportQuerySchema } from '../../reports/report-query.js';
+import { filterFor, requireStarted } from './reports.js';
+import { whatIf } from '../../reports/what-if.js';
+import { periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
 import { dossiersReaching } from '../../alerts/calendar-reminder.js';
 import { pageAuth, viewerOf } from './session.js';
 
-const pctText = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
+// No dossiers to judge: N/A, never 0 % (DOMAIN §5).
+const pctText = (v: number | null) => (v === null ? 'N/A' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
 
 function chartOf(rows: ReportRow[]) {
   const bars = rows.map((r, i) => {
@@ -55,6 +57,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const now = ctx.now();
   const q = reportQuerySchema.parse({ period: String(new Date(now + 7 * 3_600_000).getUTCFullYear()), ...query, agency: agency ?? undefined, groupBy: 'agency' });
   const filter = filterFor(ctx, res, q);
+  requireStarted(periodOf(q), now);
   const report = await buildReport(ctx.db.pool, ctx.catalog, q, filter, now);
   const trend = await buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now);
   const scope = scopeOf(res);
@@ -74,6 +77,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const children = rows.filter((r) => depthOf(r.key) === rootDepth + 1);
 
   let lists: unknown[] | undefined;
+  let whatIfView: unknown;
   if (agency) {
     const open = async (where: string) =>
       (
@@ -97,6 +101,17 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       dueText: vietnameseShortInstant(new Date(r.due_at).getTime()),
       left: `hoàn thành ${vietnameseShortInstant(new Date(r.finished_at).getTime())}`,
     }));
+    if (report.period.to > now) {
+      const target = 0.98;
+      const w = whatIf(report.totalCounts, target);
+      const closest = await closestOpen(ctx.db.pool, ctx.catalog, filter, now, 10);
+      whatIfView = {
+        targetText: pctText(target),
+        ...w,
+        bestText: pctText(w.bestPossibleRate),
+        items: closest.map((r) => ({ code: r.code, procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code, dueText: vietnameseShortInstant(r.rate_due_at.getTime()), waiting: r.paused })),
+      };
+    }
     lists = [
       { id: 'overdue', title: 'Đang quá hạn', items: await open(legalOpenSql.overdue('$2')) },
       { id: 'due-soon', title: 'Sắp đến hạn', items: await open(legalOpenSql.due_soon('$2')) },
@@ -118,6 +133,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       chart: chartOf(children.length ? children : rows),
       trend: trendOf(trend.rows),
       lists,
+      whatIf: whatIfView,
+      running: report.period.to > now,
       calendarBanner,
     }),
   );

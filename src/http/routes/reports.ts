@@ -11,8 +11,9 @@ import { CHANNEL_TEXT, GROUP_TEXT, OUTCOME_TEXT, STATUS_TEXT } from '../../repor
 import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
 import type { Outcome } from '../../dossiers/outcome.js';
-import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
-import { buildReport, cellDossiers, judgedAtOf, type ReportFilter } from '../../store/report-store.js';
+import { cellQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
+import { buildReport, cellDossiers, closestOpen, judgedAtOf, type ReportFilter } from '../../store/report-store.js';
+import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
 import type { Period } from '../../reports/periods.js';
 import { scopeOf } from '../auth.js';
@@ -79,6 +80,24 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     }
     const title = `Tình hình giải quyết hồ sơ TTHC kỳ ${report.period.label} (từ ${exportInstant(report.period.from).slice(0, 10)} đến hết ${exportInstant(report.period.to - 1).slice(0, 10)}), theo ${GROUP_TEXT[q.groupBy]}`;
     await sendTable(res, q.format, RATE_COLUMNS, [...report.rows, report.total], `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title, q.dialect);
+  });
+
+  router.get('/reports/what-if', async (req, res) => {
+    const q = whatIfQuerySchema.parse(req.query);
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    if (period.to <= ctx.now()) throw new HttpError(400, `The period ${period.label} has ended: its figures can no longer change.`, [{ path: 'period', message: 'give a running period' }]);
+    const filter = filterFor(ctx, res, q);
+    const report = await buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'agency', format: 'json', dialect: 'standard' }, filter, ctx.now());
+    const closest = await closestOpen(ctx.db.pool, ctx.catalog, filter, ctx.now(), q.limit);
+    res.json({
+      period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) },
+      agency: q.agency ?? null,
+      judgedAt: formatLocalInstant(ctx.now()),
+      ...whatIf(report.totalCounts, q.target),
+      progressRate: report.total.progressRate,
+      closest: closest.map((r) => ({ code: r.code, procedureCode: r.procedure_code, dueAt: formatLocalInstant(r.due_at.getTime()), rateDueAt: formatLocalInstant(r.rate_due_at.getTime()), waitingForCitizen: r.paused })),
+    });
   });
 
   router.get(['/reports/dossiers', '/reports/dossiers.csv'], async (req, res) => {
