@@ -9,7 +9,7 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './routes/apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
-import { cellQuerySchema, reportQuerySchema } from '../reports/report-query.js';
+import { cellQuerySchema, reportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -69,7 +69,15 @@ export function openApiDocument() {
         get: { summary: "The agency's supervisors (alert recipients)", security: bearer },
         post: { summary: 'Register a supervisor (admin)', security: bearer, requestBody: { content: { 'application/json': { schema: json(supervisorSchema) } } } },
       },
-      '/api/v1/reports/rates': { get: { summary: 'Compliance rates for a period, grouped; .csv and .xlsx give the same rows', security: bearer, parameters: queryParameters(reportQuerySchema) } },
+      '/api/v1/reports/rates': {
+        get: {
+          summary:
+            'The Decision 766 indicators (2.1 progress, 2.2 average processing time by procedure, 3.3, 3.6, 4.1, 4.2, 4.3, 5.4) and compliance figures for a period, grouped; `indicators` gives each with its threshold and score share; rates with nothing to judge are null. A running period judges open dossiers now (`judgment.running`); an ended one at its last instant with the events of then; a period not started is a 400. .csv and .xlsx give the same rows',
+          security: bearer,
+          parameters: queryParameters(reportQuerySchema),
+        },
+      },
+      '/api/v1/reports/what-if': { get: { summary: 'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant', security: bearer, parameters: queryParameters(whatIfQuerySchema) } },
       '/api/v1/reports/dossiers': { get: { summary: 'The dossiers behind one cell of the report (.csv too)', security: bearer, parameters: queryParameters(cellQuerySchema) } },
       '/letters/{code}/{form}': { get: { summary: 'Printable A5 letter: receipt, apology (404 until issued) or control-slip', security: bearer } },
       '/api/v1/agencies': { get: { summary: 'The agency tree', security: bearer } },
