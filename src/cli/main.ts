@@ -19,7 +19,9 @@ import { applyCalendarImport, loadCalendar, previewCalendarImport, type DayChang
 import { parseCalendarYear } from '../calendar/calendar-file.js';
 import { loadCatalog } from '../store/catalog-store.js';
 import { rebuildDossiers } from '../store/rebuild.js';
-import { reportQuerySchema } from '../reports/report-query.js';
+import { periodOf, reportQuerySchema } from '../reports/report-query.js';
+import { indicatorsOf } from '../reports/rates.js';
+import { formatLocalInstant } from '../calendar/local-time.js';
 import { buildReport } from '../store/report-store.js';
 import { RATE_COLUMNS } from '../reports/columns.js';
 import { toCsv, toXlsx } from '../reports/export.js';
@@ -288,13 +290,15 @@ async function report(args: string[]): Promise<number> {
   const q = parsed.data;
   return withContext(async (ctx) => {
     if (q.agency && !ctx.catalog.agency(q.agency)) throw new UsageError(`unknown agency ${q.agency}`);
+    const period = periodOf(q);
+    if (period.from > ctx.now()) throw new UsageError(`--period: ${period.label} has not started yet (it starts ${formatLocalInstant(period.from)})`);
     const filter = { agencies: q.agency ? [q.agency] : null };
     const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((done / total) * 30)).padEnd(30)}] ${done}/${total}`) : undefined;
     const result = await buildReport(ctx.db.pool, ctx.catalog, q, filter, ctx.now(), progress);
     if (progress) process.stderr.write('\n');
     const rows = [...result.rows, result.total];
     let output: string | Buffer;
-    if (q.format === 'json') output = JSON.stringify({ period: result.period, rows: result.rows, total: result.total }, null, 2) + '\n';
+    if (q.format === 'json') output = JSON.stringify({ period: result.period, running: result.period.to > ctx.now(), rows: result.rows, total: result.total, indicators: indicatorsOf(result.totalCounts) }, null, 2) + '\n';
     else if (q.format === 'csv') output = toCsv(RATE_COLUMNS, rows, q.dialect);
     else output = await toXlsx(RATE_COLUMNS, rows, 'Báo cáo', `Tình hình giải quyết hồ sơ TTHC ${result.period.label}`);
     if (values.out) {

@@ -57,7 +57,7 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     regime: s.rules.regime,
     legalTime: s.rules.duration,
     /** The Decision 766 judgment, where the rates count it (it differs from the legal one after a supplementation). */
-    rate: { dueAt: iso(s.rate.dueAt), outcome: s.rate.outcome, progress: open ? judgment.rate : null, differsFromLegal: s.rate.dueAt !== s.dueAt || judgment.rate !== judgment.legal },
+    rate: { dueAt: iso(s.rate.dueAt), outcome: s.rate.outcome, progress: open ? (judgment.rate as 'on_track' | 'overdue') : null, differsFromLegal: s.rate.dueAt !== s.dueAt || judgment.rate !== judgment.legal },
     /** Open: on_track | due_soon | overdue | waiting_for_citizen (progress.ts, the definition every list and report uses). */
     progress: open ? (judgment.legal as OpenProgress) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),

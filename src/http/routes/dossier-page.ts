@@ -84,6 +84,9 @@ export function dossierPageRouter(ctx: AppContext): Router {
         outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : '',
         progressText: d.progress ? PROGRESS_TEXT[d.progress] : s.outcome ? OUTCOME_TEXT[s.outcome] : '',
         progressClass: d.progress ?? (s.outcome === 'late' ? 'late' : ''),
+        // The 766 judgment the reports count, where it differs from the legal one (DOMAIN §3).
+        rateText: d.rate.outcome ? OUTCOME_TEXT[d.rate.outcome] : d.rate.progress ? PROGRESS_TEXT[d.rate.progress] : '',
+        rateDueText: vietnameseShortInstant(s.rate.dueAt),
         flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
         timeline,
         duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
