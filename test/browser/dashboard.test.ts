@@ -71,13 +71,75 @@ test('the agency page lists what needs action now, and links to the dossier page
   await page.goto(`${base}/dashboard/agencies/SLA.P.TOHIEU?period=2025-Q3`);
   expect(await page.locator('#overdue tbody tr td:first-child').allTextContents()).toEqual(['F']);
   expect(await page.locator('#due-soon tbody tr td:first-child').allTextContents()).toEqual(['SOON']);
-  expect(await page.locator('#late tbody tr td:first-child').allTextContents()).toEqual(['C']);
+  // F is past its due instant with no apology: first in the queue.
+  expect(await page.locator('#late-without-apology tbody tr td:first-child').allTextContents()).toEqual(['F']);
+  expect(await page.textContent('[data-count="late-without-apology"]')).toBe('1');
+  // The late count of the agency's row leads to the dossiers behind it: C.
+  await page.click('#rates tr[data-key="SLA.P.TOHIEU"] [data-count="late"] a');
+  expect(await page.locator('#cell-dossiers tbody tr td:first-child').allTextContents()).toEqual(['C']);
+  await page.goBack();
   await page.click('#overdue a');
   expect(new URL(page.url()).pathname).toBe('/dossiers/F');
   expect(await page.textContent('#progress')).toBe('Quá hạn');
   await page.goBack();
   await page.screenshot({ path: 'test-artifacts/dashboard-agency.png', fullPage: true });
   expect(problems).toEqual([]);
+});
+
+test('every count on the overview links to as many dossiers as it says', async () => {
+  const { page, problems } = await signedIn(t.keys.auditor);
+  await page.goto(`${base}/dashboard?period=2025-Q3`);
+  const links = await page.locator('#rates [data-count] a').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href')!, n: Number(a.textContent) })));
+  expect(links.length).toBeGreaterThan(20);
+  for (const { href, n } of links.filter((l) => l.n > 0).slice(0, 12)) {
+    await page.goto(`${base}${href}`);
+    expect({ href, shown: Number(await page.textContent('[data-count="cell"]')) }).toEqual({ href, shown: n });
+    expect(await page.locator('#cell-dossiers tbody tr a').count()).toBe(n);
+  }
+  expect(problems).toEqual([]);
+});
+
+test('search by dossier code, and the apology form on the dossier page proposes a valid date', async () => {
+  const { page, problems } = await signedIn(t.keys.admin);
+  await page.goto(`${base}/dashboard?period=2025-Q3`);
+  await page.fill('#search input[name="code"]', 'F');
+  await page.click('#search button');
+  expect(new URL(page.url()).pathname).toBe('/dossiers/F');
+  await page.fill('#apology-form textarea[name="reason"]', 'Cần lấy ý kiến cơ quan phối hợp.');
+  await page.fill('#apology-form input[name="extraWorkingDays"]', '2');
+  await page.click('#apology-form button');
+  expect(new URL(page.url()).pathname).toBe('/dossiers/F');
+  // Now Fri 26 Sep 10:00 (later than the due instant Thu 25 Sep 09:00) + 2 working days → Tue 30 Sep 10:00.
+  const api = (await request(t.app).get('/api/v1/dossiers/F').set('Authorization', `Bearer ${t.keys.auditor}`)).body;
+  expect(api.apology.newDueAt).toBe('2025-09-30T10:00:00+07:00');
+  expect(await page.locator('#letters a[href="/letters/F/apology"]').count()).toBe(1);
+  expect(await page.locator('#apology-form').count()).toBe(0);
+  expect(problems).toEqual([]);
+  // An unknown code searched answers the same not-found page as any unknown dossier, in Vietnamese.
+  const res = await page.goto(`${base}/search?code=KHONG-CO`);
+  expect(res?.status()).toBe(404);
+  expect(await page.getAttribute('html', 'lang')).toBe('vi');
+});
+
+test('the pages fit a 390 px phone; screenshots at 1366 and 390 px', async () => {
+  await fs.mkdir('test-artifacts', { recursive: true });
+  for (const width of [1366, 390]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.addCookies([{ name: 'dunghan_session', value: await signIn(t.app, t.keys.auditor), url: base }]);
+    const page = await context.newPage();
+    for (const [name, path] of [['dashboard', '/dashboard?period=2025-Q3'], ['agency', '/dashboard/agencies/SLA.P.TOHIEU?period=2025-Q3'], ['dossier', '/dossiers/C']] as const) {
+      await page.goto(`${base}${path}`);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ name, width, scrollWidth }).toEqual({ name, width, scrollWidth: width });
+      await page.screenshot({ path: `test-artifacts/${name}-${width}.png`, fullPage: true });
+    }
+    // The charts draw their axes, the target line and the values.
+    await page.goto(`${base}/dashboard?period=2025-Q3`);
+    expect(await page.locator('#trend-target').count()).toBe(1);
+    expect(await page.locator('#chart-target').count()).toBe(1);
+    expect(await page.locator('#trend text.value').allTextContents()).toHaveLength(3);
+    await context.close();
+  }
 });
 
 test('a supervisor of the old district sees only its agencies; other agencies are 403', async () => {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import type { DossierEvent } from '../../dossiers/events.js';
+import type { DossierState } from '../../dossiers/fold.js';
 import { ingestEvents } from '../../store/event-store.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { loadScopedDossier } from './letters.js';
@@ -30,6 +31,24 @@ export const apologyRequestSchema = z
     path: ['extraWorkingDays'],
   });
 
+/** Checks the new appointment and records the apology_issued event; the API and the dossier page's form share it. */
+export async function issueApology(ctx: AppContext, s: DossierState, actor: { id: string; role: string }, body: z.infer<typeof apologyRequestSchema>): Promise<{ eventId: string; newDueAt: string }> {
+  const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
+  if (s.finishedAt !== null) throw new HttpError(422, `Dossier ${s.code} is finished: there is no appointment to move.`);
+  const proposal = proposeNewDue(s, index, ctx.now(), { extraWorkingDays: body.extraWorkingDays, newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined });
+  if (!proposal.ok) throw new HttpError(422, `The new appointment is not valid: ${proposal.message}.`, [{ path: proposal.path, message: proposal.message }]);
+  const event = {
+    eventId: randomUUID(),
+    type: 'apology_issued',
+    dossierCode: s.code,
+    occurredAt: formatLocalInstant(ctx.now()),
+    reason: body.reason,
+    newDueAt: formatLocalInstant(proposal.newDueAt),
+  } satisfies DossierEvent;
+  await ingestEvents(ctx.db.pool, ctx.foldContext(), [event], { actor });
+  return { eventId: event.eventId, newDueAt: event.newDueAt };
+}
+
 export function apologyRouter(ctx: AppContext): Router {
   const router = Router();
   router.post('/dossiers/:code/apology', requireRole('counter', 'supervisor', 'admin'), async (req, res) => {
@@ -37,25 +56,8 @@ export function apologyRouter(ctx: AppContext): Router {
     const body = apologyRequestSchema.parse(req.body);
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-    const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
-    if (s.finishedAt !== null) throw new HttpError(422, `Dossier ${s.code} is finished: there is no appointment to move.`);
-    const proposal = proposeNewDue(s, index, ctx.now(), { extraWorkingDays: body.extraWorkingDays, newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined });
-    if (!proposal.ok) throw new HttpError(422, `The new appointment is not valid: ${proposal.message}.`, [{ path: proposal.path, message: proposal.message }]);
-    const newDueAt = proposal.newDueAt;
-    const event = {
-      eventId: randomUUID(),
-      type: 'apology_issued',
-      dossierCode: s.code,
-      occurredAt: formatLocalInstant(ctx.now()),
-      reason: body.reason,
-      newDueAt: formatLocalInstant(newDueAt),
-    } satisfies DossierEvent;
-    await ingestEvents(ctx.db.pool, ctx.foldContext(), [event], { actor: { id: scope.key.id, role: scope.key.role } });
-    res.status(201).json({
-      eventId: event.eventId,
-      newDueAt: event.newDueAt,
-      letterUrl: `${ctx.publicUrl}/letters/${encodeURIComponent(s.code)}/apology`,
-    });
+    const issued = await issueApology(ctx, s, { id: scope.key.id, role: scope.key.role }, body);
+    res.status(201).json({ ...issued, letterUrl: `${ctx.publicUrl}/letters/${encodeURIComponent(s.code)}/apology` });
   });
   return router;
 }

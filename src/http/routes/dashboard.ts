@@ -9,7 +9,7 @@ import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
-import type { DossierState } from '../../dossiers/fold.js';
+import type { DossierState, DossierStatus } from '../../dossiers/fold.js';
 import { legalOpenSql } from '../../dossiers/progress-sql.js';
 import type { ReportRow } from '../../store/report-store.js';
 import { buildReport, cellDossiers, closestOpen } from '../../store/report-store.js';
@@ -18,37 +18,58 @@ import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { filterFor, requireStarted } from './reports.js';
 import { whatIf } from '../../reports/what-if.js';
-import { periodOf, reportQuerySchema } from '../../reports/report-query.js';
+import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
+import { STATUS_TEXT } from '../../reports/vietnamese-terms.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
 import { dossiersReaching } from '../../alerts/calendar-reminder.js';
 import { pageAuth, viewerOf } from './session.js';
 
 // No dossiers to judge: N/A, never 0 % (DOMAIN §5).
+const WAITING_TOO_LONG_DAYS = 14;
+const CELL_TEXT: Record<string, string> = {
+  received: 'Tiếp nhận trong kỳ', received_online: 'Tiếp nhận trực tuyến', finished: 'Đã giải quyết', early: 'Giải quyết trước hạn',
+  on_time: 'Giải quyết đúng hạn', late: 'Giải quyết quá hạn', on_track: 'Đang giải quyết trong hạn', overdue: 'Đang giải quyết quá hạn',
+};
+const LINKED_CELLS = ['received', 'received_online', 'finished', 'early', 'on_time', 'late', 'on_track', 'overdue'] as const;
+
 const pctText = (v: number | null) => (v === null ? 'N/A' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
 
+const TARGET = 0.98;
+
+/** Bars per agency, 0–100 % over 380 px from x = 300, with the target line; no data is said, not drawn as 0 %. */
 function chartOf(rows: ReportRow[]) {
   const bars = rows.map((r, i) => {
-    const rate = r.progressRate ?? 0;
-    const width = Math.round(rate * 380);
+    const rate = r.progressRate;
+    const width = rate === null ? 0 : Math.round(rate * 380);
     return {
       label: r.label.length > 44 ? `${r.label.slice(0, 43)}…` : r.label,
-      y: 8 + i * 22,
-      textY: 20 + i * 22,
+      y: 24 + i * 22,
+      textY: 36 + i * 22,
       width,
       textX: 306 + width,
-      text: pctText(r.progressRate),
-      color: rate >= 0.95 ? '#2e7d32' : rate >= 0.8 ? '#f9a825' : '#c62828',
+      text: rate === null ? 'Không có dữ liệu' : pctText(rate),
+      color: rate === null ? '#bbb' : rate >= 0.95 ? '#2e7d32' : rate >= 0.8 ? '#f9a825' : '#c62828',
     };
   });
-  return { bars, height: 16 + rows.length * 22 };
+  const height = 32 + rows.length * 22;
+  return { bars, height, targetX: 300 + Math.round(TARGET * 380), targetText: `Mục tiêu ${pctText(TARGET)}`, axisBottom: height - 4, ticks: [0, 0.5, 1].map((v) => ({ x: 300 + v * 380, text: `${v * 100} %` })) };
 }
 
+/** Columns per month on a 0–100 % axis (130 px high from y = 150), with values, the target line and "no data". */
 function trendOf(rows: ReportRow[]) {
   const w = Math.max(8, Math.min(50, Math.floor(680 / Math.max(1, rows.length)) - 6));
   return {
+    gridlines: [0, 0.5, 1].map((v) => ({ y: 150 - v * 130, text: `${v * 100} %` })),
+    targetY: 150 - Math.round(TARGET * 130),
+    targetText: `Mục tiêu ${pctText(TARGET)}`,
     points: rows.map((r, i) => {
-      const h = Math.round((r.progressRate ?? 0) * 130);
-      return { x: 44 + i * (w + 6), y: 150 - h, w, h, label: r.label, short: r.key.slice(5), text: pctText(r.progressRate) };
+      const h = r.progressRate === null ? 0 : Math.round(r.progressRate * 130);
+      return {
+        x: 44 + i * (w + 6), y: 150 - h, w, h, label: r.label, short: r.key.slice(5),
+        text: pctText(r.progressRate),
+        value: r.progressRate === null ? 'N/A' : `${Math.round(r.progressRate * 100)}`,
+        valueY: 146 - h,
+      };
     }),
   };
 }
@@ -76,48 +97,65 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const rows = report.rows.filter((r) => depthOf(r.key) <= rootDepth + 1);
   const children = rows.filter((r) => depthOf(r.key) === rootDepth + 1);
 
-  let lists: unknown[] | undefined;
-  let whatIfView: unknown;
+  // The action queue, for the page's agency or the key's scope: what needs action now, most urgent first.
+  const scopeParams: unknown[] = [new Date(now)];
+  let scopeWhere = 'true';
   if (agency) {
-    const open = async (where: string) =>
-      (
-        await ctx.db.pool.query<{ state: DossierState }>(
-          `SELECT state FROM dossiers WHERE agency_codes @> ARRAY[$1]::text[] AND ${where} ORDER BY due_at LIMIT 200`,
-          [agency, new Date(now)],
-        )
-      ).rows.map(({ state }) => {
+    scopeParams.push([agency]);
+    scopeWhere = 'agency_codes && $2::text[]';
+  } else if (!scope.all) {
+    scopeParams.push(scope.key.agencyCodes);
+    scopeWhere = 'agency_codes && $2::text[]';
+  }
+  const open = async (where: string) => {
+    const { rows } = await ctx.db.pool.query<{ state: DossierState; n: number }>(
+      // $1 (now) typed even in a list that does not compare with it.
+      `SELECT state, count(*) OVER ()::int AS n FROM dossiers WHERE $1::timestamptz IS NOT NULL AND ${scopeWhere} AND ${where} ORDER BY due_at, code LIMIT 50`,
+      scopeParams,
+    );
+    return {
+      total: rows[0]?.n ?? 0,
+      items: rows.map(({ state }) => {
         const index = ctx.calendar.workingTime(state.rules.policies.officeHours);
-        const left = index.between(now, state.dueAt) / 60_000;
+        const paused = state.pausedSince !== null;
+        const left = index.between(paused ? state.pausedSince! : now, state.dueAt) / 60_000;
+        const dayMinutes = index.dayMs / 60_000;
         return {
           code: state.code,
           procedureName: ctx.catalog.procedure(state.procedureCode)?.name ?? state.procedureCode,
           dueText: vietnameseShortInstant(state.dueAt),
-          left: left >= 0 ? `còn ${workingDurationText(left, index.dayMs / 60_000)}` : `quá hạn ${workingDurationText(-left, index.dayMs / 60_000)}`,
+          left: paused
+            ? `chờ bổ sung từ ${vietnameseShortInstant(state.pausedSince!)}`
+            : left >= 0 ? `còn ${workingDurationText(left, dayMinutes)}` : `quá hạn ${workingDurationText(-left, dayMinutes)}`,
         };
-      });
-    const late = (await cellDossiers(ctx.db.pool, ctx.catalog, report.period, 'late', filter, 200, now)).map((r) => ({
-      code: r.code,
-      procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code,
-      dueText: vietnameseShortInstant(new Date(r.due_at).getTime()),
-      left: `hoàn thành ${vietnameseShortInstant(new Date(r.finished_at).getTime())}`,
-    }));
-    if (report.period.to > now) {
-      const target = 0.98;
-      const w = whatIf(report.totalCounts, target);
-      const closest = await closestOpen(ctx.db.pool, ctx.catalog, filter, now, 10);
-      whatIfView = {
-        targetText: pctText(target),
-        ...w,
-        bestText: pctText(w.bestPossibleRate),
-        items: closest.map((r) => ({ code: r.code, procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code, dueText: vietnameseShortInstant(r.rate_due_at.getTime()), waiting: r.paused })),
-      };
-    }
-    lists = [
-      { id: 'overdue', title: 'Đang quá hạn', items: await open(legalOpenSql.overdue('$2')) },
-      { id: 'due-soon', title: 'Sắp đến hạn', items: await open(legalOpenSql.due_soon('$2')) },
-      { id: 'late', title: 'Đã giải quyết quá hạn trong kỳ', items: late },
-    ];
+      }),
+    };
+  };
+  const noApology = "state->'apology' = 'null'::jsonb";
+  // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
+  const waitingSince = `(state->>'pausedSince')::bigint < ${now - WAITING_TOO_LONG_DAYS * 86_400_000}`;
+  const lists = [
+    { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...(await open(`${legalOpenSql.overdue('$1')} AND ${noApology}`)) },
+    { id: 'overdue', title: 'Đang quá hạn', ...(await open(legalOpenSql.overdue('$1'))) },
+    { id: 'due-soon', title: 'Sắp đến hạn', ...(await open(legalOpenSql.due_soon('$1'))) },
+    { id: 'waiting', title: `Chờ công dân bổ sung quá ${WAITING_TOO_LONG_DAYS} ngày`, ...(await open(`${legalOpenSql.waiting_for_citizen('$1')} AND ${waitingSince}`)) },
+  ];
+  let whatIfView: unknown;
+  if (agency && report.period.to > now) {
+    const target = 0.98;
+    const w = whatIf(report.totalCounts, target);
+    const closest = await closestOpen(ctx.db.pool, ctx.catalog, filter, now, 10);
+    whatIfView = {
+      targetText: pctText(target),
+      ...w,
+      bestText: pctText(w.bestPossibleRate),
+      items: closest.map((r) => ({ code: r.code, procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code, dueText: vietnameseShortInstant(r.rate_due_at.getTime()), waiting: r.paused })),
+    };
   }
+  // Every count links to the dossiers behind it.
+  const linksOf = (key: string | null) => Object.fromEntries(LINKED_CELLS.map((c) => [c, cellLink(key, c)]));
+  const cellLink = (key: string | null, cell: string) =>
+    `/dashboard/dossiers?period=${encodeURIComponent(report.period.label)}&convention=${q.convention}${key ? `&agency=${encodeURIComponent(key)}` : ''}&outcome=${cell}`;
 
   res.type('html').send(
     renderPage('dashboard', {
@@ -129,7 +167,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       convention: q.convention,
       agency,
       total: agency ? (report.rows.find((r) => r.key === agency) ?? report.total) : report.total,
-      rows: rows.map((r) => ({ ...r, indent: depthOf(r.key) > rootDepth ? 'padding-left: 1.2rem' : 'font-weight: 600' })),
+      rows: rows.map((r) => ({ ...r, indent: depthOf(r.key) > rootDepth ? 'padding-left: 1.2rem' : 'font-weight: 600', links: linksOf(r.key) })),
+      totalLinks: linksOf(agency),
       chart: chartOf(children.length ? children : rows),
       trend: trendOf(trend.rows),
       lists,
@@ -142,6 +181,33 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
 
 export function dashboardRouter(ctx: AppContext): Router {
   const router = Router();
+  // The dossiers behind a count on the dashboard, by the report's own definitions.
+  router.get('/dashboard/dossiers', ...pageAuth(ctx), async (req, res) => {
+    const q = cellQuerySchema.parse(req.query);
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const found = await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit, ctx.now());
+    res.type('html').send(
+      renderPage('cell', {
+        viewer: viewerOf(res),
+        title: `Hồ sơ: ${CELL_TEXT[q.outcome] ?? q.outcome}`,
+        heading: `${CELL_TEXT[q.outcome] ?? q.outcome} — kỳ ${period.label}${q.agency ? `, ${ctx.catalog.agency(q.agency)?.name ?? q.agency}` : ''}`,
+        currentYear: new Date(ctx.now()).getUTCFullYear(),
+        count: found.length,
+        limit: q.limit,
+        items: found.map((r) => ({
+          code: r.code,
+          procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code,
+          agencyName: ctx.catalog.agency(r.receiving_agency_code)?.name ?? r.receiving_agency_code,
+          receivedText: vietnameseShortInstant(new Date(r.received_at).getTime()),
+          dueText: vietnameseShortInstant(new Date(r.due_at).getTime()),
+          finishedText: r.finished_at ? vietnameseShortInstant(new Date(r.finished_at).getTime()) : '',
+          statusText: STATUS_TEXT[r.status as DossierStatus] ?? r.status,
+        })),
+        csvUrl: `/api/v1/reports/dossiers.csv?${new URLSearchParams({ ...(req.query as Record<string, string>), dialect: 'vn' }).toString()}`,
+      }),
+    );
+  });
   router.get('/dashboard', ...pageAuth(ctx), async (req, res) => {
     await render(ctx, res, req.query, null);
   });

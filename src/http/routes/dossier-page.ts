@@ -2,7 +2,7 @@
  * The dossier page (the link in alert e-mails): where the dossier stands, its
  * events on the working-time axis, and its letters.
  */
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/vietnamese-format.js';
 import { skippedDays } from '../../dossiers/deadline.js';
@@ -17,6 +17,8 @@ import { scopeOf } from '../auth.js';
 import { loadScopedDossier } from './letters.js';
 import { pageAuth, viewerOf } from './session.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
+import { HttpError } from '../errors.js';
+import { apologyRequestSchema, issueApology } from './apology.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -45,6 +47,28 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
 
 export function dossierPageRouter(ctx: AppContext): Router {
   const router = Router();
+  // The header's search box: a dossier code leads to its page (404 alike for unknown and out-of-scope codes).
+  router.get('/search', ...pageAuth(ctx), (req, res) => {
+    const code = typeof req.query.code === 'string' ? req.query.code.trim() : '';
+    if (!code || code.length > 64) throw new HttpError(400, 'Nhập mã hồ sơ để tìm.', [{ path: 'code', message: 'a dossier code' }]);
+    res.redirect(303, `/dossiers/${encodeURIComponent(code)}`);
+  });
+
+  // "Lập văn bản xin lỗi": the form on the dossier page, checked like the API (a valid new appointment, once).
+  router.post(
+    '/dossiers/:code/apology',
+    ...pageAuth(ctx, 'counter', 'supervisor', 'admin'),
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 5 }),
+    async (req, res) => {
+      const scope = scopeOf(res);
+      const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+      const days = Number(req.body?.extraWorkingDays);
+      const body = apologyRequestSchema.parse({ reason: String(req.body?.reason ?? ''), extraWorkingDays: Number.isFinite(days) ? days : undefined });
+      await issueApology(ctx, s, { id: scope.key.id, role: scope.key.role }, body);
+      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#letters`);
+    },
+  );
+
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
@@ -93,6 +117,9 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // The deadline explained: the rest days between the clock start and the due instant.
         skipped: skippedDays(index, s.clockStartsAt, s.dueAt).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
+        // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
+        canApologise: s.finishedAt === null && !s.apology && ['counter', 'supervisor', 'admin'].includes(scope.key.role),
+        proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
         refused: s.status === 'refused',
         // The titles of the form set the dossier was received under.
         letterTitles: Object.fromEntries(Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')])),
