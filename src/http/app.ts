@@ -16,6 +16,7 @@ import { createMetrics } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { errorHandler, HttpError } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { apiDocsRouter } from './routes/api-docs.js';
 import { calendarAdminRouter, calendarPublicRouter } from './routes/calendar.js';
 import { catalogRouter } from './routes/catalog.js';
 import { dossiersRouter } from './routes/dossiers.js';
@@ -56,6 +57,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   // The letters' font, served from the npm package: Tinos is metric-compatible with Times New Roman, so a letter
   // lays out the same on every machine (no system font assumed) and fits its A5 page.
   app.use('/assets/tinos', express.static(TINOS_DIR, { immutable: true, maxAge: '30d', index: false }));
+  app.use(apiDocsRouter());
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });

@@ -17,71 +17,139 @@ function queryParameters(schema: z.ZodObject) {
   return Object.keys(schema.shape).map((name) => ({ name, in: 'query', schema: json(schema.shape[name] as z.ZodType) }));
 }
 
+type Param = { name: string; in: string; required?: boolean; schema: unknown };
+const pathParam = (name: string, description: string): Param => ({ name, in: 'path', required: true, schema: { type: 'string' }, ...{ description } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const ok = (description: string, schema: unknown, type = 'application/json') => ({ description, content: { [type]: { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const obj = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({ type: 'object', properties, required });
+const nullable = (type: string) => ({ type: [type, 'null'] });
+
+/** One operation: an operationId, its security (public ones say so), and the errors every authenticated call may answer. */
+function op(operationId: string, summary: string, o: { public?: boolean; parameters?: Param[]; requestBody?: unknown; responses: Record<string, unknown> }) {
+  const errors = o.public ? { 400: problem('invalid parameters, each named') } : { 400: problem('invalid input, each field named'), 401: problem('no valid key'), 403: problem('outside the key’s agencies or role') };
+  return {
+    operationId,
+    summary,
+    security: o.public ? [] : [{ bearer: [] }],
+    ...(o.parameters ? { parameters: o.parameters } : {}),
+    ...(o.requestBody ? { requestBody: o.requestBody } : {}),
+    responses: { ...errors, ...o.responses },
+  };
+}
+
+const SCHEMAS = {
+  Problem: obj(
+    {
+      type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' },
+      errors: { type: 'array', items: obj({ path: { type: 'string' }, message: { type: 'string' }, index: { type: 'integer' }, eventId: { type: 'string' } }, ['path', 'message']) },
+    },
+    ['title', 'status'],
+  ),
+  EventsResult: obj({ results: { type: 'array', items: obj({ eventId: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'duplicate'] } }, ['eventId', 'status']) } }),
+  Dossier: {
+    ...obj({
+      code: { type: 'string' }, status: { type: 'string' }, procedureCode: { type: 'string' }, receivingAgencyCode: { type: 'string' }, channel: { type: 'string' },
+      receivedAt: { type: 'string', format: 'date-time' }, dueAt: { type: 'string', format: 'date-time' }, finishedAt: nullable('string'), outcome: nullable('string'),
+      progress: { type: ['string', 'null'], enum: ['on_track', 'due_soon', 'overdue', 'waiting_for_citizen', null] },
+      rate: obj({ dueAt: { type: 'string' }, outcome: nullable('string'), progress: nullable('string'), differsFromLegal: { type: 'boolean' } }),
+      flags: { type: 'array', items: { type: 'string' } },
+    }, ['code', 'status', 'receivedAt', 'dueAt', 'progress', 'rate', 'flags']),
+    additionalProperties: true,
+  },
+  DossierPage: obj({ items: { type: 'array', items: ref('Dossier') }, nextCursor: nullable('string') }),
+  ReportRow: { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' }, received: { type: 'integer' }, progressRate: nullable('number') }, required: ['key', 'label', 'received', 'progressRate'], additionalProperties: true },
+  Indicator: obj({ id: { type: 'string' }, name: { type: 'string' }, rate: nullable('number'), percent: nullable('number'), threshold: { type: 'number' }, scoreShare: nullable('number'), group: { type: 'string' }, groupWeight: { type: 'number' }, source: { type: 'string' } }),
+  RateReport: obj({
+    period: obj({ label: { type: 'string' }, convention: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }),
+    judgment: obj({ running: { type: 'boolean' }, openJudgedAt: { type: 'string' }, rule: { type: 'string' } }),
+    groupBy: { type: 'string' },
+    rows: { type: 'array', items: ref('ReportRow') },
+    total: ref('ReportRow'),
+    indicators: { type: 'array', items: ref('Indicator') },
+  }),
+  WhatIf: { type: 'object', properties: { mustFinishWithinTime: { type: 'integer' }, reachable: { type: 'boolean' }, bestPossibleRate: nullable('number'), closest: { type: 'array', items: { type: 'object' } } }, required: ['mustFinishWithinTime', 'reachable', 'closest'], additionalProperties: true },
+  CellDossiers: obj({ period: { type: 'object' }, cell: { type: 'string' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
+  Apology: obj({ eventId: { type: 'string' }, newDueAt: { type: 'string', format: 'date-time' }, letterUrl: { type: 'string' } }),
+  AnyObject: { type: 'object', additionalProperties: true },
+  AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
+};
+
 export function openApiDocument() {
-  const bearer = [{ bearer: [] }];
+  const code = pathParam('code', 'dossier code');
   return {
     openapi: '3.1.0',
-    info: { title: 'Đúng hạn (dunghan) API', version: '1', description: 'Dossier events, deadlines in Vietnamese working time, compliance.' },
+    info: {
+      title: 'Đúng hạn (dunghan) API',
+      version: '1',
+      description: 'Dossier events, deadlines in Vietnamese working time, the Decision 766 indicators. Errors are RFC 9457 problem details.',
+      license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
+    },
+    servers: [{ url: '/', description: 'this service' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { DossierEvent: json(dossierEventSchema), CalendarYear: json(calendarYearFileSchema) },
+      schemas: { DossierEvent: json(dossierEventSchema), CalendarYear: json(calendarYearFileSchema), ...SCHEMAS },
     },
     paths: {
       '/api/v1/events': {
-        post: {
-          summary: 'Record one dossier event or a batch of up to 1,000 (all or nothing; idempotent by eventId)',
-          security: bearer,
+        post: op('postEvents', 'Record one dossier event or a batch of up to 1,000 (all or nothing; idempotent by eventId)', {
           requestBody: {
-            content: {
-              'application/json': {
-                schema: { oneOf: [{ $ref: '#/components/schemas/DossierEvent' }, { type: 'array', maxItems: 1000, items: { $ref: '#/components/schemas/DossierEvent' } }] },
-              },
-            },
+            required: true,
+            content: { 'application/json': { schema: { oneOf: [ref('DossierEvent'), { type: 'array', maxItems: 1000, items: ref('DossierEvent') }] } } },
           },
-          responses: { 201: { description: 'accepted' }, 200: { description: 'all duplicates' }, 400: { description: 'invalid fields' }, 403: { description: 'outside scope' }, 409: { description: 'eventId reused with another body' }, 422: { description: 'cannot apply' } },
-        },
+          responses: { 201: ok('accepted', ref('EventsResult')), 200: ok('all duplicates', ref('EventsResult')), 409: problem('eventId reused with another body'), 422: problem('cannot apply (unknown dossier, impossible transition, fee on a fee-free procedure…)') },
+        }),
       },
-      '/api/v1/dossiers': { get: { summary: 'List dossiers (cursor pagination)', security: bearer, parameters: queryParameters(listQuerySchema) } },
-      '/api/v1/dossiers/{code}': { get: { summary: 'A dossier with its event history', security: bearer, parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }] } },
+      '/api/v1/dossiers': { get: op('listDossiers', 'List dossiers (cursor pagination); outcome= uses the same progress definition as the pages', { parameters: queryParameters(listQuerySchema) as Param[], responses: { 200: ok('a page of dossiers', ref('DossierPage')) } }) },
+      '/api/v1/dossiers/{code}': { get: op('getDossier', 'A dossier with its legal and 766 judgments', { parameters: [code], responses: { 200: ok('the dossier', ref('Dossier')), 404: problem('no such dossier in the key’s agencies') } }) },
       '/api/v1/calendar/{year}': {
-        get: { summary: 'A year of the working-time calendar (public); {year}.ics for iCalendar', parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'string' } }] },
-        put: { summary: 'Load or correct the official schedule of a year (admin); answers what changed and which open deadlines moved', security: bearer, requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CalendarYear' } } } } },
+        get: op('getCalendarYear', 'A year of the working-time calendar (public); {year}.ics for iCalendar', { public: true, parameters: [pathParam('year', 'YYYY')], responses: { 200: ok('the year', ref('AnyObject')) } }),
+        put: op('putCalendarYear', 'Load or correct the official schedule of a year (admin); answers what changed and which open deadlines moved', {
+          parameters: [pathParam('year', 'YYYY')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
+          responses: { 200: ok('applied', ref('AnyObject')) },
+        }),
       },
       '/api/v1/calendar/import': {
-        post: {
-          summary: 'Import a year file (admin): ?dryRun=true previews the changed days and the open dossiers whose due instant moves; otherwise records a revision and re-folds',
-          security: bearer,
+        post: op('importCalendarYear', 'Import a year file (admin): ?dryRun=true previews the changed days and the open dossiers whose due instant moves; otherwise records a revision and re-folds', {
           parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
-          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CalendarYear' } } } },
-        },
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
+          responses: { 200: ok('the preview or the applied revision', ref('AnyObject')) },
+        }),
       },
-      '/api/v1/calendar/deadline': { get: { summary: 'Compute and explain a deadline (public)', parameters: queryParameters(deadlineQuerySchema) } },
+      '/api/v1/calendar/deadline': { get: op('explainDeadline', 'Compute and explain a deadline (public)', { public: true, parameters: queryParameters(deadlineQuerySchema) as Param[], responses: { 200: ok('the due instant and how it was counted', ref('AnyObject')) } }) },
       '/api/v1/dossiers/{code}/apology': {
-        post: {
-          summary: 'Issue the apology and new appointment (once): newDueAt, or extraWorkingDays after the current due instant; returns the letter URL',
-          security: bearer,
-          parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
-          requestBody: { content: { 'application/json': { schema: json(apologyRequestSchema) } } },
-          responses: { 201: { description: 'recorded' }, 422: { description: 'a second apology, or the dossier is finished' } },
-        },
+        post: op('issueApology', 'Issue the apology and new appointment (once): newDueAt, or extraWorkingDays after the later of now and the due instant; returns the letter URL', {
+          parameters: [code],
+          requestBody: { required: true, content: { 'application/json': { schema: json(apologyRequestSchema) } } },
+          responses: { 201: ok('recorded', ref('Apology')), 404: problem('no such dossier'), 422: problem('a second apology, a finished dossier, or an invalid new appointment') },
+        }),
       },
       '/api/v1/agencies/{code}/supervisors': {
-        get: { summary: "The agency's supervisors (alert recipients)", security: bearer },
-        post: { summary: 'Register a supervisor (admin)', security: bearer, requestBody: { content: { 'application/json': { schema: json(supervisorSchema) } } } },
+        get: op('listSupervisors', "The agency's supervisors (alert recipients)", { parameters: [pathParam('code', 'agency code')], responses: { 200: ok('supervisors', ref('AnyList')) } }),
+        post: op('addSupervisor', 'Register a supervisor (admin)', {
+          parameters: [pathParam('code', 'agency code')],
+          requestBody: { required: true, content: { 'application/json': { schema: json(supervisorSchema) } } },
+          responses: { 201: ok('registered', ref('AnyObject')) },
+        }),
       },
       '/api/v1/reports/rates': {
-        get: {
-          summary:
-            'The Decision 766 indicators (2.1 progress, 2.2 average processing time by procedure, 3.3, 3.6, 4.1, 4.2, 4.3, 5.4) and compliance figures for a period, grouped; `indicators` gives each with its threshold and score share; rates with nothing to judge are null. A running period judges open dossiers now (`judgment.running`); an ended one at its last instant with the events of then; a period not started is a 400. .csv and .xlsx give the same rows',
-          security: bearer,
-          parameters: queryParameters(reportQuerySchema),
-        },
+        get: op(
+          'getRates',
+          'The Decision 766 indicators (2.1 progress, 2.2 average processing time by procedure, 3.3, 3.6, 4.1, 4.2, 4.3, 5.4) and compliance figures for a period, grouped; `indicators` gives each with its threshold and score share; rates with nothing to judge are null. A running period judges open dossiers now (`judgment.running`); an ended one at its last instant with the events of then; a period not started is a 400. .csv and .xlsx give the same rows',
+          { parameters: queryParameters(reportQuerySchema) as Param[], responses: { 200: ok('the report', ref('RateReport')) } },
+        ),
       },
-      '/api/v1/reports/what-if': { get: { summary: 'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant', security: bearer, parameters: queryParameters(whatIfQuerySchema) } },
-      '/api/v1/reports/dossiers': { get: { summary: 'The dossiers behind one cell of the report (.csv too)', security: bearer, parameters: queryParameters(cellQuerySchema) } },
-      '/letters/{code}/{form}': { get: { summary: 'Printable A5 letter: receipt, apology (404 until issued) or control-slip', security: bearer } },
-      '/api/v1/agencies': { get: { summary: 'The agency tree', security: bearer } },
-      '/api/v1/procedures': { get: { summary: 'The procedure catalogue', security: bearer } },
+      '/api/v1/reports/what-if': { get: op('getWhatIf', 'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant', { parameters: queryParameters(whatIfQuerySchema) as Param[], responses: { 200: ok('the what-if', ref('WhatIf')) } }) },
+      '/api/v1/reports/dossiers': { get: op('getCellDossiers', 'The dossiers behind one cell of the report (.csv too)', { parameters: queryParameters(cellQuerySchema) as Param[], responses: { 200: ok('the dossiers', ref('CellDossiers')) } }) },
+      '/letters/{code}/{form}': {
+        get: op('getLetter', 'Printable A5 letter: receipt, supplement-request, refusal, apology (404 until issued) or control-slip', {
+          parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
+          responses: { 200: ok('the letter', { type: 'string' }, 'text/html'), 404: problem('no such dossier or letter') },
+        }),
+      },
+      '/api/v1/agencies': { get: op('listAgencies', 'The agency tree', { responses: { 200: ok('agencies', ref('AnyList')) } }) },
+      '/api/v1/procedures': { get: op('listProcedures', 'The procedure catalogue', { responses: { 200: ok('procedures', ref('AnyList')) } }) },
     },
   };
 }

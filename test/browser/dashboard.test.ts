@@ -129,7 +129,7 @@ test('the pages fit a 390 px phone; screenshots at 1366 and 390 px', async () =>
     const page = await context.newPage();
     for (const [name, path] of [['dashboard', '/dashboard?period=2025-Q3'], ['agency', '/dashboard/agencies/SLA.P.TOHIEU?period=2025-Q3'], ['dossier', '/dossiers/C']] as const) {
       await page.goto(`${base}${path}`);
-      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
       expect({ name, width, scrollWidth }).toEqual({ name, width, scrollWidth: width });
       await page.screenshot({ path: `test-artifacts/${name}-${width}.png`, fullPage: true });
     }
@@ -140,6 +140,20 @@ test('the pages fit a 390 px phone; screenshots at 1366 and 390 px', async () =>
     expect(await page.locator('#trend text.value').allTextContents()).toHaveLength(3);
     await context.close();
   }
+});
+
+test('the API reference page renders the OpenAPI document from local files', async () => {
+  const { page, problems } = await signedIn(t.keys.auditor);
+  const outside: string[] = [];
+  page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && outside.push(r.url()));
+  const res = await page.goto(`${base}/docs/api`);
+  expect(res?.status()).toBe(200);
+  await page.waitForSelector('.opblock', { timeout: 15_000 });
+  const ids = await page.locator('.opblock .opblock-summary-operation-id').allTextContents();
+  expect(ids).toEqual(expect.arrayContaining(['getRates', 'postEvents', 'getWhatIf']));
+  expect(outside).toEqual([]);
+  await page.screenshot({ path: 'test-artifacts/api-docs.png' });
+  expect(problems).toEqual([]);
 });
 
 test('a supervisor of the old district sees only its agencies; other agencies are 403', async () => {
