@@ -71,6 +71,12 @@ test('the receipt and appointment (form 01) carries the received and due instant
   expect(await page.textContent('.form-no')).toContain('Thông tư số 01/2018/TT-VPCP');
   await fs.mkdir('test-artifacts', { recursive: true });
   await page.screenshot({ path: 'test-artifacts/letter-receipt.png', fullPage: true });
+  // The print button opens the browser's print dialog; it is not itself printed.
+  await page.evaluate('window.print = () => { window.__printed = true; }');
+  await page.click('#print');
+  expect(await page.evaluate('window.__printed')).toBe(true);
+  await page.emulateMedia({ media: 'print' });
+  expect(await page.isVisible('#letter-actions')).toBe(false);
   expect(problems).toEqual([]);
 });
 
