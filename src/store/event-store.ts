@@ -35,9 +35,11 @@ export interface IngestResult {
 
 export interface IngestOptions {
   /** Judges each event of the batch against the dossier as stored and as it stood just before the event. */
-  authorize?: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => Verdict;
+  authorize?: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent, index: number) => Verdict;
   /** The key that posted the batch, recorded on every event (none for the sample loader and imports by the CLI). */
   actor?: { id: string; role: string } | null;
+  /** Per event instead (group commit: requests of several keys in one transaction). */
+  actorOf?: (index: number) => { id: string; role: string } | null;
 }
 
 export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {
@@ -51,6 +53,7 @@ export async function ingestEvents(
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   const authorize = options.authorize ?? (() => ({ ok: true }) as const);
+  const actorOf = options.actorOf ?? (() => options.actor ?? null);
   const bodies = events.map((e) => JSON.stringify(e));
   const hashes = events.map((e, i) => bodyHash(e, bodies[i]));
   const results: IngestResult['results'] = events.map((e) => ({ eventId: e.eventId, status: 'accepted' }));
@@ -74,7 +77,7 @@ export async function ingestEvents(
 
     const inserted = await client.query<{ event_id: string; seq: number }>(
       `INSERT INTO dossier_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role)
-       SELECT *, $7::uuid, $8::text FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[], $7::uuid[], $8::text[])
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id, seq`,
       [
         fresh.map(({ e }) => e.eventId),
@@ -83,8 +86,8 @@ export async function ingestEvents(
         fresh.map(({ e }) => e.occurredAt),
         fresh.map(({ i }) => bodies[i]!),
         fresh.map(({ i }) => hashes[i]!),
-        options.actor?.id ?? null,
-        options.actor?.role ?? null,
+        fresh.map(({ i }) => actorOf(i)?.id ?? null),
+        fresh.map(({ i }) => actorOf(i)?.role ?? null),
       ],
     );
     if (inserted.rowCount !== fresh.length) await sortOutResends(client, fresh, hashes, inserted.rows, results);
@@ -111,7 +114,7 @@ export async function ingestEvents(
         for (const l of ordered) {
           const mine = fresh.get(l.event.eventId);
           if (mine) {
-            const verdict = authorize(stored.get(code), s, l.event);
+            const verdict = authorize(stored.get(code), s, l.event, mine.i);
             if (!verdict.ok) {
               (verdict.status === 403 ? denied : problems).push({ index: mine.i, eventId: mine.e.eventId, message: verdict.message });
               return;

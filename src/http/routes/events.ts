@@ -6,6 +6,8 @@ import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { dossierEventSchema, MAX_BATCH, type DossierEvent } from '../../dossiers/events.js';
 import { ingestEvents } from '../../store/event-store.js';
+import { GroupCommitter } from '../../store/group-commit.js';
+import type { DossierState } from '../../dossiers/fold.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { noQuery } from '../query.js';
 import { authorizeEvent } from '../../dossiers/authorization.js';
@@ -17,8 +19,12 @@ const eventIdOf = (item: unknown): string | undefined => {
   return typeof id === 'string' && id.length <= 64 ? id : undefined;
 };
 
+/** Requests up to this many events share transactions with concurrent ones (group commit); larger batches run alone. */
+const GROUPED_UP_TO = 100;
+
 export function eventsRouter(ctx: AppContext, metrics?: Metrics): Router {
   const router = Router();
+  const committer = new GroupCommitter((events, options) => ingestEvents(ctx.db.pool, ctx.foldContext(), events, options));
 
   router.post('/events', requireRole('counter', 'supervisor', 'admin'), async (req, res) => {
     noQuery(req);
@@ -42,10 +48,12 @@ export function eventsRouter(ctx: AppContext, metrics?: Metrics): Router {
 
     const scope = scopeOf(res);
     const catalog = ctx.catalog;
-    const result = await ingestEvents(ctx.db.pool, ctx.foldContext(), events, {
-      authorize: (stored, before, event) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code)),
+    const request = {
+      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code)),
       actor: { id: scope.key.id, role: scope.key.role },
-    });
+    };
+    // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.
+    const result = events.length <= GROUPED_UP_TO ? await committer.submit({ events, ...request }) : await ingestEvents(ctx.db.pool, ctx.foldContext(), events, request);
     const accepted = result.results.filter((r) => r.status === 'accepted').length;
     done?.();
     metrics?.eventsIngested.inc({ result: 'accepted' }, accepted);
