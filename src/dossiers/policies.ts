@@ -26,7 +26,7 @@ export const agencySettingsSchema = z
      * still go out no later than 1 day before the due date (Decree 61/2018 Art. 19(9); judged by date in the flags).
      */
     apologyLeadWorkingDays: z.number().min(0).max(30),
-    /** The 766 formula counts a dossier asked to supplement more than once as overdue (Source). */
+    /** The 766 formula counts a dossier asked to supplement more than once and still waiting as overdue (Source, DOMAIN §3); once finished it is judged like any other, supplementation time subtracted. */
     repeatedSupplementIsLate: z.boolean(),
   })
   .partial();
