@@ -125,6 +125,10 @@ test('the dossier page, the list filter and the report agree on a dossier waitin
   expect(p2).toMatchObject({ progress: 'waiting_for_citizen', rate: { progress: 'overdue' } });
   const waiting = (await get('/api/v1/dossiers?outcome=waiting_for_citizen')).body.items.map((d: { code: string }) => d.code).sort();
   expect(waiting).toEqual(['P1', 'P2']);
+  // "On track" (within time) lists P1 as the report does, not P2 (asked twice).
+  const onTrack = (await get('/api/v1/dossiers?outcome=on_track')).body.items.map((d: { code: string }) => d.code);
+  expect(onTrack).toContain('P1');
+  expect(onTrack).not.toContain('P2');
   // Neither is in the legal "overdue" list (their clocks are stopped); P3 is.
   const overdue = (await get('/api/v1/dossiers?outcome=overdue')).body.items.map((d: { code: string }) => d.code);
   expect(overdue).toEqual(['P3']);

@@ -10,7 +10,7 @@ import { formatLocalInstant } from '../../calendar/local-time.js';
 import { instantSchema } from '../../calendar/instant.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { dossierView } from '../../dossiers/view.js';
-import { legalOpenSql } from '../../dossiers/progress-sql.js';
+import { legalOpenSql, rateOverdueAtSql } from '../../dossiers/progress-sql.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { loadScopedDossier } from './letters.js';
@@ -95,12 +95,18 @@ export function dossiersRouter(ctx: AppContext): Router {
         break;
       case 'overdue':
       case 'due_soon':
-      case 'on_track':
       case 'waiting_for_citizen':
         // The legal judgment now, as the dossier's own page shows it (progress-sql.ts).
         // `now` is our own Date: its ISO form is a safe literal.
         query = query.where(sql<boolean>`${sql.raw(legalOpenSql[q.outcome](`'${now.toISOString()}'::timestamptz`))}`);
         break;
+      case 'on_track': {
+        // Within time: running and not yet due soon, or waiting for the citizen with the request made in time
+        // (the 766 judgment the reports count as on track).
+        const t = `'${now.toISOString()}'::timestamptz`;
+        query = query.where(sql<boolean>`${sql.raw(`(${legalOpenSql.on_track(t)} OR (${legalOpenSql.waiting_for_citizen(t)} AND NOT ${rateOverdueAtSql(t)}))`)}`);
+        break;
+      }
     }
     if (q.cursor) {
       const [at, code] = decodeCursor(q.cursor);
