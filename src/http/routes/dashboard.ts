@@ -115,6 +115,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     );
     return {
       total: rows[0]?.n ?? 0,
+      more: (rows[0]?.n ?? 0) > rows.length,
       items: rows.map(({ state }) => {
         const index = ctx.calendar.workingTime(state.rules.policies.officeHours);
         const paused = state.pausedSince !== null;
