@@ -90,7 +90,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   let scheduler: Scheduler | undefined;
   if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   log(`Đúng hạn is listening on ${publicUrl}`);
-  log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/api/v1/openapi.json`);
+  log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/docs/api`);
   if (keys) {
     log('Sample API keys (Authorization: Bearer <key>), shown this once; `npx dunghan keys create` makes more:');
     for (const k of keys) log(`  ${k.role.padEnd(10)} ${k.agency.padEnd(14)} ${k.key}`);
