@@ -391,12 +391,13 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   if (!ctx.catalog.isValidAt(e.receivingAgencyCode, at)) fail(`agency ${e.receivingAgencyCode} did not exist at ${e.occurredAt}`);
   if (e.competentAgencyCode && !ctx.catalog.agency(e.competentAgencyCode)) fail(`unknown agency ${e.competentAgencyCode}`);
   const pinned = ctx.pinnedRules?.(e.dossierCode);
-  const rules = pinned ?? rulesAtReceipt(e.procedureCode, e.receivingAgencyCode, at, ctx)!;
+  const procedure = ctx.catalog.procedure(e.procedureCode);
+  // Rules recorded before paperResult and feeProcedure existed take them from today's catalogue.
+  const rules: PinnedRules = pinned
+    ? { ...pinned, paperResult: pinned.paperResult ?? procedure?.paperResult ?? true, feeProcedure: pinned.feeProcedure ?? procedure?.feeRequired ?? e.feeRequired }
+    : rulesAtReceipt(e.procedureCode, e.receivingAgencyCode, at, ctx)!;
   // A fee-free procedure cannot charge one (indicator 3.6 counts fees from the catalogue); a replay keeps what was accepted.
   if (!pinned && e.feeRequired && rules.feeProcedure === false) fail(`procedure ${e.procedureCode} has no fee or charge in the catalogue: feeRequired must be false`);
-  const procedure = ctx.catalog.procedure(e.procedureCode);
-  rules.paperResult ??= procedure?.paperResult ?? true;
-  rules.feeProcedure ??= procedure?.feeRequired ?? e.feeRequired;
   const policies = rules.policies;
   const index = ctx.calendar.workingTime(policies.officeHours);
   const start = clockStart(index, at, rules.receiptCutoff ?? policies.receiptCutoff);

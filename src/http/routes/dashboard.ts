@@ -19,17 +19,13 @@ import { HttpError } from '../errors.js';
 import { filterFor, requireStarted } from './reports.js';
 import { whatIf } from '../../reports/what-if.js';
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
-import { STATUS_TEXT } from '../../reports/vietnamese-terms.js';
+import { CELL_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
 import { dossiersReaching } from '../../alerts/calendar-reminder.js';
 import { pageAuth, viewerOf } from './session.js';
 
 // No dossiers to judge: N/A, never 0 % (DOMAIN §5).
 const WAITING_TOO_LONG_DAYS = 14;
-const CELL_TEXT: Record<string, string> = {
-  received: 'Tiếp nhận trong kỳ', received_online: 'Tiếp nhận trực tuyến', finished: 'Đã giải quyết', early: 'Giải quyết trước hạn',
-  on_time: 'Giải quyết đúng hạn', late: 'Giải quyết quá hạn', on_track: 'Đang giải quyết trong hạn', overdue: 'Đang giải quyết quá hạn',
-};
 const LINKED_CELLS = ['received', 'received_online', 'finished', 'early', 'on_time', 'late', 'on_track', 'overdue'] as const;
 
 const pctText = (v: number | null) => (v === null ? 'N/A' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
@@ -118,15 +114,15 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       more: (rows[0]?.n ?? 0) > rows.length,
       items: rows.map(({ state }) => {
         const index = ctx.calendar.workingTime(state.rules.policies.officeHours);
-        const paused = state.pausedSince !== null;
-        const left = index.between(paused ? state.pausedSince! : now, state.dueAt) / 60_000;
+        const left = index.between(now, state.dueAt) / 60_000;
         const dayMinutes = index.dayMs / 60_000;
         return {
           code: state.code,
           procedureName: ctx.catalog.procedure(state.procedureCode)?.name ?? state.procedureCode,
           dueText: vietnameseShortInstant(state.dueAt),
-          left: paused
-            ? `chờ bổ sung từ ${vietnameseShortInstant(state.pausedSince!)}`
+          // While the citizen supplements, the clock is stopped: say since when instead of a time left.
+          left: state.pausedSince !== null
+            ? `chờ bổ sung từ ${vietnameseShortInstant(state.pausedSince)}`
             : left >= 0 ? `còn ${workingDurationText(left, dayMinutes)}` : `quá hạn ${workingDurationText(-left, dayMinutes)}`,
         };
       }),

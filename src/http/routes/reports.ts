@@ -12,7 +12,7 @@ import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
 import type { Outcome } from '../../dossiers/outcome.js';
 import { cellQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
-import { buildReport, cellDossiers, closestOpen, judgedAtOf, type ReportFilter } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows, type ReportFilter } from '../../store/report-store.js';
 import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
 import type { Period } from '../../reports/periods.js';
@@ -88,14 +88,14 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     requireStarted(period, ctx.now());
     if (period.to <= ctx.now()) throw new HttpError(400, `The period ${period.label} has ended: its figures can no longer change.`, [{ path: 'period', message: 'give a running period' }]);
     const filter = filterFor(ctx, res, q);
-    const report = await buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'agency', format: 'json', dialect: 'standard' }, filter, ctx.now());
+    const { total, totalCounts } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, ctx.now());
     const closest = await closestOpen(ctx.db.pool, ctx.catalog, filter, ctx.now(), q.limit);
     res.json({
       period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) },
       agency: q.agency ?? null,
       judgedAt: formatLocalInstant(ctx.now()),
-      ...whatIf(report.totalCounts, q.target),
-      progressRate: report.total.progressRate,
+      ...whatIf(totalCounts, q.target),
+      progressRate: total.progressRate,
       closest: closest.map((r) => ({ code: r.code, procedureCode: r.procedure_code, dueAt: formatLocalInstant(r.due_at.getTime()), rateDueAt: formatLocalInstant(r.rate_due_at.getTime()), waitingForCitizen: r.paused })),
     });
   });
