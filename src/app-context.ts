@@ -7,8 +7,8 @@ import type { Catalog } from './catalog/catalog.js';
 import type { VietnamCalendar } from './calendar/vietnam-calendar.js';
 import type { Db } from './db/database.js';
 import type { FoldContext } from './dossiers/fold.js';
-import { loadCatalog } from './store/catalog-store.js';
-import { listenForCalendar, loadCalendar } from './store/calendar-store.js';
+import { CATALOG_CHANNEL, loadCatalog } from './store/catalog-store.js';
+import { CALENDAR_CHANNEL, listenFor, loadCalendar } from './store/calendar-store.js';
 import { upgradeStaleStates } from './store/dossier-projection.js';
 
 export class AppContext {
@@ -42,8 +42,8 @@ export class AppContext {
     if (next.revision >= this.calendar.revision) this.calendar = next;
   }
 
-  /** Follows calendar imports made by any process (LISTEN/NOTIFY). Returns the stop function. */
-  watchCalendar(): Promise<() => Promise<void>> {
-    return listenForCalendar(this.db.pool, () => this.reloadCalendar());
+  /** Follows calendar and catalogue imports made by any process (LISTEN/NOTIFY). Returns the stop function. */
+  watchChanges(): Promise<() => Promise<void>> {
+    return listenFor(this.db.pool, { [CALENDAR_CHANNEL]: () => this.reloadCalendar(), [CATALOG_CHANNEL]: () => this.reloadCatalog() });
   }
 }

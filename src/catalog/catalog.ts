@@ -8,14 +8,16 @@ import type { Agency, Procedure } from './schemas.js';
 
 export class Catalog {
   private readonly agencies = new Map<string, Agency>();
-  private readonly procedures = new Map<string, Procedure>();
+  /** Each code's versions, oldest first. */
+  private readonly procedures = new Map<string, Procedure[]>();
   private readonly paths = new Map<string, string[]>();
   private readonly policies = new Map<string, Policies>();
   private readonly children = new Map<string, string[]>();
 
   constructor(agencies: Agency[], procedures: Procedure[]) {
     for (const a of agencies) this.agencies.set(a.code, a);
-    for (const p of procedures) this.procedures.set(p.code, p);
+    for (const p of procedures) this.procedures.set(p.code, [...(this.procedures.get(p.code) ?? []), p]);
+    for (const versions of this.procedures.values()) versions.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
     for (const a of agencies) {
       if (a.parentCode) {
         if (!this.agencies.has(a.parentCode)) throw new Error(`agency ${a.code}: unknown parent ${a.parentCode}`);
@@ -37,16 +39,31 @@ export class Catalog {
     return this.agencies.get(code);
   }
 
+  /** The latest version of a procedure (names and fields for display); `procedureAt` for the rules of a dossier. */
   procedure(code: string): Procedure | undefined {
-    return this.procedures.get(code);
+    return this.procedures.get(code)?.at(-1);
+  }
+
+  /** The version in force on the local day of the instant; undefined when none is (not yet, or retired). */
+  procedureAt(code: string, instantMs: number): Procedure | undefined {
+    const day = localDayOf(instantMs);
+    return this.procedures
+      .get(code)
+      ?.findLast((p) => dayFromIsoDate(p.validFrom) <= day && (p.validTo === null || day <= dayFromIsoDate(p.validTo)));
   }
 
   allAgencies(): Agency[] {
     return [...this.agencies.values()];
   }
 
+  /** The latest version of each procedure. */
   allProcedures(): Procedure[] {
-    return [...this.procedures.values()];
+    return [...this.procedures.values()].map((v) => v.at(-1)!);
+  }
+
+  /** Every version of every procedure. */
+  procedureVersions(): Procedure[] {
+    return [...this.procedures.values()].flat();
   }
 
   /** Codes from the root down to the agency itself. */

@@ -24,7 +24,7 @@ export const agencySchema = z.object({
   parentCode: z.string().nullable(),
   validFrom: isoDateSchema,
   /** Last day the agency existed (inclusive); null while it still exists. */
-  validTo: isoDateSchema.nullable(),
+  validTo: isoDateSchema.nullable().default(null),
   email: z.email().nullable().default(null),
   settings: agencySettingsSchema.default({}),
   source: z.string().min(1),
@@ -41,8 +41,10 @@ export const procedureSchema = z.object({
   /** National procedure code (mã TTHC on the national public service portal). */
   code: z.string().min(1).max(64),
   name: z.string().min(1),
-  /** Lĩnh vực. */
+  /** Lĩnh vực (the portal's TenLinhVuc). */
   field: z.string().min(1),
+  /** The field's code (MaLinhVuc), when the province's catalogue has it. */
+  fieldCode: z.string().min(1).max(64).nullable().default(null),
   duration: durationSchema,
   /** Online public service level: full (toàn trình), partial (một phần), none. */
   onlineLevel: z.enum(['full', 'partial', 'none']),
@@ -55,6 +57,13 @@ export const procedureSchema = z.object({
   /** Overrides the agency's receipt cut-off for this procedure. */
   receiptCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).nullable().default(null),
   source: z.string().min(1),
+  /**
+   * First local day this version applies to dossiers received on it (the effective date of the province's
+   * decision announcing it). A new version of a code closes the one before it the day before.
+   */
+  validFrom: isoDateSchema.default('2000-01-01'),
+  /** Last day (inclusive) a dossier can be received under this version; null while in force. */
+  validTo: isoDateSchema.nullable().default(null),
 });
 export type Procedure = z.infer<typeof procedureSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;

@@ -29,8 +29,10 @@ import { JOB_NAMES, isJobName, runJob } from '../jobs/jobs.js';
 import { mailerFrom, serve, worker } from './serve.js';
 import { exportPackage, replayAndCompare, verifyChain } from '../store/audit-store.js';
 import { checkPackage, type AuditPackage } from '../audit/package.js';
+import { flags, parseArgsOrUsage, readJsonFile, UsageError, withContext } from './support.js';
+import { catalogCommand, initCommand } from './catalog-commands.js';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const HELP = `Usage: dunghan <command> [options]
 
@@ -59,6 +61,11 @@ Commands:
                                    a package (events with their chain links, catalogue, calendar, rules, published
                                    rates) from which the period's rates can be recomputed offline
   audit check FILE [--json]        recompute a package offline: chain links, dossiers, counts (exit 1 on a difference)
+  init --province NAME --admin-email E [--code CODE] [--valid-from DATE]
+                                   start a province on an empty database: its root agency and the first admin key
+  catalog import FILE... [--dry-run] [--json]
+                                   load agencies and procedures from .json, .csv or .xlsx files: shows what is added,
+                                   changed and retired; a bad file is refused whole with every bad row and column
   migrate                          apply database migrations
 
 dunghan <command> --help shows one command; dunghan --version the version.
@@ -106,6 +113,10 @@ export async function main(argv: string[]): Promise<number> {
       return calendar(rest);
     case 'deadline':
       return deadline(rest);
+    case 'init':
+      return initCommand(rest);
+    case 'catalog':
+      return catalogCommand(rest);
     case 'migrate':
       return withContext(async () => console.log('migrations applied'));
     case 'worker':
@@ -130,28 +141,6 @@ export async function main(argv: string[]): Promise<number> {
       return command ? 0 : 2;
     default:
       throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
-  }
-}
-
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-function flags<T extends Options>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<number> {
-  const config = loadConfig();
-  const database = await openDatabase(config);
-  try {
-    // Links in mail sent from here point where the service is published, as they do from the service.
-    await fn(await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }));
-    return 0;
-  } finally {
-    await database.close();
   }
 }
 
@@ -210,14 +199,6 @@ async function keys(args: string[]): Promise<number> {
     }
     default:
       throw new UsageError(usage);
-  }
-}
-
-function parseArgsOrUsage<T extends Options>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -307,15 +288,6 @@ async function report(args: string[]): Promise<number> {
     } else if (typeof output === 'string') process.stdout.write(output);
     else throw new UsageError('--format xlsx needs --out FILE');
   });
-}
-
-/** A JSON file the user named; unreadable or not JSON is a usage error (exit 2). */
-async function readJsonFile(file: string): Promise<unknown> {
-  try {
-    return JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }
 
 async function calendarImport(args: string[]): Promise<number> {

@@ -51,7 +51,7 @@ export async function worker(): Promise<number> {
   const database = await openDatabase(config, { owner: true });
   const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` });
   const mailer = mailerFrom(config);
-  const unwatch = await ctx.watchCalendar();
+  const unwatch = await ctx.watchChanges();
   const logger = createLogger(config.LOG_LEVEL);
   const scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
@@ -71,7 +71,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   log(`Database: ${database.description}`);
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   const ctx = await AppContext.load(database.db, { publicUrl });
-  const unwatch = await ctx.watchCalendar();
+  const unwatch = await ctx.watchChanges();
 
   // Sample keys are printed once, when they are created: they are never kept in clear anywhere.
   let keys = null;

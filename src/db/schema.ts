@@ -26,6 +26,10 @@ export interface ProceduresTable {
   steps: unknown;
   receipt_cutoff: string | null;
   source: string;
+  paper_result: boolean;
+  field_code: string | null;
+  valid_from: string;
+  valid_to: string | null;
 }
 
 export interface CalendarYearsTable {

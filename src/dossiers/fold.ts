@@ -367,7 +367,7 @@ function closePause(s: DossierState, at: number, index: WorkingTimeIndex, legalD
 
 /** The rules in force for a dossier received now: the regime of the day, the catalogue's time, the agency's policies. */
 export function rulesAtReceipt(procedureCode: string, agencyCode: string, atMs: number, ctx: FoldContext): PinnedRules | null {
-  const procedure = ctx.catalog.procedure(procedureCode);
+  const procedure = ctx.catalog.procedureAt(procedureCode, atMs);
   if (!procedure || !ctx.catalog.agency(agencyCode)) return null;
   return {
     regime: regimeAt(atMs).id,
@@ -386,12 +386,15 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   const fail = (msg: string): never => {
     throw new TransitionError(msg, e.eventId);
   };
-  if (!ctx.catalog.procedure(e.procedureCode) && !ctx.pinnedRules?.(e.dossierCode)) fail(`unknown procedure ${e.procedureCode}`);
+  if (!ctx.pinnedRules?.(e.dossierCode)) {
+    if (!ctx.catalog.procedure(e.procedureCode)) fail(`unknown procedure ${e.procedureCode}`);
+    if (!ctx.catalog.procedureAt(e.procedureCode, at)) fail(`procedure ${e.procedureCode} was not in force on the day of ${e.occurredAt} (see its validFrom and validTo in the catalogue)`);
+  }
   if (!ctx.catalog.agency(e.receivingAgencyCode)) fail(`unknown agency ${e.receivingAgencyCode}`);
   if (!ctx.catalog.isValidAt(e.receivingAgencyCode, at)) fail(`agency ${e.receivingAgencyCode} did not exist at ${e.occurredAt}`);
   if (e.competentAgencyCode && !ctx.catalog.agency(e.competentAgencyCode)) fail(`unknown agency ${e.competentAgencyCode}`);
   const pinned = ctx.pinnedRules?.(e.dossierCode);
-  const procedure = ctx.catalog.procedure(e.procedureCode);
+  const procedure = ctx.catalog.procedureAt(e.procedureCode, at) ?? ctx.catalog.procedure(e.procedureCode);
   // Rules recorded before paperResult and feeProcedure existed take them from today's catalogue.
   const rules: PinnedRules = pinned
     ? { ...pinned, paperResult: pinned.paperResult ?? procedure?.paperResult ?? true, feeProcedure: pinned.feeProcedure ?? procedure?.feeRequired ?? e.feeRequired }

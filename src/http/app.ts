@@ -19,6 +19,7 @@ import { openApiDocument } from './openapi.js';
 import { apiDocsRouter } from './routes/api-docs.js';
 import { calendarAdminRouter, calendarPublicRouter } from './routes/calendar.js';
 import { catalogRouter } from './routes/catalog.js';
+import { catalogImportRouter } from './routes/catalog-import.js';
 import { dossiersRouter } from './routes/dossiers.js';
 import { eventsRouter } from './routes/events.js';
 import { pagesRouter } from './routes/pages.js';
@@ -67,6 +68,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
   api.use(badKeyLimiter(options.badKeyAttempts ?? 60));
   api.use(authenticate(ctx));
+  api.use(catalogImportRouter(ctx));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
   api.use(eventsRouter(ctx, metrics));

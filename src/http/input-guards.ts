@@ -5,14 +5,10 @@
  * not read. Each is a 4xx naming where it was found, before anything runs.
  */
 import type { Request, RequestHandler } from 'express';
+import { BAD_TEXT_MESSAGE, hasBadText } from '../clean-text.js';
 import { HttpError, type FieldIssue } from './errors.js';
 
-const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const BAD_TEXT_MESSAGE = 'contains a NUL character or a lone UTF-16 surrogate';
-
-export function hasBadText(s: string): boolean {
-  return BAD_TEXT.test(s);
-}
+export { hasBadText };
 
 /** The URL: path and query must decode, and decode to clean text. */
 export const urlGuard: RequestHandler = (req, _res, next) => {

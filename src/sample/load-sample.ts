@@ -3,11 +3,12 @@
  * half of dossier events, and one API key per role.
  */
 import type { AppContext } from '../app-context.js';
-import { inTransaction } from '../db/database.js';
-import { saveCatalog } from '../store/catalog-store.js';
+import fs from 'node:fs';
+import { describeIssue } from '../catalog/catalog-file.js';
+import { importCatalog } from '../store/catalog-import.js';
 import { createApiKey, type Role } from '../store/api-keys.js';
 import { ingestEvents } from '../store/event-store.js';
-import { sampleProvince } from './province.js';
+import { SAMPLE_CATALOG_FILE } from './province.js';
 import { generateEvents } from './sample-events.js';
 
 export const SAMPLE_KEY_SCOPES: Array<{ role: Role; agency: string; label: string }> = [
@@ -30,9 +31,9 @@ export async function isEmpty(ctx: AppContext): Promise<boolean> {
 
 /** Returns the sample keys: shown once by the caller, stored only as hashes. */
 export async function loadSampleData(ctx: AppContext, options: { dossiers?: number } = {}): Promise<Array<{ role: Role; agency: string; key: string }>> {
-  const { agencies, procedures } = sampleProvince();
-  await inTransaction(ctx.db.pool, (client) => saveCatalog(client, agencies, procedures));
-  await ctx.reloadCatalog();
+  // The sample province is an import like any province's catalogue.
+  const imported = await importCatalog(ctx, [{ name: 'fixtures/son-la/catalog.json', bytes: fs.readFileSync(SAMPLE_CATALOG_FILE), format: 'json' }], { dryRun: false, by: 'sample data' });
+  if (!imported.ok) throw new Error(`bad sample catalogue:\n${imported.issues.map(describeIssue).join('\n')}`);
 
   const now = ctx.now();
   const events = generateEvents(ctx.catalog, {

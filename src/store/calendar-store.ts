@@ -151,17 +151,20 @@ export async function applyCalendarImport(
   return { ...summary, revision, calendarVersion: stored.version, refolded };
 }
 
-/** Reloads the calendar whenever another process imports a year. Returns a stop function. */
-export async function listenForCalendar(pool: pg.Pool, reload: () => Promise<void>): Promise<() => Promise<void>> {
+/**
+ * Follows changes made by any process: each channel's handler runs on its NOTIFY (a calendar or catalogue import).
+ * Returns a stop function.
+ */
+export async function listenFor(pool: pg.Pool, handlers: Record<string, () => Promise<void>>): Promise<() => Promise<void>> {
   const client = await pool.connect();
   const onNotification = (msg: pg.Notification) => {
-    if (msg.channel === CALENDAR_CHANNEL) void reload().catch(() => undefined);
+    void handlers[msg.channel]?.().catch(() => undefined);
   };
   client.on('notification', onNotification);
-  await client.query(`LISTEN ${CALENDAR_CHANNEL}`);
+  for (const channel of Object.keys(handlers)) await client.query(`LISTEN ${channel}`);
   return async () => {
     client.off('notification', onNotification);
-    await client.query(`UNLISTEN ${CALENDAR_CHANNEL}`).catch(() => undefined);
+    await client.query('UNLISTEN *').catch(() => undefined);
     client.release();
   };
 }

@@ -107,7 +107,7 @@ describe('calendar imports (admin)', () => {
 
     // A second process: its own context over the same database, following imports.
     const other = await AppContext.load(t.ctx.db);
-    const unwatch = await other.watchCalendar();
+    const unwatch = await other.watchChanges();
     try {
       const preview = await request(t.app).post('/api/v1/calendar/import?dryRun=true').set('Authorization', `Bearer ${admin()}`).send(file2028);
       expect(preview.status).toBe(200);

@@ -19,7 +19,8 @@ export function catalogRouter(ctx: AppContext): Router {
   router.get('/procedures/:code', (req, res) => {
     const p = ctx.catalog.procedure(req.params.code);
     if (!p) throw new HttpError(404, `No procedure ${req.params.code}.`);
-    res.json(p);
+    // Every version, so a client sees which time applies to a dossier received on a given day.
+    res.json({ ...p, versions: ctx.catalog.procedureVersions().filter((v) => v.code === p.code) });
   });
   return router;
 }

@@ -1,0 +1,50 @@
+/**
+ * What every command shares: usage errors (exit 2), flag parsing that turns
+ * parse failures into usage errors, and a context on the configured database.
+ */
+import fs from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { AppContext } from '../app-context.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open-database.js';
+
+export class UsageError extends Error {}
+
+export type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+export function flags<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export function parseArgsOrUsage<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<number> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  try {
+    // Links in mail sent from here point where the service is published, as they do from the service.
+    await fn(await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }));
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** A JSON file the user named; unreadable or not JSON is a usage error (exit 2). */
+export async function readJsonFile(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
