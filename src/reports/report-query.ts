@@ -45,6 +45,11 @@ export const cellQuerySchema = z
   })
   .refine(hasOnePeriod, onePeriod);
 
+/** The portal's records of a period and an agency (GET /sync/dossiers). */
+export const syncExportQuerySchema = z
+  .strictObject({ from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency, format: z.enum(['json', 'jsonl']).default('json') })
+  .refine(hasOnePeriod, onePeriod);
+
 export function periodOf(q: { period?: string; from?: string; to?: string; convention: 'calendar' | 'report' }): Period {
   return q.period ? periodRange(q.period, q.convention) : dateRange(q.from!, q.to!);
 }

@@ -8,3 +8,9 @@ import type { ApiKey } from './api-keys.js';
 export async function recordPersonalDataRead(db: Pick<pg.ClientBase, 'query'>, key: ApiKey, dossierCode: string, via: string): Promise<void> {
   await db.query('INSERT INTO personal_data_reads (key_id, role, dossier_code, via) VALUES ($1, $2, $3, $4)', [key.id, key.role, dossierCode, via]);
 }
+
+/** One row per dossier of an export page, in one statement. */
+export async function recordPersonalDataReads(db: Pick<pg.ClientBase, 'query'>, key: ApiKey, dossierCodes: string[], via: string): Promise<void> {
+  if (!dossierCodes.length) return;
+  await db.query('INSERT INTO personal_data_reads (key_id, role, dossier_code, via) SELECT $1, $2, unnest($3::text[]), $4', [key.id, key.role, dossierCodes, via]);
+}
