@@ -31,6 +31,7 @@ import { exportPackage, replayAndCompare, verifyChain } from '../store/audit-sto
 import { checkPackage, type AuditPackage } from '../audit/package.js';
 import { flags, parseArgsOrUsage, readJsonFile, UsageError, withContext } from './support.js';
 import { catalogCommand, initCommand } from './catalog-commands.js';
+import { syncCommand } from './sync-commands.js';
 
 export { UsageError };
 
@@ -66,6 +67,9 @@ Commands:
   catalog import FILE... [--dry-run] [--json]
                                    load agencies and procedures from .json, .csv or .xlsx files: shows what is added,
                                    changed and retired; a bad file is refused whole with every bad row and column
+  sync import FILE [--json]        the national portal's dossier records as JSON lines (as GET /api/v1/sync/dossiers
+                                   ?format=jsonl writes them): a bad line refuses the file; records that contradict
+                                   what is recorded are listed by line (exit 1), the others applied
   migrate                          apply database migrations
 
 dunghan <command> --help shows one command; dunghan --version the version.
@@ -117,6 +121,8 @@ export async function main(argv: string[]): Promise<number> {
       return initCommand(rest);
     case 'catalog':
       return catalogCommand(rest);
+    case 'sync':
+      return syncCommand(rest);
     case 'migrate':
       return withContext(async () => console.log('migrations applied'));
     case 'worker':

@@ -6,6 +6,11 @@
  * office hours 08:00–12:00, 13:00–17:00; regime 118/2025, supplementation
  * restarts the legal time, the 766 judgment subtracts it).
  */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -30,7 +35,7 @@ const base = (code: string, status: number, extra: Record<string, unknown> = {})
   ...extra,
 });
 
-const sync = (app: TestApp, records: unknown) => request(app.app).post('/api/v1/sync/dossiers').set('Authorization', `Bearer ${app.keys.admin}`).send(records);
+const sync = (app: TestApp, records: object) => request(app.app).post('/api/v1/sync/dossiers').set('Authorization', `Bearer ${app.keys.admin}`).send(records);
 const dossier = async (app: TestApp, code: string) => request(app.app).get(`/api/v1/dossiers/${code}`).set('Authorization', `Bearer ${app.keys.admin}`);
 
 describe('records for every status', () => {
@@ -237,5 +242,44 @@ describe('export in the same shape', () => {
   test('the period must have started; a counter key cannot export', async () => {
     expect((await request(t.app).get('/api/v1/sync/dossiers').query({ period: '2027-01' }).set('Authorization', `Bearer ${t.keys.auditor}`)).status).toBe(400);
     expect((await request(t.app).get('/api/v1/sync/dossiers').query({ period: '2026-03' }).set('Authorization', `Bearer ${t.keys.counter}`)).status).toBe(403);
+  });
+});
+
+describe('dunghan sync import FILE', () => {
+  const cli = (app: TestApp, args: string[]) =>
+    promisify(execFile)(process.execPath, ['bin/dunghan.js', ...args], { env: { ...process.env, DATABASE_URL: app.url, LOG_LEVEL: 'silent' } }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
+    );
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-sync-'));
+  });
+  afterAll(async () => fs.rm(dir, { recursive: true, force: true }));
+
+  test('a bad line refuses the whole file (exit 2), naming line and field', async () => {
+    const file = path.join(dir, 'bad.jsonl');
+    await fs.writeFile(file, [JSON.stringify(base('FILE-1', 2)), '{"MaHoSo": "FILE-2"', JSON.stringify(base('FILE-3', 9))].join('\n'));
+    const r = await cli(other, ['sync', 'import', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 2: not JSON/);
+    expect(r.stderr).toMatch(/line 3: NgayKetThucXuLy: NgayKetThucXuLy is required when TrangThaiHoSo is 9/);
+    expect((await dossier(other, 'FILE-1')).status).toBe(404);
+  });
+
+  test('records apply in file order; one that goes back is listed by line (exit 1), the others applied', async () => {
+    const file = path.join(dir, 'records.jsonl');
+    const later = base('FILE-4', 8, { NgayKetThucXuLy: '20260304110000' });
+    await fs.writeFile(file, ['', JSON.stringify(base('FILE-1', 2)), JSON.stringify(later), JSON.stringify(base('FILE-4', 2)), JSON.stringify(base('FILE-5', 4))].join('\r\n') + '\r\n');
+    const r = await cli(other, ['sync', 'import', file, '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ records: 4, applied: 3, refused: 1, eventsAdded: 4 });
+    expect(out.problems).toEqual([expect.objectContaining({ line: 4, MaHoSo: 'FILE-4', field: 'TrangThaiHoSo' })]);
+    expect((await dossier(other, 'FILE-4')).body.status).toBe('refused');
+    expect((await dossier(other, 'FILE-5')).body.status).toBe('received');
+    // Again: nothing new, the same record refused.
+    const again = JSON.parse((await cli(other, ['sync', 'import', file, '--json'])).stdout);
+    expect(again).toMatchObject({ eventsAdded: 0, refused: 1 });
   });
 });
