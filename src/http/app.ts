@@ -29,6 +29,7 @@ import { dashboardRouter } from './routes/dashboard.js';
 import { apologyRouter } from './routes/apology.js';
 import { reportsRouter } from './routes/reports.js';
 import { syncRouter } from './routes/sync.js';
+import { reconciliationRouter } from './routes/reconciliation.js';
 import { lettersRouter } from './routes/letters.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
@@ -80,6 +81,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(apologyRouter(ctx));
   api.use(reportsRouter(ctx, metrics));
   api.use(syncRouter(ctx));
+  api.use(reconciliationRouter(ctx));
   app.use('/api/v1', api);
   app.use(sessionRouter(ctx, { loginAttempts: options.loginAttempts }));
   app.use(lettersRouter(ctx));

@@ -241,3 +241,19 @@ export async function closestOpen(pool: pg.Pool, catalog: Catalog, filter: Repor
   );
   return rows;
 }
+
+/** How each dossier a period's 2.1 judges was judged (766): finished early/on time/late, or open on track/overdue at its end. */
+export async function judgedDossiers(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number, limit = 100_000) {
+  const params = periodParams(period, nowMs);
+  const where = whereOf(filter, catalog, params);
+  params.push(limit);
+  const { rows } = await pool.query<{ code: string; judged: 'early' | 'on_time' | 'late' | 'on_track' | 'overdue'; due_at: Date; rate_due_at: Date; finished_at: Date | null; outcome: string | null; flags: string[] }>(
+    `SELECT code, CASE WHEN ${CELL_FILTERS.early} THEN 'early' WHEN ${CELL_FILTERS.on_time} THEN 'on_time' WHEN ${CELL_FILTERS.late} THEN 'late'
+                       WHEN ${CELL_FILTERS.overdue} THEN 'overdue' ELSE 'on_track' END AS judged,
+            due_at, rate_due_at, finished_at, outcome, flags
+     FROM dossiers WHERE ${RELEVANT}${where} AND (${CELL_FILTERS.finished} OR ${CELL_FILTERS.on_track} OR ${CELL_FILTERS.overdue})
+     ORDER BY code LIMIT $${params.length}`,
+    params,
+  );
+  return rows;
+}

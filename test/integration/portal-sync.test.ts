@@ -245,6 +245,65 @@ describe('export in the same shape', () => {
   });
 });
 
+describe('reconciliation with the figures the portal published', () => {
+  const figures = { received: 9, receivedOnline: 1, finishedOnTime: 3, finishedLate: 1, openOnTrack: 1, openOverdue: 4, feeRequired: 8, paidOnline: 1 };
+  const put = (body: object) => request(t.app).put('/api/v1/reconciliation/figures').set('Authorization', `Bearer ${t.keys.admin}`).send(body);
+  const get = () => request(t.app).get('/api/v1/reconciliation').query({ agency: 'SLA.P.TOHIEU', period: '2026-03' }).set('Authorization', `Bearer ${t.keys.auditor}`);
+
+  test("figures side by side; without the portal's list, the dossiers a date-based or legal judgment counts otherwise", async () => {
+    expect((await get()).status).toBe(404);
+    expect((await put({ agency: 'SLA.P.TOHIEU', period: '2026-03', figures, source: 'Cổng DVCQG, bảng tiến độ tháng 3/2026 (thử nghiệm)' })).status).toBe(204);
+    const res = await get();
+    expect(res.status).toBe(200);
+    // Ours (766, judged now, 20 Mar): finished early SYNC-8; late SYNC-9, SYNC-10, SNAP-1; waiting within time SYNC-5;
+    // overdue SYNC-2, -4, -6, -7. Received 9, online 1 (SYNC-4); fee payable 8 (SYNC-6's synced fees are 0), paid online 1.
+    const byKey = Object.fromEntries(res.body.figures.map((f: { key: string; dunghan: number; portal: number; difference: number }) => [f.key, [f.dunghan, f.portal, f.difference]]));
+    expect(byKey).toEqual({
+      received: [9, 9, 0],
+      receivedOnline: [1, 1, 0],
+      finishedOnTime: [1, 3, -2],
+      finishedLate: [3, 1, 2],
+      openOnTrack: [1, 1, 0],
+      openOverdue: [4, 4, 0],
+      feeRequired: [8, 8, 0],
+      paidOnline: [1, 1, 0],
+    });
+    // 2.1: ours (1 + 1) / 9 = 22.22 %, the portal's (3 + 1) / 9 = 44.44 %.
+    expect(res.body.rates[0]).toEqual({ indicator: '2.1', name: 'Tiến độ giải quyết', dunghan: 22.22, portal: 44.44, difference: -22.22 });
+    expect(res.body.dossiers.map((d: { code: string; reason: string }) => [d.code, d.reason])).toEqual([
+      ['SNAP-1', 'supplement_subtracted'],
+      ['SYNC-10', 'late_on_due_day'],
+      // 766 due Mon 9 Mar 12:00, finished Mon 16:00: late by instant on its due day (a date-based count calls it on time).
+      ['SYNC-9', 'late_on_due_day'],
+    ]);
+  });
+
+  test("with the portal's list: the dossiers only one side has, and those judged differently", async () => {
+    const dossiers = [
+      ['SYNC-9', 'on_time'], ['SYNC-10', 'on_time'], ['SNAP-1', 'on_time'], ['SYNC-8', 'on_time'], ['SYNC-5', 'on_track'],
+      ['SYNC-2', 'overdue'], ['SYNC-4', 'overdue'], ['SYNC-6', 'overdue'], ['PORTAL-ONLY', 'overdue'],
+    ].map(([MaHoSo, judgment]) => ({ MaHoSo, judgment }));
+    expect((await put({ agency: 'SLA.P.TOHIEU', period: '2026-03', figures, dossiers, source: 'Cổng DVCQG, danh sách hồ sơ tháng 3/2026' })).status).toBe(204);
+    const res = await get();
+    expect(res.body.portal.withDossierList).toBe(true);
+    expect(res.body.dossiers.map((d: { code: string; reason: string; dunghan: string | null; portal: string | null }) => [d.code, d.reason, d.dunghan, d.portal])).toEqual([
+      ['PORTAL-ONLY', 'missing_here', null, 'overdue'],
+      ['SNAP-1', 'judged_differently', 'late', 'on_time'],
+      ['SYNC-10', 'judged_differently', 'late', 'on_time'],
+      ['SYNC-7', 'not_on_portal', 'overdue', null],
+      ['SYNC-9', 'judged_differently', 'late', 'on_time'],
+    ]);
+    expect(res.body.dossiers.find((d: { code: string }) => d.code === 'SYNC-10').text).toMatch(/sau giờ hẹn/);
+  });
+
+  test('only an administrator records figures; bad figures are a 400 naming the field', async () => {
+    expect((await request(t.app).put('/api/v1/reconciliation/figures').set('Authorization', `Bearer ${t.keys.auditor}`).send({})).status).toBe(403);
+    const bad = await put({ agency: 'SLA.P.TOHIEU', period: '2026-03', figures: { received: -1 }, source: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['figures.received']);
+  });
+});
+
 describe('dunghan sync import FILE', () => {
   const cli = (app: TestApp, args: string[]) =>
     promisify(execFile)(process.execPath, ['bin/dunghan.js', ...args], { env: { ...process.env, DATABASE_URL: app.url, LOG_LEVEL: 'silent' } }).then(

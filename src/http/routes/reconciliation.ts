@@ -1,0 +1,79 @@
+/**
+ * Reconciliation with the national portal: an administrator records the
+ * figures the portal published for an agency and period (PUT), and anyone who
+ * may read the agency's reports compares them with dunghan's (GET): each
+ * figure and rate side by side, and the dossiers that explain the difference.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { periodOf } from '../../reports/report-query.js';
+import { periodSchema } from '../../reports/periods.js';
+import { explainDifferences, FIGURE_TEXT, ourFigures, portalUploadSchema, ratesOf, type PortalFigures } from '../../reports/reconciliation.js';
+import { judgedAtOf, judgedDossiers, rateRows } from '../../store/report-store.js';
+import { requireRole, scopeOf } from '../auth.js';
+import { HttpError } from '../errors.js';
+import { filterFor, requireStarted } from './reports.js';
+
+const querySchema = z.strictObject({ agency: z.string().min(1).max(64), period: periodSchema, convention: z.enum(['calendar', 'report']).default('calendar') });
+
+export function reconciliationRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  router.put('/reconciliation/figures', requireRole('admin'), async (req, res) => {
+    const upload = portalUploadSchema.parse(req.body);
+    if (!ctx.catalog.agency(upload.agency)) throw new HttpError(400, `Unknown agency ${upload.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
+    const period = periodOf({ period: upload.period, convention: upload.convention });
+    requireStarted(period, ctx.now());
+    await ctx.db.pool.query(
+      `INSERT INTO portal_figures (agency_code, period, convention, figures, dossiers, source, entered_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (agency_code, period, convention) DO UPDATE SET figures = excluded.figures, dossiers = excluded.dossiers, source = excluded.source,
+         entered_by = excluded.entered_by, entered_at = now()`,
+      [upload.agency, upload.period, upload.convention, JSON.stringify(upload.figures), upload.dossiers ? JSON.stringify(upload.dossiers) : null, upload.source, scopeOf(res).key.label],
+    );
+    res.status(204).end();
+  });
+
+  router.get('/reconciliation', requireRole('supervisor', 'auditor', 'admin'), async (req, res) => {
+    const q = querySchema.parse(req.query);
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const filter = filterFor(ctx, res, { agency: q.agency });
+    const { rows } = await ctx.db.pool.query<{ figures: PortalFigures; dossiers: Array<{ MaHoSo: string; judgment: 'on_time' | 'late' | 'on_track' | 'overdue' }> | null; source: string; entered_by: string; entered_at: Date }>(
+      'SELECT figures, dossiers, source, entered_by, entered_at FROM portal_figures WHERE agency_code = $1 AND period = $2 AND convention = $3',
+      [q.agency, q.period, q.convention],
+    );
+    const portal = rows[0];
+    if (!portal) throw new HttpError(404, `No portal figures recorded for ${q.agency} in ${q.period}: an administrator records them with PUT /api/v1/reconciliation/figures.`);
+    const now = ctx.now();
+    const { totalCounts } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, now);
+    const ours = ourFigures(totalCounts);
+    const judged = await judgedDossiers(ctx.db.pool, ctx.catalog, period, filter, now);
+    const explained = explainDifferences(
+      judged.map((d) => ({ code: d.code, judged: d.judged, dueAt: d.due_at.getTime(), rateDueAt: d.rate_due_at.getTime(), finishedAt: d.finished_at?.getTime() ?? null, outcome: d.outcome, flags: d.flags })),
+      portal.dossiers ?? undefined,
+    );
+    const theirRates = ratesOf(portal.figures);
+    res.json({
+      agency: q.agency,
+      period: { label: period.label, judgedAt: new Date(judgedAtOf(period, now)).toISOString() },
+      portal: { source: portal.source, enteredBy: portal.entered_by, enteredAt: portal.entered_at.toISOString(), withDossierList: portal.dossiers !== null },
+      rule: 'dunghan: Decision 766 as the national portal computes it (DOMAIN §5), judged by instant; the portal: its published figures as entered.',
+      figures: (Object.keys(FIGURE_TEXT) as Array<keyof PortalFigures>).map((key) => ({
+        key,
+        name: FIGURE_TEXT[key],
+        dunghan: ours[key],
+        portal: portal.figures[key] ?? null,
+        difference: portal.figures[key] === undefined ? null : ours[key] - portal.figures[key]!,
+      })),
+      rates: ratesOf(ours).map((r, i) => {
+        const theirs = theirRates[i]!.percent;
+        return { indicator: r.indicator, name: r.name, dunghan: r.percent, portal: theirs, difference: r.percent === null || theirs === null ? null : Math.round((r.percent - theirs) * 100) / 100 };
+      }),
+      dossiers: explained.slice(0, 1000),
+      dossiersTotal: explained.length,
+    });
+  });
+
+  return router;
+}
