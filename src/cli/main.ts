@@ -6,8 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { AppContext } from '../app-context.js';
 import { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';

@@ -29,6 +29,7 @@ import { dashboardRouter } from './routes/dashboard.js';
 import { apologyRouter } from './routes/apology.js';
 import { reportsRouter } from './routes/reports.js';
 import { syncRouter } from './routes/sync.js';
+import { publicRouter } from './routes/public.js';
 import { reconciliationRouter } from './routes/reconciliation.js';
 import { lettersRouter } from './routes/letters.js';
 import { sessionRouter } from './routes/session.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   badKeyAttempts?: number;
   loginAttempts?: number;
   logger?: Logger;
+  /** Public dossier lookups per address per 15 minutes before 429. */
+  lookupAttempts?: number;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
 }
@@ -64,6 +67,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+
+  // Published to everyone: a citizen's own dossier by code and phone digits, and each agency's monthly figures.
+  app.use(publicRouter(ctx, { lookupAttempts: options.lookupAttempts }));
 
   const api = express.Router();
   api.use(calendarPublicRouter(ctx));

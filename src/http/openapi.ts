@@ -9,7 +9,9 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './routes/apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
-import { cellQuerySchema, reportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
+import { cellQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
+import { portalRecordSchema } from '../sync/portal-record.js';
+import { portalUploadSchema } from '../reports/reconciliation.js';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -71,6 +73,21 @@ const SCHEMAS = {
   WhatIf: { type: 'object', properties: { mustFinishWithinTime: { type: 'integer' }, reachable: { type: 'boolean' }, bestPossibleRate: nullable('number'), closest: { type: 'array', items: { type: 'object' } } }, required: ['mustFinishWithinTime', 'reachable', 'closest'], additionalProperties: true },
   CellDossiers: obj({ period: { type: 'object' }, cell: { type: 'string' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
   Apology: obj({ eventId: { type: 'string' }, newDueAt: { type: 'string', format: 'date-time' }, letterUrl: { type: 'string' } }),
+  SyncResult: obj({
+    records: { type: 'integer' },
+    eventsAdded: { type: 'integer' },
+    results: { type: 'array', items: obj({ index: { type: 'integer' }, MaHoSo: { type: 'string' }, status: { type: 'string', enum: ['applied', 'unchanged', 'not_received'] }, eventsAdded: { type: 'integer' } }) },
+  }),
+  CatalogImport: {
+    ...obj({ dryRun: { type: 'boolean' }, revision: nullable('integer'), summary: { type: 'object' }, added: { type: 'array', items: { type: 'object' } }, changed: { type: 'array', items: { type: 'object' } }, retired: { type: 'array', items: { type: 'object' } }, warnings: { type: 'array', items: { type: 'string' } } }),
+    additionalProperties: true,
+  },
+  Reconciliation: { ...obj({ agency: { type: 'string' }, period: { type: 'object' }, portal: { type: 'object' }, figures: { type: 'array', items: { type: 'object' } }, rates: { type: 'array', items: { type: 'object' } }, dossiers: { type: 'array', items: { type: 'object' } } }), additionalProperties: true },
+  PublicProgress: {
+    ...obj({ code: { type: 'string' }, applicant: { type: 'string', description: 'masked: initials only' }, status: { type: 'string' }, statusText: { type: 'string' }, appointmentAt: { type: 'string', format: 'date-time' }, apology: { type: ['object', 'null'] } }),
+    additionalProperties: true,
+  },
+  PublicFigures: obj({ agency: obj({ code: { type: 'string' }, name: { type: 'string' } }), generatedAt: { type: 'string' }, rule: { type: 'string' }, months: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
   AnyObject: { type: 'object', additionalProperties: true },
   AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
 };
@@ -146,6 +163,56 @@ export function openApiDocument() {
         get: op('getLetter', 'Printable A5 letter: receipt, supplement-request, refusal, apology (404 until issued) or control-slip', {
           parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
           responses: { 200: ok('the letter', { type: 'string' }, 'text/html'), 404: problem('no such dossier or letter') },
+        }),
+      },
+      '/api/v1/catalog/import': {
+        post: op('importCatalog', 'Import agencies and procedure versions from JSON, CSV or XLSX (admin): ?dryRun=true previews what is added, changed and retired; a bad file is a 400 naming every row and column', {
+          parameters: [
+            { name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } },
+            { name: 'name', in: 'query', schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('AnyObject') }, 'text/csv': { schema: { type: 'string' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } } } },
+          responses: { 200: ok('the preview or the applied revision', ref('CatalogImport')), 415: problem('not JSON, CSV or XLSX') },
+        }),
+      },
+      '/api/v1/sync/dossiers': {
+        post: op('syncDossiers', "Records in the national portal's sync shape, up to 1,000 (all or nothing): each becomes the events it implies; a resend or later snapshot adds only what is new", {
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'array', items: json(portalRecordSchema) } } } },
+          responses: { 200: ok('nothing new', ref('SyncResult')), 201: ok('events added', ref('SyncResult')), 409: problem('a record contradicts or goes back from what is recorded, the portal field named'), 422: problem('a record cannot apply') },
+        }),
+        get: op('exportDossiers', "The period's dossiers in the portal's sync shape (supervisor, auditor, admin); format=jsonl for JSON lines", {
+          parameters: queryParameters(syncExportQuerySchema) as Param[],
+          responses: { 200: ok('the records', ref('AnyObject')) },
+        }),
+      },
+      '/api/v1/reconciliation/figures': {
+        put: op('putPortalFigures', 'Record the figures the national portal published for an agency and period, and its dossier list if any (admin)', {
+          requestBody: { required: true, content: { 'application/json': { schema: json(portalUploadSchema) } } },
+          responses: { 204: { description: 'recorded' } },
+        }),
+      },
+      '/api/v1/reconciliation': {
+        get: op('getReconciliation', "dunghan's figures and rates beside the portal's, and the dossiers that explain each difference", {
+          parameters: [
+            { name: 'agency', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'period', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'convention', in: 'query', schema: { type: 'string', enum: ['calendar', 'report'] } },
+          ],
+          responses: { 200: ok('the comparison', ref('Reconciliation')), 404: problem('no portal figures recorded for the agency and period') },
+        }),
+      },
+      '/api/v1/public/lookup': {
+        post: op('lookupDossier', "A citizen's own dossier by its code and the last 4 digits of the phone on it (public, rate-limited); a wrong code and wrong digits answer the same 404", {
+          public: true,
+          requestBody: { required: true, content: { 'application/json': { schema: obj({ code: { type: 'string' }, phoneLast4: { type: 'string', pattern: '^\\d{4}$' } }) } } },
+          responses: { 200: ok('the progress, name masked', ref('PublicProgress')), 404: problem('no dossier with that code and those digits'), 429: problem('too many lookups from this address') },
+        }),
+      },
+      '/api/v1/public/agencies/{code}/figures': {
+        get: op('getPublicFigures', "An agency's on-time, online-submission and online-payment figures by month for the last 12 months (public; figures.csv for CSV)", {
+          public: true,
+          parameters: [pathParam('code', 'agency code')],
+          responses: { 200: ok('the figures', ref('PublicFigures')), 404: problem('no such agency') },
         }),
       },
       '/api/v1/agencies': { get: op('listAgencies', 'The agency tree', { responses: { 200: ok('agencies', ref('AnyList')) } }) },

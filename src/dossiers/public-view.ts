@@ -1,0 +1,60 @@
+/**
+ * What a citizen sees when looking up their own dossier (tra cứu hồ sơ,
+ * DOMAIN §6): status, appointment, an apology with its new date and reason,
+ * in Vietnamese, and nothing personal beyond what they already hold (the
+ * code, a masked name). Pure: the lookup's checks (the phone's last four
+ * digits) and its answer.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Catalog } from '../catalog/catalog.js';
+import { vietnameseInstant } from '../calendar/vietnamese-format.js';
+import { OUTCOME_TEXT, STATUS_TEXT } from '../reports/vietnamese-terms.js';
+import type { DossierState } from './fold.js';
+
+/** "Quàng Văn Minh" → "Q*** V*** M***": the initials, not the length of each name. */
+export function maskName(name: string): string {
+  return name
+    .trim()
+    .split(/\s+/)
+    .map((w) => `${[...w][0]!.toLocaleUpperCase('vi')}***`)
+    .join(' ');
+}
+
+/** The last four digits of the phone on the dossier, compared in constant time; no phone, no match. */
+export function phoneMatches(s: DossierState, last4: string): boolean {
+  const digits = (s.applicant.phone ?? '').replace(/\D/g, '');
+  if (digits.length < 4 || !/^\d{4}$/.test(last4)) return false;
+  return timingSafeEqual(Buffer.from(digits.slice(-4)), Buffer.from(last4));
+}
+
+export function publicProgress(s: DossierState, catalog: Catalog) {
+  const waiting = s.pausedSince !== null;
+  return {
+    code: s.code,
+    applicant: maskName(s.applicant.name),
+    procedure: catalog.procedure(s.procedureCode)?.name ?? s.procedureCode,
+    agency: catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
+    status: s.status,
+    statusText: STATUS_TEXT[s.status],
+    receivedAt: new Date(s.receivedAt).toISOString(),
+    receivedText: vietnameseInstant(s.receivedAt),
+    /** The appointment in force: after an apology, its new date. */
+    appointmentAt: new Date(s.dueAt).toISOString(),
+    appointmentText: vietnameseInstant(s.dueAt),
+    waitingForSupplement: waiting,
+    waitingText: waiting ? `Hồ sơ đang chờ bổ sung từ ${vietnameseInstant(s.pausedSince!)}; thời hạn giải quyết tính lại khi nhận đủ hồ sơ bổ sung.` : null,
+    apology: s.apology && {
+      issuedAt: new Date(s.apology.issuedAt).toISOString(),
+      issuedText: vietnameseInstant(s.apology.issuedAt),
+      newAppointmentAt: new Date(s.apology.newDueAt).toISOString(),
+      newAppointmentText: vietnameseInstant(s.apology.newDueAt),
+      reason: s.apology.reason,
+    },
+    resultReadyText: s.resultReadyAt === null ? null : vietnameseInstant(s.resultReadyAt),
+    returnedText: s.returnedAt === null ? null : vietnameseInstant(s.returnedAt),
+    outcome: s.outcome,
+    outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : null,
+  };
+}
+
+export type PublicProgress = ReturnType<typeof publicProgress>;
