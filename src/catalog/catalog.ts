@@ -16,7 +16,11 @@ export class Catalog {
 
   constructor(agencies: Agency[], procedures: Procedure[]) {
     for (const a of agencies) this.agencies.set(a.code, a);
-    for (const p of procedures) this.procedures.set(p.code, [...(this.procedures.get(p.code) ?? []), p]);
+    // Catalogues written before procedures had versions (audit packages) read as one version valid throughout.
+    for (const given of procedures) {
+      const p = { ...given, validFrom: given.validFrom ?? '2000-01-01', validTo: given.validTo ?? null };
+      this.procedures.set(p.code, [...(this.procedures.get(p.code) ?? []), p]);
+    }
     for (const versions of this.procedures.values()) versions.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
     for (const a of agencies) {
       if (a.parentCode) {
