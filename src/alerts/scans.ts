@@ -37,17 +37,51 @@ function recipientsOf(s: DossierState, supervisors: Map<string, Supervisor[]>): 
 const SELECTORS = { due_soon: legalOpenSql.due_soon('$1'), overdue: legalOpenSql.overdue('$1') } as const;
 
 /**
+ * Since the last scan ($2 its instant, $3 the chain position it had seen): the dossiers whose threshold was crossed
+ * in between, and those that received events (a late or backdated event, a resumed clock). A due-soon threshold is
+ * at most 30 working days before the due instant (policies.ts), so its dossiers are due within 90 days.
+ */
+const SINCE = {
+  overdue: `(due_at > $2 OR code IN (SELECT dossier_code FROM dossier_events WHERE chain_pos > $3))`,
+  due_soon: `((due_soon_at > $2 AND due_at < $1::timestamptz + interval '90 days') OR code IN (SELECT dossier_code FROM dossier_events WHERE chain_pos > $3))`,
+} as const;
+
+export interface ScanResult {
+  /** Alerts new in this scan. */
+  alerts: number;
+  /** Dossiers the scan looked at: the newly crossed and the newly changed, not the backlog. */
+  examined: number;
+}
+
+/**
  * Writes due-soon or overdue alerts; a new due instant (after an apology) may
  * alert again. Each alert (dossier, due instant, recipient) is recorded once in
  * the `alerts` ledger, in the transaction that finds it; the alerts new to a
  * recipient in this scan go out as one message listing them, most urgent first.
  * Returns how many alerts were new.
  */
-export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', env: AlertEnv): Promise<number> {
+export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', env: AlertEnv): Promise<ScanResult> {
   return inTransaction(pool, async (client) => {
+    // One scan of a kind at a time; the chain head read in this snapshot covers every event committed before it.
+    const mark = await client.query<{ scanned_at: Date; chain_pos: string }>('SELECT scanned_at, chain_pos FROM scan_watermarks WHERE kind = $1 FOR UPDATE', [kind]);
+    const head = await client.query<{ pos: string }>('SELECT pos FROM event_chain_head');
+    const saveMark = () =>
+      client.query(
+        `INSERT INTO scan_watermarks (kind, scanned_at, chain_pos) VALUES ($1, $2, $3)
+         ON CONFLICT (kind) DO UPDATE SET scanned_at = excluded.scanned_at, chain_pos = excluded.chain_pos`,
+        [kind, new Date(env.now), head.rows[0]?.pos ?? 0],
+      );
     const supervisors = await supervisorsByAgency(client);
-    if (supervisors.size === 0) return 0;
-    const { rows } = await client.query<{ state: DossierState }>(`SELECT state FROM dossiers WHERE ${SELECTORS[kind]} ORDER BY due_at, code`, [new Date(env.now)]);
+    // Nobody to tell: the mark stays, so the first supervisor registered hears of the dossiers already overdue.
+    if (supervisors.size === 0) return { alerts: 0, examined: 0 };
+    const since = mark.rows[0];
+    // A clock moved back (tests, a corrected system time) looks at everything again.
+    const incremental = since !== undefined && since.scanned_at.getTime() <= env.now;
+    const { rows } = await client.query<{ state: DossierState }>(
+      `SELECT state FROM dossiers WHERE ${SELECTORS[kind]}${incremental ? ` AND ${SINCE[kind]}` : ''} ORDER BY due_at, code`,
+      incremental ? [new Date(env.now), since.scanned_at, since.chain_pos] : [new Date(env.now)],
+    );
+    await saveMark();
     const candidates: Array<{ key: string; state: DossierState; sup: Supervisor }> = [];
     for (const { state } of rows) {
       for (const sup of recipientsOf(state, supervisors)) candidates.push({ key: `${kind}:${state.code}:${formatLocalInstant(state.dueAt)}:${sup.email}`, state, sup });
@@ -78,7 +112,7 @@ export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', 
       await enqueue(client, [{ dedupeKey, kind, dossierCode: single?.code ?? null, agencyCode: single?.receivingAgencyCode ?? null, dueAt: items[0]!.state.dueAt, recipient: sup.email, ...renderAlertList(kind, items.map((c) => c.state), env, sup.name) }], env.now);
       await client.query('UPDATE alerts SET outbox_id = (SELECT id FROM alert_outbox WHERE dedupe_key = $1) WHERE dedupe_key = ANY($2::text[])', [dedupeKey, keys]);
     }
-    return fresh.size;
+    return { alerts: fresh.size, examined: rows.length };
   });
 }
 

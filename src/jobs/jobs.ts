@@ -26,9 +26,10 @@ function env(ctx: AppContext): AlertEnv {
 export async function runJob(name: JobName, { ctx, mailer, adminEmails = [] }: JobDeps): Promise<Record<string, number>> {
   switch (name) {
     case 'due-soon-scan':
-      return { alertsWritten: await scanDossiers(ctx.db.pool, 'due_soon', env(ctx)) };
-    case 'overdue-scan':
-      return { alertsWritten: await scanDossiers(ctx.db.pool, 'overdue', env(ctx)) };
+    case 'overdue-scan': {
+      const { alerts, examined } = await scanDossiers(ctx.db.pool, name === 'overdue-scan' ? 'overdue' : 'due_soon', env(ctx));
+      return { alertsWritten: alerts, dossiersExamined: examined };
+    }
     case 'daily-digest':
       return { digestsWritten: await dailyDigest(ctx.db.pool, env(ctx)) };
     case 'calendar-reminder':

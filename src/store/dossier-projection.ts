@@ -4,6 +4,7 @@
  * (deadlines move) and by the full rebuild.
  */
 import type pg from 'pg';
+import { resetScanWatermarks } from './scan-watermarks.js';
 import { inTransaction } from '../db/database.js';
 import { foldDossier, STATE_VERSION, type DossierState, type FoldContext, type PinnedRules } from '../dossiers/fold.js';
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
@@ -194,6 +195,8 @@ export async function refoldLocked(pool: pg.Pool, codes: string[], ctx: FoldCont
       return refold(client, slice, ctx);
     });
   }
+  // Re-timed without an event: the alert scans look at everything once (after the commit, so none is missed).
+  if (done) await resetScanWatermarks(pool);
   return done;
 }
 

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
+import { resetScanWatermarks } from './scan-watermarks.js';
 import type { FoldContext } from '../dossiers/fold.js';
 import { refold } from './dossier-projection.js';
 
@@ -20,6 +21,7 @@ export async function rebuildDossiers(pool: pg.Pool, ctx: FoldContext, onProgres
       done += await refold(client, codes.slice(i, i + 2000), ctx, { fresh: true });
       onProgress?.(done, codes.length);
     }
+    await resetScanWatermarks(client);
     return done;
   });
 }

@@ -50,13 +50,14 @@ test('supervisors: only an admin registers them; bad e-mail is 400', async () =>
 
 test('nothing is due soon before the lead time; then one alert per supervisor of the agency and its ancestors, once', async () => {
   t.clock.now = at('2025-03-19T09:00:00+07:00');
-  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 0 });
+  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 0, dossiersExamined: 0 });
 
   t.clock.now = at('2025-03-19T11:00:00+07:00');
-  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 4 }); // D1 and D3, two supervisors each
+  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 4, dossiersExamined: 2 }); // D1 and D3, two supervisors each
   // Overlapping scans write nothing twice.
   const again = await Promise.all([runJob('due-soon-scan', deps()), runJob('due-soon-scan', deps())]);
-  expect(again).toEqual([{ alertsWritten: 0 }, { alertsWritten: 0 }]);
+  // …and look at nothing: no threshold crossed and no event since the last scan.
+  expect(again).toEqual([{ alertsWritten: 0, dossiersExamined: 0 }, { alertsWritten: 0, dossiersExamined: 0 }]);
   // Each supervisor gets one message listing both dossiers, most urgent first; each alert is in the ledger once.
   expect((await outbox("kind = 'due_soon'")).map((r) => r.recipient).sort()).toEqual(['lanhdao@tpsl.example.vn', 'vp@sonla.example.vn']);
   const ledger = (await t.ctx.db.pool.query("SELECT dossier_code, recipient, outbox_id FROM alerts WHERE kind = 'due_soon' ORDER BY 1, 2")).rows;
@@ -79,7 +80,7 @@ test('nothing is due soon before the lead time; then one alert per supervisor of
 
 test('overdue alerts, then an apology from the API moves the due instant and may alert again', async () => {
   t.clock.now = at('2025-03-20T15:00:00+07:00');
-  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 4 });
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 4, dossiersExamined: 2 });
   await runJob('outbox-flush', deps());
   // Thu 10:00 → 15:00: 10–12 and 13–15 = 4 working hours late.
   const overdueMail = smtp.received.find((m) => m.subject === '[Đúng hạn] 2 hồ sơ đã quá hạn')!;
@@ -107,7 +108,8 @@ test('overdue alerts, then an apology from the API moves the due instant and may
 
   // Fri 21 Mar 11:00: one working day before the new due instant → due soon again, for the new instant.
   t.clock.now = at('2025-03-21T11:00:00+07:00');
-  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 2 });
+  // D1 only: its new threshold (Fri 21 Mar 10:00) was crossed since the last scan; D3 is overdue, not due soon.
+  expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 2, dossiersExamined: 1 });
   // A scan that finds one dossier for a supervisor sends that dossier's own message.
   const before = smtp.received.length;
   await runJob('outbox-flush', deps());
@@ -128,7 +130,8 @@ test('SMTP down, then up: every alert is delivered exactly once', async () => {
   await smtp.down();
   t.clock.now = at('2025-03-24T10:30:00+07:00');
   // D1 is overdue again, for its new due instant (Mon 24 Mar 10:00): two supervisors.
-  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 2 });
+  // D3, overdue since 20 Mar and already alerted, is not looked at again.
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 2, dossiersExamined: 1 });
   const pending = await outbox("status = 'pending'");
   const failedFirst = await runJob('outbox-flush', deps());
   expect(failedFirst).toEqual({ sent: 0, retried: pending.length, failed: 0 });
@@ -204,6 +207,31 @@ test('agenda workers: two schedulers on one database run each job once and send 
   const { rows } = await t.ctx.db.pool.query("SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'overdue-scan'");
   expect(rows[0].n).toBe(1);
 }, 60_000);
+
+test('the overdue scan looks at the newly overdue and the newly changed, not the backlog', async () => {
+  const overdueNow = async () => (await api('get', '/api/v1/dossiers?outcome=overdue&limit=500')).body.items.length;
+  // E1–E3: Đăng ký tạm trú received Mon 14 Apr 2025 09:00 → due Thu 17 Apr 09:00.
+  const post = (events: unknown[]) => api('post', '/api/v1/events', t.keys.counter).send(events);
+  expect((await post(['E1', 'E2', 'E3'].map((c) => ev.received(c, '2025-04-14T09:00:00+07:00')))).status).toBe(201);
+  t.clock.now = at('2025-04-14T10:00:00+07:00');
+  // Changed since the last scan, but not overdue.
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 0, dossiersExamined: 0 });
+  t.clock.now = at('2025-04-17T10:00:00+07:00');
+  const backlog = await overdueNow();
+  expect(backlog).toBeGreaterThan(3);
+  // Only the three that crossed their due instant since: two supervisors each.
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 6, dossiersExamined: 3 });
+  t.clock.now = at('2025-04-17T11:00:00+07:00');
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 0, dossiersExamined: 0 });
+  // A dossier posted late, with a receipt of 1 Apr (due Fri 4 Apr 09:00, before the last scan): found by its event.
+  expect((await post([ev.received('E4', '2025-04-01T09:00:00+07:00')])).status).toBe(201);
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 2, dossiersExamined: 1 });
+  // Someone new to tell hears of the whole backlog once.
+  expect((await api('post', '/api/v1/agencies/SLA.TPSL.CLE/supervisors').send({ name: 'Phường Chiềng Lề', email: 'cle@example.vn' })).status).toBe(201);
+  const all = await overdueNow();
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: all, dossiersExamined: all });
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 0, dossiersExamined: 0 });
+});
 
 test('`dunghan jobs run` runs one job and exits; an unknown job is exit 2', async () => {
   const env = { ...process.env, DATABASE_URL: t.url, SMTP_URL: smtp.url };

@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { requireRole, scopeOf } from '../auth.js';
+import { resetScanWatermarks } from '../../store/scan-watermarks.js';
 import { HttpError } from '../errors.js';
 import { noQuery } from '../query.js';
 
@@ -26,6 +27,8 @@ export function supervisorsRouter(ctx: AppContext): Router {
        ON CONFLICT (agency_code, email) DO UPDATE SET name = excluded.name RETURNING id, agency_code, name, email`,
       [randomUUID(), code, body.name, body.email.toLowerCase()],
     );
+    // Someone new to tell: the next alert scans look at the dossiers already due soon or overdue, once.
+    await resetScanWatermarks(ctx.db.pool);
     res.status(201).json({ id: rows[0].id, agencyCode: rows[0].agency_code, name: rows[0].name, email: rows[0].email });
   });
 
