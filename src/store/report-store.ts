@@ -88,28 +88,56 @@ export async function countsFromCounters(pool: pg.Pool, catalog: Catalog, period
  * the yearly report by agency × month in one query.
  */
 export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, periods: Period[], filter: ReportFilter): Promise<Array<Map<string, Counts>>> {
-  const params: unknown[] = [periods.map((p) => isoDateOf(localDayOf(p.from))), periods.map((p) => isoDateOf(localDayOf(p.to)))];
+  if (!periods.length) return [];
+  // The periods' boundaries cut the days into segments; each counter row falls in one. Flows of a period are the
+  // sum of its segments; the open and overdue stocks at its end are the stock before the first boundary plus the
+  // segments' movements up to its end. The counters are read once, whatever the number of periods.
+  const days = periods.map((p) => ({ from: isoDateOf(localDayOf(p.from)), to: isoDateOf(localDayOf(p.to)) }));
+  const bounds = [...new Set(days.flatMap((d) => [d.from, d.to]))].sort();
+  const params: unknown[] = [bounds];
   let where = '';
   if (filter.agencies) {
     params.push([...new Set(filter.agencies.flatMap((a) => catalog.descendantsOf(a)))]);
-    where = `AND agency_code = ANY($3::text[])`;
+    where = `AND agency_code = ANY($2::text[])`;
   }
-  const flow = (column: string) => `coalesce(sum(${column}) FILTER (WHERE day >= m.from_day), 0)::int`;
-  const stock = (column: string) => `coalesce(sum(${column}), 0)::int`;
+  // One pass: width_bucket puts each row in its segment (0: before the first boundary, n: [bounds[n-1], bounds[n])).
   const { rows } = await pool.query(
-    `SELECT m.n::int AS n, agency_code AS key, ${FLOW_FIELDS.map((f) => `${flow(f)} AS "${COUNTER_KEY[f]}"`).join(', ')},
-       ${stock('open_delta')} AS open, ${stock('overdue_delta')} AS overdue
-     FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS m(from_day, to_day, n)
-     JOIN daily_counts ON day < m.to_day ${where}
+    `SELECT width_bucket(day, $1::date[]) AS n, agency_code AS key, ${FLOW_FIELDS.map((f) => `coalesce(sum(${f}), 0)::int AS "${COUNTER_KEY[f]}"`).join(', ')},
+       coalesce(sum(open_delta), 0)::int AS open, coalesce(sum(overdue_delta), 0)::int AS overdue
+     FROM daily_counts WHERE day < ($1::date[])[array_length($1::date[], 1)] ${where}
      GROUP BY 1, 2`,
     params,
   );
-  const out = periods.map(() => new Map<string, Counts>());
-  for (const { n, key, open, overdue, ...c } of rows) {
-    const counts = { ...EMPTY_COUNTS, ...c, openOnTrack: open - overdue, openOverdue: overdue } as Counts;
-    if (Object.values(counts).some((x) => x !== 0)) out[n - 1]!.set(key, counts);
+  // Per agency: the stock before the first boundary, and each segment's row (index n - 1 ↔ [bounds[n-1], bounds[n])).
+  const bySegment = new Map<string, Array<Record<string, number>>>();
+  const base = new Map<string, { open: number; overdue: number }>();
+  for (const { n, key, ...c } of rows) {
+    const list = bySegment.get(key) ?? [];
+    if (n === 0) base.set(key, { open: c.open, overdue: c.overdue });
+    else list[n - 1] = c;
+    bySegment.set(key, list);
   }
-  return out;
+  return days.map((d) => {
+    const lo = bounds.indexOf(d.from);
+    const hi = bounds.indexOf(d.to);
+    const out = new Map<string, Counts>();
+    for (const [key, list] of bySegment) {
+      const counts = { ...EMPTY_COUNTS } as Counts;
+      let open = base.get(key)?.open ?? 0;
+      let overdue = base.get(key)?.overdue ?? 0;
+      for (let i = 0; i < hi; i++) {
+        const seg = list[i];
+        if (!seg) continue;
+        open += seg.open!;
+        overdue += seg.overdue!;
+        if (i >= lo) for (const f of FLOW_FIELDS) counts[COUNTER_KEY[f]] += seg[COUNTER_KEY[f]]!;
+      }
+      counts.openOnTrack = open - overdue;
+      counts.openOverdue = overdue;
+      if (Object.values(counts).some((x) => x !== 0)) out.set(key, counts);
+    }
+    return out;
+  });
 }
 
 /**
