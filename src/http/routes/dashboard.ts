@@ -33,8 +33,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const q = reportQuerySchema.parse({ period: String(new Date(now + 7 * 3_600_000).getUTCFullYear()), ...query, agency: agency ?? undefined, groupBy: 'agency' });
   const filter = filterFor(ctx, res, q);
   requireStarted(periodOf(q), now);
-  const report = await buildReport(ctx.db.pool, ctx.catalog, q, filter, now);
-  const trend = await buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now);
+  // Independent reads go out together (the pool has connections to spare; the page waits for the slowest, not the sum).
+  const [report, trend] = await Promise.all([buildReport(ctx.db.pool, ctx.catalog, q, filter, now), buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now)]);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.allAgencies().filter((a) => !a.parentCode).map((a) => a.code) : scope.key.agencyCodes;
   // From 1 October, while next year's Tết schedule is missing: say so, with the dossiers it already touches.
@@ -89,11 +89,17 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const noApology = "state->'apology' = 'null'::jsonb";
   // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
   const waitingSince = `(state->>'pausedSince')::bigint < ${now - WAITING_TOO_LONG_DAYS * 86_400_000}`;
+  const [lateWithoutApology, overdue, dueSoon, waiting] = await Promise.all([
+    open(`${legalOpenSql.overdue('$1')} AND ${noApology}`),
+    open(legalOpenSql.overdue('$1')),
+    open(legalOpenSql.due_soon('$1')),
+    open(`${legalOpenSql.waiting_for_citizen('$1')} AND ${waitingSince}`),
+  ]);
   const lists = [
-    { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...(await open(`${legalOpenSql.overdue('$1')} AND ${noApology}`)) },
-    { id: 'overdue', title: 'Đang quá hạn', ...(await open(legalOpenSql.overdue('$1'))) },
-    { id: 'due-soon', title: 'Sắp đến hạn', ...(await open(legalOpenSql.due_soon('$1'))) },
-    { id: 'waiting', title: `Chờ công dân bổ sung quá ${WAITING_TOO_LONG_DAYS} ngày`, ...(await open(`${legalOpenSql.waiting_for_citizen('$1')} AND ${waitingSince}`)) },
+    { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...lateWithoutApology },
+    { id: 'overdue', title: 'Đang quá hạn', ...overdue },
+    { id: 'due-soon', title: 'Sắp đến hạn', ...dueSoon },
+    { id: 'waiting', title: `Chờ công dân bổ sung quá ${WAITING_TOO_LONG_DAYS} ngày`, ...waiting },
   ];
   let whatIfView: unknown;
   if (agency && report.period.to > now) {
