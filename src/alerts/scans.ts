@@ -39,11 +39,14 @@ const SELECTORS = { due_soon: legalOpenSql.due_soon('$1'), overdue: legalOpenSql
 /**
  * Since the last scan ($2 its instant, $3 the chain position it had seen): the dossiers whose threshold was crossed
  * in between, and those that received events (a late or backdated event, a resumed clock). A due-soon threshold is
- * at most 30 working days before the due instant (policies.ts), so its dossiers are due within 90 days.
+ * at most 30 working days before the due instant (policies.ts), so its dossiers are due within 90 days. Two index
+ * range scans in a UNION, not an OR the planner would answer by scanning the open dossiers.
  */
 const SINCE = {
-  overdue: `(due_at > $2 OR code IN (SELECT dossier_code FROM dossier_events WHERE chain_pos > $3))`,
-  due_soon: `((due_soon_at > $2 AND due_at < $1::timestamptz + interval '90 days') OR code IN (SELECT dossier_code FROM dossier_events WHERE chain_pos > $3))`,
+  overdue: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.overdue('$1')} AND due_at > $2
+                     UNION SELECT dossier_code FROM dossier_events WHERE chain_pos > $3)`,
+  due_soon: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.due_soon('$1')} AND due_soon_at > $2 AND due_at < $1::timestamptz + interval '90 days'
+                      UNION SELECT dossier_code FROM dossier_events WHERE chain_pos > $3)`,
 } as const;
 
 export interface ScanResult {
