@@ -10,6 +10,7 @@ import type { FoldContext } from './dossiers/fold.js';
 import { CATALOG_CHANNEL, loadCatalog } from './store/catalog-store.js';
 import { CALENDAR_CHANNEL, listenFor, loadCalendar } from './store/calendar-store.js';
 import { upgradeStaleStates } from './store/dossier-projection.js';
+import { KeyCache, KEYS_CHANNEL } from './store/key-cache.js';
 
 export class AppContext {
   constructor(
@@ -19,6 +20,9 @@ export class AppContext {
     readonly now: () => number = Date.now,
     readonly publicUrl = 'http://127.0.0.1:3000',
   ) {}
+
+  /** Live keys remembered briefly; only while this process follows revocations (watchChanges). */
+  keyCache: KeyCache | undefined;
 
   /** Loads the catalogue and calendar, and replays dossiers stored under an older state version. */
   static async load(db: Db, options: { now?: () => number; publicUrl?: string; log?: (line: string) => void } = {}): Promise<AppContext> {
@@ -42,8 +46,28 @@ export class AppContext {
     if (next.revision >= this.calendar.revision) this.calendar = next;
   }
 
-  /** Follows calendar and catalogue imports made by any process (LISTEN/NOTIFY). Returns the stop function. */
-  watchChanges(): Promise<() => Promise<void>> {
-    return listenFor(this.db.pool, { [CALENDAR_CHANNEL]: () => this.reloadCalendar(), [CATALOG_CHANNEL]: () => this.reloadCatalog() });
+  /**
+   * Follows calendar and catalogue imports and key revocations made by any process (LISTEN/NOTIFY), and
+   * remembers live keys meanwhile. Returns the stop function.
+   */
+  async watchChanges(): Promise<() => Promise<void>> {
+    const keyCache = new KeyCache();
+    const stop = await listenFor(
+      this.db.pool,
+      {
+        [CALENDAR_CHANNEL]: () => this.reloadCalendar(),
+        [CATALOG_CHANNEL]: () => this.reloadCatalog(),
+        [KEYS_CHANNEL]: async () => keyCache.clear(),
+      },
+      // No longer told of revocations: every request reads its key again.
+      () => {
+        this.keyCache = undefined;
+      },
+    );
+    this.keyCache = keyCache;
+    return async () => {
+      this.keyCache = undefined;
+      await stop();
+    };
   }
 }

@@ -40,7 +40,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
       res.setHeader('WWW-Authenticate', 'Bearer realm="dunghan"');
       throw new HttpError(401, 'Missing API key: send Authorization: Bearer <key>.');
     }
-    const found = bearerKey ? await findApiKey(ctx.db.pool, bearerKey) : await findSession(ctx.db.pool, session!);
+    const found = bearerKey ? await findApiKey(ctx.db.pool, bearerKey, ctx.keyCache) : await findSession(ctx.db.pool, session!);
     if (!found) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="dunghan", error="invalid_token"');
       throw new HttpError(401, bearerKey ? 'Invalid, expired or revoked API key.' : 'The session has ended: sign in again.');

@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
+import { KEYS_CHANNEL, type KeyCache } from './key-cache.js';
 
 export const roleSchema = z.enum(['counter', 'supervisor', 'auditor', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
@@ -50,17 +51,25 @@ export async function createApiKey(
   return { key, id };
 }
 
-/** A live key (not revoked, not expired). Its use is recorded at most once a minute, off the request's path. */
-export async function findApiKey(db: Queryable, key: string): Promise<ApiKey | null> {
+/**
+ * A live key (not revoked, not expired), from `cache` when it holds it. Its use is recorded at most once a
+ * minute, off the request's path.
+ */
+export async function findApiKey(db: Queryable, key: string, cache?: KeyCache): Promise<ApiKey | null> {
+  const hash = hashKey(key);
+  const cached = cache?.get(hash);
+  if (cached) return cached;
   const { rows } = await db.query(
-    `SELECT id, label, role, agency_codes, last_used_at < now() - interval '1 minute' OR last_used_at IS NULL AS stale
+    `SELECT id, label, role, agency_codes, expires_at, last_used_at < now() - interval '1 minute' OR last_used_at IS NULL AS stale
      FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-    [hashKey(key)],
+    [hash],
   );
   const r = rows[0];
   if (!r) return null;
   if (r.stale) void Promise.resolve(db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [r.id])).catch(() => undefined);
-  return { id: r.id, label: r.label, role: r.role, agencyCodes: r.agency_codes };
+  const found: ApiKey = { id: r.id, label: r.label, role: r.role, agencyCodes: r.agency_codes };
+  cache?.set(hash, found, r.expires_at);
+  return found;
 }
 
 export async function listApiKeys(db: Queryable): Promise<ApiKeyRecord[]> {
@@ -85,6 +94,8 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRecord[]> {
 export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
   await db.query('UPDATE web_sessions SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL', [id]);
+  // Every serving process forgets the keys it remembers (key-cache.ts).
+  if (rowCount) await db.query(`SELECT pg_notify('${KEYS_CHANNEL}', $1)`, [id]);
   return (rowCount ?? 0) > 0;
 }
 

@@ -153,14 +153,20 @@ export async function applyCalendarImport(
 
 /**
  * Follows changes made by any process: each channel's handler runs on its NOTIFY (a calendar or catalogue import).
- * Returns a stop function.
+ * `onLost` runs if the listening connection breaks. Returns a stop function.
  */
-export async function listenFor(pool: pg.Pool, handlers: Record<string, () => Promise<void>>): Promise<() => Promise<void>> {
+export async function listenFor(
+  pool: pg.Pool,
+  handlers: Record<string, () => Promise<void>>,
+  onLost: () => void = () => undefined,
+): Promise<() => Promise<void>> {
   const client = await pool.connect();
   const onNotification = (msg: pg.Notification) => {
     void handlers[msg.channel]?.().catch(() => undefined);
   };
   client.on('notification', onNotification);
+  // A lost connection (the server restarted) must not crash the process; the caller stops relying on notifications.
+  client.on('error', onLost);
   for (const channel of Object.keys(handlers)) await client.query(`LISTEN ${channel}`);
   return async () => {
     client.off('notification', onNotification);

@@ -40,6 +40,7 @@ export function keysRouter(ctx: AppContext): Router {
   router.post('/keys/:id/revoke', async (req, res) => {
     const id = parseId(req.params.id);
     if (!(await revokeApiKey(ctx.db.pool, id))) throw new HttpError(404, `No live key ${id}.`);
+    ctx.keyCache?.clear(); // this process at once; the others on the NOTIFY
     res.json({ id, revoked: true });
   });
 
@@ -48,6 +49,7 @@ export function keysRouter(ctx: AppContext): Router {
     const body = rotateKeySchema.parse(req.body ?? {});
     const created = await rotateApiKey(ctx.db.pool, id, body.expiresAt ? new Date(body.expiresAt) : undefined);
     if (!created) throw new HttpError(404, `No live key ${id}.`);
+    ctx.keyCache?.clear();
     res.status(201).setHeader('Cache-Control', 'no-store').json({ ...created, replaces: id });
   });
 
