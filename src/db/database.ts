@@ -18,7 +18,9 @@ export interface Db {
 }
 
 export function connect(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // Pipeline mode: a query issued while another is in flight on the same connection is sent at once, not after
+  // the answer; inPipelinedTransaction uses it to save round trips (ingestion's cost, issue 13).
+  const pool = new pg.Pool({ connectionString: url, max, pipeline: true });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -38,6 +40,30 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * A transaction whose BEGIN travels with its first statement and whose COMMIT with its last: two round trips
+ * fewer than inTransaction. `fn` answers its result and its last write, issued but not awaited. A last write that
+ * fails leaves the transaction aborted, and PostgreSQL ends an aborted transaction's COMMIT as a rollback.
+ */
+export async function inPipelinedTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<{ result: T; last: Promise<unknown> }>): Promise<T> {
+  const client = await pool.connect();
+  const begin = client.query('BEGIN');
+  begin.catch(() => undefined); // its failure is also the failure of the statements behind it
+  try {
+    const { result, last } = await fn(client);
+    const [written, committed] = await Promise.allSettled([last, client.query('COMMIT')]);
+    if (written.status === 'rejected') throw written.reason;
+    if (committed.status === 'rejected') throw committed.reason;
+    await begin;
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -86,36 +86,79 @@ const COLUMNS = [
   'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at',
 ];
 
+/** What ingestion writes with the projection in the same statement. */
+export interface ProjectionExtras {
+  /** Dossiers seen for the first time (or replayed): their rules are pinned unless already recorded. */
+  pinRules?: DossierState[];
+}
+
 /**
- * Writes the folded states (one statement for the whole set) and moves the
- * daily report counters by the difference from their previous states.
+ * Writes the folded states, the judgment segments they superseded, the daily report counters moved by the
+ * difference from their previous states, and (for ingestion) the pinned rules: one statement,
+ * so one round trip. Its parts touch disjoint rows, so their order within the statement does not matter.
  */
-export async function upsertDossiers(client: pg.ClientBase, states: DossierState[], ctx: FoldContext, previous: Map<string, DossierState>): Promise<void> {
+export async function upsertDossiers(
+  client: pg.ClientBase,
+  states: DossierState[],
+  ctx: FoldContext,
+  previous: Map<string, DossierState>,
+  extras: ProjectionExtras = {},
+): Promise<void> {
   if (states.length === 0) return;
-  await client.query(
-    `INSERT INTO dossiers SELECT * FROM jsonb_populate_recordset(null::dossiers, $1::jsonb)
-     ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    [JSON.stringify(states.map((s) => toRow(s, ctx)))],
-  );
-  await saveSupersededJudgments(client, states, previous);
+  const judged = supersededJudgments(states, previous);
   // A state of an older version contributed by other rules, and its migration emptied the counters (fold.ts STATE_VERSION).
   const before = (code: string) => {
     const p = previous.get(code);
     return p && p.stateVersion === STATE_VERSION ? p : null;
   };
-  await applyCounterDeltas(client, counterDeltas(states.map((after) => ({ before: before(after.code), after }))));
+  const counters = counterRows(counterDeltas(states.map((after) => ({ before: before(after.code), after }))));
+  const rules = (extras.pinRules ?? []).map((st) => ({ code: st.code, rules: st.rules }));
+  await client.query(
+    `WITH projected AS (
+       INSERT INTO dossiers SELECT * FROM jsonb_populate_recordset(null::dossiers, $1::jsonb)
+       ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
+       RETURNING 1
+     ), judgments_gone AS (
+       DELETE FROM dossier_judgments j WHERE j.dossier_code = ANY($2::text[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS n(dossier_code text, valid_from timestamptz)
+                         WHERE n.dossier_code = j.dossier_code AND n.valid_from = j.valid_from)
+       RETURNING 1
+     ), judgments_kept AS (
+       INSERT INTO dossier_judgments SELECT * FROM jsonb_populate_recordset(null::dossier_judgments, $3::jsonb)
+       ON CONFLICT (dossier_code, valid_from) DO UPDATE SET ${JUDGMENT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
+       RETURNING 1
+     ), counted AS (
+       INSERT INTO daily_counts AS d (agency_code, day, shard, ${COUNTER_FIELDS.join(', ')})
+       SELECT r.agency_code, r.day::date, pg_backend_pid() % ${COUNTER_SHARDS}, ${COUNTER_FIELDS.map((f) => `r.${f}`).join(', ')}
+       FROM jsonb_to_recordset($4::jsonb) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
+       ON CONFLICT (agency_code, day, shard) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = d.${f} + excluded.${f}`).join(', ')}
+       RETURNING 1
+     ), pinned AS (
+       INSERT INTO dossier_rules (code, rules) SELECT r.code, r.rules FROM jsonb_to_recordset($5::jsonb) AS r(code text, rules jsonb)
+       ON CONFLICT (code) DO NOTHING
+       RETURNING 1
+     )
+     SELECT 1`,
+    [
+      JSON.stringify(states.map((st) => toRow(st, ctx))),
+      judged.codes,
+      JSON.stringify(judged.rows),
+      JSON.stringify(counters),
+      JSON.stringify(rules),
+    ],
+  );
 }
 
-/** The segments of each dossier's judgment a later event superseded (dossier_judgments), rewritten where they changed. */
-async function saveSupersededJudgments(client: pg.ClientBase, states: DossierState[], previous: Map<string, DossierState>): Promise<void> {
+const JUDGMENT_COLUMNS = ['valid_to', 'due_at', 'due_soon_at', 'waiting', 'rate_overdue_after'];
+
+/** The segments of each dossier's judgment a later event superseded (dossier_judgments), for the dossiers where they changed. */
+function supersededJudgments(states: DossierState[], previous: Map<string, DossierState>) {
   const superseded = (s: DossierState | undefined) => (s?.judgments ?? []).slice(0, -1).map((seg, i) => ({ ...seg, to: s!.judgments[i + 1]!.from }));
   const changed = states.filter((s) => {
     const before = superseded(previous.get(s.code));
     const after = superseded(s);
     return (before.length > 0 || after.length > 0) && JSON.stringify(before) !== JSON.stringify(after);
   });
-  if (changed.length === 0) return;
-  await client.query('DELETE FROM dossier_judgments WHERE dossier_code = ANY($1::text[])', [changed.map((s) => s.code)]);
   const rows = changed.flatMap((s) =>
     superseded(s).map((seg) => ({
       dossier_code: s.code,
@@ -127,23 +170,15 @@ async function saveSupersededJudgments(client: pg.ClientBase, states: DossierSta
       rate_overdue_after: seg.rateOverdueAfter === null ? null : new Date(seg.rateOverdueAfter).toISOString(),
     })),
   );
-  if (rows.length) await client.query('INSERT INTO dossier_judgments SELECT * FROM jsonb_populate_recordset(null::dossier_judgments, $1::jsonb)', [JSON.stringify(rows)]);
+  return { codes: changed.map((s) => s.code), rows };
 }
 
-/** Adds the deltas to the counters, in key order (no deadlocks), on this connection's shard. */
-async function applyCounterDeltas(client: pg.ClientBase, deltas: Contribution): Promise<void> {
-  if (deltas.size === 0) return;
-  const rows = [...deltas.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, c]) => {
+/** The counter deltas as rows, in key order (no deadlocks between writers of this connection's shard). */
+function counterRows(deltas: Contribution) {
+  return [...deltas.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, c]) => {
     const [agency, day] = key.split('|');
     return { agency_code: agency, day, ...c };
   });
-  await client.query(
-    `INSERT INTO daily_counts AS d (agency_code, day, shard, ${COUNTER_FIELDS.join(', ')})
-     SELECT r.agency_code, r.day::date, pg_backend_pid() % ${COUNTER_SHARDS}, ${COUNTER_FIELDS.map((f) => `r.${f}`).join(', ')}
-     FROM jsonb_to_recordset($1::jsonb) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
-     ON CONFLICT (agency_code, day, shard) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = d.${f} + excluded.${f}`).join(', ')}`,
-    [JSON.stringify(rows)],
-  );
 }
 
 const COUNTER_SHARDS = 8;
@@ -175,9 +210,9 @@ export async function savePinnedRules(client: pg.ClientBase, states: DossierStat
   );
 }
 
-/** The advisory lock ingestion holds per dossier; taken in code order so that two writers never deadlock. */
+/** The advisory lock ingestion holds per dossier (lock_dossiers, migration 015). */
 export async function lockDossiers(client: pg.ClientBase, codes: string[]): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(c, 42)) FROM (SELECT unnest($1::text[]) AS c ORDER BY 1) s', [codes]);
+  await client.query('SELECT lock_dossiers($1::text[])', [codes]);
 }
 
 /**

@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { inTransaction } from '../db/database.js';
+import { inPipelinedTransaction } from '../db/database.js';
 import type { DossierEvent } from '../dossiers/events.js';
 import { applyEvent, orderEvents, STATE_VERSION, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
 import type { LoggedEvent } from '../dossiers/events.js';
 import { unknownDossierMessage, type Verdict } from '../dossiers/authorization.js';
-import { loadEvents, loadPinnedRules, loadStates, lockDossiers, savePinnedRules, upsertDossiers } from './dossier-projection.js';
+import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
+import { sealerOf } from './chain-sealer.js';
 
 export interface EventProblem {
   index: number;
@@ -40,6 +41,11 @@ export interface IngestOptions {
   actor?: { id: string; role: string } | null;
   /** Per event instead (group commit: requests of several keys in one transaction). */
   actorOf?: (index: number) => { id: string; role: string } | null;
+  /**
+   * false: the caller seals the events into the chain later (sealerOf(pool).seal(); a bulk load seals once at its
+   * end). Until then the alert scans and the chain's verification seal them first.
+   */
+  seal?: boolean;
 }
 
 export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {
@@ -70,28 +76,23 @@ export async function ingestEvents(
   if (conflicts.length) throw new IngestConflict(409, conflicts);
   const fresh = events.map((e, i) => ({ e, i })).filter(({ i }) => results[i]!.status === 'accepted');
 
-  return inTransaction(pool, async (client) => {
-    const codes = [...new Set(fresh.map(({ e }) => e.dossierCode))].sort();
-    // Serialise writers per dossier so that each fold sees every committed event; sorted to avoid deadlocks.
-    await lockDossiers(client, codes);
-
-    const inserted = await client.query<{ event_id: string; seq: number }>(
-      `INSERT INTO dossier_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[], $7::uuid[], $8::text[])
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id, seq`,
-      [
-        fresh.map(({ e }) => e.eventId),
-        fresh.map(({ e }) => e.dossierCode),
-        fresh.map(({ e }) => e.type),
-        fresh.map(({ e }) => e.occurredAt),
-        fresh.map(({ i }) => bodies[i]!),
-        fresh.map(({ i }) => hashes[i]!),
-        fresh.map(({ i }) => actorOf(i)?.id ?? null),
-        fresh.map(({ i }) => actorOf(i)?.role ?? null),
-      ],
-    );
-    if (inserted.rowCount !== fresh.length) await sortOutResends(client, fresh, hashes, inserted.rows, results);
-    const seqOf = new Map(inserted.rows.map((r) => [r.event_id, r.seq]));
+  const outcome = await inPipelinedTransaction(pool, async (client) => {
+    // One statement locks the dossiers, appends the events and reads what the fold needs (ingest_open, migration 015).
+    // The rows are one JSON document built around the bodies already serialised (cheaper than arrays to escape).
+    const rows = fresh.map(({ e, i }) => {
+      const actor = actorOf(i);
+      return `{"event_id":${JSON.stringify(e.eventId)},"dossier_code":${JSON.stringify(e.dossierCode)},"type":${JSON.stringify(e.type)},"occurred_at":${JSON.stringify(e.occurredAt)},"body":${bodies[i]},"body_hash":"${hashes[i]}","key_id":${JSON.stringify(actor?.id ?? null)},"key_role":${JSON.stringify(actor?.role ?? null)}}`;
+    });
+    const opened = await client.query<{ kind: 'event' | 'state' | 'stored'; id: string; seq: number | null; doc: unknown }>('SELECT * FROM ingest_open($1::jsonb)', [`[${rows.join(',')}]`]);
+    const seqOf = new Map<string, number>();
+    const stored = new Map<string, DossierState>();
+    const storedHash = new Map<string, string>();
+    for (const r of opened.rows) {
+      if (r.kind === 'event') seqOf.set(r.id, r.seq!);
+      else if (r.kind === 'state') stored.set(r.id, r.doc as DossierState);
+      else storedHash.set(r.id, r.doc as string);
+    }
+    if (seqOf.size !== fresh.length) await sortOutResends(client, fresh, hashes, seqOf, storedHash, results);
 
     const applied = fresh.filter(({ i }) => results[i]!.status === 'accepted');
     const byCode = new Map<string, Array<{ e: DossierEvent; i: number }>>();
@@ -101,7 +102,6 @@ export async function ingestEvents(
       list.push(a);
     }
     const touched = [...byCode.keys()];
-    const stored = await loadStates(client, touched);
     const problems: EventProblem[] = [];
     const denied: EventProblem[] = [];
     const states = new Map<string, DossierState>();
@@ -152,29 +152,35 @@ export async function ingestEvents(
     // Scope first: a key learns nothing about a dossier it may not see, not even why an event would not apply.
     if (denied.length) throw new IngestConflict(403, denied.sort((a, b) => a.index - b.index));
     if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
-    await upsertDossiers(client, [...states.values()], ctx, stored);
-    await savePinnedRules(client, [...states.values()].filter((st) => !stored.has(st.code) || replay.includes(st.code)));
-    // Last, so that the chain's head is held only until the commit that follows.
-    if (inserted.rows.length) await client.query('SELECT chain_events($1::bigint[])', [inserted.rows.map((r) => r.seq)]);
-    return { results, dossiers: touched };
+    const last = upsertDossiers(client, [...states.values()], ctx, stored, {
+      pinRules: [...states.values()].filter((st) => !stored.has(st.code) || replay.includes(st.code)),
+    });
+    return { result: { results, dossiers: touched }, last };
   });
+  // Answered only once its events are in the chain too (after the commit: the chain's head is never held by an
+  // ingesting transaction, so concurrent ones commit side by side).
+  if (options.seal !== false && outcome.results.some((r) => r.status === 'accepted')) await sealerOf(pool).seal();
+  return outcome;
 }
 
-/** Events already in the log: identical bodies are acknowledged resends, others a conflict. */
+/**
+ * Events already in the log: identical bodies are acknowledged resends, others a conflict. An event committed by
+ * another writer while ingest_open waited is not in its snapshot: it is read again here.
+ */
 async function sortOutResends(
   client: pg.ClientBase,
   fresh: Array<{ e: DossierEvent; i: number }>,
   hashes: string[],
-  inserted: Array<{ event_id: string }>,
+  inserted: Map<string, number>,
+  stored: Map<string, string>,
   results: IngestResult['results'],
 ): Promise<void> {
-  const insertedIds = new Set(inserted.map((r) => r.event_id));
-  const existing = fresh.filter(({ e }) => !insertedIds.has(e.eventId));
-  const { rows } = await client.query<{ event_id: string; body_hash: string }>(
-    'SELECT event_id, body_hash FROM dossier_events WHERE event_id = ANY($1::uuid[])',
-    [existing.map(({ e }) => e.eventId)],
-  );
-  const stored = new Map(rows.map((r) => [r.event_id, r.body_hash]));
+  const existing = fresh.filter(({ e }) => !inserted.has(e.eventId));
+  const unseen = existing.filter(({ e }) => !stored.has(e.eventId)).map(({ e }) => e.eventId);
+  if (unseen.length) {
+    const { rows } = await client.query<{ event_id: string; body_hash: string }>('SELECT event_id, body_hash FROM dossier_events WHERE event_id = ANY($1::uuid[])', [unseen]);
+    for (const r of rows) stored.set(r.event_id, r.body_hash);
+  }
   const conflicts: EventProblem[] = [];
   for (const { e, i } of existing) {
     if (stored.get(e.eventId) === hashes[i]) results[i]!.status = 'duplicate';
