@@ -12,13 +12,15 @@ import { sampleProvince } from '../src/sample/province.js';
 import { saveCatalog } from '../src/store/catalog-store.js';
 import { freePort } from '../test/support/free-port.js';
 
-export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; embedded: boolean; close(): Promise<void> }> {
+export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; url: string; embedded: boolean; close(): Promise<void> }> {
   let url = process.env.DATABASE_URL;
   let stop = async () => undefined as void;
   if (!url) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-bench-'));
     await fs.chmod(dir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false });
+    // BENCH_STATEMENTS=1: the server keeps statement statistics, printed by printStatementStats.
+    const settings = process.env.BENCH_STATEMENTS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : undefined;
+    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false, settings });
     url = server.url;
     stop = async () => {
       await server.stop();
@@ -28,14 +30,29 @@ export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; emb
   const db = connect(url, poolSize);
   await migrate(db.pool);
   await db.pool.query('TRUNCATE dossier_events, dossiers, daily_counts');
+  if (process.env.BENCH_STATEMENTS) await db.pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const { agencies, procedures } = sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   return {
     db,
+    url,
     embedded: !process.env.DATABASE_URL,
     close: async () => {
       await db.close();
       await stop();
     },
   };
+}
+
+/** With BENCH_STATEMENTS=1: the statements PostgreSQL spent most time on since the last call (to find the cost). */
+export async function printStatementStats(db: Db, title: string): Promise<void> {
+  if (!process.env.BENCH_STATEMENTS) return;
+  const { rows } = await db.pool.query(
+    `SELECT calls, round(total_exec_time::numeric) AS total_ms, round((total_exec_time / calls)::numeric, 3) AS mean_ms, rows,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS statement
+     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+  );
+  console.log(`  statements by PostgreSQL time — ${title}`);
+  console.table(rows);
+  await db.pool.query('SELECT pg_stat_statements_reset()');
 }

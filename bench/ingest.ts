@@ -1,23 +1,37 @@
 /**
- * Ingestion throughput through the real HTTP API into the embedded
- * PostgreSQL (or DATABASE_URL), next to a bare multi-row INSERT of the same
- * rows into the same database in the same run.
+ * Batch ingestion through the real HTTP API (POST /api/v1/events, batches of
+ * 1,000, CLIENTS concurrent clients in a worker thread), next to the same
+ * rows written by as many connections into a table shaped like the event log
+ * (its columns and indexes), in the same run:
+ * - a bare multi-row INSERT of 1,000 rows per statement;
+ * - COPY FROM STDIN (pg-copy-streams), the fastest way PostgreSQL takes rows.
+ * Each run posts new dossiers (a run of the API is never a resend), the
+ * baselines write the same rows; a CHECKPOINT before each side and the order
+ * alternating, RUNS rounds (min / median / max reported).
  *
- *   npm run bench:ingest            # 200,000 events, batches of 1,000, 4 clients
- *   EVENTS=50000 CLIENTS=2 npm run bench:ingest
+ *   npm run bench:ingest            # EVENTS=100000 per run, CLIENTS=4, RUNS=3
+ *   BENCH_STATEMENTS=1 npm run bench:ingest   # and where PostgreSQL spent its time
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { AppContext } from '../src/app-context.js';
-import { openBenchDatabase } from './bench-database.js';
+import { openBenchDatabase, printStatementStats } from './bench-database.js';
 import { createApp } from '../src/http/app.js';
 import { generateEvents } from '../src/sample/sample-events.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import { bodyHash } from '../src/store/event-store.js';
+import type { DossierEvent } from '../src/dossiers/events.js';
+import { postFromWorker } from './post-clients.js';
+import { alternate, record } from './results.js';
 
-const TARGET_EVENTS = Number(process.env.EVENTS ?? 200_000);
+const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const BATCH = 1000;
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
+const RUNS = Number(process.env.RUNS ?? 3);
 
 function hashCode(s: string): number {
   let h = 0;
@@ -25,85 +39,90 @@ function hashCode(s: string): number {
   return h;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function main(): Promise<void> {
   const bench = await openBenchDatabase(CLIENTS + 4);
-  const { db } = bench;
+  const { db, url } = bench;
   let server: Server | undefined;
+  let unwatch = async () => undefined as void;
   try {
     const ctx = await AppContext.load(db);
-    const { key } = await createApiKey(db.pool, { role: 'admin', agencyCodes: ['SLA'], label: 'bench' });
-
-    // About 4.3 events per dossier: enough dossiers for the target, cut to it exactly.
-    const events = generateEvents(ctx.catalog, {
-      seed: 1,
-      dossiers: Math.ceil(TARGET_EVENTS / 4),
-      from: Date.parse('2025-07-02T08:00:00+07:00'),
-      to: Date.parse('2026-10-01T08:00:00+07:00'),
-      until: Date.parse('2026-11-01T08:00:00+07:00'),
-      codePrefix: 'BENCH',
-    }).slice(0, TARGET_EVENTS);
-    // Like counters sending independently: each client owns a share of the dossiers and sends their events
-    // in the order they happened, so a dossier's events never race each other.
-    const streams: string[][] = Array.from({ length: CLIENTS }, () => []);
-    const shares: (typeof events)[] = Array.from({ length: CLIENTS }, () => []);
-    for (const e of events) shares[hashCode(e.dossierCode) % CLIENTS]!.push(e);
-    shares.forEach((share, c) => {
-      for (let i = 0; i < share.length; i += BATCH) streams[c]!.push(JSON.stringify(share.slice(i, i + BATCH)));
-    });
-
+    unwatch = await ctx.watchChanges();
+    const { key, id: keyId } = await createApiKey(db.pool, { role: 'admin', agencyCodes: ['SLA'], label: 'bench' });
     server = await new Promise<Server>((resolve) => {
       const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
     });
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events`;
+    const port = (server.address() as AddressInfo).port;
+    await db.pool.query('CREATE TABLE bench_bare_events (LIKE dossier_events INCLUDING ALL); CREATE TABLE bench_copy_events (LIKE dossier_events INCLUDING ALL)');
 
-    const latencies: number[] = [];
-    const t0 = performance.now();
-    await Promise.all(
-      streams.map(async (batches) => {
-        for (const [i, body] of batches.entries()) {
-          const start = performance.now();
-          const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
-          if (res.status !== 201) throw new Error(`batch ${i}: HTTP ${res.status} ${(await res.text()).slice(0, 500)}`);
-          await res.arrayBuffer();
-          latencies.push(performance.now() - start);
-        }
-      }),
-    );
-    const apiSeconds = (performance.now() - t0) / 1000;
-    const { rows } = await db.pool.query('SELECT (SELECT count(*) FROM dossier_events)::int AS events, (SELECT count(*) FROM dossiers)::int AS dossiers');
+    // One set of new dossiers per run, shared by the three sides; each client owns a share of the dossiers and
+    // sends their events in the order they happened.
+    const sets = Array.from({ length: RUNS }, (_, run) => {
+      const events = generateEvents(ctx.catalog, {
+        seed: 1 + run,
+        dossiers: Math.ceil(EVENTS / 4),
+        from: Date.parse('2025-07-02T08:00:00+07:00'),
+        to: Date.parse('2026-10-01T08:00:00+07:00'),
+        until: Date.parse('2026-11-01T08:00:00+07:00'),
+        codePrefix: `BENCH${run}`,
+      }).slice(0, EVENTS);
+      const shares: DossierEvent[][] = Array.from({ length: CLIENTS }, () => []);
+      for (const e of events) shares[hashCode(e.dossierCode) % CLIENTS]!.push(e);
+      return shares;
+    });
+    const batchesOf = (share: DossierEvent[]) => Array.from({ length: Math.ceil(share.length / BATCH) }, (_, i) => share.slice(i * BATCH, (i + 1) * BATCH));
+    const rowOf = (e: DossierEvent) => {
+      const body = JSON.stringify(e);
+      return [e.eventId, e.dossierCode, e.type, e.occurredAt, body, bodyHash(e, body), keyId, 'admin'];
+    };
+    const runs = { api: 0, bare: 0, copy: 0 };
 
-    // Baseline: the same rows, bare multi-row INSERTs of 1,000 into a table shaped like the log, same clients.
-    await db.pool.query('DROP TABLE IF EXISTS bench_bare_events; CREATE TABLE bench_bare_events (LIKE dossier_events INCLUDING ALL)');
-    const rowsOf = (list: typeof events) => list.flatMap((e) => [e.eventId, e.dossierCode, e.type, e.occurredAt, JSON.stringify(e), bodyHash(e)]);
-    const placeholders = (n: number) => Array.from({ length: n }, (_, r) => `(${[1, 2, 3, 4, 5, 6].map((c) => `$${r * 6 + c}`).join(', ')})`).join(', ');
-    let bareNext = 0;
-    const b0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        for (;;) {
-          const i = bareNext++;
-          const slice = events.slice(i * BATCH, (i + 1) * BATCH);
-          if (slice.length === 0) return;
-          await db.pool.query(`INSERT INTO bench_bare_events (event_id, dossier_code, type, occurred_at, body, body_hash) VALUES ${placeholders(slice.length)}`, rowsOf(slice));
-        }
-      }),
-    );
-    const bareSeconds = (performance.now() - b0) / 1000;
-    await db.pool.query('DROP TABLE bench_bare_events');
-
-    latencies.sort((a, b) => a - b);
-    const apiRate = events.length / apiSeconds;
-    const bareRate = events.length / bareSeconds;
-    console.log(`bench:ingest — ${events.length.toLocaleString('en-US')} events (${rows[0].dossiers.toLocaleString('en-US')} dossiers) in batches of ${BATCH}, ${CLIENTS} HTTP clients, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
-    console.log(`  through POST /api/v1/events : ${Math.round(apiRate).toLocaleString('en-US')} events/s (batch latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms)`);
-    console.log(`  bare multi-row INSERT        : ${Math.round(bareRate).toLocaleString('en-US')} rows/s`);
-    console.log(`  ratio                        : ${((apiRate / bareRate) * 100).toFixed(0)}% of the bare INSERT rate (goal: ≥ 5,000 events/s and ≥ 50%)`);
-    if (rows[0].events !== events.length) throw new Error(`expected ${events.length} events in the log, found ${rows[0].events}`);
+    const [api, bare, copy] = await alternate(RUNS, () => db.pool.query('CHECKPOINT'), [
+      async () => {
+        const shares = sets[runs.api++]!;
+        const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 201, clients: shares.map((s) => batchesOf(s).map((b) => JSON.stringify(b))) });
+        return EVENTS / posted.seconds;
+      },
+      async () => {
+        const shares = sets[runs.bare++]!;
+        const placeholders = (n: number) => Array.from({ length: n }, (_, r) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`).join(', ');
+        const t0 = performance.now();
+        await Promise.all(
+          shares.map(async (share) => {
+            for (const b of batchesOf(share)) {
+              await db.pool.query(`INSERT INTO bench_bare_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role) VALUES ${placeholders(b.length)}`, b.flatMap(rowOf));
+            }
+          }),
+        );
+        return EVENTS / ((performance.now() - t0) / 1000);
+      },
+      async () => {
+        const shares = sets[runs.copy++]!;
+        const copyText = (e: DossierEvent) => `${rowOf(e).map((v) => v.replace(/\\/g, '\\\\')).join('\t')}\n`;
+        const t0 = performance.now();
+        await Promise.all(
+          shares.map(async (share) => {
+            // COPY is a custom query, which pg's pipeline mode refuses: a plain connection of its own.
+            const client = new pg.Client({ connectionString: url });
+            await client.connect();
+            try {
+              const stream = client.query(copyFrom('COPY bench_copy_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role) FROM STDIN'));
+              await pipeline(Readable.from(batchesOf(share).map((b) => b.map(copyText).join(''))), stream);
+            } finally {
+              await client.end();
+            }
+          }),
+        );
+        return EVENTS / ((performance.now() - t0) / 1000);
+      },
+    ]);
+    await printStatementStats(db, 'all sides');
+    console.log(`bench:ingest — ${EVENTS.toLocaleString('en-US')} events per run in batches of ${BATCH}, ${CLIENTS} clients, ${RUNS} runs per side, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
+    record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'COPY of the same rows', values: copy! }, goal: '≥ 40 % of COPY' });
+    record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'bare multi-row INSERT of the same rows', values: bare! } });
+    const { rows } = await db.pool.query<{ n: number; unsealed: number }>('SELECT count(*)::int AS n, count(*) FILTER (WHERE chain_pos IS NULL)::int AS unsealed FROM dossier_events');
+    if (rows[0]!.n !== EVENTS * RUNS || rows[0]!.unsealed !== 0) throw new Error(`expected ${EVENTS * RUNS} sealed events in the log, found ${rows[0]!.n} (${rows[0]!.unsealed} unsealed)`);
   } finally {
+    await unwatch();
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
     await bench.close();
   }

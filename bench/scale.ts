@@ -7,10 +7,16 @@
  * - the current-year report by agency and by month, over HTTP, vs a bare GROUP BY
  *   agency × month of only that year's rows;
  * - the dashboard page, over HTTP, vs the same bare GROUP BY;
+ * - the ended year (2025) by agency, from the counters, vs a bare GROUP BY of
+ *   that year's rows;
  * - the overdue job: a full scan of the backlog, then the incremental scan after
  *   new events, vs a bare count of the overdue dossiers from the index.
+ * Then OPEN_RECEIVED dossiers received in the last ten days are added (about
+ * half stay open: a large province's open stock) and everything is timed again.
+ * A CHECKPOINT before each side.
  *
- *   npm run bench:scale            # SIZES=100000,500000,1000000 RUNS=5
+ *   npm run bench:scale            # SIZES=100000,500000,1000000 OPEN_RECEIVED=200000 RUNS=5
+ *   SIZES=17000000 npm run bench:scale   # a province-year at HCMC's scale (hours: generated and ingested in slices)
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,15 +30,15 @@ import { resetScanWatermarks } from '../src/store/scan-watermarks.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import type { Mailer } from '../src/alerts/mailer.js';
 import { openBenchDatabase } from './bench-database.js';
+import { alternate, record } from './results.js';
 
 const SIZES = (process.env.SIZES ?? '100000,500000,1000000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 5);
 const NOW = Date.parse('2026-11-20T09:00:00+07:00');
 const SLICE = 20_000;
 const CLIENTS = 4;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (xs: number[]) => `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+/** Dossiers received in the last ten days, loaded after the largest size (about half stay open). */
+const OPEN_RECEIVED = Number(process.env.OPEN_RECEIVED ?? 200_000);
 
 function hashCode(s: string): number {
   let h = 0;
@@ -44,7 +50,6 @@ async function main(): Promise<void> {
   const bench = await openBenchDatabase(CLIENTS + 6);
   const { db } = bench;
   let server: Server | undefined;
-  const rows: string[] = [];
   try {
     const ctx = await AppContext.load(db, { now: () => NOW });
     const { key } = await createApiKey(db.pool, { role: 'admin', agencyCodes: ['SLA'], label: 'bench' });
@@ -70,82 +75,91 @@ async function main(): Promise<void> {
       await fn();
       return performance.now() - t0;
     };
-    /** Both sides warmed once, then RUNS rounds, the order alternating. */
-    const pair = async (side: () => Promise<unknown>, baseline: () => Promise<unknown>) => {
-      await side();
-      await baseline();
-      const a: number[] = [];
-      const b: number[] = [];
-      for (let r = 0; r < RUNS; r++) {
-        if (r % 2 === 0) {
-          a.push(await timed(side));
-          b.push(await timed(baseline));
-        } else {
-          b.push(await timed(baseline));
-          a.push(await timed(side));
-        }
-      }
-      return { a, b };
-    };
     const bareYear = () =>
       db.pool.query(`SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*), count(*) FILTER (WHERE rate_outcome = 'late')
                      FROM dossiers WHERE received_at >= '2026-01-01T00:00:00+07:00' AND received_at < '2027-01-01T00:00:00+07:00' GROUP BY 1, 2`);
+    const bareEndedYear = () =>
+      db.pool.query(`SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*), count(*) FILTER (WHERE rate_outcome = 'late')
+                     FROM dossiers WHERE received_at >= '2025-01-01T00:00:00+07:00' AND received_at < '2026-01-01T00:00:00+07:00' GROUP BY 1, 2`);
     const bareOverdue = () => db.pool.query('SELECT count(*) FROM dossiers WHERE finished_at IS NULL AND NOT paused AND due_at < $1', [new Date(NOW)]);
 
-    let loaded = 0;
-    let slice = 0;
-    for (const size of SIZES) {
-      const l0 = performance.now();
-      let events = 0;
-      while (loaded < size) {
-        const n = Math.min(SLICE, size - loaded);
-        const batch = generateEvents(ctx.catalog, { seed: 1000 + slice, dossiers: n, from: Date.parse('2025-07-02T08:00:00+07:00'), to: NOW - 86_400_000, until: NOW, codePrefix: `S${slice}` });
-        await ingest(batch);
-        events += batch.length;
-        loaded += n;
-        slice++;
-        process.stderr.write(`\rloaded ${loaded.toLocaleString('en-US')} dossiers`);
-      }
-      const loadSeconds = (performance.now() - l0) / 1000;
-      process.stderr.write('\n');
+    const mailer: Mailer = { send: async () => undefined, describe: () => 'bench: no mail sent' };
+    const env = { ctx, mailer };
+    const checkpoint = () => db.pool.query('CHECKPOINT');
+    const side = (fn: () => Promise<unknown>) => () => timed(fn);
+
+    /** Every figure at the current size. */
+    const measure = async (label: string) => {
       await db.pool.query('VACUUM ANALYZE dossiers');
       await db.pool.query('VACUUM ANALYZE dossier_events');
       await db.pool.query('VACUUM ANALYZE daily_counts');
       const { rows: c } = await db.pool.query(`SELECT count(*)::int AS all, count(*) FILTER (WHERE received_at >= '2026-01-01T00:00:00+07:00')::int AS year,
+        count(*) FILTER (WHERE finished_at IS NULL)::int AS open,
         count(*) FILTER (WHERE finished_at IS NULL AND NOT paused AND due_at < $1)::int AS overdue, pg_size_pretty(pg_table_size('dossiers')) AS heap FROM dossiers`, [new Date(NOW)]);
       const info = c[0];
-      const label = `${(size / 1000).toLocaleString('en-US')}k`;
-      rows.push(`| ${label} | ingestion of this step (${events.toLocaleString('en-US')} events, ingestEvents, ${CLIENTS} clients) | ${Math.round(events / loadSeconds).toLocaleString('en-US')} events/s | — | — |`);
-
-      const byAgency = await pair(() => get('/api/v1/reports/rates?period=2026&groupBy=agency'), bareYear);
-      rows.push(`| ${label} | GET rates?period=2026&groupBy=agency | ${fmt(byAgency.a)} ms | ${fmt(byAgency.b)} ms | ${(median(byAgency.a) / median(byAgency.b)).toFixed(2)}× |`);
-      const byMonth = await pair(() => get('/api/v1/reports/rates?period=2026&groupBy=month'), bareYear);
-      rows.push(`| ${label} | GET rates?period=2026&groupBy=month | ${fmt(byMonth.a)} ms | ${fmt(byMonth.b)} ms | ${(median(byMonth.a) / median(byMonth.b)).toFixed(2)}× |`);
-      const dashboard = await pair(() => get('/dashboard'), bareYear);
-      rows.push(`| ${label} | GET /dashboard | ${fmt(dashboard.a)} ms | ${fmt(dashboard.b)} ms | ${(median(dashboard.a) / median(dashboard.b)).toFixed(2)}× |`);
+      console.log(`${label}: ${info.all.toLocaleString('en-US')} dossiers (${info.year.toLocaleString('en-US')} received in 2026, ${info.open.toLocaleString('en-US')} open, ${info.overdue.toLocaleString('en-US')} overdue), dossiers heap ${info.heap}`);
+      const at = `${label}, ${info.open.toLocaleString('en-US')} open`;
+      const reports: Array<[string, string]> = [
+        ['current-year report by agency (rates?period=2026&groupBy=agency)', '/api/v1/reports/rates?period=2026&groupBy=agency'],
+        ['current-year report by month (rates?period=2026&groupBy=month)', '/api/v1/reports/rates?period=2026&groupBy=month'],
+        ['dashboard page (/dashboard)', '/dashboard'],
+      ];
+      for (const [what, path] of reports) {
+        const [api, bare] = await alternate(RUNS, checkpoint, [side(() => get(path)), side(bareYear)], { warm: true });
+        record({ bench: 'scale', what: `${at}: ${what}`, unit: 'ms', values: api!, higherIsBetter: false, baseline: { what: 'bare GROUP BY agency × month of 2026 rows', values: bare! }, goal: path === '/dashboard' ? '< 300 ms' : path.endsWith('month') ? '< 150 ms and ≤ 1.5× the bare GROUP BY' : undefined });
+      }
+      const [ended, bareEnded] = await alternate(RUNS, checkpoint, [side(() => get('/api/v1/reports/rates?period=2025&groupBy=agency')), side(bareEndedYear)], { warm: true });
+      record({ bench: 'scale', what: `${at}: ended-year report by agency (rates?period=2025&groupBy=agency)`, unit: 'ms', values: ended!, higherIsBetter: false, baseline: { what: 'bare GROUP BY agency × month of 2025 rows', values: bareEnded! } });
 
       // The overdue job: the whole backlog once (no watermark), then what changed since.
-      const mailer: Mailer = { send: async () => undefined, describe: () => 'bench: no mail sent' };
-      const env = { ctx, mailer };
       await resetScanWatermarks(db.pool);
       let full: Record<string, number> = {};
       const fullMs = await timed(async () => (full = await runJob('overdue-scan', env)));
-      const fresh = generateEvents(ctx.catalog, { seed: 9000 + slice, dossiers: 200, from: NOW - 20 * 86_400_000, to: NOW - 3_600_000, until: NOW, codePrefix: `NEW${slice}` });
+      const fresh = generateEvents(ctx.catalog, { seed: 9000 + slice, dossiers: 200, from: NOW - 20 * 86_400_000, to: NOW - 3_600_000, until: NOW, codePrefix: `NEW${slice++}` });
       await ingest(fresh);
       let incremental: Record<string, number> = {};
       const incMs = await timed(async () => (incremental = await runJob('overdue-scan', env)));
-      const overdueBare = await pair(bareOverdue, bareOverdue);
-      rows.push(`| ${label} | overdue job, first run (${full.dossiersExamined} examined of ${info.overdue} overdue) | ${fullMs.toFixed(0)} ms | ${fmt(overdueBare.a)} ms | ${(fullMs / median(overdueBare.a)).toFixed(1)}× |`);
-      rows.push(`| ${label} | overdue job after ${fresh.length} new events (${incremental.dossiersExamined} examined) | ${incMs.toFixed(0)} ms | ${fmt(overdueBare.a)} ms | ${(incMs / median(overdueBare.a)).toFixed(1)}× |`);
-      console.log(`${label}: ${info.all} dossiers (${info.year} received in 2026, ${info.overdue} overdue), dossiers heap ${info.heap}`);
+      const [overdueBare] = await alternate(RUNS, checkpoint, [side(bareOverdue)], { warm: true });
+      const bareCount = { what: 'bare count of the overdue from the index', values: overdueBare! };
+      record({ bench: 'scale', what: `${at}: overdue job, first run (${full.dossiersExamined} examined, ${info.overdue} overdue)`, unit: 'ms', values: [fullMs], higherIsBetter: false, baseline: bareCount });
+      record({ bench: 'scale', what: `${at}: overdue job after ${fresh.length} new events (${incremental.dossiersExamined} examined)`, unit: 'ms', values: [incMs], higherIsBetter: false, baseline: bareCount, goal: 'work ∝ the newly overdue' });
+    };
+
+    let loaded = 0;
+    let slice = 0;
+    const load = async (label: string, n: number, window: { from: number; to: number }) => {
+      const l0 = performance.now();
+      let events = 0;
+      for (let done = 0; done < n; ) {
+        const k = Math.min(SLICE, n - done);
+        const batch = generateEvents(ctx.catalog, { seed: 1000 + slice, dossiers: k, ...window, until: NOW, codePrefix: `S${slice}` });
+        await ingest(batch);
+        events += batch.length;
+        done += k;
+        slice++;
+        process.stderr.write(`\r${label}: ${(loaded + done).toLocaleString('en-US')} dossiers`);
+      }
+      loaded += n;
+      process.stderr.write('\n');
+      const seconds = (performance.now() - l0) / 1000;
+      record({ bench: 'scale', what: `${label}: ingestion while loading (${events.toLocaleString('en-US')} events, batches of 1,000, ${CLIENTS} clients, ingestEvents)`, unit: 'events/s', values: [events / seconds], higherIsBetter: true });
+    };
+    for (const size of SIZES) {
+      const label = `${(size / 1000).toLocaleString('en-US')}k dossiers`;
+      await load(label, size - loaded, { from: Date.parse('2025-07-02T08:00:00+07:00'), to: NOW - 86_400_000 });
+      await measure(label);
+    }
+    // A large province's open stock (HCMC: ~100,000 open, docs/capacity.md): dossiers received in the last ten
+    // days, about half of them still open, on top of the history.
+    if (OPEN_RECEIVED > 0) {
+      const label = `${(loaded / 1000).toLocaleString('en-US')}k + ${(OPEN_RECEIVED / 1000).toLocaleString('en-US')}k received in the last 10 days`;
+      await load(label, OPEN_RECEIVED, { from: NOW - 10 * 86_400_000, to: NOW - 3_600_000 });
+      await measure(label);
     }
   } finally {
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
     await bench.close();
   }
-  console.log(`\nbench:scale — ${RUNS} runs a side, sides alternating; ms median (min–max); baseline in the same run\n`);
-  console.log('| dossiers | what | time | baseline (bare GROUP BY of the year / bare overdue count) | ratio |\n|---|---|---|---|---|');
-  for (const r of rows) console.log(r);
 }
 
 await main();

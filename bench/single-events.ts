@@ -1,14 +1,18 @@
 /**
  * Single events, as counter software posts them: CLIENTS concurrent HTTP
- * clients each posting one event per request (keep-alive), acknowledged
- * only after commit; next to, in the same run, the same rows written by the
- * same number of connections as one autocommitted INSERT each (the floor of
- * "one event, one commit"). Order controlled: a CHECKPOINT before each side,
- * and the sides alternate over RUNS rounds (min / median / max reported).
+ * clients (in a worker thread of their own) each posting one event per
+ * request over keep-alive, acknowledged only after commit and seal. Next to
+ * it, in the same run and with the same clients:
+ * - the HTTP floor: the same requests, each made invalid, so that the server
+ *   authenticates, parses, validates and answers 400 without touching the
+ *   database (what the HTTP stack alone costs on this machine);
+ * - a bare INSERT of the same rows, one autocommitted statement each, from as
+ *   many connections (the floor of "one event, one commit").
+ * A CHECKPOINT before each side, the order alternating, RUNS rounds (min /
+ * median / max reported).
  *
- *   npm run bench:single            # CLIENTS=16 EVENTS=6000 RUNS=3
+ *   npm run bench:single            # CLIENTS=4,16 EVENTS=6000 RUNS=3
  */
-import http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppContext } from '../src/app-context.js';
@@ -17,8 +21,10 @@ import { createApp } from '../src/http/app.js';
 import { generateEvents } from '../src/sample/sample-events.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
+import { postFromWorker } from './post-clients.js';
+import { alternate, median, record } from './results.js';
 
-const CLIENTS = Number(process.env.CLIENTS ?? 16);
+const CLIENTS = (process.env.CLIENTS ?? '4,16').split(',').map(Number);
 const EVENTS = Number(process.env.EVENTS ?? 6000);
 const RUNS = Number(process.env.RUNS ?? 3);
 
@@ -27,94 +33,80 @@ function hashCode(s: string): number {
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
   return h;
 }
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(0.99 * xs.length))]!;
 
 async function main(): Promise<void> {
-  const bench = await openBenchDatabase(CLIENTS + 8);
+  const bench = await openBenchDatabase(Math.max(...CLIENTS) + 8);
   const { db } = bench;
   let server: Server | undefined;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  let unwatch = async () => undefined as void;
   try {
     const ctx = await AppContext.load(db);
+    unwatch = await ctx.watchChanges(); // as `serve` does: follows revocations, so it remembers keys briefly
     const { key } = await createApiKey(db.pool, { role: 'admin', agencyCodes: ['SLA'], label: 'bench' });
     server = await new Promise<Server>((resolve) => {
       const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
     });
     const port = (server.address() as AddressInfo).port;
-    const post = (body: string) =>
-      new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: '/api/v1/events', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
     await db.pool.query('CREATE TABLE bare_single (event_id uuid PRIMARY KEY, dossier_code text, type text, occurred_at timestamptz, body jsonb)');
+    console.log(`bench:single — ${EVENTS.toLocaleString('en-US')} single events × ${RUNS} runs per side, one event per request, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
 
-    const api: number[] = [];
-    const bare: number[] = [];
-    const latencies: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const events = generateEvents(ctx.catalog, {
-        seed: 100 + run,
-        dossiers: Math.ceil(EVENTS / 4),
-        from: Date.parse('2025-07-02T08:00:00+07:00'),
-        to: Date.parse('2026-10-01T08:00:00+07:00'),
-        until: Date.parse('2026-11-01T08:00:00+07:00'),
-        codePrefix: `SINGLE${run}`,
-      }).slice(0, EVENTS);
-      // Each client owns a share of the dossiers and posts their events in order.
-      const shares: DossierEvent[][] = Array.from({ length: CLIENTS }, () => []);
-      for (const e of events) shares[hashCode(e.dossierCode) % CLIENTS]!.push(e);
-
-      const sides = [
+    let batch = 0;
+    for (const clients of CLIENTS) {
+      const latencies: number[][] = [];
+      /** Fresh dossiers for each run; each client owns a share and posts their events in order. */
+      const nextShares = () => {
+        const events = generateEvents(ctx.catalog, {
+          seed: 100 + batch,
+          dossiers: Math.ceil(EVENTS / 4),
+          from: Date.parse('2025-07-02T08:00:00+07:00'),
+          to: Date.parse('2026-10-01T08:00:00+07:00'),
+          until: Date.parse('2026-11-01T08:00:00+07:00'),
+          codePrefix: `SINGLE${batch++}`,
+        }).slice(0, EVENTS);
+        const shares: DossierEvent[][] = Array.from({ length: clients }, () => []);
+        for (const e of events) shares[hashCode(e.dossierCode) % clients]!.push(e);
+        return shares;
+      };
+      const [api, floor, bare] = await alternate(RUNS, () => db.pool.query('CHECKPOINT'), [
         async () => {
-          await db.pool.query('CHECKPOINT');
-          const t0 = performance.now();
-          await Promise.all(
-            shares.map(async (share) => {
-              for (const e of share) {
-                const s0 = performance.now();
-                const status = await post(JSON.stringify(e));
-                latencies.push(performance.now() - s0);
-                if (status !== 201) throw new Error(`status ${status} for ${e.type} ${e.dossierCode}`);
-              }
-            }),
-          );
-          api.push(events.length / ((performance.now() - t0) / 1000));
+          const shares = nextShares();
+          const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 201, clients: shares.map((s) => s.map((e) => JSON.stringify(e))) });
+          latencies.push(posted.latencies);
+          return EVENTS / posted.seconds;
         },
         async () => {
-          await db.pool.query('CHECKPOINT');
+          const shares = nextShares();
+          const invalid = (e: DossierEvent) => JSON.stringify({ ...e, occurredAt: 'not an instant' });
+          const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 400, clients: shares.map((s) => s.map(invalid)) });
+          return EVENTS / posted.seconds;
+        },
+        async () => {
+          const shares = nextShares();
           const t0 = performance.now();
           await Promise.all(
             shares.map(async (share) => {
               const client = await db.pool.connect();
               try {
-                for (const e of share) {
-                  await client.query('INSERT INTO bare_single VALUES ($1, $2, $3, $4, $5)', [`${e.eventId.slice(0, 35)}${run}`, e.dossierCode, e.type, e.occurredAt, JSON.stringify(e)]);
-                }
+                for (const e of share) await client.query('INSERT INTO bare_single VALUES ($1, $2, $3, $4, $5)', [e.eventId, e.dossierCode, e.type, e.occurredAt, JSON.stringify(e)]);
               } finally {
                 client.release();
               }
             }),
           );
-          bare.push(events.length / ((performance.now() - t0) / 1000));
+          return EVENTS / ((performance.now() - t0) / 1000);
         },
-      ];
-      // Alternate which side goes first.
-      if (run % 2 === 1) sides.reverse();
-      for (const side of sides) await side();
+      ]);
+      const goal = clients === 16 ? '≥ 3,000 events/s' : undefined;
+      record({ bench: 'single', what: `single events, ${clients} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'bare INSERT, one commit each', values: bare! }, goal });
+      record({ bench: 'single', what: `single events, ${clients} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'HTTP floor (same requests refused by validation, no database)', values: floor! } });
+      record({ bench: 'single', what: `single events, ${clients} clients, p99 latency`, unit: 'ms', values: latencies.map(p99), higherIsBetter: false, goal: clients === 16 ? '< 50 ms' : undefined });
+      console.log(`    (p50 latency ${median(latencies.map((l) => median(l))).toFixed(1)} ms)`);
     }
-    latencies.sort((a, b) => a - b);
-    const fmt = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)}, median ${median(xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}`;
-    console.log(`bench:single — ${EVENTS.toLocaleString('en-US')} single events × ${RUNS} runs, ${CLIENTS} concurrent clients, one event per request`);
-    console.log(`  API (acknowledged after commit) : ${fmt(api)} events/s; latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`);
-    console.log(`  bare INSERT, one commit each    : ${fmt(bare)} rows/s`);
-    console.log(`  ratio (medians)                 : ${((median(api) / median(bare)) * 100).toFixed(0)} % (goal: ≥ 3,000 events/s, p99 < 50 ms)`);
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events WHERE chain_pos IS NULL');
+    if (rows[0]!.n !== 0) throw new Error(`${rows[0]!.n} acknowledged events are outside the chain`);
   } finally {
-    agent.destroy();
+    await unwatch();
     server?.close();
     await bench.close();
   }

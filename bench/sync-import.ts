@@ -19,13 +19,13 @@ import { AppContext } from '../src/app-context.js';
 import { generateEvents } from '../src/sample/sample-events.js';
 import { ingestEvents } from '../src/store/event-store.js';
 import { exportRecords } from '../src/store/portal-export.js';
+import { record } from './results.js';
 import { openBenchDatabase } from './bench-database.js';
 
 const RECORDS = Number(process.env.RECORDS ?? 30_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 const CHUNK = 500;
 const run = promisify(execFile);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const bench = await openBenchDatabase(8);
@@ -86,11 +86,7 @@ async function main(): Promise<void> {
       }
       console.log(`run ${r + 1}: sync import ${Math.round(cli.at(-1)!)} records/min, bare INSERT ${Math.round(bare.at(-1)!)} records/min`);
     }
-    const fmt = (xs: number[]) => `${Math.round(median(xs))} (${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))})`;
-    console.log('\n| side | records/min median (min–max) |\n|---|---|');
-    console.log(`| dunghan sync import (CLI, ${n} records) | ${fmt(cli)} |`);
-    console.log(`| bare multi-row INSERT of the records as jsonb | ${fmt(bare)} |`);
-    console.log(`\nratio sync/bare: ${(median(cli) / median(bare)).toFixed(3)}; goal 25,000 records/min: ${median(cli) >= 25_000 ? 'met' : 'NOT met'}`);
+    record({ bench: 'sync', what: `dunghan sync import (CLI, ${n.toLocaleString('en-US')} portal records)`, unit: 'records/min', values: cli, higherIsBetter: true, baseline: { what: 'bare multi-row INSERT of the records as jsonb', values: bare }, goal: '≥ 25,000 records/min' });
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
     await bench.close();

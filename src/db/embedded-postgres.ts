@@ -50,6 +50,8 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
   /** How long to keep retrying while a killed server's lock is still held. */
   retryMs?: number;
+  /** More server settings, as `-c` pairs (the benchmarks' statement statistics). */
+  settings?: Record<string, string>;
 }
 
 const USER = 'dunghan';
@@ -82,7 +84,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // Loopback only, and no Unix socket so that several servers never collide on /tmp.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'max_wal_size=4GB', '-c', 'wal_compression=on', '-c', 'shared_buffers=512MB'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'max_wal_size=4GB', '-c', 'wal_compression=on', '-c', 'shared_buffers=512MB', ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     onLog: log,
     onError: (e) => log(String(e)),
   });
