@@ -12,7 +12,7 @@ import type { DossierState } from '../dossiers/fold.js';
 import { renderAlertList, renderDigest, type AlertEnv } from './alert-content.js';
 import { createHash } from 'node:crypto';
 import { enqueue, type OutboxRow } from './outbox.js';
-import { sealerOf } from '../store/chain-sealer.js';
+import { sealPending } from '../store/event-store.js';
 
 interface Supervisor {
   agencyCode: string;
@@ -66,7 +66,7 @@ export interface ScanResult {
  */
 export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', env: AlertEnv): Promise<ScanResult> {
   // Events are seen by their chain position: any committed but not yet sealed are sealed first.
-  await sealerOf(pool).seal();
+  await sealPending(pool);
   return inTransaction(pool, async (client) => {
     // One scan of a kind at a time; the chain head read in this snapshot covers every event committed before it.
     const mark = await client.query<{ scanned_at: Date; chain_pos: string }>('SELECT scanned_at, chain_pos FROM scan_watermarks WHERE kind = $1 FOR UPDATE', [kind]);

@@ -51,19 +51,29 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
 
 /**
  * A transaction whose BEGIN travels with its first statement and whose COMMIT with its last: two round trips
- * fewer than inTransaction. `fn` answers its result and its last write, issued but not awaited. A last write that
- * fails leaves the transaction aborted, and PostgreSQL ends an aborted transaction's COMMIT as a rollback.
+ * fewer than inTransaction. `fn` answers its result and its last write, issued but not awaited, and optionally a
+ * statement to run after the commit in the same flight. A last write that fails leaves the transaction aborted, and
+ * PostgreSQL ends an aborted transaction's COMMIT as a rollback. A failed statement after the commit is thrown, the
+ * commit standing.
  */
-export async function inPipelinedTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<{ result: T; last: Promise<unknown> }>): Promise<T> {
+export async function inPipelinedTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<{ result: T; last: Promise<unknown>; afterCommit?: string }>,
+): Promise<T> {
   const client = await pool.connect();
   const begin = client.query('BEGIN');
   begin.catch(() => undefined); // its failure is also the failure of the statements behind it
   try {
-    const { result, last } = await fn(client);
-    const [written, committed] = await Promise.allSettled([last, client.query('COMMIT')]);
+    const { result, last, afterCommit } = await fn(client);
+    const commit = client.query('COMMIT');
+    // A statement of its own right behind the COMMIT, in the same flight (it sees what the COMMIT committed).
+    const after = afterCommit ? client.query(afterCommit) : null;
+    after?.catch(() => undefined);
+    const [written, committed] = await Promise.allSettled([last, commit]);
     if (written.status === 'rejected') throw written.reason;
     if (committed.status === 'rejected') throw committed.reason;
     await begin;
+    await after;
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

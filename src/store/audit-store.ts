@@ -15,7 +15,7 @@ import { periodOf } from '../reports/report-query.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { buildReport, judgedAtOf } from './report-store.js';
 import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
-import { sealerOf } from './chain-sealer.js';
+import { sealPending } from './event-store.js';
 import { COUNTER_FIELDS } from '../reports/contributions.js';
 
 export interface ChainReport {
@@ -28,7 +28,7 @@ export interface ChainReport {
 /** Recomputes every link in chain order, in batches; stops at the first that does not hold. */
 export async function verifyChain(pool: pg.Pool, onProgress?: (done: number) => void): Promise<ChainReport> {
   // Events left outside by a process that stopped between its commit and its seal are sealed first.
-  await sealerOf(pool).seal();
+  await sealPending(pool);
   const { rows: head } = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
   const { rows: unchained } = await pool.query<{ event_id: string }>('SELECT event_id FROM dossier_events WHERE chain_pos IS NULL LIMIT 1');
   let prev = CHAIN_GENESIS;
@@ -142,7 +142,7 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
  * rates as published. `audit check` recomputes the rates from it alone.
  */
 export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar: VietnamCalendar }, agency: string, q: ReportQuery, nowMs: number): Promise<AuditPackage> {
-  await sealerOf(pool).seal();
+  await sealPending(pool);
   const period = periodOf(q);
   const agencies = ctx.catalog.descendantsOf(agency);
   const { rows: codes } = await pool.query<{ code: string }>(

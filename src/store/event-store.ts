@@ -11,7 +11,6 @@ import { applyEvent, orderEvents, STATE_VERSION, TransitionError, type DossierSt
 import type { LoggedEvent } from '../dossiers/events.js';
 import { unknownDossierMessage, type Verdict } from '../dossiers/authorization.js';
 import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
-import { sealerOf } from './chain-sealer.js';
 
 export interface EventProblem {
   index: number;
@@ -42,10 +41,18 @@ export interface IngestOptions {
   /** Per event instead (group commit: requests of several keys in one transaction). */
   actorOf?: (index: number) => { id: string; role: string } | null;
   /**
-   * false: the caller seals the events into the chain later (sealerOf(pool).seal(); a bulk load seals once at its
-   * end). Until then the alert scans and the chain's verification seal them first.
+   * false: the caller seals the events into the chain later (sealPending; a bulk load may seal once at its end).
+   * Until then the alert scans and the chain's verification seal them first.
    */
   seal?: boolean;
+}
+
+/**
+ * Seals every committed event still outside the chain: those of a process that stopped between its commit and its
+ * seal. The alert scans, the chain's verification and the audit package call it first.
+ */
+export async function sealPending(pool: pg.Pool): Promise<void> {
+  await pool.query('SELECT seal_events()');
 }
 
 export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {
@@ -76,7 +83,7 @@ export async function ingestEvents(
   if (conflicts.length) throw new IngestConflict(409, conflicts);
   const fresh = events.map((e, i) => ({ e, i })).filter(({ i }) => results[i]!.status === 'accepted');
 
-  const outcome = await inPipelinedTransaction(pool, async (client) => {
+  return inPipelinedTransaction(pool, async (client) => {
     // One statement locks the dossiers, appends the events and reads what the fold needs (ingest_open, migration 015).
     // The rows are one JSON document built around the bodies already serialised (cheaper than arrays to escape).
     const rows = fresh.map(({ e, i }) => {
@@ -155,12 +162,11 @@ export async function ingestEvents(
     const last = upsertDossiers(client, [...states.values()], ctx, stored, {
       pinRules: [...states.values()].filter((st) => !stored.has(st.code) || replay.includes(st.code)),
     });
-    return { result: { results, dossiers: touched }, last };
+    // Answered only once its events are in the chain too: sealed right after the commit, in the same flight (the
+    // chain's head is never held by an ingesting transaction, so concurrent ones commit side by side).
+    const seal = options.seal !== false && seqOf.size > 0;
+    return { result: { results, dossiers: touched }, last, afterCommit: seal ? 'SELECT seal_events()' : undefined };
   });
-  // Answered only once its events are in the chain too (after the commit: the chain's head is never held by an
-  // ingesting transaction, so concurrent ones commit side by side).
-  if (options.seal !== false && outcome.results.some((r) => r.status === 'accepted')) await sealerOf(pool).seal();
-  return outcome;
 }
 
 /**

@@ -75,3 +75,6 @@ BEGIN
   END IF;
   RETURN p;
 END $$;
+
+-- Sealing inside the ingesting transaction is gone.
+DROP FUNCTION chain_events(bigint[]);
