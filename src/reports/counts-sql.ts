@@ -66,12 +66,6 @@ const COUNT_CELLS: Array<[string, Cell]> = [
 /** Every dossier any cell may count: received by the end, and not finished before the start unless rated or complained about in it. */
 export const RELEVANT = 'received_at < $2 AND (finished_at IS NULL OR finished_at >= $1 OR dissatisfied_at >= $1)';
 
-/**
- * For the running part of a period, from $1 = today's midnight: the dossiers open now, or that finished,
- * were received or were complained about since then (anything that happened today happened to one of these).
- */
-export const TOUCHED_SINCE = '(finished_at IS NULL OR finished_at >= $1 OR dissatisfied_at >= $1)';
-
 export function countsSql(group: GroupColumn, extraWhere: string, relevant = RELEVANT): string {
   const c = ([key, cell]: [string, Cell]) => `count(*) FILTER (WHERE ${CELL_FILTERS[cell]})::int AS "${key}"`;
   return `SELECT ${GROUP_COLUMNS[group]} AS key, ${COUNT_CELLS.map(c).join(', ')},

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { CHANNEL_TEXT } from '../reports/vietnamese-terms.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { addCounts, EMPTY_COUNTS, withRates, type Counts, type RateRow } from '../reports/rates.js';
-import { CELL_FILTERS, countsSql, RELEVANT, TOUCHED_SINCE, type Cell, type GroupColumn } from '../reports/counts-sql.js';
+import { CELL_FILTERS, countsSql, RELEVANT, type Cell, type GroupColumn } from '../reports/counts-sql.js';
 import { COUNTER_FIELDS, type CounterField } from '../reports/contributions.js';
 import { rateOverdueAtSql } from '../dossiers/progress-sql.js';
 import { monthsIn, type Period } from '../reports/periods.js';
@@ -141,21 +141,37 @@ export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, perio
 }
 
 /**
- * A running period by receiving agency without scanning its history: the
- * flows of its ended days from the counters, and today's flows with the open
- * dossiers judged now from the dossiers touched since midnight.
+ * A running period by receiving agency without scanning its history: every
+ * flow from the daily counters (today's row holds today's flows so far, moved
+ * by each ingestion), and the open stock judged now from the dossiers open now
+ * (an index-only read of dossiers_open_stock: its cost follows the open stock,
+ * not the history or the activity).
  */
 export async function runningFromCounters(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number): Promise<Map<string, Counts>> {
-  const today = localDayStart(localDayOf(nowMs));
-  const ended = today > period.from ? (await periodsFromCounters(pool, catalog, [{ label: period.label, from: period.from, to: today }], filter))[0]! : new Map<string, Counts>();
-  const params: unknown[] = [new Date(Math.max(today, period.from)), new Date(period.to), new Date(nowMs)];
-  const where = whereOf(filter, catalog, params);
-  const { rows } = await pool.query<Counts & { key: string }>(countsSql('agency', where, TOUCHED_SINCE), params);
+  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter), openStockNow(pool, catalog, filter, nowMs)]);
   const out = new Map<string, Counts>();
-  for (const [key, c] of ended) out.set(key, { ...c, openOnTrack: 0, openOverdue: 0 });
-  for (const { key, ...c } of rows) out.set(key, addCounts(out.get(key) ?? EMPTY_COUNTS, c));
+  // The counters' stocks are those at the end of each day; the stock now comes from the dossiers.
+  for (const [key, c] of flows[0]!) out.set(key, { ...c, openOnTrack: 0, openOverdue: 0 });
+  for (const [key, s] of stock) out.set(key, { ...(out.get(key) ?? EMPTY_COUNTS), ...s });
   for (const [key, c] of out) if (Object.values(c).every((x) => x === 0)) out.delete(key);
   return out;
+}
+
+/** The dossiers open at `nowMs` by receiving agency, on track or 766-overdue then (CELL_FILTERS on_track and overdue). */
+async function openStockNow(pool: pg.Pool, catalog: Catalog, filter: ReportFilter, nowMs: number): Promise<Map<string, { openOnTrack: number; openOverdue: number }>> {
+  const params: unknown[] = [new Date(nowMs)];
+  const where = whereOf(filter, catalog, params);
+  // Open now: not finished (the partial index), or finished later than now (an event dated ahead; rare).
+  // Each part grouped on its own: the first in the index's order, without a sort.
+  const part = (open: string) =>
+    `SELECT receiving_agency_code AS key, count(*) FILTER (WHERE NOT ${rateOverdueAtSql('$1')}) AS on_track, count(*) FILTER (WHERE ${rateOverdueAtSql('$1')}) AS overdue
+     FROM dossiers WHERE ${open} AND received_at <= $1${where} GROUP BY 1`;
+  const { rows } = await pool.query<{ key: string; openOnTrack: number; openOverdue: number }>(
+    `SELECT key, sum(on_track)::int AS "openOnTrack", sum(overdue)::int AS "openOverdue"
+     FROM (${part('finished_at IS NULL')} UNION ALL ${part('finished_at > $1')}) open GROUP BY key`,
+    params,
+  );
+  return new Map(rows.map(({ key, ...s }) => [key, s]));
 }
 
 /** Whether counts for this period may come from the daily counters (see countsFromCounters). */
@@ -165,7 +181,7 @@ export function countersServe(period: Period, filter: ReportFilter, nowMs: numbe
 
 /** Whether a running period may be counted by runningFromCounters. */
 export function runningServe(period: Period, filter: ReportFilter, nowMs: number): boolean {
-  return !filter.procedure && !filter.field && !filter.channel && period.from <= nowMs && nowMs < period.to && isMidnight(period.from);
+  return !filter.procedure && !filter.field && !filter.channel && period.from <= nowMs && nowMs < period.to && isMidnight(period.from) && isMidnight(period.to);
 }
 
 function isMidnight(instantMs: number): boolean {
