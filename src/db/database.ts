@@ -34,19 +34,8 @@ export function connect(url: string, max = 10): Db {
 }
 
 /** Runs `fn` in a transaction on one client; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inPipelinedTransaction(pool, async (client) => ({ result: await fn(client), last: Promise.resolve() }));
 }
 
 /**

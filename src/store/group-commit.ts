@@ -46,10 +46,13 @@ export class GroupCommitter {
   private schedule(): void {
     if (this.timer || this.queue.length === 0) return;
     if (this.inFlight >= (this.options.maxInFlight ?? 2)) return; // the next finishing group flushes
+    // Idle: go at once (with whatever arrived in this turn of the event loop); a group is already being written:
+    // wait a few milliseconds for more to join the next one.
+    const wait = this.inFlight === 0 ? 0 : (this.options.windowMs ?? 2);
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
-    }, this.options.windowMs ?? 2);
+    }, wait);
   }
 
   private async flush(): Promise<void> {
