@@ -113,40 +113,18 @@ export async function upsertDossiers(
   };
   const counters = counterRows(counterDeltas(states.map((after) => ({ before: before(after.code), after }))));
   const rules = (extras.pinRules ?? []).map((st) => ({ code: st.code, rules: st.rules }));
-  await client.query(
-    `WITH projected AS (
-       INSERT INTO dossiers SELECT * FROM jsonb_populate_recordset(null::dossiers, $1::jsonb)
-       ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
-       RETURNING 1
-     ), judgments_gone AS (
-       DELETE FROM dossier_judgments j WHERE j.dossier_code = ANY($2::text[])
-         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS n(dossier_code text, valid_from timestamptz)
-                         WHERE n.dossier_code = j.dossier_code AND n.valid_from = j.valid_from)
-       RETURNING 1
-     ), judgments_kept AS (
-       INSERT INTO dossier_judgments SELECT * FROM jsonb_populate_recordset(null::dossier_judgments, $3::jsonb)
-       ON CONFLICT (dossier_code, valid_from) DO UPDATE SET ${JUDGMENT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
-       RETURNING 1
-     ), counted AS (
-       INSERT INTO daily_counts AS d (agency_code, day, shard, ${COUNTER_FIELDS.join(', ')})
-       SELECT r.agency_code, r.day::date, pg_backend_pid() % ${COUNTER_SHARDS}, ${COUNTER_FIELDS.map((f) => `r.${f}`).join(', ')}
-       FROM jsonb_to_recordset($4::jsonb) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
-       ON CONFLICT (agency_code, day, shard) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = d.${f} + excluded.${f}`).join(', ')}
-       RETURNING 1
-     ), pinned AS (
-       INSERT INTO dossier_rules (code, rules) SELECT r.code, r.rules FROM jsonb_to_recordset($5::jsonb) AS r(code text, rules jsonb)
-       ON CONFLICT (code) DO NOTHING
-       RETURNING 1
-     )
-     SELECT 1`,
-    [
+  // Named: parsed and planned once per connection, not on every call.
+  await client.query({
+    name: 'dunghan-project',
+    text: PROJECT_SQL,
+    values: [
       JSON.stringify(states.map((st) => toRow(st, ctx))),
       judged.codes,
       JSON.stringify(judged.rows),
       JSON.stringify(counters),
       JSON.stringify(rules),
     ],
-  );
+  });
 }
 
 const JUDGMENT_COLUMNS = ['valid_to', 'due_at', 'due_soon_at', 'waiting', 'rate_overdue_after'];
@@ -182,6 +160,34 @@ function counterRows(deltas: Contribution) {
 }
 
 const COUNTER_SHARDS = 8;
+
+/** The projection's one statement (upsertDossiers); its parts touch disjoint rows. */
+const PROJECT_SQL = `
+WITH projected AS (
+  INSERT INTO dossiers SELECT * FROM jsonb_populate_recordset(null::dossiers, $1::jsonb)
+  ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
+  RETURNING 1
+), judgments_gone AS (
+  DELETE FROM dossier_judgments j WHERE j.dossier_code = ANY($2::text[])
+    AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS n(dossier_code text, valid_from timestamptz)
+                    WHERE n.dossier_code = j.dossier_code AND n.valid_from = j.valid_from)
+  RETURNING 1
+), judgments_kept AS (
+  INSERT INTO dossier_judgments SELECT * FROM jsonb_populate_recordset(null::dossier_judgments, $3::jsonb)
+  ON CONFLICT (dossier_code, valid_from) DO UPDATE SET ${JUDGMENT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
+  RETURNING 1
+), counted AS (
+  INSERT INTO daily_counts AS d (agency_code, day, shard, ${COUNTER_FIELDS.join(', ')})
+  SELECT r.agency_code, r.day::date, pg_backend_pid() % ${COUNTER_SHARDS}, ${COUNTER_FIELDS.map((f) => `r.${f}`).join(', ')}
+  FROM jsonb_to_recordset($4::jsonb) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
+  ON CONFLICT (agency_code, day, shard) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = d.${f} + excluded.${f}`).join(', ')}
+  RETURNING 1
+), pinned AS (
+  INSERT INTO dossier_rules (code, rules) SELECT r.code, r.rules FROM jsonb_to_recordset($5::jsonb) AS r(code text, rules jsonb)
+  ON CONFLICT (code) DO NOTHING
+  RETURNING 1
+)
+SELECT 1`;
 
 /** Re-folds the given dossiers from the log (after a calendar or catalogue change). */
 export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldContext, options: { fresh?: boolean } = {}): Promise<number> {

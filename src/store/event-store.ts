@@ -90,7 +90,11 @@ export async function ingestEvents(
       const actor = actorOf(i);
       return `{"event_id":${JSON.stringify(e.eventId)},"dossier_code":${JSON.stringify(e.dossierCode)},"type":${JSON.stringify(e.type)},"occurred_at":${JSON.stringify(e.occurredAt)},"body":${bodies[i]},"body_hash":"${hashes[i]}","key_id":${JSON.stringify(actor?.id ?? null)},"key_role":${JSON.stringify(actor?.role ?? null)}}`;
     });
-    const opened = await client.query<{ kind: 'event' | 'state' | 'stored'; id: string; seq: number | null; doc: unknown }>('SELECT * FROM ingest_open($1::jsonb)', [`[${rows.join(',')}]`]);
+    const opened = await client.query<{ kind: 'event' | 'state' | 'stored'; id: string; seq: number | null; doc: unknown }>({
+      name: 'dunghan-ingest-open',
+      text: 'SELECT * FROM ingest_open($1::jsonb)',
+      values: [`[${rows.join(',')}]`],
+    });
     const seqOf = new Map<string, number>();
     const stored = new Map<string, DossierState>();
     const storedHash = new Map<string, string>();
