@@ -26,18 +26,12 @@ import { createApiKey } from '../src/store/api-keys.js';
 import { bodyHash } from '../src/store/event-store.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import { postFromWorker } from './post-clients.js';
-import { alternate, record } from './results.js';
+import { alternate, record, sharesByDossier } from './results.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const BATCH = 1000;
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const RUNS = Number(process.env.RUNS ?? 3);
-
-function hashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
-  return h;
-}
 
 async function main(): Promise<void> {
   const bench = await openBenchDatabase(CLIENTS + 4);
@@ -65,9 +59,7 @@ async function main(): Promise<void> {
         until: Date.parse('2026-11-01T08:00:00+07:00'),
         codePrefix: `BENCH${run}`,
       }).slice(0, EVENTS);
-      const shares: DossierEvent[][] = Array.from({ length: CLIENTS }, () => []);
-      for (const e of events) shares[hashCode(e.dossierCode) % CLIENTS]!.push(e);
-      return shares;
+      return sharesByDossier(events, CLIENTS);
     });
     const batchesOf = (share: DossierEvent[]) => Array.from({ length: Math.ceil(share.length / BATCH) }, (_, i) => share.slice(i * BATCH, (i + 1) * BATCH));
     const rowOf = (e: DossierEvent) => {

@@ -30,7 +30,7 @@ import { resetScanWatermarks } from '../src/store/scan-watermarks.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import type { Mailer } from '../src/alerts/mailer.js';
 import { openBenchDatabase } from './bench-database.js';
-import { alternate, record } from './results.js';
+import { alternate, record, sharesByDossier } from './results.js';
 
 const SIZES = (process.env.SIZES ?? '100000,500000,1000000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -39,12 +39,6 @@ const SLICE = 20_000;
 const CLIENTS = 4;
 /** Dossiers received in the last ten days, loaded after the largest size (about half stay open). */
 const OPEN_RECEIVED = Number(process.env.OPEN_RECEIVED ?? 200_000);
-
-function hashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
-  return h;
-}
 
 async function main(): Promise<void> {
   const bench = await openBenchDatabase(CLIENTS + 6);
@@ -64,8 +58,7 @@ async function main(): Promise<void> {
       await res.arrayBuffer();
     };
     const ingest = async (events: DossierEvent[]) => {
-      const shares: DossierEvent[][] = Array.from({ length: CLIENTS }, () => []);
-      for (const e of events) shares[hashCode(e.dossierCode) % CLIENTS]!.push(e);
+      const shares = sharesByDossier(events, CLIENTS);
       await Promise.all(shares.map(async (share) => {
         for (let i = 0; i < share.length; i += 1000) await ingestEvents(db.pool, ctx.foldContext(), share.slice(i, i + 1000));
       }));

@@ -22,17 +22,12 @@ import { generateEvents } from '../src/sample/sample-events.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import { postFromWorker } from './post-clients.js';
-import { alternate, median, record } from './results.js';
+import { alternate, median, record, sharesByDossier } from './results.js';
 
 const CLIENTS = (process.env.CLIENTS ?? '4,16').split(',').map(Number);
 const EVENTS = Number(process.env.EVENTS ?? 6000);
 const RUNS = Number(process.env.RUNS ?? 3);
 
-function hashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
-  return h;
-}
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(0.99 * xs.length))]!;
 
 async function main(): Promise<void> {
@@ -64,9 +59,7 @@ async function main(): Promise<void> {
           until: Date.parse('2026-11-01T08:00:00+07:00'),
           codePrefix: `SINGLE${batch++}`,
         }).slice(0, EVENTS);
-        const shares: DossierEvent[][] = Array.from({ length: clients }, () => []);
-        for (const e of events) shares[hashCode(e.dossierCode) % clients]!.push(e);
-        return shares;
+        return sharesByDossier(events, clients);
       };
       const [api, floor, bare] = await alternate(RUNS, () => db.pool.query('CHECKPOINT'), [
         async () => {
