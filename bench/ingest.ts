@@ -21,12 +21,12 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { AppContext } from '../src/app-context.js';
 import { openBenchDatabase, printStatementStats } from './bench-database.js';
 import { createApp } from '../src/http/app.js';
-import { generateEvents } from '../src/sample/sample-events.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import { bodyHash } from '../src/store/event-store.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import { postFromWorker } from './post-clients.js';
-import { alternate, record, sharesByDossier } from './results.js';
+import { alternate, record } from './results.js';
+import { newDossierShares } from './client-shares.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const BATCH = 1000;
@@ -51,15 +51,7 @@ async function main(): Promise<void> {
     // One set of new dossiers per run, shared by the three sides; each client owns a share of the dossiers and
     // sends their events in the order they happened.
     const sets = Array.from({ length: RUNS }, (_, run) => {
-      const events = generateEvents(ctx.catalog, {
-        seed: 1 + run,
-        dossiers: Math.ceil(EVENTS / 4),
-        from: Date.parse('2025-07-02T08:00:00+07:00'),
-        to: Date.parse('2026-10-01T08:00:00+07:00'),
-        until: Date.parse('2026-11-01T08:00:00+07:00'),
-        codePrefix: `BENCH${run}`,
-      }).slice(0, EVENTS);
-      return sharesByDossier(events, CLIENTS);
+      return newDossierShares(ctx.catalog, { seed: 1 + run, events: EVENTS, codePrefix: `BENCH${run}`, clients: CLIENTS });
     });
     const batchesOf = (share: DossierEvent[]) => Array.from({ length: Math.ceil(share.length / BATCH) }, (_, i) => share.slice(i * BATCH, (i + 1) * BATCH));
     const rowOf = (e: DossierEvent) => {

@@ -56,14 +56,3 @@ export async function alternate(
   }
   return out;
 }
-
-/** Events split among `clients`, each owning a share of the dossiers (a dossier's events stay in order, on one client). */
-export function sharesByDossier<E extends { dossierCode: string }>(events: E[], clients: number): E[][] {
-  const shares: E[][] = Array.from({ length: clients }, () => []);
-  for (const e of events) {
-    let h = 0;
-    for (let i = 0; i < e.dossierCode.length; i++) h = (Math.imul(h, 31) + e.dossierCode.charCodeAt(i)) >>> 0;
-    shares[h % clients]!.push(e);
-  }
-  return shares;
-}

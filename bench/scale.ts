@@ -30,7 +30,8 @@ import { resetScanWatermarks } from '../src/store/scan-watermarks.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import type { Mailer } from '../src/alerts/mailer.js';
 import { openBenchDatabase } from './bench-database.js';
-import { alternate, record, sharesByDossier } from './results.js';
+import { alternate, record } from './results.js';
+import { sharesByDossier } from './client-shares.js';
 
 const SIZES = (process.env.SIZES ?? '100000,500000,1000000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 5);

@@ -18,11 +18,11 @@ import type { AddressInfo } from 'node:net';
 import { AppContext } from '../src/app-context.js';
 import { openBenchDatabase } from './bench-database.js';
 import { createApp } from '../src/http/app.js';
-import { generateEvents } from '../src/sample/sample-events.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import { postFromWorker } from './post-clients.js';
-import { alternate, median, record, sharesByDossier } from './results.js';
+import { alternate, median, record } from './results.js';
+import { newDossierShares } from './client-shares.js';
 
 const CLIENTS = (process.env.CLIENTS ?? '4,16').split(',').map(Number);
 const EVENTS = Number(process.env.EVENTS ?? 6000);
@@ -51,15 +51,7 @@ async function main(): Promise<void> {
       const latencies: number[][] = [];
       /** Fresh dossiers for each run; each client owns a share and posts their events in order. */
       const nextShares = () => {
-        const events = generateEvents(ctx.catalog, {
-          seed: 100 + batch,
-          dossiers: Math.ceil(EVENTS / 4),
-          from: Date.parse('2025-07-02T08:00:00+07:00'),
-          to: Date.parse('2026-10-01T08:00:00+07:00'),
-          until: Date.parse('2026-11-01T08:00:00+07:00'),
-          codePrefix: `SINGLE${batch++}`,
-        }).slice(0, EVENTS);
-        return sharesByDossier(events, clients);
+        return newDossierShares(ctx.catalog, { seed: 100 + batch, events: EVENTS, codePrefix: `SINGLE${batch++}`, clients });
       };
       const [api, floor, bare] = await alternate(RUNS, () => db.pool.query('CHECKPOINT'), [
         async () => {
