@@ -4,6 +4,10 @@
  * difference between a dossier's contributions before and after an event is
  * what ingestion writes, so the counters always equal the dossiers table.
  * The same definitions as the SQL cells of counts-sql.ts.
+ *
+ * Ingestion adds every dossier's before (−1) and after (+1) straight into one
+ * accumulator of number rows keyed by agency and local day number: nothing is
+ * allocated per event or per counter, only per (agency, day) the group moves.
  */
 import { isoDateOf, localDayOf } from '../calendar/local-time.js';
 import type { DossierState } from '../dossiers/fold.js';
@@ -17,75 +21,86 @@ export const COUNTER_FIELDS = [
   'repeated_supplement', 'late_supplement_request', 'dissatisfied',
 ] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
-export type DayCounters = Record<CounterField, number>;
 
-/** Keyed by `agency|YYYY-MM-DD`. */
-export type Contribution = Map<string, DayCounters>;
+/** A daily_counts row as ingestion writes it: an agency's local day and how much each counter moves. */
+export type CounterRow = { agency_code: string; day: string } & Record<CounterField, number>;
 
-function bump(out: Contribution, agency: string, day: number, field: CounterField, n: number): void {
-  const key = `${agency}|${isoDateOf(day)}`;
-  let c = out.get(key);
-  if (!c) out.set(key, (c = Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as DayCounters));
-  c[field] += n;
-}
+const F = Object.fromEntries(COUNTER_FIELDS.map((f, i) => [f, i])) as Record<CounterField, number>;
 
-export function contributionOf(s: DossierState): Contribution {
-  const out: Contribution = new Map();
-  const a = s.receivingAgencyCode;
-  const at = (ms: number | null, field: CounterField, when = true) => {
-    if (ms !== null && when) bump(out, a, localDayOf(ms), field, 1);
-  };
-  const f = indicatorFlags(s);
-  at(s.receivedAt, 'received');
-  at(s.receivedAt, 'received_online', s.channel === 'online');
-  at(s.receivedAt, 'received_postal', s.channel === 'postal');
-  at(s.receivedAt, 'online_full', f.onlineFull);
-  at(s.receivedAt, 'paper_result', f.paperResult);
-  at(s.receivedAt, 'electronic_result', f.paperResult && s.electronicResult);
-  at(s.receivedAt, 'digitized', s.digitized);
-  at(s.receivedAt, 'digitized_full', f.digitizedFull);
-  at(s.receivedAt, 'reused_data', s.reusedDigitizedData);
-  // 3.6 counts by the start of processing.
-  at(f.startedAt, 'fee_required', f.payable);
-  at(f.startedAt, 'paid_online', f.payable && s.paidOnline);
-  at(s.apology?.issuedAt ?? null, 'rescheduled');
-  at(s.apology?.issuedAt ?? null, 'apology_too_late', s.flags.includes('apology_too_late'));
-  at(s.secondSupplementAt, 'repeated_supplement');
-  at(s.lateSupplementRequestAt, 'late_supplement_request');
-  at(s.dissatisfiedAt, 'dissatisfied');
-  at(s.receivedAt, 'open_delta');
-  if (s.finishedAt !== null) {
-    at(s.finishedAt, 'finished');
-    if (s.rate.outcome) at(s.finishedAt, s.rate.outcome === 'on_time' ? 'on_time' : s.rate.outcome);
-    at(s.finishedAt, 'late_without_apology', s.flags.includes('late_without_apology'));
-    bump(out, a, localDayOf(s.finishedAt), 'open_delta', -1);
+/** Counter deltas summed over many dossiers: agency → local day number → one number per counter. */
+export class CounterDeltas {
+  private readonly byAgency = new Map<string, Map<number, Int32Array>>();
+
+  /** Adds `sign` × what dossier `s` contributes. */
+  add(s: DossierState, sign: 1 | -1): void {
+    let days = this.byAgency.get(s.receivingAgencyCode);
+    if (!days) this.byAgency.set(s.receivingAgencyCode, (days = new Map()));
+    const bump = (ms: number, field: number, n: number) => {
+      const day = localDayOf(ms);
+      let row = days.get(day);
+      if (!row) days.set(day, (row = new Int32Array(COUNTER_FIELDS.length)));
+      row[field]! += n;
+    };
+    const at = (ms: number | null, field: number, when = true) => {
+      if (ms !== null && when) bump(ms, field, sign);
+    };
+    const f = indicatorFlags(s);
+    at(s.receivedAt, F.received);
+    at(s.receivedAt, F.received_online, s.channel === 'online');
+    at(s.receivedAt, F.received_postal, s.channel === 'postal');
+    at(s.receivedAt, F.online_full, f.onlineFull);
+    at(s.receivedAt, F.paper_result, f.paperResult);
+    at(s.receivedAt, F.electronic_result, f.paperResult && s.electronicResult);
+    at(s.receivedAt, F.digitized, s.digitized);
+    at(s.receivedAt, F.digitized_full, f.digitizedFull);
+    at(s.receivedAt, F.reused_data, s.reusedDigitizedData);
+    // 3.6 counts by the start of processing.
+    at(f.startedAt, F.fee_required, f.payable);
+    at(f.startedAt, F.paid_online, f.payable && s.paidOnline);
+    at(s.apology?.issuedAt ?? null, F.rescheduled);
+    at(s.apology?.issuedAt ?? null, F.apology_too_late, s.flags.includes('apology_too_late'));
+    at(s.secondSupplementAt, F.repeated_supplement);
+    at(s.lateSupplementRequestAt, F.late_supplement_request);
+    at(s.dissatisfiedAt, F.dissatisfied);
+    at(s.receivedAt, F.open_delta);
+    if (s.finishedAt !== null) {
+      at(s.finishedAt, F.finished);
+      if (s.rate.outcome) at(s.finishedAt, F[s.rate.outcome]);
+      at(s.finishedAt, F.late_without_apology, s.flags.includes('late_without_apology'));
+      bump(s.finishedAt, F.open_delta, -sign);
+    }
+    // Overdue at the ends of the days inside each interval the 766 judgment calls overdue: from the day it
+    // starts, until the day it ends (a stock is read at a midnight, as the sum of the days before it).
+    for (const [start, end] of rateOverdueIntervals(s)) {
+      if (end !== null && localDayOf(end) <= localDayOf(start)) continue;
+      bump(start, F.overdue_delta, sign);
+      if (end !== null) bump(end, F.overdue_delta, -sign);
+    }
   }
-  // Overdue at the ends of the days inside each interval the 766 judgment calls overdue: from the day it
-  // starts, until the day it ends (a stock is read at a midnight, as the sum of the days before it).
-  for (const [start, end] of rateOverdueIntervals(s)) {
-    const from = localDayOf(start);
-    const to = end === null ? null : localDayOf(end);
-    if (to !== null && to <= from) continue;
-    bump(out, a, from, 'overdue_delta', 1);
-    if (to !== null) bump(out, a, to, 'overdue_delta', -1);
+
+  /** The rows that move some counter, in (agency, day) order: writers of one shard then lock rows in one order. */
+  rows(): CounterRow[] {
+    const out: CounterRow[] = [];
+    for (const agency of [...this.byAgency.keys()].sort()) {
+      const days = this.byAgency.get(agency)!;
+      for (const day of [...days.keys()].sort((a, b) => a - b)) {
+        const row = days.get(day)!;
+        if (row.every((n) => n === 0)) continue;
+        const r = { agency_code: agency, day: isoDateOf(day) } as CounterRow;
+        COUNTER_FIELDS.forEach((field, i) => (r[field] = row[i]!));
+        out.push(r);
+      }
+    }
+    return out;
   }
-  return out;
 }
 
 /** after − before, summed over many dossiers, without the rows that cancel out. */
-export function counterDeltas(pairs: Array<{ before: DossierState | null; after: DossierState }>): Contribution {
-  const out: Contribution = new Map();
-  const add = (c: Contribution, sign: number) => {
-    for (const [key, counters] of c) {
-      let o = out.get(key);
-      if (!o) out.set(key, (o = Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as DayCounters));
-      for (const f of COUNTER_FIELDS) o[f] += sign * counters[f];
-    }
-  };
+export function counterDeltas(pairs: Array<{ before: DossierState | null; after: DossierState }>): CounterRow[] {
+  const deltas = new CounterDeltas();
   for (const { before, after } of pairs) {
-    if (before) add(contributionOf(before), -1);
-    add(contributionOf(after), 1);
+    if (before) deltas.add(before, -1);
+    deltas.add(after, 1);
   }
-  for (const [key, c] of out) if (COUNTER_FIELDS.every((f) => c[f] === 0)) out.delete(key);
-  return out;
+  return deltas.rows();
 }

@@ -8,7 +8,7 @@ import { resetScanWatermarks } from './scan-watermarks.js';
 import { inTransaction } from '../db/database.js';
 import { foldDossier, STATE_VERSION, type DossierState, type FoldContext, type PinnedRules } from '../dossiers/fold.js';
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
-import { COUNTER_FIELDS, counterDeltas, type Contribution } from '../reports/contributions.js';
+import { COUNTER_FIELDS, counterDeltas } from '../reports/contributions.js';
 import { indicatorFlags } from '../reports/indicator-flags.js';
 
 /** All logged events of the given dossiers, grouped by dossier code. */
@@ -111,7 +111,7 @@ export async function upsertDossiers(
     const p = previous.get(code);
     return p && p.stateVersion === STATE_VERSION ? p : null;
   };
-  const counters = counterRows(counterDeltas(states.map((after) => ({ before: before(after.code), after }))));
+  const counters = counterDeltas(states.map((after) => ({ before: before(after.code), after })));
   const rules = (extras.pinRules ?? []).map((st) => ({ code: st.code, rules: st.rules }));
   // Named: parsed and planned once per connection, not on every call.
   await client.query({
@@ -149,14 +149,6 @@ function supersededJudgments(states: DossierState[], previous: Map<string, Dossi
     })),
   );
   return { codes: changed.map((s) => s.code), rows };
-}
-
-/** The counter deltas as rows, in key order (no deadlocks between writers of this connection's shard). */
-function counterRows(deltas: Contribution) {
-  return [...deltas.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, c]) => {
-    const [agency, day] = key.split('|');
-    return { agency_code: agency, day, ...c };
-  });
 }
 
 const COUNTER_SHARDS = 8;
