@@ -147,14 +147,42 @@ export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, perio
  * (an index-only read of dossiers_open_stock: its cost follows the open stock,
  * not the history or the activity).
  */
-export async function runningFromCounters(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number): Promise<Map<string, Counts>> {
-  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter), openStockNow(pool, catalog, filter, nowMs)]);
+export async function runningFromCounters(
+  pool: pg.Pool,
+  catalog: Catalog,
+  period: Period,
+  filter: ReportFilter,
+  nowMs: number,
+  openStock: OpenStock = new OpenStock(pool, catalog, filter, nowMs),
+): Promise<Map<string, Counts>> {
+  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter), openStock.read(filter, nowMs)]);
   const out = new Map<string, Counts>();
   // The counters' stocks are those at the end of each day; the stock now comes from the dossiers.
   for (const [key, c] of flows[0]!) out.set(key, { ...c, openOnTrack: 0, openOverdue: 0 });
   for (const [key, s] of stock) out.set(key, { ...(out.get(key) ?? EMPTY_COUNTS), ...s });
   for (const [key, c] of out) if (Object.values(c).every((x) => x === 0)) out.delete(key);
   return out;
+}
+
+/**
+ * The open stock judged now, read once for every running period of a page: the stock now is the same for the
+ * running month, the running year and the dashboard's two reports (only the flows differ).
+ */
+export class OpenStock {
+  private stock: Promise<Map<string, { openOnTrack: number; openOverdue: number }>> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly catalog: Catalog,
+    private readonly filter: ReportFilter,
+    private readonly nowMs: number,
+  ) {}
+
+  /** The stock for `filter` at `nowMs`: read at the first call, shared after; read apart for another filter or instant. */
+  read(filter: ReportFilter, nowMs: number) {
+    if (filter !== this.filter || nowMs !== this.nowMs) return openStockNow(this.pool, this.catalog, filter, nowMs);
+    return (this.stock ??= openStockNow(this.pool, this.catalog, filter, nowMs));
+  }
 }
 
 /** The dossiers open at `nowMs` by receiving agency, on track or 766-overdue then (CELL_FILTERS on_track and overdue). */
@@ -216,11 +244,12 @@ export async function rateRows(
   group: GroupColumn,
   filter: ReportFilter,
   nowMs: number,
+  openStock?: OpenStock,
 ): Promise<{ rows: ReportRow[]; total: ReportRow; totalCounts: Counts }> {
   const byAgencyGroup = group === 'agency' || group === 'all';
   let counts: Map<string, Counts>;
   if (byAgencyGroup && (countersServe(period, filter, nowMs) || runningServe(period, filter, nowMs))) {
-    const byAgency = countersServe(period, filter, nowMs) ? await countsFromCounters(pool, catalog, period, filter) : await runningFromCounters(pool, catalog, period, filter, nowMs);
+    const byAgency = countersServe(period, filter, nowMs) ? await countsFromCounters(pool, catalog, period, filter) : await runningFromCounters(pool, catalog, period, filter, nowMs, openStock);
     counts = group === 'agency' ? byAgency : new Map([['total', [...byAgency.values()].reduce(addCounts, EMPTY_COUNTS)]]);
   } else {
     counts = await countsBy(pool, catalog, period, group, filter, nowMs);
@@ -254,9 +283,10 @@ export async function buildReport(
   filter: ReportFilter,
   nowMs: number,
   onProgress?: (done: number, total: number) => void,
+  openStock = new OpenStock(pool, catalog, filter, nowMs),
 ): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow; totalCounts: Counts }> {
   const period = periodOf(q);
-  if (q.groupBy !== 'month') return { period, ...(await rateRows(pool, catalog, period, q.groupBy, filter, nowMs)) };
+  if (q.groupBy !== 'month') return { period, ...(await rateRows(pool, catalog, period, q.groupBy, filter, nowMs, openStock)) };
   // Months that have not started have nothing to report: they are left out, not shown as zeros.
   const months = monthsIn(period, q.convention).filter((m) => m.from <= nowMs);
   const label = (m: Period) => `Tháng ${m.label.slice(5)}/${m.label.slice(0, 4)}`;
@@ -265,8 +295,8 @@ export async function buildReport(
   const done = months.filter((m) => countersServe(m, filter, nowMs));
   const [counted, running, all] = await Promise.all([
     periodsFromCounters(pool, catalog, done, filter),
-    Promise.all(months.filter((m) => !done.includes(m)).map(async (m) => [m, (await rateRows(pool, catalog, m, 'all', filter, nowMs)).total] as const)),
-    rateRows(pool, catalog, period, 'all', filter, nowMs),
+    Promise.all(months.filter((m) => !done.includes(m)).map(async (m) => [m, (await rateRows(pool, catalog, m, 'all', filter, nowMs, openStock)).total] as const)),
+    rateRows(pool, catalog, period, 'all', filter, nowMs, openStock),
   ]);
   const runningTotal = new Map(running);
   const rows: ReportRow[] = [];

@@ -11,7 +11,7 @@ import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierState, DossierStatus } from '../../dossiers/fold.js';
 import { legalOpenSql } from '../../dossiers/progress-sql.js';
-import { buildReport, cellDossiers, closestOpen } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
 import { scopeOf } from '../auth.js';
@@ -34,7 +34,12 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const filter = filterFor(ctx, res, q);
   requireStarted(periodOf(q), now);
   // Independent reads go out together (the pool has connections to spare; the page waits for the slowest, not the sum).
-  const [report, trend] = await Promise.all([buildReport(ctx.db.pool, ctx.catalog, q, filter, now), buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now)]);
+  // Both reports judge the open stock now: read once.
+  const stock = new OpenStock(ctx.db.pool, ctx.catalog, filter, now);
+  const [report, trend] = await Promise.all([
+    buildReport(ctx.db.pool, ctx.catalog, q, filter, now, undefined, stock),
+    buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now, undefined, stock),
+  ]);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.allAgencies().filter((a) => !a.parentCode).map((a) => a.code) : scope.key.agencyCodes;
   // From 1 October, while next year's Tết schedule is missing: say so, with the dossiers it already touches.
