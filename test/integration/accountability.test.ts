@@ -108,6 +108,22 @@ test('failed sign-ins and bad keys are rate-limited per address', async () => {
   expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
 });
 
+test('a key this process found live moments ago is not a guess: the bad-key limit does not hold it back', async () => {
+  const unwatch = await t.ctx.watchChanges(); // as `serve` does: live keys are remembered a few seconds
+  try {
+    const app = createApp(t.ctx, { badKeyAttempts: 2 });
+    const get = (key: string) => request(app).get('/api/v1/dossiers').set('Authorization', `Bearer ${key}`);
+    expect((await get(t.keys.auditor)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await get(`dh_bad_${i}`)).status).toBe(401);
+    expect((await get('dh_bad_x')).status).toBe(429);
+    expect((await get(t.keys.auditor)).status).toBe(200);
+    // A key not yet seen from here is checked only after the limit: a guess that happens to be right still waits.
+    expect((await get(t.keys.supervisor)).status).toBe(429);
+  } finally {
+    await unwatch();
+  }
+});
+
 test('the CLI lists, rotates and revokes keys; a bad id is exit 2', async () => {
   const { execFile } = await import('node:child_process');
   const { promisify } = await import('node:util');
