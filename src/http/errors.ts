@@ -8,6 +8,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError, type ZodIssue } from 'zod';
 import { IngestConflict } from '../store/event-store.js';
 import { renderPage } from '../views/render.js';
+import type { Logger } from '../observability/logger.js';
 
 export class HttpError extends Error {
   constructor(
@@ -121,9 +122,9 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     return;
   }
   // The stack says where; the request body (personal data) is never logged.
-  const log = res.locals.log as { error?: (o: object, m: string) => void } | undefined;
+  const log = res.locals.logger as Logger | undefined;
   // The level is "silent" in tests that do not pass a logger: the console then keeps the trace.
-  if (log?.error && (log as { level?: string }).level !== 'silent') log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected error');
+  if (log && log.isLevelEnabled('error')) log.error({ reqId: res.locals.requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected error');
   else console.error('unexpected error:', err instanceof Error ? err.stack : String(err));
   if (res.headersSent) return;
   sendProblem(res, problem(500, 'Internal error.'));
