@@ -19,7 +19,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AppContext } from '../src/app-context.js';
-import { openBenchDatabase, printStatementStats } from './bench-database.js';
+import { openBenchDatabase, printStatementStats, untilSealed } from './bench-database.js';
 import { createApp } from '../src/http/app.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import { bodyHash } from '../src/store/event-store.js';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       async () => {
         const shares = sets[runs.api++]!;
         const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 201, clients: shares.map((s) => batchesOf(s).map((b) => JSON.stringify(b))) });
-        return EVENTS / posted.seconds;
+        return EVENTS / (posted.seconds + (await untilSealed(db)) / 1000);
       },
       async () => {
         const shares = sets[runs.bare++]!;

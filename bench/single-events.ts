@@ -1,7 +1,8 @@
 /**
  * Single events, as counter software posts them: CLIENTS concurrent HTTP
  * clients (in a worker thread of their own) each posting one event per
- * request over keep-alive, acknowledged only after commit and seal. Next to
+ * request over keep-alive, acknowledged after commit, timed until the last
+ * event is sealed into the chain. Next to
  * it, in the same run and with the same clients:
  * - the HTTP floor: the same requests, each made invalid, so that the server
  *   authenticates, parses, validates and answers 400 without touching the
@@ -16,7 +17,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppContext } from '../src/app-context.js';
-import { openBenchDatabase } from './bench-database.js';
+import { openBenchDatabase, untilSealed } from './bench-database.js';
 import { createApp } from '../src/http/app.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
           const shares = nextShares();
           const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 201, clients: shares.map((s) => s.map((e) => JSON.stringify(e))) });
           latencies.push(posted.latencies);
-          return EVENTS / posted.seconds;
+          return EVENTS / (posted.seconds + (await untilSealed(db)) / 1000);
         },
         async () => {
           const shares = nextShares();

@@ -12,6 +12,7 @@ import { createMailer, type Mailer } from '../alerts/mailer.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../observability/logger.js';
+import { sealPending } from '../store/event-store.js';
 
 export function mailerFrom(config: Config): Mailer {
   return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
@@ -109,6 +110,8 @@ export async function serve(sampleData: boolean): Promise<number> {
   await Promise.all([bounded(closed, config.SHUTDOWN_GRACE_MS), scheduler ? bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS) : undefined]);
   server.closeAllConnections();
   await unwatch();
+  // Events acknowledged in the last moments go into the chain now rather than at the next start's first seal.
+  await bounded(sealPending(database.db.pool).catch(() => undefined), config.SHUTDOWN_GRACE_MS);
   await database.close();
   log('Stopped.');
   return 0;

@@ -55,7 +55,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const metrics = createMetrics(ctx.db.pool);
-  app.use(requestObservability(options.logger ?? silentLogger, metrics));
+  const logger = options.logger ?? silentLogger;
+  app.use(requestObservability(logger, metrics));
   app.use(securityHeaders(ctx.publicUrl.startsWith('https:')));
   app.use(urlGuard);
 
@@ -79,7 +80,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(catalogImportRouter(ctx));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
-  api.use(eventsRouter(ctx, metrics));
+  api.use(eventsRouter(ctx, metrics, logger));
   api.use(dossiersRouter(ctx));
   api.use(calendarAdminRouter(ctx));
   api.use(catalogRouter(ctx));

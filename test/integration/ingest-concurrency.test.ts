@@ -71,6 +71,21 @@ test('a process that stopped between its commit and its seal: the next seal take
   expect((await verifyChain(t.ctx.db.pool)).firstBreak).toBeNull();
 });
 
+test('over HTTP an event is acknowledged once committed, and sealed moments later with the commits around it', async () => {
+  const codes = Array.from({ length: 20 }, (_, i) => `HS-${i}`);
+  const answers = await Promise.all(
+    codes.map((c) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(ev.received(c, '2025-11-03T08:00:00+07:00', AGENCY))),
+  );
+  expect(answers.map((a) => a.status)).toEqual(codes.map(() => 201));
+  // Committed: every dossier is there at once, whether or not the chain has taken its event in yet.
+  const { rows } = await t.ctx.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM dossiers WHERE code LIKE 'HS-%'");
+  expect(rows[0]!.n).toBe(20);
+  const deadline = Date.now() + 5_000;
+  while ((await unsealed()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  expect(await unsealed()).toBe(0);
+  expect((await verifyChain(t.ctx.db.pool)).firstBreak).toBeNull();
+});
+
 test('a pipelined transaction whose last write fails commits nothing', async () => {
   await t.ctx.db.pool.query('CREATE TABLE pipelined_probe (n int PRIMARY KEY)');
   await expect(

@@ -1,0 +1,72 @@
+/**
+ * Seals committed events into the chain shortly after their commit, one seal
+ * for the commits of many requests. Sealing takes the chain's head, the one
+ * serial point of ingestion: sealed behind every group commit it cost each
+ * group a statement (~1 ms of PostgreSQL for a group of 7 events, a third of
+ * the group's database time) and every request waited for it. An event is
+ * acknowledged once committed (durable, and sealed by whoever reads the
+ * chain first: the alert scans, verification and the audit package call
+ * sealPending); the sealer seals it within `delayMs` of the first commit
+ * after its last seal.
+ */
+import type pg from 'pg';
+
+export class Sealer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: { delayMs?: number; onError?: (err: unknown) => void } = {},
+  ) {}
+
+  /** Some events were committed unsealed: seal them soon. */
+  nudge(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.seal();
+    }, this.options.delayMs ?? 5);
+    this.timer.unref(); // a process that stops first loses nothing: the next seal takes the events in
+  }
+
+  /** Resolves once every event committed before the call is sealed by this sealer (or it failed and said so). */
+  async settled(): Promise<void> {
+    while (this.timer || this.running) {
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+        this.running = this.seal();
+      }
+      await this.running;
+    }
+  }
+
+  /** Seals what is pending and stops. */
+  async close(): Promise<void> {
+    await this.settled();
+    this.closed = true;
+  }
+
+  private async seal(): Promise<void> {
+    try {
+      await this.pool.query('SELECT seal_events()');
+    } catch (err) {
+      // Not lost: the next seal (this one's next nudge, a scan, a verification) takes these events in.
+      this.options.onError?.(err);
+    } finally {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.nudge();
+      }
+    }
+  }
+}
