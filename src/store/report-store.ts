@@ -87,7 +87,13 @@ export async function countsFromCounters(pool: pg.Pool, catalog: Catalog, period
  * counters (each counter row meets the periods that end after its day):
  * the yearly report by agency × month in one query.
  */
-export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, periods: Period[], filter: ReportFilter): Promise<Array<Map<string, Counts>>> {
+export async function periodsFromCounters(
+  pool: pg.Pool,
+  catalog: Catalog,
+  periods: Period[],
+  filter: ReportFilter,
+  options: { flowsOnly?: boolean } = {},
+): Promise<Array<Map<string, Counts>>> {
   if (!periods.length) return [];
   // The periods' boundaries cut the days into segments; each counter row falls in one. Flows of a period are the
   // sum of its segments; the open and overdue stocks at its end are the stock before the first boundary plus the
@@ -95,10 +101,11 @@ export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, perio
   const days = periods.map((p) => ({ from: isoDateOf(localDayOf(p.from)), to: isoDateOf(localDayOf(p.to)) }));
   const bounds = [...new Set(days.flatMap((d) => [d.from, d.to]))].sort();
   const params: unknown[] = [bounds];
-  let where = '';
+  // Flows only (the stock comes from elsewhere): the days before the first boundary are not read at all.
+  let where = options.flowsOnly ? 'AND day >= ($1::date[])[1]' : '';
   if (filter.agencies) {
     params.push([...new Set(filter.agencies.flatMap((a) => catalog.descendantsOf(a)))]);
-    where = `AND agency_code = ANY($2::text[])`;
+    where += ` AND agency_code = ANY($2::text[])`;
   }
   // One pass: width_bucket puts each row in its segment (0: before the first boundary, n: [bounds[n-1], bounds[n])).
   const { rows } = await pool.query(
@@ -108,7 +115,7 @@ export async function periodsFromCounters(pool: pg.Pool, catalog: Catalog, perio
      GROUP BY 1, 2`,
     params,
   );
-  // Per agency: the stock before the first boundary, and each segment's row (index n - 1 ↔ [bounds[n-1], bounds[n])).
+  // Per agency: the stock before the first boundary (none when flows only: the stocks computed are then meaningless), and each segment's row (index n - 1 ↔ [bounds[n-1], bounds[n])).
   const bySegment = new Map<string, Array<Record<string, number>>>();
   const base = new Map<string, { open: number; overdue: number }>();
   for (const { n, key, ...c } of rows) {
@@ -155,7 +162,7 @@ export async function runningFromCounters(
   nowMs: number,
   openStock: OpenStock = new OpenStock(pool, catalog, filter, nowMs),
 ): Promise<Map<string, Counts>> {
-  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter), openStock.read(filter, nowMs)]);
+  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter, { flowsOnly: true }), openStock.read(filter, nowMs)]);
   const out = new Map<string, Counts>();
   // The counters' stocks are those at the end of each day; the stock now comes from the dossiers.
   for (const [key, c] of flows[0]!) out.set(key, { ...c, openOnTrack: 0, openOverdue: 0 });
