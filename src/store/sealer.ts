@@ -15,7 +15,6 @@ export class Sealer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  private closed = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -24,7 +23,6 @@ export class Sealer {
 
   /** Some events were committed unsealed: seal them soon. */
   nudge(): void {
-    if (this.closed) return;
     if (this.running) {
       this.again = true;
       return;
@@ -35,24 +33,6 @@ export class Sealer {
       this.running = this.seal();
     }, this.options.delayMs ?? 5);
     this.timer.unref(); // a process that stops first loses nothing: the next seal takes the events in
-  }
-
-  /** Resolves once every event committed before the call is sealed by this sealer (or it failed and said so). */
-  async settled(): Promise<void> {
-    while (this.timer || this.running) {
-      if (this.timer) {
-        clearTimeout(this.timer);
-        this.timer = null;
-        this.running = this.seal();
-      }
-      await this.running;
-    }
-  }
-
-  /** Seals what is pending and stops. */
-  async close(): Promise<void> {
-    await this.settled();
-    this.closed = true;
   }
 
   private async seal(): Promise<void> {
