@@ -12,12 +12,12 @@
  * A CHECKPOINT before each side, the order alternating, RUNS rounds (min /
  * median / max reported).
  *
- *   npm run bench:single            # CLIENTS=4,16 EVENTS=6000 RUNS=3
+ *   npm run bench:single            # CLIENTS=4,16 EVENTS=6000 RUNS=3; BENCH_STATEMENTS=1 prints PostgreSQL's time by statement
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppContext } from '../src/app-context.js';
-import { openBenchDatabase, untilSealed } from './bench-database.js';
+import { openBenchDatabase, printStatementStats, untilSealed } from './bench-database.js';
 import { createApp } from '../src/http/app.js';
 import { createApiKey } from '../src/store/api-keys.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
       record({ bench: 'single', what: `single events, ${clients} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'HTTP floor (same requests refused by validation, no database)', values: floor! } });
       record({ bench: 'single', what: `single events, ${clients} clients, p99 latency`, unit: 'ms', values: latencies.map(p99), higherIsBetter: false, goal: clients === 16 ? '< 50 ms' : undefined });
       console.log(`    (p50 latency ${median(latencies.map((l) => median(l))).toFixed(1)} ms)`);
+      await printStatementStats(db, `${clients} clients, all sides`);
     }
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events WHERE chain_pos IS NULL');
     if (rows[0]!.n !== 0) throw new Error(`${rows[0]!.n} acknowledged events are outside the chain`);
