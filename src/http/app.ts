@@ -100,6 +100,6 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use((req, _res) => {
     throw new HttpError(404, `No route ${req.method} ${req.path}.`);
   });
-  app.use(errorHandler);
+  app.use(errorHandler(logger));
   return app;
 }

@@ -115,16 +115,16 @@ export function toProblem(err: unknown): Problem | null {
   return null;
 }
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+/** Answers every error as a problem; an unexpected one is logged (with the request id) and answered 500. */
+export const errorHandler = (log: Logger): ErrorRequestHandler => (err, _req, res, _next) => {
   const p = toProblem(err);
   if (p) {
     sendProblem(res, p);
     return;
   }
   // The stack says where; the request body (personal data) is never logged.
-  const log = res.locals.logger as Logger | undefined;
   // The level is "silent" in tests that do not pass a logger: the console then keeps the trace.
-  if (log && log.isLevelEnabled('error')) log.error({ reqId: res.locals.requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected error');
+  if (log.isLevelEnabled('error')) log.error({ reqId: res.locals.requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected error');
   else console.error('unexpected error:', err instanceof Error ? err.stack : String(err));
   if (res.headersSent) return;
   sendProblem(res, problem(500, 'Internal error.'));

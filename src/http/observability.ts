@@ -23,7 +23,6 @@ export function requestObservability(logger: Logger, metrics: Metrics): RequestH
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', id);
     res.locals.requestId = id;
-    res.locals.logger = logger;
     res.once('finish', () => {
       const ms = performance.now() - started;
       metrics.httpDuration.observe({ method: req.method, route: routeOf(req), status: String(res.statusCode) }, ms / 1000);

@@ -47,12 +47,16 @@ export interface IngestOptions {
   seal?: boolean;
 }
 
+/** Seals every committed event outside the chain, in commit order, under the chain head's lock (migration 015). */
+const SEAL = 'SELECT seal_events()';
+
 /**
- * Seals every committed event still outside the chain: those of a process that stopped between its commit and its
- * seal. The alert scans, the chain's verification and the audit package call it first.
+ * Seals every committed event still outside the chain: those the API acknowledged moments ago (its sealer calls
+ * this), and those of a process that stopped before sealing. The alert scans, the chain's verification and the audit
+ * package call it first.
  */
 export async function sealPending(pool: pg.Pool): Promise<void> {
-  await pool.query('SELECT seal_events()');
+  await pool.query(SEAL);
 }
 
 export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {
@@ -169,7 +173,7 @@ export async function ingestEvents(
     // Answered only once its events are in the chain too: sealed right after the commit, in the same flight (the
     // chain's head is never held by an ingesting transaction, so concurrent ones commit side by side).
     const seal = options.seal !== false && seqOf.size > 0;
-    return { result: { results, dossiers: touched }, last, afterCommit: seal ? 'SELECT seal_events()' : undefined };
+    return { result: { results, dossiers: touched }, last, afterCommit: seal ? SEAL : undefined };
   });
 }
 

@@ -10,6 +10,7 @@
  * after its last seal.
  */
 import type pg from 'pg';
+import { sealPending } from './event-store.js';
 
 export class Sealer {
   private timer: NodeJS.Timeout | null = null;
@@ -37,7 +38,7 @@ export class Sealer {
 
   private async seal(): Promise<void> {
     try {
-      await this.pool.query('SELECT seal_events()');
+      await sealPending(this.pool);
     } catch (err) {
       // Not lost: the next seal (this one's next nudge, a scan, a verification) takes these events in.
       this.options.onError?.(err);
