@@ -115,7 +115,7 @@ export async function periodsFromCounters(
      GROUP BY 1, 2`,
     params,
   );
-  // Per agency: the stock before the first boundary (none when flows only: the stocks computed are then meaningless), and each segment's row (index n - 1 ↔ [bounds[n-1], bounds[n])).
+  // Per agency: the stock before the first boundary, and each segment's row (index n - 1 ↔ [bounds[n-1], bounds[n])).
   const bySegment = new Map<string, Array<Record<string, number>>>();
   const base = new Map<string, { open: number; overdue: number }>();
   for (const { n, key, ...c } of rows) {
@@ -139,8 +139,9 @@ export async function periodsFromCounters(
         overdue += seg.overdue!;
         if (i >= lo) for (const f of FLOW_FIELDS) counts[COUNTER_KEY[f]] += seg[COUNTER_KEY[f]]!;
       }
-      counts.openOnTrack = open - overdue;
-      counts.openOverdue = overdue;
+      // Flows only: without the days before the first boundary there is no stock to give (zero, not a wrong one).
+      counts.openOnTrack = options.flowsOnly ? 0 : open - overdue;
+      counts.openOverdue = options.flowsOnly ? 0 : overdue;
       if (Object.values(counts).some((x) => x !== 0)) out.set(key, counts);
     }
     return out;
@@ -163,11 +164,10 @@ export async function runningFromCounters(
   openStock: OpenStock = new OpenStock(pool, catalog, filter, nowMs),
 ): Promise<Map<string, Counts>> {
   const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter, { flowsOnly: true }), openStock.read(filter, nowMs)]);
-  const out = new Map<string, Counts>();
-  // The counters' stocks are those at the end of each day; the stock now comes from the dossiers.
-  for (const [key, c] of flows[0]!) out.set(key, { ...c, openOnTrack: 0, openOverdue: 0 });
+  // The flows from the counters; the stock now from the dossiers.
+  const out = new Map(flows[0]!);
+  // Neither adds an empty row: the counters' rows each move something, and each stock row counts an open dossier.
   for (const [key, s] of stock) out.set(key, { ...(out.get(key) ?? EMPTY_COUNTS), ...s });
-  for (const [key, c] of out) if (Object.values(c).every((x) => x === 0)) out.delete(key);
   return out;
 }
 
