@@ -63,7 +63,7 @@ export async function printStatementStats(db: Db, title: string): Promise<void> 
  */
 export async function untilSealed(db: Db): Promise<number> {
   const t0 = performance.now();
-  const pending = async () => (await db.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM dossier_events WHERE chain_pos IS NULL) AS any')).rows[0]!.any;
+  const pending = async () => (await db.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM unsealed_events) AS any')).rows[0]!.any;
   while (await pending()) await new Promise((r) => setTimeout(r, 1));
   return performance.now() - t0;
 }

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     console.log(`bench:ingest — ${EVENTS.toLocaleString('en-US')} events per run in batches of ${BATCH}, ${CLIENTS} clients, ${RUNS} runs per side, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
     record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'COPY of the same rows', values: copy! }, goal: '≥ 40 % of COPY' });
     record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'bare multi-row INSERT of the same rows', values: bare! } });
-    const { rows } = await db.pool.query<{ n: number; unsealed: number }>('SELECT count(*)::int AS n, count(*) FILTER (WHERE chain_pos IS NULL)::int AS unsealed FROM dossier_events');
+    const { rows } = await db.pool.query<{ n: number; unsealed: number }>('SELECT count(*)::int AS n, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq))::int AS unsealed FROM dossier_events e');
     if (rows[0]!.n !== EVENTS * RUNS || rows[0]!.unsealed !== 0) throw new Error(`expected ${EVENTS * RUNS} sealed events in the log, found ${rows[0]!.n} (${rows[0]!.unsealed} unsealed)`);
   } finally {
     await unwatch();

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       console.log(`    (p50 latency ${median(latencies.map((l) => median(l))).toFixed(1)} ms)`);
       await printStatementStats(db, `${clients} clients, all sides`);
     }
-    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events WHERE chain_pos IS NULL');
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events e WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq)');
     if (rows[0]!.n !== 0) throw new Error(`${rows[0]!.n} acknowledged events are outside the chain`);
   } finally {
     await unwatch();

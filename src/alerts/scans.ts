@@ -45,9 +45,9 @@ const SELECTORS = { due_soon: legalOpenSql.due_soon('$1'), overdue: legalOpenSql
  */
 const SINCE = {
   overdue: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.overdue('$1')} AND due_at > $2
-                     UNION SELECT dossier_code FROM dossier_events WHERE chain_pos > $3)`,
+                     UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3)`,
   due_soon: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.due_soon('$1')} AND due_soon_at > $2 AND due_at < $1::timestamptz + interval '90 days'
-                      UNION SELECT dossier_code FROM dossier_events WHERE chain_pos > $3)`,
+                      UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3)`,
 } as const;
 
 export interface ScanResult {

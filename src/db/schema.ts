@@ -63,8 +63,6 @@ export interface DossierEventsTable {
   recorded_at: Generated<Date>;
   key_id: string | null;
   key_role: string | null;
-  chain_pos: number | null;
-  chain_hash: string | null;
 }
 
 export interface DossiersTable {

@@ -30,20 +30,25 @@ export async function verifyChain(pool: pg.Pool, onProgress?: (done: number) => 
   // Events left outside by a process that stopped between its commit and its seal are sealed first.
   await sealPending(pool);
   const { rows: head } = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
-  const { rows: unchained } = await pool.query<{ event_id: string }>('SELECT event_id FROM dossier_events WHERE chain_pos IS NULL LIMIT 1');
+  // After the seal every event has a position: one without (not even queued) was put in the log behind its back.
+  const { rows: unchained } = await pool.query<{ event_id: string }>(
+    'SELECT e.event_id FROM dossier_events e WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq) LIMIT 1',
+  );
   let prev = CHAIN_GENESIS;
   let expected = 1;
   let events = 0;
   for (;;) {
-    const { rows } = await pool.query<{ chain_pos: number; chain_hash: string; event_id: string; key_id: string | null; body: string }>(
-      'SELECT chain_pos, chain_hash, event_id, key_id, body::text AS body FROM dossier_events WHERE chain_pos >= $1 ORDER BY chain_pos LIMIT 5000',
+    const { rows } = await pool.query<{ pos: number; hash: string; event_id: string; key_id: string | null; body: string }>(
+      // An event deleted from the log leaves its position without a row here: "missing".
+      `SELECT c.pos, c.hash, e.event_id, e.key_id, e.body::text AS body
+       FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos >= $1 ORDER BY c.pos LIMIT 5000`,
       [expected],
     );
     if (rows.length === 0) break;
     for (const r of rows) {
-      if (r.chain_pos !== expected) return { events, head: head[0]!, firstBreak: { pos: expected, eventId: null, problem: `event at position ${expected} is missing (next is ${r.chain_pos})` } };
-      const link = chainLink(prev, r.chain_pos, r.event_id, r.key_id, r.body);
-      if (link !== r.chain_hash) return { events, head: head[0]!, firstBreak: { pos: r.chain_pos, eventId: r.event_id, problem: 'the hash does not match the event as stored (edited, or an earlier link changed)' } };
+      if (r.pos !== expected) return { events, head: head[0]!, firstBreak: { pos: expected, eventId: null, problem: `event at position ${expected} is missing (next is ${r.pos})` } };
+      const link = chainLink(prev, r.pos, r.event_id, r.key_id, r.body);
+      if (link !== r.hash) return { events, head: head[0]!, firstBreak: { pos: r.pos, eventId: r.event_id, problem: 'the hash does not match the event as stored (edited, or an earlier link changed)' } };
       prev = link;
       expected++;
       events++;
@@ -149,10 +154,10 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     'SELECT code FROM dossiers WHERE receiving_agency_code = ANY($1::text[]) AND received_at < $3 AND (finished_at IS NULL OR finished_at >= $2) ORDER BY code',
     [agencies, new Date(period.from), new Date(period.to)],
   );
-  const { rows: events } = await pool.query<{ chain_pos: number; chain_hash: string; prev: string | null; event_id: string; key_id: string | null; key_role: string | null; body: string; recorded_at: Date }>(
-    `SELECT e.chain_pos, e.chain_hash, p.chain_hash AS prev, e.event_id, e.key_id, e.key_role, e.body::text AS body, e.recorded_at
-     FROM dossier_events e LEFT JOIN dossier_events p ON p.chain_pos = e.chain_pos - 1
-     WHERE e.dossier_code = ANY($1::text[]) ORDER BY e.chain_pos`,
+  const { rows: events } = await pool.query<{ pos: number; hash: string; prev: string | null; event_id: string; key_id: string | null; key_role: string | null; body: string; recorded_at: Date }>(
+    `SELECT c.pos, c.hash, p.hash AS prev, e.event_id, e.key_id, e.key_role, e.body::text AS body, e.recorded_at
+     FROM dossier_events e JOIN event_chain c ON c.seq = e.seq LEFT JOIN event_chain p ON p.pos = c.pos - 1
+     WHERE e.dossier_code = ANY($1::text[]) ORDER BY c.pos`,
     [codes.map((c) => c.code)],
   );
   const { rows: head } = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
@@ -168,7 +173,7 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     agency,
     period: { label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString(), judgedAt: new Date(judgedAtOf(period, nowMs)).toISOString() },
     chainHead: head[0]!,
-    events: events.map((e) => ({ pos: e.chain_pos, prevHash: e.prev ?? (e.chain_pos === 1 ? '0'.repeat(64) : null), hash: e.chain_hash, eventId: e.event_id, keyId: e.key_id, keyRole: e.key_role, recordedAt: e.recorded_at.toISOString(), bodyText: e.body })),
+    events: events.map((e) => ({ pos: e.pos, prevHash: e.prev ?? (e.pos === 1 ? '0'.repeat(64) : null), hash: e.hash, eventId: e.event_id, keyId: e.key_id, keyRole: e.key_role, recordedAt: e.recorded_at.toISOString(), bodyText: e.body })),
     catalog: { agencies: ctx.catalog.allAgencies(), procedures: ctx.catalog.procedureVersions() },
     calendar: { version: ctx.calendar.version, revisions, years: [...years].map((y) => ctx.calendar.officialYear(y)).filter((f) => f !== undefined) },
     rules: { pinned: Object.fromEntries(pinned.map((r) => [r.code, r.rules])), regimes: REGIMES, defaultPolicies: DEFAULT_POLICIES, calendarPolicies: ctx.calendar.policies, rates: 'src/reports/rates.ts (Decision 766 as the national portal computes it)' },

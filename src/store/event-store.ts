@@ -47,7 +47,7 @@ export interface IngestOptions {
   seal?: boolean;
 }
 
-/** Seals every committed event outside the chain, in commit order, under the chain head's lock (migration 015). */
+/** Seals every committed event outside the chain, in commit order, under the chain head's lock (migrations 015, 017). */
 const SEAL = 'SELECT seal_events()';
 
 /**

@@ -43,23 +43,41 @@ test('the chain holds over the whole log, and the replay equals the stored proje
   expect(JSON.parse(stdout)).toMatchObject({ ok: true });
 });
 
+// The chain lives beside the log (event_chain: position, the event's seq, its link); the log itself is never updated.
+const AT = (pos: string) => `seq = (SELECT seq FROM event_chain WHERE pos = ${pos})`;
+
 test('an edited event breaks the chain at that event', async () => {
-  const { rows } = await sql('SELECT body FROM dossier_events WHERE chain_pos = 17');
-  await sql(`UPDATE dossier_events SET body = jsonb_set(body, '{occurredAt}', to_jsonb('2025-01-01T08:00:00+07:00'::text)) WHERE chain_pos = 17`);
+  const { rows } = await sql(`SELECT body FROM dossier_events WHERE ${AT('17')}`);
+  await sql(`UPDATE dossier_events SET body = jsonb_set(body, '{occurredAt}', to_jsonb('2025-01-01T08:00:00+07:00'::text)) WHERE ${AT('17')}`);
   expect((await verifyChain(t.ctx.db.pool)).firstBreak).toMatchObject({ pos: 17 });
   await expect(cli(['audit', 'verify'])).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(/chain: BROKEN at position 17/) });
-  await sql('UPDATE dossier_events SET body = $1 WHERE chain_pos = 17', [rows[0].body]);
+  await sql(`UPDATE dossier_events SET body = $1 WHERE ${AT('17')}`, [rows[0].body]);
   expect((await verifyChain(t.ctx.db.pool)).firstBreak).toBeNull();
 });
 
 test('a deleted event, in the middle or at the end, is found', async () => {
-  const { rows } = await sql('SELECT * FROM dossier_events WHERE chain_pos IN (40, $1) ORDER BY chain_pos', [total]);
-  await sql('DELETE FROM dossier_events WHERE chain_pos = 40');
+  const { rows } = await sql('SELECT e.* FROM dossier_events e JOIN event_chain c ON c.seq = e.seq WHERE c.pos IN (40, $1) ORDER BY c.pos', [total]);
+  await sql(`DELETE FROM dossier_events WHERE ${AT('40')}`);
   expect((await verifyChain(t.ctx.db.pool)).firstBreak).toMatchObject({ pos: 40, problem: expect.stringMatching(/missing/) });
-  await sql('DELETE FROM dossier_events WHERE chain_pos = $1', [total]);
+  await sql(`DELETE FROM dossier_events WHERE ${AT('$1')}`, [total]);
   await sql(`INSERT INTO dossier_events SELECT * FROM jsonb_populate_record(null::dossier_events, $1)`, [rows[0]]);
   expect((await verifyChain(t.ctx.db.pool)).firstBreak).toMatchObject({ problem: expect.stringMatching(/head/) });
   await sql(`INSERT INTO dossier_events SELECT * FROM jsonb_populate_record(null::dossier_events, $1)`, [rows[1]]);
+  expect((await verifyChain(t.ctx.db.pool)).firstBreak).toBeNull();
+});
+
+test('a link removed from the chain, or an event slipped into the log behind its back, is found', async () => {
+  const { rows } = await sql('SELECT * FROM event_chain WHERE pos = 25');
+  await sql('DELETE FROM event_chain WHERE pos = 25');
+  expect((await verifyChain(t.ctx.db.pool)).firstBreak).toMatchObject({ pos: 25, problem: expect.stringMatching(/missing/) });
+  await sql('INSERT INTO event_chain (pos, seq, hash) VALUES ($1, $2, $3)', [rows[0].pos, rows[0].seq, rows[0].hash]);
+  expect((await verifyChain(t.ctx.db.pool)).firstBreak).toBeNull();
+  // Inserted straight into the log (not through ingestion, so not queued for the seal): outside the chain.
+  const { rows: copy } = await sql(`SELECT * FROM dossier_events WHERE ${AT('30')}`);
+  const forged = { ...copy[0], seq: 1_000_000, event_id: '00000000-0000-4000-8000-000000000001' };
+  await sql(`INSERT INTO dossier_events SELECT * FROM jsonb_populate_record(null::dossier_events, $1)`, [forged]);
+  expect((await verifyChain(t.ctx.db.pool)).firstBreak).toMatchObject({ eventId: forged.event_id, problem: 'an event outside the chain' });
+  await sql('DELETE FROM dossier_events WHERE seq = 1000000');
   expect((await verifyChain(t.ctx.db.pool)).firstBreak).toBeNull();
 });
 

@@ -28,7 +28,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const unsealed = async () => (await t.ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events WHERE chain_pos IS NULL')).rows[0]!.n;
+const unsealed = async () => (await t.ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events e WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq)')).rows[0]!.n;
 
 test('two processes ingesting the same dossiers at once: every acknowledged event is sealed, the chain verifies, the projection is a replay', async () => {
   const codes = Array.from({ length: 30 }, (_, i) => `MP-${i}`);
@@ -53,7 +53,7 @@ test('two processes ingesting the same dossiers at once: every acknowledged even
   expect((await replayAndCompare(t.ctx.db.pool, ctx)).firstDivergence).toBeNull();
   // Positions follow commit order: a dossier's events were committed in the order they were posted.
   const { rows: order } = await t.ctx.db.pool.query<{ code: string; types: string[] }>(
-    "SELECT dossier_code AS code, array_agg(type ORDER BY chain_pos) AS types FROM dossier_events WHERE dossier_code LIKE 'MP-%' GROUP BY 1",
+    "SELECT e.dossier_code AS code, array_agg(e.type ORDER BY c.pos) AS types FROM dossier_events e JOIN event_chain c ON c.seq = e.seq WHERE e.dossier_code LIKE 'MP-%' GROUP BY 1",
   );
   expect(order.every((o) => o.types.join() === 'received,supplement_requested,supplement_received,result_ready')).toBe(true);
 });
