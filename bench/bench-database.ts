@@ -6,14 +6,15 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, inTransaction, type Db } from '../src/db/database.js';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { postmasterPid, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { migrate } from '../src/db/migrate.js';
 import { sampleProvince } from '../src/sample/province.js';
 import { saveCatalog } from '../src/store/catalog-store.js';
 import { freePort } from '../test/support/free-port.js';
 
-export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; url: string; embedded: boolean; close(): Promise<void> }> {
+export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; url: string; embedded: boolean; postmaster: number | null; close(): Promise<void> }> {
   let url = process.env.DATABASE_URL;
+  let postmaster: number | null = null;
   let stop = async () => undefined as void;
   if (!url) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-bench-'));
@@ -22,6 +23,7 @@ export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; url
     const settings = process.env.BENCH_STATEMENTS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : undefined;
     const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false, settings });
     url = server.url;
+    postmaster = postmasterPid(dir);
     stop = async () => {
       await server.stop();
       await fs.rm(dir, { recursive: true, force: true });
@@ -37,6 +39,7 @@ export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; url
     db,
     url,
     embedded: !process.env.DATABASE_URL,
+    postmaster,
     close: async () => {
       await db.close();
       await stop();

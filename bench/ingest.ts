@@ -27,6 +27,7 @@ import type { DossierEvent } from '../src/dossiers/events.js';
 import { postFromWorker } from './post-clients.js';
 import { alternate, record } from './results.js';
 import { newDossierShares } from './client-shares.js';
+import { recordCpu, startCpu, type CpuShares } from './cpu-meter.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const BATCH = 1000;
@@ -59,12 +60,16 @@ async function main(): Promise<void> {
       return [e.eventId, e.dossierCode, e.type, e.occurredAt, body, bodyHash(e, body), keyId, 'admin'];
     };
     const runs = { api: 0, bare: 0, copy: 0 };
+    const cpu: Record<'api' | 'copy', CpuShares[]> = { api: [], copy: [] };
 
     const [api, bare, copy] = await alternate(RUNS, () => db.pool.query('CHECKPOINT'), [
       async () => {
         const shares = sets[runs.api++]!;
+        const meter = startCpu(bench.postmaster);
         const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 201, clients: shares.map((s) => batchesOf(s).map((b) => JSON.stringify(b))) });
-        return EVENTS / (posted.seconds + (await untilSealed(db)) / 1000);
+        const sealing = await untilSealed(db);
+        cpu.api.push(meter.stop(EVENTS, posted.cpuMs));
+        return EVENTS / (posted.seconds + sealing / 1000);
       },
       async () => {
         const shares = sets[runs.bare++]!;
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
       async () => {
         const shares = sets[runs.copy++]!;
         const copyText = (e: DossierEvent) => `${rowOf(e).map((v) => v.replace(/\\/g, '\\\\')).join('\t')}\n`;
+        const meter = startCpu(bench.postmaster);
         const t0 = performance.now();
         await Promise.all(
           shares.map(async (share) => {
@@ -96,13 +102,16 @@ async function main(): Promise<void> {
             }
           }),
         );
-        return EVENTS / ((performance.now() - t0) / 1000);
+        const seconds = (performance.now() - t0) / 1000;
+        cpu.copy.push(meter.stop(EVENTS, 0));
+        return EVENTS / seconds;
       },
     ]);
     await printStatementStats(db, 'all sides');
     console.log(`bench:ingest — ${EVENTS.toLocaleString('en-US')} events per run in batches of ${BATCH}, ${CLIENTS} clients, ${RUNS} runs per side, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
     record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'COPY of the same rows', values: copy! }, goal: '≥ 40 % of COPY' });
     record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'bare multi-row INSERT of the same rows', values: bare! } });
+    recordCpu('ingest', `batches of ${BATCH} through the API`, cpu.api, { postgres: ['COPY of the same rows: PostgreSQL CPU per row', cpu.copy] });
     const { rows } = await db.pool.query<{ n: number; unsealed: number }>('SELECT count(*)::int AS n, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq))::int AS unsealed FROM dossier_events e');
     if (rows[0]!.n !== EVENTS * RUNS || rows[0]!.unsealed !== 0) throw new Error(`expected ${EVENTS * RUNS} sealed events in the log, found ${rows[0]!.n} (${rows[0]!.unsealed} unsealed)`);
   } finally {

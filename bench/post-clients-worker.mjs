@@ -1,6 +1,17 @@
 // The worker thread of post-clients.ts (plain JavaScript: worker threads load no TypeScript).
 import http from 'node:http';
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+
+/** This thread's CPU time in ms (utime + stime, 100 ticks a second), so the server's share can be told from the load's. */
+function threadCpuMs() {
+  try {
+    const fields = fs.readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0; // not Linux
+  }
+}
 
 async function run(job) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.clients.length });
@@ -16,6 +27,7 @@ async function run(job) {
       req.end(body);
     });
   const latencies = [];
+  const cpu0 = threadCpuMs();
   const t0 = performance.now();
   await Promise.all(
     job.clients.map(async (bodies) => {
@@ -28,8 +40,9 @@ async function run(job) {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpuMs = threadCpuMs() - cpu0;
   agent.destroy();
-  return { seconds, latencies };
+  return { seconds, latencies, cpuMs };
 }
 
 run(workerData).then(

@@ -22,6 +22,8 @@ export interface PostJob {
 export interface PostResult {
   seconds: number;
   latencies: number[];
+  /** CPU the clients' thread spent (ms; 0 where /proc is missing). */
+  cpuMs: number;
 }
 
 /** Runs `job` in a worker thread. */

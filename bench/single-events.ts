@@ -24,6 +24,7 @@ import type { DossierEvent } from '../src/dossiers/events.js';
 import { postFromWorker } from './post-clients.js';
 import { alternate, median, record } from './results.js';
 import { newDossierShares } from './client-shares.js';
+import { recordCpu, startCpu, type CpuShares } from './cpu-meter.js';
 
 const CLIENTS = (process.env.CLIENTS ?? '4,16').split(',').map(Number);
 const EVENTS = Number(process.env.EVENTS ?? 6000);
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     let batch = 0;
     for (const clients of CLIENTS) {
       const latencies: number[][] = [];
+      const cpu: Record<'api' | 'floor' | 'bare', CpuShares[]> = { api: [], floor: [], bare: [] };
       /** Fresh dossiers for each run; each client owns a share and posts their events in order. */
       const nextShares = () => {
         return newDossierShares(ctx.catalog, { seed: 100 + batch, events: EVENTS, codePrefix: `SINGLE${batch++}`, clients });
@@ -57,18 +59,24 @@ async function main(): Promise<void> {
       const [api, floor, bare] = await alternate(RUNS, () => db.pool.query('CHECKPOINT'), [
         async () => {
           const shares = nextShares();
+          const meter = startCpu(bench.postmaster);
           const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 201, clients: shares.map((s) => s.map((e) => JSON.stringify(e))) });
+          const sealing = await untilSealed(db);
+          cpu.api.push(meter.stop(EVENTS, posted.cpuMs));
           latencies.push(posted.latencies);
-          return EVENTS / (posted.seconds + (await untilSealed(db)) / 1000);
+          return EVENTS / (posted.seconds + sealing / 1000);
         },
         async () => {
           const shares = nextShares();
           const invalid = (e: DossierEvent) => JSON.stringify({ ...e, occurredAt: 'not an instant' });
+          const meter = startCpu(bench.postmaster);
           const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 400, clients: shares.map((s) => s.map(invalid)) });
+          cpu.floor.push(meter.stop(EVENTS, posted.cpuMs));
           return EVENTS / posted.seconds;
         },
         async () => {
           const shares = nextShares();
+          const meter = startCpu(bench.postmaster);
           const t0 = performance.now();
           await Promise.all(
             shares.map(async (share) => {
@@ -80,7 +88,9 @@ async function main(): Promise<void> {
               }
             }),
           );
-          return EVENTS / ((performance.now() - t0) / 1000);
+          const seconds = (performance.now() - t0) / 1000;
+          cpu.bare.push(meter.stop(EVENTS, 0));
+          return EVENTS / seconds;
         },
       ]);
       const goal = clients === 16 ? '≥ 3,000 events/s' : undefined;
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
       record({ bench: 'single', what: `single events, ${clients} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'HTTP floor (same requests refused by validation, no database)', values: floor! } });
       record({ bench: 'single', what: `single events, ${clients} clients, p99 latency`, unit: 'ms', values: latencies.map(p99), higherIsBetter: false, goal: clients === 16 ? '< 50 ms' : undefined });
       console.log(`    (p50 latency ${median(latencies.map((l) => median(l))).toFixed(1)} ms)`);
+      recordCpu('single', `single events, ${clients} clients`, cpu.api, { server: ['HTTP floor: server CPU per request', cpu.floor], postgres: ['bare INSERT, one commit each: PostgreSQL CPU per row', cpu.bare] });
       await printStatementStats(db, `${clients} clients, all sides`);
     }
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events e WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq)');
