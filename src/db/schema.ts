@@ -83,6 +83,8 @@ export interface DossiersTable {
   original_due_at: Timestamp;
   due_soon_at: Timestamp;
   paused: boolean;
+  /** When the wait for the citizen began (the state's pausedSince), while paused. */
+  waiting_since: Timestamp | null;
   provisional: boolean;
   finished_at: Timestamp | null;
   outcome: string | null;

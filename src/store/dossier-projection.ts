@@ -54,6 +54,7 @@ function toRow(s: DossierState, ctx: FoldContext) {
     original_due_at: iso(s.originalDueAt),
     due_soon_at: iso(s.dueSoonAt),
     paused: s.pausedSince !== null,
+    waiting_since: iso(s.pausedSince),
     provisional: s.provisional,
     finished_at: iso(s.finishedAt),
     outcome: s.outcome,
@@ -83,7 +84,7 @@ const COLUMNS = [
   'fee_required', 'paid_online', 'digitized', 'received_at', 'clock_starts_at', 'due_at', 'original_due_at',
   'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
   'rate_due_at', 'rate_outcome', 'judged_from', 'rate_overdue_after', 'started_at', 'paper_result', 'fee_procedure',
-  'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at',
+  'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at', 'waiting_since',
 ];
 
 /** What ingestion writes with the projection in the same statement. */

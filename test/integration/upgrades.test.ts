@@ -1,46 +1,51 @@
 /**
- * Migration 017 moves the chain out of the event log into a table of its own (issue 13). A province upgrading
- * keeps its chain as sealed, link for link, and the events a stopped process left unsealed are sealed after it.
+ * A province upgrading keeps its data: each migration that moves data is run here on a database as the release
+ * before left it, and what it produced is checked against what the current code would have written.
  */
 import { AppContext } from '../../src/app-context.js';
 import { connect, inTransaction, type Db } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { dossierEventSchema } from '../../src/dossiers/events.js';
 import { sampleProvince } from '../../src/sample/province.js';
-import { verifyChain } from '../../src/store/audit-store.js';
+import { replayAndCompare, verifyChain } from '../../src/store/audit-store.js';
 import { saveCatalog } from '../../src/store/catalog-store.js';
-import { ingestEvents } from '../../src/store/event-store.js';
+import { bodyHash, ingestEvents } from '../../src/store/event-store.js';
 import { ev } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-app.js';
 
+const AGENCY = { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' };
+const lifeOf = (code: string) =>
+  [
+    ev.received(code, '2025-11-03T08:00:00+07:00', AGENCY),
+    ev.of('supplement_requested', code, '2025-11-04T09:00:00+07:00', { reason: 'Thiếu bản sao giấy tờ' }),
+    ev.of('supplement_received', code, '2025-11-05T09:00:00+07:00'),
+  ].map((e) => dossierEventSchema.parse(e));
+
 let database: TestDatabase;
 let db: Db;
-beforeAll(async () => {
+beforeEach(async () => {
   database = await createTestDatabase();
   db = connect(database.url, 4);
 });
-afterAll(async () => {
+afterEach(async () => {
   await db.close();
   await database.drop();
 });
 
-test('a log sealed before migration 017 keeps every link, and what was left unsealed is sealed after it', async () => {
-  // The schema as the release before left it, with events ingested by that release's functions.
+test('017: a chain sealed before keeps every link, and what a stopped process left unsealed is sealed after', async () => {
+  // The schema as release 016 left it, written by its own SQL functions (the log part of ingestion, then its seal).
   await migrate(db.pool, { through: '016_open_stock.sql' });
-  const { agencies, procedures } = sampleProvince();
-  await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
-  const ctx = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00') });
-  const events = (code: string) => [
-    ev.received(code, '2025-11-03T08:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }),
-    ev.of('supplement_requested', code, '2025-11-04T09:00:00+07:00', { reason: 'Thiếu bản sao giấy tờ' }),
-    ev.of('supplement_received', code, '2025-11-05T09:00:00+07:00'),
-  ].map((e) => dossierEventSchema.parse(e));
-  await ingestEvents(db.pool, ctx.foldContext(), ['OLD-1', 'OLD-2', 'OLD-3'].flatMap(events));
-  await ingestEvents(db.pool, ctx.foldContext(), events('OLD-4'), { seal: false }); // a process stopped before its seal
+  const append = (events: ReturnType<typeof lifeOf>) =>
+    db.pool.query('SELECT * FROM ingest_open($1::jsonb)', [
+      JSON.stringify(events.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, type: e.type, occurred_at: e.occurredAt, body: e, body_hash: bodyHash(e), key_id: null, key_role: null }))),
+    ]);
+  await append(['OLD-1', 'OLD-2', 'OLD-3'].flatMap(lifeOf));
+  await db.pool.query('SELECT seal_events()');
+  await append(lifeOf('OLD-4')); // a process stopped before its seal
   const { rows: before } = await db.pool.query('SELECT chain_pos AS pos, seq, chain_hash AS hash FROM dossier_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos');
   expect(before.map((r) => r.pos)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
-  expect(await migrate(db.pool)).toEqual(['017_insert_only_log.sql']);
+  await migrate(db.pool, { through: '017_insert_only_log.sql' });
   const { rows: after } = await db.pool.query('SELECT pos, seq, hash FROM event_chain ORDER BY pos');
   expect(after).toEqual(before);
   expect((await db.pool.query('SELECT count(*)::int AS n FROM unsealed_events')).rows[0].n).toBe(3);
@@ -51,4 +56,29 @@ test('a log sealed before migration 017 keeps every link, and what was left unse
   // The log itself carries no chain columns any more: it is only ever appended to.
   const { rows: columns } = await db.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'dossier_events' AND column_name LIKE 'chain%'");
   expect(columns).toEqual([]);
+});
+
+test('018: when a paused dossier began waiting moves from its state into a column, to the millisecond', async () => {
+  await migrate(db.pool);
+  const { agencies, procedures } = sampleProvince();
+  await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
+  const ctx = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00') });
+  // One dossier waiting since an instant with milliseconds, one that resumed, one never paused.
+  const waiting = dossierEventSchema.parse(ev.of('supplement_requested', 'W-1', '2025-11-04T09:00:00.123+07:00', { reason: 'Thiếu tờ khai' }));
+  await ingestEvents(db.pool, ctx.foldContext(), [dossierEventSchema.parse(ev.received('W-1', '2025-11-03T08:00:00+07:00', AGENCY)), waiting, ...lifeOf('W-2')]);
+  await ingestEvents(db.pool, ctx.foldContext(), [dossierEventSchema.parse(ev.received('W-3', '2025-11-03T08:00:00+07:00', AGENCY))]);
+  // Back to the shape 017 left: no column, the expression index on the state document.
+  await db.pool.query(`DROP INDEX dossiers_waiting_since; ALTER TABLE dossiers DROP COLUMN waiting_since, RESET (fillfactor);
+    CREATE INDEX dossiers_waiting_since ON dossiers (((state->>'pausedSince')::bigint)) WHERE finished_at IS NULL AND paused;
+    DELETE FROM schema_migrations WHERE name = '018_typed_waiting_since.sql'`);
+
+  expect(await migrate(db.pool)).toEqual(['018_typed_waiting_since.sql']);
+  const { rows } = await db.pool.query<{ code: string; waiting_since: Date | null }>('SELECT code, waiting_since FROM dossiers ORDER BY code');
+  expect(rows).toEqual([
+    { code: 'W-1', waiting_since: new Date('2025-11-04T09:00:00.123+07:00') },
+    { code: 'W-2', waiting_since: null },
+    { code: 'W-3', waiting_since: null },
+  ]);
+  // And it is what the current code writes: the replay of the log finds nothing different.
+  expect(await replayAndCompare(db.pool, ctx.foldContext())).toMatchObject({ dossiers: 3, firstDivergence: null });
 });
