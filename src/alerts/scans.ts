@@ -38,16 +38,18 @@ function recipientsOf(s: DossierState, supervisors: Map<string, Supervisor[]>): 
 const SELECTORS = { due_soon: legalOpenSql.due_soon('$1'), overdue: legalOpenSql.overdue('$1') } as const;
 
 /**
- * Since the last scan ($2 its instant, $3 the chain position it had seen): the dossiers whose threshold was crossed
- * in between, and those that received events (a late or backdated event, a resumed clock). A due-soon threshold is
+ * Since the last scan ($2 its instant, $3 the chain position it had seen, $4 the chain's head now): the dossiers whose
+ * threshold was crossed in between, and those that received events (a late or backdated event, a resumed clock). The
+ * positions are bounded on both sides so that even without statistics on the chain (a table just loaded) the planner
+ * reads a range of its index, not the whole chain and log. A due-soon threshold is
  * at most 30 working days before the due instant (policies.ts), so its dossiers are due within 90 days. Two index
  * range scans in a UNION, not an OR the planner would answer by scanning the open dossiers.
  */
 const SINCE = {
   overdue: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.overdue('$1')} AND due_at > $2
-                     UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3)`,
+                     UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3 AND c.pos <= $4)`,
   due_soon: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.due_soon('$1')} AND due_soon_at > $2 AND due_at < $1::timestamptz + interval '90 days'
-                      UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3)`,
+                      UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3 AND c.pos <= $4)`,
 } as const;
 
 export interface ScanResult {
@@ -85,7 +87,7 @@ export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', 
     const incremental = since !== undefined && since.scanned_at.getTime() <= env.now;
     const { rows } = await client.query<{ state: DossierState }>(
       `SELECT state FROM dossiers WHERE ${SELECTORS[kind]}${incremental ? ` AND ${SINCE[kind]}` : ''} ORDER BY due_at, code`,
-      incremental ? [new Date(env.now), since.scanned_at, since.chain_pos] : [new Date(env.now)],
+      incremental ? [new Date(env.now), since.scanned_at, since.chain_pos, head.rows[0]?.pos ?? 0] : [new Date(env.now)],
     );
     await saveMark();
     const candidates: Array<{ key: string; state: DossierState; sup: Supervisor }> = [];
