@@ -22,6 +22,8 @@ INSERT INTO unsealed_events (seq) SELECT seq FROM dossier_events WHERE chain_pos
 DROP INDEX dossier_events_unsealed;
 DROP INDEX dossier_events_chain;
 ALTER TABLE dossier_events DROP COLUMN chain_pos, DROP COLUMN chain_hash;
+-- Statistics now, so that the first reads of a chain copied here (millions of rows in a province) are planned on them.
+ANALYZE event_chain;
 
 -- As in 015, and the appended events join the queue in the same statement.
 CREATE OR REPLACE FUNCTION ingest_open(events jsonb) RETURNS TABLE (kind text, id text, seq bigint, doc jsonb) LANGUAGE plpgsql AS $$
