@@ -20,7 +20,7 @@ export const urlGuard: RequestHandler = (req, _res, next) => {
   }
   if (hasBadText(path)) throw new HttpError(400, `The URL path ${BAD_TEXT_MESSAGE}.`);
   const issues: FieldIssue[] = [];
-  walk(req.query, '', issues);
+  walk(req.query, [], issues);
   if (issues.length) throw new HttpError(400, `A query parameter ${BAD_TEXT_MESSAGE}.`, issues);
   next();
 };
@@ -28,7 +28,7 @@ export const urlGuard: RequestHandler = (req, _res, next) => {
 /** A JSON body after parsing: every string (and key) clean. */
 export const bodyTextGuard: RequestHandler = (req, _res, next) => {
   const issues: FieldIssue[] = [];
-  walk(req.body, '', issues);
+  walk(req.body, [], issues);
   if (issues.length) throw new HttpError(400, `A field ${BAD_TEXT_MESSAGE}; nothing was applied.`, issues);
   next();
 };
@@ -45,17 +45,34 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-function walk(value: unknown, path: string, issues: FieldIssue[], depth = 0): void {
+/**
+ * Every string and key of a parsed JSON value. The path of each value is kept as a stack of segments and spelled
+ * out only for a problem: a batch of 1,000 events has some 20,000 values, nearly always clean.
+ */
+function walk(value: unknown, at: Array<string | number>, issues: FieldIssue[], depth = 0): void {
   if (issues.length >= 20 || depth > 64) return;
   if (typeof value === 'string') {
-    if (hasBadText(value)) issues.push({ path: path || '(body)', message: BAD_TEXT_MESSAGE });
+    if (hasBadText(value)) issues.push({ path: pathOf(at) || '(body)', message: BAD_TEXT_MESSAGE });
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, `${path}[${i}]`, issues, depth + 1));
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      walk(value[i], at, issues, depth + 1);
+      at.pop();
+    }
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const p = path ? `${path}.${k}` : k;
-      if (hasBadText(k)) issues.push({ path: p, message: `the field name ${BAD_TEXT_MESSAGE}` });
-      walk(v, p, issues, depth + 1);
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      at.push(k);
+      if (hasBadText(k)) issues.push({ path: pathOf(at), message: `the field name ${BAD_TEXT_MESSAGE}` });
+      walk((value as Record<string, unknown>)[k], at, issues, depth + 1);
+      at.pop();
     }
   }
+}
+
+/** `[1].applicant.name` from [1, 'applicant', 'name']. */
+function pathOf(at: Array<string | number>): string {
+  let path = '';
+  for (const s of at) path = typeof s === 'number' ? `${path}[${s}]` : path ? `${path}.${s}` : s;
+  return path;
 }
