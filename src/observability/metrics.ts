@@ -2,7 +2,7 @@
  * Prometheus metrics (prom-client), one registry per app: request latency by
  * route, events ingested and ingestion latency, report latency, and gauges
  * read from the database when scraped (outbox backlog and failures, open and
- * overdue dossiers by receiving agency's kind).
+ * overdue dossiers by receiving agency's kind, events waiting for the chain's seal).
  */
 import client from 'prom-client';
 import type pg from 'pg';
@@ -54,6 +54,15 @@ export function createMetrics(pool: pg.Pool): Metrics {
         this.set({ agency_kind: r.kind, state: 'open' }, r.open);
         this.set({ agency_kind: r.kind, state: 'overdue' }, r.overdue);
       }
+    },
+  });
+  new client.Gauge({
+    name: 'dunghan_events_unsealed',
+    help: 'Events committed and not yet in the audit chain: a few between seals; growing means the seal keeps failing',
+    registers: [registry],
+    async collect() {
+      const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM unsealed_events');
+      this.set(rows[0]!.n);
     },
   });
   return { registry, httpDuration, eventsIngested, ingestDuration, reportDuration };

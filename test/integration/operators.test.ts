@@ -13,6 +13,8 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
+import { dossierEventSchema } from '../../src/dossiers/events.js';
+import { ingestEvents, sealPending } from '../../src/store/event-store.js';
 import { REDACT } from '../../src/observability/logger.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
@@ -48,7 +50,7 @@ test('the access log is JSON: method, path without query, status, key; never a b
   for (const secret of [t.keys.counter, 'Quàng Thị Riêng', '0912000111', 'cookie-secret-zq', 'secret-query']) expect(all).not.toContain(secret);
 });
 
-test('/metrics: ingest counts and latency move with an ingest; outbox and open-dossier gauges are read when scraped', async () => {
+test('/metrics: ingest counts and latency move with an ingest; outbox, open-dossier and unsealed-event gauges are read when scraped', async () => {
   const scrape = async () => (await request(app).get('/metrics')).text;
   const count = (text: string, result: string) => Number(new RegExp(`dunghan_events_ingested_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   const before = await scrape();
@@ -63,6 +65,12 @@ test('/metrics: ingest counts and latency move with an ingest; outbox and open-d
   // OPS-1..3 are open and received by a ward of the old district (kind "ward"): at least three open there.
   expect(Number(/dunghan_dossiers_open\{agency_kind="ward",state="open"\} (\d+)/.exec(after)?.[1])).toBeGreaterThanOrEqual(3);
   expect(after).toMatch(/dunghan_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/events",status="201"\} \d+/);
+  // Events committed but not sealed (a process that stopped in between): counted until the next seal takes them in.
+  await new Promise((r) => setTimeout(r, 50)); // the API's own sealer has sealed what it acknowledged
+  await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), [dossierEventSchema.parse(ev.received('OPS-4', '2025-03-17T10:00:00+07:00'))], { seal: false });
+  expect(await scrape()).toMatch(/dunghan_events_unsealed 1\n/);
+  await sealPending(t.ctx.db.pool);
+  expect(await scrape()).toMatch(/dunghan_events_unsealed 0\n/);
   // With a token set, the metrics need it.
   const guarded = createApp(t.ctx, { metricsToken: 'a-token-of-sixteen+' });
   expect((await request(guarded).get('/metrics')).status).toBe(401);
