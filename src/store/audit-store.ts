@@ -25,15 +25,21 @@ export interface ChainReport {
   firstBreak: { pos: number; eventId: string | null; problem: string } | null;
 }
 
+/** The events of the log without a position in the chain: committed and not sealed yet, or put in behind its back. */
+const UNCHAINED = 'FROM dossier_events e WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq)';
+
+/** How many events of the log are outside the chain (0 once every acknowledged event is sealed). */
+export async function countUnchained(pool: pg.Pool): Promise<number> {
+  return (await pool.query<{ n: number }>(`SELECT count(*)::int AS n ${UNCHAINED}`)).rows[0]!.n;
+}
+
 /** Recomputes every link in chain order, in batches; stops at the first that does not hold. */
 export async function verifyChain(pool: pg.Pool, onProgress?: (done: number) => void): Promise<ChainReport> {
   // Events left outside by a process that stopped between its commit and its seal are sealed first.
   await sealPending(pool);
   const { rows: head } = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
   // After the seal every event has a position: one without (not even queued) was put in the log behind its back.
-  const { rows: unchained } = await pool.query<{ event_id: string }>(
-    'SELECT e.event_id FROM dossier_events e WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.seq = e.seq) LIMIT 1',
-  );
+  const { rows: unchained } = await pool.query<{ event_id: string }>(`SELECT e.event_id ${UNCHAINED} LIMIT 1`);
   let prev = CHAIN_GENESIS;
   let expected = 1;
   let events = 0;
