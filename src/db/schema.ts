@@ -91,6 +91,9 @@ export interface DossiersTable {
   flags: string[];
   calendar_version: string;
   last_event_seq: number;
+  /** The state's stateVersion, asked of every dossier at start (migration 019). */
+  state_version: number | null;
+  /** The folded state, stored as json: written and read whole (migration 019). */
   state: unknown;
 }
 

@@ -75,6 +75,7 @@ function toRow(s: DossierState, ctx: FoldContext) {
     flags: s.flags,
     calendar_version: s.calendarVersion,
     last_event_seq: s.lastEventSeq,
+    state_version: s.stateVersion,
     state: s,
   };
 }
@@ -84,7 +85,7 @@ const COLUMNS = [
   'fee_required', 'paid_online', 'digitized', 'received_at', 'clock_starts_at', 'due_at', 'original_due_at',
   'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
   'rate_due_at', 'rate_outcome', 'judged_from', 'rate_overdue_after', 'started_at', 'paper_result', 'fee_procedure',
-  'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at', 'waiting_since',
+  'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at', 'waiting_since', 'state_version',
 ];
 
 /** What ingestion writes with the projection in the same statement. */
@@ -154,10 +155,14 @@ function supersededJudgments(states: DossierState[], previous: Map<string, Dossi
 
 const COUNTER_SHARDS = 8;
 
-/** The projection's one statement (upsertDossiers); its parts touch disjoint rows. */
+/**
+ * The projection's one statement (upsertDossiers); its parts touch disjoint rows. Parameters read once are json,
+ * checked rather than converted (the state is stored as json, migration 019); $3, read for each candidate row, is
+ * converted to jsonb once.
+ */
 const PROJECT_SQL = `
 WITH projected AS (
-  INSERT INTO dossiers SELECT * FROM jsonb_populate_recordset(null::dossiers, $1::jsonb)
+  INSERT INTO dossiers SELECT * FROM json_populate_recordset(null::dossiers, $1::json)
   ON CONFLICT (code) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
   RETURNING 1
 ), judgments_gone AS (
@@ -172,11 +177,11 @@ WITH projected AS (
 ), counted AS (
   INSERT INTO daily_counts AS d (agency_code, day, shard, ${COUNTER_FIELDS.join(', ')})
   SELECT r.agency_code, r.day::date, pg_backend_pid() % ${COUNTER_SHARDS}, ${COUNTER_FIELDS.map((f) => `r.${f}`).join(', ')}
-  FROM jsonb_to_recordset($4::jsonb) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
+  FROM json_to_recordset($4::json) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
   ON CONFLICT (agency_code, day, shard) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = d.${f} + excluded.${f}`).join(', ')}
   RETURNING 1
 ), pinned AS (
-  INSERT INTO dossier_rules (code, rules) SELECT r.code, r.rules FROM jsonb_to_recordset($5::jsonb) AS r(code text, rules jsonb)
+  INSERT INTO dossier_rules (code, rules) SELECT r.code, r.rules FROM json_to_recordset($5::json) AS r(code text, rules jsonb)
   ON CONFLICT (code) DO NOTHING
   RETURNING 1
 )
@@ -243,8 +248,8 @@ export async function upgradeStaleStates(pool: pg.Pool, ctx: FoldContext, onProg
   let done = 0;
   for (;;) {
     const { rows } = await pool.query<{ code: string }>(
-      `SELECT code FROM dossiers WHERE (state->>'stateVersion') IS DISTINCT FROM $1 ORDER BY code LIMIT 1000`,
-      [String(STATE_VERSION)],
+      'SELECT code FROM dossiers WHERE state_version IS DISTINCT FROM $1 ORDER BY code LIMIT 1000',
+      [STATE_VERSION],
     );
     if (rows.length === 0) return done;
     done += await refoldLocked(pool, rows.map((r) => r.code), ctx);

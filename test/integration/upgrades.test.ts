@@ -2,6 +2,7 @@
  * A province upgrading keeps its data: each migration that moves data is run here on a database as the release
  * before left it, and what it produced is checked against what the current code would have written.
  */
+import fs from 'node:fs';
 import { AppContext } from '../../src/app-context.js';
 import { connect, inTransaction, type Db } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -81,4 +82,42 @@ test('018: when a paused dossier began waiting moves from its state into a colum
   ]);
   // And it is what the current code writes: the replay of the log finds nothing different.
   expect(await replayAndCompare(db.pool, ctx.foldContext())).toMatchObject({ dossiers: 3, firstDivergence: null });
+});
+
+test('019: the state document becomes json as written, its version a column, and ingestion goes on', async () => {
+  await migrate(db.pool);
+  const { agencies, procedures } = sampleProvince();
+  await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
+  const ctx = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00') });
+  await ingestEvents(db.pool, ctx.foldContext(), [...lifeOf('J-1'), ...lifeOf('J-2')]);
+  const read = async () => new Map((await db.pool.query<{ code: string; state: object }>('SELECT code, state FROM dossiers')).rows.map((r) => [r.code, r.state]));
+  const before = await read();
+  // Back to the shape 018 left: a jsonb document, no version column, and 017's ingest_open (answering jsonb). One
+  // state as an older release folded it.
+  const release017 = fs.readFileSync(new URL('../../src/db/migrations/017_insert_only_log.sql', import.meta.url), 'utf8');
+  const ingestOpen017 = release017.match(/CREATE OR REPLACE FUNCTION ingest_open[\s\S]*?END \$\$;/)![0];
+  await db.pool.query(`ALTER TABLE dossiers DROP COLUMN state_version, ALTER COLUMN state TYPE jsonb USING state::jsonb;
+    DROP FUNCTION ingest_open(jsonb);
+    ${ingestOpen017}
+    UPDATE dossiers SET state = state || '{"stateVersion": 2}' WHERE code = 'J-2';
+    DELETE FROM schema_migrations WHERE name = '019_state_as_json.sql'`);
+
+  expect(await migrate(db.pool)).toEqual(['019_state_as_json.sql']);
+  const { rows: type } = await db.pool.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'dossiers' AND column_name = 'state'");
+  expect(type).toEqual([{ data_type: 'json' }]);
+  expect((await db.pool.query('SELECT code, state_version FROM dossiers ORDER BY code')).rows).toEqual([
+    { code: 'J-1', state_version: 3 },
+    { code: 'J-2', state_version: 2 },
+  ]);
+  expect((await read()).get('J-1')).toEqual(before.get('J-1'));
+  // The start-up check finds the older state by its column and replays it, and only it.
+  const lines: string[] = [];
+  const started = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00'), log: (l) => lines.push(l) });
+  expect(lines.join('\n')).toMatch(/Replayed 1 dossiers/);
+  expect(await read()).toEqual(before);
+  // Ingestion reads the stored states through the new ingest_open and folds on from them.
+  const withdrawn = dossierEventSchema.parse(ev.of('withdrawn', 'J-1', '2025-11-06T09:00:00+07:00', { reason: 'Công dân rút hồ sơ' }));
+  await ingestEvents(db.pool, started.foldContext(), [withdrawn]);
+  expect((await read()).get('J-1')).toMatchObject({ status: 'withdrawn', stateVersion: 3 });
+  expect(await replayAndCompare(db.pool, started.foldContext())).toMatchObject({ dossiers: 2, firstDivergence: null });
 });

@@ -94,7 +94,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       }),
     };
   };
-  const noApology = "state->'apology' = 'null'::jsonb";
+  const noApology = 'apology_at IS NULL';
   // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
   const waitingSince = `waiting_since < '${new Date(now - WAITING_TOO_LONG_DAYS * 86_400_000).toISOString()}'::timestamptz`;
   const [lateWithoutApology, overdue, dueSoon, waiting] = await Promise.all([

@@ -83,7 +83,7 @@ export function dossiersRouter(ctx: AppContext): Router {
     if (q.procedure) query = query.where('procedure_code', '=', q.procedure);
     if (q.flag === 'late_without_apology') {
       // Finished late without one, or still open past the due instant with none issued.
-      query = query.where(sql<boolean>`(flags @> ARRAY['late_without_apology']::text[] OR (finished_at IS NULL AND due_at < ${now} AND state->'apology' = 'null'::jsonb))`);
+      query = query.where(sql<boolean>`(flags @> ARRAY['late_without_apology']::text[] OR (finished_at IS NULL AND due_at < ${now} AND apology_at IS NULL))`);
     } else if (q.flag) query = query.where(sql<boolean>`flags @> ARRAY[${q.flag}]::text[]`);
     if (q.receivedFrom) query = query.where('received_at', '>=', startOf(q.receivedFrom));
     if (q.receivedTo) query = query.where('received_at', q.receivedTo.length > 10 ? '<=' : '<', startOf(q.receivedTo, true));
