@@ -7,7 +7,11 @@
  * acknowledged once committed (durable, and sealed by whoever reads the
  * chain first: the alert scans, verification and the audit package call
  * sealPending); the sealer seals it within `delayMs` of the first commit
- * after its last seal.
+ * after its last seal. Much of a seal's cost is fixed (the head's lock, the
+ * queue, the call): 0.54–0.71 ms for ~13 events, 1.1 ms for ~37. Every 20 ms
+ * rather than every 5, the seals' share of a single event's statement time
+ * fell from 41–56 to 28–33 µs (bench:single, 16 clients). Nothing waits on
+ * it: the answer went out at the commit.
  */
 import type pg from 'pg';
 import { sealPending } from './event-store.js';
@@ -32,7 +36,7 @@ export class Sealer {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.running = this.seal();
-    }, this.options.delayMs ?? 5);
+    }, this.options.delayMs ?? 20);
     this.timer.unref(); // a process that stops first loses nothing: the next seal takes the events in
   }
 
