@@ -5,7 +5,8 @@
 -- The one question asked of the document in SQL, "was it folded by the current rules?", gets a typed column: the
 -- start-up check reads it without detoasting ~2 kB per dossier.
 -- The type change rewrites the table under an exclusive lock: 167 s for 1.0 M dossiers (2.8 GB with its indexes) on
--- the 2-core machine of the benchmarks, so a large province upgrades outside office hours.
+-- the 2-core machine of the benchmarks, so a large province upgrades outside office hours, with free disk for two
+-- more copies of the table (the update's row versions, then the rewrite's compact copy, which leaves only that).
 ALTER TABLE dossiers ADD COLUMN state_version integer;
 UPDATE dossiers SET state_version = (state->>'stateVersion')::integer;
 -- After the update: the rewrite keeps only the rows' current versions.
