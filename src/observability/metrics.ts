@@ -58,7 +58,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
   });
   new client.Gauge({
     name: 'dunghan_events_unsealed',
-    help: 'Events committed and not yet in the audit chain: a few between seals; growing means the seal keeps failing',
+    help: 'Events committed and not yet in the audit chain: those of the last 20 ms or so; growing means the seal keeps failing',
     registers: [registry],
     async collect() {
       const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM unsealed_events');
