@@ -1,5 +1,5 @@
 -- Issue 13: the folded state is a document the application writes whole and reads whole; PostgreSQL never looks
--- inside it on a hot path. As jsonb, every write parsed ~2 kB of JSON into the binary form (measured: 60 % of the
+-- inside it on a hot path. As jsonb, every write parsed ~2 kB of JSON into the binary form (measured: nearly 60 % of the
 -- projection statement's time for a batch, more than the row's insert and its eleven indexes together) and every read
 -- rendered it back to text. As json it is checked and stored as written, and read back as stored.
 -- The one question asked of the document in SQL, "was it folded by the current rules?", gets a typed column: the
