@@ -45,11 +45,12 @@ const SELECTORS = { due_soon: legalOpenSql.due_soon('$1'), overdue: legalOpenSql
  * at most 30 working days before the due instant (policies.ts), so its dossiers are due within 90 days. Two index
  * range scans in a UNION, not an OR the planner would answer by scanning the open dossiers.
  */
+const WITH_EVENTS_SINCE = 'SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3 AND c.pos <= $4';
 const SINCE = {
   overdue: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.overdue('$1')} AND due_at > $2
-                     UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3 AND c.pos <= $4)`,
+                     UNION ${WITH_EVENTS_SINCE})`,
   due_soon: `code IN (SELECT code FROM dossiers WHERE ${legalOpenSql.due_soon('$1')} AND due_soon_at > $2 AND due_at < $1::timestamptz + interval '90 days'
-                      UNION SELECT e.dossier_code FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos > $3 AND c.pos <= $4)`,
+                      UNION ${WITH_EVENTS_SINCE})`,
 } as const;
 
 export interface ScanResult {
