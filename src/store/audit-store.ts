@@ -179,7 +179,7 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     agency,
     period: { label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString(), judgedAt: new Date(judgedAtOf(period, nowMs)).toISOString() },
     chainHead: head[0]!,
-    events: events.map((e) => ({ pos: e.pos, prevHash: e.prev ?? (e.pos === 1 ? '0'.repeat(64) : null), hash: e.hash, eventId: e.event_id, keyId: e.key_id, keyRole: e.key_role, recordedAt: e.recorded_at.toISOString(), bodyText: e.body })),
+    events: events.map((e) => ({ pos: e.pos, prevHash: e.prev ?? (e.pos === 1 ? CHAIN_GENESIS : null), hash: e.hash, eventId: e.event_id, keyId: e.key_id, keyRole: e.key_role, recordedAt: e.recorded_at.toISOString(), bodyText: e.body })),
     catalog: { agencies: ctx.catalog.allAgencies(), procedures: ctx.catalog.procedureVersions() },
     calendar: { version: ctx.calendar.version, revisions, years: [...years].map((y) => ctx.calendar.officialYear(y)).filter((f) => f !== undefined) },
     rules: { pinned: Object.fromEntries(pinned.map((r) => [r.code, r.rules])), regimes: REGIMES, defaultPolicies: DEFAULT_POLICIES, calendarPolicies: ctx.calendar.policies, rates: 'src/reports/rates.ts (Decision 766 as the national portal computes it)' },
