@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
 import { instantSchema } from '../calendar/instant.js';
-import { clockStart, deadlineConventionSchema, dueInstant, durationSchema, durationUnitSchema, isProvisional, provisionalEntries, skippedDays } from './deadline.js';
+import { clockStart, countedEndDay, deadlineConventionSchema, dueInstant, durationSchema, durationUnitSchema, isProvisional, provisionalEntries, skippedDays } from './deadline.js';
 import { DEFAULT_POLICIES } from './policies.js';
 
 export const deadlineQuerySchema = z
@@ -39,15 +39,18 @@ export function explainDeadline(calendar: VietnamCalendar, catalog: Catalog | nu
   const index = calendar.workingTime(policies.officeHours);
   const received = Date.parse(q.received);
   const start = clockStart(index, received, policies.receiptCutoff);
-  const due = dueInstant(index, start, { value: q.duration, unit: q.unit }, convention);
+  const duration = { value: q.duration, unit: q.unit };
+  const due = dueInstant(index, start, duration, convention);
+  const window = { from: received, clockStartsAt: start, dueAt: due, countedTo: countedEndDay(start, duration) };
   return {
     receivedAt: formatLocalInstant(received),
     clockStartsAt: formatLocalInstant(start),
     dueAt: formatLocalInstant(due),
-    provisional: isProvisional(index, start, due),
-    /** The unconfirmed calendar entries the window crosses: why it is provisional. */
-    provisionalEntries: provisionalEntries(index, start, due),
-    skipped: skippedDays(index, start, due),
+    provisional: isProvisional(index, window),
+    /** The unconfirmed calendar entries among the days that decided it: why it is provisional. */
+    provisionalEntries: provisionalEntries(index, window),
+    /** The rest days that decided it: before the clock started, and those it stepped over (a calendar count only those at its end). */
+    skipped: skippedDays(index, window),
     duration: q.duration,
     unit: q.unit,
     convention,

@@ -8,7 +8,7 @@ import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
 import { localDayOf } from '../calendar/local-time.js';
 import type { Applicant, Channel, DossierEvent, LoggedEvent } from './events.js';
-import { clockStart, dueInstant, isProvisional, type Duration } from './deadline.js';
+import { clockStart, countedEndDay, dueInstant, isProvisional, type DeadlineWindow, type Duration } from './deadline.js';
 import { classifyFinished, type Outcome } from './outcome.js';
 import type { Policies } from './policies.js';
 import { regimeAt, regimeById, type RegimeId } from './regimes.js';
@@ -38,7 +38,7 @@ export type ComplianceFlag =
  * the daily counters: a stale state's contribution is not subtracted (its
  * meaning changed), the replayed state's is added whole.
  */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /**
  * The rules a dossier is judged by, copied at receipt (shared/DOMAIN.md §1:
@@ -328,7 +328,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
 function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierState {
   const policies = s.rules.policies;
   s.dueSoonAt = index.subtract(s.dueAt, policies.apologyLeadWorkingDays * index.dayMs);
-  s.provisional = isProvisional(index, s.clockStartsAt, s.dueAt);
+  s.provisional = isProvisional(index, deadlineWindowOf(s, index));
   s.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.dueAt);
   // 766: a finished dossier is judged with its supplementation time subtracted, however many requests it took.
   s.rate.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.rate.dueAt);
@@ -345,6 +345,22 @@ function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierSt
     });
   }
   return s;
+}
+
+/**
+ * What a dossier's due instant was computed from, for telling which calendar days decided it. A clock restarted
+ * by a completed supplement is looked at from its restart. A calendar count's end day is the one that reproduces
+ * the due instant, from the restart or from the first start with the days paused; an apology's date reproduces
+ * neither and is looked at whole, from the start.
+ */
+export function deadlineWindowOf(s: DossierState, index: WorkingTimeIndex): DeadlineWindow {
+  const from = s.clockStartsAt === s.firstClockStartsAt ? s.receivedAt : s.clockStartsAt;
+  const counts: Array<[number, number]> = [
+    [s.clockStartsAt, 0],
+    [s.firstClockStartsAt, s.pausedDays],
+  ];
+  const countedTo = counts.map(([start, extra]) => countedEndDay(start, s.rules.duration, extra)).find((day) => day !== null && index.closingOnOrAfter(day) === s.dueAt);
+  return { from, clockStartsAt: s.clockStartsAt, dueAt: s.dueAt, countedTo: countedTo ?? null };
 }
 
 type LegalDue = (start: number, extra?: { workingMs?: number; calendarDays?: number }) => number;

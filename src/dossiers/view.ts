@@ -3,7 +3,7 @@
  * in-progress judgement at the moment of asking, and the working time left.
  */
 import { formatLocalInstant } from '../calendar/local-time.js';
-import type { DossierState, FoldContext } from './fold.js';
+import { deadlineWindowOf, type DossierState, type FoldContext } from './fold.js';
 import { progressAt, type OpenProgress } from './progress.js';
 import { provisionalEntries } from './deadline.js';
 
@@ -38,7 +38,7 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     declaredDueAt: iso(s.declaredDueAt),
     provisional: s.provisional,
     /** The unconfirmed calendar entries its deadline window crosses: why it is provisional. */
-    provisionalEntries: s.provisional ? provisionalEntries(index, s.clockStartsAt, s.dueAt) : [],
+    provisionalEntries: s.provisional ? provisionalEntries(index, deadlineWindowOf(s, index)) : [],
     calendarVersion: s.calendarVersion,
     paused,
     pausedSince: iso(s.pausedSince),

@@ -12,6 +12,7 @@ import { replayAndCompare, verifyChain } from '../../src/store/audit-store.js';
 import { saveCatalog } from '../../src/store/catalog-store.js';
 import { bodyHash, ingestEvents } from '../../src/store/event-store.js';
 import { STALE_STATES_SQL } from '../../src/store/dossier-projection.js';
+import { STATE_VERSION } from '../../src/dossiers/fold.js';
 import { ev } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-app.js';
 
@@ -107,7 +108,7 @@ test('019: the state document becomes json as written, its version a column, and
   const { rows: type } = await db.pool.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'dossiers' AND column_name = 'state'");
   expect(type).toEqual([{ data_type: 'json' }]);
   expect((await db.pool.query('SELECT code, state_version FROM dossiers ORDER BY code')).rows).toEqual([
-    { code: 'J-1', state_version: 3 },
+    { code: 'J-1', state_version: STATE_VERSION },
     { code: 'J-2', state_version: 2 },
   ]);
   expect((await read()).get('J-1')).toEqual(before.get('J-1'));
@@ -125,6 +126,37 @@ test('019: the state document becomes json as written, its version a column, and
   // Ingestion reads the stored states through the new ingest_open and folds on from them.
   const withdrawn = dossierEventSchema.parse(ev.of('withdrawn', 'J-1', '2025-11-06T09:00:00+07:00', { reason: 'Công dân rút hồ sơ' }));
   await ingestEvents(db.pool, started.foldContext(), [withdrawn]);
-  expect((await read()).get('J-1')).toMatchObject({ status: 'withdrawn', stateVersion: 3 });
+  expect((await read()).get('J-1')).toMatchObject({ status: 'withdrawn', stateVersion: STATE_VERSION });
   expect(await replayAndCompare(db.pool, started.foldContext())).toMatchObject({ dossiers: 2, firstDivergence: null });
+});
+
+test('020: states folded by version 3 are replayed at start, their provisional flags redone, the counters recounted', async () => {
+  await migrate(db.pool);
+  const { agencies, procedures } = sampleProvince();
+  await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
+  const now = () => Date.parse('2027-01-05T10:00:00+07:00');
+  const ctx = await AppContext.load(db, { now });
+  // Thu 31 Dec 2026 18:00: the clock waits over Fri 1 Jan 2027, a holiday by statute whose schedule is not yet
+  // announced, so the deadline is provisional (version 3 looked only from the clock start, Mon 4 Jan, and said no).
+  const newYear = dossierEventSchema.parse(ev.received('NY-1', '2026-12-31T18:00:00+07:00', AGENCY));
+  await ingestEvents(db.pool, ctx.foldContext(), [newYear, ...lifeOf('J-1'), ...lifeOf('J-2')]);
+  const read = async () => new Map((await db.pool.query<{ code: string; state: object }>('SELECT code, state FROM dossiers')).rows.map((r) => [r.code, r.state]));
+  const counts = async () => (await db.pool.query('SELECT * FROM daily_counts ORDER BY agency_code, day, shard')).rows;
+  const before = { states: await read(), counts: await counts() };
+  expect(before.states.get('NY-1')).toMatchObject({ provisional: true });
+  expect(before.counts.length).toBeGreaterThan(0);
+  // As release 019 left it: every state of version 3, the New Year dossier not provisional.
+  await db.pool.query(`UPDATE dossiers SET state = (state::jsonb || '{"stateVersion": 3}')::json, state_version = 3;
+    UPDATE dossiers SET state = (state::jsonb || '{"provisional": false}')::json, provisional = false WHERE code = 'NY-1';
+    DELETE FROM schema_migrations WHERE name = '020_deciding_days.sql'`);
+
+  expect(await migrate(db.pool)).toEqual(['020_deciding_days.sql']);
+  expect(await counts()).toEqual([]);
+  const lines: string[] = [];
+  const started = await AppContext.load(db, { now, log: (l) => lines.push(l) });
+  expect(lines.join('\n')).toMatch(/Replayed 3 dossiers/);
+  expect(await read()).toEqual(before.states);
+  expect((await db.pool.query("SELECT provisional FROM dossiers WHERE code = 'NY-1'")).rows).toEqual([{ provisional: true }]);
+  expect(await counts()).toEqual(before.counts);
+  expect(await replayAndCompare(db.pool, started.foldContext())).toMatchObject({ dossiers: 3, firstDivergence: null });
 });

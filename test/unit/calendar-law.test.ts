@@ -6,7 +6,7 @@
 import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
 import { calendarYearFileSchema, parseCalendarYear } from '../../src/calendar/calendar-file.js';
 import { predictedTetDays, secondNationalDay, statutoryYear } from '../../src/calendar/statutory-holidays.js';
-import { clockStart, dueInstant, isProvisional, provisionalEntries } from '../../src/dossiers/deadline.js';
+import { clockStart, countedEndDay, dueInstant, isProvisional, provisionalEntries, skippedDays, type Duration } from '../../src/dossiers/deadline.js';
 import { dayFromIsoDate, formatLocalInstant, isoDateOf, isWeekend } from '../../src/calendar/local-time.js';
 
 const calendar = new VietnamCalendar();
@@ -22,7 +22,8 @@ function weekdaysIn(from: string, to: string): string[] {
 function deadline(received: string, days: number) {
   const start = clockStart(index, at(received));
   const due = dueInstant(index, start, { value: days, unit: 'working-days' }, 'working-time');
-  return { dueAt: formatLocalInstant(due), provisional: isProvisional(index, start, due), entries: provisionalEntries(index, start, due) };
+  const window = { from: at(received), clockStartsAt: start, dueAt: due };
+  return { dueAt: formatLocalInstant(due), provisional: isProvisional(index, window), entries: provisionalEntries(index, window) };
 }
 
 describe('24 November, Vietnamese Culture Day (Resolution 28/2026/QH16 Art. 2)', () => {
@@ -69,6 +70,39 @@ describe('2027: Tết and National Day announced (10065/VPCP-KGVX), the rest sta
     expect(ny.dueAt).toBe('2027-01-04T10:00:00+07:00');
     expect(ny.provisional).toBe(true);
     expect(ny.entries).toEqual([expect.objectContaining({ date: '2027-01-01', name: 'Tết Dương lịch' })]);
+  });
+
+  test('an unconfirmed day that delays the clock start makes the deadline provisional too', () => {
+    // Thu 31 Dec 2026 18:00, after hours: the clock waits over Fri 1 Jan 2027 (statutory only) and the weekend to
+    // Mon 4 Jan 08:00; + 1 working day → Mon 4 Jan 17:00. The window from the clock start alone crosses nothing.
+    const late = deadline('2026-12-31T18:00:00+07:00', 1);
+    expect(late.dueAt).toBe('2027-01-04T17:00:00+07:00');
+    expect(late.provisional).toBe(true);
+    expect(late.entries).toEqual([expect.objectContaining({ date: '2027-01-01' })]);
+  });
+
+  test('a calendar count passes rest days without stopping: only the days it rolls over at its end decide it', () => {
+    const count = (received: string, duration: Duration) => {
+      const from = at(received);
+      const start = clockStart(index, from);
+      const due = dueInstant(index, start, duration, 'working-time');
+      const window = { from, clockStartsAt: start, dueAt: due, countedTo: countedEndDay(start, duration) };
+      return { dueAt: formatLocalInstant(due), provisional: isProvisional(index, window), skipped: skippedDays(index, window).map((d) => d.date) };
+    };
+    // Mon 12 Apr 2027 + 5 calendar days (the first not counted) ends Sat 17 Apr → Mon 19 Apr at closing. Fri 16 Apr
+    // (Hùng Kings, statutory only) is counted like any day: whether it is off changes nothing.
+    expect(count('2027-04-12T10:00:00+07:00', { value: 5, unit: 'calendar-days' })).toEqual({ dueAt: '2027-04-19T17:00:00+07:00', provisional: false, skipped: ['2027-04-17', '2027-04-18'] });
+    // Tue 27 Apr 2027 + 3 days ends Fri 30 Apr (statutory only), rolls over 1–3 May (3 May compensates 1 May, statutory
+    // only) to Tue 4 May: those days decide it.
+    expect(count('2027-04-27T10:00:00+07:00', { value: 3, unit: 'calendar-days' })).toEqual({
+      dueAt: '2027-05-04T17:00:00+07:00',
+      provisional: true,
+      skipped: ['2027-04-30', '2027-05-01', '2027-05-02', '2027-05-03'],
+    });
+    // Fri 20 Nov 2026 + 10 days ends Mon 30 Nov, a working day: the weekends and 24 Nov in between were counted.
+    expect(count('2026-11-20T10:00:00+07:00', { value: 10, unit: 'calendar-days' })).toEqual({ dueAt: '2026-11-30T17:00:00+07:00', provisional: false, skipped: [] });
+    // Received on Saturday 21 Nov 2026: the count starts from Monday's opening; the weekend it waited over is named.
+    expect(count('2026-11-21T10:00:00+07:00', { value: 1, unit: 'months' })).toEqual({ dueAt: '2026-12-23T17:00:00+07:00', provisional: false, skipped: ['2026-11-21', '2026-11-22'] });
   });
 });
 

@@ -91,7 +91,7 @@ describe('deadlines in working time (hand-worked, office hours 08–12, 13–17)
     // Mon 3 → 14 h, Tue 4 → 22 h, Wed 5 → 30 h, Thu 6 → 38 h; 2 h more on Fri 7 Feb → 10:00.
     const r = due('2025-01-24T10:00:00+07:00', 5, 'working-days');
     expect(r).toEqual({ clockStartsAt: '2025-01-24T10:00:00+07:00', dueAt: '2025-02-07T10:00:00+07:00' });
-    const skipped = skippedDays(index, at('2025-01-24T10:00:00+07:00'), at('2025-02-07T10:00:00+07:00'));
+    const skipped = skippedDays(index, { from: at('2025-01-24T10:00:00+07:00'), clockStartsAt: at('2025-01-24T10:00:00+07:00'), dueAt: at('2025-02-07T10:00:00+07:00') });
     expect(skipped.map((s) => s.date)).toEqual([
       '2025-01-25', '2025-01-26', '2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02',
     ]);
@@ -156,9 +156,9 @@ describe('deadlines in working time (hand-worked, office hours 08–12, 13–17)
 
   test('a deadline reaching into a year without an official schedule is provisional', () => {
     const start = at('2026-12-24T10:00:00+07:00');
-    expect(isProvisional(index, start, dueInstant(index, start, { value: 10, unit: 'working-days' }, 'working-time'))).toBe(true);
+    expect(isProvisional(index, { from: start, clockStartsAt: start, dueAt: dueInstant(index, start, { value: 10, unit: 'working-days' }, 'working-time') })).toBe(true);
     const early = at('2025-03-17T10:00:00+07:00');
-    expect(isProvisional(index, early, dueInstant(index, early, { value: 10, unit: 'working-days' }, 'working-time'))).toBe(false);
+    expect(isProvisional(index, { from: early, clockStartsAt: early, dueAt: dueInstant(index, early, { value: 10, unit: 'working-days' }, 'working-time') })).toBe(false);
   });
 
   test('other office hours (Thanh Hóa: 07:00–11:30, 13:30–17:00) also give an 8 h working day', () => {

@@ -6,6 +6,7 @@ import express, { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/vietnamese-format.js';
 import { skippedDays } from '../../dossiers/deadline.js';
+import { deadlineWindowOf } from '../../dossiers/fold.js';
 import { durationText } from '../../letters/letter-data.js';
 import { formSetAt } from '../../letters/forms.js';
 import { CHANNEL_TEXT, OUTCOME_TEXT } from '../../reports/vietnamese-terms.js';
@@ -114,8 +115,8 @@ export function dossierPageRouter(ctx: AppContext): Router {
         flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
         timeline,
         duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
-        // The deadline explained: the rest days between the clock start and the due instant.
-        skipped: skippedDays(index, s.clockStartsAt, s.dueAt).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
+        // The deadline explained: the rest days that decided the due instant.
+        skipped: skippedDays(index, deadlineWindowOf(s, index)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
         // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
         canApologise: s.finishedAt === null && !s.apology && ['counter', 'supervisor', 'admin'].includes(scope.key.role),
