@@ -172,10 +172,26 @@ export function orderEvents(events: LoggedEvent[]): LoggedEvent[] {
 
 /** Folds a dossier's whole log (any order). Throws TransitionError on an impossible sequence. */
 export function foldDossier(events: LoggedEvent[], ctx: FoldContext): DossierState {
+  const ordered = orderEvents(events);
   let state: DossierState | undefined;
-  for (const logged of orderEvents(events)) state = applyEvent(state, logged, ctx);
+  for (const logged of ordered) {
+    if (!state) throwIfBeforeReceipt(ordered, logged);
+    state = applyEvent(state, logged, ctx);
+  }
   if (!state) throw new Error('no events');
   return state;
+}
+
+/**
+ * A dossier's log ordered by occurrence must begin with its receipt. When it does not but a receipt is there, the
+ * event in front was dated before it (a backdated event, a wrong clock): that is what the caller needs to hear.
+ */
+export function throwIfBeforeReceipt(ordered: LoggedEvent[], first: LoggedEvent): void {
+  if (first.event.type === 'received') return;
+  const receipt = ordered.find((l) => l.event.type === 'received');
+  if (receipt) {
+    throw new TransitionError(`"${first.event.type}" at ${first.event.occurredAt} is earlier than the receipt of dossier ${first.event.dossierCode} at ${receipt.event.occurredAt}`, first.event.eventId);
+  }
 }
 
 const OPEN: DossierStatus[] = ['received', 'processing', 'supplement_requested'];

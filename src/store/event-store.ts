@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { inPipelinedTransaction } from '../db/database.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import { applyEvent, orderEvents, STATE_VERSION, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
+import { applyEvent, orderEvents, STATE_VERSION, throwIfBeforeReceipt, TransitionError, type DossierState, type FoldContext } from '../dossiers/fold.js';
 import type { LoggedEvent } from '../dossiers/events.js';
 import { unknownDossierMessage, type Verdict } from '../dossiers/authorization.js';
 import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
@@ -135,6 +135,7 @@ export async function ingestEvents(
               return;
             }
           }
+          if (!s) throwIfBeforeReceipt(ordered, l);
           s = applyEvent(s, l, foldCtx);
         }
         if (s) states.set(code, s);

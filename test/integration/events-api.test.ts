@@ -108,6 +108,19 @@ describe('POST /api/v1/events', () => {
     expect(d.body.originalDueAt).toBe('2025-03-20T10:00:00+07:00');
   });
 
+  test('an event dated before the receipt is 422 saying so, alone or in the receipt\'s batch, and nothing is written', async () => {
+    await post(ev.received('CLE-0007', '2025-03-17T10:00:00+07:00'));
+    const before = await count('SELECT count(*) AS n FROM dossier_events');
+    const backdated = ev.of('result_ready', 'CLE-0007', '2025-03-14T15:00:00+07:00');
+    const alone = await post(backdated);
+    expect(alone.status).toBe(422);
+    expect(alone.body.errors[0]).toMatchObject({ index: 0, eventId: backdated.eventId, message: '"result_ready" at 2025-03-14T15:00:00+07:00 is earlier than the receipt of dossier CLE-0007 at 2025-03-17T10:00:00+07:00' });
+    const together = await post([ev.received('CLE-0008', '2025-03-17T10:00:00+07:00'), ev.of('supplement_requested', 'CLE-0008', '2025-03-17T09:00:00+07:00', { reason: 'Thiếu tờ khai' })]);
+    expect(together.status).toBe(422);
+    expect(together.body.errors[0]).toMatchObject({ index: 1, message: expect.stringMatching(/"supplement_requested" at 2025-03-17T09:00:00\+07:00 is earlier than the receipt/) });
+    expect(await count('SELECT count(*) AS n FROM dossier_events')).toBe(before);
+  });
+
   test('one bad event in a batch rolls back the good ones', async () => {
     const res = await post([ev.received('CLE-0006', '2025-03-17T10:00:00+07:00'), ev.of('returned', 'CLE-0006', '2025-03-17T11:00:00+07:00', { method: 'counter' })]);
     expect(res.status).toBe(422);

@@ -124,6 +124,13 @@ describe('the fold', () => {
     expect(() => foldDossier([...base, log('apology_issued', '2025-03-18T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-19T10:00:00+07:00' })], context())).toThrow(TransitionError);
   });
 
+  test('an event dated before the receipt is refused as such', () => {
+    const early = log('result_ready', '2025-03-16T09:00:00+07:00');
+    const attempt = () => foldDossier([received('2025-03-17T10:00:00+07:00'), early], context());
+    expect(attempt).toThrow(TransitionError);
+    expect(attempt).toThrow('"result_ready" at 2025-03-16T09:00:00+07:00 is earlier than the receipt of dossier D at 2025-03-17T10:00:00+07:00');
+  });
+
   test('nothing may follow a withdrawal except a payment record', () => {
     const base = [received('2025-03-17T10:00:00+07:00'), log('withdrawn', '2025-03-17T11:00:00+07:00')];
     expect(foldDossier(base, context()).finishedAt).toBe(at('2025-03-17T11:00:00+07:00'));
