@@ -20,7 +20,7 @@ import { rebuildDossiers } from '../store/rebuild.js';
 import { periodOf, reportQuerySchema } from '../reports/report-query.js';
 import { indicatorsOf } from '../reports/rates.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
-import { buildReport } from '../store/report-store.js';
+import { buildReport, tableRows } from '../store/report-store.js';
 import { RATE_COLUMNS } from '../reports/columns.js';
 import { toCsv, toXlsx } from '../reports/export.js';
 import { JOB_NAMES, isJobName, runJob } from '../jobs/jobs.js';
@@ -281,7 +281,7 @@ async function report(args: string[]): Promise<number> {
     const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((done / total) * 30)).padEnd(30)}] ${done}/${total}`) : undefined;
     const result = await buildReport(ctx.db.pool, ctx.catalog, q, filter, ctx.now(), progress);
     if (progress) process.stderr.write('\n');
-    const rows = [...result.rows, result.total];
+    const rows = tableRows(result, q.groupBy);
     let output: string | Buffer;
     if (q.format === 'json') output = JSON.stringify({ period: result.period, running: result.period.to > ctx.now(), rows: result.rows, total: result.total, indicators: indicatorsOf(result.totalCounts) }, null, 2) + '\n';
     else if (q.format === 'csv') output = toCsv(RATE_COLUMNS, rows, q.dialect);

@@ -97,6 +97,9 @@ test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as per
   expect(total[header.indexOf('Mã')]).toBe('total');
   expect(total[header.indexOf('Hồ sơ tiếp nhận')]).toBe('8');
   expect(total[header.indexOf('Tỷ lệ đúng hạn (QĐ 766) (%)')]).toBe('77.78');
+  // Grouped by 'all', the one row is the total: printed once.
+  const all = (await get('/api/v1/reports/rates.csv?period=2025-Q3&groupBy=all')).text.slice(1).trim().split('\r\n');
+  expect(all.slice(1).map((l) => l.split(',').slice(0, 3))).toEqual([['total', 'Tổng cộng', '8']]);
 
   const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-Q3&groupBy=agency').buffer(true).parse((res, cb) => {
     const chunks: Buffer[] = [];

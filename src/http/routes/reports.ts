@@ -12,7 +12,7 @@ import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
 import type { Outcome } from '../../dossiers/outcome.js';
 import { cellQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
-import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows, type ReportFilter } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows, tableRows, type ReportFilter } from '../../store/report-store.js';
 import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
 import type { Period } from '../../reports/periods.js';
@@ -79,7 +79,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       return;
     }
     const title = `Tình hình giải quyết hồ sơ TTHC kỳ ${report.period.label} (từ ${exportInstant(report.period.from).slice(0, 10)} đến hết ${exportInstant(report.period.to - 1).slice(0, 10)}), theo ${GROUP_TEXT[q.groupBy]}`;
-    await sendTable(res, q.format, RATE_COLUMNS, [...report.rows, report.total], `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title, q.dialect);
+    await sendTable(res, q.format, RATE_COLUMNS, tableRows(report, q.groupBy), `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title, q.dialect);
   });
 
   router.get('/reports/what-if', async (req, res) => {
