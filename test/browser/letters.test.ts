@@ -170,11 +170,35 @@ test('signing in with a key in the form, the dossier page shows what the API say
   expect(await page.textContent('[data-field="new-due"]')).toBe('16 giờ 30 phút, ngày 25 tháng 3 năm 2025');
   await page.goBack();
   await page.screenshot({ path: 'test-artifacts/dossier-page.png', fullPage: true });
-  // Who is signed in, and a logout that ends the session: the page asks to sign in again.
+  // Who is signed in, and a logout that ends the session: the page asks to sign in again. The line sits inside the
+  // header's band (it once wrapped below it, dark red text off the red).
   expect(await page.textContent('#signed-in b')).toBe('test supervisor');
+  const band = (await page.locator('header').boundingBox())!;
+  const who = (await page.locator('#signed-in').boundingBox())!;
+  expect(who.y + who.height).toBeLessThanOrEqual(band.y + band.height);
   await Promise.all([page.waitForURL(/\/login$/), page.click('#logout')]);
   await page.goto(`${base}/dossiers/CLE-L1`);
   expect(new URL(page.url()).pathname).toBe('/login');
+  expect(problems).toEqual([]);
+});
+
+test('a clock restarted by a completed supplement is explained as restarted, not as extended by the wait', async () => {
+  // Mon 17 Mar 2025 10:00, 3 working days; supplement asked Tue 18 Mar 09:00 (7 working hours in), completed
+  // Wed 19 Mar 14:00: the time starts again in full (Decree 61/2018 Art. 19(4)) → due Mon 24 Mar 14:00.
+  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body as object);
+  const posted = await post([
+    ev.received('CLE-RS', '2025-03-17T10:00:00+07:00'),
+    ev.of('supplement_requested', 'CLE-RS', '2025-03-18T09:00:00+07:00', { reason: 'Thiếu bản sao giấy tờ' }),
+    ev.of('supplement_received', 'CLE-RS', '2025-03-19T14:00:00+07:00'),
+  ]);
+  expect(posted.status).toBe(201);
+  const { page, problems } = await open('/dossiers/CLE-RS');
+  expect(await page.getAttribute('#due-at', 'data-iso')).toBe('2025-03-24T14:00:00+07:00');
+  const explained = await page.textContent('#deadline-explained');
+  expect(explained).toContain('tính lại từ đầu từ 14:00 Thứ Tư, 19/03/2025, khi nhận đủ hồ sơ bổ sung (lần đầu tính từ 10:00 Thứ Hai, 17/03/2025)');
+  expect(explained).not.toContain('cộng');
+  // The timeline counts from the first start: the request came 7 working hours in.
+  expect(await page.locator('#events tbody tr').nth(1).locator('td').nth(2).textContent()).toBe('7 giờ làm việc');
   expect(problems).toEqual([]);
 });
 

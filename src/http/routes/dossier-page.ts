@@ -80,7 +80,8 @@ export function dossierPageRouter(ctx: AppContext): Router {
     const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
     const dayMinutes = index.dayMs / 60_000;
     const agencyName = (code: string) => ctx.catalog.agency(code)?.name ?? code;
-    const worked = (t: number) => Math.max(0, index.between(s.clockStartsAt, t));
+    // From the first start: a clock restarted by a supplement still shows the working time spent before it.
+    const worked = (t: number) => Math.max(0, index.between(s.firstClockStartsAt, t));
     const span = Math.max(worked(s.dueAt), ...rows.map((r) => worked(Date.parse(r.body.occurredAt))), 1);
     const timeline = rows.map(({ body }) => {
       const t = Date.parse(body.occurredAt);
@@ -101,6 +102,9 @@ export function dossierPageRouter(ctx: AppContext): Router {
         channelText: CHANNEL_TEXT[s.channel],
         receivedText: vietnameseShortInstant(s.receivedAt),
         clockText: vietnameseShortInstant(s.clockStartsAt),
+        // Restarted in full by a completed supplement (the regime's rule), not extended by the wait.
+        restarted: s.clockStartsAt !== s.firstClockStartsAt,
+        firstClockText: vietnameseShortInstant(s.firstClockStartsAt),
         dueText: vietnameseShortInstant(s.dueAt),
         originalDueText: vietnameseShortInstant(s.originalDueAt),
         leftText: d.workingMinutesLeft === null ? '' : d.workingMinutesLeft >= 0 ? workingDurationText(d.workingMinutesLeft, dayMinutes) : `quá hạn ${workingDurationText(-d.workingMinutesLeft, dayMinutes)}`,
