@@ -50,3 +50,19 @@ test('a year without an official schedule says it is provisional', async () => {
   await page.goto(`${base}/calendar/2029`);
   expect(await page.textContent('#provisional')).toMatch(/tạm tính/);
 });
+
+test('a partly announced year tells its announced days from the statutory-only ones, and a deadline across one names it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  await page.goto(`${base}/calendar/2027`);
+  expect(await page.textContent('#provisional')).toMatch(/mới công bố một phần/);
+  // Tết (10065/VPCP-KGVX) is announced; Hùng Kings' day, Fri 16 Apr 2027, is by statute only.
+  expect(await page.getAttribute('td[data-date="2027-02-04"]', 'class')).toBe('off');
+  expect(await page.getAttribute('td[data-date="2027-04-16"]', 'class')).toBe('off tentative');
+  expect(await page.getAttribute('td[data-date="2027-04-16"]', 'title')).toBe('Giỗ Tổ Hùng Vương (tạm tính)');
+  expect(await page.locator('#days tr.tentative').allTextContents()).toHaveLength(5); // 1 Jan, 16 Apr, 30 Apr, 3 May, 24 Nov
+  // Thu 15 Apr 2027 09:00 + 2 working days: Thu 7 h, Mon 19 Apr 8 h, 1 h on Tue 20 Apr → 09:00, if 16 Apr is off.
+  await page.goto(`${base}/calendar/2027?received=2027-04-15T09:00&duration=2&unit=working-days#giai-thich`);
+  expect(await page.textContent('#due-at')).toBe('09:00 Thứ Ba, 20/04/2027');
+  expect(await page.textContent('#deadline-provisional')).toContain('Thứ Sáu, 16/04/2027 (Giỗ Tổ Hùng Vương)');
+  await page.screenshot({ path: 'test-artifacts/calendar-2027.png' });
+});

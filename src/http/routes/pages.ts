@@ -24,9 +24,11 @@ export function pagesRouter(ctx: AppContext): Router {
     const year = Number(req.params.year);
     if (!Number.isInteger(year) || year < FIRST_YEAR || year > LAST_YEAR) throw new HttpError(404, `No calendar for ${req.params.year}.`);
     const described = ctx.calendar.describeYear(year);
+    // A day still statutory-only (no notice yet) is told apart from an announced one: deadlines across it are provisional.
+    const tentative = (d: { confirmed: boolean }) => (d.confirmed ? '' : ' tentative');
     const marks = new Map<string, { cls: string; title: string }>();
-    for (const d of described.daysOff) marks.set(d.date, { cls: 'off', title: d.name });
-    for (const d of described.workingWeekendDays) marks.set(d.date, { cls: 'work', title: d.name });
+    for (const d of described.daysOff) marks.set(d.date, { cls: `off${tentative(d)}`, title: d.confirmed ? d.name : `${d.name} (tạm tính)` });
+    for (const d of described.workingWeekendDays) marks.set(d.date, { cls: `work${tentative(d)}`, title: d.confirmed ? d.name : `${d.name} (tạm tính)` });
     // Weekend days inside a holiday range are marked too, with the holiday's name.
     for (let day = dayFromParts(year, 1, 1); day <= dayFromParts(year, 12, 31); day++) {
       const reason = ctx.calendar.reasonFor(day);
@@ -50,8 +52,8 @@ export function pagesRouter(ctx: AppContext): Router {
     });
 
     const days = [
-      ...described.daysOff.map((d) => ({ ...d, kind: 'Nghỉ', cls: 'off' })),
-      ...described.workingWeekendDays.map((d) => ({ ...d, kind: 'Làm bù', cls: 'work' })),
+      ...described.daysOff.map((d) => ({ ...d, kind: d.confirmed ? 'Nghỉ' : 'Nghỉ (tạm tính)', cls: `off${tentative(d)}` })),
+      ...described.workingWeekendDays.map((d) => ({ ...d, kind: d.confirmed ? 'Làm bù' : 'Làm bù (tạm tính)', cls: `work${tentative(d)}` })),
     ]
       .sort((a, b) => a.date.localeCompare(b.date))
       .map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) }));
@@ -72,6 +74,7 @@ export function pagesRouter(ctx: AppContext): Router {
             clockStartsText: vietnameseShortInstant(Date.parse(r.clockStartsAt)),
             dueText: vietnameseShortInstant(Date.parse(r.dueAt)),
             skipped: r.skipped.map((s) => ({ ...s, dateText: vietnameseShortIsoDate(s.date) })),
+            provisionalEntries: r.provisionalEntries.map((e) => ({ ...e, dateText: vietnameseShortIsoDate(e.date) })),
           };
         } catch (err) {
           if (err instanceof UnknownAgencyError) error = `Không có cơ quan mã "${form.agency}".`;
@@ -85,7 +88,7 @@ export function pagesRouter(ctx: AppContext): Router {
       renderPage('calendar', {
         title: `Lịch làm việc ${year}`,
         currentYear: year,
-        year: { ...described, lunarNewYearText: vietnameseShortIsoDate(described.lunarNewYear), hungKingsText: vietnameseShortIsoDate(described.hungKings) },
+        year: { ...described, partlyAnnounced: described.origin === 'official', lunarNewYearText: vietnameseShortIsoDate(described.lunarNewYear), hungKingsText: vietnameseShortIsoDate(described.hungKings) },
         calendarVersion: ctx.calendar.version,
         prevYear: Math.max(FIRST_YEAR, year - 1),
         nextYear: Math.min(LAST_YEAR, year + 1),
