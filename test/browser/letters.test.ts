@@ -202,6 +202,15 @@ test('a clock restarted by a completed supplement is explained as restarted, not
   expect(problems).toEqual([]);
 });
 
+test('a provisional deadline names the unconfirmed days it depends on', async () => {
+  // Thu 15 Apr 2027 09:00, 3 working days, across Hùng Kings' day (Fri 16 Apr 2027, by statute, not yet announced).
+  const posted = await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(ev.received('TH-PV', '2027-04-15T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }));
+  expect(posted.status).toBe(201);
+  const { page, problems } = await open('/dossiers/TH-PV');
+  expect(await page.textContent('#provisional')).toBe('Hạn tạm tính: phụ thuộc ngày nghỉ chưa có thông báo chính thức: Thứ Sáu, 16/04/2027 (Giỗ Tổ Hùng Vương)');
+  expect(problems).toEqual([]);
+});
+
 test('the longest realistic content still prints the receipt and the apology on one A5 page each', async () => {
   const longest = t.ctx.catalog.allProcedures().reduce((a, b) => (b.name.length > a.name.length ? b : a));
   const post = (body: unknown, key = t.keys.counter) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);

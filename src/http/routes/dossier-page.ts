@@ -105,6 +105,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // Restarted in full by a completed supplement (the regime's rule), not extended by the wait.
         restarted: s.clockStartsAt !== s.firstClockStartsAt,
         firstClockText: vietnameseShortInstant(s.firstClockStartsAt),
+        provisionalDays: d.provisionalEntries.map((e) => ({ ...e, dateText: vietnameseShortIsoDate(e.date) })),
         dueText: vietnameseShortInstant(s.dueAt),
         originalDueText: vietnameseShortInstant(s.originalDueAt),
         leftText: d.workingMinutesLeft === null ? '' : d.workingMinutesLeft >= 0 ? workingDurationText(d.workingMinutesLeft, dayMinutes) : `quá hạn ${workingDurationText(-d.workingMinutesLeft, dayMinutes)}`,
