@@ -50,7 +50,7 @@ function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
 export async function worker(): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(config, { owner: true });
-  const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` });
+  const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.log(l) });
   const mailer = mailerFrom(config);
   const unwatch = await ctx.watchChanges();
   const logger = createLogger(config.LOG_LEVEL);
@@ -71,7 +71,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   const database = await openDatabase(config, { owner: true, log: config.LOG_LEVEL === 'debug' ? (l) => process.stderr.write(l) : undefined });
   log(`Database: ${database.description}`);
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
-  const ctx = await AppContext.load(database.db, { publicUrl });
+  const ctx = await AppContext.load(database.db, { publicUrl, log });
   const unwatch = await ctx.watchChanges();
 
   // Sample keys are printed once, when they are created: they are never kept in clear anywhere.

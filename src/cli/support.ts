@@ -33,7 +33,8 @@ export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promi
   const database = await openDatabase(config);
   try {
     // Links in mail sent from here point where the service is published, as they do from the service.
-    await fn(await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }));
+    // Progress on stderr: a command's stdout may be its output (JSON, CSV).
+    await fn(await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.error(l) }));
     return 0;
   } finally {
     await database.close();
