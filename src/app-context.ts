@@ -27,7 +27,8 @@ export class AppContext {
   /** Loads the catalogue and calendar, and replays dossiers stored under an older state version. */
   static async load(db: Db, options: { now?: () => number; publicUrl?: string; log?: (line: string) => void } = {}): Promise<AppContext> {
     const ctx = new AppContext(db, await loadCatalog(db.pool), await loadCalendar(db.pool), options.now, options.publicUrl);
-    // After a release that changes the state's meaning this replays every dossier (minutes per million): say how far.
+    // After a release that changes the state's meaning this replays every dossier (~6 minutes per million on 2 cores,
+    // migration 020): say how far.
     let reported = 0;
     const upgraded = await upgradeStaleStates(db.pool, ctx.foldContext(), (done) => {
       if (done - reported < 10_000) return;
