@@ -66,7 +66,13 @@ test('/metrics: ingest counts and latency move with an ingest; outbox, open-doss
   expect(Number(/dunghan_dossiers_open\{agency_kind="ward",state="open"\} (\d+)/.exec(after)?.[1])).toBeGreaterThanOrEqual(3);
   expect(after).toMatch(/dunghan_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/events",status="201"\} \d+/);
   // Events committed but not sealed (a process that stopped in between): counted until the next seal takes them in.
-  await sealPending(t.ctx.db.pool); // what the API acknowledged above, whether or not its sealer (every 20 ms) got there first
+  // First the API's own sealer takes in what it acknowledged above (within its 20 ms): had the test sealed instead,
+  // that timer could still fire afterwards and seal the event below before the scrape.
+  const unsealed = async () => Number((await t.ctx.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM unsealed_events')).rows[0]!.n);
+  for (let waited = 0; (await unsealed()) > 0; waited += 5) {
+    if (waited > 10_000) throw new Error('the API did not seal what it acknowledged');
+    await new Promise((r) => setTimeout(r, 5));
+  }
   await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), [dossierEventSchema.parse(ev.received('OPS-4', '2025-03-17T10:00:00+07:00'))], { seal: false });
   expect(await scrape()).toMatch(/dunghan_events_unsealed 1\n/);
   await sealPending(t.ctx.db.pool);
