@@ -379,6 +379,11 @@ export function deadlineWindowOf(s: DossierState, index: WorkingTimeIndex): Dead
   return { from, clockStartsAt: s.clockStartsAt, dueAt: s.dueAt, countedTo: countedTo ?? null };
 }
 
+/** The appointment the receipt (form 01) printed: the first clock start and the due instant computed then. */
+export function receiptWindowOf(s: DossierState): DeadlineWindow {
+  return { from: s.receivedAt, clockStartsAt: s.firstClockStartsAt, dueAt: s.initialDueAt, countedTo: countedEndDay(s.firstClockStartsAt, s.rules.duration) };
+}
+
 type LegalDue = (start: number, extra?: { workingMs?: number; calendarDays?: number }) => number;
 
 /**

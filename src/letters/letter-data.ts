@@ -54,9 +54,9 @@ function common(s: DossierState, catalog: Catalog, letterDateMs: number) {
   };
 }
 
-/** Form 01: receipt and appointment. */
-export function receiptData(s: DossierState, catalog: Catalog) {
-  return { ...common(s, catalog, s.receivedAt), dueText: vietnameseInstant(s.initialDueAt), provisional: s.provisional };
+/** Form 01: receipt and appointment. `provisional`: whether the appointment it prints depends on an unconfirmed day. */
+export function receiptData(s: DossierState, catalog: Catalog, provisional: boolean) {
+  return { ...common(s, catalog, s.receivedAt), dueText: vietnameseInstant(s.initialDueAt), provisional };
 }
 
 /** Form 04: apology and new appointment; null when no apology was issued. */

@@ -211,6 +211,22 @@ test('a provisional deadline names the unconfirmed days it depends on', async ()
   expect(problems).toEqual([]);
 });
 
+test('the receipt says "tạm tính" of the appointment it prints, not of a later one', async () => {
+  // Mon 12 Apr 2027 09:00 + 3 working days → Thu 15 Apr 09:00: nothing unconfirmed in between. An apology then moves
+  // the due instant to Tue 20 Apr, across Hùng Kings' day (statutory only): today's deadline is provisional, the
+  // receipt's appointment is not.
+  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+  expect((await post(ev.received('TH-RC', '2027-04-12T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }))).status).toBe(201);
+  const receipt = async () => (await request(t.app).get('/letters/TH-RC/receipt').set('Authorization', `Bearer ${t.keys.admin}`)).text;
+  expect(await receipt()).not.toContain('tạm tính');
+  const apology = ev.of('apology_issued', 'TH-RC', '2027-04-14T09:00:00+07:00', { reason: 'Cần xác minh thêm', newDueAt: '2027-04-20T16:00:00+07:00' });
+  expect((await post(apology)).status).toBe(201);
+  expect((await request(t.app).get('/api/v1/dossiers/TH-RC').set('Authorization', `Bearer ${t.keys.admin}`)).body.provisional).toBe(true);
+  const printed = await receipt();
+  expect(printed).toContain('09 giờ 00 phút, ngày 15 tháng 4 năm 2027');
+  expect(printed).not.toContain('tạm tính');
+});
+
 test('the longest realistic content still prints the receipt and the apology on one A5 page each', async () => {
   const longest = t.ctx.catalog.allProcedures().reduce((a, b) => (b.name.length > a.name.length ? b : a));
   const post = (body: unknown, key = t.keys.counter) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);

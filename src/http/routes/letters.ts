@@ -4,7 +4,8 @@
  */
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
-import type { DossierState } from '../../dossiers/fold.js';
+import { receiptWindowOf, type DossierState } from '../../dossiers/fold.js';
+import { isProvisional } from '../../dossiers/deadline.js';
 import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../../letters/letter-data.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { renderLetter } from '../../views/render.js';
@@ -38,7 +39,9 @@ export function lettersRouter(ctx: AppContext): Router {
     let html: string;
     switch (req.params.form) {
       case 'receipt': {
-        const data = receiptData(s, ctx.catalog);
+        // Of the appointment the form prints (the initial one), not of today's due instant after a restart or an apology.
+        const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
+        const data = receiptData(s, ctx.catalog, isProvisional(index, receiptWindowOf(s)));
         html = renderLetter('receipt', { title: titleOf(data.formSet.forms.receipt.title), ...data });
         break;
       }
