@@ -364,19 +364,22 @@ function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierSt
 }
 
 /**
- * What a dossier's due instant was computed from, for telling which calendar days decided it. A clock restarted
- * by a completed supplement is looked at from its restart. A calendar count's end day is the one that reproduces
- * the due instant, from the restart or from the first start with the days paused; an apology's date reproduces
- * neither and is looked at whole, from the start.
+ * What a dossier's due instant (or `dueAt`, its legal one) was computed from, for telling which calendar days
+ * decided it. An apology's new
+ * date is an appointment, not a count: only its own day could move it (announced as a day off after all). A clock
+ * restarted by a completed supplement is looked at from its restart. A calendar count's end day is the one that
+ * reproduces the due instant, from the restart or from the first start with the days paused; failing both (a
+ * pause after an apology moved its date on), the whole span from the start.
  */
-export function deadlineWindowOf(s: DossierState, index: WorkingTimeIndex): DeadlineWindow {
+export function deadlineWindowOf(s: DossierState, index: WorkingTimeIndex, dueAt = s.dueAt): DeadlineWindow {
+  if (s.apology && dueAt === s.apology.newDueAt) return { from: dueAt, clockStartsAt: dueAt, dueAt };
   const from = s.clockStartsAt === s.firstClockStartsAt ? s.receivedAt : s.clockStartsAt;
   const counts: Array<[number, number]> = [
     [s.clockStartsAt, 0],
     [s.firstClockStartsAt, s.pausedDays],
   ];
-  const countedTo = counts.map(([start, extra]) => countedEndDay(start, s.rules.duration, extra)).find((day) => day !== null && index.closingOnOrAfter(day) === s.dueAt);
-  return { from, clockStartsAt: s.clockStartsAt, dueAt: s.dueAt, countedTo: countedTo ?? null };
+  const countedTo = counts.map(([start, extra]) => countedEndDay(start, s.rules.duration, extra)).find((day) => day !== null && index.closingOnOrAfter(day) === dueAt);
+  return { from, clockStartsAt: s.clockStartsAt, dueAt, countedTo: countedTo ?? null };
 }
 
 /** The appointment the receipt (form 01) printed: the first clock start and the due instant computed then. */

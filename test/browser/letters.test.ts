@@ -157,8 +157,9 @@ test('signing in with a key in the form, the dossier page shows what the API say
   expect(await page.getAttribute('#received-at', 'data-iso')).toBe(api.receivedAt);
   expect(await page.textContent('#progress')).toBe('Trong hạn');
   expect(await page.locator('#flags').count()).toBe(0);
-  // Mon 17 → Tue 25 Mar 2025: the weekend of 22–23 March is skipped.
-  expect(await page.locator('#skipped li').allTextContents()).toEqual(['Thứ Bảy, 22/03/2025: Thứ Bảy', 'Chủ nhật, 23/03/2025: Chủ nhật']);
+  // The legal time, Mon 17 10:00 → Thu 20 Mar 10:00, steps over no rest day; the apology's Tue 25 Mar is an
+  // appointment, not a count, so the weekend before it is not "a day not counted".
+  expect(await page.locator('#skipped li').allTextContents()).toEqual(['Không có']);
   expect(await page.textContent('#deadline-explained')).toContain('03 ngày làm việc');
   expect(await page.locator('#events tbody tr').count()).toBe(api.events.length);
   expect(await page.locator('#letters a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
@@ -212,19 +213,27 @@ test('a provisional deadline names the unconfirmed days it depends on', async ()
 });
 
 test('the receipt says "tạm tính" of the appointment it prints, not of a later one', async () => {
-  // Mon 12 Apr 2027 09:00 + 3 working days → Thu 15 Apr 09:00: nothing unconfirmed in between. An apology then moves
-  // the due instant to Tue 20 Apr, across Hùng Kings' day (statutory only): today's deadline is provisional, the
-  // receipt's appointment is not.
+  // Mon 12 Apr 2027 09:00 + 3 working days → Thu 15 Apr 09:00: nothing unconfirmed in between. A supplement asked
+  // Tue 13 and completed Wed 14 Apr 09:00 restarts the time: 7 h on Wed, 8 on Thu, Hùng Kings' day Fri 16 Apr
+  // (statutory only), 8 on Mon 19 → Tue 20 Apr 09:00. Today's deadline is provisional; the receipt's appointment is not.
   const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
   expect((await post(ev.received('TH-RC', '2027-04-12T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }))).status).toBe(201);
   const receipt = async () => (await request(t.app).get('/letters/TH-RC/receipt').set('Authorization', `Bearer ${t.keys.admin}`)).text;
   expect(await receipt()).not.toContain('tạm tính');
-  const apology = ev.of('apology_issued', 'TH-RC', '2027-04-14T09:00:00+07:00', { reason: 'Cần xác minh thêm', newDueAt: '2027-04-20T16:00:00+07:00' });
-  expect((await post(apology)).status).toBe(201);
-  expect((await request(t.app).get('/api/v1/dossiers/TH-RC').set('Authorization', `Bearer ${t.keys.admin}`)).body.provisional).toBe(true);
+  const supplement = [
+    ev.of('supplement_requested', 'TH-RC', '2027-04-13T09:00:00+07:00', { reason: 'Thiếu tờ khai' }),
+    ev.of('supplement_received', 'TH-RC', '2027-04-14T09:00:00+07:00'),
+  ];
+  expect((await post(supplement)).status).toBe(201);
+  const now = (await request(t.app).get('/api/v1/dossiers/TH-RC').set('Authorization', `Bearer ${t.keys.admin}`)).body;
+  expect(now).toMatchObject({ dueAt: '2027-04-20T09:00:00+07:00', provisional: true, provisionalEntries: [expect.objectContaining({ date: '2027-04-16' })] });
   const printed = await receipt();
   expect(printed).toContain('09 giờ 00 phút, ngày 15 tháng 4 năm 2027');
   expect(printed).not.toContain('tạm tính');
+  // An apology's new date is an appointment: nothing the calendar may still announce moves it.
+  const apology = ev.of('apology_issued', 'TH-RC', '2027-04-16T10:00:00+07:00', { reason: 'Cần xác minh thêm', newDueAt: '2027-04-22T16:00:00+07:00' });
+  expect((await post(apology)).status).toBe(201);
+  expect((await request(t.app).get('/api/v1/dossiers/TH-RC').set('Authorization', `Bearer ${t.keys.admin}`)).body).toMatchObject({ dueAt: '2027-04-22T16:00:00+07:00', provisional: false });
 });
 
 test('the longest realistic content still prints the receipt and the apology on one A5 page each', async () => {

@@ -120,8 +120,8 @@ export function dossierPageRouter(ctx: AppContext): Router {
         flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
         timeline,
         duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
-        // The deadline explained: the rest days that decided the due instant.
-        skipped: skippedDays(index, deadlineWindowOf(s, index)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
+        // The legal deadline explained: the rest days that decided it (an apology's date is an appointment, not a count).
+        skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
         // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
         canApologise: s.finishedAt === null && !s.apology && ['counter', 'supervisor', 'admin'].includes(scope.key.role),
