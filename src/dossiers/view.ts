@@ -25,6 +25,9 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     procedureName: ctx.catalog.procedure(s.procedureCode)?.name ?? null,
     receivingAgencyCode: s.receivingAgencyCode,
     currentAgencyCode: s.currentAgencyCode,
+    /** A centre received it for this competent agency, which has not taken it over yet: from 5 Aug 2026 the clock
+     * starts when it does (Decree 309/2026 Art. 8), so until then clockStartsAt and dueAt are counted from the receipt. */
+    awaitingCompetentAgencyCode: s.awaitingCompetentAgency,
     agencyCodes: s.agencyCodes,
     channel: s.channel,
     feeRequired: s.feeRequired,

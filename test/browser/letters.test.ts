@@ -236,6 +236,26 @@ test('the receipt says "tạm tính" of the appointment it prints, not of a late
   expect((await request(t.app).get('/api/v1/dossiers/TH-RC').set('Authorization', `Bearer ${t.keys.admin}`)).body).toMatchObject({ dueAt: '2027-04-22T16:00:00+07:00', provisional: false });
 });
 
+test('a dossier received for another, competent agency says its clock waits for that agency (Decree 309/2026)', async () => {
+  // Thu 19 Nov 2026 15:30, a paper dossier at phường Tô Hiệu's centre for phường Chiềng An. Handed over at 16:00,
+  // after the 15:00 cut-off (Art. 9): the clock starts Fri 20 Nov 08:00; 3 working days over the weekend and
+  // 24 Nov → Wed 25 Nov 17:00.
+  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+  const received = ev.received('TH-LT', '2026-11-19T15:30:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV', competentAgencyCode: 'SLA.P.CHIENGAN' });
+  expect((await post(received)).status).toBe(201);
+  const api = async () => (await request(t.app).get('/api/v1/dossiers/TH-LT').set('Authorization', `Bearer ${t.keys.admin}`)).body;
+  expect(await api()).toMatchObject({ awaitingCompetentAgencyCode: 'SLA.P.CHIENGAN' });
+  const { page, problems } = await open('/dossiers/TH-LT');
+  const notice = await page.textContent('#awaiting');
+  expect(notice).toContain('Hồ sơ được tiếp nhận hộ Ủy ban nhân dân phường Chiềng An');
+  expect(notice).toContain('Nghị định 309/2026/NĐ-CP, Điều 8');
+  expect((await post(ev.of('assigned', 'TH-LT', '2026-11-19T16:00:00+07:00', { agencyCode: 'SLA.P.CHIENGAN', step: 'Xử lý' }))).status).toBe(201);
+  expect(await api()).toMatchObject({ awaitingCompetentAgencyCode: null, clockStartsAt: '2026-11-20T08:00:00+07:00', dueAt: '2026-11-25T17:00:00+07:00' });
+  await page.reload();
+  expect(await page.locator('#awaiting').count()).toBe(0);
+  expect(problems).toEqual([]);
+});
+
 test('the longest realistic content still prints the receipt and the apology on one A5 page each', async () => {
   const longest = t.ctx.catalog.allProcedures().reduce((a, b) => (b.name.length > a.name.length ? b : a));
   const post = (body: unknown, key = t.keys.counter) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);

@@ -7,6 +7,7 @@ import type { AppContext } from '../../app-context.js';
 import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/vietnamese-format.js';
 import { skippedDays } from '../../dossiers/deadline.js';
 import { deadlineWindowOf } from '../../dossiers/fold.js';
+import { regimeById } from '../../dossiers/regimes.js';
 import { durationText } from '../../letters/letter-data.js';
 import { formSetAt } from '../../letters/forms.js';
 import { CHANNEL_TEXT, OUTCOME_TEXT } from '../../reports/vietnamese-terms.js';
@@ -104,6 +105,8 @@ export function dossierPageRouter(ctx: AppContext): Router {
         clockText: vietnameseShortInstant(s.clockStartsAt),
         // Restarted in full by a completed supplement (the regime's rule), not extended by the wait.
         restarted: s.clockStartsAt !== s.firstClockStartsAt,
+        // Received for another, competent agency that has not taken it over: the clock will start when it does.
+        awaiting: s.awaitingCompetentAgency && { agencyName: agencyName(s.awaitingCompetentAgency), source: regimeById(s.rules.regime).rules.clockStartsAt.source },
         firstClockText: vietnameseShortInstant(s.firstClockStartsAt),
         provisionalDays: d.provisionalEntries.map((e) => ({ ...e, dateText: vietnameseShortIsoDate(e.date) })),
         dueText: vietnameseShortInstant(s.dueAt),
