@@ -21,6 +21,12 @@ export interface SchedulerOptions {
   processEvery?: string;
   scanEvery?: string;
   flushEvery?: string;
+  /**
+   * How long a job may hold its lock (ms; agenda's default, 10 minutes): a worker that dies mid-job leaves it to
+   * another after this. agenda also checks a running job every half of it, and that check's timer outlives stop():
+   * a process that stops its scheduler without exiting waits for it (tests set a short one).
+   */
+  lockLifetimeMs?: number;
 }
 
 export async function startScheduler(deps: JobDeps, options: SchedulerOptions = {}): Promise<Scheduler> {
@@ -35,6 +41,7 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
       name: options.name ?? `dunghan-${process.pid}`,
       processEvery: options.processEvery ?? '20 seconds',
       defaultConcurrency: 1,
+      ...(options.lockLifetimeMs ? { defaultLockLifetime: options.lockLifetimeMs } : {}),
     });
     for (const name of JOB_NAMES) {
       agenda.define(name, async () => {

@@ -194,7 +194,9 @@ test('agenda workers: two schedulers on one database run each job once and send 
   await api('post', '/api/v1/events', t.keys.counter).send(ev.received('D9', '2025-04-01T09:00:00+07:00'));
   t.clock.now = at('2025-04-10T09:00:00+07:00');
   const before = smtp.received.length;
-  const fast = { processEvery: '1 second', scanEvery: '2 seconds', flushEvery: '1 second' };
+  // A short lock lifetime: agenda's alive-check timers (every half of it) would otherwise keep this process up for
+  // five minutes after the workers stop. A job that outlived it would be taken over, never sent twice (the ledger).
+  const fast = { processEvery: '1 second', scanEvery: '2 seconds', flushEvery: '1 second', lockLifetimeMs: 10_000 };
   const workers = await Promise.all([startScheduler(deps(), { name: 'w1', ...fast }), startScheduler(deps(), { name: 'w2', ...fast })]);
   try {
     const deadline = Date.now() + 30_000;
