@@ -21,6 +21,11 @@ function csvCell(v: unknown, separator: string): string {
   return s.includes(separator) || /["\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A report's rows as a table prints them: the total last, once (grouped by 'all', the one row is the total). */
+export function tableRows<R>(report: { rows: R[]; total: R }, groupBy: string): R[] {
+  return groupBy === 'all' ? report.rows : [...report.rows, report.total];
+}
+
 /** Rates are written as percentages with two decimals ("95.24" or "95,24"), the header saying (%). */
 export function toCsv(columns: Column[], rows: Row[], dialect: CsvDialect = 'standard'): string {
   const sep = dialect === 'vn' ? ';' : ',';

@@ -317,11 +317,6 @@ export async function buildReport(
   return { period, rows, total, totalCounts };
 }
 
-/** A report's rows as a table prints them: the total last, once (grouped by 'all', the one row is the total). */
-export function tableRows(report: { rows: ReportRow[]; total: ReportRow }, groupBy: ReportQuery['groupBy']): ReportRow[] {
-  return groupBy === 'all' ? report.rows : [...report.rows, report.total];
-}
-
 /** Open dossiers within time now (766), closest to their due instant first: the ones a what-if says to watch. */
 export async function closestOpen(pool: pg.Pool, catalog: Catalog, filter: ReportFilter, nowMs: number, limit: number) {
   const params: unknown[] = [limit, new Date(nowMs)];
