@@ -14,6 +14,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { dossierEventSchema } from '../../src/dossiers/events.js';
+import { countUnchained } from '../../src/store/audit-store.js';
 import { ingestEvents, sealPending } from '../../src/store/event-store.js';
 import { REDACT } from '../../src/observability/logger.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -68,8 +69,7 @@ test('/metrics: ingest counts and latency move with an ingest; outbox, open-doss
   // Events committed but not sealed (a process that stopped in between): counted until the next seal takes them in.
   // First the API's own sealer takes in what it acknowledged above (within its 20 ms): had the test sealed instead,
   // that timer could still fire afterwards and seal the event below before the scrape.
-  const unsealed = async () => Number((await t.ctx.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM unsealed_events')).rows[0]!.n);
-  for (let waited = 0; (await unsealed()) > 0; waited += 5) {
+  for (let waited = 0; (await countUnchained(t.ctx.db.pool)) > 0; waited += 5) {
     if (waited > 10_000) throw new Error('the API did not seal what it acknowledged');
     await new Promise((r) => setTimeout(r, 5));
   }
