@@ -47,8 +47,13 @@ const SUPPLEMENT_61: Rule<boolean> = { value: true, source: `${ND61}, Điều 19
 const REQUEST_WITHIN_61: Rule<number> = { value: 3, source: `${ND61}, Điều 19 khoản 4: yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận`, grade: 'Law' };
 const APOLOGY_61: Rule<number> = { value: 1, source: `${ND61}, Điều 19 khoản 9: chậm nhất 01 ngày trước ngày hết hạn`, grade: 'Law' };
 const ONCE_61: Rule<boolean> = { value: true, source: `${ND61}, Điều 19 khoản 9: chỉ hẹn lại ngày trả kết quả một lần`, grade: 'Law' };
-const KEPT_FROM_61 = '; văn bản tương ứng của Nghị định 118/2025/NĐ-CP chưa xác minh: giữ quy định của Nghị định 61/2018';
-const kept = <T>(r: Rule<T>): Rule<T> => ({ value: r.value, source: `${r.source}${KEPT_FROM_61}`, grade: 'Unconfirmed' });
+// Decree 118/2025 read in full (DOMAIN §1, December 2026): these rules are Law in regimes 2 and 3 (309/2026, as read,
+// does not amend Art. 19(5)–(6): Law by composition).
+const ND118 = 'Nghị định 118/2025/NĐ-CP';
+const SUPPLEMENT_118: Rule<boolean> = { value: true, source: `${ND118}, Điều 19 khoản 5: thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ`, grade: 'Law' };
+const REQUEST_WITHIN_118: Rule<number> = { value: 3, source: `${ND118}, Điều 19 khoản 5: yêu cầu bổ sung, hoàn thiện hồ sơ trong 03 ngày làm việc kể từ ngày tiếp nhận`, grade: 'Law' };
+const APOLOGY_118: Rule<number> = { value: 1, source: `${ND118}, Điều 19 khoản 6: chậm nhất 01 ngày trước ngày hết hạn`, grade: 'Law' };
+const ONCE_118: Rule<boolean> = { value: true, source: `${ND118}, Điều 19 khoản 6: chỉ hẹn lại ngày trả kết quả một lần`, grade: 'Law' };
 
 export const REGIMES: readonly Regime[] = [
   {
@@ -61,7 +66,8 @@ export const REGIMES: readonly Regime[] = [
       supplementRequestWithinWorkingDays: REQUEST_WITHIN_61,
       apologyDaysBeforeDueDate: APOLOGY_61,
       clockStartsAt: { value: 'receipt', source: `${ND61}: thời hạn tính từ khi tiếp nhận hồ sơ đầy đủ`, grade: 'Source' },
-      paperHandOverCutoff: { value: null, source: `${ND61}: không có quy định chuyển hồ sơ giấy sau 15 giờ`, grade: 'Source' },
+      // A hand-over rule, not a receipt clock (DOMAIN §3): it sets no clock in this regime.
+      paperHandOverCutoff: { value: '15:00', source: `${ND61}, Điều 18 khoản 2–3: hồ sơ tiếp nhận sau 15 giờ chuyển trong ngày làm việc tiếp theo`, grade: 'Law' },
       rescheduleOnce: ONCE_61,
     },
   },
@@ -71,12 +77,12 @@ export const REGIMES: readonly Regime[] = [
     from: '2025-07-01',
     to: '2026-08-04',
     rules: {
-      supplementRestarts: kept(SUPPLEMENT_61),
-      supplementRequestWithinWorkingDays: kept(REQUEST_WITHIN_61),
-      apologyDaysBeforeDueDate: kept(APOLOGY_61),
+      supplementRestarts: SUPPLEMENT_118,
+      supplementRequestWithinWorkingDays: REQUEST_WITHIN_118,
+      apologyDaysBeforeDueDate: APOLOGY_118,
       clockStartsAt: { value: 'receipt', source: 'Nghị định 118/2025/NĐ-CP, Điều 17 khoản 3 (trước sửa đổi): tính từ khi tiếp nhận', grade: 'Source' },
-      paperHandOverCutoff: { value: null, source: 'Nghị định 118/2025/NĐ-CP, Điều 18 khoản 2 (trước sửa đổi)', grade: 'Unconfirmed' },
-      rescheduleOnce: kept(ONCE_61),
+      paperHandOverCutoff: { value: '15:00', source: `${ND118}, Điều 18 khoản 2: hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào ngày làm việc tiếp theo`, grade: 'Law' },
+      rescheduleOnce: ONCE_118,
     },
   },
   {
@@ -85,9 +91,9 @@ export const REGIMES: readonly Regime[] = [
     from: '2026-08-05',
     to: null,
     rules: {
-      supplementRestarts: kept(SUPPLEMENT_61),
-      supplementRequestWithinWorkingDays: kept(REQUEST_WITHIN_61),
-      apologyDaysBeforeDueDate: kept(APOLOGY_61),
+      supplementRestarts: SUPPLEMENT_118,
+      supplementRequestWithinWorkingDays: REQUEST_WITHIN_118,
+      apologyDaysBeforeDueDate: APOLOGY_118,
       clockStartsAt: {
         value: 'competent-agency-receipt',
         source: 'Nghị định 309/2026/NĐ-CP, Điều 8 (sửa Điều 17 khoản 3 Nghị định 118/2025): hồ sơ tiếp nhận không phụ thuộc địa giới hành chính tính từ khi cơ quan có thẩm quyền nhận',
@@ -98,7 +104,7 @@ export const REGIMES: readonly Regime[] = [
         source: 'Nghị định 309/2026/NĐ-CP, Điều 9 (sửa Điều 18 khoản 2 Nghị định 118/2025): hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào đầu ngày làm việc tiếp theo',
         grade: 'Law',
       },
-      rescheduleOnce: kept(ONCE_61),
+      rescheduleOnce: ONCE_118,
     },
   },
 ];
