@@ -1,14 +1,17 @@
 /**
- * From 1 October, while next year's Tết schedule is not loaded: one e-mail a
- * week to the administrators (ADMIN_EMAILS, and the supervisors of the root
- * agencies), naming the open dossiers whose deadlines already reach into that
- * year. Written to the outbox like every alert; the key holds the week, so a
- * second run in the same week writes nothing.
+ * One e-mail a week to the administrators (ADMIN_EMAILS, and the supervisors of
+ * the root agencies) while a rest day ahead has no official notice: from 1
+ * October while next year's Tết schedule is not loaded, naming the open dossiers
+ * whose deadlines already reach into that year; otherwise while statutory-only
+ * days remain (2027: New Year, Hùng Kings, 30 April, 3 May, 24 November), naming
+ * them and the open dossiers whose deadlines are provisional because of them.
+ * Written to the outbox like every alert; the key holds the week, so a second
+ * run in the same week writes nothing.
  */
 import type pg from 'pg';
 import { isoDateOf, localDayOf, weekdayOf } from '../calendar/local-time.js';
-import { vietnameseInstant } from '../calendar/vietnamese-format.js';
-import { missingTetSchedule, yearStart } from '../calendar/year-readiness.js';
+import { vietnameseInstant, vietnameseShortIsoDate } from '../calendar/vietnamese-format.js';
+import { pendingNotices, yearStart, type PendingNotices } from '../calendar/year-readiness.js';
 import { inTransaction } from '../db/database.js';
 import type { AlertEnv } from './alert-content.js';
 import { enqueue, type OutboxRow } from './outbox.js';
@@ -31,19 +34,50 @@ export async function dossiersReaching(db: Pick<pg.ClientBase, 'query'>, year: n
   return { total: rows[0]?.total ?? 0, items: rows.map((r) => ({ code: r.code, agencyCode: r.receiving_agency_code, dueAt: r.due_at.getTime() })) };
 }
 
+/** Open dossiers (within `agencies`, or all) whose deadline is provisional: it crosses a day not yet confirmed by a notice. */
+export async function provisionalDossiers(db: Pick<pg.ClientBase, 'query'>, agencies: string[] | null, limit = 200): Promise<{ total: number; items: ReachingDossier[] }> {
+  const params: unknown[] = [limit];
+  const scope = agencies ? (params.push(agencies), 'AND agency_codes && $2::text[]') : '';
+  const { rows } = await db.query<{ code: string; receiving_agency_code: string; due_at: Date; total: number }>(
+    `SELECT code, receiving_agency_code, due_at, count(*) OVER ()::int AS total FROM dossiers
+     WHERE finished_at IS NULL AND provisional ${scope} ORDER BY due_at, code LIMIT $1`,
+    params,
+  );
+  return { total: rows[0]?.total ?? 0, items: rows.map((r) => ({ code: r.code, agencyCode: r.receiving_agency_code, dueAt: r.due_at.getTime() })) };
+}
+
+/** What the reminder says: next year's Tết missing (from 1 October), else the statutory-only days still unannounced. */
+async function reminderContent(client: pg.ClientBase, pending: PendingNotices) {
+  if (pending.tetMissing) {
+    const year = pending.year;
+    const reaching = await dossiersReaching(client, year, null);
+    return {
+      reaching,
+      subject: `[Đúng hạn] Chưa có lịch nghỉ Tết ${year}: ${reaching.total} hồ sơ đang giải quyết có hạn sang năm ${year}`,
+      intro: `Lịch nghỉ Tết Nguyên đán ${year} của cán bộ, công chức chưa được nạp vào Đúng hạn. Thời hạn của các hồ sơ dưới đây đang tính theo lịch dự kiến (tạm tính); khi có thông báo chính thức, hãy nạp lịch (npx dunghan calendar import) để tính lại.`,
+    };
+  }
+  const reaching = await provisionalDossiers(client, null);
+  const days = pending.entries.map((e) => `${vietnameseShortIsoDate(e.date)} (${e.name})`).join('; ');
+  return {
+    reaching,
+    subject: `[Đúng hạn] Chưa có thông báo chính thức cho ${pending.entries.length} ngày nghỉ: ${reaching.total} hồ sơ đang giải quyết có hạn tạm tính`,
+    intro: `Các ngày nghỉ sau đang tính theo luật, chưa có thông báo chính thức của Chính phủ: ${days}. Thời hạn của các hồ sơ dưới đây đi qua những ngày này nên đang tạm tính; khi có thông báo, hãy nạp lịch (npx dunghan calendar import) để tính lại và xác nhận.`,
+  };
+}
+
 export async function calendarReminder(pool: pg.Pool, env: AlertEnv & { adminEmails: string[] }): Promise<number> {
-  const year = missingTetSchedule(env.calendar, env.now);
-  if (year === null) return 0;
+  const pending = pendingNotices(env.calendar, env.now);
+  if (pending === null) return 0;
+  const year = pending.year;
   return inTransaction(pool, async (client) => {
     const { rows: roots } = await client.query<{ email: string }>('SELECT DISTINCT s.email FROM supervisors s JOIN agencies a ON a.code = s.agency_code WHERE a.parent_code IS NULL');
     const recipients = [...new Set([...env.adminEmails, ...roots.map((r) => r.email)])];
     if (recipients.length === 0) return 0;
-    const reaching = await dossiersReaching(client, year, null);
+    const { reaching, subject, intro } = await reminderContent(client, pending);
     const today = localDayOf(env.now);
     const week = isoDateOf(today - ((weekdayOf(today) + 6) % 7)); // the Monday of this week
-    const subject = `[Đúng hạn] Chưa có lịch nghỉ Tết ${year}: ${reaching.total} hồ sơ đang giải quyết có hạn sang năm ${year}`;
     const lines = reaching.items.map((d) => `${d.code} — ${env.catalog.agency(d.agencyCode)?.name ?? d.agencyCode} — hạn ${vietnameseInstant(d.dueAt)}`);
-    const intro = `Lịch nghỉ Tết Nguyên đán ${year} của cán bộ, công chức chưa được nạp vào Đúng hạn. Thời hạn của các hồ sơ dưới đây đang tính theo lịch dự kiến (tạm tính); khi có thông báo chính thức, hãy nạp lịch (npx dunghan calendar import) để tính lại.`;
     const more = reaching.total > reaching.items.length ? `… và ${reaching.total - reaching.items.length} hồ sơ khác.` : '';
     const text = [intro, '', ...lines, more, '', `${env.publicUrl}/calendar/${year}`].join('\n');
     const escape = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

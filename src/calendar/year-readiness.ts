@@ -5,7 +5,7 @@
  * statutory prediction. Pure: the reminder job and the dashboard banner ask it.
  */
 import { dayFromParts, localDayOf, partsOf } from './local-time.js';
-import type { VietnamCalendar } from './vietnam-calendar.js';
+import { LAST_YEAR, type CalendarEntry, type VietnamCalendar } from './vietnam-calendar.js';
 
 export const REMINDER_FROM = { month: 10, day: 1 };
 
@@ -17,6 +17,29 @@ export function missingTetSchedule(calendar: VietnamCalendar, nowMs: number): nu
   const file = calendar.officialYear(next);
   const tetConfirmed = file?.days.some((d) => d.confirmed && /Tết Nguyên đán/.test(d.name)) ?? false;
   return tetConfirmed ? null : next;
+}
+
+/** Rest days ahead that no official notice confirms yet, and whether next year's Tết schedule is the one missing. */
+export interface PendingNotices {
+  /** The last year looked at: this year, or from 1 October next year too. */
+  year: number;
+  tetMissing: boolean;
+  /** Statutory-only entries from today to the end of `year` (e.g. 2027's New Year, Hùng Kings, 30 Apr, 3 May, 24 Nov). */
+  entries: CalendarEntry[];
+}
+
+/**
+ * What the weekly reminder is about (issue 23 item 8): a deadline crossing a statutory-only day is provisional until
+ * the Prime Minister's notice for it is loaded, so the reminder keeps running while any such day lies ahead: in this
+ * year, and from 1 October in the next one too. Null when every rest day ahead is confirmed.
+ */
+export function pendingNotices(calendar: VietnamCalendar, nowMs: number): PendingNotices | null {
+  const today = localDayOf(nowMs);
+  const parts = partsOf(today);
+  const year = Math.min(LAST_YEAR, today >= dayFromParts(parts.year, REMINDER_FROM.month, REMINDER_FROM.day) ? parts.year + 1 : parts.year);
+  const tetMissing = missingTetSchedule(calendar, nowMs) !== null;
+  const entries = calendar.provisionalEntries(today, dayFromParts(year, 12, 31));
+  return entries.length === 0 && !tetMissing ? null : { year, tetMissing, entries };
 }
 
 /** The first instant of a year in Vietnam, for "deadlines that reach into it". */

@@ -49,12 +49,36 @@ test('the dashboard shows the banner with the dossiers, within the key\'s agenci
   expect(outside.text).toMatch(/data-count="reaching">0</);
 });
 
-test('before 1 October, or once the Tết schedule is loaded, nothing', async () => {
+test('while statutory-only days lie ahead the reminder goes on, naming them; once every one is announced, nothing', async () => {
+  // Thu 30 Sep 2027, before 1 October: 2028 is not looked at yet, but 2027's Wed 24 Nov (Vietnamese Culture Day) is
+  // still statutory-only (fixtures/calendar/VN-2027.json): the reminder names it (issue 23 item 8).
   t.clock.now = Date.parse('2027-09-30T10:00:00+07:00');
-  expect(await run()).toEqual({ remindersWritten: 0 });
+  expect(await run()).toEqual({ remindersWritten: 2 });
+  const september = (await reminders()).at(-1)!;
+  // Y2028-1's deadline is provisional already (it crosses the statutory New Year 2028): named among the dossiers.
+  expect(september.subject).toBe('[Đúng hạn] Chưa có thông báo chính thức cho 1 ngày nghỉ: 1 hồ sơ đang giải quyết có hạn tạm tính');
+  expect(september.text).toContain('Thứ Tư, 24/11/2027 (Ngày Văn hóa Việt Nam)');
+  // Mon 18 Oct 2027: 2028's Tết is announced; its New Year, Hùng Kings, 30 April–1 May and 24 November are not.
   t.clock.now = Date.parse('2027-10-18T10:00:00+07:00');
-  const tet = ['2028-01-24', '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28'].map((date) => ({ date, kind: 'holiday', name: 'Tết Nguyên đán Mậu Thân', source: 'Thông báo thử nghiệm', confirmed: true }));
-  expect((await request(t.app).post('/api/v1/calendar/import').set('Authorization', `Bearer ${t.keys.admin}`).send({ year: 2028, days: tet })).status).toBe(200);
-  expect(await run()).toEqual({ remindersWritten: 0 });
+  const importYear = async (year: number, days: object[]) => (await request(t.app).post('/api/v1/calendar/import').set('Authorization', `Bearer ${t.keys.admin}`).send({ year, days })).status;
+  // The year's file as VN-2027.json is written: every statutory day, Tết's confirmed by the notice, the rest not yet.
+  const yearFile = (year: number, confirmed: (name: string) => boolean) => {
+    const y = t.ctx.calendar.describeYear(year);
+    return [...y.daysOff, ...y.workingWeekendDays].map(({ date, kind, name, source }) => ({ date, kind, name, source, confirmed: confirmed(name) }));
+  };
+  expect(await importYear(2028, yearFile(2028, (name) => /Tết Nguyên đán/.test(name)))).toBe(200);
+  expect(await run()).toEqual({ remindersWritten: 2 });
+  const october = (await reminders()).at(-1)!;
+  expect(october.subject).not.toContain('Tết');
+  expect(october.text).toContain('Thứ Hai, 03/01/2028 (Nghỉ bù Tết Dương lịch)');
+  expect(october.text).toContain('Thứ Ba, 04/04/2028 (Giỗ Tổ Hùng Vương)');
+  expect(october.text).toContain('Thứ Tư, 24/11/2027 (Ngày Văn hóa Việt Nam)');
+  // Y2028-1 (due Tue 18 Jan 2028) crosses the statutory Mon 3 Jan 2028: provisional, named.
+  expect(october.text).toContain('Y2028-1');
   expect((await request(t.app).get('/dashboard').set('Authorization', `Bearer ${t.keys.admin}`)).text).not.toContain('calendar-banner');
+  // Every rest day of 2027 and 2028 announced (confirmed): nothing more to remind of, the week after.
+  expect(await importYear(2027, yearFile(2027, () => true))).toBe(200);
+  expect(await importYear(2028, yearFile(2028, () => true))).toBe(200);
+  t.clock.now = Date.parse('2027-10-25T10:00:00+07:00');
+  expect(await run()).toEqual({ remindersWritten: 0 });
 });
