@@ -9,6 +9,7 @@ import { vietnameseInstant } from '../calendar/vietnamese-format.js';
 import type { DossierState } from '../dossiers/fold.js';
 import { renderTemplate } from '../views/render.js';
 import { maskName, workingDurationText } from './format.js';
+import { lateWithoutApologyAt } from '../dossiers/progress.js';
 
 export interface AlertEnv {
   catalog: Catalog;
@@ -31,6 +32,8 @@ export function dossierFacts(s: DossierState, env: AlertEnv) {
     applicantMasked: maskName(s.applicant.name),
     dueText: vietnameseInstant(s.dueAt),
     overdue: env.now > s.dueAt,
+    /** Overdue and no apology yet: the violation the supervisor can still mend today (progress.ts). */
+    withoutApology: lateWithoutApologyAt(s, env.now),
     timeLeft: workingDurationText(Math.max(0, leftMinutes), dayMinutes),
     overdueBy: workingDurationText(Math.max(0, -leftMinutes), dayMinutes),
     link: `${env.publicUrl}/dossiers/${encodeURIComponent(s.code)}`,
@@ -49,8 +52,12 @@ export function renderDigest(agencyCode: string, dossiers: DossierState[], env: 
   const overdue = facts.filter((f) => f.overdue);
   const dueSoon = facts.filter((f) => !f.overdue);
   const agencyName = env.catalog.agency(agencyCode)?.name ?? agencyCode;
+  const withoutApology = overdue.filter((f) => f.withoutApology).length;
   const subject = `[Đúng hạn] ${agencyName}: ${overdue.length} hồ sơ quá hạn, ${dueSoon.length} hồ sơ sắp đến hạn`;
-  const intro = `Tình hình hồ sơ của ${agencyName} lúc ${vietnameseInstant(env.now)}: ${overdue.length} hồ sơ quá hạn, ${dueSoon.length} hồ sơ sắp đến hạn.`;
+  const intro =
+    `Tình hình hồ sơ của ${agencyName} lúc ${vietnameseInstant(env.now)}: ${overdue.length} hồ sơ quá hạn` +
+    (withoutApology ? ` (${withoutApology} hồ sơ chưa có văn bản xin lỗi)` : '') +
+    `, ${dueSoon.length} hồ sơ sắp đến hạn.`;
   return renderList(subject, recipientName, intro, 'Thư tổng hợp hằng ngày của hệ thống Đúng hạn.', overdue, dueSoon);
 }
 

@@ -71,6 +71,7 @@ export const TABLE_COLUMNS: Record<TableKind, Column[]> = {
     col('supplementPolicy', ['settings', 'supplementPolicy'], 'text'),
     col('apologyLeadWorkingDays', ['settings', 'apologyLeadWorkingDays'], 'number'),
     col('repeatedSupplementIsLate', ['settings', 'repeatedSupplementIsLate'], 'boolean'),
+    col('lateApology766', ['settings', 'lateApology766'], 'text'),
     col('source', ['source'], 'text', 'Căn cứ', 'Nguồn'),
   ],
   procedures: [

@@ -9,6 +9,16 @@ import { localDayOf } from '../calendar/local-time.js';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
 import type { DossierState } from './fold.js';
 
+/**
+ * Whether an apology issued at `issuedAt` is in time for the appointment `dueAt`: no later than `daysBefore` days
+ * before the due date, judged by date (Decree 118/2025 Art. 19(6); Decree 61/2018 Art. 19(9): chậm nhất 01 ngày
+ * trước ngày hết hạn). One issued later is a violation (apology_too_late) and, being no lawful rescheduling, leaves
+ * the appointment as it was: the dossier stays overdue, then late.
+ */
+export function lawfulApology(issuedAt: number, dueAt: number, daysBefore: number): boolean {
+  return localDayOf(issuedAt) <= localDayOf(dueAt) - daysBefore;
+}
+
 export type Proposal = { ok: true; newDueAt: number } | { ok: false; path: 'newDueAt' | 'extraWorkingDays'; message: string };
 
 /** Open at that instant, or exactly at a closing time (an appointment at 17:00 is kept). */

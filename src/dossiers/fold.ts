@@ -12,6 +12,7 @@ import { clockStart, countedEndDay, dueInstant, isProvisional, type DeadlineWind
 import { classifyFinished, type Outcome } from './outcome.js';
 import type { Policies } from './policies.js';
 import { regimeAt, regimeById, type RegimeId } from './regimes.js';
+import { lawfulApology } from './apology.js';
 import { rateOverdueAfter, withSegment, type JudgmentSegment } from './progress.js';
 
 export type DossierStatus =
@@ -38,7 +39,7 @@ export type ComplianceFlag =
  * the daily counters: a stale state's contribution is not subtracted (its
  * meaning changed), the replayed state's is added whole.
  */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /**
  * The rules a dossier is judged by, copied at receipt (shared/DOMAIN.md §1:
@@ -88,6 +89,8 @@ export interface DossierState {
   /** The result was issued as an electronic file (indicators 3.3, 4.1, 4.2). */
   electronicResult: boolean;
   paidOnline: boolean;
+  /** The first online payment: a period that ended before it did not have it (DOMAIN §5, judge the past as it was). */
+  paidOnlineAt: number | null;
   paidViaNationalPortal: boolean;
   amountPaid: number;
   receivedAt: number;
@@ -125,7 +128,7 @@ export interface DossierState {
   processingTime: number | null;
   /** The judgment inputs through time (progress.ts): what the dossier looked like at any past instant. */
   judgments: JudgmentSegment[];
-  apology: { issuedAt: number; reason: string; newDueAt: number; previousDueAt: number } | null;
+  apology: Apology | null;
   steps: StepState[];
   resultReadyAt: number | null;
   returnedAt: number | null;
@@ -144,6 +147,21 @@ export interface DossierState {
   lastEventSeq: number;
   /** The latest occurredAt folded: later events can be applied to this state without a replay. */
   lastOccurredAt: number;
+}
+
+/**
+ * An apology with a new appointment (Decree 118/2025 Art. 19(6), 12(5); Decree 61/2018 Art. 19(9)). `reschedules`:
+ * it was issued by the law's limit (no later than 1 day before the due date), so its new date is the appointment.
+ * One issued later is recorded, sent and flagged, but does not erase the lateness (apology.ts, lawfulApology).
+ */
+export interface Apology {
+  issuedAt: number;
+  reason: string;
+  newDueAt: number;
+  previousDueAt: number;
+  reschedules: boolean;
+  /** The 766 judgment takes the new date as the appointment (policies.lateApology766 decides for a late one). */
+  reschedulesRate: boolean;
 }
 
 export class TransitionError extends Error {
@@ -258,7 +276,8 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
         if (cutoff && s.channel !== 'online') start = Math.max(start, clockStart(index, s.receivedAt, cutoff));
         s.firstClockStartsAt = s.clockStartsAt = start;
         s.originalDueAt = s.initialDueAt = legalDue(start);
-        if (!s.apology) s.dueAt = s.rate.dueAt = s.originalDueAt;
+        if (!s.apology?.reschedules) s.dueAt = s.originalDueAt;
+        if (!s.apology?.reschedulesRate) s.rate.dueAt = s.originalDueAt;
       }
       break;
     }
@@ -283,10 +302,10 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
         // The legal time limit starts again in full from the completed dossier.
         s.clockStartsAt = clockStart(index, at, s.rules.receiptCutoff);
         s.originalDueAt = legalDue(s.clockStartsAt);
-        if (!s.apology) s.dueAt = s.originalDueAt;
+        if (!s.apology?.reschedules) s.dueAt = s.originalDueAt;
       } else {
         s.originalDueAt = legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
-        s.dueAt = s.apology ? index.add(s.dueAt, paused) : s.originalDueAt;
+        s.dueAt = s.apology?.reschedules ? index.add(s.dueAt, paused) : s.originalDueAt;
       }
       break;
     }
@@ -295,15 +314,22 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       if (s.apology && rules.rescheduleOnce.value) fail('the return date may be rescheduled only once: an apology was already issued');
       const newDueAt = Date.parse(e.newDueAt);
       if (newDueAt <= s.dueAt) fail(`the new appointment ${e.newDueAt} must be later than the current due instant`);
-      s.apology = { issuedAt: at, reason: e.reason, newDueAt, previousDueAt: s.dueAt };
-      s.dueAt = newDueAt;
-      // The desk records the new date as the appointment (DOMAIN §5): the 766 judgment uses it too.
-      s.rate.dueAt = newDueAt;
+      // Only an apology by the law's limit moves the appointment: one issued later does not make an overdue
+      // dossier "within time" (Art. 19(6): chậm nhất 01 ngày trước ngày hết hạn; DOMAIN §4, an Inference).
+      const reschedules = lawfulApology(at, s.dueAt, rules.apologyDaysBeforeDueDate.value);
+      // 766: the desk records the new date as the appointment (DOMAIN §5), a late one only where the policy says so.
+      const reschedulesRate = reschedules || policies.lateApology766 === 'new-appointment';
+      s.apology = { issuedAt: at, reason: e.reason, newDueAt, previousDueAt: s.dueAt, reschedules, reschedulesRate };
+      if (reschedules) s.dueAt = newDueAt;
+      if (reschedulesRate) s.rate.dueAt = newDueAt;
       break;
     }
     case 'payment_recorded':
       s.amountPaid += e.amount;
-      if (e.method === 'online') s.paidOnline = true;
+      if (e.method === 'online' && !s.paidOnline) {
+        s.paidOnline = true;
+        s.paidOnlineAt = at;
+      }
       if (e.viaNationalPortal) s.paidViaNationalPortal = true;
       break;
     case 'result_ready':
@@ -372,7 +398,7 @@ function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierSt
  * pause after an apology moved its date on), the whole span from the start.
  */
 export function deadlineWindowOf(s: DossierState, index: WorkingTimeIndex, dueAt = s.dueAt): DeadlineWindow {
-  if (s.apology && dueAt === s.apology.newDueAt) return { from: dueAt, clockStartsAt: dueAt, dueAt };
+  if (s.apology?.reschedules && dueAt === s.apology.newDueAt) return { from: dueAt, clockStartsAt: dueAt, dueAt };
   const from = s.clockStartsAt === s.firstClockStartsAt ? s.receivedAt : s.clockStartsAt;
   const counts: Array<[number, number]> = [
     [s.clockStartsAt, 0],
@@ -401,7 +427,7 @@ function closePause(s: DossierState, at: number, index: WorkingTimeIndex, legalD
   s.pausedMs += paused;
   // Calendar-day and month durations are extended by whole calendar days of pause.
   s.pausedDays += Math.max(0, localDayOf(at) - localDayOf(from));
-  s.rate.dueAt = s.apology ? index.add(s.rate.dueAt, paused) : legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
+  s.rate.dueAt = s.apology?.reschedulesRate ? index.add(s.rate.dueAt, paused) : legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
   return paused;
 }
 
@@ -466,6 +492,7 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     reusedDigitizedData: e.reusedDigitizedData ?? false,
     electronicResult: false,
     paidOnline: false,
+    paidOnlineAt: null,
     paidViaNationalPortal: false,
     amountPaid: 0,
     receivedAt: at,
@@ -551,7 +578,7 @@ function complianceFlags(s: DossierState): ComplianceFlag[] {
   const finishedLate = s.finishedAt !== null && s.finishedAt > s.originalDueAt;
   if (finishedLate && !s.apology) flags.push('late_without_apology');
   // Art. 19(9): no later than 1 day before the due date, judged by date.
-  if (s.apology && localDayOf(s.apology.issuedAt) > localDayOf(s.apology.previousDueAt) - rules.apologyDaysBeforeDueDate.value) flags.push('apology_too_late');
+  if (s.apology && !lawfulApology(s.apology.issuedAt, s.apology.previousDueAt, rules.apologyDaysBeforeDueDate.value)) flags.push('apology_too_late');
   // Receipts print hour and minute: compare at that precision.
   if (s.declaredDueAt !== null && Math.floor(s.declaredDueAt / 60_000) !== Math.floor(s.initialDueAt / 60_000)) {
     flags.push('declared_due_mismatch');

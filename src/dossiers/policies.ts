@@ -28,6 +28,13 @@ export const agencySettingsSchema = z
     apologyLeadWorkingDays: z.number().min(0).max(30),
     /** The 766 formula counts a dossier asked to supplement more than once and still waiting as overdue (Source, DOMAIN §3); once finished it is judged like any other, supplementation time subtracted. */
     repeatedSupplementIsLate: z.boolean(),
+    /**
+     * What an apology issued after the law's limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due
+     * date) does to the 766 appointment. `unchanged` (the default, an Inference): only a lawful rescheduling is the
+     * appointment the desk records (DOMAIN §4–5), so a late apology raises no rate. `new-appointment`: the portal
+     * reading, the desk's new date counts from the moment it is recorded. The legal judgment never moves for it.
+     */
+    lateApology766: z.enum(['unchanged', 'new-appointment']),
   })
   .partial();
 
@@ -40,6 +47,7 @@ export const DEFAULT_POLICIES: Policies = {
   receiptCutoff: null,
   apologyLeadWorkingDays: 1,
   repeatedSupplementIsLate: true,
+  lateApology766: 'unchanged',
 };
 
 /** Settings from the root of the tree down to the agency, nearest wins. */

@@ -14,6 +14,19 @@ export const legalOpenSql = {
 } as const;
 
 /**
+ * lateWithoutApologyAt (progress.ts) of dossiers now (`t` the present instant, as legalOpenSql): finished late
+ * without an apology, or open, legally overdue (not waiting for the citizen) and no apology issued.
+ */
+export function lateWithoutApologyNowSql(t: string, d = 'dossiers'): string {
+  return `((${d}.finished_at <= ${t} AND ${d}.flags @> ARRAY['late_without_apology']::text[]) OR ${openLateWithoutApologySql(t, d)})`;
+}
+
+/** Its open part: the dossiers someone can still write the apology for (the action queue, alerts, metrics). */
+export function openLateWithoutApologySql(t: string, d = 'dossiers'): string {
+  return `(${legalOpenSql.overdue(t, d)} AND ${d}.apology_at IS NULL)`;
+}
+
+/**
  * The 766 judgment "overdue" of a dossier open at t, as it was at t: the
  * row's segment if it was already in force then, else the superseded
  * segment that was.

@@ -94,6 +94,20 @@ export function rateOverdueAfter(s: { from: number; rateDueAt: number; waitingSi
   return s.waitingSince > s.rateDueAt ? s.from - 1 : null;
 }
 
+/**
+ * "Late without an apology" at t: the one definition the dossier's flags, the list filter, the dashboard's queue,
+ * the digest and the metrics share (progress-sql.ts lateWithoutApologyNowSql is its SQL). Finished by t: finished
+ * after its appointment with no apology (the fold's flag). Open at t: legally overdue then (so not while waiting for
+ * the citizen after a request made in time: the legal clock is stopped) and no apology issued by t. An apology
+ * issued too late is no rescheduling but is an apology: that dossier counts as apology_too_late instead.
+ */
+export function lateWithoutApologyAt(d: JudgedDossier & { flags: readonly string[]; apology: { issuedAt: number } | null }, t: number): boolean {
+  const p = progressAt(d, t);
+  if (p === null) return false;
+  if (p.finished) return d.flags.includes('late_without_apology');
+  return p.legal === 'overdue' && (d.apology === null || d.apology.issuedAt > t);
+}
+
 /** Appends the segment unless nothing it judges by changed; a second change at the same instant replaces the first. */
 export function withSegment(segments: JudgmentSegment[], next: JudgmentSegment): JudgmentSegment[] {
   const last = segments[segments.length - 1];

@@ -29,6 +29,7 @@ export function phoneMatches(s: DossierState, last4: string): boolean {
 
 export function publicProgress(s: DossierState, catalog: Catalog) {
   const waiting = s.pausedSince !== null;
+  const appointment = s.apology && !s.apology.reschedules ? s.apology.newDueAt : s.dueAt;
   return {
     code: s.code,
     applicant: maskName(s.applicant.name),
@@ -38,9 +39,10 @@ export function publicProgress(s: DossierState, catalog: Catalog) {
     statusText: STATUS_TEXT[s.status],
     receivedAt: new Date(s.receivedAt).toISOString(),
     receivedText: vietnameseInstant(s.receivedAt),
-    /** The appointment in force: after an apology, its new date. */
-    appointmentAt: new Date(s.dueAt).toISOString(),
-    appointmentText: vietnameseInstant(s.dueAt),
+    /** The appointment in force: after an apology, its new date (one sent too late still promised the citizen that date,
+     * though the dossier is judged by the original one). */
+    appointmentAt: new Date(appointment).toISOString(),
+    appointmentText: vietnameseInstant(appointment),
     waitingForSupplement: waiting,
     waitingText: waiting ? `Hồ sơ đang chờ bổ sung từ ${vietnameseInstant(s.pausedSince!)}; thời hạn giải quyết tính lại khi nhận đủ hồ sơ bổ sung.` : null,
     apology: s.apology && {

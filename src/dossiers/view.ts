@@ -4,7 +4,7 @@
  */
 import { formatLocalInstant } from '../calendar/local-time.js';
 import { deadlineWindowOf, type DossierState, type FoldContext } from './fold.js';
-import { progressAt, type OpenProgress } from './progress.js';
+import { lateWithoutApologyAt, progressAt, type OpenProgress } from './progress.js';
 import { provisionalEntries } from './deadline.js';
 
 const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
@@ -52,7 +52,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     rating: s.rating,
     complaints: s.complaints,
     processingTime: s.processingTime === null ? null : { value: s.processingTime, unit: s.rules.duration.unit },
-    apology: s.apology && { issuedAt: iso(s.apology.issuedAt), reason: s.apology.reason, newDueAt: iso(s.apology.newDueAt) },
+    /** `reschedules`: issued by the law's limit, so the new date is the appointment; a late one leaves the dossier overdue. */
+    apology: s.apology && { issuedAt: iso(s.apology.issuedAt), reason: s.apology.reason, newDueAt: iso(s.apology.newDueAt), reschedules: s.apology.reschedules, reschedulesRate: s.apology.reschedulesRate },
     steps: s.steps.map((x) => ({ ...x, startedAt: iso(x.startedAt), dueAt: iso(x.dueAt), endedAt: iso(x.endedAt) })),
     finishedAt: iso(s.finishedAt),
     outcome: s.outcome,
@@ -64,8 +65,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     /** Open: on_track | due_soon | overdue | waiting_for_citizen (progress.ts, the definition every list and report uses). */
     progress: open ? (judgment.legal as OpenProgress) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
-    // An open dossier past its due instant with no apology is already a violation.
-    flags: open && nowMs > s.dueAt && !s.apology && !s.flags.includes('late_without_apology') ? [...s.flags, 'late_without_apology'] : s.flags,
+    // An open dossier legally overdue with no apology is already a violation (progress.ts, the one definition).
+    flags: open && lateWithoutApologyAt(s, Math.max(nowMs, s.receivedAt)) && !s.flags.includes('late_without_apology') ? [...s.flags, 'late_without_apology'] : s.flags,
   };
 }
 

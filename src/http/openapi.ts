@@ -72,7 +72,12 @@ const SCHEMAS = {
   }),
   WhatIf: { type: 'object', properties: { mustFinishWithinTime: { type: 'integer' }, reachable: { type: 'boolean' }, bestPossibleRate: nullable('number'), closest: { type: 'array', items: { type: 'object' } } }, required: ['mustFinishWithinTime', 'reachable', 'closest'], additionalProperties: true },
   CellDossiers: obj({ period: { type: 'object' }, cell: { type: 'string' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
-  Apology: obj({ eventId: { type: 'string' }, newDueAt: { type: 'string', format: 'date-time' }, letterUrl: { type: 'string' } }),
+  Apology: obj({
+    eventId: { type: 'string' },
+    newDueAt: { type: 'string', format: 'date-time' },
+    reschedules: { type: 'boolean', description: 'issued by the law\'s limit (Decree 118/2025 Art. 19(6)): the new date is the appointment; false: recorded and sent, but the dossier stays overdue' },
+    letterUrl: { type: 'string' },
+  }),
   SyncResult: obj({
     records: { type: 'integer' },
     eventsAdded: { type: 'integer' },

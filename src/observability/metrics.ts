@@ -6,6 +6,7 @@
  */
 import client from 'prom-client';
 import type pg from 'pg';
+import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
 
 export interface Metrics {
   registry: client.Registry;
@@ -14,6 +15,11 @@ export interface Metrics {
   ingestDuration: client.Histogram;
   reportDuration: client.Histogram<'format'>;
 }
+
+// The legal judgment now and "late without an apology" as every list and page spells them (progress-sql.ts).
+const openDossiersByAgencyKindSql = `SELECT a.kind, count(*)::int AS open, count(*) FILTER (WHERE ${legalOpenSql.overdue('now()', 'd')})::int AS overdue,
+    count(*) FILTER (WHERE ${openLateWithoutApologySql('now()', 'd')})::int AS late_without_apology
+  FROM dossiers d JOIN agencies a ON a.code = d.receiving_agency_code WHERE d.finished_at IS NULL GROUP BY 1`;
 
 export function createMetrics(pool: pg.Pool): Metrics {
   const registry = new client.Registry();
@@ -41,18 +47,16 @@ export function createMetrics(pool: pg.Pool): Metrics {
   });
   new client.Gauge({
     name: 'dunghan_dossiers_open',
-    help: 'Open dossiers, and of those past their legal due instant, by the kind of the receiving agency',
+    help: 'Open dossiers, of those legally overdue (not waiting for the citizen), and overdue with no apology, by the kind of the receiving agency',
     labelNames: ['agency_kind', 'state'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ kind: string; open: number; overdue: number }>(
-        `SELECT a.kind, count(*)::int AS open, count(*) FILTER (WHERE d.due_at < now())::int AS overdue
-         FROM dossiers d JOIN agencies a ON a.code = d.receiving_agency_code WHERE d.finished_at IS NULL GROUP BY 1`,
-      );
+      const { rows } = await pool.query<{ kind: string; open: number; overdue: number; late_without_apology: number }>(openDossiersByAgencyKindSql);
       this.reset();
       for (const r of rows) {
         this.set({ agency_kind: r.kind, state: 'open' }, r.open);
         this.set({ agency_kind: r.kind, state: 'overdue' }, r.overdue);
+        this.set({ agency_kind: r.kind, state: 'late_without_apology' }, r.late_without_apology);
       }
     },
   });

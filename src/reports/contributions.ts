@@ -44,19 +44,20 @@ export class CounterDeltas {
     const at = (ms: number | null, field: number, when = true) => {
       if (ms !== null && when) bump(ms, field, sign);
     };
+    // Everything known now; a period's counts subtract what came after its end (report-store.ts lateFactCorrections).
     const f = indicatorFlags(s);
     at(s.receivedAt, F.received);
     at(s.receivedAt, F.received_online, s.channel === 'online');
     at(s.receivedAt, F.received_postal, s.channel === 'postal');
     at(s.receivedAt, F.online_full, f.onlineFull);
     at(s.receivedAt, F.paper_result, f.paperResult);
-    at(s.receivedAt, F.electronic_result, f.paperResult && s.electronicResult);
+    at(s.receivedAt, F.electronic_result, f.paperResult && f.electronicResult);
     at(s.receivedAt, F.digitized, s.digitized);
     at(s.receivedAt, F.digitized_full, f.digitizedFull);
     at(s.receivedAt, F.reused_data, s.reusedDigitizedData);
     // 3.6 counts by the start of processing.
     at(f.startedAt, F.fee_required, f.payable);
-    at(f.startedAt, F.paid_online, f.payable && s.paidOnline);
+    at(f.startedAt, F.paid_online, f.payable && f.paidOnline);
     at(s.apology?.issuedAt ?? null, F.rescheduled);
     at(s.apology?.issuedAt ?? null, F.apology_too_late, s.flags.includes('apology_too_late'));
     at(s.secondSupplementAt, F.repeated_supplement);

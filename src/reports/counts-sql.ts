@@ -21,7 +21,8 @@ const RECEIVED = within('received_at');
 const FINISHED = within('finished_at');
 const STARTED = within('started_at');
 const OPEN_AT_END = 'received_at <= $3 AND (finished_at IS NULL OR finished_at > $3)';
-const RESULT_OK = '(NOT paper_result OR electronic_result)';
+// Given by the instant the period is judged at (DOMAIN §5): a result or payment after its end is not the period's.
+const RESULT_OK = '(NOT paper_result OR electronic_result_at <= $3)';
 const PAYABLE = 'fee_procedure AND fee_required';
 
 /** Which dossiers a report cell is made of, by the same definitions as the counts. */
@@ -37,11 +38,11 @@ export const CELL_FILTERS = {
   on_track: `${OPEN_AT_END} AND NOT ${rateOverdueAtSql('$3')}`,
   overdue: `${OPEN_AT_END} AND ${rateOverdueAtSql('$3')}`,
   fee_required: `${STARTED} AND ${PAYABLE}`,
-  paid_online: `${STARTED} AND ${PAYABLE} AND paid_online`,
+  paid_online: `${STARTED} AND ${PAYABLE} AND paid_online_at <= $3`,
   digitized: `${RECEIVED} AND digitized`,
   digitized_full: `${RECEIVED} AND digitized AND ${RESULT_OK}`,
   paper_result: `${RECEIVED} AND paper_result`,
-  electronic_result: `${RECEIVED} AND paper_result AND electronic_result`,
+  electronic_result: `${RECEIVED} AND paper_result AND electronic_result_at <= $3`,
   reused_data: `${RECEIVED} AND reused_data`,
   rescheduled: within('apology_at'),
   apology_too_late: `${within('apology_at')} AND flags @> ARRAY['apology_too_late']::text[]`,

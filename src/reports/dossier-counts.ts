@@ -13,7 +13,7 @@ import { EMPTY_COUNTS, type Counts } from './rates.js';
 export function dossierCounts(s: DossierState, from: number, to: number, judgedAt: number): Counts {
   const c = { ...EMPTY_COUNTS };
   const within = (ms: number | null | undefined) => ms !== null && ms !== undefined && ms >= from && ms < to;
-  const f = indicatorFlags(s);
+  const f = indicatorFlags(s, judgedAt);
   if (within(s.receivedAt)) {
     c.received = 1;
     if (s.channel === 'online') c.receivedOnline = 1;
@@ -22,12 +22,12 @@ export function dossierCounts(s: DossierState, from: number, to: number, judgedA
     if (s.digitized) c.digitized = 1;
     if (f.digitizedFull) c.digitizedFull = 1;
     if (f.paperResult) c.paperResult = 1;
-    if (f.paperResult && s.electronicResult) c.electronicResult = 1;
+    if (f.paperResult && f.electronicResult) c.electronicResult = 1;
     if (s.reusedDigitizedData) c.reusedData = 1;
   }
   if (within(f.startedAt) && f.payable) {
     c.feeRequired = 1;
-    if (s.paidOnline) c.paidOnline = 1;
+    if (f.paidOnline) c.paidOnline = 1;
   }
   if (within(s.finishedAt)) {
     c.finished = 1;

@@ -92,9 +92,10 @@ export async function periodsFromCounters(
   catalog: Catalog,
   periods: Period[],
   filter: ReportFilter,
-  options: { flowsOnly?: boolean } = {},
+  options: { flowsOnly?: boolean; nowMs?: number } = {},
 ): Promise<Array<Map<string, Counts>>> {
   if (!periods.length) return [];
+  const corrections = lateFactCorrections(pool, catalog, periods, filter, options.nowMs ?? Number.POSITIVE_INFINITY);
   // The periods' boundaries cut the days into segments; each counter row falls in one. Flows of a period are the
   // sum of its segments; the open and overdue stocks at its end are the stock before the first boundary plus the
   // segments' movements up to its end. The counters are read once, whatever the number of periods.
@@ -124,7 +125,8 @@ export async function periodsFromCounters(
     else list[n - 1] = c;
     bySegment.set(key, list);
   }
-  return days.map((d) => {
+  const late = await corrections;
+  return days.map((d, p) => {
     const lo = bounds.indexOf(d.from);
     const hi = bounds.indexOf(d.to);
     const out = new Map<string, Counts>();
@@ -139,6 +141,9 @@ export async function periodsFromCounters(
         overdue += seg.overdue!;
         if (i >= lo) for (const f of FLOW_FIELDS) counts[COUNTER_KEY[f]] += seg[COUNTER_KEY[f]]!;
       }
+      // The counters know results and payments given since the period ended; the period did not (DOMAIN §5).
+      const after = late[p]!.get(key);
+      if (after) for (const k of LATE_FACT_KEYS) counts[k] -= after[k];
       // Flows only: without the days before the first boundary there is no stock to give (zero, not a wrong one).
       counts.openOnTrack = options.flowsOnly ? 0 : open - overdue;
       counts.openOverdue = options.flowsOnly ? 0 : overdue;
@@ -146,6 +151,42 @@ export async function periodsFromCounters(
     }
     return out;
   });
+}
+
+/** The flows whose condition can come true after their anchor: an electronic result (3.3, 4.1, 4.2), an online payment (3.6). */
+const LATE_FACT_KEYS = ['onlineFull', 'digitizedFull', 'electronicResult', 'paidOnline'] as const;
+type LateFacts = Record<(typeof LATE_FACT_KEYS)[number], number>;
+
+/**
+ * Per period and receiving agency, what the daily counters count that the period had not seen by the instant it is
+ * judged at (its last instant, or now while it runs): dossiers anchored in it (received; started, for 3.6) whose
+ * electronic result or online payment came later. The counters count what is known now, so a result given on
+ * 2 February would otherwise move January's 3.3. Two range reads of small partial indexes (migration 021).
+ */
+async function lateFactCorrections(pool: pg.Pool, catalog: Catalog, periods: Period[], filter: ReportFilter, nowMs: number): Promise<Array<Map<string, LateFacts>>> {
+  const params: unknown[] = [periods.map((p) => new Date(p.from)), periods.map((p) => new Date(p.to)), periods.map((p) => new Date(judgedAtOf(p, nowMs)))];
+  let where = '';
+  if (filter.agencies) {
+    params.push([...new Set(filter.agencies.flatMap((a) => catalog.descendantsOf(a)))]);
+    where = ' AND d.receiving_agency_code = ANY($4::text[])';
+  }
+  const { rows } = await pool.query<LateFacts & { i: number; key: string }>(
+    `WITH p AS (SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p(f, t, j, i))
+     SELECT i::int, key, sum(online_full)::int AS "onlineFull", sum(digitized_full)::int AS "digitizedFull",
+            sum(electronic_result)::int AS "electronicResult", sum(paid_online)::int AS "paidOnline"
+     FROM (
+       SELECT p.i, d.receiving_agency_code AS key, (d.paper_result AND d.channel = 'online')::int AS online_full,
+              (d.paper_result AND d.digitized)::int AS digitized_full, d.paper_result::int AS electronic_result, 0 AS paid_online
+       FROM p JOIN dossiers d ON d.electronic_result_at IS NOT NULL AND d.received_at >= p.f AND d.received_at < p.t AND d.electronic_result_at > p.j${where}
+       UNION ALL
+       SELECT p.i, d.receiving_agency_code, 0, 0, 0, (d.fee_procedure AND d.fee_required)::int
+       FROM p JOIN dossiers d ON d.paid_online_at IS NOT NULL AND d.started_at >= p.f AND d.started_at < p.t AND d.paid_online_at > p.j${where}
+     ) late GROUP BY 1, 2`,
+    params,
+  );
+  const out = periods.map(() => new Map<string, LateFacts>());
+  for (const { i, key, ...facts } of rows) out[i - 1]!.set(key, facts);
+  return out;
 }
 
 /**
@@ -163,7 +204,7 @@ export async function runningFromCounters(
   nowMs: number,
   openStock: OpenStock = new OpenStock(pool, catalog, filter, nowMs),
 ): Promise<Map<string, Counts>> {
-  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter, { flowsOnly: true }), openStock.read(filter, nowMs)]);
+  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter, { flowsOnly: true, nowMs }), openStock.read(filter, nowMs)]);
   // The flows from the counters; the stock now from the dossiers.
   const out = new Map(flows[0]!);
   // Neither adds an empty row: the counters' rows each move something, and each stock row counts an open dossier.

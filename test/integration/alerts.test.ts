@@ -78,19 +78,23 @@ test('nothing is due soon before the lead time; then one alert per supervisor of
   expect(mail.messageId).toMatch(/^<alert-\d+@dunghan>$/);
 });
 
-test('overdue alerts, then an apology from the API moves the due instant and may alert again', async () => {
+test('overdue alerts; a late apology leaves the dossier overdue, one in time moves the due instant and may alert again', async () => {
   t.clock.now = at('2025-03-20T15:00:00+07:00');
   expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 4, dossiersExamined: 2 });
   await runJob('outbox-flush', deps());
   // Thu 10:00 → 15:00: 10–12 and 13–15 = 4 working hours late.
   const overdueMail = smtp.received.find((m) => m.subject === '[Đúng hạn] 2 hồ sơ đã quá hạn')!;
   expect(overdueMail.text).toContain('- D1 | Đăng ký tạm trú | L* V** H*** | hạn 10 giờ 00 phút, ngày 20 tháng 3 năm 2025 | quá hạn 4 giờ làm việc |');
+  // Neither has an apology yet: the alert says so.
+  expect(overdueMail.text).toContain('| http://dunghan.test/dossiers/D1 | chưa có văn bản xin lỗi');
 
   // The open, overdue dossier without an apology is a violation already.
   const flagged = await api('get', '/api/v1/dossiers?flag=late_without_apology');
   expect(flagged.body.items.map((d: { code: string }) => d.code)).toEqual(['D1', 'D3']);
 
-  // Written at Thu 15:00, past the due instant: a new appointment Mon 24 Mar 10:00 (a working day, within hours).
+  // Written at Thu 15:00, past the due instant: a new appointment Mon 24 Mar 10:00 (a working day, within hours) is
+  // recorded and told to the citizen, but Decree 118 Art. 19(6) wants it no later than Wed 19 Mar (1 day before the
+  // due date): it is no lawful rescheduling, and the dossier stays overdue (issue 23 item 7).
   const apology = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Cần xác minh nơi cư trú với Công an tỉnh.', newDueAt: '2025-03-24T10:00:00+07:00' });
   expect(apology.status).toBe(201);
   expect(apology.body).toMatchObject({ newDueAt: '2025-03-24T10:00:00+07:00', letterUrl: 'http://dunghan.test/letters/D1/apology' });
@@ -100,38 +104,52 @@ test('overdue alerts, then an apology from the API moves the due instant and may
   expect(both.status).toBe(400);
 
   const d1 = (await api('get', '/api/v1/dossiers/D1')).body;
-  expect(d1.dueAt).toBe('2025-03-24T10:00:00+07:00');
-  // Issued after the original due instant: later than the law's one-day lead.
+  expect(d1.dueAt).toBe('2025-03-20T10:00:00+07:00');
+  expect(d1.progress).toBe('overdue');
+  expect(d1.apology).toMatchObject({ newDueAt: '2025-03-24T10:00:00+07:00', reschedules: false, reschedulesRate: false });
+  // Issued after the original due instant: later than the law's one-day lead. It has an apology, a late one.
   expect(d1.flags).toEqual(['apology_too_late']);
+  expect((await api('get', '/api/v1/dossiers?flag=late_without_apology')).body.items.map((d: { code: string }) => d.code)).toEqual(['D3']);
   expect((await api('get', '/api/v1/dossiers?flag=apology_too_late')).body.items.map((d: { code: string }) => d.code)).toEqual(['D1']);
   expect((await api('get', '/api/v1/dossiers?flag=declared_due_mismatch')).body.items.map((d: { code: string }) => d.code)).toEqual(['D3']);
 
-  // Fri 21 Mar 11:00: one working day before the new due instant → due soon again, for the new instant.
-  t.clock.now = at('2025-03-21T11:00:00+07:00');
-  // D1 only: its new threshold (Fri 21 Mar 10:00) was crossed since the last scan; D3 is overdue, not due soon.
+  // D2: received Thu 20 Mar 15:00 → due Tue 25 Mar 15:00 (Thu 2 h, Fri 8 h, Mon 8 h, Tue 6 h). An apology the same
+  // day is in time (the due date is 5 days ahead): its new appointment Wed 26 Mar 10:00 is the due instant.
+  expect((await api('post', '/api/v1/events', t.keys.counter).send(ev.received('D2', '2025-03-20T15:00:00+07:00'))).status).toBe(201);
+  const inTime = await api('post', '/api/v1/dossiers/D2/apology', t.keys.supervisor).send({ reason: 'Cần xác minh nơi cư trú với Công an tỉnh.', newDueAt: '2025-03-26T10:00:00+07:00' });
+  expect(inTime.status).toBe(201);
+  const d2 = (await api('get', '/api/v1/dossiers/D2')).body;
+  expect(d2.dueAt).toBe('2025-03-26T10:00:00+07:00');
+  expect(d2.originalDueAt).toBe('2025-03-25T15:00:00+07:00');
+  expect(d2.apology).toMatchObject({ reschedules: true, reschedulesRate: true });
+  expect(d2.flags).toEqual([]);
+
+  // Tue 25 Mar 11:00: one working day before the new due instant → due soon, for the new instant.
+  t.clock.now = at('2025-03-25T11:00:00+07:00');
+  // D2 only: its threshold (Tue 25 Mar 10:00) was crossed since the last scan; D1 and D3 are overdue, not due soon.
   expect(await runJob('due-soon-scan', deps())).toEqual({ alertsWritten: 2, dossiersExamined: 1 });
   // A scan that finds one dossier for a supervisor sends that dossier's own message.
   const before = smtp.received.length;
   await runJob('outbox-flush', deps());
   const single = smtp.received.slice(before).find((m) => (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
-  // Fri 11:00 → Mon 24 Mar 10:00: 1 h + 4 h on Friday, 2 h on Monday.
-  expect(single.subject).toBe('[Đúng hạn] Hồ sơ D1 sắp đến hạn (còn 7 giờ làm việc)');
+  // Tue 11:00 → Wed 26 Mar 10:00: 1 h + 4 h on Tuesday, 2 h on Wednesday.
+  expect(single.subject).toBe('[Đúng hạn] Hồ sơ D2 sắp đến hạn (còn 7 giờ làm việc)');
   expect(single.text).toContain('Thủ tục:           Đăng ký tạm trú (1.004194)');
   expect(single.text).toContain('Cơ quan tiếp nhận: Ủy ban nhân dân phường Chiềng Lề');
   expect(single.text).toContain('Người nộp:         L* V** H***');
-  expect(single.text).toContain('Hạn trả kết quả:   10 giờ 00 phút, ngày 24 tháng 3 năm 2025');
-  expect(single.text).toContain('Xem hồ sơ: http://dunghan.test/dossiers/D1');
-  expect(single.html).toContain('<strong>D1</strong>');
+  expect(single.text).toContain('Hạn trả kết quả:   10 giờ 00 phút, ngày 26 tháng 3 năm 2025');
+  expect(single.text).toContain('Xem hồ sơ: http://dunghan.test/dossiers/D2');
+  expect(single.html).toContain('<strong>D2</strong>');
 });
 
 test('SMTP down, then up: every alert is delivered exactly once', async () => {
   await runJob('outbox-flush', deps());
   const before = smtp.received.length;
   await smtp.down();
-  t.clock.now = at('2025-03-24T10:30:00+07:00');
-  // D1 is overdue again, for its new due instant (Mon 24 Mar 10:00): two supervisors.
-  // D3, overdue since 20 Mar and already alerted, is not looked at again.
-  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 2, dossiersExamined: 1 });
+  t.clock.now = at('2025-03-26T10:30:00+07:00');
+  // D2 is overdue, for its new due instant (Wed 26 Mar 10:00): two supervisors. D1 is looked at again (its late
+  // apology is an event since the last scan) but not alerted again: its due instant did not move. D3 is not looked at.
+  expect(await runJob('overdue-scan', deps())).toEqual({ alertsWritten: 2, dossiersExamined: 2 });
   const pending = await outbox("status = 'pending'");
   const failedFirst = await runJob('outbox-flush', deps());
   expect(failedFirst).toEqual({ sent: 0, retried: pending.length, failed: 0 });
@@ -186,8 +204,11 @@ test('the daily digest: one mail per supervisor on a working day, none on a holi
   const before = smtp.received.length;
   await runJob('outbox-flush', deps());
   const digest = smtp.received.slice(before).find((m) => (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
-  expect(digest.subject).toBe('[Đúng hạn] Ủy ban nhân dân thành phố Sơn La: 2 hồ sơ quá hạn, 0 hồ sơ sắp đến hạn');
-  expect(digest.text).toMatch(/- D1 \| Đăng ký tạm trú \| L\* V\*\* H\*\*\* \| hạn 10 giờ 00 phút, ngày 24 tháng 3 năm 2025/);
+  expect(digest.subject).toBe('[Đúng hạn] Ủy ban nhân dân thành phố Sơn La: 3 hồ sơ quá hạn, 0 hồ sơ sắp đến hạn');
+  // D3 alone has no apology: D1's came late (still overdue, but not "without apology"), D2's in time.
+  expect(digest.text).toContain('3 hồ sơ quá hạn (1 hồ sơ chưa có văn bản xin lỗi)');
+  expect(digest.text).toMatch(/- D2 \| Đăng ký tạm trú \| L\* V\*\* H\*\*\* \| hạn 10 giờ 00 phút, ngày 26 tháng 3 năm 2025 \| quá hạn [^|]+\| http:\/\/dunghan.test\/dossiers\/D2\n/);
+  expect(digest.text).toMatch(/- D3 \| [^\n]*\| http:\/\/dunghan.test\/dossiers\/D3 \| chưa có văn bản xin lỗi\n/);
 });
 
 test('agenda workers: two schedulers on one database run each job once and send each alert once', async () => {

@@ -9,8 +9,9 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { applyEvent, TransitionError, type DossierState } from '../../src/dossiers/fold.js';
 import { dossierEventSchema, type DossierEvent } from '../../src/dossiers/events.js';
-import { progressAt, segmentAt } from '../../src/dossiers/progress.js';
-import { legalOpenSql, rateOverdueAtSql } from '../../src/dossiers/progress-sql.js';
+import { lateWithoutApologyAt, progressAt, segmentAt } from '../../src/dossiers/progress.js';
+import { lateWithoutApologyNowSql, legalOpenSql, rateOverdueAtSql } from '../../src/dossiers/progress-sql.js';
+import { indicatorFlags } from '../../src/reports/indicator-flags.js';
 import { ingestEvents } from '../../src/store/event-store.js';
 import { formatLocalInstant } from '../../src/calendar/local-time.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -66,7 +67,8 @@ function eventsOf(code: string, d: Generated): DossierEvent[] {
       case 'request': tryApply({ type: 'supplement_requested', occurredAt: iso(at), reason: 'Thiếu giấy tờ' }); break;
       case 'supply': tryApply({ type: 'supplement_received', occurredAt: iso(at) }); break;
       case 'apology': tryApply({ type: 'apology_issued', occurredAt: iso(at), reason: 'Cần xác minh', newDueAt: iso(index.add(Math.max(at, state!.dueAt), s.extraDays * index.dayMs)) }); break;
-      case 'result': tryApply({ type: 'result_ready', occurredAt: iso(at) }); break;
+      // Every other result electronic: a period is judged with the results given by its end (issue 23).
+      case 'result': tryApply({ type: 'result_ready', occurredAt: iso(at), electronicResult: s.gapHours % 2 === 0 }); break;
       case 'result_at_due':
         // Exactly at the 766 appointment: on time, not late.
         if (state!.rate.dueAt > (state!.lastOccurredAt ?? 0) && state!.pausedSince === null) {
@@ -83,7 +85,7 @@ function eventsOf(code: string, d: Generated): DossierEvent[] {
 
 test('the pure judgment and the SQL agree at many instants, the past judged as it was', async () => {
   let compared = 0;
-  const seen = { waitingOnTrack: 0, waitingOverdue: 0, overdue: 0, finishedInWait: 0, atDue: 0, superseded: 0 };
+  const seen = { waitingOnTrack: 0, waitingOverdue: 0, overdue: 0, finishedInWait: 0, atDue: 0, superseded: 0, lateWithoutApology: 0, lateApologised: 0, electronicLater: 0 };
   await fc.assert(
     fc.asyncProperty(fc.array(dossier, { minLength: 20, maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 80 * 24 }), { minLength: 15, maxLength: 15 }), async (list, hourOffsets) => {
       run += 1;
@@ -100,17 +102,21 @@ test('the pure judgment and the SQL agree at many instants, the past judged as i
         if (s.finishedAt !== null && s.finishedAt === s.rate.dueAt) seen.atDue += 1;
       }
       for (const at of instants) {
-        const { rows } = await t.ctx.db.pool.query<{ code: string; open: boolean; overdue: boolean }>(
-          `SELECT code, (finished_at IS NULL OR finished_at > $1) AS open, ${rateOverdueAtSql('$1')} AS overdue
+        const { rows } = await t.ctx.db.pool.query<{ code: string; open: boolean; overdue: boolean; electronic: boolean }>(
+          `SELECT code, (finished_at IS NULL OR finished_at > $1) AS open, ${rateOverdueAtSql('$1')} AS overdue,
+                  (electronic_result_at <= $1) IS TRUE AS electronic
            FROM dossiers WHERE code = ANY($2::text[]) AND received_at <= $1`,
           [new Date(at), codes],
         );
-        const sql = Object.fromEntries(rows.map((r) => [r.code, r.open ? (r.overdue ? 'overdue' : 'on_track') : 'finished']));
+        const judged = (open: boolean, overdue: boolean, electronic: boolean) => `${open ? (overdue ? 'overdue' : 'on_track') : 'finished'}${electronic ? '+e' : ''}`;
+        const sql = Object.fromEntries(rows.map((r) => [r.code, judged(r.open, r.overdue, r.electronic)]));
         const pure: Record<string, string> = {};
         for (const s of states.values()) {
           const j = progressAt(s, at);
           if (!j) continue;
-          pure[s.code] = j.finished ? 'finished' : j.rate;
+          const electronic = indicatorFlags(s, at).electronicResult;
+          if (s.electronicResult && !electronic) seen.electronicLater += 1;
+          pure[s.code] = judged(!j.finished, j.rate === 'overdue', electronic);
           if (!j.finished && j.legal === 'waiting_for_citizen') seen[j.rate === 'overdue' ? 'waitingOverdue' : 'waitingOnTrack'] += 1;
           if (!j.finished && j.rate === 'overdue') seen.overdue += 1;
         }
@@ -131,6 +137,17 @@ test('the pure judgment and the SQL agree at many instants, the past judged as i
         const j = progressAt(states.get(r.code)!, NOW)!;
         expect({ code: r.code, phase: r.phase }).toEqual({ code: r.code, phase: j.finished ? null : j.legal });
       }
+      // Now: "late without an apology" of the list filter equals the dossier page's (one definition).
+      const { rows: late } = await t.ctx.db.pool.query<{ code: string; late: boolean }>(
+        `SELECT code, ${lateWithoutApologyNowSql('$1')} AS late FROM dossiers WHERE code = ANY($2::text[])`,
+        [new Date(NOW), codes],
+      );
+      for (const r of late) {
+        const s = states.get(r.code)!;
+        expect({ code: r.code, late: r.late }).toEqual({ code: r.code, late: lateWithoutApologyAt(s, NOW) });
+        if (r.late) seen.lateWithoutApology += 1;
+        if (s.apology && !s.apology.reschedules) seen.lateApologised += 1;
+      }
     }),
     { numRuns: 12, seed: 20261123 },
   );
@@ -142,4 +159,7 @@ test('the pure judgment and the SQL agree at many instants, the past judged as i
   expect(seen.superseded).toBeGreaterThan(0);
   expect(seen.atDue).toBeGreaterThan(0);
   expect(seen.finishedInWait).toBeGreaterThan(0);
+  expect(seen.lateWithoutApology).toBeGreaterThan(0);
+  expect(seen.lateApologised).toBeGreaterThan(0);
+  expect(seen.electronicLater).toBeGreaterThan(0);
 }, 120_000);

@@ -124,6 +124,31 @@ describe('the fold', () => {
     expect(() => foldDossier([...base, log('apology_issued', '2025-03-18T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-19T10:00:00+07:00' })], context())).toThrow(TransitionError);
   });
 
+  // Issue 23 item 7, worked by hand. WD3 received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00; the apology is due no
+  // later than Wed 19 Mar (Decree 118/2025 Art. 19(6), judged by date). Received in regime 1 (61/2018 Art. 19(9), the same).
+  test('an apology on the due date or later leaves the appointment: the dossier stays overdue, then late', () => {
+    const base = [received('2025-03-17T10:00:00+07:00')];
+    const apology = (issuedAt: string) => log('apology_issued', issuedAt, { reason: 'r', newDueAt: '2025-03-28T10:00:00+07:00' });
+    // Wed 19 Mar 16:00: in time (the day before the due date): the new date is the appointment.
+    // Result Fri 28 Mar 09:00, on the new due day before its instant: on time.
+    const lawful = foldDossier([...base, apology('2025-03-19T16:00:00+07:00'), log('result_ready', '2025-03-28T09:00:00+07:00')], context());
+    expect(lawful.apology).toMatchObject({ reschedules: true, reschedulesRate: true });
+    expect([fmt(lawful.dueAt), lawful.outcome, lawful.rate.outcome, lawful.flags]).toEqual(['2025-03-28T10:00:00+07:00', 'on_time', 'on_time', []]);
+    // Thu 20 Mar 08:00, before the due instant but on the due date: too late, and no rescheduling.
+    const dueDay = foldDossier([...base, apology('2025-03-20T08:00:00+07:00')], context());
+    expect(dueDay.apology).toMatchObject({ reschedules: false, reschedulesRate: false });
+    expect(progressAt(dueDay, at('2025-03-20T11:00:00+07:00'))!.legal).toBe('overdue');
+    // Mon 24 Mar, 4 working days late; result Thu 27 Mar, before the new date: late both ways, flagged too late only.
+    const late = foldDossier([...base, apology('2025-03-24T09:00:00+07:00'), log('result_ready', '2025-03-27T10:00:00+07:00')], context());
+    expect([fmt(late.dueAt), late.outcome, late.rate.outcome, late.flags]).toEqual(['2025-03-20T10:00:00+07:00', 'late', 'late', ['apology_too_late']]);
+    // The portal's reading, where a province chooses it: the 766 appointment is the desk's new date from its recording
+    // (finished Thu 27 Mar, a working day before Fri 28: early by 766, late by law).
+    const portal = foldDossier([...base, apology('2025-03-24T09:00:00+07:00'), log('result_ready', '2025-03-27T10:00:00+07:00')], context({ lateApology766: 'new-appointment' }));
+    expect([fmt(portal.dueAt), portal.outcome, portal.rate.outcome, fmt(portal.rate.dueAt)]).toEqual(['2025-03-20T10:00:00+07:00', 'late', 'early', '2025-03-28T10:00:00+07:00']);
+    // …and a period that ended before the apology still saw it overdue (the past as it was).
+    expect(progressAt(portal, at('2025-03-21T23:59:59+07:00'))!.rate).toBe('overdue');
+  });
+
   test('an event dated before the receipt is refused as such', () => {
     const early = log('result_ready', '2025-03-16T09:00:00+07:00');
     const attempt = () => foldDossier([received('2025-03-17T10:00:00+07:00'), early], context());

@@ -17,7 +17,8 @@ import { loadScopedDossier } from './letters.js';
 import { HttpError } from '../errors.js';
 import { noQuery } from '../query.js';
 import { instantSchema } from '../../calendar/instant.js';
-import { proposeNewDue } from '../../dossiers/apology.js';
+import { lawfulApology, proposeNewDue } from '../../dossiers/apology.js';
+import { regimeById } from '../../dossiers/regimes.js';
 
 export const apologyRequestSchema = z
   .object({
@@ -32,7 +33,7 @@ export const apologyRequestSchema = z
   });
 
 /** Checks the new appointment and records the apology_issued event; the API and the dossier page's form share it. */
-export async function issueApology(ctx: AppContext, s: DossierState, actor: { id: string; role: string }, body: z.infer<typeof apologyRequestSchema>): Promise<{ eventId: string; newDueAt: string }> {
+export async function issueApology(ctx: AppContext, s: DossierState, actor: { id: string; role: string }, body: z.infer<typeof apologyRequestSchema>): Promise<{ eventId: string; newDueAt: string; reschedules: boolean }> {
   const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
   if (s.finishedAt !== null) throw new HttpError(422, `Dossier ${s.code} is finished: there is no appointment to move.`);
   const proposal = proposeNewDue(s, index, ctx.now(), { extraWorkingDays: body.extraWorkingDays, newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined });
@@ -46,7 +47,9 @@ export async function issueApology(ctx: AppContext, s: DossierState, actor: { id
     newDueAt: formatLocalInstant(proposal.newDueAt),
   } satisfies DossierEvent;
   await ingestEvents(ctx.db.pool, ctx.foldContext(), [event], { actor });
-  return { eventId: event.eventId, newDueAt: event.newDueAt };
+  // Issued after the law's limit it is recorded and sent, but the appointment stays (fold.ts, apology_issued).
+  const reschedules = lawfulApology(ctx.now(), s.dueAt, regimeById(s.rules.regime).rules.apologyDaysBeforeDueDate.value);
+  return { eventId: event.eventId, newDueAt: event.newDueAt, reschedules };
 }
 
 export function apologyRouter(ctx: AppContext): Router {

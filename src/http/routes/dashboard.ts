@@ -10,7 +10,7 @@ import { formatLocalInstant } from '../../calendar/local-time.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierState, DossierStatus } from '../../dossiers/fold.js';
-import { legalOpenSql } from '../../dossiers/progress-sql.js';
+import { legalOpenSql, openLateWithoutApologySql } from '../../dossiers/progress-sql.js';
 import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
@@ -94,11 +94,10 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       }),
     };
   };
-  const noApology = 'apology_at IS NULL';
   // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
   const waitingSince = `waiting_since < '${new Date(now - WAITING_TOO_LONG_DAYS * 86_400_000).toISOString()}'::timestamptz`;
   const [lateWithoutApology, overdue, dueSoon, waiting] = await Promise.all([
-    open(`${legalOpenSql.overdue('$1')} AND ${noApology}`),
+    open(openLateWithoutApologySql('$1')),
     open(legalOpenSql.overdue('$1')),
     open(legalOpenSql.due_soon('$1')),
     open(`${legalOpenSql.waiting_for_citizen('$1')} AND ${waitingSince}`),

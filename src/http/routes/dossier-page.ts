@@ -21,6 +21,9 @@ import { pageAuth, viewerOf } from './session.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { HttpError } from '../errors.js';
 import { apologyRequestSchema, issueApology } from './apology.js';
+import { lawfulApology } from '../../dossiers/apology.js';
+import type { DossierState } from '../../dossiers/fold.js';
+import { isoDateOf, localDayOf } from '../../calendar/local-time.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -45,6 +48,26 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
     case 'rated': return e.rating === 'liked' ? 'Người dân đánh giá: hài lòng' : 'Người dân đánh giá: không hài lòng';
     case 'complaint_received': return e.summary ? `Phản ánh, kiến nghị: ${e.summary}` : 'Phản ánh, kiến nghị';
   }
+}
+
+/**
+ * What an apology issued at `now` does (Decree 118/2025 Art. 19(6): no later than 1 day before the due date; the
+ * fold's lawfulApology): in time, its new date becomes the appointment; later, it is sent but the dossier stays overdue.
+ */
+function apologyEffectText(s: DossierState, now: number): { lawful: boolean; text: string } {
+  const rule = regimeById(s.rules.regime).rules.apologyDaysBeforeDueDate;
+  const lastDay = vietnameseShortIsoDate(isoDateOf(localDayOf(s.dueAt) - rule.value));
+  if (lawfulApology(now, s.dueAt, rule.value)) {
+    return {
+      lawful: true,
+      text: `Gửi trong thời hạn (chậm nhất ngày ${lastDay}): ngày hẹn mới trở thành hạn trả kết quả; hồ sơ trả kết quả trước ngày hẹn mới được tính đúng hạn, và vẫn được thống kê là hồ sơ hẹn lại. Chỉ được hẹn lại một lần.`,
+    };
+  }
+  const rate = s.rules.policies.lateApology766 === 'new-appointment' ? ' Theo cấu hình của đơn vị, chỉ số QĐ 766 vẫn tính theo ngày hẹn mới.' : ' Chỉ số QĐ 766 cũng không thay đổi.';
+  return {
+    lawful: false,
+    text: `Đã quá thời hạn gửi văn bản xin lỗi (chậm nhất ngày ${lastDay}, ${rule.source}). Văn bản vẫn được lập và gửi cho người nộp hồ sơ với ngày hẹn mới, nhưng không thay đổi hạn giải quyết: hồ sơ vẫn quá hạn và sẽ được tính là trễ hạn; việc xin lỗi muộn được ghi nhận là vi phạm.${rate}`,
+  };
 }
 
 export function dossierPageRouter(ctx: AppContext): Router {
@@ -128,6 +151,9 @@ export function dossierPageRouter(ctx: AppContext): Router {
         legalTime: durationText(s.rules.duration),
         // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
         canApologise: s.finishedAt === null && !s.apology && ['counter', 'supervisor', 'admin'].includes(scope.key.role),
+        // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
+        apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
+        lateApologyText: s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
         proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
         refused: s.status === 'refused',
         // The titles of the form set the dossier was received under.

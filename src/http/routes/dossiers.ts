@@ -10,7 +10,7 @@ import { formatLocalInstant } from '../../calendar/local-time.js';
 import { instantSchema } from '../../calendar/instant.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { dossierView } from '../../dossiers/view.js';
-import { legalOpenSql, rateOverdueAtSql } from '../../dossiers/progress-sql.js';
+import { lateWithoutApologyNowSql, legalOpenSql, rateOverdueAtSql } from '../../dossiers/progress-sql.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { loadScopedDossier } from './letters.js';
@@ -82,8 +82,8 @@ export function dossiersRouter(ctx: AppContext): Router {
     if (q.status) query = query.where('status', '=', q.status);
     if (q.procedure) query = query.where('procedure_code', '=', q.procedure);
     if (q.flag === 'late_without_apology') {
-      // Finished late without one, or still open past the due instant with none issued.
-      query = query.where(sql<boolean>`(flags @> ARRAY['late_without_apology']::text[] OR (finished_at IS NULL AND due_at < ${now} AND apology_at IS NULL))`);
+      // Finished late without one, or legally overdue now with none issued (progress.ts lateWithoutApologyAt).
+      query = query.where(sql<boolean>`${sql.raw(lateWithoutApologyNowSql(`'${now.toISOString()}'::timestamptz`))}`);
     } else if (q.flag) query = query.where(sql<boolean>`flags @> ARRAY[${q.flag}]::text[]`);
     if (q.receivedFrom) query = query.where('received_at', '>=', startOf(q.receivedFrom));
     if (q.receivedTo) query = query.where('received_at', q.receivedTo.length > 10 ? '<=' : '<', startOf(q.receivedTo, true));

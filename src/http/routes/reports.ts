@@ -45,7 +45,7 @@ function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], row
 }
 
 const JUDGMENT_RULE =
-  'Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then; waiting for the citizen judged at the request, overdue if asked more than once.';
+  'Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, by instant, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then (an electronic result, an online payment or an apology recorded later does not count in the period); waiting for the citizen judged at the request, overdue if asked more than once; an apology moves the appointment only when issued by the law\'s limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due date), unless the agency\'s policy lateApology766 is new-appointment.';
 
 /** A period that has not started has nothing to report: 400, not a table of zeros. */
 export function requireStarted(period: Period, nowMs: number): void {
