@@ -6,6 +6,7 @@
  * counter, supervisor and admin post; a dossier outside the key does not exist
  * for it (the answers for "outside" and "missing" are identical).
  */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApiKey, type Role } from '../../src/store/api-keys.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -148,5 +149,90 @@ describe('the takeover sequences, by name', () => {
     expect(back.status).toBe(403);
     expect(back.body.errors[0].message).toMatch(/only the agency handling/);
     expect((await send(dept, ev.of('assigned', code, '2025-03-17T15:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Trả kết quả' }))).status).toBe(201);
+  });
+});
+
+/**
+ * Issue 28: scope before everything else. Each pair below compares the whole answer (status and problem document,
+ * with the dossier codes and event ids that differ by construction written as placeholders) for another agency's
+ * dossier with the answer for one that does not exist.
+ */
+describe('scope before resends and conflicts: another agency\'s stored data answers as an unknown dossier', () => {
+  const post = (key: string, path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${key}`).send(body as object);
+  /** The answer with the names that differ by construction replaced: what is left is what the caller learns. */
+  const seen = (res: request.Response, names: Record<string, string>) => {
+    let text = JSON.stringify(res.body);
+    for (const [name, placeholder] of Object.entries(names)) text = text.split(name).join(placeholder);
+    const { requestId: _differsOnEveryRequest, ...body } = JSON.parse(text);
+    return { status: res.status, body };
+  };
+  const posting: Role[] = ['counter', 'supervisor'];
+
+  test.each(posting)('a %s key resending another agency\'s received event, identical or with one field changed', async (role) => {
+    const code = `MX-R28-${role}`;
+    const stored = ev.received(code, AT, { receivingAgencyCode: TARGETS.sibling });
+    expect((await post(t.keys.admin, '/api/v1/events', stored)).status).toBe(201);
+    const missing = { ...stored, eventId: randomUUID(), dossierCode: `${code}-missing` };
+    const unknown = seen(await as(role).post('/api/v1/events', missing), { [missing.dossierCode]: 'CODE', [missing.eventId]: 'ID' });
+    expect(unknown.status).toBe(403); // a receipt outside the key's agencies
+    const identical = seen(await as(role).post('/api/v1/events', stored), { [code]: 'CODE', [stored.eventId]: 'ID' });
+    const changed = seen(await as(role).post('/api/v1/events', { ...stored, applicant: { ...stored.applicant, phone: '0900000000' } }), { [code]: 'CODE', [stored.eventId]: 'ID' });
+    expect(identical).toEqual(unknown);
+    expect(changed).toEqual(unknown);
+  });
+
+  test.each(posting)('a %s key resending another agency\'s later event, identical or changed', async (role) => {
+    const code = await dossierAt('sibling');
+    const stored = ev.of('supplement_requested', code, '2025-03-18T09:00:00+07:00', { reason: 'thiếu giấy tờ' });
+    expect((await admin.post('/api/v1/events', stored)).status).toBe(201);
+    const missing = { ...stored, eventId: randomUUID(), dossierCode: `${code}-missing` };
+    const unknown = seen(await as(role).post('/api/v1/events', missing), { [missing.dossierCode]: 'CODE', [missing.eventId]: 'ID' });
+    expect(unknown.status).toBe(422);
+    expect(seen(await as(role).post('/api/v1/events', stored), { [code]: 'CODE', [stored.eventId]: 'ID' })).toEqual(unknown);
+    expect(seen(await as(role).post('/api/v1/events', { ...stored, reason: 'khác' }), { [code]: 'CODE', [stored.eventId]: 'ID' })).toEqual(unknown);
+  });
+
+  test('in scope, a resend is acknowledged and the same id with another body is still a conflict', async () => {
+    const stored = ev.received('MX-R28-OWN', AT, { receivingAgencyCode: TARGETS.own });
+    expect((await as('counter').post('/api/v1/events', stored)).status).toBe(201);
+    const again = await as('counter').post('/api/v1/events', stored);
+    expect([again.status, again.body.results[0].status]).toEqual([200, 'duplicate']);
+    const changed = await as('counter').post('/api/v1/events', { ...stored, applicant: { ...stored.applicant, phone: '0900000000' } });
+    expect(changed.status).toBe(409);
+    expect(changed.body.errors[0].message).toMatch(/already recorded with a different body/);
+    // The province's key covers the dossier too: the same answers.
+    expect((await post(t.keys.admin, '/api/v1/events', stored)).status).toBe(200);
+    expect((await post(t.keys.admin, '/api/v1/events', { ...stored, channel: 'online' })).status).toBe(409);
+  });
+
+  /** A portal record of a dossier received at `agency` in March 2025 (the matrix's clock). */
+  const record = (code: string, agency: string, extra: Record<string, unknown> = {}) => ({
+    MaHoSo: code,
+    MaTTHC: '1.004194',
+    TenTTHC: 'Đăng ký tạm trú',
+    ChuHoSo: 'Quàng Văn Minh',
+    SoDienThoai: '0912 345 678',
+    NgayTiepNhan: '20250317100000',
+    NgayHenTra: '20250320100000',
+    TrangThaiHoSo: 4,
+    DonViXuLy: agency,
+    ...extra,
+  });
+
+  test.each(posting)('a %s key resending another agency\'s portal record, identical, changed or older', async (role) => {
+    const code = `MX-SYNC-${role}`;
+    const stored = record(code, TARGETS.sibling, { NgayKetThucXuLy: '20250319150000', TrangThaiHoSo: 8 });
+    expect((await post(t.keys.admin, '/api/v1/sync/dossiers', stored)).status).toBe(201);
+    const unknown = seen(await as(role).post('/api/v1/sync/dossiers', { ...stored, MaHoSo: `${code}-missing` }), { [`${code}-missing`]: 'CODE' });
+    expect(unknown.status).toBe(403);
+    for (const resend of [stored, { ...stored, SoDienThoai: '0900 000 000' }, { ...stored, NgayTiepNhan: '20250317110000' }, record(code, TARGETS.sibling)]) {
+      expect(seen(await as(role).post('/api/v1/sync/dossiers', resend), { [code]: 'CODE' })).toEqual(unknown);
+    }
+    // In scope the same records are still compared: unchanged, or a conflict naming the portal field.
+    const again = await post(t.keys.admin, '/api/v1/sync/dossiers', stored);
+    expect([again.status, again.body.results[0].status]).toEqual([200, 'unchanged']);
+    const changed = await post(t.keys.admin, '/api/v1/sync/dossiers', { ...stored, SoDienThoai: '0900 000 000' });
+    expect(changed.status).toBe(409);
+    expect(changed.body.errors[0].path).toBe('[0].ChuHoSo / MaDoiTuong / SoDienThoai / Email');
   });
 });
