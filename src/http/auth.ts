@@ -1,7 +1,8 @@
 /**
  * Authentication and agency scope. A request carries a bearer key, or (for
- * the pages) a session cookie opened by signing in with a key. A key covers
- * its agencies and everything below them; admin keys cover the province.
+ * the pages) a session cookie opened by signing in with a key. A key of any
+ * role covers its agencies and everything below them; the province's admin is
+ * a key for the province's root agency.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -11,10 +12,18 @@ import { findSession } from '../store/web-sessions.js';
 import { HttpError, problem, sendProblem } from './errors.js';
 
 export class Scope {
-  constructor(readonly key: ApiKey) {}
+  /**
+   * The key covers the whole province: its agencies include every root of the agency tree. The role has no part
+   * in it (issue 28: an admin key made for one ward acted province-wide; an admin's agencies bound it like
+   * anyone's). The sample admin and the one `dunghan init` prints are keys for the root.
+   */
+  readonly all: boolean;
 
-  get all(): boolean {
-    return this.key.role === 'admin';
+  constructor(
+    readonly key: ApiKey,
+    roots: string[],
+  ) {
+    this.all = roots.length > 0 && roots.every((r) => key.agencyCodes.includes(r));
   }
 
   /** A dossier (or agency) is covered when one of the key's agencies is on its path. */
@@ -45,7 +54,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
       res.setHeader('WWW-Authenticate', 'Bearer realm="dunghan", error="invalid_token"');
       throw new HttpError(401, bearerKey ? 'Invalid, expired or revoked API key.' : 'The session has ended: sign in again.');
     }
-    res.locals.scope = new Scope(found);
+    res.locals.scope = new Scope(found, ctx.catalog.roots());
     next();
   };
 }
