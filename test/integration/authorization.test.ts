@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
 import { createApiKey, type Role } from '../../src/store/api-keys.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
@@ -307,5 +308,23 @@ describe('an admin key for one ward acts for that ward only (issue 28)', () => {
     expect((await catalog(ward)).status).toBe(403);
     expect((await catalog(t.keys.admin)).status).not.toBe(403);
     expect((await admin.post('/api/v1/calendar/import?dryRun=true', { year: 2031, days: [] })).status).toBe(200);
+  });
+});
+
+describe('the failed-authentication limit counts failures, and refuses only them (issue 28)', () => {
+  test('after more than 60 bad keys from one address, a bad key gets 429 and every valid key still gets its answer', async () => {
+    const app = createApp(t.ctx); // the default limit, with counters of its own
+    const get = (key: string) => request(app).get('/api/v1/dossiers?limit=1').set('Authorization', `Bearer ${key}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await get(`dh_counter_bad${i}`)).status);
+    expect(statuses).toEqual([...Array(60).fill(401), 429]);
+    const bad = await get('dh_counter_bad-again');
+    expect([bad.status, bad.body.type, bad.body.detail]).toEqual([429, 'urn:dunghan:problem:too-many-requests', 'Too many failed sign-ins or bad keys from this address; try again later.']);
+    for (const role of ROLES) {
+      const valid = await get(keys[role]);
+      const fresh = await request(t.app).get('/api/v1/dossiers?limit=1').set('Authorization', `Bearer ${keys[role]}`);
+      expect({ status: valid.status, body: valid.body }).toEqual({ status: 200, body: fresh.body });
+    }
+    expect((await get('dh_counter_bad-once-more')).status).toBe(429);
   });
 });
