@@ -13,6 +13,7 @@ export class Catalog {
   private readonly paths = new Map<string, string[]>();
   private readonly policies = new Map<string, Policies>();
   private readonly children = new Map<string, string[]>();
+  private readonly rootCodes: string[] = [];
 
   constructor(agencies: Agency[], procedures: Procedure[]) {
     for (const a of agencies) this.agencies.set(a.code, a);
@@ -23,6 +24,7 @@ export class Catalog {
     }
     for (const versions of this.procedures.values()) versions.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
     for (const a of agencies) {
+      if (!a.parentCode) this.rootCodes.push(a.code);
       if (a.parentCode) {
         if (!this.agencies.has(a.parentCode)) throw new Error(`agency ${a.code}: unknown parent ${a.parentCode}`);
         this.children.set(a.parentCode, [...(this.children.get(a.parentCode) ?? []), a.code]);
@@ -68,6 +70,11 @@ export class Catalog {
   /** Every version of every procedure. */
   procedureVersions(): Procedure[] {
     return [...this.procedures.values()].flat();
+  }
+
+  /** The agencies at the top of the tree (a province's People's Committee). */
+  roots(): string[] {
+    return this.rootCodes;
   }
 
   /** Codes from the root down to the agency itself. */

@@ -8,6 +8,9 @@
  *   the status code nor the message tells another agency anything.
  * - A hand-over (`assigned`) comes from the agency handling the dossier (or
  *   one above it): nobody assigns another agency's dossier to themselves.
+ * - A resend (an eventId already in the log) is judged by the same rules
+ *   before its body is compared with the stored one (issue 28: "unchanged"
+ *   or a conflict naming a field confirmed another agency's data).
  */
 import type { DossierEvent } from './events.js';
 import type { DossierState } from './fold.js';
@@ -21,14 +24,20 @@ export type Verdict = { ok: true } | { ok: false; status: 403 | 422; message: st
 
 const OK: Verdict = { ok: true };
 
+/** Whether the dossier is outside the key: to it, the dossier does not exist. */
+export function hiddenFrom(scope: KeyScope, dossier: { agencyCodes: string[] }): boolean {
+  return !scope.coversPath(dossier.agencyCodes);
+}
+
 export function unknownDossierMessage(code: string): string {
   return `unknown dossier ${code}: no "received" event for it`;
 }
 
 /**
  * @param stored the dossier as committed before this batch (undefined: new)
- * @param before the dossier just before this event, in occurrence order (undefined: none yet)
- * @param pathOf an agency's path from the root (its own code alone when unknown)
+ * @param before the dossier just before this event, in occurrence order (undefined: none yet, or a resend, which is
+ *   judged against the stored dossier alone)
+ * @param pathOf an agency's path from the root (empty when unknown)
  */
 export function authorizeEvent(
   scope: KeyScope,
@@ -37,17 +46,20 @@ export function authorizeEvent(
   event: DossierEvent,
   pathOf: (agencyCode: string) => string[],
 ): Verdict {
-  if (stored && !scope.coversPath(stored.agencyCodes)) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };
+  const hidden = stored !== undefined && hiddenFrom(scope, stored);
   if (event.type === 'received') {
     const path = pathOf(event.receivingAgencyCode);
-    // An unknown agency is the fold's to report (422), like for any key.
-    if (!stored && path.length > 0 && !scope.coversPath(path)) {
+    // A receipt outside the key is refused alike whether or not another agency holds the code: the refusal is the
+    // one for an unknown dossier and says nothing about the stored one. An unknown agency is the fold's to report
+    // (422), like for any key.
+    if ((!stored || hidden) && path.length > 0 && !scope.coversPath(path)) {
       return { ok: false, status: 403, message: `agency ${event.receivingAgencyCode} is outside this key's agencies: a dossier is received only where the key belongs` };
     }
-    return OK;
   }
+  if (hidden) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };
+  if (event.type === 'received') return OK;
   if (!before) return OK; // the fold answers "unknown dossier"
-  if (!scope.coversPath(before.agencyCodes)) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };
+  if (hiddenFrom(scope, before)) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };
   if (event.type === 'assigned' && !scope.coversPath(pathOf(before.currentAgencyCode))) {
     return { ok: false, status: 403, message: `only the agency handling dossier ${event.dossierCode} (or one above it) can hand it over` };
   }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../app-context.js';
-import { authenticate, badKeyLimiter, carriesKnownLiveKey } from './auth.js';
+import { authenticateCountingFailures } from './auth.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
 import { securityHeaders } from './security-headers.js';
 import { keysRouter } from './routes/keys.js';
@@ -75,8 +75,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   const api = express.Router();
   api.use(calendarPublicRouter(ctx));
   // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
-  api.use(badKeyLimiter(options.badKeyAttempts ?? 60, { knownLive: (req) => carriesKnownLiveKey(ctx, req) }));
-  api.use(authenticate(ctx));
+  api.use(authenticateCountingFailures(ctx, options.badKeyAttempts ?? 60));
   api.use(catalogImportRouter(ctx));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));

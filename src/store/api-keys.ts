@@ -90,6 +90,12 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRecord[]> {
   }));
 }
 
+/** The agencies of a live (not revoked) key; null when there is no such key. */
+export async function liveKeyAgencies(db: Queryable, id: string): Promise<string[] | null> {
+  const { rows } = await db.query<{ agency_codes: string[] }>('SELECT agency_codes FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
+  return rows[0]?.agency_codes ?? null;
+}
+
 /** Revokes a key and every web session signed in with it. False when there is no such live key. */
 export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);

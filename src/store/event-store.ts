@@ -34,7 +34,10 @@ export interface IngestResult {
 }
 
 export interface IngestOptions {
-  /** Judges each event of the batch against the dossier as stored and as it stood just before the event. */
+  /**
+   * Judges each event of the batch against the dossier as stored and as it stood just before the event; a resend
+   * (its eventId already in the log) against the stored dossier alone, before its body is compared.
+   */
   authorize?: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent, index: number) => Verdict;
   /** The key that posted the batch, recorded on every event (none for the sample loader and imports by the CLI). */
   actor?: { id: string; role: string } | null;
@@ -107,9 +110,24 @@ export async function ingestEvents(
       else if (r.kind === 'state') stored.set(r.id, r.doc as DossierState);
       else storedHash.set(r.id, r.doc as string);
     }
-    if (seqOf.size !== fresh.length) await sortOutResends(client, fresh, hashes, seqOf, storedHash, results);
+    const problems: EventProblem[] = [];
+    const denied: EventProblem[] = [];
+    /** A refused event: 403 outside the key's agencies, 422 otherwise (an unknown dossier, an impossible transition). */
+    const refuse = (verdict: Verdict & { ok: false }, e: DossierEvent, i: number) =>
+      (verdict.status === 403 ? denied : problems).push({ index: i, eventId: e.eventId, message: verdict.message });
+    // Resends are judged like new events before their bodies are compared (issue 28): to a key outside the dossier,
+    // a resend is refused as an event for an unknown dossier, whether or not the stored body matches.
+    const refused = new Set<number>();
+    for (const { e, i } of fresh.filter(({ e }) => !seqOf.has(e.eventId))) {
+      const verdict = authorize(stored.get(e.dossierCode), undefined, e, i);
+      if (!verdict.ok) {
+        refuse(verdict, e, i);
+        refused.add(i);
+      }
+    }
+    if (seqOf.size + refused.size !== fresh.length) await sortOutResends(client, fresh.filter(({ i }) => !refused.has(i)), hashes, seqOf, storedHash, results);
 
-    const applied = fresh.filter(({ i }) => results[i]!.status === 'accepted');
+    const applied = fresh.filter(({ i }) => results[i]!.status === 'accepted' && !refused.has(i));
     const byCode = new Map<string, Array<{ e: DossierEvent; i: number }>>();
     for (const a of applied) {
       let list = byCode.get(a.e.dossierCode);
@@ -117,8 +135,6 @@ export async function ingestEvents(
       list.push(a);
     }
     const touched = [...byCode.keys()];
-    const problems: EventProblem[] = [];
-    const denied: EventProblem[] = [];
     const states = new Map<string, DossierState>();
     const replay: string[] = [];
     /** Applies `ordered` to `start`, judging each event of this batch before it applies. */
@@ -131,7 +147,7 @@ export async function ingestEvents(
           if (mine) {
             const verdict = authorize(stored.get(code), s, l.event, mine.i);
             if (!verdict.ok) {
-              (verdict.status === 403 ? denied : problems).push({ index: mine.i, eventId: mine.e.eventId, message: verdict.message });
+              refuse(verdict, mine.e, mine.i);
               return;
             }
           }

@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
+import { authorizeEvent, hiddenFrom, type KeyScope } from '../dossiers/authorization.js';
 import { dossierEventSchema, type DossierEvent } from '../dossiers/events.js';
 import type { FoldContext } from '../dossiers/fold.js';
 import { allSlots, eventsOfRecord, RecordProblem, slotEventId, type PortalRecord, type SlotEvent } from '../sync/portal-record.js';
@@ -76,6 +77,23 @@ interface StoredSlot {
   body: Record<string, unknown>;
 }
 
+export interface SyncOptions extends Pick<IngestOptions, 'actor'> {
+  /** The caller's agencies (none: the CLI's imports, which answer to nobody's scope). */
+  scope?: KeyScope;
+}
+
+/**
+ * The dossiers among `codes` that are stored outside the caller's agencies. Their records are read as records of an
+ * unknown dossier (issue 28): what is recorded is never compared, since "unchanged" or a conflict naming a field
+ * would confirm another agency's data field by field; their slots go to ingestion as new, which refuses them as it
+ * refuses events for a dossier that is not there.
+ */
+async function hiddenDossiers(pool: pg.Pool, codes: string[], scope: KeyScope | undefined): Promise<Set<string>> {
+  if (!scope || !codes.length) return new Set();
+  const { rows } = await pool.query<{ code: string; agency_codes: string[] }>('SELECT code, agency_codes FROM dossiers WHERE code = ANY($1::text[])', [codes]);
+  return new Set(rows.filter((r) => hiddenFrom(scope, { agencyCodes: r.agency_codes })).map((r) => r.code));
+}
+
 /** The sync events already recorded for these dossiers, by dossier and slot. */
 async function storedSlots(pool: pg.Pool, codes: string[]): Promise<Map<string, Map<string, StoredSlot>>> {
   const out = new Map<string, Map<string, StoredSlot>>();
@@ -119,8 +137,12 @@ function withoutMissingAppointment(stored: Record<string, unknown>, next: Dossie
  * Applies records (all or nothing): every record's new slots in one ingestion. Records of the same dossier in
  * one call are read in order, each against the ones before it.
  */
-export async function syncRecords(pool: pg.Pool, ctx: FoldContext, records: PortalRecord[], options: IngestOptions = {}, indexBase = 0): Promise<SyncResult> {
-  const stored = await storedSlots(pool, [...new Set(records.map((r) => r.MaHoSo))]);
+export async function syncRecords(pool: pg.Pool, ctx: FoldContext, records: PortalRecord[], options: SyncOptions = {}, indexBase = 0): Promise<SyncResult> {
+  const { scope, actor } = options;
+  const codes = [...new Set(records.map((r) => r.MaHoSo))];
+  // Scope before anything is compared.
+  const hidden = await hiddenDossiers(pool, codes, scope);
+  const stored = await storedSlots(pool, codes.filter((c) => !hidden.has(c)));
   const issues: RecordIssue[] = [];
   const toIngest: DossierEvent[] = [];
   const owner: number[] = [];
@@ -177,7 +199,10 @@ export async function syncRecords(pool: pg.Pool, ctx: FoldContext, records: Port
   if (issues.length) throw new SyncConflict(issues.every((i) => i.kind === 'conflict') ? 409 : 400, issues);
   if (!toIngest.length) return { records: records.length, eventsAdded: 0, results };
   try {
-    await ingestEvents(pool, ctx, toIngest, options);
+    await ingestEvents(pool, ctx, toIngest, {
+      actor,
+      authorize: scope && ((stored, before, event) => authorizeEvent(scope, stored, before, event, (code) => ctx.catalog.pathOf(code))),
+    });
   } catch (err) {
     if (!(err instanceof IngestConflict)) throw err;
     throw new SyncConflict(

@@ -108,17 +108,23 @@ test('failed sign-ins and bad keys are rate-limited per address', async () => {
   expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
 });
 
-test('a key this process found live moments ago is not a guess: the bad-key limit does not hold it back', async () => {
+test('only failures are counted and refused: a valid key from a limited address is let in, remembered or not', async () => {
   const unwatch = await t.ctx.watchChanges(); // as `serve` does: live keys are remembered a few seconds
   try {
-    const app = createApp(t.ctx, { badKeyAttempts: 2 });
+    const app = createApp(t.ctx, { badKeyAttempts: 2, loginAttempts: 2 });
     const get = (key: string) => request(app).get('/api/v1/dossiers').set('Authorization', `Bearer ${key}`);
     expect((await get(t.keys.auditor)).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await get(`dh_bad_${i}`)).status).toBe(401);
     expect((await get('dh_bad_x')).status).toBe(429);
+    expect((await request(app).get('/api/v1/dossiers')).status).toBe(429); // no key at all is a failure too
     expect((await get(t.keys.auditor)).status).toBe(200);
-    // A key not yet seen from here is checked only after the limit: a guess that happens to be right still waits.
-    expect((await get(t.keys.supervisor)).status).toBe(429);
+    // Issue 28: a key not seen from here before is judged, not held back by the others' failures (a proxy's clients).
+    expect((await get(t.keys.supervisor)).status).toBe(200);
+    expect((await get('dh_bad_y')).status).toBe(429);
+    // The sign-in form likewise.
+    for (let i = 0; i < 2; i++) expect((await request(app).post('/login').type('form').send({ key: `dh_wrong_${i}` })).status).toBe(401);
+    expect((await request(app).post('/login').type('form').send({ key: 'dh_wrong_x' })).status).toBe(429);
+    expect((await request(app).post('/login').type('form').send({ key: t.keys.counter })).status).toBe(303);
   } finally {
     await unwatch();
   }

@@ -2,11 +2,14 @@
  * The trust boundary, walked as a matrix: every role × a dossier of the key's
  * own agency, a child, a sibling and the parent × every endpoint family.
  * Expected cells come from the rules written here, not from the code: a key
- * covers its agency and everything below it; admin covers everything; only
- * counter, supervisor and admin post; a dossier outside the key does not exist
- * for it (the answers for "outside" and "missing" are identical).
+ * of any role covers its agency and everything below it (an admin's agencies
+ * bound it like anyone's: issue 28); only counter, supervisor and admin post; a
+ * dossier outside the key does not exist for it (the answers for "outside" and
+ * "missing" are identical).
  */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
 import { createApiKey, type Role } from '../../src/store/api-keys.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
@@ -30,18 +33,21 @@ const as = (role: Role) => ({
   get: (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${keys[role]}`),
   post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${keys[role]}`).send(body as object),
 });
-const admin = as('admin');
+/** The province's admin: a key for the root agency, SLA. */
+const province = {
+  post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${t.keys.admin}`).send(body as object),
+};
 
 /** A fresh dossier received at the target agency (by the province admin). */
 async function dossierAt(target: Target): Promise<string> {
   const code = `MX-${target}-${++n}`;
-  const res = await admin.post('/api/v1/events', ev.received(code, AT, { receivingAgencyCode: TARGETS[target] }));
+  const res = await province.post('/api/v1/events', ev.received(code, AT, { receivingAgencyCode: TARGETS[target] }));
   expect(res.status).toBe(201);
   return code;
 }
 const stateOf = async (code: string) => (await t.ctx.db.pool.query('SELECT state FROM dossiers WHERE code = $1', [code])).rows[0]?.state;
 
-const covers = (role: Role, target: Target) => role === 'admin' || target === 'own' || target === 'child';
+const covers = (_role: Role, target: Target) => target === 'own' || target === 'child';
 const posts = (role: Role) => role !== 'auditor';
 
 const cells = ROLES.flatMap((role) => (Object.keys(TARGETS) as Target[]).map((target) => [role, target] as const));
@@ -148,5 +154,177 @@ describe('the takeover sequences, by name', () => {
     expect(back.status).toBe(403);
     expect(back.body.errors[0].message).toMatch(/only the agency handling/);
     expect((await send(dept, ev.of('assigned', code, '2025-03-17T15:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Trả kết quả' }))).status).toBe(201);
+  });
+});
+
+/**
+ * Issue 28: scope before everything else. Each pair below compares the whole answer (status and problem document,
+ * with the dossier codes and event ids that differ by construction written as placeholders) for another agency's
+ * dossier with the answer for one that does not exist.
+ */
+describe('scope before resends and conflicts: another agency\'s stored data answers as an unknown dossier', () => {
+  const post = (key: string, path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${key}`).send(body as object);
+  /** The answer with the names that differ by construction replaced: what is left is what the caller learns. */
+  const seen = (res: request.Response, names: Record<string, string>) => {
+    let text = JSON.stringify(res.body);
+    for (const [name, placeholder] of Object.entries(names)) text = text.split(name).join(placeholder);
+    const { requestId: _differsOnEveryRequest, ...body } = JSON.parse(text);
+    return { status: res.status, body };
+  };
+  const posting: Role[] = ['counter', 'supervisor', 'admin'];
+
+  test.each(posting)('a %s key resending another agency\'s received event, identical or with one field changed', async (role) => {
+    const code = `MX-R28-${role}`;
+    const stored = ev.received(code, AT, { receivingAgencyCode: TARGETS.sibling });
+    expect((await post(t.keys.admin, '/api/v1/events', stored)).status).toBe(201);
+    const missing = { ...stored, eventId: randomUUID(), dossierCode: `${code}-missing` };
+    const unknown = seen(await as(role).post('/api/v1/events', missing), { [missing.dossierCode]: 'CODE', [missing.eventId]: 'ID' });
+    expect(unknown.status).toBe(403); // a receipt outside the key's agencies
+    const identical = seen(await as(role).post('/api/v1/events', stored), { [code]: 'CODE', [stored.eventId]: 'ID' });
+    const changed = seen(await as(role).post('/api/v1/events', { ...stored, applicant: { ...stored.applicant, phone: '0900000000' } }), { [code]: 'CODE', [stored.eventId]: 'ID' });
+    expect(identical).toEqual(unknown);
+    expect(changed).toEqual(unknown);
+  });
+
+  test.each(posting)('a %s key resending another agency\'s later event, identical or changed', async (role) => {
+    const code = await dossierAt('sibling');
+    const stored = ev.of('supplement_requested', code, '2025-03-18T09:00:00+07:00', { reason: 'thiếu giấy tờ' });
+    expect((await province.post('/api/v1/events', stored)).status).toBe(201);
+    const missing = { ...stored, eventId: randomUUID(), dossierCode: `${code}-missing` };
+    const unknown = seen(await as(role).post('/api/v1/events', missing), { [missing.dossierCode]: 'CODE', [missing.eventId]: 'ID' });
+    expect(unknown.status).toBe(422);
+    expect(seen(await as(role).post('/api/v1/events', stored), { [code]: 'CODE', [stored.eventId]: 'ID' })).toEqual(unknown);
+    expect(seen(await as(role).post('/api/v1/events', { ...stored, reason: 'khác' }), { [code]: 'CODE', [stored.eventId]: 'ID' })).toEqual(unknown);
+  });
+
+  test('in scope, a resend is acknowledged and the same id with another body is still a conflict', async () => {
+    const stored = ev.received('MX-R28-OWN', AT, { receivingAgencyCode: TARGETS.own });
+    expect((await as('counter').post('/api/v1/events', stored)).status).toBe(201);
+    const again = await as('counter').post('/api/v1/events', stored);
+    expect([again.status, again.body.results[0].status]).toEqual([200, 'duplicate']);
+    const changed = await as('counter').post('/api/v1/events', { ...stored, applicant: { ...stored.applicant, phone: '0900000000' } });
+    expect(changed.status).toBe(409);
+    expect(changed.body.errors[0].message).toMatch(/already recorded with a different body/);
+    // The province's key covers the dossier too: the same answers.
+    expect((await post(t.keys.admin, '/api/v1/events', stored)).status).toBe(200);
+    expect((await post(t.keys.admin, '/api/v1/events', { ...stored, channel: 'online' })).status).toBe(409);
+  });
+
+  /** A portal record of a dossier received at `agency` in March 2025 (the matrix's clock). */
+  const record = (code: string, agency: string, extra: Record<string, unknown> = {}) => ({
+    MaHoSo: code,
+    MaTTHC: '1.004194',
+    TenTTHC: 'Đăng ký tạm trú',
+    ChuHoSo: 'Quàng Văn Minh',
+    SoDienThoai: '0912 345 678',
+    NgayTiepNhan: '20250317100000',
+    NgayHenTra: '20250320100000',
+    TrangThaiHoSo: 4,
+    DonViXuLy: agency,
+    ...extra,
+  });
+
+  test.each(posting)('a %s key resending another agency\'s portal record, identical, changed or older', async (role) => {
+    const code = `MX-SYNC-${role}`;
+    const stored = record(code, TARGETS.sibling, { NgayKetThucXuLy: '20250319150000', TrangThaiHoSo: 8 });
+    expect((await post(t.keys.admin, '/api/v1/sync/dossiers', stored)).status).toBe(201);
+    const unknown = seen(await as(role).post('/api/v1/sync/dossiers', { ...stored, MaHoSo: `${code}-missing` }), { [`${code}-missing`]: 'CODE' });
+    expect(unknown.status).toBe(403);
+    for (const resend of [stored, { ...stored, SoDienThoai: '0900 000 000' }, { ...stored, NgayTiepNhan: '20250317110000' }, record(code, TARGETS.sibling)]) {
+      expect(seen(await as(role).post('/api/v1/sync/dossiers', resend), { [code]: 'CODE' })).toEqual(unknown);
+    }
+    // In scope the same records are still compared: unchanged, or a conflict naming the portal field.
+    const again = await post(t.keys.admin, '/api/v1/sync/dossiers', stored);
+    expect([again.status, again.body.results[0].status]).toEqual([200, 'unchanged']);
+    const changed = await post(t.keys.admin, '/api/v1/sync/dossiers', { ...stored, SoDienThoai: '0900 000 000' });
+    expect(changed.status).toBe(409);
+    expect(changed.body.errors[0].path).toBe('[0].ChuHoSo / MaDoiTuong / SoDienThoai / Email');
+  });
+});
+
+describe('an admin key for one ward acts for that ward only (issue 28)', () => {
+  let ward: string;
+  const WARD = 'SLA.TPSL.CLE';
+  const OTHER_WARD = 'SLA.TPSL.THI';
+  const as_ = (key: string) => ({
+    get: (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${key}`),
+    post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${key}`).send(body as object),
+  });
+  beforeAll(async () => {
+    ward = (await createApiKey(t.ctx.db.pool, { role: 'admin', agencyCodes: [WARD], label: 'ward admin' })).key;
+  });
+
+  test('it cannot receive at another ward, finish another agency\'s dossier, or list or read it', async () => {
+    expect((await as_(ward).post('/api/v1/events', ev.received('MX-WARD-1', AT, { receivingAgencyCode: OTHER_WARD }))).status).toBe(403);
+    expect(await stateOf('MX-WARD-1')).toBeUndefined();
+    expect((await as_(ward).post('/api/v1/events', ev.received('MX-WARD-2', AT, { receivingAgencyCode: WARD }))).status).toBe(201);
+
+    const theirs = `MX-WARD-THEIRS`;
+    expect((await province.post('/api/v1/events', ev.received(theirs, AT, { receivingAgencyCode: OTHER_WARD }))).status).toBe(201);
+    const before = await stateOf(theirs);
+    const finish = (code: string) => as_(ward).post('/api/v1/events', ev.of('result_ready', code, '2025-03-18T09:00:00+07:00'));
+    const [done, missing] = [await finish(theirs), await finish(`${theirs}-missing`)];
+    expect(done.status).toBe(422);
+    expect([done.body.detail.replace(theirs, 'X'), done.body.errors[0].message.replace(theirs, 'X')]).toEqual([
+      missing.body.detail.replace(`${theirs}-missing`, 'X'),
+      missing.body.errors[0].message.replace(`${theirs}-missing`, 'X'),
+    ]);
+    expect(await stateOf(theirs)).toEqual(before);
+
+    const listed = await as_(ward).get('/api/v1/dossiers?limit=500');
+    expect(listed.status).toBe(200);
+    const codes = listed.body.items.map((d: { code: string }) => d.code);
+    expect(codes).toContain('MX-WARD-2');
+    expect(codes).not.toContain(theirs);
+    expect((await as_(ward).get(`/api/v1/dossiers?agency=${OTHER_WARD}`)).status).toBe(403);
+    const read = await as_(ward).get(`/api/v1/dossiers/${theirs}`);
+    const readMissing = await as_(ward).get(`/api/v1/dossiers/${theirs}-missing`);
+    expect([read.status, read.body.detail.replace(theirs, 'X')]).toEqual([404, readMissing.body.detail.replace(`${theirs}-missing`, 'X')]);
+  });
+
+  test('it manages the keys and supervisors of its ward only; the catalogue is the province\'s; the calendar stays national', async () => {
+    const admin = as_(ward);
+    expect((await admin.post('/api/v1/keys', { role: 'counter', agencyCodes: [OTHER_WARD], label: 'not mine' })).status).toBe(403);
+    expect((await admin.post('/api/v1/keys', { role: 'admin', agencyCodes: ['SLA'], label: 'escalation' })).status).toBe(403);
+    const mine = await admin.post('/api/v1/keys', { role: 'counter', agencyCodes: [WARD], label: 'ward counter' });
+    expect(mine.status).toBe(201);
+
+    const listed = (await admin.get('/api/v1/keys')).body.items as Array<{ id: string; agencyCodes: string[] }>;
+    expect(listed.map((k) => k.id)).toContain(mine.body.id);
+    expect(listed.every((k) => k.agencyCodes.every((a) => a === WARD))).toBe(true);
+
+    const theirs = await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: [OTHER_WARD], label: 'other ward counter' });
+    expect(listed.map((k) => k.id)).not.toContain(theirs.id);
+    expect((await admin.post(`/api/v1/keys/${theirs.id}/revoke`, {})).status).toBe(403);
+    expect((await admin.post(`/api/v1/keys/${theirs.id}/rotate`, {})).status).toBe(403);
+    expect((await as_(theirs.key).get('/api/v1/dossiers')).status).toBe(200); // untouched
+    expect((await admin.post(`/api/v1/keys/${mine.body.id}/revoke`, {})).status).toBe(200);
+
+    const supervisor = { name: 'Lò Văn Sơn', email: 'son@example.vn' };
+    expect((await admin.post(`/api/v1/agencies/${OTHER_WARD}/supervisors`, supervisor)).status).toBe(403);
+    expect((await admin.post(`/api/v1/agencies/${WARD}/supervisors`, supervisor)).status).toBe(201);
+
+    const catalog = (key: string) => request(t.app).post('/api/v1/catalog/import?dryRun=true').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send('{"agencies":[],"procedures":[]}');
+    expect((await catalog(ward)).status).toBe(403);
+    expect((await catalog(t.keys.admin)).status).not.toBe(403);
+    expect((await admin.post('/api/v1/calendar/import?dryRun=true', { year: 2031, days: [] })).status).toBe(200);
+  });
+});
+
+describe('the failed-authentication limit counts failures, and refuses only them (issue 28)', () => {
+  test('after more than 60 bad keys from one address, a bad key gets 429 and every valid key still gets its answer', async () => {
+    const app = createApp(t.ctx); // the default limit, with counters of its own
+    const get = (key: string) => request(app).get('/api/v1/dossiers?limit=1').set('Authorization', `Bearer ${key}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await get(`dh_counter_bad${i}`)).status);
+    expect(statuses).toEqual([...Array(60).fill(401), 429]);
+    const bad = await get('dh_counter_bad-again');
+    expect([bad.status, bad.body.type, bad.body.detail]).toEqual([429, 'urn:dunghan:problem:too-many-requests', 'Too many failed sign-ins or bad keys from this address; try again later.']);
+    for (const role of ROLES) {
+      const valid = await get(keys[role]);
+      const fresh = await request(t.app).get('/api/v1/dossiers?limit=1').set('Authorization', `Bearer ${keys[role]}`);
+      expect({ status: valid.status, body: valid.body }).toEqual({ status: 200, body: fresh.body });
+    }
+    expect((await get('dh_counter_bad-once-more')).status).toBe(429);
   });
 });

@@ -10,7 +10,7 @@ import { parseCalendarYear, type CalendarYearFile } from '../../calendar/calenda
 import { FIRST_YEAR, LAST_YEAR } from '../../calendar/vietnam-calendar.js';
 import { deadlineQuerySchema, explainDeadline, UnknownAgencyError } from '../../dossiers/explain-deadline.js';
 import { applyCalendarImport, previewCalendarImport } from '../../store/calendar-store.js';
-import { requireRole, scopeOf } from '../auth.js';
+import { requireRole, scopeOf, type Scope } from '../auth.js';
 import { HttpError } from '../errors.js';
 
 const yearSchema = z.coerce.number().int().min(FIRST_YEAR).max(LAST_YEAR);
@@ -59,6 +59,11 @@ export function calendarAdminRouter(ctx: AppContext): Router {
     if (!parsed.success) throw parsed.error;
     return parsed.data;
   };
+  /**
+   * The year is national and any admin loads it; the dossiers whose due instant moves are listed only where the
+   * key reaches (issue 28: an admin's agencies bound it like anyone's), by the agency that received them.
+   */
+  const visible = <T extends { agencyCode: string }>(scope: Scope, moved: T[]) => (scope.all ? moved : moved.filter((m) => scope.coversPath(ctx.catalog.pathOf(m.agencyCode))));
   const apply = async (file: CalendarYearFile, by: string) =>
     applyCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file, by, (calendar) => {
       ctx.calendar = calendar;
@@ -74,11 +79,11 @@ export function calendarAdminRouter(ctx: AppContext): Router {
     const file = parseFile(req.body);
     if (dryRun) {
       const { calendar: _next, codes: _codes, ...preview } = await previewCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file);
-      res.json({ dryRun: true, ...preview });
+      res.json({ dryRun: true, ...preview, moved: visible(scopeOf(res), preview.moved) });
       return;
     }
     const result = await apply(file, scopeOf(res).key.label);
-    res.json({ dryRun: false, ...result });
+    res.json({ dryRun: false, ...result, moved: visible(scopeOf(res), result.moved) });
   });
 
   /** Loads or corrects a year (either file format); the same import, applied at once. */
@@ -89,7 +94,7 @@ export function calendarAdminRouter(ctx: AppContext): Router {
     }
     const file = parseFile({ ...req.body, year });
     const result = await apply(file, scopeOf(res).key.label);
-    res.json({ ...ctx.calendar.describeYear(year), calendarVersion: result.calendarVersion, revision: result.revision, changes: result.changes, moved: result.moved, dossiersRecomputed: result.refolded });
+    res.json({ ...ctx.calendar.describeYear(year), calendarVersion: result.calendarVersion, revision: result.revision, changes: result.changes, moved: visible(scopeOf(res), result.moved), dossiersRecomputed: result.refolded });
   });
 
   return router;

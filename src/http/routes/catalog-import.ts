@@ -27,10 +27,13 @@ const querySchema = z.strictObject({
 export function catalogImportRouter(ctx: AppContext): Router {
   const router = Router();
   router.post('/catalog/import', requireRole('admin'), express.raw({ type: TYPES.map(([t]) => t), limit: '10mb' }), async (req, res) => {
+    const scope = scopeOf(res);
+    // The catalogue is the whole province's (its agency tree and procedures): an admin of a part of it cannot
+    // rewrite the rest (issue 28).
+    if (!scope.all) throw new HttpError(403, 'The catalogue is the province’s: importing it needs an admin key for the province’s root agency.');
     const q = querySchema.parse(req.query);
     const format = TYPES.find(([t]) => req.is(t))?.[1];
     if (!format || !Buffer.isBuffer(req.body)) throw new HttpError(415, `Send the catalogue as ${TYPES.map(([t]) => t).join(', ')}.`);
-    const scope = scopeOf(res);
     const result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], { dryRun: q.dryRun, by: scope.key.label });
     if (!result.ok) {
       throw new HttpError(

@@ -41,7 +41,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now, undefined, stock),
   ]);
   const scope = scopeOf(res);
-  const roots = agency ? [agency] : scope.all ? ctx.catalog.allAgencies().filter((a) => !a.parentCode).map((a) => a.code) : scope.key.agencyCodes;
+  const roots = agency ? [agency] : scope.all ? ctx.catalog.roots() : scope.key.agencyCodes;
   // From 1 October, while next year's Tết schedule is missing: say so, with the dossiers it already touches.
   const missingYear = missingTetSchedule(ctx.calendar, now);
   const reaching = missingYear === null ? null : await dossiersReaching(ctx.db.pool, missingYear, scope.all ? null : scope.key.agencyCodes, 20);

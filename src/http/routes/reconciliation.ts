@@ -23,6 +23,8 @@ export function reconciliationRouter(ctx: AppContext): Router {
   router.put('/reconciliation/figures', requireRole('admin'), async (req, res) => {
     const upload = portalUploadSchema.parse(req.body);
     if (!ctx.catalog.agency(upload.agency)) throw new HttpError(400, `Unknown agency ${upload.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
+    // An admin records figures for its own agencies only (issue 28: its agencies bound it like anyone's).
+    if (!scopeOf(res).coversPath(ctx.catalog.pathOf(upload.agency))) throw new HttpError(403, `Agency ${upload.agency} is outside this key's agencies.`);
     const period = periodOf({ period: upload.period, convention: upload.convention });
     requireStarted(period, ctx.now());
     await ctx.db.pool.query(

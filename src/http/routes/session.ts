@@ -4,7 +4,7 @@
  */
 import express, { Router, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
-import { findApiKey, type Role } from '../../store/api-keys.js';
+import { findApiKey, type ApiKey, type Role } from '../../store/api-keys.js';
 import { closeSession, openSession, SESSION_HOURS } from '../../store/web-sessions.js';
 import { renderPage } from '../../views/render.js';
 import { authenticate, badKeyLimiter, cookie, SESSION_COOKIE, scopeOf, type Scope } from '../auth.js';
@@ -49,13 +49,18 @@ export function sessionRouter(ctx: AppContext, options: { loginAttempts?: number
   });
   router.post(
     '/login',
-    badKeyLimiter(options.loginAttempts ?? 10),
     // A sign-in form has two fields: anything far beyond is refused (413) before it is parsed further.
     express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }),
-    async (req, res) => {
+    // The key is judged before the failures are counted: a valid one signs in whatever else came from the address.
+    async (req, res, next) => {
       const key = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
+      res.locals.signingIn = key && key.length <= 200 ? await findApiKey(ctx.db.pool, key) : null;
+      next();
+    },
+    badKeyLimiter(options.loginAttempts ?? 10, { valid: (_req, res) => res.locals.signingIn !== null }),
+    async (req, res) => {
       const next = safeNext(req.body?.next);
-      const found = key && key.length <= 200 ? await findApiKey(ctx.db.pool, key) : null;
+      const found = res.locals.signingIn as ApiKey | null;
       if (!found) {
         res.status(401).type('html').send(renderPage('login', { title: 'Đăng nhập', next, error: 'Khóa truy cập không đúng, đã hết hạn hoặc đã bị thu hồi.', currentYear: new Date(ctx.now()).getUTCFullYear() }));
         return;

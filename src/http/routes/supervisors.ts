@@ -2,7 +2,7 @@
  * Supervisors (lãnh đạo) who receive alerts for an agency and everything below it.
  */
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { requireRole, scopeOf } from '../auth.js';
@@ -14,13 +14,15 @@ export const supervisorSchema = z.object({ name: z.string().trim().min(1).max(20
 
 export function supervisorsRouter(ctx: AppContext): Router {
   const router = Router();
-  const agencyOr404 = (code: string) => {
+  /** An agency the caller covers: 404 unknown, 403 outside its agencies (an admin's too: issue 28). */
+  const agencyInScope = (res: Response, code: string) => {
     if (!ctx.catalog.agency(code)) throw new HttpError(404, `No agency ${code}.`);
+    if (!scopeOf(res).coversPath(ctx.catalog.pathOf(code))) throw new HttpError(403, `Agency ${code} is outside this key's agencies.`);
     return code;
   };
 
   router.post('/agencies/:code/supervisors', requireRole('admin'), async (req, res) => {
-    const code = agencyOr404(String(req.params.code));
+    const code = agencyInScope(res, String(req.params.code));
     const body = supervisorSchema.parse(req.body);
     const { rows } = await ctx.db.pool.query(
       `INSERT INTO supervisors (id, agency_code, name, email) VALUES ($1, $2, $3, $4)
@@ -34,14 +36,14 @@ export function supervisorsRouter(ctx: AppContext): Router {
 
   router.get('/agencies/:code/supervisors', async (req, res) => {
     noQuery(req);
-    const code = agencyOr404(String(req.params.code));
-    if (!scopeOf(res).coversPath(ctx.catalog.pathOf(code))) throw new HttpError(403, `Agency ${code} is outside this key's agencies.`);
+    const code = agencyInScope(res, String(req.params.code));
     const { rows } = await ctx.db.pool.query('SELECT id, agency_code, name, email FROM supervisors WHERE agency_code = $1 ORDER BY email', [code]);
     res.json({ items: rows.map((r) => ({ id: r.id, agencyCode: r.agency_code, name: r.name, email: r.email })) });
   });
 
   router.delete('/agencies/:code/supervisors/:id', requireRole('admin'), async (req, res) => {
-    const { rowCount } = await ctx.db.pool.query('DELETE FROM supervisors WHERE agency_code = $1 AND id::text = $2', [String(req.params.code), String(req.params.id)]);
+    const code = agencyInScope(res, String(req.params.code));
+    const { rowCount } = await ctx.db.pool.query('DELETE FROM supervisors WHERE agency_code = $1 AND id::text = $2', [code, String(req.params.id)]);
     if (!rowCount) throw new HttpError(404, 'No such supervisor.');
     res.status(204).end();
   });

@@ -6,9 +6,6 @@
  */
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
-import { authorizeEvent } from '../../dossiers/authorization.js';
-import type { DossierEvent } from '../../dossiers/events.js';
-import type { DossierState } from '../../dossiers/fold.js';
 import { periodOf, syncExportQuerySchema } from '../../reports/report-query.js';
 import { recordPersonalDataReads } from '../../store/audit-reads.js';
 import { exportRecords } from '../../store/portal-export.js';
@@ -40,12 +37,8 @@ export function syncRouter(ctx: AppContext): Router {
     if (invalid.length) throw new HttpError(400, `Some records are invalid; nothing was applied.`, invalid);
 
     const scope = scopeOf(res);
-    const catalog = ctx.catalog;
     try {
-      const result = await syncRecords(ctx.db.pool, ctx.foldContext(), records, {
-        authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code)),
-        actor: { id: scope.key.id, role: scope.key.role },
-      });
+      const result = await syncRecords(ctx.db.pool, ctx.foldContext(), records, { scope, actor: { id: scope.key.id, role: scope.key.role } });
       res.status(result.eventsAdded > 0 ? 201 : 200).json(result);
     } catch (err) {
       if (!(err instanceof SyncConflict)) throw err;
