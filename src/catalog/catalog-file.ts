@@ -86,6 +86,7 @@ export const TABLE_COLUMNS: Record<TableKind, Column[]> = {
     col('paperResult', ['paperResult'], 'boolean', 'Kết quả bằng giấy'),
     col('steps', ['steps'], 'steps', 'Các bước liên thông'),
     col('receiptCutoff', ['receiptCutoff'], 'nullable', 'Giờ tiếp nhận cuối'),
+    col('receiptCutoffSource', ['receiptCutoffSource'], 'nullable', 'Căn cứ giờ tiếp nhận cuối'),
     col('validFrom', ['validFrom'], 'text', 'Hiệu lực từ', 'Ngày áp dụng'),
     col('validTo', ['validTo'], 'nullable', 'Hiệu lực đến'),
     col('source', ['source'], 'text', 'Căn cứ', 'Nguồn'),

@@ -54,8 +54,13 @@ export const procedureSchema = z.object({
   paperResult: z.boolean().default(true),
   /** Interconnected (liên thông) steps with their allotted times, in order. */
   steps: z.array(procedureStepSchema).default([]),
-  /** Overrides the agency's receipt cut-off for this procedure. */
+  /**
+   * A receipt after this local time counts from the next working day's opening, by the procedure's own law (e.g.
+   * Decree 63/2024/NĐ-CP Art. 7(2) for the online birth-registration group); overrides the agency's setting.
+   */
   receiptCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).nullable().default(null),
+  /** The legal text that sets the cut-off: required with one, since every clock start says which rule produced it. */
+  receiptCutoffSource: z.string().trim().min(1).max(500).nullable().default(null),
   source: z.string().min(1),
   /**
    * First local day this version applies to dossiers received on it (the effective date of the province's
@@ -64,6 +69,9 @@ export const procedureSchema = z.object({
   validFrom: isoDateSchema.default('2000-01-01'),
   /** Last day (inclusive) a dossier can be received under this version; null while in force. */
   validTo: isoDateSchema.nullable().default(null),
+}).refine((p) => p.receiptCutoff === null || p.receiptCutoffSource !== null, {
+  message: 'a receipt cut-off needs the legal text that sets it',
+  path: ['receiptCutoffSource'],
 });
 export type Procedure = z.infer<typeof procedureSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;

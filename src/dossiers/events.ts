@@ -47,6 +47,13 @@ export const receivedEventSchema = z.object({
   competentAgencyCode: code.optional(),
   /** At least one component reuses digitised data (the portal's HoSoCoThanhPhanSoHoa = 1; indicator 4.3). Absent: no. */
   reusedDigitizedData: z.boolean().optional(),
+  /**
+   * An online dossier: when the system received the submission (the portal's acknowledgement). `occurredAt` is then
+   * the acceptance (tiếp nhận chính thức), from which the time limit counts (Decree 118/2025 Art. 17(3)); an
+   * acceptance later than 8 working hours after the submission is a violation (Art. 17(2)). Absent (and in events
+   * sent before it existed): the receipt is both.
+   */
+  submittedAt: instant.optional(),
 });
 
 export const assignedEventSchema = z.object({
@@ -76,6 +83,11 @@ export const resultReadyEventSchema = z.object({
 });
 export const returnedEventSchema = z.object({ ...base, type: z.literal('returned'), method: z.enum(['counter', 'postal', 'online']) });
 export const refusedEventSchema = z.object({ ...base, type: z.literal('refused'), reason: text });
+/**
+ * The one-stop unit closes a dossier the applicant did not complete within the period after the supplementation
+ * notice (đóng hồ sơ: Decree 118/2025 Art. 19(5), 15 days).
+ */
+export const closedEventSchema = z.object({ ...base, type: z.literal('closed'), reason: text.optional() });
 export const withdrawnEventSchema = z.object({ ...base, type: z.literal('withdrawn'), reason: text.optional() });
 /** The applicant's rating of the service (indicator 5.4): liked or disliked; the latest counts. */
 export const ratedEventSchema = z.object({ ...base, type: z.literal('rated'), rating: z.enum(['liked', 'disliked']) });
@@ -93,6 +105,7 @@ export const dossierEventSchema = z.discriminatedUnion('type', [
   returnedEventSchema,
   refusedEventSchema,
   withdrawnEventSchema,
+  closedEventSchema,
   ratedEventSchema,
   complaintReceivedEventSchema,
 ]);

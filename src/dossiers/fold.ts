@@ -6,7 +6,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
-import { localDayOf } from '../calendar/local-time.js';
+import { localDayOf, localDayStart } from '../calendar/local-time.js';
 import type { Applicant, Channel, DossierEvent, LoggedEvent } from './events.js';
 import { clockStart, countedEndDay, dueInstant, isProvisional, type DeadlineWindow, type Duration } from './deadline.js';
 import { classifyFinished, type Outcome } from './outcome.js';
@@ -22,16 +22,20 @@ export type DossierStatus =
   | 'processed'
   | 'returned'
   | 'refused'
-  | 'withdrawn';
+  | 'withdrawn'
+  /** Closed by the one-stop unit: the applicant did not complete the dossier after a supplementation notice (118 Art. 19(5)). */
+  | 'closed';
 
-export const FINISHED_STATUSES: DossierStatus[] = ['processed', 'returned', 'refused', 'withdrawn'];
+export const FINISHED_STATUSES: DossierStatus[] = ['processed', 'returned', 'refused', 'withdrawn', 'closed'];
 
 export type ComplianceFlag =
   | 'late_without_apology'
   | 'apology_too_late'
   | 'declared_due_mismatch'
   | 'repeated_supplement'
-  | 'late_supplement_request';
+  | 'late_supplement_request'
+  /** An online dossier accepted later than the regime allows after its submission (118 Art. 17(2): 8 working hours). */
+  | 'late_online_acceptance';
 
 /**
  * Bumped whenever the state's shape or meaning changes: a stored state of
@@ -50,6 +54,8 @@ export interface PinnedRules {
   regime: RegimeId;
   duration: Duration;
   receiptCutoff: string | null;
+  /** The legal text of the procedure's cut-off (rules pinned before sources were kept: absent). */
+  receiptCutoffSource?: string | null;
   steps: Array<{ step: string; budget: Duration }>;
   policies: Policies;
   /** The calendar the deadline was first computed with (imports re-time open dossiers; this says from what). */
@@ -94,6 +100,8 @@ export interface DossierState {
   paidViaNationalPortal: boolean;
   amountPaid: number;
   receivedAt: number;
+  /** An online dossier's submission, when it differs from its acceptance (`receivedAt`, which starts the clock). */
+  submittedAt: number | null;
   /** Where the legal clock started first (receipt, or the competent agency's receipt). */
   firstClockStartsAt: number;
   /** Where it runs from now: restarted by a completed supplement (Decree 61/2018 Art. 19(4)). */
@@ -114,6 +122,8 @@ export interface DossierState {
   /** Calendar days of those pauses, for calendar-day and month durations. */
   pausedDays: number;
   pausedSince: number | null;
+  /** Waiting for a supplement: from this instant the one-stop unit is due to close the dossier (118 Art. 19(5)). */
+  closureDueAt: number | null;
   supplementCount: number;
   /** When the second supplementation request was made (a compliance figure, counted on its day). */
   secondSupplementAt: number | null;
@@ -168,6 +178,8 @@ export class TransitionError extends Error {
   constructor(
     message: string,
     readonly eventId: string,
+    /** The event's field at fault, when one is (the problem's path names it). */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -285,6 +297,8 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       requireStatus(['received', 'processing']);
       s.status = 'supplement_requested';
       s.pausedSince = at;
+      // Art. 19(5): not completed within the days after the notice (counted from its day), the unit closes it.
+      s.closureDueAt = rules.supplementClosureDays.value === null ? null : localDayStart(localDayOf(at) + rules.supplementClosureDays.value);
       s.supplementCount += 1;
       if (s.supplementCount === 2) s.secondSupplementAt = at;
       // Art. 19(4): the request is due within 3 working days of receipt.
@@ -296,6 +310,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
     case 'supplement_received': {
       requireStatus(['supplement_requested']);
       s.status = s.steps.length > 0 ? 'processing' : 'received';
+      s.closureDueAt = null;
       const paused = closePause(s, at, index, legalDue);
       const restart = policies.supplementPolicy ? policies.supplementPolicy === 'restart' : rules.supplementRestarts.value;
       if (restart) {
@@ -354,6 +369,13 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       finish(s, at, index, legalDue);
       s.status = 'withdrawn';
       break;
+    case 'closed':
+      // Only a dossier waiting for its supplement is closed for want of one; judged like a stop, the wait subtracted.
+      requireStatus(['supplement_requested']);
+      finish(s, at, index, legalDue);
+      s.status = 'closed';
+      s.closureDueAt = null;
+      break;
     case 'rated':
       s.rating = e.rating;
       if (e.rating === 'disliked' && s.dissatisfiedAt === null) s.dissatisfiedAt = at;
@@ -374,7 +396,7 @@ function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierSt
   s.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.dueAt);
   // 766: a finished dossier is judged with its supplementation time subtracted, however many requests it took.
   s.rate.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.rate.dueAt);
-  s.flags = complianceFlags(s);
+  s.flags = complianceFlags(s, index);
   if (s.finishedAt === null || s.finishedAt >= at) {
     const waitingSince = s.pausedSince;
     s.judgments = withSegment(s.judgments, {
@@ -439,6 +461,7 @@ export function rulesAtReceipt(procedureCode: string, agencyCode: string, atMs: 
     regime: regimeAt(atMs).id,
     duration: procedure.duration,
     receiptCutoff: procedure.receiptCutoff,
+    receiptCutoffSource: procedure.receiptCutoffSource,
     steps: procedure.steps,
     policies: ctx.catalog.policiesOf(agencyCode),
     calendarVersion: ctx.calendar.version,
@@ -449,8 +472,8 @@ export function rulesAtReceipt(procedureCode: string, agencyCode: string, atMs: 
 
 function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, ctx: FoldContext): DossierState {
   const at = Date.parse(e.occurredAt);
-  const fail = (msg: string): never => {
-    throw new TransitionError(msg, e.eventId);
+  const fail = (msg: string, field?: string): never => {
+    throw new TransitionError(msg, e.eventId, field);
   };
   if (!ctx.pinnedRules?.(e.dossierCode)) {
     if (!ctx.catalog.procedure(e.procedureCode)) fail(`unknown procedure ${e.procedureCode}`);
@@ -469,6 +492,9 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   if (!pinned && e.feeRequired && rules.feeProcedure === false) fail(`procedure ${e.procedureCode} has no fee or charge in the catalogue: feeRequired must be false`);
   const policies = rules.policies;
   const index = ctx.calendar.workingTime(policies.officeHours);
+  const submittedAt = e.submittedAt === undefined ? null : Date.parse(e.submittedAt);
+  if (submittedAt !== null && e.channel !== 'online') fail('submittedAt is the online submission: the channel must be "online"', 'submittedAt');
+  if (submittedAt !== null && submittedAt > at) fail(`the acceptance at ${e.occurredAt} is earlier than the submission at ${e.submittedAt}`, 'submittedAt');
   const start = clockStart(index, at, rules.receiptCutoff ?? policies.receiptCutoff);
   const due = dueInstant(index, start, rules.duration, policies.deadlineConvention);
   const awaiting =
@@ -496,6 +522,7 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     paidViaNationalPortal: false,
     amountPaid: 0,
     receivedAt: at,
+    submittedAt,
     firstClockStartsAt: start,
     clockStartsAt: start,
     dueAt: due,
@@ -508,6 +535,7 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     pausedMs: 0,
     pausedDays: 0,
     pausedSince: null,
+    closureDueAt: null,
     supplementCount: 0,
     secondSupplementAt: null,
     lateSupplementRequest: false,
@@ -572,7 +600,7 @@ function closeOpenStep(s: DossierState, at: number): void {
   open.outcome = open.dueAt === null ? null : classifyFinished(at, open.dueAt);
 }
 
-function complianceFlags(s: DossierState): ComplianceFlag[] {
+function complianceFlags(s: DossierState, index: WorkingTimeIndex): ComplianceFlag[] {
   const rules = regimeById(s.rules.regime).rules;
   const flags: ComplianceFlag[] = [];
   const finishedLate = s.finishedAt !== null && s.finishedAt > s.originalDueAt;
@@ -585,7 +613,15 @@ function complianceFlags(s: DossierState): ComplianceFlag[] {
   }
   if (s.supplementCount > 1) flags.push('repeated_supplement');
   if (s.lateSupplementRequest) flags.push('late_supplement_request');
+  if (lateOnlineAcceptance(s, index)) flags.push('late_online_acceptance');
   return flags;
+}
+
+/** Art. 17(2): an online submission is accepted (or a supplement requested) within the regime's working hours. */
+function lateOnlineAcceptance(s: DossierState, index: WorkingTimeIndex): boolean {
+  const hours = regimeById(s.rules.regime).rules.onlineResponseWorkingHours.value;
+  if (hours === null || s.submittedAt === null) return false;
+  return index.between(s.submittedAt, s.receivedAt) > hours * 3_600_000;
 }
 
 function union(a: string[], b: string[]): string[] {

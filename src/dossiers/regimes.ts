@@ -31,6 +31,10 @@ export interface RegimeRules {
   paperHandOverCutoff: Rule<string | null>;
   /** The return date may be rescheduled only once. */
   rescheduleOnce: Rule<boolean>;
+  /** Days after the supplementation notice from which an uncompleted dossier is due to be closed (null: no such rule). */
+  supplementClosureDays: Rule<number | null>;
+  /** Working hours after an online submission within which it is accepted or a supplement requested (null: no rule). */
+  onlineResponseWorkingHours: Rule<number | null>;
 }
 
 export interface Regime {
@@ -54,6 +58,9 @@ const SUPPLEMENT_118: Rule<boolean> = { value: true, source: `${ND118}, Điều 
 const REQUEST_WITHIN_118: Rule<number> = { value: 3, source: `${ND118}, Điều 19 khoản 5: yêu cầu bổ sung, hoàn thiện hồ sơ trong 03 ngày làm việc kể từ ngày tiếp nhận`, grade: 'Law' };
 const APOLOGY_118: Rule<number> = { value: 1, source: `${ND118}, Điều 19 khoản 6: chậm nhất 01 ngày trước ngày hết hạn`, grade: 'Law' };
 const ONCE_118: Rule<boolean> = { value: true, source: `${ND118}, Điều 19 khoản 6: chỉ hẹn lại ngày trả kết quả một lần`, grade: 'Law' };
+// "15 ngày" without "làm việc": calendar days, counted from the notice's day (DOMAIN §3: the days are an Inference).
+const CLOSURE_118: Rule<number | null> = { value: 15, source: `${ND118}, Điều 19 khoản 5: quá 15 ngày kể từ ngày thông báo mà không bổ sung, hoàn thiện thì Bộ phận Một cửa đóng hồ sơ (ngày lịch: suy luận)`, grade: 'Law' };
+const ONLINE_118: Rule<number | null> = { value: 8, source: `${ND118}, Điều 17 khoản 2: tiếp nhận hoặc yêu cầu bổ sung hồ sơ trực tuyến trong 08 giờ làm việc kể từ khi hệ thống tiếp nhận`, grade: 'Law' };
 
 export const REGIMES: readonly Regime[] = [
   {
@@ -69,6 +76,8 @@ export const REGIMES: readonly Regime[] = [
       // A hand-over rule, not a receipt clock (DOMAIN §3): it sets no clock in this regime.
       paperHandOverCutoff: { value: '15:00', source: `${ND61}, Điều 18 khoản 2–3: hồ sơ tiếp nhận sau 15 giờ chuyển trong ngày làm việc tiếp theo`, grade: 'Law' },
       rescheduleOnce: ONCE_61,
+      supplementClosureDays: { value: null, source: `${ND61}: không quy định đóng hồ sơ không được bổ sung`, grade: 'Source' },
+      onlineResponseWorkingHours: { value: null, source: `${ND61}: không quy định thời hạn tiếp nhận hồ sơ trực tuyến theo giờ làm việc`, grade: 'Source' },
     },
   },
   {
@@ -83,6 +92,8 @@ export const REGIMES: readonly Regime[] = [
       clockStartsAt: { value: 'receipt', source: 'Nghị định 118/2025/NĐ-CP, Điều 17 khoản 3 (trước sửa đổi): tính từ khi tiếp nhận', grade: 'Source' },
       paperHandOverCutoff: { value: '15:00', source: `${ND118}, Điều 18 khoản 2: hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào ngày làm việc tiếp theo`, grade: 'Law' },
       rescheduleOnce: ONCE_118,
+      supplementClosureDays: CLOSURE_118,
+      onlineResponseWorkingHours: ONLINE_118,
     },
   },
   {
@@ -105,6 +116,8 @@ export const REGIMES: readonly Regime[] = [
         grade: 'Law',
       },
       rescheduleOnce: ONCE_118,
+      supplementClosureDays: CLOSURE_118,
+      onlineResponseWorkingHours: ONLINE_118,
     },
   },
 ];

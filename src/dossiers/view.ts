@@ -33,8 +33,12 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     feeRequired: s.feeRequired,
     paidOnline: s.paidOnline,
     digitized: s.digitized,
+    /** An online dossier's submission; `receivedAt` is then its acceptance (Decree 118/2025 Art. 17(3)). */
+    submittedAt: iso(s.submittedAt),
     receivedAt: iso(s.receivedAt),
     clockStartsAt: iso(s.clockStartsAt),
+    /** The procedure's receipt cut-off and the text that sets it: a receipt after it counts from the next working day. */
+    receiptCutoff: s.rules.receiptCutoff ? { time: s.rules.receiptCutoff, source: s.rules.receiptCutoffSource ?? null } : null,
     dueAt: iso(s.dueAt),
     originalDueAt: iso(s.originalDueAt),
     dueSoonAt: iso(s.dueSoonAt),
@@ -47,6 +51,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     pausedSince: iso(s.pausedSince),
     pausedWorkingMinutes: Math.round(s.pausedMs / 60_000),
     supplementCount: s.supplementCount,
+    /** Waiting for a supplement: from this instant the one-stop unit is due to close the dossier (118 Art. 19(5)). */
+    closureDueAt: iso(s.closureDueAt),
     reusedDigitizedData: s.reusedDigitizedData,
     electronicResult: s.electronicResult,
     rating: s.rating,

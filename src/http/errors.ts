@@ -100,7 +100,7 @@ export function toProblem(err: unknown): Problem | null {
   if (err instanceof ZodError) return problem(400, 'The request has invalid fields.', fieldIssues(err));
   if (err instanceof IngestConflict) {
     const slug = { 403: 'forbidden', 409: 'event-id-conflict', 422: 'unprocessable-event' }[err.status];
-    return problem(err.status, err.message, err.problems.map((p) => ({ path: `[${p.index}]`, message: p.message, index: p.index, eventId: p.eventId })), slug);
+    return problem(err.status, err.message, err.problems.map((p) => ({ path: p.field ? `[${p.index}].${p.field}` : `[${p.index}]`, message: p.message, index: p.index, eventId: p.eventId })), slug);
   }
   if (err instanceof HttpError) return problem(err.status, err.message, err.details);
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;

@@ -51,4 +51,6 @@ export const RATE_COLUMNS: Column[] = [
   { key: 'apologyTooLate', header: 'Xin lỗi muộn (sau thời hạn)', kind: 'count' },
   { key: 'repeatedSupplement', header: 'Yêu cầu bổ sung lần thứ hai', kind: 'count' },
   { key: 'lateSupplementRequest', header: 'Yêu cầu bổ sung sau 03 ngày làm việc', kind: 'count' },
+  { key: 'closed', header: 'Đóng hồ sơ do không bổ sung', kind: 'count' },
+  { key: 'lateOnlineAcceptance', header: 'Tiếp nhận trực tuyến quá 08 giờ làm việc', kind: 'count' },
 ];

@@ -18,7 +18,7 @@ export const COUNTER_FIELDS = [
   'received', 'received_online', 'received_postal', 'online_full', 'finished', 'early', 'on_time', 'late',
   'open_delta', 'overdue_delta', 'fee_required', 'paid_online', 'digitized', 'digitized_full', 'paper_result',
   'electronic_result', 'reused_data', 'rescheduled', 'apology_too_late', 'late_without_apology',
-  'repeated_supplement', 'late_supplement_request', 'dissatisfied',
+  'repeated_supplement', 'late_supplement_request', 'dissatisfied', 'closed', 'late_online_acceptance',
 ] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 
@@ -63,11 +63,13 @@ export class CounterDeltas {
     at(s.secondSupplementAt, F.repeated_supplement);
     at(s.lateSupplementRequestAt, F.late_supplement_request);
     at(s.dissatisfiedAt, F.dissatisfied);
+    at(s.receivedAt, F.late_online_acceptance, s.flags.includes('late_online_acceptance'));
     at(s.receivedAt, F.open_delta);
     if (s.finishedAt !== null) {
       at(s.finishedAt, F.finished);
       if (s.rate.outcome) at(s.finishedAt, F[s.rate.outcome]);
       at(s.finishedAt, F.late_without_apology, s.flags.includes('late_without_apology'));
+      at(s.finishedAt, F.closed, s.status === 'closed');
       bump(s.finishedAt, F.open_delta, -sign);
     }
     // Overdue at the ends of the days inside each interval the 766 judgment calls overdue: from the day it

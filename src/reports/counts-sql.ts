@@ -50,6 +50,8 @@ export const CELL_FILTERS = {
   repeated_supplement: within('second_supplement_at'),
   late_supplement_request: within('late_request_at'),
   dissatisfied: within('dissatisfied_at'),
+  closed: `${FINISHED} AND status = 'closed'`,
+  late_online_acceptance: `${RECEIVED} AND flags @> ARRAY['late_online_acceptance']::text[]`,
   processing_time: `${STARTED} AND finished_at < $2`,
 } as const;
 export type Cell = keyof typeof CELL_FILTERS;
@@ -62,6 +64,7 @@ const COUNT_CELLS: Array<[string, Cell]> = [
   ['paperResult', 'paper_result'], ['electronicResult', 'electronic_result'], ['reusedData', 'reused_data'], ['rescheduled', 'rescheduled'],
   ['apologyTooLate', 'apology_too_late'], ['lateWithoutApology', 'late_without_apology'], ['repeatedSupplement', 'repeated_supplement'],
   ['lateSupplementRequest', 'late_supplement_request'], ['dissatisfied', 'dissatisfied'], ['processingTimeCount', 'processing_time'],
+  ['closed', 'closed'], ['lateOnlineAcceptance', 'late_online_acceptance'],
 ];
 
 /** Every dossier any cell may count: received by the end, and not finished before the start unless rated or complained about in it. */

@@ -24,6 +24,7 @@ export function dossierCounts(s: DossierState, from: number, to: number, judgedA
     if (f.paperResult) c.paperResult = 1;
     if (f.paperResult && f.electronicResult) c.electronicResult = 1;
     if (s.reusedDigitizedData) c.reusedData = 1;
+    if (s.flags.includes('late_online_acceptance')) c.lateOnlineAcceptance = 1;
   }
   if (within(f.startedAt) && f.payable) {
     c.feeRequired = 1;
@@ -35,6 +36,7 @@ export function dossierCounts(s: DossierState, from: number, to: number, judgedA
     if (s.rate.outcome === 'on_time') c.onTime = 1;
     if (s.rate.outcome === 'late') c.late = 1;
     if (s.flags.includes('late_without_apology')) c.lateWithoutApology = 1;
+    if (s.status === 'closed') c.closed = 1;
   }
   if (within(f.startedAt) && s.finishedAt !== null && s.finishedAt < to) {
     c.processingTimeCount = 1;

@@ -38,6 +38,10 @@ export interface Counts {
   lateWithoutApology: number;
   repeatedSupplement: number;
   lateSupplementRequest: number;
+  /** Closed by the one-stop unit for want of a supplement (118 Art. 19(5)), on the day of the closure. */
+  closed: number;
+  /** Online dossiers accepted later than 8 working hours after submission (118 Art. 17(2)), on the day received. */
+  lateOnlineAcceptance: number;
   /** Dossiers first disliked or complained about in the period (5.4). */
   dissatisfied: number;
   /** 2.2: finished dossiers whose processing started in the period: their processing time, summed (by procedure only). */
@@ -49,6 +53,7 @@ export const COUNT_KEYS = [
   'received', 'receivedOnline', 'receivedPostal', 'onlineFull', 'finished', 'early', 'onTime', 'late', 'openOnTrack', 'openOverdue',
   'feeRequired', 'paidOnline', 'digitized', 'digitizedFull', 'paperResult', 'electronicResult', 'reusedData', 'rescheduled',
   'apologyTooLate', 'lateWithoutApology', 'repeatedSupplement', 'lateSupplementRequest', 'dissatisfied', 'processingTimeSum', 'processingTimeCount',
+  'closed', 'lateOnlineAcceptance',
 ] as const satisfies ReadonlyArray<keyof Counts>;
 
 export const EMPTY_COUNTS: Counts = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as unknown as Counts;

@@ -14,6 +14,7 @@ export const STATUS_TEXT: Record<DossierStatus, string> = {
   returned: 'Đã trả kết quả',
   refused: 'Từ chối giải quyết',
   withdrawn: 'Đã rút hồ sơ',
+  closed: 'Đã đóng hồ sơ (không bổ sung)',
 };
 
 export const OUTCOME_TEXT: Record<Outcome, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' };

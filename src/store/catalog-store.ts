@@ -45,6 +45,7 @@ export async function loadCatalog(pool: pg.Pool): Promise<Catalog> {
         paperResult: r.paper_result,
         steps: r.steps,
         receiptCutoff: r.receipt_cutoff,
+        receiptCutoffSource: r.receipt_cutoff_source,
         source: r.source,
         validFrom: r.valid_from,
         validTo: r.valid_to,
@@ -67,16 +68,17 @@ export async function saveCatalog(client: pg.ClientBase, agencies: Agency[], pro
   );
   await client.query(
     `INSERT INTO procedures (code, name, field, field_code, duration_value, duration_unit, online_level, fee_required, paper_result,
-                             steps, receipt_cutoff, source, valid_from, valid_to)
+                             steps, receipt_cutoff, receipt_cutoff_source, source, valid_from, valid_to)
      SELECT p.code, p.name, p.field, p."fieldCode", (p.duration->>'value')::numeric, p.duration->>'unit', p."onlineLevel", p."feeRequired",
-            coalesce(p."paperResult", true), coalesce(p.steps, '[]'), p."receiptCutoff", p.source,
+            coalesce(p."paperResult", true), coalesce(p.steps, '[]'), p."receiptCutoff", p."receiptCutoffSource", p.source,
             coalesce(p."validFrom", '2000-01-01')::date, p."validTo"::date
      FROM jsonb_to_recordset($1::jsonb) AS p(code text, name text, field text, "fieldCode" text, duration jsonb, "onlineLevel" text,
-          "feeRequired" boolean, "paperResult" boolean, steps jsonb, "receiptCutoff" text, source text, "validFrom" text, "validTo" text)
+          "feeRequired" boolean, "paperResult" boolean, steps jsonb, "receiptCutoff" text, "receiptCutoffSource" text, source text,
+          "validFrom" text, "validTo" text)
      ON CONFLICT (code, valid_from) DO UPDATE SET name = excluded.name, field = excluded.field, field_code = excluded.field_code,
        duration_value = excluded.duration_value, duration_unit = excluded.duration_unit, online_level = excluded.online_level,
        fee_required = excluded.fee_required, paper_result = excluded.paper_result, steps = excluded.steps,
-       receipt_cutoff = excluded.receipt_cutoff, source = excluded.source, valid_to = excluded.valid_to`,
+       receipt_cutoff = excluded.receipt_cutoff, receipt_cutoff_source = excluded.receipt_cutoff_source, source = excluded.source, valid_to = excluded.valid_to`,
     [JSON.stringify(procedures)],
   );
 }

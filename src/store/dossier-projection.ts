@@ -68,6 +68,7 @@ function toRow(s: DossierState, ctx: FoldContext) {
     electronic_result: s.electronicResult,
     electronic_result_at: iso(s.electronicResult ? s.resultReadyAt : null),
     paid_online_at: iso(s.paidOnlineAt),
+    closure_due_at: iso(s.closureDueAt),
     reused_data: s.reusedDigitizedData,
     processing_time: s.processingTime,
     apology_at: iso(s.apology?.issuedAt ?? null),
@@ -88,7 +89,7 @@ const COLUMNS = [
   'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
   'rate_due_at', 'rate_outcome', 'judged_from', 'rate_overdue_after', 'started_at', 'paper_result', 'fee_procedure',
   'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at', 'waiting_since', 'state_version',
-  'electronic_result_at', 'paid_online_at',
+  'electronic_result_at', 'paid_online_at', 'closure_due_at',
 ];
 
 /** What ingestion writes with the projection in the same statement. */

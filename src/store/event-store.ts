@@ -16,6 +16,8 @@ export interface EventProblem {
   index: number;
   eventId: string;
   message: string;
+  /** The event's field at fault, when the fold names one. */
+  field?: string;
 }
 
 /** 403: outside the caller's agencies. 409: an eventId was seen with another body. 422: the event cannot apply. */
@@ -158,7 +160,7 @@ export async function ingestEvents(
       } catch (err) {
         if (!(err instanceof TransitionError)) throw err;
         const culprit = fresh.get(err.eventId) ?? byCode.get(code)![0]!;
-        problems.push({ index: culprit.i, eventId: culprit.e.eventId, message: err.message });
+        problems.push({ index: culprit.i, eventId: culprit.e.eventId, message: err.message, ...(err.field ? { field: err.field } : {}) });
       }
     };
     for (const [code, list] of byCode) {

@@ -17,14 +17,16 @@ const PIECES = `
     CASE WHEN channel = 'online' THEN 'received_online' END, CASE WHEN channel = 'postal' THEN 'received_postal' END,
     CASE WHEN channel = 'online' AND ${RESULT_OK} THEN 'online_full' END, CASE WHEN paper_result THEN 'paper_result' END,
     CASE WHEN paper_result AND electronic_result THEN 'electronic_result' END, CASE WHEN digitized THEN 'digitized' END,
-    CASE WHEN digitized AND ${RESULT_OK} THEN 'digitized_full' END, CASE WHEN reused_data THEN 'reused_data' END]) AS f
+    CASE WHEN digitized AND ${RESULT_OK} THEN 'digitized_full' END, CASE WHEN reused_data THEN 'reused_data' END,
+    CASE WHEN flags @> ARRAY['late_online_acceptance'] THEN 'late_online_acceptance' END]) AS f
   WHERE f IS NOT NULL
   UNION ALL
   SELECT receiving_agency_code, ${day('started_at')}, f, 1 FROM dossiers, LATERAL unnest(ARRAY['fee_required', CASE WHEN paid_online THEN 'paid_online' END]) AS f
   WHERE fee_procedure AND fee_required AND f IS NOT NULL
   UNION ALL
   SELECT receiving_agency_code, ${day('finished_at')}, f, CASE WHEN f = 'open_delta' THEN -1 ELSE 1 END FROM dossiers, LATERAL unnest(ARRAY[
-    'finished', 'open_delta', rate_outcome, CASE WHEN flags @> ARRAY['late_without_apology'] THEN 'late_without_apology' END]) AS f
+    'finished', 'open_delta', rate_outcome, CASE WHEN flags @> ARRAY['late_without_apology'] THEN 'late_without_apology' END,
+    CASE WHEN status = 'closed' THEN 'closed' END]) AS f
   WHERE finished_at IS NOT NULL AND f IS NOT NULL
   UNION ALL
   SELECT receiving_agency_code, ${day('apology_at')}, f, 1 FROM dossiers, LATERAL unnest(ARRAY['rescheduled', CASE WHEN flags @> ARRAY['apology_too_late'] THEN 'apology_too_late' END]) AS f

@@ -60,6 +60,7 @@ const COUNTER_KEY: Record<Exclude<CounterField, 'open_delta' | 'overdue_delta'>,
   digitized: 'digitized', digitized_full: 'digitizedFull', paper_result: 'paperResult', electronic_result: 'electronicResult',
   reused_data: 'reusedData', rescheduled: 'rescheduled', apology_too_late: 'apologyTooLate', late_without_apology: 'lateWithoutApology',
   repeated_supplement: 'repeatedSupplement', late_supplement_request: 'lateSupplementRequest', dissatisfied: 'dissatisfied',
+  closed: 'closed', late_online_acceptance: 'lateOnlineAcceptance',
 };
 const FLOW_FIELDS = COUNTER_FIELDS.filter((f): f is keyof typeof COUNTER_KEY => f in COUNTER_KEY);
 

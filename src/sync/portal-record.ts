@@ -228,6 +228,8 @@ const STATUS_TO_PORTAL: Record<DossierState['status'], number> = {
   returned: 10,
   refused: 8,
   withdrawn: 8,
+  // Closed for want of a supplement: the processing stopped (the portal has no status of its own for it).
+  closed: 8,
 };
 
 /**
@@ -242,7 +244,7 @@ export function recordOfDossier(s: DossierState, supplements: Array<{ type: 'sup
     else if (rounds.length && !rounds.at(-1)!.NgayTiepNhanBoSung) rounds.at(-1)!.NgayTiepNhanBoSung = toPortalDate(e.at);
   }
   if (rounds.length && s.declaredDueAt !== null) rounds[0]!.NgayHenTraTruoc = toPortalDate(s.declaredDueAt);
-  const stoppedAt = s.status === 'refused' || s.status === 'withdrawn' ? s.finishedAt : null;
+  const stoppedAt = s.status === 'refused' || s.status === 'withdrawn' || s.status === 'closed' ? s.finishedAt : null;
   const feeFree = s.rules.feeProcedure !== false && !s.feeRequired;
   return {
     MaHoSo: s.code,

@@ -13,4 +13,12 @@ CREATE INDEX dossiers_electronic_result_at ON dossiers (received_at)
   INCLUDE (electronic_result_at, receiving_agency_code, channel, paper_result, digitized) WHERE electronic_result_at IS NOT NULL;
 CREATE INDEX dossiers_paid_online_at ON dossiers (started_at)
   INCLUDE (paid_online_at, receiving_agency_code, fee_procedure, fee_required) WHERE paid_online_at IS NOT NULL;
+-- Decree 118/2025 as written (issue 23 items 1–2): a dossier closed for want of a supplement (Art. 19(5)) and an online
+-- dossier accepted later than 8 working hours after its submission (Art. 17(2)) are counted on their days; a dossier
+-- waiting for its supplement is due to be closed from closure_due_at (the action queue reads it).
+ALTER TABLE daily_counts
+  ADD COLUMN closed integer NOT NULL DEFAULT 0,
+  ADD COLUMN late_online_acceptance integer NOT NULL DEFAULT 0;
+ALTER TABLE dossiers ADD COLUMN closure_due_at timestamptz;
+CREATE INDEX dossiers_closure_due ON dossiers (closure_due_at) INCLUDE (due_at) WHERE finished_at IS NULL AND closure_due_at IS NOT NULL;
 DELETE FROM daily_counts;

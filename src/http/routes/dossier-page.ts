@@ -31,6 +31,8 @@ const FLAG_TEXT: Record<string, string> = {
   apology_too_late: 'Xin lỗi muộn (ít hơn thời gian quy định trước hạn)',
   declared_due_mismatch: 'Ngày hẹn trên phiếu tiếp nhận khác hạn theo quy định',
   repeated_supplement: 'Yêu cầu bổ sung hồ sơ nhiều lần',
+  late_supplement_request: 'Yêu cầu bổ sung quá 03 ngày làm việc sau khi tiếp nhận',
+  late_online_acceptance: 'Tiếp nhận hồ sơ trực tuyến quá 08 giờ làm việc',
 };
 
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
@@ -45,6 +47,7 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
     case 'returned': return 'Trả kết quả';
     case 'refused': return `Từ chối giải quyết: ${e.reason}`;
     case 'withdrawn': return 'Rút hồ sơ';
+    case 'closed': return 'Đóng hồ sơ do không bổ sung, hoàn thiện';
     case 'rated': return e.rating === 'liked' ? 'Người dân đánh giá: hài lòng' : 'Người dân đánh giá: không hài lòng';
     case 'complaint_received': return e.summary ? `Phản ánh, kiến nghị: ${e.summary}` : 'Phản ánh, kiến nghị';
   }
