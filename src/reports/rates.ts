@@ -134,6 +134,8 @@ export interface IndicatorRule {
   groupWeight: number;
   group: string;
   source: string;
+  /** Said wherever the indicator is shown. */
+  note?: string;
 }
 
 const FORMULA = "Decision 766/QĐ-TTg as the national portal computes it ('Mô tả công thức tính chỉ số 766', DOMAIN §5)";
@@ -141,7 +143,16 @@ const FORMULA = "Decision 766/QĐ-TTg as the national portal computes it ('Mô t
 /** The indicators this service computes, with their thresholds and group weights (DOMAIN §5). */
 export const INDICATORS: IndicatorRule[] = [
   { id: '2.1', name: 'Tiến độ giải quyết', rate: progressRate, threshold: 1, groupWeight: 20, group: 'progress', source: `${FORMULA}; full marks at 100 % (no lower threshold stated)` },
-  { id: '3.3', name: 'Tỷ lệ hồ sơ trực tuyến', rate: onlineSubmissionRate, threshold: 0.5, groupWeight: 12, group: 'online service', source: `${FORMULA}; full marks at 50 %` },
+  {
+    id: '3.3',
+    name: 'Tỷ lệ hồ sơ trực tuyến',
+    rate: onlineSubmissionRate,
+    threshold: 0.5,
+    groupWeight: 12,
+    group: 'online service',
+    source: `${FORMULA}; full marks at 50 %`,
+    note: 'Chỉ số 3.3 (hồ sơ trực tuyến có kết quả điện tử / hồ sơ tiếp nhận) không phải điểm “Cung cấp dịch vụ trực tuyến” (12 điểm) mà Cổng Dịch vụ công quốc gia đang công bố: công thức mới của Cổng chưa được xác minh.',
+  },
   { id: '3.6', name: 'Tỷ lệ thanh toán trực tuyến', rate: onlinePaymentRate, threshold: 1, groupWeight: 10, group: 'online payment', source: `${FORMULA}; threshold Unconfirmed (100 % assumed)` },
   { id: '4.1', name: 'Tỷ lệ cấp kết quả điện tử', rate: electronicResultRate, threshold: 1, groupWeight: 22, group: 'digitisation', source: `${FORMULA}; threshold Unconfirmed (100 % assumed)` },
   { id: '4.2', name: 'Tỷ lệ số hóa hồ sơ', rate: digitisationRate, threshold: 0.8, groupWeight: 22, group: 'digitisation', source: `${FORMULA}; full marks at 80 %` },
@@ -163,7 +174,7 @@ export function scoreShare(rate: number | null, threshold: number): number | nul
 export function indicatorsOf(c: Counts) {
   return INDICATORS.map((i) => {
     const rate = i.rate(c);
-    return { id: i.id, name: i.name, rate, percent: rate === null ? null : Math.round(rate * 10_000) / 100, threshold: i.threshold, scoreShare: scoreShare(rate, i.threshold), group: i.group, groupWeight: i.groupWeight, source: i.source };
+    return { id: i.id, name: i.name, rate, percent: rate === null ? null : Math.round(rate * 10_000) / 100, threshold: i.threshold, scoreShare: scoreShare(rate, i.threshold), group: i.group, groupWeight: i.groupWeight, source: i.source, ...(i.note ? { note: i.note } : {}) };
   });
 }
 

@@ -111,6 +111,10 @@ test('October 2025: every count and indicator as worked by hand', async () => {
   expect(ind['3.3']).toMatchObject({ percent: 10, threshold: 0.5, scoreShare: 0.2 });
   expect(ind['4.2']).toMatchObject({ percent: 10, threshold: 0.8, scoreShare: 0.125 });
   expect(ind['5.4']).toMatchObject({ percent: 50, threshold: 0.9, scoreShare: 0.5556 });
+  // 3.3 says it is not the portal's online-service score; the portal's own progress row and score beside ours.
+  expect(ind['3.3'].note).toMatch(/không phải điểm “Cung cấp dịch vụ trực tuyến”/);
+  expect(total.portal).toEqual({ totalReceived: 10, totalOnTime: 6, totalOverdue: 4, totalCompleted: 7, avgProcessingDays: null, ratio: 60, score: 12, maxScore: 20 });
+  expect(res.body.portal.mode).toBe('portal-compatible');
 
   // 2.2 per procedure, in its own unit (working days).
   const byProcedure = (await get('/api/v1/reports/rates?period=2025-10&groupBy=procedure')).body;

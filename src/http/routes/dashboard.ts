@@ -18,6 +18,11 @@ import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { filterFor, requireStarted } from './reports.js';
 import { whatIf } from '../../reports/what-if.js';
+import { portalProgress } from '../../reports/portal-scores.js';
+import type { RateRow } from '../../reports/rates.js';
+
+/** A total row with the portal's progress score beside the product's rate (portal-compatible mode, DOMAIN §5). */
+const withPortal = (r: RateRow) => ({ ...r, portal: portalProgress(r) });
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { CELL_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
@@ -134,7 +139,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       period: { label: report.period.label, fromText: formatLocalInstant(report.period.from).slice(0, 10), toText: formatLocalInstant(report.period.to - 1).slice(0, 10) },
       convention: q.convention,
       agency,
-      total: agency ? (report.rows.find((r) => r.key === agency) ?? report.total) : report.total,
+      total: withPortal(agency ? (report.rows.find((r) => r.key === agency) ?? report.total) : report.total),
       rows: rows.map((r) => ({ ...r, indent: depthOf(r.key) > rootDepth ? 'padding-left: 1.2rem' : 'font-weight: 600', links: linksOf(r.key) })),
       totalLinks: linksOf(agency),
       chart: chartOf(children.length ? children : rows),

@@ -19,6 +19,7 @@ import type { Period } from '../../reports/periods.js';
 import { scopeOf } from '../auth.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { HttpError } from '../errors.js';
+import { PORTAL_MODE, portalProgress, portalScores } from '../../reports/portal-scores.js';
 
 /** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
 export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; procedure?: string; field?: string; channel?: string }): ReportFilter {
@@ -72,9 +73,11 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
         // A running period judges its open dossiers now; an ended one at its last instant, with the events of then.
         judgment: { running: report.period.to > ctx.now(), openJudgedAt: formatLocalInstant(judgedAt), rule: JUDGMENT_RULE },
         groupBy: q.groupBy,
-        rows: report.rows,
-        total: report.total,
+        rows: report.rows.map((r) => ({ ...r, portal: portalProgress(r) })),
+        total: { ...report.total, portal: portalProgress(report.total) },
         indicators: indicatorsOf(report.totalCounts),
+        // The portal's own scores, by its conventions (an empty denominator scores 0 there; N/A in the figures above).
+        portal: { mode: PORTAL_MODE, scores: portalScores(report.totalCounts) },
       });
       return;
     }
