@@ -72,6 +72,7 @@ export const TABLE_COLUMNS: Record<TableKind, Column[]> = {
     col('apologyLeadWorkingDays', ['settings', 'apologyLeadWorkingDays'], 'number'),
     col('repeatedSupplementIsLate', ['settings', 'repeatedSupplementIsLate'], 'boolean'),
     col('lateApology766', ['settings', 'lateApology766'], 'text'),
+    col('latenessReading', ['settings', 'latenessReading'], 'text'),
     col('source', ['source'], 'text', 'Căn cứ', 'Nguồn'),
   ],
   procedures: [

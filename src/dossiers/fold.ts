@@ -9,7 +9,7 @@ import type { WorkingTimeIndex } from '../calendar/working-time.js';
 import { localDayOf, localDayStart } from '../calendar/local-time.js';
 import type { Applicant, Channel, DossierEvent, LoggedEvent } from './events.js';
 import { clockStart, countedEndDay, dueInstant, isProvisional, type DeadlineWindow, type Duration } from './deadline.js';
-import { classifyFinished, type Outcome } from './outcome.js';
+import { classifyFinished, judgedDueAt, type Outcome } from './outcome.js';
 import type { Policies } from './policies.js';
 import { regimeAt, regimeById, type RegimeId } from './regimes.js';
 import { lawfulApology } from './apology.js';
@@ -395,7 +395,8 @@ function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierSt
   s.provisional = isProvisional(index, deadlineWindowOf(s, index));
   s.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.dueAt);
   // 766: a finished dossier is judged with its supplementation time subtracted, however many requests it took.
-  s.rate.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.rate.dueAt);
+  const reading = policies.latenessReading ?? 'instant';
+  s.rate.outcome = s.finishedAt === null ? null : classifyFinished(s.finishedAt, s.rate.dueAt, reading);
   s.flags = complianceFlags(s, index);
   if (s.finishedAt === null || s.finishedAt >= at) {
     const waitingSince = s.pausedSince;
@@ -405,7 +406,8 @@ function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierSt
       dueSoonAt: s.dueSoonAt,
       waitingSince,
       rateDueAt: s.rate.dueAt,
-      rateOverdueAfter: rateOverdueAfter({ from: at, rateDueAt: s.rate.dueAt, waitingSince, supplementCount: s.supplementCount, repeatedSupplementIsLate: policies.repeatedSupplementIsLate }),
+      // Read by date, "overdue" begins after the due day (policies.latenessReading), for the 766 judgment only.
+      rateOverdueAfter: rateOverdueAfter({ from: at, rateDueAt: judgedDueAt(s.rate.dueAt, reading), waitingSince, supplementCount: s.supplementCount, repeatedSupplementIsLate: policies.repeatedSupplementIsLate }),
     });
   }
   return s;

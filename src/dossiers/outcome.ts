@@ -3,16 +3,28 @@
  * a dossier finished hours after the due instant on the due day is late.
  */
 import { z } from 'zod';
-import { localDayOf } from '../calendar/local-time.js';
+import { localDayOf, localDayStart } from '../calendar/local-time.js';
 
 export const outcomeSchema = z.enum(['early', 'on_time', 'late']);
 export type Outcome = z.infer<typeof outcomeSchema>;
 export const progressSchema = z.enum(['on_track', 'due_soon', 'overdue']);
 export type Progress = z.infer<typeof progressSchema>;
 
-/** late: after the due instant; on time: on the due day and not after it; early: an earlier day. */
-export function classifyFinished(finishedAtMs: number, dueAtMs: number): Outcome {
-  if (finishedAtMs > dueAtMs) return 'late';
+/**
+ * How lateness is read (DOMAIN §5): `instant` (the default, the national formula's yyyyMMddHHmmss comparison) or
+ * `date`, a province's own reading (Thanh Hóa's system): finished on the due day, at any hour, is on time.
+ */
+export const latenessReadingSchema = z.enum(['instant', 'date']);
+export type LatenessReading = z.infer<typeof latenessReadingSchema>;
+
+/** The last instant that is still "in time" for an appointment under the reading. */
+export function judgedDueAt(dueAtMs: number, reading: LatenessReading = 'instant'): number {
+  return reading === 'date' ? localDayStart(localDayOf(dueAtMs) + 1) - 1 : dueAtMs;
+}
+
+/** late: after the due instant (or, read by date, after the due day); on time: on the due day and not after it; early: an earlier day. */
+export function classifyFinished(finishedAtMs: number, dueAtMs: number, reading: LatenessReading = 'instant'): Outcome {
+  if (finishedAtMs > judgedDueAt(dueAtMs, reading)) return 'late';
   return localDayOf(finishedAtMs) < localDayOf(dueAtMs) ? 'early' : 'on_time';
 }
 

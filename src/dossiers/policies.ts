@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { officeHoursSchema, DEFAULT_OFFICE_HOURS } from '../calendar/office-hours.js';
 import { deadlineConventionSchema, receiptCutoffSchema } from './deadline.js';
+import { latenessReadingSchema } from './outcome.js';
 
 export const agencySettingsSchema = z
   .object({
@@ -35,6 +36,13 @@ export const agencySettingsSchema = z
      * reading, the desk's new date counts from the moment it is recorded. The legal judgment never moves for it.
      */
     lateApology766: z.enum(['unchanged', 'new-appointment']),
+    /**
+     * How the 766 judgment reads lateness: `instant` (the default: the national formula compares instants, an
+     * Inference from its yyyyMMddHHmmss fields) or `date` (finished on the due day = on time, overdue only after
+     * the due day), to reproduce a province's own monthly reports. The legal judgment (pages, alerts, letters)
+     * stays by instant. Every report says which reading its figures took.
+     */
+    latenessReading: latenessReadingSchema,
   })
   .partial();
 
@@ -48,6 +56,7 @@ export const DEFAULT_POLICIES: Policies = {
   apologyLeadWorkingDays: 1,
   repeatedSupplementIsLate: true,
   lateApology766: 'unchanged',
+  latenessReading: 'instant',
 };
 
 /** Settings from the root of the tree down to the agency, nearest wins. */

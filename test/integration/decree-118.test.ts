@@ -129,3 +129,21 @@ describe('receipt cut-offs as data (Decree 63/2024 Art. 7(2))', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('a province\'s reading of "late" (DOMAIN §5)', () => {
+  test('set on the agency tree, the 766 figures read by date, and every report says which reading it took', async () => {
+    const { sampleProvince } = await import('../../src/sample/province.js');
+    const agency = sampleProvince().agencies.find((a) => a.code === TH)!;
+    const imported = await request(t.app).post('/api/v1/catalog/import').set('Authorization', `Bearer ${t.keys.admin}`).send({ agencies: [{ ...agency, settings: { ...agency.settings, latenessReading: 'date' } }], procedures: [] });
+    expect(imported.status).toBe(200);
+    // R1 received Mon 2 Nov 10:00 → due Thu 5 Nov 10:00; result Thu 5 Nov 16:00: late by instant, on time by date.
+    expect((await post([rec('R1', '2026-11-02T10:00:00+07:00'), ev.of('result_ready', 'R1', '2026-11-05T16:00:00+07:00')])).status).toBe(201);
+    const r1 = await dossier('R1');
+    expect(r1).toMatchObject({ outcome: 'late', rate: { outcome: 'on_time' } });
+    const ward = (await get(`/api/v1/reports/rates?period=2026-11&groupBy=all&agency=${TH}`)).body;
+    expect(ward.judgment.readings).toEqual({ lateness: 'date', lateApology: 'unchanged' });
+    // The province: its other agencies read by instant.
+    expect((await get('/api/v1/reports/rates?period=2026-11&groupBy=all')).body.judgment.readings.lateness).toBe('mixed');
+    expect((await get(`/api/v1/reports/dossiers?period=2026-11&outcome=on_time&agency=${TH}`)).body.items.map((d: { code: string }) => d.code)).toContain('R1');
+  });
+});

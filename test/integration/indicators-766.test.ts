@@ -103,7 +103,7 @@ test('October 2025: every count and indicator as worked by hand', async () => {
   expect(total.satisfactionRate).toBeCloseTo(0.5, 10);
   expect(total.rescheduledRate).toBeCloseTo(0.1, 10);
   expect(total.counterShare).toBeCloseTo(0.9, 10);
-  expect(res.body.judgment).toMatchObject({ running: false, openJudgedAt: '2025-10-31T23:59:59+07:00' });
+  expect(res.body.judgment).toMatchObject({ running: false, openJudgedAt: '2025-10-31T23:59:59+07:00', readings: { lateness: 'instant', lateApology: 'unchanged' } });
   // Each indicator with its number, threshold and the share of its marks: 3.3 is at 10 % of a 50 % threshold.
   const ind = Object.fromEntries(res.body.indicators.map((i: { id: string }) => [i.id, i]));
   expect(Object.keys(ind)).toEqual(['2.1', '3.3', '3.6', '4.1', '4.2', '4.3', '5.4']);

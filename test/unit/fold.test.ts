@@ -149,6 +149,22 @@ describe('the fold', () => {
     expect(progressAt(portal, at('2025-03-21T23:59:59+07:00'))!.rate).toBe('overdue');
   });
 
+  // Issue 23 item 5: WD3 received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00. A province reading lateness by date.
+  test('read by date, the 766 judgment calls the due day on time; the legal one stays by instant', () => {
+    const events = [received('2025-03-17T10:00:00+07:00'), log('result_ready', '2025-03-20T16:00:00+07:00')];
+    const instant = foldDossier(events, context());
+    expect([instant.outcome, instant.rate.outcome]).toEqual(['late', 'late']);
+    const byDate = foldDossier(events, context({ latenessReading: 'date' }));
+    expect([byDate.outcome, byDate.rate.outcome]).toEqual(['late', 'on_time']);
+    // Finished the next morning: late by either reading.
+    expect(foldDossier([events[0]!, log('result_ready', '2025-03-21T08:30:00+07:00')], context({ latenessReading: 'date' })).rate.outcome).toBe('late');
+    // Open: by date not yet overdue at 16:00 on the due day, overdue from the next day's first instant.
+    const open = foldDossier([received('2025-03-17T10:00:00+07:00')], context({ latenessReading: 'date' }));
+    expect(progressAt(open, at('2025-03-20T16:00:00+07:00'))!.rate).toBe('on_track');
+    expect(progressAt(open, at('2025-03-20T16:00:00+07:00'))!.legal).toBe('overdue');
+    expect(progressAt(open, at('2025-03-21T00:00:00+07:00'))!.rate).toBe('overdue');
+  });
+
   test('an event dated before the receipt is refused as such', () => {
     const early = log('result_ready', '2025-03-16T09:00:00+07:00');
     const attempt = () => foldDossier([received('2025-03-17T10:00:00+07:00'), early], context());

@@ -20,6 +20,7 @@ import { scopeOf } from '../auth.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { HttpError } from '../errors.js';
 import { PORTAL_MODE, portalProgress, portalScores } from '../../reports/portal-scores.js';
+import { readingsOf } from '../../reports/readings.js';
 
 /** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
 export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; procedure?: string; field?: string; channel?: string }): ReportFilter {
@@ -64,14 +65,15 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     requireStarted(periodOf(q), ctx.now());
     const done = metrics?.reportDuration.startTimer({ format: q.format });
     res.on('finish', () => done?.());
-    const report = await buildReport(ctx.db.pool, ctx.catalog, q, filterFor(ctx, res, q), ctx.now());
+    const filter = filterFor(ctx, res, q);
+    const report = await buildReport(ctx.db.pool, ctx.catalog, q, filter, ctx.now());
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {
       const judgedAt = judgedAtOf(report.period, ctx.now());
       res.json({
         period: { label: report.period.label, convention: q.convention, ...window },
         // A running period judges its open dossiers now; an ended one at its last instant, with the events of then.
-        judgment: { running: report.period.to > ctx.now(), openJudgedAt: formatLocalInstant(judgedAt), rule: JUDGMENT_RULE },
+        judgment: { running: report.period.to > ctx.now(), openJudgedAt: formatLocalInstant(judgedAt), rule: JUDGMENT_RULE, readings: readingsOf(ctx.catalog, filter.agencies) },
         groupBy: q.groupBy,
         rows: report.rows.map((r) => ({ ...r, portal: portalProgress(r) })),
         total: { ...report.total, portal: portalProgress(report.total) },
