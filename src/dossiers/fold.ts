@@ -35,7 +35,9 @@ export type ComplianceFlag =
   | 'repeated_supplement'
   | 'late_supplement_request'
   /** An online dossier accepted later than the regime allows after its submission (118 Art. 17(2): 8 working hours). */
-  | 'late_online_acceptance';
+  | 'late_online_acceptance'
+  /** A centre passed a paper dossier to the competent agency later than 1 working day after receipt (118 Art. 20(1)(a)). */
+  | 'late_hand_over';
 
 /**
  * Bumped whenever the state's shape or meaning changes: a stored state of
@@ -86,6 +88,10 @@ export interface DossierState {
   channel: Channel;
   /** Decree 309/2026 Art. 8: the competent agency a centre received the dossier for, until it takes it over. */
   awaitingCompetentAgency: string | null;
+  /** The competent agency a centre received the dossier for (regardless of administrative boundary), if another. */
+  competentAgencyCode?: string | null;
+  /** When the dossier reached that agency (its first `assigned` to it). */
+  competentAgencyReceivedAt?: number | null;
   rules: PinnedRules;
   applicant: Applicant;
   feeRequired: boolean;
@@ -279,6 +285,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.currentAgencyCode = e.agencyCode;
       s.agencyCodes = union(s.agencyCodes, ctx.catalog.pathOf(e.agencyCode));
       s.status = 'processing';
+      if (s.competentAgencyCode === e.agencyCode && s.competentAgencyReceivedAt == null) s.competentAgencyReceivedAt = at;
       if (s.awaitingCompetentAgency === e.agencyCode) {
         // Decree 309/2026 Art. 8: the time limit counts from the competent agency's receipt; a paper dossier
         // received after the cut-off reaches it no earlier than the next working day's opening (Art. 9).
@@ -513,6 +520,8 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     agencyCodes: ctx.catalog.pathOf(e.receivingAgencyCode),
     channel: e.channel,
     awaitingCompetentAgency: awaiting,
+    competentAgencyCode: e.competentAgencyCode && e.competentAgencyCode !== e.receivingAgencyCode ? e.competentAgencyCode : null,
+    competentAgencyReceivedAt: null,
     rules,
     applicant: e.applicant,
     feeRequired: e.feeRequired,
@@ -616,6 +625,7 @@ function complianceFlags(s: DossierState, index: WorkingTimeIndex): ComplianceFl
   if (s.supplementCount > 1) flags.push('repeated_supplement');
   if (s.lateSupplementRequest) flags.push('late_supplement_request');
   if (lateOnlineAcceptance(s, index)) flags.push('late_online_acceptance');
+  if (lateHandOver(s, index)) flags.push('late_hand_over');
   return flags;
 }
 
@@ -624,6 +634,13 @@ function lateOnlineAcceptance(s: DossierState, index: WorkingTimeIndex): boolean
   const hours = regimeById(s.rules.regime).rules.onlineResponseWorkingHours.value;
   if (hours === null || s.submittedAt === null) return false;
   return index.between(s.submittedAt, s.receivedAt) > hours * 3_600_000;
+}
+
+/** Art. 20(1)(a): a paper dossier received for another competent agency reaches it within the regime's working days. */
+function lateHandOver(s: DossierState, index: WorkingTimeIndex): boolean {
+  const days = regimeById(s.rules.regime).rules.boundaryFreeHandOverWorkingDays.value;
+  if (days === null || !s.competentAgencyCode || s.channel === 'online' || s.competentAgencyReceivedAt == null) return false;
+  return index.between(s.receivedAt, s.competentAgencyReceivedAt) > days * index.dayMs;
 }
 
 function union(a: string[], b: string[]): string[] {

@@ -35,6 +35,8 @@ export interface RegimeRules {
   supplementClosureDays: Rule<number | null>;
   /** Working hours after an online submission within which it is accepted or a supplement requested (null: no rule). */
   onlineResponseWorkingHours: Rule<number | null>;
+  /** Working days within which a centre passes a paper dossier received for another competent agency (null: no rule). */
+  boundaryFreeHandOverWorkingDays: Rule<number | null>;
 }
 
 export interface Regime {
@@ -60,6 +62,7 @@ const APOLOGY_118: Rule<number> = { value: 1, source: `${ND118}, Điều 19 kho�
 const ONCE_118: Rule<boolean> = { value: true, source: `${ND118}, Điều 19 khoản 6: chỉ hẹn lại ngày trả kết quả một lần`, grade: 'Law' };
 // "15 ngày" without "làm việc": calendar days, counted from the notice's day (DOMAIN §3: the days are an Inference).
 const CLOSURE_118: Rule<number | null> = { value: 15, source: `${ND118}, Điều 19 khoản 5: quá 15 ngày kể từ ngày thông báo mà không bổ sung, hoàn thiện thì Bộ phận Một cửa đóng hồ sơ (ngày lịch: suy luận)`, grade: 'Law' };
+const HAND_OVER_118: Rule<number | null> = { value: 1, source: `${ND118}, Điều 20 khoản 1 điểm a: hồ sơ tiếp nhận không phụ thuộc địa giới hành chính, hồ sơ giấy chuyển cơ quan có thẩm quyền trong 01 ngày làm việc`, grade: 'Law' };
 const ONLINE_118: Rule<number | null> = { value: 8, source: `${ND118}, Điều 17 khoản 2: tiếp nhận hoặc yêu cầu bổ sung hồ sơ trực tuyến trong 08 giờ làm việc kể từ khi hệ thống tiếp nhận`, grade: 'Law' };
 
 export const REGIMES: readonly Regime[] = [
@@ -78,6 +81,7 @@ export const REGIMES: readonly Regime[] = [
       rescheduleOnce: ONCE_61,
       supplementClosureDays: { value: null, source: `${ND61}: không quy định đóng hồ sơ không được bổ sung`, grade: 'Source' },
       onlineResponseWorkingHours: { value: null, source: `${ND61}: không quy định thời hạn tiếp nhận hồ sơ trực tuyến theo giờ làm việc`, grade: 'Source' },
+      boundaryFreeHandOverWorkingDays: { value: null, source: `${ND61}: không có tiếp nhận không phụ thuộc địa giới hành chính`, grade: 'Source' },
     },
   },
   {
@@ -94,6 +98,7 @@ export const REGIMES: readonly Regime[] = [
       rescheduleOnce: ONCE_118,
       supplementClosureDays: CLOSURE_118,
       onlineResponseWorkingHours: ONLINE_118,
+      boundaryFreeHandOverWorkingDays: HAND_OVER_118,
     },
   },
   {
@@ -118,6 +123,7 @@ export const REGIMES: readonly Regime[] = [
       rescheduleOnce: ONCE_118,
       supplementClosureDays: CLOSURE_118,
       onlineResponseWorkingHours: ONLINE_118,
+      boundaryFreeHandOverWorkingDays: HAND_OVER_118,
     },
   },
 ];

@@ -112,6 +112,28 @@ describe('Decree 309/2026: the clock starts when the competent agency receives t
     expect(fmt(s.dueAt)).toBe('2026-08-14T09:00:00+07:00');
   });
 
+  test('a paper dossier reaches the competent agency within 1 working day, or the hand-over is flagged (118 Art. 20(1)(a))', () => {
+    // Received Mon 10 Aug 2026 10:00 on paper for the department. Handed over Tue 11 Aug 10:00: Mon 10–12 and 13–17
+    // (6 h) + Tue 08–10 (2 h) = 8 h, exactly 1 working day: in time.
+    const inTime = foldDossier(
+      [received('2026-08-10T10:00:00+07:00', { competentAgencyCode: 'P.S' }), log('assigned', '2026-08-11T10:00:00+07:00', { agencyCode: 'P.S', step: 'Thẩm định' })],
+      context(),
+    );
+    expect(inTime.flags).not.toContain('late_hand_over');
+    // Handed over Wed 12 Aug 09:00: 6 + 8 + 1 = 15 working hours, more than one working day.
+    const late = foldDossier(
+      [received('2026-08-10T10:00:00+07:00', { competentAgencyCode: 'P.S' }), log('assigned', '2026-08-12T09:00:00+07:00', { agencyCode: 'P.S', step: 'Thẩm định' })],
+      context(),
+    );
+    expect(late.flags).toContain('late_hand_over');
+    // An online dossier goes at once electronically: the paper rule does not apply.
+    const online = foldDossier(
+      [received('2026-08-10T10:00:00+07:00', { competentAgencyCode: 'P.S', channel: 'online' }), log('assigned', '2026-08-12T09:00:00+07:00', { agencyCode: 'P.S', step: 'Thẩm định' })],
+      context(),
+    );
+    expect(online.flags).not.toContain('late_hand_over');
+  });
+
   test('before 5 Aug 2026 the clock started at the centre\'s receipt', () => {
     // Decree 118/2025 unamended: received Mon 11 Aug 2025 16:00 → Mon 1 h, Tue 8 (9), Wed 8 (17), Thu 7 (24) → Thu 14 Aug 16:00.
     const s = foldDossier(

@@ -33,6 +33,7 @@ const FLAG_TEXT: Record<string, string> = {
   repeated_supplement: 'Yêu cầu bổ sung hồ sơ nhiều lần',
   late_supplement_request: 'Yêu cầu bổ sung quá 03 ngày làm việc sau khi tiếp nhận',
   late_online_acceptance: 'Tiếp nhận hồ sơ trực tuyến quá 08 giờ làm việc',
+  late_hand_over: 'Chuyển hồ sơ giấy cho cơ quan có thẩm quyền quá 01 ngày làm việc',
 };
 
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
