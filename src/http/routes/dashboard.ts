@@ -21,7 +21,7 @@ import { whatIf } from '../../reports/what-if.js';
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { CELL_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
-import { dossiersReaching } from '../../alerts/calendar-reminder.js';
+import { dossiersReaching } from '../../store/provisional-dossiers.js';
 import { pageAuth, viewerOf } from './session.js';
 
 // No dossiers to judge: N/A, never 0 % (DOMAIN §5).
