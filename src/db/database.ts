@@ -33,6 +33,29 @@ export function connect(url: string, max = 10): Db {
   };
 }
 
+/** The database answers a trivial statement (the readiness probe bounds how long it waits). */
+export function ping(pool: pg.Pool): Promise<boolean> {
+  return pool.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Runs `fn` holding a session-level advisory lock on `key`: one process at a time across every process on the
+ * database (the scheduler's start). Released however `fn` ends.
+ */
+export async function withSessionLock<T>(pool: pg.Pool, key: number, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    client.release();
+  }
+}
+
 /** Runs `fn` in a transaction on one client; rolls back on any error. */
 export function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   return inPipelinedTransaction(pool, async (client) => ({ result: await fn(client), last: Promise.resolve() }));

@@ -6,7 +6,9 @@
  */
 import client from 'prom-client';
 import type pg from 'pg';
-import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
+import { openDossiersByAgencyKind } from '../store/dossier-reads.js';
+import { countUnsealed } from '../store/event-store.js';
+import { outboxBacklog } from '../store/outbox-store.js';
 
 export interface Metrics {
   registry: client.Registry;
@@ -15,11 +17,6 @@ export interface Metrics {
   ingestDuration: client.Histogram;
   reportDuration: client.Histogram<'format'>;
 }
-
-// The legal judgment now and "late without an apology" as every list and page spells them (progress-sql.ts).
-const openDossiersByAgencyKindSql = `SELECT a.kind, count(*)::int AS open, count(*) FILTER (WHERE ${legalOpenSql.overdue('now()', 'd')})::int AS overdue,
-    count(*) FILTER (WHERE ${openLateWithoutApologySql('now()', 'd')})::int AS late_without_apology
-  FROM dossiers d JOIN agencies a ON a.code = d.receiving_agency_code WHERE d.finished_at IS NULL GROUP BY 1`;
 
 export function createMetrics(pool: pg.Pool): Metrics {
   const registry = new client.Registry();
@@ -40,9 +37,9 @@ export function createMetrics(pool: pg.Pool): Metrics {
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM alert_outbox WHERE status IN ('pending', 'failed') GROUP BY 1");
+      const backlog = await outboxBacklog(pool);
       this.reset();
-      for (const status of ['pending', 'failed']) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+      for (const status of ['pending', 'failed'] as const) this.set({ status }, backlog[status]);
     },
   });
   new client.Gauge({
@@ -51,7 +48,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
     labelNames: ['agency_kind', 'state'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ kind: string; open: number; overdue: number; late_without_apology: number }>(openDossiersByAgencyKindSql);
+      const rows = await openDossiersByAgencyKind(pool);
       this.reset();
       for (const r of rows) {
         this.set({ agency_kind: r.kind, state: 'open' }, r.open);
@@ -65,8 +62,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
     help: 'Events committed and not yet in the audit chain: those of the last 20 ms or so; growing means the seal keeps failing',
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM unsealed_events');
-      this.set(rows[0]!.n);
+      this.set(await countUnsealed(pool));
     },
   });
   return { registry, httpDuration, eventsIngested, ingestDuration, reportDuration };

@@ -62,6 +62,11 @@ export async function sealPending(pool: pg.Pool): Promise<void> {
   await pool.query(SEAL);
 }
 
+/** Events committed and waiting in the seal's queue (`unsealed_events`): a cheap read, for /metrics. */
+export async function countUnsealed(pool: pg.Pool): Promise<number> {
+  return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM unsealed_events')).rows[0]!.n;
+}
+
 export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {
   return createHash('sha256').update(json).digest('base64url');
 }
