@@ -13,7 +13,7 @@ import type { DossierEvent } from '../../dossiers/events.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { ingestEvents } from '../../store/event-store.js';
 import { requireRole, scopeOf } from '../auth.js';
-import { loadScopedDossier } from './letters.js';
+import { loadScopedDossier } from '../scoped-dossier.js';
 import { HttpError } from '../errors.js';
 import { noQuery } from '../query.js';
 import { instantSchema } from '../../calendar/instant.js';
