@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics (prom-client), one registry per app: request latency by
- * route, events ingested and ingestion latency, report latency, and gauges
+ * route, events ingested and ingestion latency (kept by the context's
+ * ingestion, src/ingestion.ts), report latency, and gauges
  * read from the database when scraped (outbox backlog and failures, open and
  * overdue dossiers by receiving agency's kind, events waiting for the chain's seal).
  */
@@ -13,13 +14,29 @@ import { outboxBacklog } from '../store/outbox-store.js';
 export interface Metrics {
   registry: client.Registry;
   httpDuration: client.Histogram<'method' | 'route' | 'status'>;
-  eventsIngested: client.Counter<'result'>;
-  ingestDuration: client.Histogram;
   reportDuration: client.Histogram<'format'>;
 }
 
-export function createMetrics(pool: pg.Pool): Metrics {
+/**
+ * What ingestion counts, for every writer (the events API, the apology, portal sync, the sample loader): owned by
+ * the application context's ingestion, which outlives any one app, and shown by every app's registry.
+ */
+export interface IngestMetrics {
+  eventsIngested: client.Counter<'result'>;
+  ingestDuration: client.Histogram;
+}
+
+export function createIngestMetrics(): IngestMetrics {
+  return {
+    eventsIngested: new client.Counter({ name: 'dunghan_events_ingested_total', help: 'Events ingested by any writer, by result (accepted, duplicate)', labelNames: ['result'] as const, registers: [] }),
+    ingestDuration: new client.Histogram({ name: 'dunghan_ingest_duration_seconds', help: 'Ingestions from the writer\'s call to commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [] }),
+  };
+}
+
+export function createMetrics(pool: pg.Pool, ingest: IngestMetrics): Metrics {
   const registry = new client.Registry();
+  registry.registerMetric(ingest.eventsIngested);
+  registry.registerMetric(ingest.ingestDuration);
   client.collectDefaultMetrics({ register: registry, prefix: 'dunghan_process_' });
   const httpDuration = new client.Histogram({
     name: 'dunghan_http_request_duration_seconds',
@@ -28,8 +45,6 @@ export function createMetrics(pool: pg.Pool): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const eventsIngested = new client.Counter({ name: 'dunghan_events_ingested_total', help: 'Events posted, by result (accepted, duplicate)', labelNames: ['result'] as const, registers: [registry] });
-  const ingestDuration = new client.Histogram({ name: 'dunghan_ingest_duration_seconds', help: 'POST /events from request to commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
   const reportDuration = new client.Histogram({ name: 'dunghan_report_duration_seconds', help: 'Rate reports, by format', labelNames: ['format'] as const, buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
   new client.Gauge({
     name: 'dunghan_outbox_messages',
@@ -65,5 +80,5 @@ export function createMetrics(pool: pg.Pool): Metrics {
       this.set(await countUnsealed(pool));
     },
   });
-  return { registry, httpDuration, eventsIngested, ingestDuration, reportDuration };
+  return { registry, httpDuration, reportDuration };
 }

@@ -9,7 +9,6 @@ import { importCatalog } from '../store/catalog-import.js';
 import { createApiKey, type Role } from '../store/api-keys.js';
 import { hasNoAgencies } from '../store/catalog-store.js';
 import { addSupervisorIfAbsent } from '../store/supervisors.js';
-import { ingestEvents } from '../store/event-store.js';
 import { SAMPLE_CATALOG_FILE } from './province.js';
 import { generateEvents } from './sample-events.js';
 
@@ -49,7 +48,8 @@ export async function loadSampleData(ctx: AppContext, options: { dossiers?: numb
     (e) => !['result_ready', 'returned', 'refused', 'withdrawn'].includes(e.type),
   );
   const all = [...events, ...open].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
-  for (let i = 0; i < all.length; i += 1000) await ingestEvents(ctx.db.pool, ctx.foldContext(), all.slice(i, i + 1000));
+  // Through the context's ingestion like any writer (counted, sealed by its sealer); batches this size run alone.
+  for (let i = 0; i < all.length; i += 1000) await ctx.ingest(all.slice(i, i + 1000));
   for (const [agency, name, email] of SAMPLE_SUPERVISORS) {
     await addSupervisorIfAbsent(ctx.db.pool, agency, name, email);
   }

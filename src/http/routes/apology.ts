@@ -11,7 +11,6 @@ import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import type { DossierState } from '../../dossiers/fold.js';
-import { ingestEvents } from '../../store/event-store.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { loadScopedDossier } from '../scoped-dossier.js';
 import { HttpError } from '../errors.js';
@@ -46,7 +45,7 @@ export async function issueApology(ctx: AppContext, s: DossierState, actor: { id
     reason: body.reason,
     newDueAt: formatLocalInstant(proposal.newDueAt),
   } satisfies DossierEvent;
-  await ingestEvents(ctx.db.pool, ctx.foldContext(), [event], { actor });
+  await ctx.ingest([event], { actor });
   // Issued after the law's limit it is recorded and sent, but the appointment stays (fold.ts, apology_issued).
   const reschedules = lawfulApology(ctx.now(), s.dueAt, regimeById(s.rules.regime).rules.apologyDaysBeforeDueDate.value);
   return { eventId: event.eventId, newDueAt: event.newDueAt, reschedules };
