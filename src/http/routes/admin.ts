@@ -9,7 +9,7 @@ import { listMailFiles } from '../../alerts/mailer.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { outboxOverview } from '../../store/outbox-store.js';
 import { renderPage } from '../../views/render.js';
-import { pageAuth, viewerOf } from './session.js';
+import { pageAuth, viewerOf } from '../page-auth.js';
 
 const STATUS_TEXT: Record<string, string> = { pending: 'Chờ gửi', sent: 'Đã gửi', failed: 'Gửi lỗi' };
 

@@ -16,13 +16,13 @@ import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { filterFor, requireStarted } from './reports.js';
+import { filterFor, requireStarted } from '../report-scope.js';
 import { whatIf } from '../../reports/what-if.js';
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { CELL_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
 import { dossiersReaching } from '../../store/provisional-dossiers.js';
-import { pageAuth, viewerOf } from './session.js';
+import { pageAuth, viewerOf } from '../page-auth.js';
 
 // No dossiers to judge: N/A, never 0 % (DOMAIN §5).
 const WAITING_TOO_LONG_DAYS = 14;

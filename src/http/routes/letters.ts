@@ -9,7 +9,7 @@ import { isProvisional } from '../../dossiers/deadline.js';
 import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../../letters/letter-data.js';
 import { renderLetter } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
-import { pageAuth } from './session.js';
+import { pageAuth } from '../page-auth.js';
 import { HttpError } from '../errors.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { loadLog } from '../../store/dossier-reads.js';

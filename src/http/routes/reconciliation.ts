@@ -14,7 +14,7 @@ import { judgedAtOf, judgedDossiers, rateRows } from '../../store/report-store.j
 import { portalFiguresOf, savePortalFigures } from '../../store/portal-figures.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { filterFor, requireStarted } from './reports.js';
+import { filterFor, requireStarted } from '../report-scope.js';
 
 const querySchema = z.strictObject({ agency: z.string().min(1).max(64), period: periodSchema, convention: z.enum(['calendar', 'report']).default('calendar') });
 

@@ -14,7 +14,7 @@ import { portalRecordSchema, type PortalRecord } from '../../sync/portal-record.
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
 import { noQuery } from '../query.js';
-import { filterFor, requireStarted } from './reports.js';
+import { filterFor, requireStarted } from '../report-scope.js';
 
 export const MAX_SYNC_BATCH = 1000;
 
