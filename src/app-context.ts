@@ -1,7 +1,8 @@
 /**
  * What every edge (HTTP, CLI, jobs) shares: the database, the in-memory
- * catalogue and calendar (reloaded when an administrator changes them), and
- * the clock, injectable for tests.
+ * catalogue and calendar (reloaded when an administrator changes them), the
+ * clock, injectable for tests, and the one ingestion path every writer uses
+ * (`ingest`, src/ingestion.ts).
  */
 import type { Catalog } from './catalog/catalog.js';
 import type { VietnamCalendar } from './calendar/vietnam-calendar.js';
@@ -11,6 +12,10 @@ import { CATALOG_CHANNEL, loadCatalog } from './store/catalog-store.js';
 import { CALENDAR_CHANNEL, listenFor, loadCalendar } from './store/calendar-store.js';
 import { upgradeStaleStates } from './store/dossier-projection.js';
 import { KeyCache, KEYS_CHANNEL } from './store/key-cache.js';
+import type { DossierEvent } from './dossiers/events.js';
+import type { IngestRequest, IngestResult } from './store/event-store.js';
+import { Ingestion } from './ingestion.js';
+import { silentLogger, type Logger } from './observability/logger.js';
 
 export class AppContext {
   constructor(
@@ -19,14 +24,36 @@ export class AppContext {
     public calendar: VietnamCalendar,
     readonly now: () => number = Date.now,
     readonly publicUrl = 'http://127.0.0.1:3000',
-  ) {}
+  ) {
+    this.ingestion = new Ingestion(db.pool, () => this.foldContext(), {
+      onSealError: (err) => this.logger.warn({ err: String(err) }, 'sealing committed events failed; the next seal takes them in'),
+    });
+  }
+
+  /** Where warnings of the context's own work (a failed seal) go. */
+  logger: Logger = silentLogger;
+
+  /** Group commit, the sealer and the ingestion metrics, shared by every app and command over this context. */
+  readonly ingestion: Ingestion;
+
+  /**
+   * Ingests events (all or nothing), answering once they are committed: the events API, the apology, portal sync
+   * and the sample loader all write through here. Throws IngestConflict when an event is refused.
+   */
+  readonly ingest = (events: DossierEvent[], request: IngestRequest = {}): Promise<IngestResult> => this.ingestion.ingest(events, request);
+
+  /** Lets ingestions in flight finish and seals what they committed; before the database closes. */
+  async close(): Promise<void> {
+    await this.ingestion.stop();
+  }
 
   /** Live keys remembered briefly; only while this process follows revocations (watchChanges). */
   keyCache: KeyCache | undefined;
 
   /** Loads the catalogue and calendar, and replays dossiers stored under an older state version. */
-  static async load(db: Db, options: { now?: () => number; publicUrl?: string; log?: (line: string) => void } = {}): Promise<AppContext> {
+  static async load(db: Db, options: { now?: () => number; publicUrl?: string; log?: (line: string) => void; logger?: Logger } = {}): Promise<AppContext> {
     const ctx = new AppContext(db, await loadCatalog(db.pool), await loadCalendar(db.pool), options.now, options.publicUrl);
+    if (options.logger) ctx.logger = options.logger;
     // After a release that changes the state's meaning this replays every dossier (~6 minutes per million on 2 cores,
     // migration 020): say how far.
     let reported = 0;

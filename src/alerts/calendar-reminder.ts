@@ -11,40 +11,12 @@
 import type pg from 'pg';
 import { isoDateOf, localDayOf, weekdayOf } from '../calendar/local-time.js';
 import { vietnameseInstant, vietnameseShortIsoDate } from '../calendar/vietnamese-format.js';
-import { pendingNotices, yearStart, type PendingNotices } from '../calendar/year-readiness.js';
+import { pendingNotices, type PendingNotices } from '../calendar/year-readiness.js';
 import { inTransaction } from '../db/database.js';
+import { enqueue, type OutboxRow } from '../store/outbox-store.js';
+import { dossiersReaching, provisionalDossiers } from '../store/provisional-dossiers.js';
+import { rootSupervisorEmails } from '../store/supervisors.js';
 import type { AlertEnv } from './alert-content.js';
-import { enqueue, type OutboxRow } from './outbox.js';
-
-export interface ReachingDossier {
-  code: string;
-  agencyCode: string;
-  dueAt: number;
-}
-
-/** Open dossiers (within `agencies`, or all) whose due instant falls in `year` or later, earliest first. */
-export async function dossiersReaching(db: Pick<pg.ClientBase, 'query'>, year: number, agencies: string[] | null, limit = 200): Promise<{ total: number; items: ReachingDossier[] }> {
-  const params: unknown[] = [new Date(yearStart(year)), limit];
-  const scope = agencies ? (params.push(agencies), 'AND agency_codes && $3::text[]') : '';
-  const { rows } = await db.query<{ code: string; receiving_agency_code: string; due_at: Date; total: number }>(
-    `SELECT code, receiving_agency_code, due_at, count(*) OVER ()::int AS total FROM dossiers
-     WHERE finished_at IS NULL AND due_at >= $1 ${scope} ORDER BY due_at, code LIMIT $2`,
-    params,
-  );
-  return { total: rows[0]?.total ?? 0, items: rows.map((r) => ({ code: r.code, agencyCode: r.receiving_agency_code, dueAt: r.due_at.getTime() })) };
-}
-
-/** Open dossiers (within `agencies`, or all) whose deadline is provisional: it crosses a day not yet confirmed by a notice. */
-export async function provisionalDossiers(db: Pick<pg.ClientBase, 'query'>, agencies: string[] | null, limit = 200): Promise<{ total: number; items: ReachingDossier[] }> {
-  const params: unknown[] = [limit];
-  const scope = agencies ? (params.push(agencies), 'AND agency_codes && $2::text[]') : '';
-  const { rows } = await db.query<{ code: string; receiving_agency_code: string; due_at: Date; total: number }>(
-    `SELECT code, receiving_agency_code, due_at, count(*) OVER ()::int AS total FROM dossiers
-     WHERE finished_at IS NULL AND provisional ${scope} ORDER BY due_at, code LIMIT $1`,
-    params,
-  );
-  return { total: rows[0]?.total ?? 0, items: rows.map((r) => ({ code: r.code, agencyCode: r.receiving_agency_code, dueAt: r.due_at.getTime() })) };
-}
 
 /** What the reminder says: next year's Tết missing (from 1 October), else the statutory-only days still unannounced. */
 async function reminderContent(client: pg.ClientBase, pending: PendingNotices) {
@@ -71,8 +43,7 @@ export async function calendarReminder(pool: pg.Pool, env: AlertEnv & { adminEma
   if (pending === null) return 0;
   const year = pending.year;
   return inTransaction(pool, async (client) => {
-    const { rows: roots } = await client.query<{ email: string }>('SELECT DISTINCT s.email FROM supervisors s JOIN agencies a ON a.code = s.agency_code WHERE a.parent_code IS NULL');
-    const recipients = [...new Set([...env.adminEmails, ...roots.map((r) => r.email)])];
+    const recipients = [...new Set([...env.adminEmails, ...(await rootSupervisorEmails(client))])];
     if (recipients.length === 0) return 0;
     const { reaching, subject, intro } = await reminderContent(client, pending);
     const today = localDayOf(env.now);

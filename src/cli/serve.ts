@@ -12,7 +12,6 @@ import { createMailer, type Mailer } from '../alerts/mailer.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../observability/logger.js';
-import { sealPending } from '../store/event-store.js';
 
 export function mailerFrom(config: Config): Mailer {
   return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
@@ -71,7 +70,9 @@ export async function serve(sampleData: boolean): Promise<number> {
   const database = await openDatabase(config, { owner: true, log: config.LOG_LEVEL === 'debug' ? (l) => process.stderr.write(l) : undefined });
   log(`Database: ${database.description}`);
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
-  const ctx = await AppContext.load(database.db, { publicUrl, log });
+  // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
+  const logger = createLogger(config.LOG_LEVEL);
+  const ctx = await AppContext.load(database.db, { publicUrl, log, logger });
   const unwatch = await ctx.watchChanges();
 
   // Sample keys are printed once, when they are created: they are never kept in clear anywhere.
@@ -82,8 +83,6 @@ export async function serve(sampleData: boolean): Promise<number> {
   }
 
   const mailer = mailerFrom(config);
-  // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
-  const logger = createLogger(config.LOG_LEVEL);
   const server: Server = await new Promise((resolve, reject) => {
     const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
@@ -111,7 +110,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   server.closeAllConnections();
   await unwatch();
   // Events acknowledged in the last moments go into the chain now rather than at the next start's first seal.
-  await bounded(sealPending(database.db.pool).catch(() => undefined), config.SHUTDOWN_GRACE_MS);
+  await bounded(ctx.close().catch(() => undefined), config.SHUTDOWN_GRACE_MS);
   await database.close();
   log('Stopped.');
   return 0;

@@ -34,7 +34,13 @@ export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promi
   try {
     // Links in mail sent from here point where the service is published, as they do from the service.
     // Progress on stderr: a command's stdout may be its output (JSON, CSV).
-    await fn(await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.error(l) }));
+    const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.error(l) });
+    try {
+      await fn(ctx);
+    } finally {
+      // What the command ingested is sealed into the chain before the database closes.
+      await ctx.close();
+    }
     return 0;
   } finally {
     await database.close();

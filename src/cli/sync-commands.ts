@@ -78,7 +78,7 @@ export async function syncCommand(args: string[]): Promise<number> {
       // A record refused in a chunk is set aside with its line; the chunk's other records are applied.
       while (pending.length) {
         try {
-          const result = await syncRecords(ctx.db.pool, ctx.foldContext(), pending.map((p) => p.record));
+          const result = await syncRecords(ctx.db.pool, ctx.catalog, ctx.ingest, pending.map((p) => p.record));
           eventsAdded += result.eventsAdded;
           applied += result.results.length;
           break;

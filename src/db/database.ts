@@ -1,9 +1,8 @@
 /**
- * The connection pool and the Kysely query builder over it.
+ * The connection pool, transactions over it, and two connection-level helpers (a ping, a session lock). Every
+ * statement is plain parameterised SQL in a store module (docs/architecture.md: SQL lives in the store).
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
-import type { Database } from './schema.js';
 
 // bigint sequence numbers and numeric durations fit a JS number here.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -13,7 +12,6 @@ pg.types.setTypeParser(1082, (v) => v);
 
 export interface Db {
   pool: pg.Pool;
-  kysely: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -23,14 +21,35 @@ export function connect(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, pipeline: true });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Closing twice is harmless (a second pool.end() would throw): shutdown paths may both close.
+  let closed: Promise<void> | undefined;
   return {
     pool,
-    kysely,
-    close: async () => {
-      await kysely.destroy();
-    },
+    close: () => (closed ??= pool.end()),
   };
+}
+
+/** The database answers a trivial statement (the readiness probe bounds how long it waits). */
+export function ping(pool: pg.Pool): Promise<boolean> {
+  return pool.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Runs `fn` holding a session-level advisory lock on `key`: one process at a time across every process on the
+ * database (the scheduler's start). Released however `fn` ends.
+ */
+export async function withSessionLock<T>(pool: pg.Pool, key: number, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    client.release();
+  }
 }
 
 /** Runs `fn` in a transaction on one client; rolls back on any error. */

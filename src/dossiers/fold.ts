@@ -3,6 +3,7 @@
  * its current state: status, deadline, pauses, steps, outcome and compliance
  * flags. Pure and deterministic, so replaying the log rebuilds the table.
  */
+import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
@@ -15,29 +16,35 @@ import { regimeAt, regimeById, type RegimeId } from './regimes.js';
 import { lawfulApology } from './apology.js';
 import { rateOverdueAfter, withSegment, type JudgmentSegment } from './progress.js';
 
-export type DossierStatus =
-  | 'received'
-  | 'processing'
-  | 'supplement_requested'
-  | 'processed'
-  | 'returned'
-  | 'refused'
-  | 'withdrawn'
+/** Where a dossier stands (the API's `status`). */
+export const dossierStatusSchema = z.enum([
+  'received',
+  'processing',
+  'supplement_requested',
+  'processed',
+  'returned',
+  'refused',
+  'withdrawn',
   /** Closed by the one-stop unit: the applicant did not complete the dossier after a supplementation notice (118 Art. 19(5)). */
-  | 'closed';
+  'closed',
+]);
+export type DossierStatus = z.infer<typeof dossierStatusSchema>;
 
 export const FINISHED_STATUSES: DossierStatus[] = ['processed', 'returned', 'refused', 'withdrawn', 'closed'];
 
-export type ComplianceFlag =
-  | 'late_without_apology'
-  | 'apology_too_late'
-  | 'declared_due_mismatch'
-  | 'repeated_supplement'
-  | 'late_supplement_request'
+/** The violations a dossier records for the compliance figures (the API's `flags`, the list's `flag=`). */
+export const complianceFlagSchema = z.enum([
+  'late_without_apology',
+  'apology_too_late',
+  'declared_due_mismatch',
+  'repeated_supplement',
+  'late_supplement_request',
   /** An online dossier accepted later than the regime allows after its submission (118 Art. 17(2): 8 working hours). */
-  | 'late_online_acceptance'
+  'late_online_acceptance',
   /** A centre passed a paper dossier to the competent agency later than 1 working day after receipt (118 Art. 20(1)(a)). */
-  | 'late_hand_over';
+  'late_hand_over',
+]);
+export type ComplianceFlag = z.infer<typeof complianceFlagSchema>;
 
 /**
  * Bumped whenever the state's shape or meaning changes: a stored state of

@@ -54,7 +54,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const metrics = createMetrics(ctx.db.pool);
+  const metrics = createMetrics(ctx.db.pool, ctx.ingestion.metrics);
   const logger = options.logger ?? silentLogger;
   app.use(requestObservability(logger, metrics));
   app.use(securityHeaders(ctx.publicUrl.startsWith('https:')));
@@ -79,7 +79,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(catalogImportRouter(ctx));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
-  api.use(eventsRouter(ctx, metrics, logger));
+  api.use(eventsRouter(ctx));
   api.use(dossiersRouter(ctx));
   api.use(calendarAdminRouter(ctx));
   api.use(catalogRouter(ctx));

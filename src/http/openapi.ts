@@ -7,7 +7,7 @@ import { dossierEventSchema } from '../dossiers/events.js';
 import { deadlineQuerySchema } from '../dossiers/explain-deadline.js';
 import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
-import { apologyRequestSchema } from './routes/apology.js';
+import { apologyRequestSchema } from './issue-apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
 import { cellQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
 import { portalRecordSchema } from '../sync/portal-record.js';

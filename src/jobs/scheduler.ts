@@ -6,6 +6,7 @@
  */
 import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
+import { withSessionLock } from '../db/database.js';
 import { JOB_NAMES, runJob, type JobDeps } from './jobs.js';
 
 const STARTUP_LOCK = 4_242_002;
@@ -31,11 +32,8 @@ export interface SchedulerOptions {
 
 export async function startScheduler(deps: JobDeps, options: SchedulerOptions = {}): Promise<Scheduler> {
   // Workers starting together would race to create agenda's table (agenda connects as it is constructed): one at a time.
-  const client = await deps.ctx.db.pool.connect();
-  let agenda: Agenda;
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
-    agenda = new Agenda({
+  const agenda = await withSessionLock(deps.ctx.db.pool, STARTUP_LOCK, async () => {
+    const agenda = new Agenda({
       // Polling only: the jobs are periodic, and LISTEN would hold a connection of its own past stop().
       backend: new PostgresBackend({ pool: deps.ctx.db.pool, disableNotifications: true }),
       name: options.name ?? `dunghan-${process.pid}`,
@@ -59,9 +57,7 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
     await agenda.every('30 7 * * 1-6', 'daily-digest', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
     // Daily; the outbox key holds the week, so administrators get one reminder a week at most.
     await agenda.every('0 8 * * *', 'calendar-reminder', undefined, { timezone: 'Asia/Ho_Chi_Minh' });
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
-    client.release();
-  }
+    return agenda;
+  });
   return { stop: () => agenda.stop() };
 }

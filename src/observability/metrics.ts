@@ -1,28 +1,42 @@
 /**
  * Prometheus metrics (prom-client), one registry per app: request latency by
- * route, events ingested and ingestion latency, report latency, and gauges
+ * route, events ingested and ingestion latency (kept by the context's
+ * ingestion, src/ingestion.ts), report latency, and gauges
  * read from the database when scraped (outbox backlog and failures, open and
  * overdue dossiers by receiving agency's kind, events waiting for the chain's seal).
  */
 import client from 'prom-client';
 import type pg from 'pg';
-import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
+import { openDossiersByAgencyKind } from '../store/dossier-reads.js';
+import { countUnsealed } from '../store/event-store.js';
+import { outboxBacklog } from '../store/outbox-store.js';
 
 export interface Metrics {
   registry: client.Registry;
   httpDuration: client.Histogram<'method' | 'route' | 'status'>;
-  eventsIngested: client.Counter<'result'>;
-  ingestDuration: client.Histogram;
   reportDuration: client.Histogram<'format'>;
 }
 
-// The legal judgment now and "late without an apology" as every list and page spells them (progress-sql.ts).
-const openDossiersByAgencyKindSql = `SELECT a.kind, count(*)::int AS open, count(*) FILTER (WHERE ${legalOpenSql.overdue('now()', 'd')})::int AS overdue,
-    count(*) FILTER (WHERE ${openLateWithoutApologySql('now()', 'd')})::int AS late_without_apology
-  FROM dossiers d JOIN agencies a ON a.code = d.receiving_agency_code WHERE d.finished_at IS NULL GROUP BY 1`;
+/**
+ * What ingestion counts, for every writer (the events API, the apology, portal sync, the sample loader): owned by
+ * the application context's ingestion, which outlives any one app, and shown by every app's registry.
+ */
+export interface IngestMetrics {
+  eventsIngested: client.Counter<'result'>;
+  ingestDuration: client.Histogram;
+}
 
-export function createMetrics(pool: pg.Pool): Metrics {
+export function createIngestMetrics(): IngestMetrics {
+  return {
+    eventsIngested: new client.Counter({ name: 'dunghan_events_ingested_total', help: 'Events ingested by any writer, by result (accepted, duplicate)', labelNames: ['result'] as const, registers: [] }),
+    ingestDuration: new client.Histogram({ name: 'dunghan_ingest_duration_seconds', help: 'Ingestions from the writer\'s call to commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [] }),
+  };
+}
+
+export function createMetrics(pool: pg.Pool, ingest: IngestMetrics): Metrics {
   const registry = new client.Registry();
+  registry.registerMetric(ingest.eventsIngested);
+  registry.registerMetric(ingest.ingestDuration);
   client.collectDefaultMetrics({ register: registry, prefix: 'dunghan_process_' });
   const httpDuration = new client.Histogram({
     name: 'dunghan_http_request_duration_seconds',
@@ -31,8 +45,6 @@ export function createMetrics(pool: pg.Pool): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const eventsIngested = new client.Counter({ name: 'dunghan_events_ingested_total', help: 'Events posted, by result (accepted, duplicate)', labelNames: ['result'] as const, registers: [registry] });
-  const ingestDuration = new client.Histogram({ name: 'dunghan_ingest_duration_seconds', help: 'POST /events from request to commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
   const reportDuration = new client.Histogram({ name: 'dunghan_report_duration_seconds', help: 'Rate reports, by format', labelNames: ['format'] as const, buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
   new client.Gauge({
     name: 'dunghan_outbox_messages',
@@ -40,9 +52,9 @@ export function createMetrics(pool: pg.Pool): Metrics {
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM alert_outbox WHERE status IN ('pending', 'failed') GROUP BY 1");
+      const backlog = await outboxBacklog(pool);
       this.reset();
-      for (const status of ['pending', 'failed']) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+      for (const status of ['pending', 'failed'] as const) this.set({ status }, backlog[status]);
     },
   });
   new client.Gauge({
@@ -51,7 +63,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
     labelNames: ['agency_kind', 'state'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ kind: string; open: number; overdue: number; late_without_apology: number }>(openDossiersByAgencyKindSql);
+      const rows = await openDossiersByAgencyKind(pool);
       this.reset();
       for (const r of rows) {
         this.set({ agency_kind: r.kind, state: 'open' }, r.open);
@@ -65,9 +77,8 @@ export function createMetrics(pool: pg.Pool): Metrics {
     help: 'Events committed and not yet in the audit chain: those of the last 20 ms or so; growing means the seal keeps failing',
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM unsealed_events');
-      this.set(rows[0]!.n);
+      this.set(await countUnsealed(pool));
     },
   });
-  return { registry, httpDuration, eventsIngested, ingestDuration, reportDuration };
+  return { registry, httpDuration, reportDuration };
 }

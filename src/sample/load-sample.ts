@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { describeIssue } from '../catalog/catalog-file.js';
 import { importCatalog } from '../store/catalog-import.js';
 import { createApiKey, type Role } from '../store/api-keys.js';
-import { ingestEvents } from '../store/event-store.js';
+import { hasNoAgencies } from '../store/catalog-store.js';
+import { addSupervisorIfAbsent } from '../store/supervisors.js';
 import { SAMPLE_CATALOG_FILE } from './province.js';
 import { generateEvents } from './sample-events.js';
 
@@ -19,14 +20,13 @@ export const SAMPLE_KEY_SCOPES: Array<{ role: Role; agency: string; label: strin
 ];
 
 /** Supervisors of the sample province (example.vn addresses: nothing leaves the machine without SMTP_URL). */
-const SAMPLE_SUPERVISORS = [
+const SAMPLE_SUPERVISORS: Array<[agency: string, name: string, email: string]> = [
   ['SLA.P.TOHIEU', 'Chủ tịch UBND phường Tô Hiệu', 'lanhdao.tohieu@sonla.example.vn'],
   ['SLA', 'Văn phòng UBND tỉnh Sơn La', 'kiemsoat.tthc@sonla.example.vn'],
 ];
 
 export async function isEmpty(ctx: AppContext): Promise<boolean> {
-  const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM agencies');
-  return rows[0].n === 0;
+  return hasNoAgencies(ctx.db.pool);
 }
 
 /** Returns the sample keys: shown once by the caller, stored only as hashes. */
@@ -48,9 +48,10 @@ export async function loadSampleData(ctx: AppContext, options: { dossiers?: numb
     (e) => !['result_ready', 'returned', 'refused', 'withdrawn'].includes(e.type),
   );
   const all = [...events, ...open].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
-  for (let i = 0; i < all.length; i += 1000) await ingestEvents(ctx.db.pool, ctx.foldContext(), all.slice(i, i + 1000));
+  // Through the context's ingestion like any writer (counted, sealed by its sealer); batches this size run alone.
+  for (let i = 0; i < all.length; i += 1000) await ctx.ingest(all.slice(i, i + 1000));
   for (const [agency, name, email] of SAMPLE_SUPERVISORS) {
-    await ctx.db.pool.query('INSERT INTO supervisors (id, agency_code, name, email) VALUES (gen_random_uuid(), $1, $2, $3) ON CONFLICT DO NOTHING', [agency, name, email]);
+    await addSupervisorIfAbsent(ctx.db.pool, agency, name, email);
   }
 
   const keys = [];

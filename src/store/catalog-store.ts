@@ -11,6 +11,12 @@ import { inTransaction } from '../db/database.js';
 /** Every process reloads its catalogue when an import is applied anywhere. */
 export const CATALOG_CHANNEL = 'dunghan_catalog';
 
+/** No agency at all: a province that has not run `dunghan init` nor loaded the sample yet. */
+export async function hasNoAgencies(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM agencies');
+  return rows[0]!.n === 0;
+}
+
 export async function loadCatalog(pool: pg.Pool): Promise<Catalog> {
   const agencies = await pool.query(
     `SELECT code, name, kind, parent_code, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,

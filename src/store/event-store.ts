@@ -52,6 +52,17 @@ export interface IngestOptions {
   seal?: boolean;
 }
 
+/** What a writer hands the application's ingestion (AppContext.ingest) beside its events. */
+export interface IngestRequest {
+  /** Judges each event against the dossier as stored and as it stood just before the event (IngestOptions.authorize). */
+  authorize?: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => Verdict;
+  /** The key that wrote the events, recorded on each (none for the sample loader and the CLI's imports). */
+  actor?: { id: string; role: string } | null;
+}
+
+/** The application's ingestion (AppContext.ingest, src/ingestion.ts): all or nothing, answered once committed. */
+export type Ingest = (events: DossierEvent[], request?: IngestRequest) => Promise<IngestResult>;
+
 /** Seals every committed event outside the chain, in commit order, under the chain head's lock (migrations 015, 017). */
 const SEAL = 'SELECT seal_events()';
 
@@ -62,6 +73,11 @@ const SEAL = 'SELECT seal_events()';
  */
 export async function sealPending(pool: pg.Pool): Promise<void> {
   await pool.query(SEAL);
+}
+
+/** Events committed and waiting in the seal's queue (`unsealed_events`): a cheap read, for /metrics. */
+export async function countUnsealed(pool: pg.Pool): Promise<number> {
+  return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM unsealed_events')).rows[0]!.n;
 }
 
 export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): string {

@@ -9,14 +9,10 @@
  * have had alone: all or nothing per request, never per group.
  */
 import type { DossierEvent } from '../dossiers/events.js';
-import type { DossierState } from '../dossiers/fold.js';
-import type { Verdict } from '../dossiers/authorization.js';
-import { IngestConflict, type IngestOptions, type IngestResult } from './event-store.js';
+import { IngestConflict, type IngestOptions, type IngestRequest, type IngestResult } from './event-store.js';
 
-export interface GroupRequest {
+export interface GroupRequest extends IngestRequest {
   events: DossierEvent[];
-  authorize?: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => Verdict;
-  actor?: { id: string; role: string } | null;
 }
 
 type Ingest = (events: DossierEvent[], options: IngestOptions) => Promise<IngestResult>;

@@ -1,7 +1,8 @@
 /**
  * Portal records in: each record becomes the events it implies (portal-record.ts),
  * compared slot by slot with what earlier snapshots of the same dossier already
- * recorded. New slots are ingested through the same path as the events API; a
+ * recorded. New slots are ingested through the same path as the events API
+ * (the context's `ingest`, passed in); a
  * slot recorded with another body, or recorded before and missing now (a
  * snapshot older than the stored one), is a conflict naming the portal field.
  */
@@ -9,9 +10,8 @@ import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
 import { authorizeEvent, hiddenFrom, type KeyScope } from '../dossiers/authorization.js';
 import { dossierEventSchema, type DossierEvent } from '../dossiers/events.js';
-import type { FoldContext } from '../dossiers/fold.js';
 import { allSlots, eventsOfRecord, RecordProblem, slotEventId, type PortalRecord, type SlotEvent } from '../sync/portal-record.js';
-import { bodyHash, ingestEvents, IngestConflict, type IngestOptions } from './event-store.js';
+import { bodyHash, IngestConflict, type Ingest, type IngestRequest } from './event-store.js';
 
 export interface RecordIssue {
   /** The record's position in the request or line in the file (from 0 in a request). */
@@ -77,7 +77,7 @@ interface StoredSlot {
   body: Record<string, unknown>;
 }
 
-export interface SyncOptions extends Pick<IngestOptions, 'actor'> {
+export interface SyncOptions extends Pick<IngestRequest, 'actor'> {
   /** The caller's agencies (none: the CLI's imports, which answer to nobody's scope). */
   scope?: KeyScope;
 }
@@ -137,7 +137,7 @@ function withoutMissingAppointment(stored: Record<string, unknown>, next: Dossie
  * Applies records (all or nothing): every record's new slots in one ingestion. Records of the same dossier in
  * one call are read in order, each against the ones before it.
  */
-export async function syncRecords(pool: pg.Pool, ctx: FoldContext, records: PortalRecord[], options: SyncOptions = {}, indexBase = 0): Promise<SyncResult> {
+export async function syncRecords(pool: pg.Pool, catalog: Catalog, ingest: Ingest, records: PortalRecord[], options: SyncOptions = {}, indexBase = 0): Promise<SyncResult> {
   const { scope, actor } = options;
   const codes = [...new Set(records.map((r) => r.MaHoSo))];
   // Scope before anything is compared.
@@ -152,7 +152,7 @@ export async function syncRecords(pool: pg.Pool, ctx: FoldContext, records: Port
     const issue = (field: string, message: string, kind: 'invalid' | 'conflict' = 'invalid') => issues.push({ index, MaHoSo: r.MaHoSo, field, message, kind });
     let slots: SlotEvent[];
     try {
-      slots = eventsOfRecord(r, feeOf(ctx.catalog, r));
+      slots = eventsOfRecord(r, feeOf(catalog, r));
     } catch (err) {
       if (!(err instanceof RecordProblem)) throw err;
       issue(err.field, err.message);
@@ -199,9 +199,9 @@ export async function syncRecords(pool: pg.Pool, ctx: FoldContext, records: Port
   if (issues.length) throw new SyncConflict(issues.every((i) => i.kind === 'conflict') ? 409 : 400, issues);
   if (!toIngest.length) return { records: records.length, eventsAdded: 0, results };
   try {
-    await ingestEvents(pool, ctx, toIngest, {
+    await ingest(toIngest, {
       actor,
-      authorize: scope && ((stored, before, event) => authorizeEvent(scope, stored, before, event, (code) => ctx.catalog.pathOf(code))),
+      authorize: scope && ((stored, before, event) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code))),
     });
   } catch (err) {
     if (!(err instanceof IngestConflict)) throw err;

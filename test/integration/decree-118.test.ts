@@ -147,3 +147,16 @@ describe('a province\'s reading of "late" (DOMAIN §5)', () => {
     expect((await get(`/api/v1/reports/dossiers?period=2026-11&outcome=on_time&agency=${TH}`)).body.items.map((d: { code: string }) => d.code)).toContain('R1');
   });
 });
+
+test('the action queue shows a dossier due to be closed from that day, once', async () => {
+  // S3 (asked again Thu 5 Nov, still waiting) is due to be closed from Fri 20 Nov; S2 (asked Fri 6 Nov) from Sat 21 Nov.
+  const { signIn } = await import('../support/test-app.js');
+  const page = (await request(t.app).get(`/dashboard?agency=${TH}&period=2026-11`).set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`)).text;
+  const table = (id: string) => page.slice(page.indexOf(`id="${id}"`), page.indexOf('</table>', page.indexOf(`id="${id}"`)));
+  expect(table('closure-due')).toContain('/dossiers/S3');
+  expect(table('closure-due')).toContain('/dossiers/S2');
+  expect(table('closure-due')).not.toContain('/dossiers/S4'); // closed already
+  // Not listed again among the long waits.
+  expect(table('waiting')).not.toContain('/dossiers/S3');
+  expect(await dossier('S3')).toMatchObject({ closureDueAt: '2026-11-20T00:00:00+07:00' });
+});

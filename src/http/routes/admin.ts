@@ -7,19 +7,16 @@ import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { listMailFiles } from '../../alerts/mailer.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
+import { outboxOverview } from '../../store/outbox-store.js';
 import { renderPage } from '../../views/render.js';
-import { pageAuth, viewerOf } from './session.js';
+import { pageAuth, viewerOf } from '../page-auth.js';
 
 const STATUS_TEXT: Record<string, string> = { pending: 'Chờ gửi', sent: 'Đã gửi', failed: 'Gửi lỗi' };
 
 export function adminRouter(ctx: AppContext, options: { mailDir?: string; mailerDescription?: string }): Router {
   const router = Router();
   router.get('/admin/outbox', ...pageAuth(ctx, 'admin'), async (_req, res) => {
-    const { rows } = await ctx.db.pool.query(
-      `SELECT id, kind, dossier_code, agency_code, recipient, subject, status, attempts, last_error, next_attempt_at
-       FROM alert_outbox ORDER BY (status = 'failed') DESC, id DESC LIMIT 300`,
-    );
-    const { rows: counts } = await ctx.db.pool.query('SELECT status, count(*)::int AS n FROM alert_outbox GROUP BY status');
+    const { rows, counts } = await outboxOverview(ctx.db.pool);
     res.type('html').send(
       renderPage('outbox', {
         viewer: viewerOf(res),

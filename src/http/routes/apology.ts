@@ -1,56 +1,13 @@
 /**
- * POST /api/v1/dossiers/:code/apology: draft the apology from the API. The
- * new appointment is given (checked: future, after the original due instant,
- * within office hours), or computed from whole extra working days; the apology_issued
- * event is recorded like any other (a second one is refused with 422).
+ * POST /api/v1/dossiers/:code/apology: draft the apology from the API (issue-apology.ts checks the new appointment
+ * and records the apology_issued event; a second one is refused with 422).
  */
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
-import { formatLocalInstant } from '../../calendar/local-time.js';
-import type { DossierEvent } from '../../dossiers/events.js';
-import type { DossierState } from '../../dossiers/fold.js';
-import { ingestEvents } from '../../store/event-store.js';
 import { requireRole, scopeOf } from '../auth.js';
-import { loadScopedDossier } from './letters.js';
-import { HttpError } from '../errors.js';
+import { loadScopedDossier } from '../scoped-dossier.js';
 import { noQuery } from '../query.js';
-import { instantSchema } from '../../calendar/instant.js';
-import { lawfulApology, proposeNewDue } from '../../dossiers/apology.js';
-import { regimeById } from '../../dossiers/regimes.js';
-
-export const apologyRequestSchema = z
-  .object({
-    reason: z.string().trim().min(1).max(2000),
-    /** Whole working days, counted from the later of now and the current due instant. */
-    extraWorkingDays: z.number().int('a whole number of working days').min(1).max(365).optional(),
-    newDueAt: instantSchema.optional(),
-  })
-  .refine((b) => (b.extraWorkingDays === undefined) !== (b.newDueAt === undefined), {
-    message: 'give exactly one of extraWorkingDays or newDueAt',
-    path: ['extraWorkingDays'],
-  });
-
-/** Checks the new appointment and records the apology_issued event; the API and the dossier page's form share it. */
-export async function issueApology(ctx: AppContext, s: DossierState, actor: { id: string; role: string }, body: z.infer<typeof apologyRequestSchema>): Promise<{ eventId: string; newDueAt: string; reschedules: boolean }> {
-  const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
-  if (s.finishedAt !== null) throw new HttpError(422, `Dossier ${s.code} is finished: there is no appointment to move.`);
-  const proposal = proposeNewDue(s, index, ctx.now(), { extraWorkingDays: body.extraWorkingDays, newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined });
-  if (!proposal.ok) throw new HttpError(422, `The new appointment is not valid: ${proposal.message}.`, [{ path: proposal.path, message: proposal.message }]);
-  const event = {
-    eventId: randomUUID(),
-    type: 'apology_issued',
-    dossierCode: s.code,
-    occurredAt: formatLocalInstant(ctx.now()),
-    reason: body.reason,
-    newDueAt: formatLocalInstant(proposal.newDueAt),
-  } satisfies DossierEvent;
-  await ingestEvents(ctx.db.pool, ctx.foldContext(), [event], { actor });
-  // Issued after the law's limit it is recorded and sent, but the appointment stays (fold.ts, apology_issued).
-  const reschedules = lawfulApology(ctx.now(), s.dueAt, regimeById(s.rules.regime).rules.apologyDaysBeforeDueDate.value);
-  return { eventId: event.eventId, newDueAt: event.newDueAt, reschedules };
-}
+import { apologyRequestSchema, issueApology } from '../issue-apology.js';
 
 export function apologyRouter(ctx: AppContext): Router {
   const router = Router();

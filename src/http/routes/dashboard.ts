@@ -9,14 +9,14 @@ import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
-import type { DossierState, DossierStatus } from '../../dossiers/fold.js';
-import { legalOpenSql, openLateWithoutApologySql } from '../../dossiers/progress-sql.js';
+import type { DossierStatus } from '../../dossiers/fold.js';
+import { actionQueue, type ActionQueue } from '../../store/action-queues.js';
 import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { filterFor, requireStarted } from './reports.js';
+import { filterFor, requireStarted } from '../report-scope.js';
 import { whatIf } from '../../reports/what-if.js';
 import { portalProgress } from '../../reports/portal-scores.js';
 import type { RateRow } from '../../reports/rates.js';
@@ -26,8 +26,8 @@ const withPortal = (r: RateRow) => ({ ...r, portal: portalProgress(r) });
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { CELL_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
-import { dossiersReaching } from '../../alerts/calendar-reminder.js';
-import { pageAuth, viewerOf } from './session.js';
+import { dossiersReaching } from '../../store/provisional-dossiers.js';
+import { pageAuth, viewerOf } from '../page-auth.js';
 
 // No dossiers to judge: N/A, never 0 % (DOMAIN §5).
 const WAITING_TOO_LONG_DAYS = 14;
@@ -62,28 +62,18 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const children = rows.filter((r) => depthOf(r.key) === rootDepth + 1);
 
   // The action queue, for the page's agency or the key's scope: what needs action now, most urgent first.
-  const scopeParams: unknown[] = [new Date(now)];
-  let scopeWhere = 'true';
-  if (agency) {
-    scopeParams.push([agency]);
-    scopeWhere = 'agency_codes && $2::text[]';
-  } else if (!scope.all) {
-    scopeParams.push(scope.key.agencyCodes);
-    scopeWhere = 'agency_codes && $2::text[]';
-  }
-  const open = async (where: string) => {
-    // $1 (now) typed even in a list that does not compare with it. The first 50 by due instant, and how many in all:
-    // two reads, so that neither fetches every matching row (a large province has ~100,000 open dossiers).
-    const condition = `$1::timestamptz IS NOT NULL AND ${scopeWhere} AND ${where}`;
-    const [{ rows }, counted] = await Promise.all([
-      ctx.db.pool.query<{ state: DossierState }>(`SELECT state FROM dossiers WHERE ${condition} ORDER BY due_at, code LIMIT 50`, scopeParams),
-      ctx.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossiers WHERE ${condition}`, scopeParams),
-    ]);
-    const total = counted.rows[0]!.n;
+  const queueScope = {
+    now,
+    agencies: agency ? [agency] : scope.all ? null : scope.key.agencyCodes,
+    // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
+    waitingSince: now - WAITING_TOO_LONG_DAYS * 86_400_000,
+  };
+  const open = async (queue: ActionQueue) => {
+    const { total, states } = await actionQueue(ctx.db.pool, queue, queueScope);
     return {
       total,
-      more: total > rows.length,
-      items: rows.map(({ state }) => {
+      more: total > states.length,
+      items: states.map((state) => {
         const index = ctx.calendar.workingTime(state.rules.policies.officeHours);
         const left = index.between(now, state.dueAt) / 60_000;
         const dayMinutes = index.dayMs / 60_000;
@@ -99,18 +89,18 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       }),
     };
   };
-  // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
-  const waitingSince = `waiting_since < '${new Date(now - WAITING_TOO_LONG_DAYS * 86_400_000).toISOString()}'::timestamptz`;
-  const [lateWithoutApology, overdue, dueSoon, waiting] = await Promise.all([
-    open(openLateWithoutApologySql('$1')),
-    open(legalOpenSql.overdue('$1')),
-    open(legalOpenSql.due_soon('$1')),
-    open(`${legalOpenSql.waiting_for_citizen('$1')} AND ${waitingSince}`),
+  const [lateWithoutApology, overdue, dueSoon, closureDue, waiting] = await Promise.all([
+    open('late_without_apology'),
+    open('overdue'),
+    open('due_soon'),
+    open('closure_due'),
+    open('waiting_too_long'),
   ]);
   const lists = [
     { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...lateWithoutApology },
     { id: 'overdue', title: 'Đang quá hạn', ...overdue },
     { id: 'due-soon', title: 'Sắp đến hạn', ...dueSoon },
+    { id: 'closure-due', title: 'Quá 15 ngày không bổ sung: cần đóng hồ sơ', ...closureDue },
     { id: 'waiting', title: `Chờ công dân bổ sung quá ${WAITING_TOO_LONG_DAYS} ngày`, ...waiting },
   ];
   let whatIfView: unknown;

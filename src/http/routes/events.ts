@@ -1,16 +1,12 @@
 /**
  * POST /api/v1/events: one event or a batch of up to 1,000. All or nothing:
- * any invalid event rejects the batch with every bad index named.
+ * any invalid event rejects the batch with every bad index named. Valid ones
+ * go through the context's ingestion (src/ingestion.ts), as every writer's do.
  */
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { dossierEventSchema, MAX_BATCH, type DossierEvent } from '../../dossiers/events.js';
-import { ingestEvents, type IngestOptions } from '../../store/event-store.js';
-import { Sealer } from '../../store/sealer.js';
-import { GroupCommitter } from '../../store/group-commit.js';
 import type { DossierState } from '../../dossiers/fold.js';
-import type { Metrics } from '../../observability/metrics.js';
-import { silentLogger, type Logger } from '../../observability/logger.js';
 import { noQuery } from '../query.js';
 import { authorizeEvent } from '../../dossiers/authorization.js';
 import { requireRole, scopeOf } from '../auth.js';
@@ -21,23 +17,11 @@ const eventIdOf = (item: unknown): string | undefined => {
   return typeof id === 'string' && id.length <= 64 ? id : undefined;
 };
 
-/** Requests up to this many events share transactions with concurrent ones (group commit); larger batches run alone. */
-const GROUPED_UP_TO = 100;
-
-export function eventsRouter(ctx: AppContext, metrics?: Metrics, logger: Logger = silentLogger): Router {
+export function eventsRouter(ctx: AppContext): Router {
   const router = Router();
-  // Committed is acknowledged; the chain takes the events in shortly after, many commits to a seal (sealer.ts).
-  const sealer = new Sealer(ctx.db.pool, { onError: (err) => logger.warn({ err: String(err) }, 'sealing committed events failed; the next seal takes them in') });
-  const ingest = async (events: DossierEvent[], options: IngestOptions) => {
-    const result = await ingestEvents(ctx.db.pool, ctx.foldContext(), events, { ...options, seal: false });
-    if (result.results.some((r) => r.status === 'accepted')) sealer.nudge();
-    return result;
-  };
-  const committer = new GroupCommitter(ingest);
 
   router.post('/events', requireRole('counter', 'supervisor', 'admin'), async (req, res) => {
     noQuery(req);
-    const done = metrics?.ingestDuration.startTimer();
     const single = !Array.isArray(req.body);
     const raw: unknown[] = single ? [req.body] : req.body;
     if (raw.length === 0) throw new HttpError(400, 'The batch is empty.');
@@ -62,11 +46,8 @@ export function eventsRouter(ctx: AppContext, metrics?: Metrics, logger: Logger 
       actor: { id: scope.key.id, role: scope.key.role },
     };
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.
-    const result = events.length <= GROUPED_UP_TO ? await committer.submit({ events, ...request }) : await ingest(events, request);
+    const result = await ctx.ingest(events, request);
     const accepted = result.results.filter((r) => r.status === 'accepted').length;
-    done?.();
-    metrics?.eventsIngested.inc({ result: 'accepted' }, accepted);
-    metrics?.eventsIngested.inc({ result: 'duplicate' }, result.results.length - accepted);
     res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results: result.results });
   });
 

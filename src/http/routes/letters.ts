@@ -4,33 +4,23 @@
  */
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
-import { receiptWindowOf, type DossierState } from '../../dossiers/fold.js';
+import { receiptWindowOf } from '../../dossiers/fold.js';
 import { isProvisional } from '../../dossiers/deadline.js';
 import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../../letters/letter-data.js';
-import type { DossierEvent } from '../../dossiers/events.js';
 import { renderLetter } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
-import { pageAuth } from './session.js';
+import { pageAuth } from '../page-auth.js';
 import { HttpError } from '../errors.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
-
-/**
- * A dossier the key covers. One outside its agencies is answered exactly as
- * one that does not exist: the answer must not tell another agency it is there.
- */
-export async function loadScopedDossier(ctx: AppContext, code: string, scope: ReturnType<typeof scopeOf>): Promise<DossierState> {
-  const row = await ctx.db.kysely.selectFrom('dossiers').select(['state', 'agency_codes']).where('code', '=', code).executeTakeFirst();
-  if (!row || !scope.coversPath(row.agency_codes)) throw new HttpError(404, `No dossier ${code}.`);
-  return row.state as DossierState;
-}
+import { loadLog } from '../../store/dossier-reads.js';
+import { loadScopedDossier } from '../scoped-dossier.js';
 
 /** "GIẤY TIẾP NHẬN…" as a page title: "Giấy tiếp nhận…". */
 const titleOf = (upper: string) => upper.charAt(0) + upper.slice(1).toLocaleLowerCase('vi');
 
 export function lettersRouter(ctx: AppContext): Router {
   const router = Router();
-  const eventsOf = async (code: string) =>
-    (await ctx.db.pool.query<{ body: DossierEvent }>('SELECT body FROM dossier_events WHERE dossier_code = $1 ORDER BY occurred_at, seq', [code])).rows.map((r) => r.body);
+  const eventsOf = async (code: string) => (await loadLog(ctx.db.pool, code)).map((r) => r.body);
   // Without a session, a person opening a letter's link is taken to the sign-in page and back.
   router.get('/letters/:code/:form', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);

@@ -6,13 +6,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
+import { ping } from '../../db/database.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { HttpError } from '../errors.js';
 
 async function databaseAnswers(ctx: AppContext): Promise<boolean> {
   const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
-  const query = ctx.db.pool.query('SELECT 1').then(() => true, () => false);
-  return Promise.race([query, timeout]);
+  return Promise.race([ping(ctx.db.pool), timeout]);
 }
 
 export function probesRouter(ctx: AppContext, metrics: Metrics, token?: string): Router {

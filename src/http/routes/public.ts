@@ -16,6 +16,7 @@ import type { DossierState } from '../../dossiers/fold.js';
 import { toCsv } from '../../reports/export.js';
 import type { Column } from '../../reports/columns.js';
 import { publicFigures } from '../../store/public-figures.js';
+import { dossierState } from '../../store/dossier-reads.js';
 import { renderPage } from '../../views/render.js';
 import { trendOf } from '../../views/charts.js';
 import { vietnameseInstant } from '../../calendar/vietnamese-format.js';
@@ -65,8 +66,7 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
 
   /** The same work whether the code is unknown or the digits are wrong: one read, one comparison. */
   const lookup = async (code: string, last4: string): Promise<PublicProgress | null> => {
-    const { rows } = await ctx.db.pool.query<{ state: DossierState }>('SELECT state FROM dossiers WHERE code = $1', [code]);
-    const state = rows[0]?.state;
+    const state = await dossierState(ctx.db.pool, code);
     const match = phoneMatches(state ?? ({ applicant: { phone: '0000000000' } } as DossierState), last4);
     return state && match ? publicProgress(state, ctx.catalog) : null;
   };

@@ -11,9 +11,10 @@ import { periodOf } from '../../reports/report-query.js';
 import { periodSchema } from '../../reports/periods.js';
 import { explainDifferences, FIGURE_TEXT, ourFigures, portalUploadSchema, ratesOf, type PortalFigures } from '../../reports/reconciliation.js';
 import { judgedAtOf, judgedDossiers, rateRows } from '../../store/report-store.js';
+import { portalFiguresOf, savePortalFigures } from '../../store/portal-figures.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { filterFor, requireStarted } from './reports.js';
+import { filterFor, requireStarted } from '../report-scope.js';
 
 const querySchema = z.strictObject({ agency: z.string().min(1).max(64), period: periodSchema, convention: z.enum(['calendar', 'report']).default('calendar') });
 
@@ -27,12 +28,7 @@ export function reconciliationRouter(ctx: AppContext): Router {
     if (!scopeOf(res).coversPath(ctx.catalog.pathOf(upload.agency))) throw new HttpError(403, `Agency ${upload.agency} is outside this key's agencies.`);
     const period = periodOf({ period: upload.period, convention: upload.convention });
     requireStarted(period, ctx.now());
-    await ctx.db.pool.query(
-      `INSERT INTO portal_figures (agency_code, period, convention, figures, dossiers, source, entered_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (agency_code, period, convention) DO UPDATE SET figures = excluded.figures, dossiers = excluded.dossiers, source = excluded.source,
-         entered_by = excluded.entered_by, entered_at = now()`,
-      [upload.agency, upload.period, upload.convention, JSON.stringify(upload.figures), upload.dossiers ? JSON.stringify(upload.dossiers) : null, upload.source, scopeOf(res).key.label],
-    );
+    await savePortalFigures(ctx.db.pool, { ...upload, enteredBy: scopeOf(res).key.label });
     res.status(204).end();
   });
 
@@ -41,11 +37,7 @@ export function reconciliationRouter(ctx: AppContext): Router {
     const period = periodOf(q);
     requireStarted(period, ctx.now());
     const filter = filterFor(ctx, res, { agency: q.agency });
-    const { rows } = await ctx.db.pool.query<{ figures: PortalFigures; dossiers: Array<{ MaHoSo: string; judgment: 'on_time' | 'late' | 'on_track' | 'overdue' }> | null; source: string; entered_by: string; entered_at: Date }>(
-      'SELECT figures, dossiers, source, entered_by, entered_at FROM portal_figures WHERE agency_code = $1 AND period = $2 AND convention = $3',
-      [q.agency, q.period, q.convention],
-    );
-    const portal = rows[0];
+    const portal = await portalFiguresOf(ctx.db.pool, q.agency, q.period, q.convention);
     if (!portal) throw new HttpError(404, `No portal figures recorded for ${q.agency} in ${q.period}: an administrator records them with PUT /api/v1/reconciliation/figures.`);
     const now = ctx.now();
     const { totalCounts } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, now);

@@ -12,27 +12,14 @@ import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
 import type { Outcome } from '../../dossiers/outcome.js';
 import { cellQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
-import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows, type ReportFilter } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows } from '../../store/report-store.js';
 import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
-import type { Period } from '../../reports/periods.js';
-import { scopeOf } from '../auth.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { HttpError } from '../errors.js';
 import { PORTAL_MODE, portalProgress, portalScores } from '../../reports/portal-scores.js';
 import { readingsOf } from '../../reports/readings.js';
-
-/** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
-export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; procedure?: string; field?: string; channel?: string }): ReportFilter {
-  const scope = scopeOf(res);
-  let agencies = scope.all ? null : scope.key.agencyCodes;
-  if (q.agency) {
-    if (!ctx.catalog.agency(q.agency)) throw new HttpError(400, `Unknown agency ${q.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
-    if (!scope.coversPath(ctx.catalog.pathOf(q.agency))) throw new HttpError(403, `Agency ${q.agency} is outside this key's agencies.`);
-    agencies = [q.agency];
-  }
-  return { agencies, procedure: q.procedure, field: q.field, channel: q.channel };
-}
+import { filterFor, requireStarted } from '../report-scope.js';
 
 function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], rows: object[], name: string, title: string, dialect: CsvDialect): Promise<void> | void {
   if (format === 'csv') {
@@ -48,13 +35,6 @@ function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], row
 
 const JUDGMENT_RULE =
   'Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, by instant, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then (an electronic result, an online payment or an apology recorded later does not count in the period); waiting for the citizen judged at the request, overdue if asked more than once; an apology moves the appointment only when issued by the law\'s limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due date), unless the agency\'s policy lateApology766 is new-appointment.';
-
-/** A period that has not started has nothing to report: 400, not a table of zeros. */
-export function requireStarted(period: Period, nowMs: number): void {
-  if (period.from > nowMs) {
-    throw new HttpError(400, `The period ${period.label} has not started yet.`, [{ path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` }]);
-  }
-}
 
 export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
   const router = Router();

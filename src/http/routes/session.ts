@@ -2,40 +2,12 @@
  * Web sign-in for the pages: the key typed into the form opens a server-side
  * session; the cookie carries only the session's random id. Logout revokes it.
  */
-import express, { Router, type RequestHandler, type Response } from 'express';
+import express, { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
-import { findApiKey, type ApiKey, type Role } from '../../store/api-keys.js';
+import { findApiKey, type ApiKey } from '../../store/api-keys.js';
 import { closeSession, openSession, SESSION_HOURS } from '../../store/web-sessions.js';
 import { renderPage } from '../../views/render.js';
-import { authenticate, badKeyLimiter, cookie, SESSION_COOKIE, scopeOf, type Scope } from '../auth.js';
-import { HttpError } from '../errors.js';
-
-/** A page for signed-in users: without a session, go to the login form and come back. */
-export function pageAuth(ctx: AppContext, ...roles: Role[]): RequestHandler[] {
-  const auth = authenticate(ctx);
-  return [
-    async (req, res, next) => {
-      try {
-        await auth(req, res, next);
-      } catch (err) {
-        if (err instanceof HttpError && err.status === 401) res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
-        else throw err;
-      }
-    },
-    (_req, res, next) => {
-      if (roles.length && !roles.includes(scopeOf(res).key.role)) throw new HttpError(403, `This page needs one of the roles ${roles.join(', ')}.`);
-      next();
-    },
-  ];
-}
-
-const ROLE_TEXT: Record<Role, string> = { counter: 'cán bộ một cửa', supervisor: 'lãnh đạo', auditor: 'kiểm tra', admin: 'quản trị' };
-
-/** Who is signed in, for the page header ("signed in as" and the logout button). */
-export function viewerOf(res: Response): { label: string; roleText: string } | undefined {
-  const scope = res.locals.scope as Scope | undefined;
-  return scope && { label: scope.key.label, roleText: ROLE_TEXT[scope.key.role] };
-}
+import { badKeyLimiter, cookie, SESSION_COOKIE } from '../auth.js';
 
 function safeNext(next: unknown): string {
   return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';

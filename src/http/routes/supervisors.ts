@@ -1,12 +1,12 @@
 /**
  * Supervisors (lãnh đạo) who receive alerts for an agency and everything below it.
  */
-import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { resetScanWatermarks } from '../../store/scan-watermarks.js';
+import { removeSupervisor, supervisorsOf, upsertSupervisor } from '../../store/supervisors.js';
 import { HttpError } from '../errors.js';
 import { noQuery } from '../query.js';
 
@@ -24,27 +24,21 @@ export function supervisorsRouter(ctx: AppContext): Router {
   router.post('/agencies/:code/supervisors', requireRole('admin'), async (req, res) => {
     const code = agencyInScope(res, String(req.params.code));
     const body = supervisorSchema.parse(req.body);
-    const { rows } = await ctx.db.pool.query(
-      `INSERT INTO supervisors (id, agency_code, name, email) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agency_code, email) DO UPDATE SET name = excluded.name RETURNING id, agency_code, name, email`,
-      [randomUUID(), code, body.name, body.email.toLowerCase()],
-    );
+    const supervisor = await upsertSupervisor(ctx.db.pool, code, body.name, body.email);
     // Someone new to tell: the next alert scans look at the dossiers already due soon or overdue, once.
     await resetScanWatermarks(ctx.db.pool);
-    res.status(201).json({ id: rows[0].id, agencyCode: rows[0].agency_code, name: rows[0].name, email: rows[0].email });
+    res.status(201).json(supervisor);
   });
 
   router.get('/agencies/:code/supervisors', async (req, res) => {
     noQuery(req);
     const code = agencyInScope(res, String(req.params.code));
-    const { rows } = await ctx.db.pool.query('SELECT id, agency_code, name, email FROM supervisors WHERE agency_code = $1 ORDER BY email', [code]);
-    res.json({ items: rows.map((r) => ({ id: r.id, agencyCode: r.agency_code, name: r.name, email: r.email })) });
+    res.json({ items: await supervisorsOf(ctx.db.pool, code) });
   });
 
   router.delete('/agencies/:code/supervisors/:id', requireRole('admin'), async (req, res) => {
     const code = agencyInScope(res, String(req.params.code));
-    const { rowCount } = await ctx.db.pool.query('DELETE FROM supervisors WHERE agency_code = $1 AND id::text = $2', [code, String(req.params.id)]);
-    if (!rowCount) throw new HttpError(404, 'No such supervisor.');
+    if (!(await removeSupervisor(ctx.db.pool, code, String(req.params.id)))) throw new HttpError(404, 'No such supervisor.');
     res.status(204).end();
   });
   return router;

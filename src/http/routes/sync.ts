@@ -14,7 +14,7 @@ import { portalRecordSchema, type PortalRecord } from '../../sync/portal-record.
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
 import { noQuery } from '../query.js';
-import { filterFor, requireStarted } from './reports.js';
+import { filterFor, requireStarted } from '../report-scope.js';
 
 export const MAX_SYNC_BATCH = 1000;
 
@@ -38,7 +38,7 @@ export function syncRouter(ctx: AppContext): Router {
 
     const scope = scopeOf(res);
     try {
-      const result = await syncRecords(ctx.db.pool, ctx.foldContext(), records, { scope, actor: { id: scope.key.id, role: scope.key.role } });
+      const result = await syncRecords(ctx.db.pool, ctx.catalog, ctx.ingest, records, { scope, actor: { id: scope.key.id, role: scope.key.role } });
       res.status(result.eventsAdded > 0 ? 201 : 200).json(result);
     } catch (err) {
       if (!(err instanceof SyncConflict)) throw err;

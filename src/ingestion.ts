@@ -1,0 +1,69 @@
+/**
+ * The one ingestion path. Every writer — the events API, the apology (API and page), portal sync (API and
+ * `dunghan sync import`), the sample loader — hands its events to the application context's ingestion
+ * (`ctx.ingest`), so each gets the same acknowledgement (committed before the answer), group commit for small
+ * requests, the sealer, and the metrics. It was built inside the events router: the apology skipped group commit,
+ * the sealer and the metrics, and sync and the sample loader sealed on their own.
+ *
+ * Small requests (up to GROUPED_UP_TO events) share transactions with concurrent ones (group-commit.ts); larger
+ * batches (a portal file's chunk, the sample's 1,000-event batches) run alone, where grouping would only make a
+ * small request wait behind them. Commits are sealed into the chain shortly after, many to a seal (sealer.ts);
+ * `stop()` waits for what is in flight and seals what was committed.
+ */
+import type pg from 'pg';
+import type { DossierEvent } from './dossiers/events.js';
+import type { FoldContext } from './dossiers/fold.js';
+import { createIngestMetrics, type IngestMetrics } from './observability/metrics.js';
+import { ingestEvents, sealPending, type IngestOptions, type IngestRequest, type IngestResult } from './store/event-store.js';
+import { GroupCommitter } from './store/group-commit.js';
+import { Sealer } from './store/sealer.js';
+
+/** Requests up to this many events share transactions with concurrent ones (group commit); larger batches run alone. */
+export const GROUPED_UP_TO = 100;
+
+export class Ingestion {
+  readonly metrics: IngestMetrics = createIngestMetrics();
+  private readonly sealer: Sealer;
+  private readonly committer: GroupCommitter;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Read at each ingestion: the catalogue and calendar a process reloads after an import. */
+    private readonly foldContext: () => FoldContext,
+    options: { onSealError?: (err: unknown) => void } = {},
+  ) {
+    // Committed is acknowledged; the chain takes the events in shortly after, many commits to a seal.
+    this.sealer = new Sealer(pool, { onError: options.onSealError });
+    this.committer = new GroupCommitter((events, opts) => this.commit(events, opts));
+  }
+
+  /** Ingests `events` (all or nothing) and answers once they are committed; throws IngestConflict when refused. */
+  async ingest(events: DossierEvent[], request: IngestRequest = {}): Promise<IngestResult> {
+    const done = this.metrics.ingestDuration.startTimer();
+    const running = events.length <= GROUPED_UP_TO ? this.committer.submit({ events, ...request }) : this.commit(events, request);
+    this.inFlight.add(running);
+    try {
+      const result = await running;
+      const accepted = result.results.filter((r) => r.status === 'accepted').length;
+      done();
+      this.metrics.eventsIngested.inc({ result: 'accepted' }, accepted);
+      this.metrics.eventsIngested.inc({ result: 'duplicate' }, result.results.length - accepted);
+      return result;
+    } finally {
+      this.inFlight.delete(running);
+    }
+  }
+
+  /** Waits for the ingestions in flight, then seals every committed event still outside the chain. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await sealPending(this.pool);
+  }
+
+  private async commit(events: DossierEvent[], options: IngestOptions): Promise<IngestResult> {
+    const result = await ingestEvents(this.pool, this.foldContext(), events, { ...options, seal: false });
+    if (result.results.some((r) => r.status === 'accepted')) this.sealer.nudge();
+    return result;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The dashboard's action queues: the open dossiers that need someone now, most urgent first, within an agency or a
+ * key's agencies. Each is its first 50 by due instant and how many in all: two reads, so that neither fetches every
+ * matching row (a large province has ~100,000 open dossiers). The conditions are progress-sql.ts's.
+ */
+import type pg from 'pg';
+import type { DossierState } from '../dossiers/fold.js';
+import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
+
+export type ActionQueue = 'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long';
+
+export interface QueueScope {
+  now: number;
+  /** Dossiers on the path of any of these agencies; null: all. */
+  agencies: string[] | null;
+  /** waiting_too_long: waiting for the citizen since before this instant (a display threshold, not a legal limit). */
+  waitingSince: number;
+}
+
+const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
+  late_without_apology: () => openLateWithoutApologySql('$1'),
+  overdue: () => legalOpenSql.overdue('$1'),
+  due_soon: () => legalOpenSql.due_soon('$1'),
+  // Decree 118/2025 Art. 19(5): not completed 15 days after the notice, the one-stop unit is due to close it.
+  closure_due: () => `finished_at IS NULL AND closure_due_at <= $1`,
+  // The long waits not already in the closure queue: a dossier is listed once.
+  waiting_too_long: (since) => `${legalOpenSql.waiting_for_citizen('$1')} AND waiting_since < ${since}::timestamptz AND (closure_due_at IS NULL OR closure_due_at > $1)`,
+};
+
+export async function actionQueue(pool: pg.Pool, queue: ActionQueue, scope: QueueScope, limit = 50): Promise<{ total: number; states: DossierState[] }> {
+  const params: unknown[] = [new Date(scope.now)];
+  const scopeWhere = scope.agencies ? `agency_codes && $${params.push(scope.agencies)}::text[]` : 'true';
+  const since = queue === 'waiting_too_long' ? `$${params.push(new Date(scope.waitingSince))}` : '';
+  // $1 (now) typed even in a list that does not compare with it.
+  const condition = `$1::timestamptz IS NOT NULL AND ${scopeWhere} AND ${CONDITIONS[queue](since)}`;
+  const [{ rows }, counted] = await Promise.all([
+    pool.query<{ state: DossierState }>(`SELECT state FROM dossiers WHERE ${condition} ORDER BY due_at, code LIMIT ${limit | 0}`, params),
+    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossiers WHERE ${condition}`, params),
+  ]);
+  return { total: counted.rows[0]!.n, states: rows.map((r) => r.state) };
+}
