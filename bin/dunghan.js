@@ -1,15 +1,28 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so `npx dunghan` works right after `npm ci`.
-import { existsSync, readFileSync } from 'node:fs';
+// Runs the sources compiled by `npm ci` (`prepare` → dist/), and the TypeScript itself (tsx) when dist/ is missing or
+// older than a source file (a developer's edit): a start in a fraction of a second, never a stale program.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
-import { register } from 'tsx/esm/api';
 
 // A .env in the working directory fills in what the environment does not set (.env.example lists every variable).
 if (existsSync('.env')) {
   for (const [name, value] of Object.entries(parseEnv(readFileSync('.env', 'utf8')))) if (process.env[name] === undefined) process.env[name] = value;
 }
-register();
-const { main, UsageError } = await import('../src/cli/main.ts');
+/** The newest modification time under a directory (the sources: a few hundred files, a few milliseconds). */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = `${root}dist/cli/main.js`;
+const compiled = existsSync(built) && statSync(built).mtimeMs >= newest(`${root}src`);
+if (!compiled) (await import('tsx/esm/api')).register();
+const { main, UsageError } = await import(compiled ? '../dist/cli/main.js' : '../src/cli/main.ts');
 let code;
 try {
   code = await main(process.argv.slice(2));

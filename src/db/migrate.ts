@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { inTransaction } from './database.js';
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+// From src/db or its compiled twin dist/db alike: the SQL files live only in src/db/migrations.
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'db', 'migrations');
 const LOCK_KEY = 4_242_001;
 
 /** `through`: stop after that migration (a database as an older release left it, for testing a migration's data). */

@@ -229,7 +229,7 @@ test('agenda workers: two schedulers on one database run each job once and send 
   expect(d9.map((m) => (m.to as { text: string }).text).sort()).toEqual(['lanhdao@tpsl.example.vn', 'vp@sonla.example.vn']);
   const { rows } = await t.ctx.db.pool.query("SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'overdue-scan'");
   expect(rows[0].n).toBe(1);
-}, 60_000);
+});
 
 test('the overdue scan looks at the newly overdue and the newly changed, not the backlog', async () => {
   const overdueNow = async () => (await api('get', '/api/v1/dossiers?outcome=overdue&limit=500')).body.items.length;

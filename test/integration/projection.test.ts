@@ -112,7 +112,7 @@ test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers ta
     }
   }
   expect(filteredRows).toBeGreaterThan(0);
-}, 120_000);
+});
 
 test('concurrent batches on one dossier are serialised: every event is folded', async () => {
   const code = 'RACE-1';
@@ -168,4 +168,4 @@ test('an acknowledged event survives the database being killed', async () => {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
-}, 60_000);
+});

@@ -9,11 +9,22 @@ import type { Express } from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from './test-app.js';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.DUNGHAN_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+/**
+ * Chromium, launched again when it crashes at launch: on a busy machine it sometimes dies before it answers (seen in
+ * CI-like runs, issue 24); a crash after launch is the test's to report.
+ */
+export async function launchChromium(attempts = 3): Promise<Browser> {
+  for (let i = 1; ; i++) {
+    try {
+      return await chromium.launch({
+        executablePath: process.env.DUNGHAN_CHROMIUM ?? '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    } catch (err) {
+      if (i >= attempts) throw err;
+      console.warn(`Chromium failed to launch (attempt ${i} of ${attempts}), trying again: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+  }
 }
 
 export async function listen(app: Express): Promise<{ server: Server; base: string }> {
