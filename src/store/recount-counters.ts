@@ -1,42 +1,34 @@
 /**
  * The daily counters recounted from the dossiers table and its judgment
  * history in SQL: for bulk loads that write dossiers directly (the report
- * benchmark). The same definitions as contributions.ts, which ingestion
- * applies incrementally; the projection test checks the two agree.
+ * benchmark). Each flow is its row of the count table (count-table.ts), as
+ * contributions.ts applies it incrementally; the projection test checks the two agree.
  */
 import type pg from 'pg';
 import { COUNTER_FIELDS } from '../reports/contributions.js';
+import { ANCHORS, COUNT_TABLE, type Anchor } from '../reports/count-table.js';
 
 const day = (column: string) => `(${column} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
-const RESULT_OK = '(NOT paper_result OR electronic_result)';
+
+/** Per anchor, the flows anchored to it: each dossier gives a counter name for every row of the count table it counts in. */
+const FLOW_PIECES = (Object.keys(ANCHORS) as Anchor[])
+  .map((anchor) => {
+    const rows = COUNT_TABLE.filter((d) => d.anchor === anchor);
+    if (!rows.length) return null;
+    const column = ANCHORS[anchor].column;
+    return `SELECT receiving_agency_code AS a, ${day(column)} AS d, f, 1 AS n FROM dossiers, LATERAL unnest(ARRAY[
+      ${rows.map((d) => `CASE WHEN ${d.sql(null)} THEN '${d.column}' END`).join(', ')}]) AS f
+    WHERE ${column} IS NOT NULL AND f IS NOT NULL`;
+  })
+  .filter((piece): piece is string => piece !== null);
 
 /** (agency, day, counter, n) for every flow and stock delta of every dossier. */
 const PIECES = `
-  SELECT receiving_agency_code AS a, ${day('received_at')} AS d, f, 1 AS n FROM dossiers, LATERAL unnest(ARRAY[
-    'received', 'open_delta',
-    CASE WHEN channel = 'online' THEN 'received_online' END, CASE WHEN channel = 'postal' THEN 'received_postal' END,
-    CASE WHEN channel = 'online' AND ${RESULT_OK} THEN 'online_full' END, CASE WHEN paper_result THEN 'paper_result' END,
-    CASE WHEN paper_result AND electronic_result THEN 'electronic_result' END, CASE WHEN digitized THEN 'digitized' END,
-    CASE WHEN digitized AND ${RESULT_OK} THEN 'digitized_full' END, CASE WHEN reused_data THEN 'reused_data' END,
-    CASE WHEN flags @> ARRAY['late_online_acceptance'] THEN 'late_online_acceptance' END]) AS f
-  WHERE f IS NOT NULL
+  ${FLOW_PIECES.join('\n  UNION ALL\n  ')}
   UNION ALL
-  SELECT receiving_agency_code, ${day('started_at')}, f, 1 FROM dossiers, LATERAL unnest(ARRAY['fee_required', CASE WHEN paid_online THEN 'paid_online' END]) AS f
-  WHERE fee_procedure AND fee_required AND f IS NOT NULL
+  SELECT receiving_agency_code, ${day('received_at')}, 'open_delta', 1 FROM dossiers
   UNION ALL
-  SELECT receiving_agency_code, ${day('finished_at')}, f, CASE WHEN f = 'open_delta' THEN -1 ELSE 1 END FROM dossiers, LATERAL unnest(ARRAY[
-    'finished', 'open_delta', rate_outcome, CASE WHEN flags @> ARRAY['late_without_apology'] THEN 'late_without_apology' END,
-    CASE WHEN status = 'closed' THEN 'closed' END]) AS f
-  WHERE finished_at IS NOT NULL AND f IS NOT NULL
-  UNION ALL
-  SELECT receiving_agency_code, ${day('apology_at')}, f, 1 FROM dossiers, LATERAL unnest(ARRAY['rescheduled', CASE WHEN flags @> ARRAY['apology_too_late'] THEN 'apology_too_late' END]) AS f
-  WHERE apology_at IS NOT NULL AND f IS NOT NULL
-  UNION ALL
-  SELECT receiving_agency_code, ${day('second_supplement_at')}, 'repeated_supplement', 1 FROM dossiers WHERE second_supplement_at IS NOT NULL
-  UNION ALL
-  SELECT receiving_agency_code, ${day('late_request_at')}, 'late_supplement_request', 1 FROM dossiers WHERE late_request_at IS NOT NULL
-  UNION ALL
-  SELECT receiving_agency_code, ${day('dissatisfied_at')}, 'dissatisfied', 1 FROM dossiers WHERE dissatisfied_at IS NOT NULL
+  SELECT receiving_agency_code, ${day('finished_at')}, 'open_delta', -1 FROM dossiers WHERE finished_at IS NOT NULL
   UNION ALL
   SELECT a, d, 'overdue_delta', n FROM (
     SELECT receiving_agency_code AS a, ${day('s')} AS sd, ${day('e')} AS ed FROM (

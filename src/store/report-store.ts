@@ -8,7 +8,7 @@ import { CHANNEL_TEXT } from '../reports/vietnamese-terms.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { addCounts, EMPTY_COUNTS, withRates, type Counts, type RateRow } from '../reports/rates.js';
 import { CELL_FILTERS, countsSql, RELEVANT, type Cell, type GroupColumn } from '../reports/counts-sql.js';
-import { COUNTER_FIELDS, type CounterField } from '../reports/contributions.js';
+import { ANCHORS, COUNT_TABLE } from '../reports/count-table.js';
 import { rateOverdueAtSql } from '../dossiers/progress-sql.js';
 import { monthsIn, type Period } from '../reports/periods.js';
 import { periodOf, type ReportQuery } from '../reports/report-query.js';
@@ -53,16 +53,8 @@ function periodParams(period: Period, nowMs: number): unknown[] {
   return [new Date(period.from), new Date(period.to), new Date(judgedAtOf(period, nowMs))];
 }
 
-/** Counts key of each counter column (the two stocks are read separately). */
-const COUNTER_KEY: Record<Exclude<CounterField, 'open_delta' | 'overdue_delta'>, keyof Counts> = {
-  received: 'received', received_online: 'receivedOnline', received_postal: 'receivedPostal', online_full: 'onlineFull',
-  finished: 'finished', early: 'early', on_time: 'onTime', late: 'late', fee_required: 'feeRequired', paid_online: 'paidOnline',
-  digitized: 'digitized', digitized_full: 'digitizedFull', paper_result: 'paperResult', electronic_result: 'electronicResult',
-  reused_data: 'reusedData', rescheduled: 'rescheduled', apology_too_late: 'apologyTooLate', late_without_apology: 'lateWithoutApology',
-  repeated_supplement: 'repeatedSupplement', late_supplement_request: 'lateSupplementRequest', dissatisfied: 'dissatisfied',
-  closed: 'closed', late_online_acceptance: 'lateOnlineAcceptance',
-};
-const FLOW_FIELDS = COUNTER_FIELDS.filter((f): f is keyof typeof COUNTER_KEY => f in COUNTER_KEY);
+/** The flows of the daily counters, each with its key in a report's counts (the two stocks are read separately). */
+const FLOWS = COUNT_TABLE.map((d) => ({ column: d.column, key: d.key }));
 
 export async function countsBy(pool: pg.Pool, catalog: Catalog, period: Period, group: GroupColumn, filter: ReportFilter, nowMs: number): Promise<Map<string, Counts>> {
   const params = periodParams(period, nowMs);
@@ -111,7 +103,7 @@ export async function periodsFromCounters(
   }
   // One pass: width_bucket puts each row in its segment (0: before the first boundary, n: [bounds[n-1], bounds[n])).
   const { rows } = await pool.query(
-    `SELECT width_bucket(day, $1::date[]) AS n, agency_code AS key, ${FLOW_FIELDS.map((f) => `coalesce(sum(${f}), 0)::int AS "${COUNTER_KEY[f]}"`).join(', ')},
+    `SELECT width_bucket(day, $1::date[]) AS n, agency_code AS key, ${FLOWS.map((f) => `coalesce(sum(${f.column}), 0)::int AS "${f.key}"`).join(', ')},
        coalesce(sum(open_delta), 0)::int AS open, coalesce(sum(overdue_delta), 0)::int AS overdue
      FROM daily_counts WHERE day < ($1::date[])[array_length($1::date[], 1)] ${where}
      GROUP BY 1, 2`,
@@ -140,11 +132,11 @@ export async function periodsFromCounters(
         if (!seg) continue;
         open += seg.open!;
         overdue += seg.overdue!;
-        if (i >= lo) for (const f of FLOW_FIELDS) counts[COUNTER_KEY[f]] += seg[COUNTER_KEY[f]]!;
+        if (i >= lo) for (const { key } of FLOWS) counts[key] += seg[key]!;
       }
       // The counters know results and payments given since the period ended; the period did not (DOMAIN §5).
       const after = late[p]!.get(key);
-      if (after) for (const k of LATE_FACT_KEYS) counts[k] -= after[k];
+      if (after) for (const { key } of LATER) counts[key] -= after[key] ?? 0;
       // Flows only: without the days before the first boundary there is no stock to give (zero, not a wrong one).
       counts.openOnTrack = options.flowsOnly ? 0 : open - overdue;
       counts.openOverdue = options.flowsOnly ? 0 : overdue;
@@ -154,38 +146,38 @@ export async function periodsFromCounters(
   });
 }
 
-/** The flows whose condition can come true after their anchor: an electronic result (3.3, 4.1, 4.2), an online payment (3.6). */
-const LATE_FACT_KEYS = ['onlineFull', 'digitizedFull', 'electronicResult', 'paidOnline'] as const;
-type LateFacts = Record<(typeof LATE_FACT_KEYS)[number], number>;
+/** The counts whose condition can come true after their anchor: an electronic result (3.3, 4.1, 4.2), an online payment (3.6). */
+const LATER = COUNT_TABLE.filter((d): d is Extract<(typeof COUNT_TABLE)[number], { later: string }> => 'later' in d);
 
 /**
  * Per period and receiving agency, what the daily counters count that the period had not seen by the instant it is
- * judged at (its last instant, or now while it runs): dossiers anchored in it (received; started, for 3.6) whose
- * electronic result or online payment came later. The counters count what is known now, so a result given on
- * 2 February would otherwise move January's 3.3. Two range reads of small partial indexes (migration 021).
+ * judged at (its last instant, or now while it runs): dossiers anchored in it whose later fact (electronic result,
+ * online payment) came after, that is, counted now (`sql(null)`) but not as of then (`sql(t)`). The counters count
+ * what is known now, so a result given on 2 February would otherwise move January's 3.3. One range read per later
+ * fact, of a small partial index (migration 021).
  */
-async function lateFactCorrections(pool: pg.Pool, catalog: Catalog, periods: Period[], filter: ReportFilter, nowMs: number): Promise<Array<Map<string, LateFacts>>> {
+async function lateFactCorrections(pool: pg.Pool, catalog: Catalog, periods: Period[], filter: ReportFilter, nowMs: number): Promise<Array<Map<string, Partial<Record<keyof Counts, number>>>>> {
   const params: unknown[] = [periods.map((p) => new Date(p.from)), periods.map((p) => new Date(p.to)), periods.map((p) => new Date(judgedAtOf(p, nowMs)))];
   let where = '';
   if (filter.agencies) {
     params.push([...new Set(filter.agencies.flatMap((a) => catalog.descendantsOf(a)))]);
     where = ' AND d.receiving_agency_code = ANY($4::text[])';
   }
-  const { rows } = await pool.query<LateFacts & { i: number; key: string }>(
+  const parts = [...new Set(LATER.map((d) => d.later))].map((later) => {
+    const mine = LATER.filter((d) => d.later === later);
+    const anchor = `d.${ANCHORS[mine[0]!.anchor].column}`;
+    // The predicates name the dossiers' columns unqualified: the periods' columns (f, t, j, i) are not among them.
+    const columns = LATER.map((d) => (d.later === later ? `((${d.sql(null)}) AND NOT (${d.sql('p.j')}))::int` : '0') + ` AS "${d.key}"`);
+    return `SELECT p.i, d.receiving_agency_code AS key, ${columns.join(', ')}
+       FROM p JOIN dossiers d ON d.${later} IS NOT NULL AND ${anchor} >= p.f AND ${anchor} < p.t AND d.${later} > p.j${where}`;
+  });
+  const { rows } = await pool.query<Record<string, number> & { i: number; key: string }>(
     `WITH p AS (SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p(f, t, j, i))
-     SELECT i::int, key, sum(online_full)::int AS "onlineFull", sum(digitized_full)::int AS "digitizedFull",
-            sum(electronic_result)::int AS "electronicResult", sum(paid_online)::int AS "paidOnline"
-     FROM (
-       SELECT p.i, d.receiving_agency_code AS key, (d.paper_result AND d.channel = 'online')::int AS online_full,
-              (d.paper_result AND d.digitized)::int AS digitized_full, d.paper_result::int AS electronic_result, 0 AS paid_online
-       FROM p JOIN dossiers d ON d.electronic_result_at IS NOT NULL AND d.received_at >= p.f AND d.received_at < p.t AND d.electronic_result_at > p.j${where}
-       UNION ALL
-       SELECT p.i, d.receiving_agency_code, 0, 0, 0, (d.fee_procedure AND d.fee_required)::int
-       FROM p JOIN dossiers d ON d.paid_online_at IS NOT NULL AND d.started_at >= p.f AND d.started_at < p.t AND d.paid_online_at > p.j${where}
-     ) late GROUP BY 1, 2`,
+     SELECT i::int, key, ${LATER.map((d) => `sum("${d.key}")::int AS "${d.key}"`).join(', ')}
+     FROM (${parts.join(' UNION ALL ')}) late GROUP BY 1, 2`,
     params,
   );
-  const out = periods.map(() => new Map<string, LateFacts>());
+  const out = periods.map(() => new Map<string, Partial<Record<keyof Counts, number>>>());
   for (const { i, key, ...facts } of rows) out[i - 1]!.set(key, facts);
   return out;
 }

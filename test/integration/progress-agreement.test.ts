@@ -12,6 +12,10 @@ import { dossierEventSchema, type DossierEvent } from '../../src/dossiers/events
 import { lateWithoutApologyAt, progressAt, segmentAt } from '../../src/dossiers/progress.js';
 import { lateWithoutApologyNowSql, legalOpenSql, rateOverdueAtSql } from '../../src/dossiers/progress-sql.js';
 import { indicatorFlags } from '../../src/reports/indicator-flags.js';
+import { COUNT_TABLE } from '../../src/reports/count-table.js';
+import { countsSql } from '../../src/reports/counts-sql.js';
+import { dossierCounts } from '../../src/reports/dossier-counts.js';
+import { addCounts, EMPTY_COUNTS } from '../../src/reports/rates.js';
 import { ingestEvents } from '../../src/store/event-store.js';
 import { formatLocalInstant } from '../../src/calendar/local-time.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -24,9 +28,9 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const HOUR = 3_600_000;
-type Step = { kind: 'request' | 'supply' | 'apology' | 'result' | 'result_at_due' | 'refuse' | 'withdraw'; gapHours: number; extraDays: number };
+type Step = { kind: 'request' | 'supply' | 'apology' | 'result' | 'result_at_due' | 'refuse' | 'withdraw' | 'pay' | 'rate' | 'close'; gapHours: number; extraDays: number };
 const step = fc.record({
-  kind: fc.constantFrom<Step['kind']>('request', 'supply', 'request', 'supply', 'apology', 'result', 'result_at_due', 'refuse', 'withdraw'),
+  kind: fc.constantFrom<Step['kind']>('request', 'supply', 'request', 'supply', 'apology', 'result', 'result_at_due', 'refuse', 'withdraw', 'pay', 'rate', 'close'),
   gapHours: fc.integer({ min: 1, max: 120 }),
   extraDays: fc.integer({ min: 1, max: 10 }),
 });
@@ -59,7 +63,10 @@ function eventsOf(code: string, d: Generated): DossierEvent[] {
       if (!(err instanceof TransitionError)) throw err;
     }
   };
-  tryApply({ type: 'received', occurredAt: iso(at), procedureCode: d.procedure, receivingAgencyCode: 'SLA.P.TOHIEU.TTPV', channel: 'direct', applicant: { name: 'Lò Thị Mai' }, feeRequired: false, digitized: false });
+  // Every third dossier online, digitised and reusing data; a fee where the procedure has one (the 766 flows' inputs).
+  const online = d.dayOffset % 3 === 0;
+  const feeRequired = (t.ctx.catalog.procedure(d.procedure)?.feeRequired ?? false) && d.hour % 2 === 0;
+  tryApply({ type: 'received', occurredAt: iso(at), procedureCode: d.procedure, receivingAgencyCode: 'SLA.P.TOHIEU.TTPV', channel: online ? 'online' : 'direct', applicant: { name: 'Lò Thị Mai' }, feeRequired, digitized: online, reusedDigitizedData: online });
   for (const s of d.steps) {
     at += s.gapHours * HOUR;
     const index = t.ctx.calendar.workingTime(state!.rules.policies.officeHours);
@@ -78,6 +85,9 @@ function eventsOf(code: string, d: Generated): DossierEvent[] {
         break;
       case 'refuse': tryApply({ type: 'refused', occurredAt: iso(at), reason: 'Không đủ điều kiện' }); break;
       case 'withdraw': tryApply({ type: 'withdrawn', occurredAt: iso(at) }); break;
+      case 'pay': tryApply({ type: 'payment_recorded', occurredAt: iso(at), amount: 15000, method: s.gapHours % 2 === 0 ? 'online' : 'counter', viaNationalPortal: true }); break;
+      case 'rate': tryApply({ type: 'rated', occurredAt: iso(at), rating: s.gapHours % 2 === 0 ? 'disliked' : 'liked' }); break;
+      case 'close': tryApply({ type: 'closed', occurredAt: iso(at) }); break;
     }
   }
   return out;
@@ -162,4 +172,24 @@ test('the pure judgment and the SQL agree at many instants, the past judged as i
   expect(seen.lateWithoutApology).toBeGreaterThan(0);
   expect(seen.lateApologised).toBeGreaterThan(0);
   expect(seen.electronicLater).toBeGreaterThan(0);
+});
+
+// After the property above has ingested its generated dossiers.
+test('every count of the count table: its TypeScript and SQL predicates agree on generated dossiers, for ended and running periods', async () => {
+  const codes = (await t.ctx.db.pool.query<{ code: string }>("SELECT code FROM dossiers WHERE code LIKE 'PA-%'")).rows.map((r) => r.code);
+  expect(codes.length).toBeGreaterThan(100);
+  const { rows } = await t.ctx.db.pool.query<{ state: DossierState }>('SELECT state FROM dossiers WHERE code = ANY($1::text[])', [codes]);
+  const start = (y: number, m: number) => Date.parse(`${m > 12 ? y + 1 : y}-${String(m > 12 ? 1 : m).padStart(2, '0')}-01T00:00:00+07:00`);
+  const month = (m: number) => ({ from: start(2025, m), to: start(2025, m + 1) });
+  // October, November (ended) and December (running at NOW, judged now).
+  for (const p of [month(10), month(11), month(12)]) {
+    const judgedAt = Math.min(p.to - 1, NOW);
+    const pure = rows.map((r) => dossierCounts(r.state, p.from, p.to, judgedAt)).reduce(addCounts, EMPTY_COUNTS);
+    const sql = (await t.ctx.db.pool.query(countsSql('all', ' AND code = ANY($4::text[])'), [new Date(p.from), new Date(p.to), new Date(judgedAt), codes])).rows[0]!;
+    for (const d of COUNT_TABLE) expect({ period: p.from, count: d.key, n: sql[d.key] }).toEqual({ period: p.from, count: d.key, n: pure[d.key] });
+  }
+  // The generated dossiers reached every count somewhere (else the comparison proves little).
+  const all = rows.map((r) => dossierCounts(r.state, month(10).from, month(12).to, NOW)).reduce(addCounts, EMPTY_COUNTS);
+  const unreached = COUNT_TABLE.filter((d) => all[d.key] === 0 && !['receivedPostal', 'lateOnlineAcceptance', 'apologyTooLate'].includes(d.key)).map((d) => d.key);
+  expect(unreached).toEqual([]);
 });
