@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError, type ZodIssue } from 'zod';
 import { IngestConflict } from '../store/event-store.js';
+import { DOMAIN_ERROR_KINDS, DomainError } from '../domain-error.js';
 import { renderPage } from '../views/render.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -102,6 +103,8 @@ export function toProblem(err: unknown): Problem | null {
     const slug = { 403: 'forbidden', 409: 'event-id-conflict', 422: 'unprocessable-event' }[err.status];
     return problem(err.status, err.message, err.problems.map((p) => ({ path: p.field ? `[${p.index}].${p.field}` : `[${p.index}]`, message: p.message, index: p.index, eventId: p.eventId })), slug);
   }
+  // Each kind its status and its own problem type: "unknown agency" and "bad period" are told apart by `type`.
+  if (err instanceof DomainError) return problem(DOMAIN_ERROR_KINDS[err.kind], err.message, err.details, err.kind.replaceAll('_', '-'));
   if (err instanceof HttpError) return problem(err.status, err.message, err.details);
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;
   if (e?.type && PARSER_ERRORS[e.type]) {

@@ -13,7 +13,7 @@ import { lawfulApology, proposeNewDue } from '../dossiers/apology.js';
 import type { DossierEvent } from '../dossiers/events.js';
 import type { DossierState } from '../dossiers/fold.js';
 import { regimeById } from '../dossiers/regimes.js';
-import { HttpError } from './errors.js';
+import { DomainError } from '../domain-error.js';
 
 export const apologyRequestSchema = z
   .object({
@@ -30,9 +30,9 @@ export const apologyRequestSchema = z
 /** Checks the new appointment and records the apology_issued event; the API and the dossier page's form share it. */
 export async function issueApology(ctx: AppContext, s: DossierState, actor: { id: string; role: string }, body: z.infer<typeof apologyRequestSchema>): Promise<{ eventId: string; newDueAt: string; reschedules: boolean }> {
   const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
-  if (s.finishedAt !== null) throw new HttpError(422, `Dossier ${s.code} is finished: there is no appointment to move.`);
+  if (s.finishedAt !== null) throw new DomainError('invalid_transition', `Dossier ${s.code} is finished: there is no appointment to move.`);
   const proposal = proposeNewDue(s, index, ctx.now(), { extraWorkingDays: body.extraWorkingDays, newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined });
-  if (!proposal.ok) throw new HttpError(422, `The new appointment is not valid: ${proposal.message}.`, [{ path: proposal.path, message: proposal.message }]);
+  if (!proposal.ok) throw new DomainError('invalid_appointment', `The new appointment is not valid: ${proposal.message}.`, [{ path: proposal.path, message: proposal.message }]);
   const event = {
     eventId: randomUUID(),
     type: 'apology_issued',

@@ -8,15 +8,15 @@ import { formatLocalInstant } from '../calendar/local-time.js';
 import type { Period } from '../reports/periods.js';
 import type { ReportFilter } from '../store/report-store.js';
 import { scopeOf } from './auth.js';
-import { HttpError } from './errors.js';
+import { DomainError } from '../domain-error.js';
 
 /** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
 export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; procedure?: string; field?: string; channel?: string }): ReportFilter {
   const scope = scopeOf(res);
   let agencies = scope.all ? null : scope.key.agencyCodes;
   if (q.agency) {
-    if (!ctx.catalog.agency(q.agency)) throw new HttpError(400, `Unknown agency ${q.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
-    if (!scope.coversPath(ctx.catalog.pathOf(q.agency))) throw new HttpError(403, `Agency ${q.agency} is outside this key's agencies.`);
+    if (!ctx.catalog.agency(q.agency)) throw new DomainError('unknown_agency', `Unknown agency ${q.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
+    if (!scope.coversPath(ctx.catalog.pathOf(q.agency))) throw new DomainError('not_in_scope', `Agency ${q.agency} is outside this key's agencies.`, [{ path: 'agency', message: 'outside your agencies' }]);
     agencies = [q.agency];
   }
   return { agencies, procedure: q.procedure, field: q.field, channel: q.channel };
@@ -25,6 +25,6 @@ export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; 
 /** A period that has not started has nothing to report: 400, not a table of zeros. */
 export function requireStarted(period: Period, nowMs: number): void {
   if (period.from > nowMs) {
-    throw new HttpError(400, `The period ${period.label} has not started yet.`, [{ path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` }]);
+    throw new DomainError('period_not_started', `The period ${period.label} has not started yet.`, [{ path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` }]);
   }
 }

@@ -7,10 +7,10 @@ import type { AppContext } from '../app-context.js';
 import type { KeyScope } from '../dossiers/authorization.js';
 import type { DossierState } from '../dossiers/fold.js';
 import { scopedDossier } from '../store/dossier-reads.js';
-import { HttpError } from './errors.js';
+import { DomainError } from '../domain-error.js';
 
 export async function loadScopedDossier(ctx: AppContext, code: string, scope: KeyScope): Promise<DossierState> {
   const state = await scopedDossier(ctx.db.pool, code, scope);
-  if (!state) throw new HttpError(404, `No dossier ${code}.`);
+  if (!state) throw new DomainError('unknown_dossier', `No dossier ${code}.`);
   return state;
 }

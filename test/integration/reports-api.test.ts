@@ -152,3 +152,24 @@ test('exports for Vietnamese Excel: ";" and decimal commas, names instead of cod
   await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
   expect(String(book.worksheets[0]!.getRow(1).getCell(1).value)).toBe('Tình hình giải quyết hồ sơ TTHC kỳ 2025-Q3 (từ 01/07/2025 đến hết 30/09/2025), theo cơ quan');
 });
+
+test('each kind of error has its own problem type: unknown agency, outside the key, a period not started, an unknown dossier', async () => {
+  const app = await createTestApp({ now: Date.parse('2025-11-20T10:00:00+07:00') });
+  try {
+    const ask = (path: string, key = app.keys.supervisor) => request(app.app).get(path).set('Authorization', `Bearer ${key}`);
+    const kinds = await Promise.all([
+      ask('/api/v1/reports/rates?period=2025-10&agency=NO.SUCH'),
+      ask('/api/v1/reports/rates?period=2025-10&agency=SLA.MCH'),
+      ask('/api/v1/reports/rates?period=2026-01'),
+      ask('/api/v1/dossiers/NO-SUCH-DOSSIER'),
+    ]);
+    expect(kinds.map((r) => [r.status, r.body.type])).toEqual([
+      [400, 'urn:dunghan:problem:unknown-agency'],
+      [403, 'urn:dunghan:problem:not-in-scope'],
+      [400, 'urn:dunghan:problem:period-not-started'],
+      [404, 'urn:dunghan:problem:unknown-dossier'],
+    ]);
+  } finally {
+    await app.close();
+  }
+});
