@@ -8,7 +8,8 @@ import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { vietnameseInstant } from '../calendar/vietnamese-format.js';
 import type { DossierState } from '../dossiers/fold.js';
 import { renderTemplate } from '../views/render.js';
-import { maskName, workingDurationText } from './format.js';
+import { workingDurationText } from './format.js';
+import { initialsAndLengths } from '../dossiers/masking.js';
 import { lateWithoutApologyAt } from '../dossiers/progress.js';
 
 export interface AlertEnv {
@@ -29,7 +30,7 @@ export function dossierFacts(s: DossierState, env: AlertEnv) {
     procedureCode: s.procedureCode,
     procedureName: env.catalog.procedure(s.procedureCode)?.name ?? s.procedureCode,
     agencyName: env.catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
-    applicantMasked: maskName(s.applicant.name),
+    applicantMasked: initialsAndLengths(s.applicant.name),
     dueText: vietnameseInstant(s.dueAt),
     overdue: env.now > s.dueAt,
     /** Overdue and no apology yet: the violation the supervisor can still mend today (progress.ts). */

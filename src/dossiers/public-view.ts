@@ -10,15 +10,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { vietnameseInstant } from '../calendar/vietnamese-format.js';
 import { OUTCOME_TEXT, STATUS_TEXT } from '../reports/vietnamese-terms.js';
 import type { DossierState } from './fold.js';
-
-/** "Quàng Văn Minh" → "Q*** V*** M***": the initials, not the length of each name. */
-export function maskName(name: string): string {
-  return name
-    .trim()
-    .split(/\s+/)
-    .map((w) => `${[...w][0]!.toLocaleUpperCase('vi')}***`)
-    .join(' ');
-}
+import { initialsOnly } from './masking.js';
 
 /** The last four digits of the phone on the dossier, compared in constant time; no phone, no match. */
 export function phoneMatches(s: DossierState, last4: string): boolean {
@@ -32,7 +24,7 @@ export function publicProgress(s: DossierState, catalog: Catalog) {
   const appointment = s.apology && !s.apology.reschedules ? s.apology.newDueAt : s.dueAt;
   return {
     code: s.code,
-    applicant: maskName(s.applicant.name),
+    applicant: initialsOnly(s.applicant.name),
     procedure: catalog.procedure(s.procedureCode)?.name ?? s.procedureCode,
     agency: catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
     status: s.status,
