@@ -69,3 +69,8 @@ export function parseClock(hhmm: string): number {
 }
 
 export const VIETNAMESE_WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'] as const;
+
+/** The year in Việt Nam at an instant (the page footer's calendar link: 31 Dec 2026 18:00 UTC is already 2027 there). */
+export function yearInVietnam(ms: number): number {
+  return partsOf(localDayOf(ms)).year;
+}

@@ -9,6 +9,7 @@ import { ZodError, type ZodIssue } from 'zod';
 import { IngestConflict } from '../store/event-store.js';
 import { DOMAIN_ERROR_KINDS, DomainError } from '../domain-error.js';
 import { renderPage } from '../views/render.js';
+import { yearInVietnam } from '../calendar/local-time.js';
 import type { Logger } from '../observability/logger.js';
 
 export class HttpError extends Error {
@@ -80,7 +81,7 @@ export function sendProblem(res: Response, p: Problem): void {
   const req = res.req;
   if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
     const heading = STATUSES[p.status]?.[2] ?? 'Lỗi';
-    res.status(p.status).type('html').send(renderPage('error', { title: heading, status: p.status, heading, detail: p.detail, requestId, currentYear: new Date().getUTCFullYear() }));
+    res.status(p.status).type('html').send(renderPage('error', { title: heading, status: p.status, heading, detail: p.detail, requestId, currentYear: yearInVietnam(Date.now()) }));
     return;
   }
   res.status(p.status).type('application/problem+json').json({ ...p, instance: res.req.originalUrl.split('?')[0], ...(requestId ? { requestId } : {}) });

@@ -28,3 +28,9 @@ test('before 1 October only this year is looked at; once every day ahead is conf
   ]);
   expect(pendingNotices(confirmed, Date.parse('2027-05-04T10:00:00+07:00'))).toBeNull();
 });
+
+test('the year in Việt Nam, for the page footer: 31 Dec 2026 18:00 UTC is already 1 Jan 2027 there', async () => {
+  const { yearInVietnam } = await import('../../src/calendar/local-time.js');
+  expect(yearInVietnam(Date.parse('2026-12-31T18:00:00Z'))).toBe(2027);
+  expect(yearInVietnam(Date.parse('2026-12-31T16:59:59Z'))).toBe(2026);
+});

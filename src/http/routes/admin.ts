@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
+import { yearInVietnam } from '../../calendar/local-time.js';
 import { listMailFiles } from '../../alerts/mailer.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { outboxOverview } from '../../store/outbox-store.js';
@@ -21,7 +22,7 @@ export function adminRouter(ctx: AppContext, options: { mailDir?: string; mailer
       renderPage('outbox', {
         viewer: viewerOf(res),
         title: 'Thư cảnh báo',
-        currentYear: new Date(ctx.now()).getUTCFullYear(),
+        currentYear: yearInVietnam(ctx.now()),
         mailerDescription: options.mailerDescription ?? '',
         counts: Object.fromEntries(['pending', 'sent', 'failed'].map((s) => [s, counts.find((c) => c.status === s)?.n ?? 0])),
         rows: rows.map((r) => ({

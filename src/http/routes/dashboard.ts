@@ -6,7 +6,7 @@
  */
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
-import { formatLocalInstant } from '../../calendar/local-time.js';
+import { formatLocalInstant, yearInVietnam } from '../../calendar/local-time.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
@@ -35,7 +35,7 @@ const LINKED_CELLS = ['received', 'received_online', 'finished', 'early', 'on_ti
 
 async function render(ctx: AppContext, res: Response, query: Record<string, unknown>, agency: string | null) {
   const now = ctx.now();
-  const q = reportQuerySchema.parse({ period: String(new Date(now + 7 * 3_600_000).getUTCFullYear()), ...query, agency: agency ?? undefined, groupBy: 'agency' });
+  const q = reportQuerySchema.parse({ period: String(yearInVietnam(now + 7 * 3_600_000)), ...query, agency: agency ?? undefined, groupBy: 'agency' });
   const filter = filterFor(ctx, res, q);
   requireStarted(periodOf(q), now);
   // Independent reads go out together (the pool has connections to spare; the page waits for the slowest, not the sum).
@@ -125,7 +125,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
         viewer: viewerOf(res),
       title: agency ? ctx.catalog.agency(agency)!.name : 'Báo cáo tình hình giải quyết hồ sơ',
       heading: agency ? ctx.catalog.agency(agency)!.name : 'Tình hình giải quyết hồ sơ thủ tục hành chính',
-      currentYear: new Date(now).getUTCFullYear(),
+      currentYear: yearInVietnam(now),
       period: { label: report.period.label, fromText: formatLocalInstant(report.period.from).slice(0, 10), toText: formatLocalInstant(report.period.to - 1).slice(0, 10) },
       convention: q.convention,
       agency,
@@ -155,7 +155,7 @@ export function dashboardRouter(ctx: AppContext): Router {
         viewer: viewerOf(res),
         title: `Hồ sơ: ${CELL_TEXT[q.outcome] ?? q.outcome}`,
         heading: `${CELL_TEXT[q.outcome] ?? q.outcome} — kỳ ${period.label}${q.agency ? `, ${ctx.catalog.agency(q.agency)?.name ?? q.agency}` : ''}`,
-        currentYear: new Date(ctx.now()).getUTCFullYear(),
+        currentYear: yearInVietnam(ctx.now()),
         count: found.length,
         limit: q.limit,
         items: found.map((r) => ({

@@ -24,7 +24,7 @@ import { HttpError } from '../errors.js';
 import { apologyRequestSchema, issueApology } from '../issue-apology.js';
 import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/fold.js';
-import { isoDateOf, localDayOf } from '../../calendar/local-time.js';
+import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -125,7 +125,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
       renderPage('dossier', {
         viewer: viewerOf(res),
         title: `Hồ sơ ${s.code}`,
-        currentYear: new Date(ctx.now()).getUTCFullYear(),
+        currentYear: yearInVietnam(ctx.now()),
         d,
         agencyName: agencyName(s.receivingAgencyCode),
         channelText: CHANNEL_TEXT[s.channel],

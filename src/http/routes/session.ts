@@ -4,6 +4,7 @@
  */
 import express, { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
+import { yearInVietnam } from '../../calendar/local-time.js';
 import { findApiKey, type ApiKey } from '../../store/api-keys.js';
 import { closeSession, openSession, SESSION_HOURS } from '../../store/web-sessions.js';
 import { renderPage } from '../../views/render.js';
@@ -17,7 +18,7 @@ export function sessionRouter(ctx: AppContext, options: { loginAttempts?: number
   const router = Router();
   const secure = ctx.publicUrl.startsWith('https:');
   router.get('/login', (req, res) => {
-    res.type('html').send(renderPage('login', { title: 'Đăng nhập', next: safeNext(req.query.next), currentYear: new Date(ctx.now()).getUTCFullYear() }));
+    res.type('html').send(renderPage('login', { title: 'Đăng nhập', next: safeNext(req.query.next), currentYear: yearInVietnam(ctx.now()) }));
   });
   router.post(
     '/login',
@@ -34,7 +35,7 @@ export function sessionRouter(ctx: AppContext, options: { loginAttempts?: number
       const next = safeNext(req.body?.next);
       const found = res.locals.signingIn as ApiKey | null;
       if (!found) {
-        res.status(401).type('html').send(renderPage('login', { title: 'Đăng nhập', next, error: 'Khóa truy cập không đúng, đã hết hạn hoặc đã bị thu hồi.', currentYear: new Date(ctx.now()).getUTCFullYear() }));
+        res.status(401).type('html').send(renderPage('login', { title: 'Đăng nhập', next, error: 'Khóa truy cập không đúng, đã hết hạn hoặc đã bị thu hồi.', currentYear: yearInVietnam(ctx.now()) }));
         return;
       }
       const session = await openSession(ctx.db.pool, found.id);
