@@ -10,6 +10,7 @@ import {
   EMPTY_COUNTS,
   finishedOnTimeRate,
   indicatorsOf,
+  percentOf,
   progressRate,
   satisfactionRate,
   scoreShare,
@@ -93,6 +94,22 @@ describe('the shares and figures beside the indicators', () => {
     expect(satisfactionRate(counts({ finished: 2, late: 2, dissatisfied: 1 }))).toBe(0);
     // 10 judged, 1 overdue, 2 complaints: 1 − 0.1 − 0.2 = 0.7.
     expect(satisfactionRate(counts({ finished: 9, onTime: 9, openOverdue: 1, dissatisfied: 2 }))).toBeCloseTo(0.7, 12);
+  });
+
+  test('percentages have 2 decimals, halves rounded up whatever the binary noise', () => {
+    // 57/800 = 7.125 %: its binary product is 712.4999999999999, which Math.round alone turned into 7.12 %,
+    // while 1/800 = 0.125 % (exact in binary) gave 0.13 %: the same kind of half went two ways.
+    expect(percentOf(57 / 800)).toBe(7.13);
+    expect(percentOf(1 / 800)).toBe(0.13);
+    expect(percentOf(2 / 3)).toBe(66.67);
+    expect(percentOf(null)).toBeNull();
+    // Exactly, for any n of d: round half up of n × 10 000 / d, in integers.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (d, share) => {
+        const n = Math.floor(share * d);
+        expect(percentOf(n / d)).toBe(Math.floor((n * 20_000 + d) / (2 * d)) / 100);
+      }),
+    );
   });
 
   test('a score share is full at or above the threshold, else rate / threshold; N/A stays N/A', () => {
