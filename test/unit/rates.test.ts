@@ -18,6 +18,8 @@ import {
   withRates,
   type Counts,
 } from '../../src/reports/rates.js';
+import { toCsv } from '../../src/reports/export.js';
+import { pctText } from '../../src/views/charts.js';
 import { Q3_TOTAL } from '../support/report-fixture.js';
 
 const counts = (over: Partial<Counts>): Counts => ({ ...EMPTY_COUNTS, ...over });
@@ -103,6 +105,9 @@ describe('the shares and figures beside the indicators', () => {
     expect(percentOf(1 / 800)).toBe(0.13);
     expect(percentOf(2 / 3)).toBe(66.67);
     expect(percentOf(null)).toBeNull();
+    // The pages and the CSV exports print the same figure as the API.
+    expect(pctText(57 / 800)).toBe('7,13 %');
+    expect(toCsv([{ key: 'progressRate', header: '2.1', kind: 'rate' }], [{ progressRate: 57 / 800 }, { progressRate: null }], 'vn')).toBe('\uFEFF2.1 (%)\r\n7,13\r\nN/A\r\n');
     // Exactly, for any n of d: round half up of n × 10 000 / d, in integers.
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (d, share) => {
