@@ -196,16 +196,24 @@ export function parseTable(file: string, rows: string[][], rowNumbers?: number[]
     const row = rowNumbers?.[i + 1] ?? i + 2;
     if (cells.every((c) => c.trim() === '')) return;
     const raw: Record<string, unknown> = {};
+    // A cell with bad text is named once: the schema's "expected string, received undefined" for it would mislead.
+    const badText = new Set<string>();
     columns.forEach((c, j) => {
       if (!c) return;
-      if (hasBadText(cells[j] ?? '')) return void issues.push({ file, row, column: c.name, message: BAD_TEXT_MESSAGE });
+      if (hasBadText(cells[j] ?? '')) {
+        badText.add(c.name);
+        return void issues.push({ file, row, column: c.name, message: BAD_TEXT_MESSAGE });
+      }
       const v = coerceCell(cells[j] ?? '', c.coerce);
       if (v !== undefined) setPath(raw, c.path, v);
     });
     const schema = kind === 'agencies' ? agencySchema : procedureSchema;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push({ file, row, column: columnForIssue(kind, issue.path) ?? issue.path.join('.'), message: issue.message });
+      for (const issue of parsed.error.issues) {
+        const column = columnForIssue(kind, issue.path) ?? issue.path.join('.');
+        if (!badText.has(column)) issues.push({ file, row, column, message: issue.message });
+      }
       return;
     }
     if (kind === 'agencies') input.agencies.push({ value: parsed.data as Agency, at: { file, row } });

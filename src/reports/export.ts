@@ -4,6 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Column } from './columns.js';
+import { percentOf } from './rates.js';
 
 type Row = object;
 const get = (r: Row, key: string): unknown => (r as Record<string, unknown>)[key];
@@ -37,7 +38,7 @@ export function toCsv(columns: Column[], rows: Row[], dialect: CsvDialect = 'sta
         // A rate with no dossiers to judge is "N/A", never 0 % (DOMAIN §5).
         if (c.kind === 'rate' && (v === null || v === undefined)) return 'N/A';
         if (c.kind === 'rate' || (c.kind === 'number' && typeof v === 'number')) {
-          const text = c.kind === 'rate' ? ((v as number) * 100).toFixed(2) : String(v);
+          const text = c.kind === 'rate' ? percentOf(v as number)!.toFixed(2) : String(v);
           return dialect === 'vn' ? text.replace('.', ',') : text;
         }
         return csvCell(v, sep);

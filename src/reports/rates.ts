@@ -163,6 +163,15 @@ export const INDICATORS: IndicatorRule[] = [
 const round4 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10_000) / 10_000);
 
 /**
+ * A rate as a percentage with 2 decimals (DOMAIN §5), halves rounded up. The product is first cut to 12
+ * significant digits: 57/800 × 10 000 is 712.4999999999999 in binary, and rounding that would give 7.12 % for
+ * an exact 7.125 % while 1/800 (12.5 exactly) gives 0.13 %.
+ */
+export function percentOf(rate: number | null): number | null {
+  return rate === null ? null : Math.round(Number((rate * 10_000).toPrecision(12))) / 100;
+}
+
+/**
  * The share of an indicator's marks a rate earns: full at or above the
  * threshold, else rate / threshold. Multiply by the indicator's points once
  * the split of its group is known; null when the rate is N/A.
@@ -174,7 +183,7 @@ export function scoreShare(rate: number | null, threshold: number): number | nul
 export function indicatorsOf(c: Counts) {
   return INDICATORS.map((i) => {
     const rate = i.rate(c);
-    return { id: i.id, name: i.name, rate, percent: rate === null ? null : Math.round(rate * 10_000) / 100, threshold: i.threshold, scoreShare: scoreShare(rate, i.threshold), group: i.group, groupWeight: i.groupWeight, source: i.source, ...(i.note ? { note: i.note } : {}) };
+    return { id: i.id, name: i.name, rate, percent: percentOf(rate), threshold: i.threshold, scoreShare: scoreShare(rate, i.threshold), group: i.group, groupWeight: i.groupWeight, source: i.source, ...(i.note ? { note: i.note } : {}) };
   });
 }
 

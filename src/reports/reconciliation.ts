@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { localDayOf } from '../calendar/local-time.js';
-import type { Counts } from './rates.js';
+import { percentOf, type Counts } from './rates.js';
 
 const count = z.number().int().nonnegative();
 
@@ -72,7 +72,7 @@ export function ourFigures(c: Counts): Required<PortalFigures> {
   };
 }
 
-const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 100);
+const ratio = (n: number, d: number) => (d === 0 ? null : percentOf(n / d));
 
 /** 2.1, the online share of receipts and 3.6, as percentages with 2 decimals; null when a figure is missing or the denominator is 0. */
 export function ratesOf(f: PortalFigures): Array<{ indicator: string; name: string; percent: number | null }> {

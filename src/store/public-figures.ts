@@ -7,10 +7,9 @@
 import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
 import { dayFromParts, isoDateOf, localDayOf, partsOf } from '../calendar/local-time.js';
+import { percentOf } from '../reports/rates.js';
 import { reportQuerySchema } from '../reports/report-query.js';
 import { buildReport } from './report-store.js';
-
-const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 10_000) / 100);
 
 export const PUBLIC_FIGURES_RULE =
   'Decision 766 as the national portal computes it (DOMAIN §5): 2.1 progress (finished early or on time, and open within time at the month’s end, over all finished in the month or open at its end), 3.3 online submission, 3.6 online payment; 2 decimals, N/A (null) when nothing to judge.';
@@ -38,9 +37,9 @@ export async function publicFigures(pool: pg.Pool, catalog: Catalog, agencyCode:
       openOverdue: r.openOverdue,
       feeRequired: r.feeRequired,
       paidOnline: r.paidOnline,
-      onTimePercent: percent(r.progressRate),
-      onlineSubmissionPercent: percent(r.onlineSubmissionRate),
-      onlinePaymentPercent: percent(r.onlinePaymentRate),
+      onTimePercent: percentOf(r.progressRate),
+      onlineSubmissionPercent: percentOf(r.onlineSubmissionRate),
+      onlinePaymentPercent: percentOf(r.onlinePaymentRate),
     })),
   };
 }

@@ -3,6 +3,7 @@
  * agency and columns per month on a 0–100 % axis, with the 98 % target line;
  * no data is said ("N/A"), never drawn as 0 %.
  */
+import { percentOf } from '../reports/rates.js';
 
 /** What a chart reads of a report row. */
 export interface ChartRow {
@@ -11,7 +12,7 @@ export interface ChartRow {
   progressRate: number | null;
 }
 
-export const pctText = (v: number | null) => (v === null ? 'N/A' : `${(v * 100).toFixed(2).replace('.', ',')} %`);
+export const pctText = (v: number | null) => (v === null ? 'N/A' : `${percentOf(v)!.toFixed(2).replace('.', ',')} %`);
 
 const TARGET = 0.98;
 

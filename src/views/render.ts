@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { percentOf } from '../reports/rates.js';
 
 const VIEWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
 const hbs = Handlebars.create();
@@ -14,7 +15,7 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 /** A rate as Vietnamese writes a percentage: 0.7534 → "75,34 %"; no data → "–". */
 // A rate with no dossiers to judge is N/A, never 0 % (DOMAIN §5).
-hbs.registerHelper('pct', (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2).replace('.', ',')} %` : 'N/A'));
+hbs.registerHelper('pct', (v: unknown) => (typeof v === 'number' ? `${percentOf(v)!.toFixed(2).replace('.', ',')} %` : 'N/A'));
 /** A percentage already ×100 with 2 decimals: 22.22 → "22,22 %"; null → "N/A". */
 hbs.registerHelper('percent', (v: unknown) => (typeof v === 'number' ? `${v.toFixed(2).replace('.', ',')} %` : 'N/A'));
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')));

@@ -1,28 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { Catalog } from '../../src/catalog/catalog.js';
-import { agencySchema, procedureSchema } from '../../src/catalog/schemas.js';
-import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
-import { dossierEventSchema, type LoggedEvent } from '../../src/dossiers/events.js';
-import { foldDossier, type FoldContext } from '../../src/dossiers/fold.js';
+import { foldDossier } from '../../src/dossiers/fold.js';
 import { counterDeltas, type CounterRow } from '../../src/reports/contributions.js';
+import { context, log, received as receivedAt } from '../support/fold-fixture.js';
 
-const ctx: FoldContext = {
-  catalog: new Catalog(
-    [
-      agencySchema.parse({ code: 'P', name: 'Tỉnh', kind: 'province', parentCode: null, validFrom: '2000-01-01', validTo: null, source: 'test' }),
-      agencySchema.parse({ code: 'P.X', name: 'Xã', kind: 'commune', parentCode: 'P', validFrom: '2000-01-01', validTo: null, source: 'test' }),
-    ],
-    [procedureSchema.parse({ code: 'WD3', name: '3 ngày làm việc', field: 'f', duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, source: 'test' })],
-  ),
-  calendar: new VietnamCalendar(),
-};
-
-let seq = 0;
-const log = (type: string, occurredAt: string, fields: Record<string, unknown> = {}): LoggedEvent => ({
-  seq: ++seq,
-  event: dossierEventSchema.parse({ eventId: randomUUID(), type, dossierCode: 'D', occurredAt, ...fields }),
-});
-const received = log('received', '2026-11-02T09:00:00+07:00', { procedureCode: 'WD3', receivingAgencyCode: 'P.X', channel: 'online', applicant: { name: 'A' }, feeRequired: false, digitized: false });
+const ctx = context();
+const received = receivedAt('2026-11-02T09:00:00+07:00', { channel: 'online' });
 // 3 working days from Mon 2 Nov 09:00: due Thu 5 Nov 09:00. Ready Fri 6 Nov 10:00: late, overdue from Thu to Fri.
 const ready = log('result_ready', '2026-11-06T10:00:00+07:00');
 

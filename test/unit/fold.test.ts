@@ -1,37 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { Catalog } from '../../src/catalog/catalog.js';
-import { agencySchema, procedureSchema } from '../../src/catalog/schemas.js';
-import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
 import { formatLocalInstant } from '../../src/calendar/local-time.js';
-import { dossierEventSchema, type LoggedEvent } from '../../src/dossiers/events.js';
 import { progressAt } from '../../src/dossiers/progress.js';
-import { foldDossier, TransitionError, type FoldContext } from '../../src/dossiers/fold.js';
+import { foldDossier, TransitionError } from '../../src/dossiers/fold.js';
 import { classifyFinished, classifyOpen } from '../../src/dossiers/outcome.js';
-import type { AgencySettings } from '../../src/dossiers/policies.js';
+import { context, log, received } from '../support/fold-fixture.js';
 
-const calendar = new VietnamCalendar();
 const fmt = formatLocalInstant;
 const at = (s: string) => Date.parse(s);
-
-function context(settings: AgencySettings = {}): FoldContext {
-  const agencies = [
-    agencySchema.parse({ code: 'P', name: 'Tỉnh', kind: 'province', parentCode: null, validFrom: '2000-01-01', validTo: null, settings, source: 'test' }),
-    agencySchema.parse({ code: 'P.X', name: 'Xã', kind: 'commune', parentCode: 'P', validFrom: '2000-01-01', validTo: null, source: 'test' }),
-  ];
-  const procedures = [
-    procedureSchema.parse({ code: 'WD3', name: '3 ngày làm việc', field: 'f', duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, source: 'test' }),
-    procedureSchema.parse({ code: 'CD5', name: '5 ngày', field: 'f', duration: { value: 5, unit: 'calendar-days' }, onlineLevel: 'none', feeRequired: false, source: 'test' }),
-  ];
-  return { catalog: new Catalog(agencies, procedures), calendar };
-}
-
-let seq = 0;
-function log(type: string, occurredAt: string, fields: Record<string, unknown> = {}): LoggedEvent {
-  const event = dossierEventSchema.parse({ eventId: randomUUID(), type, dossierCode: 'D', occurredAt, ...fields });
-  return { seq: ++seq, event };
-}
-const received = (occurredAt: string, procedureCode = 'WD3') =>
-  log('received', occurredAt, { procedureCode, receivingAgencyCode: 'P.X', channel: 'direct', applicant: { name: 'A' }, feeRequired: false, digitized: false });
 
 describe('outcome by instant (DOMAIN §5)', () => {
   test('finished hours after the due instant on the due day is late, not on time', () => {

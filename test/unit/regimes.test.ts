@@ -2,35 +2,14 @@
  * The rules that changed with the law (shared/DOMAIN.md §1, §3, §4), each with
  * a case worked by hand in the comments. Office hours 08–12, 13–17 (8 h a day).
  */
-import { randomUUID } from 'node:crypto';
-import { Catalog } from '../../src/catalog/catalog.js';
-import { agencySchema, procedureSchema } from '../../src/catalog/schemas.js';
-import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
 import { formatLocalInstant } from '../../src/calendar/local-time.js';
-import { dossierEventSchema, type LoggedEvent } from '../../src/dossiers/events.js';
-import { foldDossier, type FoldContext } from '../../src/dossiers/fold.js';
+import { foldDossier } from '../../src/dossiers/fold.js';
 import { REGIMES, regimeAt } from '../../src/dossiers/regimes.js';
+import { calendar, context as foldContext, log, receivedAtCentre as received } from '../support/fold-fixture.js';
 
-const calendar = new VietnamCalendar();
 const fmt = formatLocalInstant;
-
-function context(days = 3): FoldContext {
-  const agencies = [
-    agencySchema.parse({ code: 'P', name: 'Tỉnh', kind: 'province', parentCode: null, validFrom: '2000-01-01', validTo: null, source: 'test' }),
-    agencySchema.parse({ code: 'P.C', name: 'Trung tâm', kind: 'service-centre', parentCode: 'P', validFrom: '2000-01-01', validTo: null, source: 'test' }),
-    agencySchema.parse({ code: 'P.S', name: 'Sở', kind: 'department', parentCode: 'P', validFrom: '2000-01-01', validTo: null, source: 'test' }),
-  ];
-  const procedures = [procedureSchema.parse({ code: 'WD', name: 'x', field: 'f', duration: { value: days, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, source: 'test' })];
-  return { catalog: new Catalog(agencies, procedures), calendar };
-}
-
-let seq = 0;
-const log = (type: string, occurredAt: string, fields: Record<string, unknown> = {}): LoggedEvent => ({
-  seq: ++seq,
-  event: dossierEventSchema.parse({ eventId: randomUUID(), type, dossierCode: 'D', occurredAt, ...fields }),
-});
-const received = (occurredAt: string, fields: Record<string, unknown> = {}) =>
-  log('received', occurredAt, { procedureCode: 'WD', receivingAgencyCode: 'P.C', channel: 'direct', applicant: { name: 'A' }, feeRequired: false, digitized: false, ...fields });
+/** The fixture's context with WD lasting `days` working days and no province settings. */
+const context = (days = 3) => foldContext({}, days);
 
 describe('the regimes, by receipt instant', () => {
   test('Decree 61/2018 until 30 June 2025, 118/2025 from 1 July 2025, 118 as amended by 309/2026 from 5 Aug 2026', () => {
