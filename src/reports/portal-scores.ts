@@ -3,11 +3,10 @@
  * Sep–Oct 2026 responses): "portal-compatible mode", labelled so wherever it is shown. The product's own figures keep
  * "N/A" for an empty denominator; the portal scores such a case by its own conventions, printed beside them.
  */
-import { averageProcessingTime, type Counts, onlinePaymentRate, satisfactionRate, electronicResultRate, digitisationRate, reuseRate } from './rates.js';
+import { averageProcessingTime, type Counts, onlinePaymentRate, satisfactionRate, electronicResultRate, digitisationRate, percentOf, reuseRate, round2 } from './rates.js';
 
 export const PORTAL_MODE = 'portal-compatible';
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
  * One unit's progress row in the portal's shape: `totalReceived` = `totalOnTime` + `totalOverdue`, both including the
@@ -28,7 +27,7 @@ export function portalProgress(c: Counts) {
     totalCompleted: c.finished,
     /** In the procedure's own unit, for one procedure only (processing times in different units do not add up). */
     avgProcessingDays: average === null ? null : round2(average),
-    ratio: share === null ? null : round2(share * 100),
+    ratio: percentOf(share),
     score: share === null ? 0 : round2(20 * share),
     maxScore: 20,
   };

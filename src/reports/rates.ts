@@ -168,7 +168,12 @@ const round4 = (x: number | null): number | null => (x === null ? null : Math.ro
  * an exact 7.125 % while 1/800 (12.5 exactly) gives 0.13 %.
  */
 export function percentOf(rate: number | null): number | null {
-  return rate === null ? null : Math.round(Number((rate * 10_000).toPrecision(12))) / 100;
+  return rate === null ? null : round2(rate * 100);
+}
+
+/** A figure to 2 decimals, halves up, after the same cut to 12 significant digits (scores, averages). */
+export function round2(x: number): number {
+  return Math.round(Number((x * 100).toPrecision(12))) / 100;
 }
 
 /**
