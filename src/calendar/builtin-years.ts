@@ -1,7 +1,9 @@
 /**
  * The official schedules the project ships, one file a year in
- * `fixtures/calendar/VN-YYYY.json`, read once at start. A correction is a
- * change of data there (or an import at run time), never of code.
+ * `fixtures/calendar/VN-YYYY.json`, read once, when the first calendar is
+ * built at start-up (not when a module is imported: a bad file is then an
+ * error of the start, said as such). A correction is a change of data there
+ * (or an import at run time), never of code.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,7 +26,9 @@ function load(): { years: CalendarYearFile[]; version: string } {
   return { years, version: hash.digest('hex').slice(0, 10) };
 }
 
-const loaded = load();
-export const BUILTIN_YEARS: readonly CalendarYearFile[] = loaded.years;
-/** Changes whenever a shipped file changes, so a deadline can say which data it used. */
-export const BUILTIN_CALENDAR_VERSION = loaded.version;
+let loaded: { years: readonly CalendarYearFile[]; version: string } | undefined;
+
+/** The shipped years, and a version that changes whenever a shipped file changes (a deadline says which data it used). */
+export function builtinCalendar(): { years: readonly CalendarYearFile[]; version: string } {
+  return (loaded ??= load());
+}

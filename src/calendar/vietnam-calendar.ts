@@ -8,7 +8,7 @@
  * Confirmation is per entry: a deadline is provisional only when its window
  * crosses a day that still follows the statutory rule alone.
  */
-import { BUILTIN_CALENDAR_VERSION, BUILTIN_YEARS } from './builtin-years.js';
+import { builtinCalendar } from './builtin-years.js';
 import type { CalendarDay, CalendarYearFile } from './calendar-file.js';
 import { DEFAULT_CALENDAR_POLICIES, hungKingsDay, statutoryYear, tetDay, type CalendarPolicies } from './statutory-holidays.js';
 import { dayFromIsoDate, dayFromParts, isoDateOf, isWeekend, weekdayOf } from './local-time.js';
@@ -67,7 +67,7 @@ export class VietnamCalendar {
   constructor(overrides: readonly CalendarYearFile[] = [], options: CalendarOptions = {}) {
     this.revision = options.revision ?? 0;
     this.policies = options.policies ?? DEFAULT_CALENDAR_POLICIES;
-    for (const f of [...BUILTIN_YEARS, ...overrides]) this.files.set(f.year, f);
+    for (const f of [...builtinCalendar().years, ...overrides]) this.files.set(f.year, f);
 
     const n = this.lastDay - this.firstDay + 1;
     this.working = new Uint8Array(n);
@@ -89,7 +89,7 @@ export class VietnamCalendar {
   }
 
   get version(): string {
-    return `builtin-${BUILTIN_CALENDAR_VERSION}+r${this.revision}`;
+    return `builtin-${builtinCalendar().version}+r${this.revision}`;
   }
 
   inRange(day: number): boolean {
