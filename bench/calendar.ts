@@ -25,7 +25,7 @@ function withIndex(i: number): number {
 /** The straightforward way: walk the office intervals day by day until the duration is used up. */
 function dayByDay(i: number): number {
   let remaining = durations[i]! * index.dayMs;
-  let t = starts[i]!;
+  const t = starts[i]!;
   for (let day = localDayOf(t); ; day++) {
     if (!calendar.isWorkingDay(day)) continue;
     const dayStart = localDayStart(day);

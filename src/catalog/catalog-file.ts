@@ -180,7 +180,7 @@ export function parseTable(file: string, rows: string[][], rowNumbers?: number[]
     return { input: empty(), issues: [{ file, row: 1, message: 'not a catalogue table: the header needs parentCode (agencies) or durationValue (procedures)' }] };
   }
   const issues: ImportIssue[] = [];
-  const columns = header.map((h, i) => {
+  const columns = header.map((h) => {
     const c = columnOf(kind, h);
     if (!c && h.trim() !== '') issues.push({ file, row: 1, column: h, message: `unknown column; the ${kind} table has ${TABLE_COLUMNS[kind].map((x) => x.name).join(', ')}` });
     return c;

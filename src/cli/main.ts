@@ -77,7 +77,7 @@ dunghan <command> --help shows one command; dunghan --version the version.
 export function commandHelp(command: string): string | null {
   const blocks: string[][] = [];
   for (const line of HELP.split('\n')) {
-    if (/^  \S/.test(line)) blocks.push([line]);
+    if (/^ {2}\S/.test(line)) blocks.push([line]);
     else if (/^ {3,}\S/.test(line) && blocks.length) blocks.at(-1)!.push(line);
   }
   const mine = blocks.filter((b) => b[0]!.trim().split(/\s+/)[0] === command);

@@ -90,7 +90,7 @@ test('/livez answers; /readyz says whether the database answers', async () => {
 
 test('the CLI: --help per command, --version; a .env file fills in unset variables', async () => {
   const cli = (args: string[], cwd = process.cwd()) => run(process.execPath, [path.join(process.cwd(), 'bin/dunghan.js'), ...args], { cwd, env: { ...process.env, DATA_DIR: '/nonexistent-dunghan-data' } });
-  expect((await cli(['deadline', '--help'])).stdout).toMatch(/^Usage: dunghan deadline …\n\n  deadline --received ISO/);
+  expect((await cli(['deadline', '--help'])).stdout).toMatch(/^Usage: dunghan deadline …\n\n {2}deadline --received ISO/);
   expect((await cli(['--version'])).stdout.trim()).toMatch(/^dunghan \d+\.\d+\.\d+$/);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-env-'));
   await fs.writeFile(path.join(dir, '.env'), `DATABASE_URL=${t.url}\n`);
