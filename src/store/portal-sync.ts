@@ -80,6 +80,8 @@ interface StoredSlot {
 export interface SyncOptions extends Pick<IngestRequest, 'actor'> {
   /** The caller's agencies (none: the CLI's imports, which answer to nobody's scope). */
   scope?: KeyScope;
+  /** The first record's index in the caller's whole input, for the problems' `index`. */
+  indexBase?: number;
 }
 
 /**
@@ -137,8 +139,8 @@ function withoutMissingAppointment(stored: Record<string, unknown>, next: Dossie
  * Applies records (all or nothing): every record's new slots in one ingestion. Records of the same dossier in
  * one call are read in order, each against the ones before it.
  */
-export async function syncRecords(pool: pg.Pool, catalog: Catalog, ingest: Ingest, records: PortalRecord[], options: SyncOptions = {}, indexBase = 0): Promise<SyncResult> {
-  const { scope, actor } = options;
+export async function syncRecords(pool: pg.Pool, catalog: Catalog, ingest: Ingest, records: PortalRecord[], options: SyncOptions = {}): Promise<SyncResult> {
+  const { scope, actor, indexBase = 0 } = options;
   const codes = [...new Set(records.map((r) => r.MaHoSo))];
   // Scope before anything is compared.
   const hidden = await hiddenDossiers(pool, codes, scope);
