@@ -95,6 +95,28 @@ export interface JudgedDossier {
   flags: string[];
 }
 
+/**
+ * dunghan's figures read by date (DOMAIN §5: a province's own reading, as Thanh Hóa's system compares dates): a dossier
+ * finished after its appointment but on the due day counts on time, and one open and overdue at the judgment instant
+ * but still on its due day counts within time. Reconciliation shows both readings beside the portal's figures.
+ */
+export function byDateReading(ours: Required<PortalFigures>, judged: JudgedDossier[], judgedAt: number): Required<PortalFigures> {
+  let finishedOnDueDay = 0;
+  let openOnDueDay = 0;
+  for (const d of judged) {
+    const dueDay = localDayOf(d.rateDueAt);
+    if (d.judged === 'late' && d.finishedAt !== null && localDayOf(d.finishedAt) === dueDay) finishedOnDueDay += 1;
+    if (d.judged === 'overdue' && d.rateDueAt < judgedAt && localDayOf(judgedAt) === dueDay) openOnDueDay += 1;
+  }
+  return {
+    ...ours,
+    finishedOnTime: ours.finishedOnTime + finishedOnDueDay,
+    finishedLate: ours.finishedLate - finishedOnDueDay,
+    openOnTrack: ours.openOnTrack + openOnDueDay,
+    openOverdue: ours.openOverdue - openOnDueDay,
+  };
+}
+
 export type DifferenceReason =
   | 'missing_here'
   | 'not_on_portal'

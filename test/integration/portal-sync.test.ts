@@ -269,7 +269,12 @@ describe('reconciliation with the figures the portal published', () => {
       paidOnline: [1, 1, 0],
     });
     // 2.1: ours (1 + 1) / 9 = 22.22 %, the portal's (3 + 1) / 9 = 44.44 %.
-    expect(res.body.rates[0]).toEqual({ indicator: '2.1', name: 'Tiến độ giải quyết', dunghan: 22.22, portal: 44.44, difference: -22.22 });
+    // Read by date, SYNC-9 and SYNC-10 (finished on their due day, after the hour) count on time: (3 + 1) / 9 = 44.44 %,
+    // the portal's own figures (issue 23 item 5: reconciliation shows both readings).
+    expect(res.body.rates[0]).toEqual({ indicator: '2.1', name: 'Tiến độ giải quyết', dunghan: 22.22, dunghanByDate: 44.44, portal: 44.44, difference: -22.22 });
+    const byDate = Object.fromEntries(res.body.figures.map((f: { key: string; dunghanByDate: number }) => [f.key, f.dunghanByDate]));
+    expect(byDate).toMatchObject({ finishedOnTime: 3, finishedLate: 1, openOnTrack: 1, openOverdue: 4 });
+    expect(res.body.readings).toEqual({ lateness: 'instant', lateApology: 'unchanged' });
     expect(res.body.dossiers.map((d: { code: string; reason: string }) => [d.code, d.reason])).toEqual([
       ['SNAP-1', 'supplement_subtracted'],
       ['SYNC-10', 'late_on_due_day'],
