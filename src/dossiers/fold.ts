@@ -256,7 +256,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
   }
   if (!prev) return fail(`the first event of dossier ${e.dossierCode} must be "received", not "${e.type}"`);
 
-  const s: DossierState = { ...prev, rate: { ...prev.rate }, steps: prev.steps.map((x) => ({ ...x, pauses: (x.pauses ?? []).map((p) => ({ ...p })) })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
+  const s: DossierState = { ...prev, rate: { ...prev.rate }, steps: prev.steps.map((x) => ({ ...x, budgetDueAt: x.budgetDueAt ?? x.dueAt, pauses: (x.pauses ?? []).map((p) => ({ ...p })) })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
   const policies = s.rules.policies;
   const rules = regimeById(s.rules.regime).rules;
   const index = ctx.calendar.workingTime(policies.officeHours);

@@ -53,10 +53,21 @@ export interface StepTiming {
   paused: boolean;
 }
 
-export const stepIndexOf = (calendar: VietnamCalendar, step: Pick<StepState, 'officeHours'>): WorkingTimeIndex => calendar.workingTime(step.officeHours);
+// A step stored without its office hours (see settled) is counted in the default ones.
+export const stepIndexOf = (calendar: VietnamCalendar, step: Pick<StepState, 'officeHours'>): WorkingTimeIndex => calendar.workingTime(step.officeHours ?? undefined);
+
+/**
+ * States folded before steps had waits and budgets recorded (the state version was not bumped: they are replayed
+ * anyway before release) read as a step that never waited, due when it said.
+ */
+function settled(step: StepState): StepState {
+  if (step.pauses && step.budgetDueAt !== undefined) return step;
+  return { ...step, pauses: step.pauses ?? [], budgetDueAt: step.budgetDueAt ?? step.dueAt, holder: step.holder ?? null, budget: step.budget ?? null };
+}
 
 /** The step as it stood at t (only the waits that had ended by t moved its due instant); null before it started. */
-export function stepTimingAt(step: StepState, t: number, index: WorkingTimeIndex): StepTiming | null {
+export function stepTimingAt(stored: StepState, t: number, index: WorkingTimeIndex): StepTiming | null {
+  const step = settled(stored);
   if (t < step.startedAt) return null;
   const ended = step.endedAt !== null && step.endedAt <= t;
   const end = ended ? step.endedAt! : t;

@@ -76,8 +76,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
       return {
         agencyCode: x.agencyCode,
         step: x.step,
-        holder: x.holder,
-        budget: x.budget,
+        holder: x.holder ?? null,
+        budget: x.budget ?? null,
         startedAt: iso(x.startedAt),
         dueAt: iso(t.dueAt),
         endedAt: iso(x.endedAt),

@@ -85,7 +85,7 @@ test('CSV and XLSX carry the same rows with Vietnamese headers; another agency\'
     res.on('end', () => done(null, Buffer.concat(chunks)));
   });
   const book = new ExcelJS.Workbook();
-  await book.xlsx.load(xlsx.body as Buffer);
+  await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
   const values = book.worksheets[0]!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
   const sxd = values.find((r) => r[0] === 'SLA.SXD')!;
   expect(sxd.slice(2)).toEqual(['Ký duyệt', 1, 1, 0, 210, 210, 1]);
