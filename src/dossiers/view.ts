@@ -22,7 +22,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
   const leftMs = open ? index.between(clockAt, s.dueAt) : null;
   const judgment = progressAt(s, Math.max(nowMs, s.receivedAt))!;
   // Steps are judged now (a finished dossier's steps are all closed): a due instant, and how far it ran over.
-  const stepsAt = Math.max(nowMs, s.receivedAt);
+  // Not before its last event: a clock behind the events (a sender's skew) still sees every step started.
+  const stepsAt = Math.max(nowMs, s.lastOccurredAt);
   const openStep = s.steps.find((x) => x.endedAt === null);
   const late = open ? judgment.legal === 'overdue' : s.outcome === 'late';
   return {
