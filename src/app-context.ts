@@ -16,6 +16,7 @@ import type { DossierEvent } from './dossiers/events.js';
 import type { IngestRequest, IngestResult } from './store/event-store.js';
 import { Ingestion } from './ingestion.js';
 import { silentLogger, type Logger } from './observability/logger.js';
+import { NO_PEOPLE, type PersonDirectory } from './dossiers/holder.js';
 
 export class AppContext {
   constructor(
@@ -29,6 +30,12 @@ export class AppContext {
       onSealError: (err) => this.logger.warn({ err: String(err) }, 'sealing committed events failed; the next seal takes them in'),
     });
   }
+
+  /**
+   * Who has a person account, to check the person a hand-over names (`holder.personId`). Accounts are not in this
+   * version: the directory is empty until they come, then it reads them.
+   */
+  people: PersonDirectory = NO_PEOPLE;
 
   /** Where warnings of the context's own work (a failed seal) go. */
   logger: Logger = silentLogger;

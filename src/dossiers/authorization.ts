@@ -14,13 +14,14 @@
  */
 import type { DossierEvent } from './events.js';
 import type { DossierState } from './fold.js';
+import { holderProblem, NO_PEOPLE, type PersonDirectory } from './holder.js';
 
 export interface KeyScope {
   /** True when one of the key's agencies is on the path (the key covers everything below its agencies). */
   coversPath(path: string[]): boolean;
 }
 
-export type Verdict = { ok: true } | { ok: false; status: 403 | 422; message: string };
+export type Verdict = { ok: true } | { ok: false; status: 403 | 422; message: string; field?: string };
 
 const OK: Verdict = { ok: true };
 
@@ -38,6 +39,8 @@ export function unknownDossierMessage(code: string): string {
  * @param before the dossier just before this event, in occurrence order (undefined: none yet, or a resend, which is
  *   judged against the stored dossier alone)
  * @param pathOf an agency's path from the root (empty when unknown)
+ * @param people who has a person account: a hand-over to a named person (`holder.personId`) must name a known one
+ *   of the agency it goes to (holder.ts)
  */
 export function authorizeEvent(
   scope: KeyScope,
@@ -45,6 +48,7 @@ export function authorizeEvent(
   before: DossierState | undefined,
   event: DossierEvent,
   pathOf: (agencyCode: string) => string[],
+  people: PersonDirectory = NO_PEOPLE,
 ): Verdict {
   const hidden = stored !== undefined && hiddenFrom(scope, stored);
   if (event.type === 'received') {
@@ -62,6 +66,10 @@ export function authorizeEvent(
   if (hiddenFrom(scope, before)) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };
   if (event.type === 'assigned' && !scope.coversPath(pathOf(before.currentAgencyCode))) {
     return { ok: false, status: 403, message: `only the agency handling dossier ${event.dossierCode} (or one above it) can hand it over` };
+  }
+  if (event.type === 'assigned') {
+    const problem = holderProblem(event.holder, event.agencyCode, people, pathOf);
+    if (problem) return { ok: false, status: 422, message: problem, field: 'holder.personId' };
   }
   return OK;
 }

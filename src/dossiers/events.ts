@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { instantSchema } from '../calendar/instant.js';
 import { durationSchema } from './deadline.js';
+import { holderSchema } from './holder.js';
 
 const instant = instantSchema;
 const code = z.string().trim().min(1).max(64);
@@ -63,6 +64,8 @@ export const assignedEventSchema = z.object({
   step: z.string().trim().min(1).max(200),
   /** The step's allotted time when the sender knows it; otherwise the procedure's step budget applies. */
   budget: durationSchema.optional(),
+  /** The person now holding the dossier (người xử lý); absent: the agency holds it, no person named. */
+  holder: holderSchema.optional(),
 });
 
 export const supplementRequestedEventSchema = z.object({ ...base, type: z.literal('supplement_requested'), reason: text });

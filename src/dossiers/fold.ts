@@ -15,6 +15,7 @@ import type { Policies } from './policies.js';
 import { regimeAt, regimeById, type RegimeId } from './regimes.js';
 import { lawfulApology } from './apology.js';
 import { rateOverdueAfter, withSegment, type JudgmentSegment } from './progress.js';
+import { pauseOpenStep, resumeOpenStep, stepIndexOf, type StepState } from './steps.js';
 
 /** Where a dossier stands (the API's `status`). */
 export const dossierStatusSchema = z.enum([
@@ -74,14 +75,7 @@ export interface PinnedRules {
   feeProcedure?: boolean;
 }
 
-export interface StepState {
-  agencyCode: string;
-  step: string;
-  startedAt: number;
-  dueAt: number | null;
-  endedAt: number | null;
-  outcome: Outcome | null;
-}
+export type { StepState } from './steps.js';
 
 export interface DossierState {
   stateVersion: number;
@@ -262,7 +256,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
   }
   if (!prev) return fail(`the first event of dossier ${e.dossierCode} must be "received", not "${e.type}"`);
 
-  const s: DossierState = { ...prev, rate: { ...prev.rate }, steps: prev.steps.map((x) => ({ ...x })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
+  const s: DossierState = { ...prev, rate: { ...prev.rate }, steps: prev.steps.map((x) => ({ ...x, budgetDueAt: x.budgetDueAt ?? x.dueAt, pauses: (x.pauses ?? []).map((p) => ({ ...p })) })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
   const policies = s.rules.policies;
   const rules = regimeById(s.rules.regime).rules;
   const index = ctx.calendar.workingTime(policies.officeHours);
@@ -277,17 +271,25 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       const agency = ctx.catalog.agency(e.agencyCode);
       if (!agency) fail(`unknown agency ${e.agencyCode}`);
       if (!ctx.catalog.isValidAt(e.agencyCode, at)) fail(`agency ${e.agencyCode} did not exist at ${e.occurredAt}`);
-      closeOpenStep(s, at);
-      const budget: Duration | undefined = e.budget ?? s.rules.steps.find((x) => x.step === e.step)?.budget;
+      closeOpenStep(s, at, ctx);
+      // The event's budget, else the procedure's for the step as pinned at receipt (a catalogue edit moves neither).
+      const budget: Duration | null = e.budget ?? s.rules.steps.find((x) => x.step === e.step)?.budget ?? null;
       const stepPolicies = ctx.catalog.policiesOf(e.agencyCode);
       const stepIndex = ctx.calendar.workingTime(stepPolicies.officeHours);
+      const budgetDueAt = budget ? dueInstant(stepIndex, stepIndex.nextOpening(at), budget, stepPolicies.deadlineConvention) : null;
       s.steps.push({
         agencyCode: e.agencyCode,
         step: e.step,
+        holder: e.holder ?? null,
+        budget,
+        officeHours: stepPolicies.officeHours,
         startedAt: at,
-        dueAt: budget ? dueInstant(stepIndex, stepIndex.nextOpening(at), budget, stepPolicies.deadlineConvention) : null,
+        budgetDueAt,
+        dueAt: budgetDueAt,
+        pauses: [],
         endedAt: null,
         outcome: null,
+        overrunMs: null,
       });
       s.currentAgencyCode = e.agencyCode;
       s.agencyCodes = union(s.agencyCodes, ctx.catalog.pathOf(e.agencyCode));
@@ -314,6 +316,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       // Art. 19(5): not completed within the days after the notice (counted from its day), the unit closes it.
       s.closureDueAt = rules.supplementClosureDays.value === null ? null : localDayStart(localDayOf(at) + rules.supplementClosureDays.value);
       s.supplementCount += 1;
+      pauseOpenStep(s.steps, at);
       if (s.supplementCount === 2) s.secondSupplementAt = at;
       // Art. 19(4): the request is due within 3 working days of receipt.
       if (index.between(s.firstClockStartsAt, at) > rules.supplementRequestWithinWorkingDays.value * index.dayMs && !s.lateSupplementRequest) {
@@ -325,6 +328,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       requireStatus(['supplement_requested']);
       s.status = s.steps.length > 0 ? 'processing' : 'received';
       s.closureDueAt = null;
+      resumeOpenStep(s.steps, at, ctx.calendar);
       const paused = closePause(s, at, index, legalDue);
       const restart = policies.supplementPolicy ? policies.supplementPolicy === 'restart' : rules.supplementRestarts.value;
       if (restart) {
@@ -366,7 +370,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.status = 'processed';
       s.resultReadyAt = at;
       s.electronicResult = e.electronicResult ?? false;
-      finish(s, at, index, legalDue);
+      finish(s, at, index, legalDue, ctx);
       break;
     case 'returned':
       requireStatus(['processed']);
@@ -375,18 +379,18 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       break;
     case 'refused':
       requireStatus(OPEN);
-      finish(s, at, index, legalDue);
+      finish(s, at, index, legalDue, ctx);
       s.status = 'refused';
       break;
     case 'withdrawn':
       requireStatus(OPEN);
-      finish(s, at, index, legalDue);
+      finish(s, at, index, legalDue, ctx);
       s.status = 'withdrawn';
       break;
     case 'closed':
       // Only a dossier waiting for its supplement is closed for want of one; judged like a stop, the wait subtracted.
       requireStatus(['supplement_requested']);
-      finish(s, at, index, legalDue);
+      finish(s, at, index, legalDue, ctx);
       s.status = 'closed';
       s.closureDueAt = null;
       break;
@@ -583,16 +587,17 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
  * (a refusal or withdrawal then) is judged with the wait subtracted, as the
  * 766 formula subtracts supplementation time; the legal clock was stopped too.
  */
-function finish(s: DossierState, at: number, index: WorkingTimeIndex, legalDue: LegalDue): void {
+function finish(s: DossierState, at: number, index: WorkingTimeIndex, legalDue: LegalDue, ctx: FoldContext): void {
   if (s.finishedAt !== null) return;
   if (s.pausedSince !== null) {
+    resumeOpenStep(s.steps, at, ctx.calendar);
     const paused = closePause(s, at, index, legalDue);
     s.dueAt = index.add(s.dueAt, paused);
     s.originalDueAt = index.add(s.originalDueAt, paused);
   }
   s.finishedAt = at;
   s.processingTime = processingTime(s, at, index);
-  closeOpenStep(s, at);
+  closeOpenStep(s, at, ctx);
 }
 
 const DAY_MS = 86_400_000;
@@ -611,11 +616,13 @@ function processingTime(s: DossierState, at: number, index: WorkingTimeIndex): n
   return Math.round(Math.max(0, value) * 100) / 100;
 }
 
-function closeOpenStep(s: DossierState, at: number): void {
+/** The hand-over (or the finish) ends the open step: judged against its due instant, and by how much it ran over. */
+function closeOpenStep(s: DossierState, at: number, ctx: FoldContext): void {
   const open = s.steps.find((x) => x.endedAt === null);
   if (!open) return;
   open.endedAt = at;
   open.outcome = open.dueAt === null ? null : classifyFinished(at, open.dueAt);
+  open.overrunMs = open.dueAt === null ? null : Math.max(0, stepIndexOf(ctx.calendar, open).between(open.dueAt, at));
 }
 
 function complianceFlags(s: DossierState, index: WorkingTimeIndex): ComplianceFlag[] {

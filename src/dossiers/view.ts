@@ -6,6 +6,9 @@ import { formatLocalInstant } from '../calendar/local-time.js';
 import { deadlineWindowOf, type DossierState, type FoldContext } from './fold.js';
 import { lateWithoutApologyAt, progressAt, type OpenProgress } from './progress.js';
 import { provisionalEntries } from './deadline.js';
+import { holdersAt, latenessSourcesAt, stepIndexOf, stepTimingAt } from './steps.js';
+
+const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 60_000));
 
 const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
 
@@ -18,6 +21,11 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
   const clockAt = paused ? Math.max(s.pausedSince!, s.clockStartsAt) : nowMs;
   const leftMs = open ? index.between(clockAt, s.dueAt) : null;
   const judgment = progressAt(s, Math.max(nowMs, s.receivedAt))!;
+  // Steps are judged now (a finished dossier's steps are all closed): a due instant, and how far it ran over.
+  // Not before its last event: a clock behind the events (a sender's skew) still sees every step started.
+  const stepsAt = Math.max(nowMs, s.lastOccurredAt);
+  const openStep = s.steps.find((x) => x.endedAt === null);
+  const late = open ? judgment.legal === 'overdue' : s.outcome === 'late';
   return {
     code: s.code,
     status: s.status,
@@ -60,7 +68,32 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     processingTime: s.processingTime === null ? null : { value: s.processingTime, unit: s.rules.duration.unit },
     /** `reschedules`: issued by the law's limit, so the new date is the appointment; a late one leaves the dossier overdue. */
     apology: s.apology && { issuedAt: iso(s.apology.issuedAt), reason: s.apology.reason, newDueAt: iso(s.apology.newDueAt), reschedules: s.apology.reschedules, reschedulesRate: s.apology.reschedulesRate },
-    steps: s.steps.map((x) => ({ ...x, startedAt: iso(x.startedAt), dueAt: iso(x.dueAt), endedAt: iso(x.endedAt) })),
+    /**
+     * Each hand-over: its budget, due instant in its agency's working time (moved on by waits for the citizen),
+     * outcome once ended, and `overrunWorkingMinutes` (beyond the due instant, now for an open step; null without a budget).
+     */
+    steps: s.steps.map((x) => {
+      const t = stepTimingAt(x, stepsAt, stepIndexOf(ctx.calendar, x))!;
+      return {
+        agencyCode: x.agencyCode,
+        step: x.step,
+        holder: x.holder ?? null,
+        budget: x.budget ?? null,
+        startedAt: iso(x.startedAt),
+        dueAt: iso(t.dueAt),
+        endedAt: iso(x.endedAt),
+        outcome: x.outcome,
+        waitingForCitizen: t.paused,
+        overrun: (t.overrunMs ?? 0) > 0,
+        overrunWorkingMinutes: minutes(t.overrunMs),
+      };
+    }),
+    /** Who holds it now: the open step's person or agency, the receiving agency before the first hand-over, nobody once finished. */
+    holder: !open ? null : openStep ? { agencyCode: openStep.agencyCode, step: openStep.step, person: openStep.holder, since: iso(openStep.startedAt) } : { agencyCode: s.receivingAgencyCode, step: null, person: null, since: iso(s.receivedAt) },
+    /** Every holder in turn, with the working time each held it (the step agency's office hours). */
+    holders: holdersAt(s.steps, stepsAt, ctx.calendar).map((h) => ({ agencyCode: h.agencyCode, step: h.step, person: h.holder, from: iso(h.from), to: iso(h.to), heldWorkingMinutes: minutes(h.heldMs) })),
+    /** Late (or overdue now): the steps whose overrun made it so, the largest first (steps.ts latenessSourcesAt). */
+    lateBecause: late ? latenessSourcesAt(s.steps, s.finishedAt ?? stepsAt, ctx.calendar).map((x) => ({ agencyCode: x.agencyCode, step: x.step, overrunWorkingMinutes: minutes(x.overrunMs)!, open: x.open })) : [],
     finishedAt: iso(s.finishedAt),
     outcome: s.outcome,
     /** The rules it is judged by, copied at receipt. */

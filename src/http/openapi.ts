@@ -9,7 +9,7 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
-import { cellQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
+import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
 import { portalRecordSchema } from '../sync/portal-record.js';
 import { portalUploadSchema } from '../reports/reconciliation.js';
 
@@ -71,6 +71,8 @@ const SCHEMAS = {
     indicators: { type: 'array', items: ref('Indicator') },
   }),
   WhatIf: { type: 'object', properties: { mustFinishWithinTime: { type: 'integer' }, reachable: { type: 'boolean' }, bestPossibleRate: nullable('number'), closest: { type: 'array', items: { type: 'object' } } }, required: ['mustFinishWithinTime', 'reachable', 'closest'], additionalProperties: true },
+  Lateness: obj({ period: { type: 'object' }, judgment: { type: 'object' }, rows: { type: 'array', items: { type: 'object', additionalProperties: true } }, total: { type: 'object' } }),
+  LatenessDossiers: obj({ period: { type: 'object' }, judgedAt: { type: 'string' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
   CellDossiers: obj({ period: { type: 'object' }, cell: { type: 'string' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
   Apology: obj({
     eventId: { type: 'string' },
@@ -163,6 +165,8 @@ export function openApiDocument() {
         ),
       },
       '/api/v1/reports/what-if': { get: op('getWhatIf', 'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant', { parameters: queryParameters(whatIfQuerySchema) as Param[], responses: { 200: ok('the what-if', ref('WhatIf')) } }) },
+      '/api/v1/reports/lateness': { get: op('getLateness', 'Where lateness comes from: by agency and step, the steps that ran over their budgets in the period and the dossiers they made late (.csv and .xlsx too)', { parameters: queryParameters(latenessQuerySchema) as Param[], responses: { 200: ok('the rows by agency and step', ref('Lateness')) } }) },
+      '/api/v1/reports/lateness/dossiers': { get: op('getLatenessDossiers', 'The dossiers behind a row of the lateness report (.csv too)', { parameters: queryParameters(latenessDossiersQuerySchema) as Param[], responses: { 200: ok('the steps and their dossiers', ref('LatenessDossiers')) } }) },
       '/api/v1/reports/dossiers': { get: op('getCellDossiers', 'The dossiers behind one cell of the report (.csv too)', { parameters: queryParameters(cellQuerySchema) as Param[], responses: { 200: ok('the dossiers', ref('CellDossiers')) } }) },
       '/letters/{code}/{form}': {
         get: op('getLetter', 'Printable A5 letter: receipt, supplement-request, refusal, apology (404 until issued) or control-slip', {

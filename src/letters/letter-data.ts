@@ -85,7 +85,8 @@ export function controlSlipData(s: DossierState, catalog: Catalog) {
       note: '',
     },
     ...s.steps.map((st) => {
-      const budget = s.rules.steps.find((p) => p.step === st.step)?.budget;
+      // The budget the step ran by (the event's own, else the procedure's pinned at receipt).
+      const budget = st.budget ?? s.rules.steps.find((p) => p.step === st.step)?.budget;
       return {
         agency: name(st.agencyCode),
         step: st.step,

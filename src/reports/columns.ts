@@ -54,3 +54,16 @@ export const RATE_COLUMNS: Column[] = [
   { key: 'closed', header: 'Đóng hồ sơ do không bổ sung', kind: 'count' },
   { key: 'lateOnlineAcceptance', header: 'Tiếp nhận trực tuyến quá 08 giờ làm việc', kind: 'count' },
 ];
+
+/** Where lateness comes from, by agency and step (reports/lateness-sources.ts), in the exports. */
+export const LATENESS_COLUMNS: Column[] = [
+  { key: 'agencyCode', header: 'Mã cơ quan', kind: 'text' },
+  { key: 'agencyName', header: 'Cơ quan xử lý', kind: 'text' },
+  { key: 'step', header: 'Bước xử lý', kind: 'text' },
+  { key: 'overruns', header: 'Bước quá hạn', kind: 'count' },
+  { key: 'overrunsEnded', header: 'Đã chuyển nhưng quá hạn', kind: 'count' },
+  { key: 'overrunsOpen', header: 'Đang xử lý quá hạn', kind: 'count' },
+  { key: 'overrunWorkingMinutes', header: 'Tổng thời gian quá hạn (phút làm việc)', kind: 'count' },
+  { key: 'averageOverrunWorkingMinutes', header: 'Quá hạn bình quân (phút làm việc)', kind: 'number' },
+  { key: 'dossiersMadeLate', header: 'Hồ sơ bị trễ hạn do bước này', kind: 'count' },
+];

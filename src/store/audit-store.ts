@@ -88,6 +88,7 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
     await client.query('CREATE TABLE audit_scratch.dossiers (LIKE public.dossiers INCLUDING DEFAULTS)');
     await client.query('CREATE TABLE audit_scratch.daily_counts (LIKE public.daily_counts INCLUDING ALL)');
     await client.query('CREATE TABLE audit_scratch.dossier_judgments (LIKE public.dossier_judgments INCLUDING ALL)');
+    await client.query('CREATE TABLE audit_scratch.dossier_steps (LIKE public.dossier_steps INCLUDING ALL)');
     await client.query('ALTER TABLE audit_scratch.dossiers ADD PRIMARY KEY (code)');
     const { rows } = await client.query<{ dossier_code: string }>('SELECT DISTINCT dossier_code FROM dossier_events ORDER BY 1');
     const codes = rows.map((r) => r.dossier_code);

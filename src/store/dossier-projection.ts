@@ -119,6 +119,7 @@ export async function upsertDossiers(
   };
   const counters = counterDeltas(states.map((after) => ({ before: before(after.code), after })));
   const rules = (extras.pinRules ?? []).map((st) => ({ code: st.code, rules: st.rules }));
+  const steps = changedSteps(states, previous);
   // Named: parsed and planned once per connection, not on every call.
   await client.query({
     name: 'dunghan-project',
@@ -129,9 +130,36 @@ export async function upsertDossiers(
       JSON.stringify(judged.rows),
       JSON.stringify(counters),
       JSON.stringify(rules),
+      steps.codes,
+      JSON.stringify(steps.rows),
     ],
   });
 }
+
+/** The step rows (dossier_steps, migration 070) of the dossiers whose steps changed: most events move none. */
+function changedSteps(states: DossierState[], previous: Map<string, DossierState>) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const changed = states.filter((s) => JSON.stringify(previous.get(s.code)?.steps ?? []) !== JSON.stringify(s.steps));
+  const rows = changed.flatMap((s) =>
+    s.steps.map((x, position) => ({
+      dossier_code: s.code,
+      position,
+      agency_code: x.agencyCode,
+      step: x.step,
+      holder: x.holder,
+      budget: x.budget,
+      office_hours: x.officeHours,
+      started_at: iso(x.startedAt),
+      budget_due_at: iso(x.budgetDueAt),
+      due_at: iso(x.dueAt),
+      pauses: x.pauses,
+      ended_at: iso(x.endedAt),
+    })),
+  );
+  return { codes: changed.map((s) => s.code), rows };
+}
+
+const STEP_COLUMNS = ['agency_code', 'step', 'holder', 'budget', 'office_hours', 'started_at', 'budget_due_at', 'due_at', 'pauses', 'ended_at'];
 
 const JUDGMENT_COLUMNS = ['valid_to', 'due_at', 'due_soon_at', 'waiting', 'rate_overdue_after'];
 
@@ -183,6 +211,15 @@ WITH projected AS (
   SELECT r.agency_code, r.day::date, pg_backend_pid() % ${COUNTER_SHARDS}, ${COUNTER_FIELDS.map((f) => `r.${f}`).join(', ')}
   FROM json_to_recordset($4::json) AS r(agency_code text, day text, ${COUNTER_FIELDS.map((f) => `${f} integer`).join(', ')})
   ON CONFLICT (agency_code, day, shard) DO UPDATE SET ${COUNTER_FIELDS.map((f) => `${f} = d.${f} + excluded.${f}`).join(', ')}
+  RETURNING 1
+), steps_gone AS (
+  DELETE FROM dossier_steps s WHERE s.dossier_code = ANY($6::text[])
+    AND NOT EXISTS (SELECT 1 FROM json_to_recordset($7::json) AS n(dossier_code text, position integer)
+                    WHERE n.dossier_code = s.dossier_code AND n.position = s.position)
+  RETURNING 1
+), steps_kept AS (
+  INSERT INTO dossier_steps SELECT * FROM json_populate_recordset(null::dossier_steps, $7::json)
+  ON CONFLICT (dossier_code, position) DO UPDATE SET ${STEP_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
   RETURNING 1
 ), pinned AS (
   INSERT INTO dossier_rules (code, rules) SELECT r.code, r.rules FROM json_to_recordset($5::json) AS r(code text, rules jsonb)

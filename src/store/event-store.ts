@@ -132,7 +132,7 @@ export async function ingestEvents(
     const denied: EventProblem[] = [];
     /** A refused event: 403 outside the key's agencies, 422 otherwise (an unknown dossier, an impossible transition). */
     const refuse = (verdict: Verdict & { ok: false }, e: DossierEvent, i: number) =>
-      (verdict.status === 403 ? denied : problems).push({ index: i, eventId: e.eventId, message: verdict.message });
+      (verdict.status === 403 ? denied : problems).push({ index: i, eventId: e.eventId, message: verdict.message, ...(verdict.field ? { field: verdict.field } : {}) });
     // Resends are judged like new events before their bodies are compared (issue 28): to a key outside the dossier,
     // a resend is refused as an event for an unknown dossier, whether or not the stored body matches.
     const refused = new Set<number>();

@@ -14,6 +14,7 @@ export async function rebuildDossiers(pool: pg.Pool, ctx: FoldContext, onProgres
     await client.query('DELETE FROM dossiers');
     await client.query('DELETE FROM daily_counts');
     await client.query('DELETE FROM dossier_judgments');
+    await client.query('DELETE FROM dossier_steps');
     const { rows } = await client.query<{ dossier_code: string }>('SELECT DISTINCT dossier_code FROM dossier_events ORDER BY 1');
     const codes = rows.map((r) => r.dossier_code);
     let done = 0;

@@ -40,7 +40,7 @@ const FLAG_TEXT: Record<string, string> = {
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
   switch (e.type) {
     case 'received': return 'Tiếp nhận hồ sơ';
-    case 'assigned': return `Chuyển xử lý: ${e.step} (${agencyName(e.agencyCode)})`;
+    case 'assigned': return `Chuyển xử lý: ${e.step} (${agencyName(e.agencyCode)}${e.holder ? `, người xử lý: ${e.holder.name}` : ''})`;
     case 'supplement_requested': return `Yêu cầu bổ sung hồ sơ: ${e.reason}`;
     case 'supplement_received': return 'Nhận hồ sơ bổ sung';
     case 'apology_issued': return `Xin lỗi và hẹn lại ngày trả kết quả: ${vietnameseShortInstant(Date.parse(e.newDueAt))}`;
@@ -121,8 +121,32 @@ export function dossierPageRouter(ctx: AppContext): Router {
         position: ((worked(t) / span) * 100).toFixed(2),
       };
     });
+    const person = (h: { name: string; email?: string } | null) => (h ? `${h.name}${h.email ? ` <${h.email}>` : ''}` : '');
+    const who = (agencyCode: string, h: { name: string; email?: string } | null) => (h ? `${person(h)}, ${agencyName(agencyCode)}` : agencyName(agencyCode));
+    // The steps with their due instants, in their own agency's working time, and by how much each ran over.
+    const stepRows = d.steps.map((x, i) => {
+      const held = d.holders[i]!;
+      const over = x.overrunWorkingMinutes ? workingDurationText(x.overrunWorkingMinutes, dayMinutes) : '';
+      return {
+        step: x.step,
+        who: who(x.agencyCode, x.holder),
+        startedText: vietnameseShortInstant(Date.parse(x.startedAt!)),
+        budgetText: x.budget ? durationText(x.budget) : 'Không quy định',
+        dueText: x.dueAt ? vietnameseShortInstant(Date.parse(x.dueAt)) : '',
+        endedText: x.endedAt ? vietnameseShortInstant(Date.parse(x.endedAt)) : x.waitingForCitizen ? 'Đang chờ công dân bổ sung' : 'Đang xử lý',
+        heldText: workingDurationText(held.heldWorkingMinutes!, dayMinutes),
+        overrun: x.overrun,
+        // Ended: its outcome, and by how much it ran over; open and past its due instant: overdue by how much so far.
+        resultText: x.outcome ? `${OUTCOME_TEXT[x.outcome]}${over ? ` (quá ${over})` : ''}` : over ? `Quá hạn ${over}` : '',
+      };
+    });
+    const holderText = d.holder ? `${who(d.holder.agencyCode, d.holder.person)}${d.holder.step ? ` (bước ${d.holder.step})` : ''}, từ ${vietnameseShortInstant(Date.parse(d.holder.since!))}` : '';
+    const lateBecause = d.lateBecause.map((x) => ({ text: `bước ${x.step} (${agencyName(x.agencyCode)}) quá hạn ${workingDurationText(x.overrunWorkingMinutes, dayMinutes)}${x.open ? ', đang xử lý' : ''}` }));
     res.type('html').send(
       renderPage('dossier', {
+        stepRows,
+        holderText,
+        lateBecause,
         viewer: viewerOf(res),
         title: `Hồ sơ ${s.code}`,
         currentYear: yearInVietnam(ctx.now()),

@@ -42,7 +42,7 @@ export function eventsRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const catalog = ctx.catalog;
     const request = {
-      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code)),
+      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code), ctx.people),
       actor: { id: scope.key.id, role: scope.key.role },
     };
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.

@@ -5,13 +5,15 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
-import { RATE_COLUMNS, type Column } from '../../reports/columns.js';
+import { LATENESS_COLUMNS, RATE_COLUMNS, type Column } from '../../reports/columns.js';
 import { tableRows, toCsv, toXlsx, type CsvDialect } from '../../reports/export.js';
 import { CHANNEL_TEXT, GROUP_TEXT, OUTCOME_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
 import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
 import type { Outcome } from '../../dossiers/outcome.js';
-import { cellQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
+import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
+import { latenessSources } from '../../reports/lateness-sources.js';
+import { lateDossiersAndSteps } from '../../store/step-report.js';
 import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows } from '../../store/report-store.js';
 import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
@@ -35,6 +37,9 @@ function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], row
 
 const JUDGMENT_RULE =
   'Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, by instant, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then (an electronic result, an online payment or an apology recorded later does not count in the period); waiting for the citizen judged at the request, overdue if asked more than once; an apology moves the appointment only when issued by the law\'s limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due date), unless the agency\'s policy lateApology766 is new-appointment.';
+
+const LATENESS_RULE =
+  'A step overran when it ran past its due instant (its budget from the next opening after the hand-over, in its agency\'s working time, moved on by the waits for the citizen); its overrun is the working time past it. The period\'s overruns: steps that ended in it past their due instant, and steps open and past it at the judgment instant. A dossier made late: one the period counts late or overdue (Decision 766, as the rates), and every step that had run over by its finish (or the judgment instant); unattributed when none had. Judged with the events that had happened by the judgment instant.';
 
 export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
   const router = Router();
@@ -83,6 +88,56 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       progressRate: total.progressRate,
       closest: closest.map((r) => ({ code: r.code, procedureCode: r.procedure_code, dueAt: formatLocalInstant(r.due_at.getTime()), rateDueAt: formatLocalInstant(r.rate_due_at.getTime()), waitingForCitizen: r.paused })),
     });
+  });
+
+  // Where lateness comes from: by agency and step, the steps that ran over and the dossiers they made late.
+  router.get(['/reports/lateness', '/reports/lateness.csv', '/reports/lateness.xlsx'], async (req, res) => {
+    const suffix = req.path.endsWith('.csv') ? 'csv' : req.path.endsWith('.xlsx') ? 'xlsx' : undefined;
+    const q = latenessQuerySchema.parse({ ...req.query, ...(suffix ? { format: suffix } : {}) });
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const filter = filterFor(ctx, res, q);
+    const read = await lateDossiersAndSteps(ctx.db.pool, ctx.catalog, period, filter.agencies, ctx.now());
+    const report = latenessSources(read.steps, read.late, period, read.judgedAt, ctx.calendar);
+    const rows = report.rows.map((r) => ({ ...r, agencyName: ctx.catalog.agency(r.agencyCode)?.name ?? r.agencyCode }));
+    if (q.format === 'json') {
+      res.json({
+        period: { label: period.label, convention: q.convention, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) },
+        judgment: { running: period.to > ctx.now(), judgedAt: formatLocalInstant(read.judgedAt), rule: LATENESS_RULE },
+        rows,
+        total: report.total,
+      });
+      return;
+    }
+    const title = `Nguồn gốc trễ hạn theo cơ quan và bước xử lý, kỳ ${period.label} (từ ${exportInstant(period.from).slice(0, 10)} đến hết ${exportInstant(period.to - 1).slice(0, 10)})`;
+    await sendTable(res, q.format, LATENESS_COLUMNS, rows, `tre-han-theo-buoc-${period.label.replace(/\W+/g, '-')}`, title, q.dialect);
+  });
+
+  router.get(['/reports/lateness/dossiers', '/reports/lateness/dossiers.csv'], async (req, res) => {
+    const q = latenessDossiersQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.csv') ? { format: 'csv' } : {}) });
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const filter = filterFor(ctx, res, q);
+    const read = await lateDossiersAndSteps(ctx.db.pool, ctx.catalog, period, filter.agencies, ctx.now());
+    const { entries } = latenessSources(read.steps, read.late, period, read.judgedAt, ctx.calendar);
+    const items = entries
+      .filter((e) => (!q.stepAgency || e.agencyCode === q.stepAgency) && (!q.step || e.step === q.step) && (q.cell === undefined || (q.cell === 'overrun' ? e.overrun : e.madeLate)))
+      .slice(0, q.limit)
+      .map((e) => ({ dossierCode: e.dossierCode, agencyCode: e.agencyCode, step: e.step, overrunWorkingMinutes: Math.round(e.overrunMs / 60_000), open: e.open, overrun: e.overrun, madeLate: e.madeLate }));
+    if (q.format === 'json') {
+      res.json({ period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) }, judgedAt: formatLocalInstant(read.judgedAt), items });
+      return;
+    }
+    const columns: Column[] = [
+      { key: 'dossierCode', header: 'Mã hồ sơ', kind: 'text' },
+      { key: 'agencyName', header: 'Cơ quan xử lý', kind: 'text' },
+      { key: 'step', header: 'Bước xử lý', kind: 'text' },
+      { key: 'overrunWorkingMinutes', header: 'Quá hạn (phút làm việc)', kind: 'count' },
+      { key: 'state', header: 'Tình trạng bước', kind: 'text' },
+      { key: 'madeLate', header: 'Làm hồ sơ trễ hạn', kind: 'text' },
+    ];
+    const people = items.map((i) => ({ ...i, agencyName: ctx.catalog.agency(i.agencyCode)?.name ?? i.agencyCode, state: i.open ? 'Đang xử lý' : 'Đã chuyển', madeLate: i.madeLate ? 'Có' : 'Không' }));
+    await sendTable(res, 'csv', columns, people, `tre-han-theo-buoc-ho-so-${period.label.replace(/\W+/g, '-')}`, '', q.dialect);
   });
 
   router.get(['/reports/dossiers', '/reports/dossiers.csv'], async (req, res) => {

@@ -1,0 +1,38 @@
+/**
+ * Who holds a dossier (người đang xử lý): the person an `assigned` event names, or only its agency.
+ *
+ * There are no person accounts yet: a holder is carried by the event as a name and an e-mail address. `personId`
+ * is the place for an account's id once accounts exist; it is checked against a person directory at ingestion
+ * (an unknown person, or one outside the agency the dossier is handed to, is refused), never by the fold, so a
+ * replay does not depend on who has an account today.
+ */
+import { z } from 'zod';
+
+export const holderSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254).optional(),
+  /** A person account's id (accounts are not in this version: every id is unknown until a directory knows it). */
+  personId: z.string().trim().min(1).max(64).optional(),
+});
+export type Holder = z.infer<typeof holderSchema>;
+
+/** The people with accounts, by id: the agencies each belongs to. */
+export interface PersonDirectory {
+  person(id: string): { agencyCodes: string[] } | undefined;
+}
+
+/** The directory of this version: nobody has an account, so a `personId` names nobody known. */
+export const NO_PEOPLE: PersonDirectory = { person: () => undefined };
+
+/**
+ * Why a holder cannot hold a dossier handed to `agencyCode`, or null when they can. A person belongs to the
+ * agency when one of their agencies is it or a unit below it (a division of a department holds the department's
+ * dossiers); `pathOf` gives an agency's path from the root.
+ */
+export function holderProblem(holder: Holder | undefined, agencyCode: string, people: PersonDirectory, pathOf: (code: string) => string[]): string | null {
+  if (!holder?.personId) return null;
+  const person = people.person(holder.personId);
+  if (!person) return `unknown person ${holder.personId}`;
+  if (!person.agencyCodes.some((code) => pathOf(code).includes(agencyCode))) return `person ${holder.personId} does not belong to agency ${agencyCode}`;
+  return null;
+}
