@@ -3,7 +3,7 @@
  * and inherited policies, so the fold never touches the database.
  */
 import { dayFromIsoDate, localDayOf } from '../calendar/local-time.js';
-import { resolvePolicies, type Policies } from '../dossiers/policies.js';
+import { resolvePolicies, type Policies } from '../rules/policies.js';
 import type { Agency, Procedure } from './schemas.js';
 
 export class Catalog {

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { isoDateSchema } from '../calendar/calendar-file.js';
-import { durationSchema } from '../dossiers/deadline.js';
-import { agencySettingsSchema } from '../dossiers/policies.js';
+import { durationSchema } from '../rules/durations.js';
+import { agencySettingsSchema } from '../rules/policies.js';
 
 export const agencyKindSchema = z.enum([
   'province', // UBND tỉnh

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { instantSchema } from '../calendar/instant.js';
-import { durationSchema } from './deadline.js';
+import { durationSchema } from '../rules/durations.js';
 import { holderSchema } from './holder.js';
 
 const instant = instantSchema;

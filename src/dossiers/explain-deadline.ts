@@ -7,8 +7,9 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
 import { instantSchema } from '../calendar/instant.js';
-import { clockStart, countedEndDay, deadlineConventionSchema, dueInstant, durationSchema, durationUnitSchema, isProvisional, provisionalEntries, skippedDays } from './deadline.js';
-import { DEFAULT_POLICIES } from './policies.js';
+import { clockStart, countedEndDay, dueInstant, isProvisional, provisionalEntries, skippedDays } from './deadline.js';
+import { deadlineConventionSchema, durationSchema, durationUnitSchema } from '../rules/durations.js';
+import { DEFAULT_POLICIES } from '../rules/policies.js';
 
 export const deadlineQuerySchema = z
   .strictObject({

@@ -4,18 +4,13 @@
  */
 import { z } from 'zod';
 import { localDayOf, localDayStart } from '../calendar/local-time.js';
+import type { LatenessReading } from '../rules/policies.js';
 
 export const outcomeSchema = z.enum(['early', 'on_time', 'late']);
 export type Outcome = z.infer<typeof outcomeSchema>;
 export const progressSchema = z.enum(['on_track', 'due_soon', 'overdue']);
 export type Progress = z.infer<typeof progressSchema>;
 
-/**
- * How lateness is read (DOMAIN §5): `instant` (the default, the national formula's yyyyMMddHHmmss comparison) or
- * `date`, a province's own reading (Thanh Hóa's system): finished on the due day, at any hour, is on time.
- */
-export const latenessReadingSchema = z.enum(['instant', 'date']);
-export type LatenessReading = z.infer<typeof latenessReadingSchema>;
 
 /** The last instant that is still "in time" for an appointment under the reading. */
 export function judgedDueAt(dueAtMs: number, reading: LatenessReading = 'instant'): number {

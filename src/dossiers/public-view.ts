@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import { vietnameseInstant } from '../calendar/vietnamese-format.js';
-import { OUTCOME_TEXT, STATUS_TEXT } from '../reports/vietnamese-terms.js';
+import { OUTCOME_TEXT, STATUS_TEXT } from './wording.js';
 import type { DossierState } from './fold.js';
 import { initialsOnly } from './masking.js';
 

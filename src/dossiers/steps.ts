@@ -11,7 +11,7 @@
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import type { OfficeHours } from '../calendar/office-hours.js';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
-import type { Duration } from './deadline.js';
+import type { Duration } from '../rules/durations.js';
 import type { Holder } from './holder.js';
 import type { Outcome } from './outcome.js';
 

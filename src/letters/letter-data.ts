@@ -6,8 +6,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import { vietnameseDate, vietnameseInstant } from '../calendar/vietnamese-format.js';
 import type { DossierState } from '../dossiers/fold.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import { OUTCOME_TEXT } from '../reports/vietnamese-terms.js';
-import type { Duration } from '../dossiers/deadline.js';
+import { OUTCOME_TEXT } from '../dossiers/wording.js';
+import type { Duration } from '../rules/durations.js';
 import { formSetAt } from './forms.js';
 
 const UNIT_TEXT: Record<Duration['unit'], string> = {

@@ -4,7 +4,7 @@
  * every ancestor), a total, and the dossiers behind a cell.
  */
 import type pg from 'pg';
-import { CHANNEL_TEXT } from '../reports/vietnamese-terms.js';
+import { CHANNEL_TEXT } from '../dossiers/wording.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { addCounts, EMPTY_COUNTS, withRates, type Counts, type RateRow } from '../reports/rates.js';
 import { CELL_FILTERS, countsSql, RELEVANT, type Cell, type GroupColumn } from '../reports/counts-sql.js';

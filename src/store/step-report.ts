@@ -10,7 +10,7 @@ import { CELL_FILTERS, RELEVANT } from '../reports/counts-sql.js';
 import type { Period } from '../reports/periods.js';
 import type { StepState } from '../dossiers/steps.js';
 import type { Holder } from '../dossiers/holder.js';
-import type { Duration } from '../dossiers/deadline.js';
+import type { Duration } from '../rules/durations.js';
 import { judgedAtOf } from './report-store.js';
 
 interface StepRow {

@@ -14,7 +14,7 @@ import { agencySchema, procedureSchema } from '../../src/catalog/schemas.js';
 import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
 import { dossierEventSchema, type LoggedEvent } from '../../src/dossiers/events.js';
 import type { FoldContext } from '../../src/dossiers/fold.js';
-import type { AgencySettings } from '../../src/dossiers/policies.js';
+import type { AgencySettings } from '../../src/rules/policies.js';
 
 export const calendar = new VietnamCalendar();
 

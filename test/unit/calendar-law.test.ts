@@ -6,7 +6,8 @@
 import { VietnamCalendar } from '../../src/calendar/vietnam-calendar.js';
 import { calendarYearFileSchema, parseCalendarYear } from '../../src/calendar/calendar-file.js';
 import { predictedTetDays, secondNationalDay, statutoryYear } from '../../src/calendar/statutory-holidays.js';
-import { clockStart, countedEndDay, dueInstant, isProvisional, provisionalEntries, skippedDays, type Duration } from '../../src/dossiers/deadline.js';
+import { clockStart, countedEndDay, dueInstant, isProvisional, provisionalEntries, skippedDays } from '../../src/dossiers/deadline.js';
+import type { Duration } from '../../src/rules/durations.js';
 import { dayFromIsoDate, formatLocalInstant, isoDateOf, isWeekend } from '../../src/calendar/local-time.js';
 
 const calendar = new VietnamCalendar();

@@ -24,7 +24,8 @@ import type { RateRow } from '../../reports/rates.js';
 /** A total row with the portal's progress score beside the product's rate (portal-compatible mode, DOMAIN §5). */
 const withPortal = (r: RateRow) => ({ ...r, portal: portalProgress(r) });
 import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
-import { CELL_TEXT, STATUS_TEXT } from '../../reports/vietnamese-terms.js';
+import { CELL_TEXT } from '../../reports/vietnamese-terms.js';
+import { STATUS_TEXT } from '../../dossiers/wording.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
 import { dossiersReaching } from '../../store/provisional-dossiers.js';
 import { pageAuth, viewerOf } from '../page-auth.js';

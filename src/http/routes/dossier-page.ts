@@ -10,7 +10,7 @@ import { deadlineWindowOf } from '../../dossiers/fold.js';
 import { regimeById } from '../../dossiers/regimes.js';
 import { durationText } from '../../letters/letter-data.js';
 import { formSetAt } from '../../letters/forms.js';
-import { CHANNEL_TEXT, OUTCOME_TEXT } from '../../reports/vietnamese-terms.js';
+import { CHANNEL_TEXT, OUTCOME_TEXT } from '../../dossiers/wording.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { dossierView } from '../../dossiers/view.js';

@@ -5,8 +5,14 @@
  */
 import { z } from 'zod';
 import { officeHoursSchema, DEFAULT_OFFICE_HOURS } from '../calendar/office-hours.js';
-import { deadlineConventionSchema, receiptCutoffSchema } from './deadline.js';
-import { latenessReadingSchema } from './outcome.js';
+import { deadlineConventionSchema, receiptCutoffSchema } from './durations.js';
+
+/**
+ * How lateness is read (DOMAIN §5): `instant` (the default, the national formula's yyyyMMddHHmmss comparison) or
+ * `date`, a province's own reading (Thanh Hóa's system): finished on the due day, at any hour, is on time.
+ */
+export const latenessReadingSchema = z.enum(['instant', 'date']);
+export type LatenessReading = z.infer<typeof latenessReadingSchema>;
 
 export const agencySettingsSchema = z
   .object({
