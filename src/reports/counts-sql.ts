@@ -21,6 +21,8 @@ const RECEIVED = within('received_at');
 const FINISHED = within('finished_at');
 const STARTED = within('started_at');
 const OPEN_AT_END = 'received_at <= $3 AND (finished_at IS NULL OR finished_at > $3)';
+// Open when the period began: the stock the period inherits (the form's "từ kỳ trước"), whatever it became since.
+const OPEN_AT_START = 'received_at < $1 AND (finished_at IS NULL OR finished_at >= $1)';
 // Given by the instant the period is judged at (DOMAIN §5): a result or payment after its end is not the period's.
 const RESULT_OK = '(NOT paper_result OR electronic_result_at <= $3)';
 const PAYABLE = 'fee_procedure AND fee_required';
@@ -35,6 +37,7 @@ export const CELL_FILTERS = {
   early: `${FINISHED} AND rate_outcome = 'early'`,
   on_time: `${FINISHED} AND rate_outcome = 'on_time'`,
   late: `${FINISHED} AND rate_outcome = 'late'`,
+  carried_over: OPEN_AT_START,
   on_track: `${OPEN_AT_END} AND NOT ${rateOverdueAtSql('$3')}`,
   overdue: `${OPEN_AT_END} AND ${rateOverdueAtSql('$3')}`,
   fee_required: `${STARTED} AND ${PAYABLE}`,
@@ -64,7 +67,7 @@ const COUNT_CELLS: Array<[string, Cell]> = [
   ['paperResult', 'paper_result'], ['electronicResult', 'electronic_result'], ['reusedData', 'reused_data'], ['rescheduled', 'rescheduled'],
   ['apologyTooLate', 'apology_too_late'], ['lateWithoutApology', 'late_without_apology'], ['repeatedSupplement', 'repeated_supplement'],
   ['lateSupplementRequest', 'late_supplement_request'], ['dissatisfied', 'dissatisfied'], ['processingTimeCount', 'processing_time'],
-  ['closed', 'closed'], ['lateOnlineAcceptance', 'late_online_acceptance'],
+  ['closed', 'closed'], ['lateOnlineAcceptance', 'late_online_acceptance'], ['carriedOver', 'carried_over'],
 ];
 
 /** Every dossier any cell may count: received by the end, and not finished before the start unless rated or complained about in it. */

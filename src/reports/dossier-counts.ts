@@ -30,6 +30,7 @@ export function dossierCounts(s: DossierState, from: number, to: number, judgedA
     c.feeRequired = 1;
     if (f.paidOnline) c.paidOnline = 1;
   }
+  if (s.receivedAt < from && (s.finishedAt === null || s.finishedAt >= from)) c.carriedOver = 1;
   if (within(s.finishedAt)) {
     c.finished = 1;
     if (s.rate.outcome === 'early') c.early = 1;
