@@ -9,7 +9,7 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
-import { cellQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
+import { cellQuerySchema, officialFormQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
 import { portalRecordSchema } from '../sync/portal-record.js';
 import { portalUploadSchema } from '../reports/reconciliation.js';
 
@@ -161,6 +161,16 @@ export function openApiDocument() {
           'The Decision 766 indicators (2.1 progress, 2.2 average processing time by procedure, 3.3, 3.6, 4.1, 4.2, 4.3, 5.4) and compliance figures for a period, grouped; `indicators` gives each with its threshold and score share; rates with nothing to judge are null. A running period judges open dossiers now (`judgment.running`); an ended one at its last instant with the events of then; a period not started is a 400. .csv and .xlsx give the same rows',
           { parameters: queryParameters(reportQuerySchema) as Param[], responses: { 200: ok('the report', ref('RateReport')) } },
         ),
+      },
+      '/api/v1/reports/forms/{file}': {
+        get: op('getOfficialForm', 'An official report form for a period: Biểu II.06a (one unit, a row per agency), II.06b (the caller\'s agency tree, rolled up), II.07a (one unit, by field), II.07b (the tree, by field); 13 numbered columns (received: total, online, counter or post, carried over; settled: total, early, on time, late; in progress: total, within time, overdue) from the same counts as /reports/rates. file = 06a.xlsx, 06b.pdf, 07a.json…', {
+          parameters: [pathParam('file', '06a | 06b | 07a | 07b, then .xlsx, .pdf or .json'), ...(queryParameters(officialFormQuerySchema) as Param[])],
+          responses: {
+            200: { description: 'the form', content: { 'application/json': { schema: ref('AnyObject') }, 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } } } },
+            400: problem('no period, a period not started, or a unit form without its unit'),
+            404: problem('no such form'),
+          },
+        }),
       },
       '/api/v1/reports/what-if': { get: op('getWhatIf', 'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant', { parameters: queryParameters(whatIfQuerySchema) as Param[], responses: { 200: ok('the what-if', ref('WhatIf')) } }) },
       '/api/v1/reports/dossiers': { get: op('getCellDossiers', 'The dossiers behind one cell of the report (.csv too)', { parameters: queryParameters(cellQuerySchema) as Param[], responses: { 200: ok('the dossiers', ref('CellDossiers')) } }) },

@@ -320,6 +320,13 @@ export function labelOf(group: GroupColumn | 'month', key: string, catalog: Cata
   return key;
 }
 
+/** Counts by receiving agency (not rolled up), from the daily counters where they serve, else from the dossiers. */
+export async function countsByReceivingAgency(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number, openStock?: OpenStock): Promise<Map<string, Counts>> {
+  if (countersServe(period, filter, nowMs)) return countsFromCounters(pool, catalog, period, filter);
+  if (runningServe(period, filter, nowMs)) return runningFromCounters(pool, catalog, period, filter, nowMs, openStock);
+  return countsBy(pool, catalog, period, 'agency', filter, nowMs);
+}
+
 export async function rateRows(
   pool: pg.Pool,
   catalog: Catalog,
@@ -332,7 +339,7 @@ export async function rateRows(
   const byAgencyGroup = group === 'agency' || group === 'all';
   let counts: Map<string, Counts>;
   if (byAgencyGroup && (countersServe(period, filter, nowMs) || runningServe(period, filter, nowMs))) {
-    const byAgency = countersServe(period, filter, nowMs) ? await countsFromCounters(pool, catalog, period, filter) : await runningFromCounters(pool, catalog, period, filter, nowMs, openStock);
+    const byAgency = await countsByReceivingAgency(pool, catalog, period, filter, nowMs, openStock);
     counts = group === 'agency' ? byAgency : new Map([['total', [...byAgency.values()].reduce(addCounts, EMPTY_COUNTS)]]);
   } else {
     counts = await countsBy(pool, catalog, period, group, filter, nowMs);
