@@ -180,6 +180,23 @@ export function openApiDocument() {
           responses: { 200: ok('the letter', { type: 'string' }, 'text/html'), 404: problem('no such dossier or letter') },
         }),
       },
+      '/letters/{code}/{form}.pdf': {
+        get: op('getLetterPdf', 'The same letter as a PDF document (A5, Tinos embedded, Decree 30/2020 layout)', {
+          parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
+          responses: { 200: ok('the letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'), 404: problem('no such dossier or letter') },
+        }),
+      },
+      '/letters/{code}/{form}/signed.pdf': {
+        post: op('signLetter', "The letter's PDF signed with the organisation's certificate (supervisor, admin); not kept", {
+          parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
+          responses: {
+            200: ok('the signed letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'),
+            404: problem('no such dossier or letter'),
+            422: problem('the certificate is expired, not yet valid, not for signing, or unreadable (errors[0].message says which)'),
+            503: problem('no signing certificate configured'),
+          },
+        }),
+      },
       '/api/v1/catalog/import': {
         post: op('importCatalog', 'Import agencies and procedure versions from JSON, CSV or XLSX (admin): ?dryRun=true previews what is added, changed and retired; a bad file is a 400 naming every row and column', {
           parameters: [

@@ -12,7 +12,8 @@ import { isProvisional } from '../../dossiers/deadline.js';
 import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../../letters/letter-data.js';
 import { LETTER_FORM_KEY, renderLetterPdf, type LetterPdf } from '../../letters/letter-pdf.js';
 import { renderLetter } from '../../views/render.js';
-import { scopeOf } from '../auth.js';
+import { requireRole, scopeOf } from '../auth.js';
+import { signPdf, SigningCertificateError } from '../../pdf/sign.js';
 import { pageAuth } from '../page-auth.js';
 import { HttpError } from '../errors.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
@@ -70,6 +71,25 @@ export function lettersRouter(ctx: AppContext): Router {
       .type('application/pdf')
       .set('Content-Disposition', `inline; filename="${letter.data.code.replace(/[^\w.-]/g, '_')}-${letter.form}.pdf"`)
       .send(pdf);
+  });
+  // The letter signed with the organisation's certificate (a leader's act: supervisor or admin). The signed PDF is
+  // answered, not kept: issuing it is the caller's step.
+  router.post('/letters/:code/:form/signed.pdf', ...pageAuth(ctx), requireRole('supervisor', 'admin'), async (req, res) => {
+    const letter = await load(String(req.params.code), String(req.params.form), res);
+    if (!ctx.signing) throw new HttpError(503, 'No signing certificate is configured (SIGNING_P12_PATH).');
+    const pdf = await renderLetterPdf(letter);
+    try {
+      const signed = await signPdf(pdf, ctx.signing, {
+        reason: `${letter.data.formSet.forms[LETTER_FORM_KEY[letter.form]].title} — ${letter.data.code}`,
+        name: letter.data.agencyName,
+        location: letter.data.dateLine?.split(',')[0] ?? '',
+        signingTime: new Date(ctx.now()),
+      });
+      res.type('application/pdf').set('Content-Disposition', `attachment; filename="${letter.data.code.replace(/[^\w.-]/g, '_')}-${letter.form}-signed.pdf"`).send(signed);
+    } catch (e) {
+      if (e instanceof SigningCertificateError) throw new HttpError(422, e.message, [{ path: 'certificate', message: e.problem }]);
+      throw e;
+    }
   });
   router.get('/letters/:code/:form', ...pageAuth(ctx), async (req, res) => {
     const letter = await load(String(req.params.code), String(req.params.form), res);
