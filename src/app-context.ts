@@ -4,6 +4,7 @@
  * clock, injectable for tests, and the one ingestion path every writer uses
  * (`ingest`, src/ingestion.ts).
  */
+import type { SigningCertificate } from './pdf/sign.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { VietnamCalendar } from './calendar/vietnam-calendar.js';
 import type { Db } from './db/database.js';
@@ -36,6 +37,8 @@ export class AppContext {
    * version: the directory is empty until they come, then it reads them.
    */
   people: PersonDirectory = NO_PEOPLE;
+  /** The organisation's signing certificate (SIGNING_P12_PATH, SIGNING_P12_PASSPHRASE); unset: letters are not signed. */
+  signing: SigningCertificate | undefined;
 
   /** Where warnings of the context's own work (a failed seal) go. */
   logger: Logger = silentLogger;

@@ -30,6 +30,9 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** `off`: `serve` runs no scheduled jobs (run `dunghan worker` separately). */
   JOBS: z.enum(['on', 'off']).default('on'),
+  /** The organisation's signing certificate, a PKCS#12 file (.p12/.pfx) with its key, and its passphrase. */
+  SIGNING_P12_PATH: z.string().optional(),
+  SIGNING_P12_PASSPHRASE: z.string().default(''),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });

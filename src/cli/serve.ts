@@ -2,6 +2,7 @@
  * `dunghan serve`: open the database (embedded by default), migrate, load the
  * sample province into an empty database when asked, and listen.
  */
+import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
 import { loadConfig } from '../config.js';
@@ -73,6 +74,8 @@ export async function serve(sampleData: boolean): Promise<number> {
   // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
   const logger = createLogger(config.LOG_LEVEL);
   const ctx = await AppContext.load(database.db, { publicUrl, log, logger });
+  // Read once at start (a missing file stops the start, not a signature later); checked again at each signing.
+  if (config.SIGNING_P12_PATH) ctx.signing = { p12: fs.readFileSync(config.SIGNING_P12_PATH), passphrase: config.SIGNING_P12_PASSPHRASE };
   const unwatch = await ctx.watchChanges();
 
   // Sample keys are printed once, when they are created: they are never kept in clear anywhere.

@@ -9,7 +9,7 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
-import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
+import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, officialFormQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
 import { portalRecordSchema } from '../sync/portal-record.js';
 import { portalUploadSchema } from '../reports/reconciliation.js';
 
@@ -164,6 +164,16 @@ export function openApiDocument() {
           { parameters: queryParameters(reportQuerySchema) as Param[], responses: { 200: ok('the report', ref('RateReport')) } },
         ),
       },
+      '/api/v1/reports/forms/{file}': {
+        get: op('getOfficialForm', 'An official report form for a period: Biểu II.06a (one unit, a row per agency), II.06b (the caller\'s agency tree, rolled up), II.07a (one unit, by field), II.07b (the tree, by field); 13 numbered columns (received: total, online, counter or post, carried over; settled: total, early, on time, late; in progress: total, within time, overdue) from the same counts as /reports/rates. file = 06a.xlsx, 06b.pdf, 07a.json…', {
+          parameters: [pathParam('file', '06a | 06b | 07a | 07b, then .xlsx, .pdf or .json'), ...(queryParameters(officialFormQuerySchema) as Param[])],
+          responses: {
+            200: { description: 'the form', content: { 'application/json': { schema: ref('AnyObject') }, 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } } } },
+            400: problem('no period, a period not started, or a unit form without its unit'),
+            404: problem('no such form'),
+          },
+        }),
+      },
       '/api/v1/reports/what-if': { get: op('getWhatIf', 'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant', { parameters: queryParameters(whatIfQuerySchema) as Param[], responses: { 200: ok('the what-if', ref('WhatIf')) } }) },
       '/api/v1/reports/lateness': { get: op('getLateness', 'Where lateness comes from: by agency and step, the steps that ran over their budgets in the period and the dossiers they made late (.csv and .xlsx too)', { parameters: queryParameters(latenessQuerySchema) as Param[], responses: { 200: ok('the rows by agency and step', ref('Lateness')) } }) },
       '/api/v1/reports/lateness/dossiers': { get: op('getLatenessDossiers', 'The dossiers behind a row of the lateness report (.csv too)', { parameters: queryParameters(latenessDossiersQuerySchema) as Param[], responses: { 200: ok('the steps and their dossiers', ref('LatenessDossiers')) } }) },
@@ -172,6 +182,23 @@ export function openApiDocument() {
         get: op('getLetter', 'Printable A5 letter: receipt, supplement-request, refusal, apology (404 until issued) or control-slip', {
           parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
           responses: { 200: ok('the letter', { type: 'string' }, 'text/html'), 404: problem('no such dossier or letter') },
+        }),
+      },
+      '/letters/{code}/{form}.pdf': {
+        get: op('getLetterPdf', 'The same letter as a PDF document (A5, Tinos embedded, Decree 30/2020 layout)', {
+          parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
+          responses: { 200: ok('the letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'), 404: problem('no such dossier or letter') },
+        }),
+      },
+      '/letters/{code}/{form}/signed.pdf': {
+        post: op('signLetter', "The letter's PDF signed with the organisation's certificate (supervisor, admin); not kept", {
+          parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
+          responses: {
+            200: ok('the signed letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'),
+            404: problem('no such dossier or letter'),
+            422: problem('the certificate is expired, not yet valid, not for signing, or unreadable (errors[0].message says which)'),
+            503: problem('no signing certificate configured'),
+          },
         }),
       },
       '/api/v1/catalog/import': {

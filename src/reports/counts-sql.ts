@@ -24,8 +24,12 @@ const OPEN_AT_END = 'received_at <= $3 AND (finished_at IS NULL OR finished_at >
  * Which dossiers a report cell is made of: each count of the count table anchored in the period and judged as of $3
  * (a result or payment after the period's end is not the period's, DOMAIN §5), and the open stock at the end.
  */
-export const CELL_FILTERS: Record<CountColumn | 'on_track' | 'overdue' | 'processing_time', string> = {
+// Open when the period began: the stock the period inherits (the official forms' "từ kỳ trước"), whatever it became since.
+const OPEN_AT_START = 'received_at < $1 AND (finished_at IS NULL OR finished_at >= $1)';
+
+export const CELL_FILTERS: Record<CountColumn | 'carried_over' | 'on_track' | 'overdue' | 'processing_time', string> = {
   ...(Object.fromEntries(COUNT_TABLE.map((d) => [d.column, `${within(ANCHORS[d.anchor].column)} AND ${d.sql('$3')}`])) as Record<CountColumn, string>),
+  carried_over: OPEN_AT_START,
   on_track: `${OPEN_AT_END} AND NOT ${rateOverdueAtSql('$3')}`,
   overdue: `${OPEN_AT_END} AND ${rateOverdueAtSql('$3')}`,
   processing_time: `${within('started_at')} AND finished_at < $2`,
@@ -38,6 +42,7 @@ const COUNT_CELLS: Array<[string, Cell]> = [
   ['openOnTrack', 'on_track'],
   ['openOverdue', 'overdue'],
   ['processingTimeCount', 'processing_time'],
+  ['carriedOver', 'carried_over'],
 ];
 
 /** Every dossier any cell may count: received by the end, and not finished before the start unless rated or complained about in it. */

@@ -17,6 +17,8 @@ export function dossierCounts(s: DossierState, from: number, to: number, judgedA
   // Judged with what had happened by then: a result or payment after it does not count (DOMAIN §5).
   const f = indicatorFlags(s, judgedAt);
   for (const d of COUNT_TABLE) if (within(anchorOf(d, s, f)) && d.counts(s, f)) c[d.key] = 1;
+  // Open when the period began: the stock it inherits (the official forms' "từ kỳ trước").
+  if (s.receivedAt < from && (s.finishedAt === null || s.finishedAt >= from)) c.carriedOver = 1;
   if (within(f.startedAt) && s.finishedAt !== null && s.finishedAt < to) {
     c.processingTimeCount = 1;
     c.processingTimeSum = s.processingTime ?? 0;

@@ -18,6 +18,11 @@ export interface Counts {
   early: number;
   onTime: number;
   late: number;
+  /**
+   * Carried over (*từ kỳ trước chuyển sang*, Biểu II.06a column 6): received before the period and still open at its
+   * start, the previous period's openOnTrack + openOverdue at its end.
+   */
+  carriedOver: number;
   /** Still open at the period's end (or now), within time / overdue by the 766 judgment then. */
   openOnTrack: number;
   openOverdue: number;
@@ -53,7 +58,7 @@ export const COUNT_KEYS = [
   'received', 'receivedOnline', 'receivedPostal', 'onlineFull', 'finished', 'early', 'onTime', 'late', 'openOnTrack', 'openOverdue',
   'feeRequired', 'paidOnline', 'digitized', 'digitizedFull', 'paperResult', 'electronicResult', 'reusedData', 'rescheduled',
   'apologyTooLate', 'lateWithoutApology', 'repeatedSupplement', 'lateSupplementRequest', 'dissatisfied', 'processingTimeSum', 'processingTimeCount',
-  'closed', 'lateOnlineAcceptance',
+  'closed', 'lateOnlineAcceptance', 'carriedOver',
 ] as const satisfies ReadonlyArray<keyof Counts>;
 
 export const EMPTY_COUNTS: Counts = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as unknown as Counts;

@@ -63,6 +63,11 @@ export const latenessDossiersQuerySchema = z
   })
   .refine(hasOnePeriod, onePeriod);
 
+/** An official report form (GET /reports/forms/:form): a period and, for a unit's form, the unit. */
+export const officialFormQuerySchema = z
+  .strictObject({ from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency })
+  .refine(hasOnePeriod, onePeriod);
+
 /** The portal's records of a period and an agency (GET /sync/dossiers). */
 export const syncExportQuerySchema = z
   .strictObject({ from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency, format: z.enum(['json', 'jsonl']).default('json') })

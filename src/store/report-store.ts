@@ -128,6 +128,8 @@ export async function periodsFromCounters(
       let open = base.get(key)?.open ?? 0;
       let overdue = base.get(key)?.overdue ?? 0;
       for (let i = 0; i < hi; i++) {
+        // The open stock at the period's start: what it carries over from the one before.
+        if (i === lo) counts.carriedOver = open;
         const seg = list[i];
         if (!seg) continue;
         open += seg.open!;
@@ -140,6 +142,7 @@ export async function periodsFromCounters(
       // Flows only: without the days before the first boundary there is no stock to give (zero, not a wrong one).
       counts.openOnTrack = options.flowsOnly ? 0 : open - overdue;
       counts.openOverdue = options.flowsOnly ? 0 : overdue;
+      if (options.flowsOnly) counts.carriedOver = 0;
       if (Object.values(counts).some((x) => x !== 0)) out.set(key, counts);
     }
     return out;
@@ -197,12 +200,43 @@ export async function runningFromCounters(
   nowMs: number,
   openStock: OpenStock = new OpenStock(pool, catalog, filter, nowMs),
 ): Promise<Map<string, Counts>> {
-  const [flows, stock] = await Promise.all([periodsFromCounters(pool, catalog, [period], filter, { flowsOnly: true, nowMs }), openStock.read(filter, nowMs)]);
+  const [flows, stock, ahead] = await Promise.all([
+    periodsFromCounters(pool, catalog, [period], filter, { flowsOnly: true, nowMs }),
+    openStock.read(filter, nowMs),
+    carriedOverAhead(pool, catalog, period, filter, nowMs),
+  ]);
   // The flows from the counters; the stock now from the dossiers.
   const out = new Map(flows[0]!);
   // Neither adds an empty row: the counters' rows each move something, and each stock row counts an open dossier.
   for (const [key, s] of stock) out.set(key, { ...(out.get(key) ?? EMPTY_COUNTS), ...s });
+  // What the period carried over, without reading the history before it: every dossier it finished or holds open now
+  // was either received in it or carried into it; the dossiers with an event dated ahead of now are set right apart.
+  for (const key of new Set([...out.keys(), ...ahead.keys()])) {
+    const c = out.get(key) ?? EMPTY_COUNTS;
+    out.set(key, { ...c, carriedOver: c.finished + c.openOnTrack + c.openOverdue - c.received + (ahead.get(key) ?? 0) });
+  }
+  for (const [key, c] of out) if (Object.values(c).every((x) => x === 0)) out.delete(key);
   return out;
+}
+
+/**
+ * For a running period, by receiving agency: how far "finished + open now − received" is from the carried-over count
+ * for the dossiers received or finished after now within the period (events dated ahead: counted in the flows, and a
+ * dossier finished ahead is also open now). Carried over, minus finished, minus open now, plus received, per dossier:
+ * zero for every dossier without such an event, so only those are read (two index ranges).
+ */
+async function carriedOverAhead(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number): Promise<Map<string, number>> {
+  const params = periodParams(period, nowMs);
+  const where = whereOf(filter, catalog, params);
+  // A comparison with a NULL (an open dossier's finish) is NULL: counted as false, as a FILTER would.
+  const one = (filter: string) => `((${filter}) IS TRUE)::int`;
+  const { rows } = await pool.query<{ key: string; n: number }>(
+    `SELECT receiving_agency_code AS key,
+            sum(${one(CELL_FILTERS.carried_over)} - ${one(CELL_FILTERS.finished)} - ${one(`(${CELL_FILTERS.on_track}) OR (${CELL_FILTERS.overdue})`)} + ${one(CELL_FILTERS.received)})::int AS n
+     FROM dossiers WHERE ((received_at > $3 AND received_at < $2) OR (finished_at > $3 AND finished_at < $2))${where} GROUP BY 1`,
+    params,
+  );
+  return new Map(rows.filter((r) => r.n !== 0).map((r) => [r.key, r.n]));
 }
 
 /**
@@ -278,6 +312,13 @@ export function labelOf(group: GroupColumn | 'month', key: string, catalog: Cata
   return key;
 }
 
+/** Counts by receiving agency (not rolled up), from the daily counters where they serve, else from the dossiers. */
+export async function countsByReceivingAgency(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number, openStock?: OpenStock): Promise<Map<string, Counts>> {
+  if (countersServe(period, filter, nowMs)) return countsFromCounters(pool, catalog, period, filter);
+  if (runningServe(period, filter, nowMs)) return runningFromCounters(pool, catalog, period, filter, nowMs, openStock);
+  return countsBy(pool, catalog, period, 'agency', filter, nowMs);
+}
+
 export async function rateRows(
   pool: pg.Pool,
   catalog: Catalog,
@@ -290,7 +331,7 @@ export async function rateRows(
   const byAgencyGroup = group === 'agency' || group === 'all';
   let counts: Map<string, Counts>;
   if (byAgencyGroup && (countersServe(period, filter, nowMs) || runningServe(period, filter, nowMs))) {
-    const byAgency = countersServe(period, filter, nowMs) ? await countsFromCounters(pool, catalog, period, filter) : await runningFromCounters(pool, catalog, period, filter, nowMs, openStock);
+    const byAgency = await countsByReceivingAgency(pool, catalog, period, filter, nowMs, openStock);
     counts = group === 'agency' ? byAgency : new Map([['total', [...byAgency.values()].reduce(addCounts, EMPTY_COUNTS)]]);
   } else {
     counts = await countsBy(pool, catalog, period, group, filter, nowMs);

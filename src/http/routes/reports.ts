@@ -12,9 +12,13 @@ import { CHANNEL_TEXT, OUTCOME_TEXT, STATUS_TEXT } from '../../dossiers/wording.
 import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/fold.js';
 import type { Outcome } from '../../dossiers/outcome.js';
-import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
+import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, officialFormQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
 import { latenessSources } from '../../reports/lateness-sources.js';
 import { lateDossiersAndSteps } from '../../store/step-report.js';
+import { officialFormSchema } from '../../reports/official-forms.js';
+import { officialReportPdf, officialReportXlsx } from '../../reports/official-form-files.js';
+import { officialReport } from '../../store/official-report.js';
+import { scopeOf } from '../auth.js';
 import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows } from '../../store/report-store.js';
 import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
@@ -71,6 +75,34 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     }
     const title = `Tình hình giải quyết hồ sơ TTHC kỳ ${report.period.label} (từ ${exportInstant(report.period.from).slice(0, 10)} đến hết ${exportInstant(report.period.to - 1).slice(0, 10)}), theo ${GROUP_TEXT[q.groupBy]}`;
     await sendTable(res, q.format, RATE_COLUMNS, tableRows(report, q.groupBy), `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title, q.dialect);
+  });
+
+  // The official forms (Biểu II.06a, 06b, 07a, 07b/VPCP/KSTT) as XLSX and PDF (and JSON): the same counts as /rates.
+  router.get('/reports/forms/:file', async (req, res) => {
+    const m = /^(\w+)\.(xlsx|pdf|json)$/.exec(String(req.params.file));
+    const form = officialFormSchema.safeParse(m?.[1]);
+    if (!m || !form.success) throw new HttpError(404, 'No such report form: 06a, 06b, 07a or 07b, as .xlsx, .pdf or .json.');
+    const q = officialFormQuerySchema.parse(req.query);
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const scope = scopeOf(res);
+    const mine = scope.all ? [ctx.catalog.pathOf(scope.key.agencyCodes[0] ?? '')[0] ?? ''] : scope.key.agencyCodes;
+    // A unit's form ("a") speaks for one agency: the one asked for, or the key's own when it has only one.
+    if (form.data.endsWith('a') && !q.agency && mine.length !== 1)
+      throw new HttpError(400, `Form ${form.data} is one unit's report: give the agency.`, [{ path: 'agency', message: 'required for a unit form when the key has several agencies' }]);
+    const filter = filterFor(ctx, res, form.data.endsWith('a') ? { agency: q.agency ?? mine[0] } : q);
+    const units = q.agency ? [q.agency] : mine;
+    const report = await officialReport(ctx.db.pool, ctx.catalog, form.data, period, filter, units, ctx.now());
+    const name = `bieu-${form.data}-${period.label.replace(/\W+/g, '-')}`;
+    if (m[2] === 'json') {
+      res.json(report);
+      return;
+    }
+    const body = m[2] === 'pdf' ? await officialReportPdf(report) : await officialReportXlsx(report);
+    res
+      .type(m[2] === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .setHeader('Content-Disposition', `attachment; filename="${name}.${m[2]}"`);
+    res.send(body);
   });
 
   router.get('/reports/what-if', async (req, res) => {
