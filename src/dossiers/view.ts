@@ -6,6 +6,7 @@ import { formatLocalInstant } from '../calendar/local-time.js';
 import { deadlineWindowOf, type DossierState, type FoldContext } from './fold.js';
 import { lateWithoutApologyAt, progressAt, type OpenProgress } from './progress.js';
 import { provisionalEntries } from './deadline.js';
+import { consentView } from './consent.js';
 
 const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
 
@@ -72,6 +73,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     progress: open ? (judgment.legal as OpenProgress) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
     // An open dossier legally overdue with no apology is already a violation (progress.ts, the one definition).
+    /** The applicant's channels of choice, contacts masked (the dossier page shows them to staff who may read them). */
+    consent: consentView(s.consent, (ms) => formatLocalInstant(ms)),
     flags: open && lateWithoutApologyAt(s, Math.max(nowMs, s.receivedAt)) && !s.flags.includes('late_without_apology') ? [...s.flags, 'late_without_apology'] : s.flags,
   };
 }
