@@ -32,6 +32,7 @@ import { syncRouter } from './routes/sync.js';
 import { publicRouter } from './routes/public.js';
 import { reconciliationRouter } from './routes/reconciliation.js';
 import { lettersRouter } from './routes/letters.js';
+import { citizenLinksRouter } from './routes/citizen-links.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
 
@@ -71,6 +72,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
 
   // Published to everyone: a citizen's own dossier by code and phone digits, and each agency's monthly figures.
   app.use(publicRouter(ctx, { lookupAttempts: options.lookupAttempts }));
+  app.use(citizenLinksRouter(ctx));
 
   const api = express.Router();
   api.use(calendarPublicRouter(ctx));

@@ -68,7 +68,7 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
   const lookup = async (code: string, last4: string): Promise<PublicProgress | null> => {
     const state = await dossierState(ctx.db.pool, code);
     const match = phoneMatches(state ?? ({ applicant: { phone: '0000000000' } } as DossierState), last4);
-    return state && match ? publicProgress(state, ctx.catalog) : null;
+    return state && match ? publicProgress(state, ctx.catalog, ctx.now()) : null;
   };
 
   router.get('/tra-cuu', (_req, res) => {
