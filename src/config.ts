@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { CitizenOptions } from './app-context.js';
 
 /** A JSON object of strings in one variable (headers, template ids). */
 function jsonObject(name: string) {
@@ -87,6 +88,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   return { ...parsed.data, dataDir, mailDir: path.resolve(parsed.data.MAIL_DIR ?? path.join(dataDir, 'mail')) };
+}
+
+/** What the application context needs of the configuration to write citizens' messages. */
+export function citizenOptions(config: Config): CitizenOptions {
+  return {
+    linkSecret: config.CITIZEN_LINK_SECRET,
+    templatesFile: config.MESSAGE_TEMPLATES,
+    sms: { unicode: config.SMS_UNICODE === 'true', maxSegments: config.SMS_MAX_SEGMENTS },
+  };
 }
 
 export class ConfigError extends Error {

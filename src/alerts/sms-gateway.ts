@@ -58,7 +58,7 @@ export function createSmsGateway(config: SmsGatewayConfig): Sender {
       try {
         res = await fetch(config.url, { method: 'POST', headers: { 'content-type': config.contentType, ...config.headers }, body, signal: AbortSignal.timeout(config.timeoutMs) });
       } catch (err) {
-        const reason = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? `no answer within ${config.timeoutMs} ms` : String(err instanceof Error ? (err.cause ?? err.message) : err);
+        const reason = isTimeout(err) ? `no answer within ${config.timeoutMs} ms` : String(err instanceof Error ? (err.cause ?? err.message) : err);
         throw new Error(`SMS gateway: ${reason}`);
       }
       const answer = await res.text().catch(() => '');
@@ -74,4 +74,10 @@ export function createSmsGateway(config: SmsGatewayConfig): Sender {
       if (String(got) !== config.success.value) throw new Error(`SMS gateway refused the message: ${config.success.field}=${String(got)} (${answer.slice(0, 200)})`);
     },
   };
+}
+
+/** fetch's time-out (a DOMException, not always an Error of this realm). */
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }

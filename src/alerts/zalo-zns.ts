@@ -31,7 +31,7 @@ export function createZaloZns(config: ZaloZnsConfig): Sender {
       try {
         res = await fetch(config.url, { method: 'POST', headers: { 'content-type': 'application/json', access_token: config.accessToken }, body, signal: AbortSignal.timeout(config.timeoutMs) });
       } catch (err) {
-        throw new Error(`Zalo ZNS: ${err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${config.timeoutMs} ms` : String(err)}`);
+        throw new Error(`Zalo ZNS: ${isTimeout(err) ? `no answer within ${config.timeoutMs} ms` : String(err)}`);
       }
       const answer = await res.text().catch(() => '');
       if (!res.ok) throw new Error(`Zalo ZNS answered ${res.status}: ${answer.slice(0, 200)}`);
@@ -44,4 +44,10 @@ export function createZaloZns(config: ZaloZnsConfig): Sender {
       if (parsed?.error !== 0) throw new Error(`Zalo ZNS refused the message: error ${String(parsed?.error)} ${String(parsed?.message ?? '')}`.slice(0, 300));
     },
   };
+}
+
+/** fetch's time-out (a DOMException, not always an Error of this realm). */
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }

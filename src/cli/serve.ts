@@ -3,8 +3,8 @@
  * sample province into an empty database when asked, and listen.
  */
 import type { Server } from 'node:http';
-import { AppContext, type CitizenOptions } from '../app-context.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { AppContext } from '../app-context.js';
+import { citizenOptions, ConfigError, loadConfig } from '../config.js';
 import { mailSender, type Senders } from '../alerts/outbox.js';
 import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
 import { createZaloZns } from '../alerts/zalo-zns.js';
@@ -42,14 +42,6 @@ export function sendersFrom(config: Config, ctx: AppContext): Senders {
   return senders;
 }
 
-/** What the application context needs of the configuration to write citizens' messages. */
-export function citizenOptions(config: Config): CitizenOptions {
-  return {
-    linkSecret: config.CITIZEN_LINK_SECRET,
-    templatesFile: config.MESSAGE_TEMPLATES,
-    sms: { unicode: config.SMS_UNICODE === 'true', maxSegments: config.SMS_MAX_SEGMENTS },
-  };
-}
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while stopping exits at once. */
 function waitForSignal(): Promise<void> {

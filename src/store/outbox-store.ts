@@ -112,7 +112,7 @@ export interface OutboxListRow {
 }
 
 /** The administrator's page: failed rows first, then the newest, 300 at most; and how many rows in each status. */
-export async function outboxOverview(pool: pg.Pool): Promise<{ rows: OutboxListRow[]; counts: Array<{ status: string; n: number }> }> {
+export async function outboxOverview(pool: pg.Pool): Promise<{ rows: OutboxListRow[]; counts: Array<{ channel: OutboxChannel; status: string; n: number }> }> {
   const { rows } = await pool.query<OutboxListRow>(
     `SELECT id, kind, channel, dossier_code, agency_code, recipient, subject, status, attempts, last_error, next_attempt_at, deliver_by, sent_at
      FROM alert_outbox ORDER BY (status = 'failed') DESC, id DESC LIMIT 300`,

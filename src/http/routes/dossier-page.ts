@@ -26,6 +26,7 @@ import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { isoDateOf, localDayOf } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
+import { dossierMessages } from '../../store/outbox-store.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -39,6 +40,7 @@ const FLAG_TEXT: Record<string, string> = {
 };
 
 export const CITIZEN_CHANNEL_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo' } as const;
+const MESSAGE_KIND_TEXT: Record<string, string> = { receipt: 'Tiếp nhận hồ sơ', supplement_request: 'Yêu cầu bổ sung', apology: 'Xin lỗi, hẹn lại', result_ready: 'Có kết quả', refusal: 'Từ chối' };
 const CONSENT_VIA_TEXT = { counter: 'tại quầy', online: 'trực tuyến', phone: 'qua điện thoại', letter: 'bằng văn bản', link: 'qua đường dẫn trong thông báo', keyword: 'nhắn từ khóa' } as const;
 
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
@@ -181,6 +183,15 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
         // for an auditor; and how and when consent was given and withdrawn.
         consent: consentPanel(s, ['counter', 'supervisor', 'admin'].includes(scope.key.role)),
+        // What was written to the applicant, and whether it reached them (the outbox's rows for this dossier).
+        messages: (await dossierMessages(ctx.db.pool, s.code)).map((m) => ({
+          kindText: MESSAGE_KIND_TEXT[m.kind] ?? m.kind,
+          round: m.kind === 'supplement_request' ? ` (lần ${m.round})` : '',
+          channelText: CITIZEN_CHANNEL_TEXT[m.channel],
+          status: m.status,
+          statusText: m.status === 'sent' ? `đã gửi ${vietnameseShortInstant(m.sent_at!.getTime())}` : m.status === 'failed' ? `gửi lỗi sau ${m.attempts} lần` : `chờ gửi (${m.attempts} lần thử)`,
+          late: m.deliver_by !== null && m.status !== 'sent' && m.deliver_by.getTime() < ctx.now() ? `chưa đến người nộp trước ${vietnameseShortInstant(m.deliver_by.getTime())}` : '',
+        })),
         // The titles of the form set the dossier was received under.
         letterTitles: Object.fromEntries(Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')])),
       }),
