@@ -47,6 +47,9 @@ export interface AppOptions {
   logger?: Logger;
   /** Public dossier lookups per address per 15 minutes before 429. */
   lookupAttempts?: number;
+  /** The public lookup's failure budgets per code and for all codes, per hour (routes/public.ts). */
+  lookupCodeFailures?: number;
+  lookupGlobalFailures?: number;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
 }
@@ -71,7 +74,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   });
 
   // Published to everyone: a citizen's own dossier by code and phone digits, and each agency's monthly figures.
-  app.use(publicRouter(ctx, { lookupAttempts: options.lookupAttempts }));
+  app.use(publicRouter(ctx, { lookupAttempts: options.lookupAttempts, codeFailures: options.lookupCodeFailures, globalFailures: options.lookupGlobalFailures }));
   app.use(citizenLinksRouter(ctx));
 
   const api = express.Router();
