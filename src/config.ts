@@ -5,6 +5,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { CitizenOptions } from './app-context.js';
 
+/** A variable left empty (as .env.example lists it) is unset. */
+function unsetIfEmpty<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema);
+}
+
 /** A JSON object of strings in one variable (headers, template ids). */
 function jsonObject(name: string) {
   return z
@@ -51,18 +56,18 @@ const envSchema = z.object({
   JOBS: z.enum(['on', 'off']).default('on'),
   // --- Telling the applicant (issue 27) ---
   /** Key signing the links in citizens' messages (≥ 32 characters). Unset: one is generated and kept in the database. */
-  CITIZEN_LINK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  CITIZEN_LINK_SECRET: unsetIfEmpty(z.string().min(32, 'at least 32 characters').optional()),
   /** The province's message templates (JSON, as fixtures/messages/vi.json). Unset: that file. */
-  MESSAGE_TEMPLATES: z.string().optional(),
+  MESSAGE_TEMPLATES: unsetIfEmpty(z.string().optional()),
   /** The SMS brandname gateway: POST URL. Unset: no SMS is sent (messages for SMS are marked failed on the outbox page). */
-  SMS_GATEWAY_URL: z.string().url().optional(),
+  SMS_GATEWAY_URL: unsetIfEmpty(z.string().url().optional()),
   /** Request headers as a JSON object, typically the credentials: {"Authorization":"Basic …"}. */
   SMS_GATEWAY_HEADERS: jsonObject('SMS_GATEWAY_HEADERS'),
   /** The request body with {{phone}} (84…), {{phone0}} (0…), {{text}}, {{brandname}}, {{requestId}}. */
-  SMS_GATEWAY_BODY: z.string().default('{"phone":"{{phone}}","message":"{{text}}","brandname":"{{brandname}}","requestId":"{{requestId}}"}'),
+  SMS_GATEWAY_BODY: unsetIfEmpty(z.string().default('{"phone":"{{phone}}","message":"{{text}}","brandname":"{{brandname}}","requestId":"{{requestId}}"}')),
   SMS_GATEWAY_CONTENT_TYPE: z.enum(['application/json', 'application/x-www-form-urlencoded']).default('application/json'),
   /** `Field=value` of the JSON answer meaning accepted (eSMS: CodeResult=100). Unset: any 2xx answer. */
-  SMS_GATEWAY_SUCCESS: z.string().regex(/^\w+=.+$/, 'expected Field=value').optional(),
+  SMS_GATEWAY_SUCCESS: unsetIfEmpty(z.string().regex(/^\w+=.+$/, 'expected Field=value').optional()),
   SMS_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SMS_BRANDNAME: z.string().default(''),
   /** `true`: the gateway takes Unicode SMS (diacritics kept, 70 characters a segment). Default: without diacritics. */
@@ -70,7 +75,7 @@ const envSchema = z.object({
   /** The longest SMS in segments (153 characters each when concatenated). */
   SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Zalo ZNS: the Official Account's access token. Unset: no Zalo message is sent. */
-  ZALO_ACCESS_TOKEN: z.string().optional(),
+  ZALO_ACCESS_TOKEN: unsetIfEmpty(z.string().optional()),
   /** The registered ZNS template per message kind, JSON: {"receipt":"123456","apology":"…",…}. */
   ZALO_TEMPLATE_IDS: jsonObject('ZALO_TEMPLATE_IDS'),
   ZALO_ZNS_URL: z.string().url().default('https://business.openapi.zalo.me/message/template'),
