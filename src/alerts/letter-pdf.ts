@@ -66,10 +66,27 @@ function runs(text: string, weight: '400' | '700'): Array<{ face: string; text: 
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-function line(doc: Doc, text: string, options: { weight?: '400' | '700'; size?: number; align?: 'left' | 'center' | 'justify' } = {}): void {
+/**
+ * A paragraph, left-aligned and wrapped (pdfkit's `continued` runs wrap together), or a short line centred: pdfkit
+ * centres each run on its own, so a centred line's runs are measured and placed one after another.
+ */
+function line(doc: Doc, text: string, options: { weight?: '400' | '700'; size?: number; align?: 'left' | 'center' } = {}): void {
   const parts = runs(text, options.weight ?? '400');
   doc.fontSize(options.size ?? 12);
-  parts.forEach((p, i) => doc.font(p.face).text(p.text, { continued: i < parts.length - 1, align: options.align ?? 'left' }));
+  if (options.align === 'center') {
+    const width = parts.reduce((w, p) => w + doc.font(p.face).widthOfString(p.text), 0);
+    const left = doc.page.margins.left + (doc.page.width - doc.page.margins.left - doc.page.margins.right - width) / 2;
+    const y = doc.y;
+    let x = left;
+    for (const p of parts) {
+      doc.font(p.face).text(p.text, x, y, { lineBreak: false });
+      x += doc.widthOfString(p.text);
+    }
+    doc.x = doc.page.margins.left;
+    doc.y = y + doc.currentLineHeight(true);
+    return;
+  }
+  parts.forEach((p, i) => doc.font(p.face).text(p.text, { continued: i < parts.length - 1 }));
 }
 
 /** The apology letter of a dossier as PDF bytes, or null when none was issued. */
@@ -92,13 +109,13 @@ export async function apologyPdf(ctx: AppContext, dossierCode: string): Promise<
   line(doc, `Kính gửi: ${data.applicant.name}`);
   if (data.applicant.address) line(doc, `Địa chỉ: ${data.applicant.address}`);
   doc.moveDown(0.5);
-  line(doc, `${data.receivingAgency} tiếp nhận hồ sơ của ông/bà lúc ${data.receivedText}, mã hồ sơ ${data.code} (${data.procedureName}), hẹn trả kết quả ${data.previousDueText}.`, { align: 'justify' });
-  line(doc, 'Đến nay, hồ sơ của ông/bà không trả kết quả đúng hạn như đã ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.', { align: 'justify' });
-  line(doc, `Lý do: ${data.reason}`, { align: 'justify' });
-  line(doc, 'Cơ quan chân thành xin lỗi ông/bà vì sự chậm trễ, gây phiền hà, tốn kém chi phí, thời gian của ông/bà.', { align: 'justify' });
+  line(doc, `${data.receivingAgency} tiếp nhận hồ sơ của ông/bà lúc ${data.receivedText}, mã hồ sơ ${data.code} (${data.procedureName}), hẹn trả kết quả ${data.previousDueText}.`);
+  line(doc, 'Đến nay, hồ sơ của ông/bà không trả kết quả đúng hạn như đã ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.');
+  line(doc, `Lý do: ${data.reason}`);
+  line(doc, 'Cơ quan chân thành xin lỗi ông/bà vì sự chậm trễ, gây phiền hà, tốn kém chi phí, thời gian của ông/bà.');
   line(doc, `Ngày hẹn trả kết quả mới: ${data.newDueText}.`, { weight: '700' });
   doc.moveDown();
-  line(doc, 'Trân trọng./.', { align: 'left' });
+  line(doc, 'Trân trọng./.');
   doc.end();
   return done;
 }
