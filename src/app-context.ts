@@ -18,6 +18,19 @@ import type { IngestRequest, IngestResult } from './store/event-store.js';
 import { Ingestion } from './ingestion.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { NO_PEOPLE, type PersonDirectory } from './dossiers/holder.js';
+import { randomBytes } from 'node:crypto';
+import { citizenMessages, type CitizenEnv } from './alerts/citizen-messages.js';
+import { loadTemplates } from './alerts/message-templates.js';
+import { appSecret } from './store/outbox-store.js';
+
+/** How the applicant is told (issue 27): the link key, the templates file, what the SMS gateway takes. */
+export interface CitizenOptions {
+  /** CITIZEN_LINK_SECRET; absent: one generated once and kept in the database. */
+  linkSecret?: string;
+  /** MESSAGE_TEMPLATES; absent: fixtures/messages/vi.json. */
+  templatesFile?: string;
+  sms?: CitizenEnv['sms'];
+}
 
 export class AppContext {
   constructor(
@@ -29,6 +42,11 @@ export class AppContext {
   ) {
     this.ingestion = new Ingestion(db.pool, () => this.foldContext(), {
       onSealError: (err) => this.logger.warn({ err: String(err) }, 'sealing committed events failed; the next seal takes them in'),
+      now: () => this.now(),
+      messages: () => {
+        const env = this.citizenEnv();
+        return env && ((before, after, events) => citizenMessages(before, after, events, env));
+      },
     });
   }
 
@@ -39,6 +57,13 @@ export class AppContext {
   people: PersonDirectory = NO_PEOPLE;
   /** The organisation's signing certificate (SIGNING_P12_PATH, SIGNING_P12_PASSPHRASE); unset: letters are not signed. */
   signing: SigningCertificate | undefined;
+  /** Set by load(): the templates, link key and SMS limits the citizen's messages are rendered with. */
+  citizen: Omit<CitizenEnv, 'catalog' | 'publicUrl'> | undefined;
+
+  /** The environment messages are rendered in now (the catalogue of the moment), or none before load(). */
+  citizenEnv(): CitizenEnv | undefined {
+    return this.citizen && { ...this.citizen, catalog: this.catalog, publicUrl: this.publicUrl };
+  }
 
   /** Where warnings of the context's own work (a failed seal) go. */
   logger: Logger = silentLogger;
@@ -61,9 +86,18 @@ export class AppContext {
   keyCache: KeyCache | undefined;
 
   /** Loads the catalogue and calendar, and replays dossiers stored under an older state version. */
-  static async load(db: Db, options: { now?: () => number; publicUrl?: string; log?: (line: string) => void; logger?: Logger } = {}): Promise<AppContext> {
+  static async load(
+    db: Db,
+    options: { now?: () => number; publicUrl?: string; log?: (line: string) => void; logger?: Logger; citizen?: CitizenOptions } = {},
+  ): Promise<AppContext> {
     const ctx = new AppContext(db, await loadCatalog(db.pool), await loadCalendar(db.pool), options.now, options.publicUrl);
     if (options.logger) ctx.logger = options.logger;
+    // A templates file with a problem stops the start, naming every problem (TemplateError).
+    ctx.citizen = {
+      templates: loadTemplates(options.citizen?.templatesFile),
+      linkSecret: options.citizen?.linkSecret ?? (await appSecret(db.pool, 'citizen_link', () => randomBytes(32).toString('base64url'))),
+      sms: options.citizen?.sms ?? { unicode: false, maxSegments: 3 },
+    };
     // After a release that changes the state's meaning this replays every dossier (~6 minutes per million on 2 cores,
     // migration 020): say how far.
     let reported = 0;

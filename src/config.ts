@@ -3,6 +3,30 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { CitizenOptions } from './app-context.js';
+
+/** A variable left empty (as .env.example lists it) is unset. */
+function unsetIfEmpty<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema);
+}
+
+/** A JSON object of strings in one variable (headers, template ids). */
+function jsonObject(name: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (!raw) return {} as Record<string, string>;
+      try {
+        const v = JSON.parse(raw) as unknown;
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: `${name}: expected a JSON object of strings` });
+      return z.NEVER;
+    });
+}
 
 const envSchema = z.object({
   /** Any PostgreSQL 14+ server. Unset: the app starts its own embedded PostgreSQL. */
@@ -33,6 +57,31 @@ const envSchema = z.object({
   /** The organisation's signing certificate, a PKCS#12 file (.p12/.pfx) with its key, and its passphrase. */
   SIGNING_P12_PATH: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().default(''),
+  // --- Telling the applicant (issue 27) ---
+  /** Key signing the links in citizens' messages (≥ 32 characters). Unset: one is generated and kept in the database. */
+  CITIZEN_LINK_SECRET: unsetIfEmpty(z.string().min(32, 'at least 32 characters').optional()),
+  /** The province's message templates (JSON, as fixtures/messages/vi.json). Unset: that file. */
+  MESSAGE_TEMPLATES: unsetIfEmpty(z.string().optional()),
+  /** The SMS brandname gateway: POST URL. Unset: no SMS is sent (messages for SMS are marked failed on the outbox page). */
+  SMS_GATEWAY_URL: unsetIfEmpty(z.string().url().optional()),
+  /** Request headers as a JSON object, typically the credentials: {"Authorization":"Basic …"}. */
+  SMS_GATEWAY_HEADERS: jsonObject('SMS_GATEWAY_HEADERS'),
+  /** The request body with {{phone}} (84…), {{phone0}} (0…), {{text}}, {{brandname}}, {{requestId}}. */
+  SMS_GATEWAY_BODY: unsetIfEmpty(z.string().default('{"phone":"{{phone}}","message":"{{text}}","brandname":"{{brandname}}","requestId":"{{requestId}}"}')),
+  SMS_GATEWAY_CONTENT_TYPE: z.enum(['application/json', 'application/x-www-form-urlencoded']).default('application/json'),
+  /** `Field=value` of the JSON answer meaning accepted (eSMS: CodeResult=100). Unset: any 2xx answer. */
+  SMS_GATEWAY_SUCCESS: unsetIfEmpty(z.string().regex(/^\w+=.+$/, 'expected Field=value').optional()),
+  SMS_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SMS_BRANDNAME: z.string().default(''),
+  /** `true`: the gateway takes Unicode SMS (diacritics kept, 70 characters a segment). Default: without diacritics. */
+  SMS_UNICODE: z.enum(['true', 'false']).default('false'),
+  /** The longest SMS in segments (153 characters each when concatenated). */
+  SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Zalo ZNS: the Official Account's access token. Unset: no Zalo message is sent. */
+  ZALO_ACCESS_TOKEN: unsetIfEmpty(z.string().optional()),
+  /** The registered ZNS template per message kind, JSON: {"receipt":"123456","apology":"…",…}. */
+  ZALO_TEMPLATE_IDS: jsonObject('ZALO_TEMPLATE_IDS'),
+  ZALO_ZNS_URL: z.string().url().default('https://business.openapi.zalo.me/message/template'),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
@@ -47,6 +96,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   return { ...parsed.data, dataDir, mailDir: path.resolve(parsed.data.MAIL_DIR ?? path.join(dataDir, 'mail')) };
+}
+
+/** What the application context needs of the configuration to write citizens' messages. */
+export function citizenOptions(config: Config): CitizenOptions {
+  return {
+    linkSecret: config.CITIZEN_LINK_SECRET,
+    templatesFile: config.MESSAGE_TEMPLATES,
+    sms: { unicode: config.SMS_UNICODE === 'true', maxSegments: config.SMS_MAX_SEGMENTS },
+  };
 }
 
 export class ConfigError extends Error {

@@ -26,13 +26,18 @@ export class Ingestion {
   private readonly sealer: Sealer;
   private readonly committer: GroupCommitter;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The citizen's messages a change causes, bound to the templates and catalogue of the moment. */
+  private readonly messages: () => IngestOptions['messages'];
+  private readonly now: (() => number) | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
     /** Read at each ingestion: the catalogue and calendar a process reloads after an import. */
     private readonly foldContext: () => FoldContext,
-    options: { onSealError?: (err: unknown) => void } = {},
+    options: { onSealError?: (err: unknown) => void; messages?: () => IngestOptions['messages']; now?: () => number } = {},
   ) {
+    this.now = options.now;
+    this.messages = options.messages ?? (() => undefined);
     // Committed is acknowledged; the chain takes the events in shortly after, many commits to a seal.
     this.sealer = new Sealer(pool, { onError: options.onSealError });
     this.committer = new GroupCommitter((events, opts) => this.commit(events, opts));
@@ -62,7 +67,7 @@ export class Ingestion {
   }
 
   private async commit(events: DossierEvent[], options: IngestOptions): Promise<IngestResult> {
-    const result = await ingestEvents(this.pool, this.foldContext(), events, { ...options, seal: false });
+    const result = await ingestEvents(this.pool, this.foldContext(), events, { ...options, seal: false, messages: this.messages(), nowMs: this.now?.() });
     if (result.results.some((r) => r.status === 'accepted')) this.sealer.nudge();
     return result;
   }

@@ -7,6 +7,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 
+export interface Attachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 export interface OutgoingMail {
   to: string;
   subject: string;
@@ -14,6 +20,7 @@ export interface OutgoingMail {
   text: string;
   /** Stable per outbox row, so that a receiving system can recognise a resend. */
   messageId: string;
+  attachments?: Attachment[];
 }
 
 export interface Mailer {
@@ -26,7 +33,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; mailDir:
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       send: async (m) => {
-        await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId });
+        await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId, attachments: m.attachments });
       },
       describe: () => 'SMTP (SMTP_URL)',
     };
@@ -34,7 +41,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; mailDir:
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     send: async (m) => {
-      const info = await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId });
+      const info = await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId, attachments: m.attachments });
       await fs.mkdir(options.mailDir, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${m.messageId.replace(/[^\w.-]/g, '')}.eml`;
       await fs.writeFile(path.join(options.mailDir, name), info.message as Buffer);

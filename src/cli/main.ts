@@ -24,7 +24,8 @@ import { buildReport } from '../store/report-store.js';
 import { RATE_COLUMNS } from '../reports/columns.js';
 import { tableRows, toCsv, toXlsx } from '../reports/export.js';
 import { JOB_NAMES, isJobName, runJob } from '../jobs/jobs.js';
-import { mailerFrom, serve, worker } from './serve.js';
+import { mailerFrom, sendersFrom, serve, worker } from './serve.js';
+import { loadTemplates, TemplateError } from '../alerts/message-templates.js';
 import { exportPackage, replayAndCompare, verifyChain } from '../store/audit-store.js';
 import { checkPackage, type AuditPackage } from '../audit/package.js';
 import { flags, parseArgsOrUsage, readJsonFile, UsageError, withContext } from './support.js';
@@ -48,6 +49,8 @@ Commands:
   deadline --received ISO --duration N --unit U [--agency CODE] [--json]
                                    compute and explain a deadline; units: working-days, working-hours, calendar-days, months
   worker                           run the scheduled jobs (alerts, digest, outbox) in this process
+  messages check FILE              check a province's message templates (fixtures/messages/vi.json shape): every
+                                   problem named, exit 2; MESSAGE_TEMPLATES then names the file
   jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, daily-digest, outbox-flush,
                                    calendar-reminder
   report --from DATE --to DATE | --period P [--convention calendar|report] [--group-by G] [--agency CODE]
@@ -129,13 +132,27 @@ export async function main(argv: string[]): Promise<number> {
       return report(rest);
     case 'audit':
       return audit(rest);
+    case 'messages': {
+      // A province's templates checked before MESSAGE_TEMPLATES points at them: every problem named, exit 2.
+      const [sub, file, ...more] = rest;
+      if (sub !== 'check' || !file || more.length) throw new UsageError('usage: dunghan messages check FILE');
+      try {
+        loadTemplates(file);
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        console.error(err.message);
+        return 2;
+      }
+      console.log(`${file}: every message kind has its e-mail, SMS and Zalo template, with known fields only`);
+      return 0;
+    }
     case 'jobs': {
       const [sub, name, ...more] = rest;
       if (sub !== 'run' || !name || more.length) throw new UsageError(`usage: dunghan jobs run <${JOB_NAMES.join('|')}>`);
       if (!isJobName(name)) throw new UsageError(`unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
       const config = loadConfig();
       return withContext(async (ctx) => {
-        console.log(JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(config), adminEmails: config.ADMIN_EMAILS })));
+        console.log(JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(config), senders: sendersFrom(config, ctx), adminEmails: config.ADMIN_EMAILS })));
       });
     }
     case undefined:

@@ -5,7 +5,11 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
-import { loadConfig } from '../config.js';
+import { citizenOptions, ConfigError, loadConfig } from '../config.js';
+import { mailSender, type Senders } from '../alerts/outbox.js';
+import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
+import { createZaloZns } from '../alerts/zalo-zns.js';
+import { letterAttachment } from '../alerts/letter-pdf.js';
 import { openDatabase } from '../db/open-database.js';
 import { createApp } from '../http/app.js';
 import { isEmpty, loadSampleData } from '../sample/load-sample.js';
@@ -17,6 +21,28 @@ import { createLogger } from '../observability/logger.js';
 export function mailerFrom(config: Config): Mailer {
   return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
 }
+
+/** Every configured channel's sender: e-mail always (SMTP or files), SMS and Zalo when their variables are set. */
+export function sendersFrom(config: Config, ctx: AppContext): Senders {
+  const senders: Senders = { email: mailSender(mailerFrom(config), letterAttachment(ctx)) };
+  if (config.SMS_GATEWAY_URL) {
+    const sms = {
+      url: config.SMS_GATEWAY_URL,
+      headers: config.SMS_GATEWAY_HEADERS,
+      body: config.SMS_GATEWAY_BODY,
+      contentType: config.SMS_GATEWAY_CONTENT_TYPE,
+      brandname: config.SMS_BRANDNAME,
+      success: config.SMS_GATEWAY_SUCCESS ? { field: config.SMS_GATEWAY_SUCCESS.split('=')[0]!, value: config.SMS_GATEWAY_SUCCESS.slice(config.SMS_GATEWAY_SUCCESS.indexOf('=') + 1) } : undefined,
+      timeoutMs: config.SMS_GATEWAY_TIMEOUT_MS,
+    };
+    const problems = smsConfigProblems(sms);
+    if (problems.length) throw new ConfigError(`invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    senders.sms = createSmsGateway(sms);
+  }
+  if (config.ZALO_ACCESS_TOKEN) senders.zalo = createZaloZns({ url: config.ZALO_ZNS_URL, accessToken: config.ZALO_ACCESS_TOKEN, templateIds: config.ZALO_TEMPLATE_IDS, timeoutMs: config.SMS_GATEWAY_TIMEOUT_MS });
+  return senders;
+}
+
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while stopping exits at once. */
 function waitForSignal(): Promise<void> {
@@ -50,11 +76,12 @@ function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
 export async function worker(): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(config, { owner: true });
-  const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.log(l) });
+  const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.log(l), citizen: citizenOptions(config) });
   const mailer = mailerFrom(config);
+  const senders = sendersFrom(config, ctx);
   const unwatch = await ctx.watchChanges();
   const logger = createLogger(config.LOG_LEVEL);
-  const scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
+  const scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
   await bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS);
@@ -73,7 +100,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
   const logger = createLogger(config.LOG_LEVEL);
-  const ctx = await AppContext.load(database.db, { publicUrl, log, logger });
+  const ctx = await AppContext.load(database.db, { publicUrl, log, logger, citizen: citizenOptions(config) });
   // Read once at start (a missing file stops the start, not a signature later); checked again at each signing.
   if (config.SIGNING_P12_PATH) ctx.signing = { p12: fs.readFileSync(config.SIGNING_P12_PATH), passphrase: config.SIGNING_P12_PASSPHRASE };
   const unwatch = await ctx.watchChanges();
@@ -86,12 +113,13 @@ export async function serve(sampleData: boolean): Promise<number> {
   }
 
   const mailer = mailerFrom(config);
+  const senders = sendersFrom(config, ctx);
   const server: Server = await new Promise((resolve, reject) => {
     const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;
-  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
+  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   log(`Đúng hạn is listening on ${publicUrl}`);
   log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/docs/api`);
   if (keys) {

@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AppContext } from '../app-context.js';
-import { loadConfig } from '../config.js';
+import { citizenOptions, loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 
 export class UsageError extends Error {}
@@ -34,7 +34,11 @@ export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promi
   try {
     // Links in mail sent from here point where the service is published, as they do from the service.
     // Progress on stderr: a command's stdout may be its output (JSON, CSV).
-    const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.error(l) });
+    const ctx = await AppContext.load(database.db, {
+      publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+      log: (l) => console.error(l),
+      citizen: citizenOptions(config),
+    });
     try {
       await fn(ctx);
     } finally {

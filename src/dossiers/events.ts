@@ -23,6 +23,36 @@ export const applicantSchema = z.object({
 });
 export type Applicant = z.infer<typeof applicantSchema>;
 
+/** The channels a citizen may choose to be told through (Decree 224/2026 Art. 15(1)(g); DOMAIN §6). */
+export const citizenChannelSchema = z.enum(['email', 'sms', 'zalo']);
+export type CitizenChannel = z.infer<typeof citizenChannelSchema>;
+
+/**
+ * A Vietnamese mobile number (SMS brandname and Zalo ZNS reach only mobiles): 0 or +84/84, then a mobile prefix
+ * (3, 5, 7, 8, 9) and 8 digits; spaces, dots and dashes between digits are allowed and dropped when sending.
+ */
+export const mobilePhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^(?:\+?84[ .-]?|0)[35789](?:[ .-]?\d){8}$/, 'expected a Vietnamese mobile number (0912 345 678 or +84912345678)');
+
+/** One channel the applicant chose, with the contact for it: a channel without its contact is refused (400). */
+export const contactSchema = z.discriminatedUnion('channel', [
+  z.strictObject({ channel: z.literal('email'), address: z.email({ message: 'expected an e-mail address' }).max(254) }),
+  z.strictObject({ channel: z.literal('sms'), phone: mobilePhoneSchema }),
+  z.strictObject({ channel: z.literal('zalo'), phone: mobilePhoneSchema }),
+]);
+export type Contact = z.infer<typeof contactSchema>;
+
+/** The applicant's channels of choice: each at most once. An empty list means: tell me nothing. */
+export const consentSchema = z
+  .array(contactSchema)
+  .max(3)
+  .refine((list) => new Set(list.map((c) => c.channel)).size === list.length, 'each channel at most once');
+
+/** How a consent was given or withdrawn: the record the citizen may ask to see (Decree 13/2023 on personal data). */
+export const consentViaSchema = z.enum(['counter', 'online', 'phone', 'letter', 'link', 'keyword']);
+
 const base = {
   eventId: z.uuid({ message: 'expected a UUID chosen by the sender' }).transform((s) => s.toLowerCase()),
   dossierCode: code.regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits, . _ - / only'),
@@ -55,6 +85,12 @@ export const receivedEventSchema = z.object({
    * sent before it existed): the receipt is both.
    */
   submittedAt: instant.optional(),
+  /**
+   * The applicant's consent to be told of the dossier (receipt, supplement request, apology, result, refusal), per
+   * channel with its contact. Absent or empty: nothing is sent. Recorded as given at receipt through the dossier's
+   * channel (counter or online).
+   */
+  consent: consentSchema.optional(),
 });
 
 export const assignedEventSchema = z.object({
@@ -94,6 +130,15 @@ export const closedEventSchema = z.object({ ...base, type: z.literal('closed'), 
 export const withdrawnEventSchema = z.object({ ...base, type: z.literal('withdrawn'), reason: text.optional() });
 /** The applicant's rating of the service (indicator 5.4): liked or disliked; the latest counts. */
 export const ratedEventSchema = z.object({ ...base, type: z.literal('rated'), rating: z.enum(['liked', 'disliked']) });
+/** The applicant chose (more) channels after receipt: each listed channel's contact replaces the one recorded. */
+export const consentGivenEventSchema = z.object({ ...base, type: z.literal('consent_given'), consent: consentSchema.refine((l) => l.length > 0, 'at least one channel'), via: consentViaSchema });
+/** The applicant stopped the messages: on the listed channels, or on every channel when none is listed. */
+export const consentWithdrawnEventSchema = z.object({
+  ...base,
+  type: z.literal('consent_withdrawn'),
+  channels: z.array(citizenChannelSchema).min(1).max(3).optional(),
+  via: consentViaSchema,
+});
 /** A complaint or petition about the dossier (phản ánh, kiến nghị; indicator 5.4). */
 export const complaintReceivedEventSchema = z.object({ ...base, type: z.literal('complaint_received'), summary: text.optional() });
 
@@ -111,6 +156,8 @@ export const dossierEventSchema = z.discriminatedUnion('type', [
   closedEventSchema,
   ratedEventSchema,
   complaintReceivedEventSchema,
+  consentGivenEventSchema,
+  consentWithdrawnEventSchema,
 ]);
 
 export type DossierEvent = z.infer<typeof dossierEventSchema>;

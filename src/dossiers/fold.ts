@@ -17,6 +17,7 @@ import { regimeAt, regimeById, type RegimeId } from './regimes.js';
 import { lawfulApology } from './apology.js';
 import { rateOverdueAfter, withSegment, type JudgmentSegment } from './progress.js';
 import { pauseOpenStep, resumeOpenStep, stepIndexOf, type StepState } from './steps.js';
+import { giveConsent, withdrawConsent, type ConsentState } from './consent.js';
 
 /** Where a dossier stands (the API's `status`). */
 export const dossierStatusSchema = z.enum([
@@ -165,6 +166,11 @@ export interface DossierState {
   lastEventSeq: number;
   /** The latest occurredAt folded: later events can be applied to this state without a replay. */
   lastOccurredAt: number;
+  /**
+   * The applicant's channels of choice and their record (consent.ts). Absent in states folded before it existed
+   * (read as none): STATE_VERSION is unreleased, every stored state is replayed anyway.
+   */
+  consent?: ConsentState;
 }
 
 /**
@@ -403,6 +409,12 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.complaints += 1;
       if (s.dissatisfiedAt === null) s.dissatisfiedAt = at;
       break;
+    case 'consent_given':
+      s.consent = giveConsent(s.consent, e.consent, at, e.via);
+      break;
+    case 'consent_withdrawn':
+      s.consent = withdrawConsent(s.consent, e.channels, at, e.via);
+      break;
   }
   return settle(s, index, at);
 }
@@ -579,6 +591,7 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
     eventCount: 1,
     lastEventSeq: seq,
     lastOccurredAt: at,
+    consent: giveConsent(undefined, e.consent ?? [], at, e.channel === 'online' ? 'online' : 'counter'),
   };
   return settle(s, index, at);
 }

@@ -11,6 +11,7 @@ import { vietnameseInstant } from '../calendar/vietnamese-format.js';
 import { OUTCOME_TEXT, STATUS_TEXT } from './wording.js';
 import type { DossierState } from './fold.js';
 import { initialsOnly } from './masking.js';
+import { progressAt } from './progress.js';
 
 /** The last four digits of the phone on the dossier, compared in constant time; no phone, no match. */
 export function phoneMatches(s: DossierState, last4: string): boolean {
@@ -19,9 +20,16 @@ export function phoneMatches(s: DossierState, last4: string): boolean {
   return timingSafeEqual(Buffer.from(digits.slice(-4)), Buffer.from(last4));
 }
 
-export function publicProgress(s: DossierState, catalog: Catalog) {
+/**
+ * What the citizen sees at `nowMs`. An open dossier past its legal appointment says so (issue 27: it showed only
+ * "Đã tiếp nhận" and an appointment in the past): the one definition of overdue (progress.ts), not waiting for the
+ * citizen. After a late apology the citizen was promised its new date: past that one too, it is overdue against it.
+ */
+export function publicProgress(s: DossierState, catalog: Catalog, nowMs: number) {
   const waiting = s.pausedSince !== null;
   const appointment = s.apology && !s.apology.reschedules ? s.apology.newDueAt : s.dueAt;
+  const judged = progressAt(s, Math.max(nowMs, s.receivedAt));
+  const overdue = s.finishedAt === null && !waiting && judged?.legal === 'overdue' && nowMs > appointment;
   return {
     code: s.code,
     applicant: initialsOnly(s.applicant.name),
@@ -36,6 +44,10 @@ export function publicProgress(s: DossierState, catalog: Catalog) {
     appointmentAt: new Date(appointment).toISOString(),
     appointmentText: vietnameseInstant(appointment),
     waitingForSupplement: waiting,
+    overdue,
+    overdueText: overdue
+      ? `Hồ sơ đã quá ngày hẹn trả kết quả (${vietnameseInstant(appointment)}) mà chưa có kết quả.${s.apology ? '' : ' Cơ quan giải quyết chưa gửi văn bản xin lỗi và hẹn lại ngày trả kết quả.'} Ông/bà có thể liên hệ nơi tiếp nhận hồ sơ hoặc gửi phản ánh, kiến nghị.`
+      : null,
     waitingText: waiting ? `Hồ sơ đang chờ bổ sung từ ${vietnameseInstant(s.pausedSince!)}; thời hạn giải quyết tính lại khi nhận đủ hồ sơ bổ sung.` : null,
     apology: s.apology && {
       issuedAt: new Date(s.apology.issuedAt).toISOString(),

@@ -9,6 +9,7 @@ import { provisionalEntries } from './deadline.js';
 import { holdersAt, latenessSourcesAt, stepIndexOf, stepTimingAt } from './steps.js';
 
 const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 60_000));
+import { consentView } from './consent.js';
 
 const iso = (ms: number | null) => (ms === null ? null : formatLocalInstant(ms));
 
@@ -105,6 +106,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     progress: open ? (judgment.legal as OpenProgress) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
     // An open dossier legally overdue with no apology is already a violation (progress.ts, the one definition).
+    /** The applicant's channels of choice, contacts masked (the dossier page shows them to staff who may read them). */
+    consent: consentView(s.consent, (ms) => formatLocalInstant(ms)),
     flags: open && lateWithoutApologyAt(s, Math.max(nowMs, s.receivedAt)) && !s.flags.includes('late_without_apology') ? [...s.flags, 'late_without_apology'] : s.flags,
   };
 }

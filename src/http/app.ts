@@ -32,6 +32,7 @@ import { syncRouter } from './routes/sync.js';
 import { publicRouter } from './routes/public.js';
 import { reconciliationRouter } from './routes/reconciliation.js';
 import { lettersRouter } from './routes/letters.js';
+import { citizenLinksRouter } from './routes/citizen-links.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
 
@@ -46,6 +47,9 @@ export interface AppOptions {
   logger?: Logger;
   /** Public dossier lookups per address per 15 minutes before 429. */
   lookupAttempts?: number;
+  /** The public lookup's failure budgets per code and for all codes, per hour (routes/public.ts). */
+  lookupCodeFailures?: number;
+  lookupGlobalFailures?: number;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
 }
@@ -70,7 +74,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   });
 
   // Published to everyone: a citizen's own dossier by code and phone digits, and each agency's monthly figures.
-  app.use(publicRouter(ctx, { lookupAttempts: options.lookupAttempts }));
+  app.use(publicRouter(ctx, { lookupAttempts: options.lookupAttempts, codeFailures: options.lookupCodeFailures, globalFailures: options.lookupGlobalFailures }));
+  app.use(citizenLinksRouter(ctx));
 
   const api = express.Router();
   api.use(calendarPublicRouter(ctx));

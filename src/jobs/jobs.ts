@@ -4,7 +4,7 @@
  */
 import type { AppContext } from '../app-context.js';
 import type { Mailer } from '../alerts/mailer.js';
-import { flushOutbox } from '../alerts/outbox.js';
+import { flushOutbox, type Senders } from '../alerts/outbox.js';
 import { dailyDigest, scanDossiers } from '../alerts/scans.js';
 import { calendarReminder } from '../alerts/calendar-reminder.js';
 import type { AlertEnv } from '../alerts/alert-content.js';
@@ -15,6 +15,8 @@ export type JobName = (typeof JOB_NAMES)[number];
 export interface JobDeps {
   ctx: AppContext;
   mailer: Mailer;
+  /** Every channel's sender (cli/serve.ts sendersFrom); absent: e-mail alone, through `mailer`. */
+  senders?: Senders;
   /** Who hears that next year's Tết schedule is missing (with the root agencies' supervisors). */
   adminEmails?: string[];
 }
@@ -23,7 +25,7 @@ function env(ctx: AppContext): AlertEnv {
   return { catalog: ctx.catalog, calendar: ctx.calendar, publicUrl: ctx.publicUrl, now: ctx.now() };
 }
 
-export async function runJob(name: JobName, { ctx, mailer, adminEmails = [] }: JobDeps): Promise<Record<string, number>> {
+export async function runJob(name: JobName, { ctx, mailer, senders, adminEmails = [] }: JobDeps): Promise<Record<string, number>> {
   switch (name) {
     case 'due-soon-scan':
     case 'overdue-scan': {
@@ -35,7 +37,7 @@ export async function runJob(name: JobName, { ctx, mailer, adminEmails = [] }: J
     case 'calendar-reminder':
       return { remindersWritten: await calendarReminder(ctx.db.pool, { ...env(ctx), adminEmails }) };
     case 'outbox-flush':
-      return { ...(await flushOutbox(ctx.db.pool, mailer, ctx.now())) };
+      return { ...(await flushOutbox(ctx.db.pool, senders ?? mailer, ctx.now())) };
   }
 }
 

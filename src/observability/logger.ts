@@ -12,6 +12,8 @@ export const REDACT = [
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   '*.applicant',
+  '*.consent',
+  '*.recipient',
   '*.password',
   '*.key',
 ];

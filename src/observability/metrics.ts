@@ -9,7 +9,7 @@ import client from 'prom-client';
 import type pg from 'pg';
 import { openDossiersByAgencyKind } from '../store/dossier-reads.js';
 import { countUnsealed } from '../store/event-store.js';
-import { outboxBacklog } from '../store/outbox-store.js';
+import { OUTBOX_CHANNELS, outboxBacklog } from '../store/outbox-store.js';
 
 export interface Metrics {
   registry: client.Registry;
@@ -46,15 +46,34 @@ export function createMetrics(pool: pg.Pool, ingest: IngestMetrics): Metrics {
     registers: [registry],
   });
   const reportDuration = new client.Histogram({ name: 'dunghan_report_duration_seconds', help: 'Rate reports, by format', labelNames: ['format'] as const, buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
+  // One read serves both gauges of a scrape (each collect asks; the second within a moment reuses it).
+  let backlogRead: { at: number; rows: Promise<Awaited<ReturnType<typeof outboxBacklog>>> } | null = null;
+  const backlog = () => {
+    if (!backlogRead || Date.now() - backlogRead.at > 1000) backlogRead = { at: Date.now(), rows: outboxBacklog(pool) };
+    return backlogRead.rows;
+  };
   new client.Gauge({
     name: 'dunghan_outbox_messages',
-    help: 'Alert outbox rows by status (pending: the backlog; failed: given up after the last try)',
+    help: 'Outbox rows (alerts and citizen messages) by status (pending: the backlog; failed: given up after the last try)',
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const backlog = await outboxBacklog(pool);
+      const rows = await backlog();
       this.reset();
-      for (const status of ['pending', 'failed'] as const) this.set({ status }, backlog[status]);
+      for (const status of ['pending', 'failed'] as const) this.set({ status }, rows.filter((r) => r.status === status).reduce((n, r) => n + r.n, 0));
+    },
+  });
+  new client.Gauge({
+    name: 'dunghan_outbox_channel_messages',
+    help: 'Outbox rows by channel (email, sms, zalo) and status (pending; failed; late: not delivered by their legal moment, as the apology one day before the due date)',
+    labelNames: ['channel', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await backlog();
+      this.reset();
+      for (const channel of OUTBOX_CHANNELS) {
+        for (const status of ['pending', 'failed', 'late'] as const) this.set({ channel, status }, rows.find((r) => r.channel === channel && r.status === status)?.n ?? 0);
+      }
     },
   });
   new client.Gauge({

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { DossierState } from '../dossiers/fold.js';
 import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
 
-export type ActionQueue = 'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long';
+export type ActionQueue = 'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long' | 'message_undelivered';
 
 export interface QueueScope {
   now: number;
@@ -24,6 +24,9 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   // Decree 118/2025 Art. 19(5): not completed 15 days after the notice, the one-stop unit is due to close it.
   closure_due: () => `finished_at IS NULL AND closure_due_at <= $1`,
   // The long waits not already in the closure queue: a dossier is listed once.
+  // A message to the applicant not delivered by its legal moment (the apology, 1 day before the due date: Decree
+  // 118/2025 Art. 19(6)): someone must reach the applicant another way (issue 27).
+  message_undelivered: () => `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1)`,
   waiting_too_long: (since) => `${legalOpenSql.waiting_for_citizen('$1')} AND waiting_since < ${since}::timestamptz AND (closure_due_at IS NULL OR closure_due_at > $1)`,
 };
 

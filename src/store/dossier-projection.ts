@@ -10,6 +10,7 @@ import { foldDossier, STATE_VERSION, type DossierState, type FoldContext, type P
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
 import { COUNTER_FIELDS, counterDeltas } from '../reports/contributions.js';
 import { indicatorFlags } from '../reports/indicator-flags.js';
+import { outboxInsertSql, type OutboxRow } from './outbox-store.js';
 
 /** All logged events of the given dossiers, grouped by dossier code. */
 export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
@@ -96,11 +97,16 @@ const COLUMNS = [
 export interface ProjectionExtras {
   /** Dossiers seen for the first time (or replayed): their rules are pinned unless already recorded. */
   pinRules?: DossierState[];
+  /**
+   * The citizen's messages the batch causes (alerts/citizen-messages.ts): written with the states they follow from,
+   * so an accepted event and its message are committed together, and a resend (its key known) writes nothing.
+   */
+  messages?: OutboxRow[];
 }
 
 /**
  * Writes the folded states, the judgment segments they superseded, the daily report counters moved by the
- * difference from their previous states, and (for ingestion) the pinned rules: one statement,
+ * difference from their previous states, and (for ingestion) the pinned rules and the citizen's messages: one statement,
  * so one round trip. Its parts touch disjoint rows, so their order within the statement does not matter.
  */
 export async function upsertDossiers(
@@ -132,6 +138,7 @@ export async function upsertDossiers(
       JSON.stringify(rules),
       steps.codes,
       JSON.stringify(steps.rows),
+      JSON.stringify(extras.messages ?? []),
     ],
   });
 }
@@ -224,6 +231,9 @@ WITH projected AS (
 ), pinned AS (
   INSERT INTO dossier_rules (code, rules) SELECT r.code, r.rules FROM json_to_recordset($5::json) AS r(code text, rules jsonb)
   ON CONFLICT (code) DO NOTHING
+  RETURNING 1
+), messaged AS (
+  ${outboxInsertSql('$8', 'coalesce(to_timestamp(r."createdAt" / 1000.0), now())')}
   RETURNING 1
 )
 SELECT 1`;

@@ -11,6 +11,7 @@ import { applyEvent, orderEvents, STATE_VERSION, throwIfBeforeReceipt, Transitio
 import type { LoggedEvent } from '../dossiers/events.js';
 import { unknownDossierMessage, type Verdict } from '../dossiers/authorization.js';
 import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
+import type { OutboxRow } from './outbox-store.js';
 
 export interface EventProblem {
   index: number;
@@ -50,6 +51,14 @@ export interface IngestOptions {
    * Until then the alert scans and the chain's verification seal them first.
    */
   seal?: boolean;
+  /** The application's clock: when the messages are written and first due (absent: the database's). */
+  nowMs?: number;
+  /**
+   * The citizen's messages a dossier's change causes (alerts/citizen-messages.ts, bound to the application's
+   * templates and links): written in the projection's statement, in this transaction. `events`: the batch's events
+   * for the dossier, in occurrence order.
+   */
+  messages?: (before: DossierState | undefined, after: DossierState, events: DossierEvent[]) => OutboxRow[];
 }
 
 /** What a writer hands the application's ingestion (AppContext.ingest) beside its events. */
@@ -202,8 +211,14 @@ export async function ingestEvents(
     // Scope first: a key learns nothing about a dossier it may not see, not even why an event would not apply.
     if (denied.length) throw new IngestConflict(403, denied.sort((a, b) => a.index - b.index));
     if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
+    const messages = options.messages
+      ? [...states.values()]
+          .flatMap((st) => options.messages!(stored.get(st.code), st, orderEvents(byCode.get(st.code)!.map(({ e }) => ({ seq: seqOf.get(e.eventId)!, event: e }))).map((l) => l.event)))
+          .map((m) => (options.nowMs === undefined ? m : { ...m, createdAt: options.nowMs }))
+      : [];
     const last = upsertDossiers(client, [...states.values()], ctx, stored, {
       pinRules: [...states.values()].filter((st) => !stored.has(st.code) || replay.includes(st.code)),
+      messages,
     });
     // Answered only once its events are in the chain too: sealed right after the commit, in the same flight (the
     // chain's head is never held by an ingesting transaction, so concurrent ones commit side by side).

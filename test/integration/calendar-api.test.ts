@@ -204,5 +204,5 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
   expect(res.status).toBe(200);
   expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/events', '/api/v1/dossiers', '/api/v1/reports/rates', '/api/v1/calendar/deadline']));
   const types = res.body.components.schemas.DossierEvent.oneOf.map((o: { properties: { type: { const: string } } }) => o.properties.type.const);
-  expect(types).toEqual(['received', 'assigned', 'supplement_requested', 'supplement_received', 'apology_issued', 'payment_recorded', 'result_ready', 'returned', 'refused', 'withdrawn', 'closed', 'rated', 'complaint_received']);
+  expect(types).toEqual(['received', 'assigned', 'supplement_requested', 'supplement_received', 'apology_issued', 'payment_recorded', 'result_ready', 'returned', 'refused', 'withdrawn', 'closed', 'rated', 'complaint_received', 'consent_given', 'consent_withdrawn']);
 });

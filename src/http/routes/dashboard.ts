@@ -90,7 +90,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       }),
     };
   };
-  const [lateWithoutApology, overdue, dueSoon, closureDue, waiting] = await Promise.all([
+  const [undelivered, lateWithoutApology, overdue, dueSoon, closureDue, waiting] = await Promise.all([
+    open('message_undelivered'),
     open('late_without_apology'),
     open('overdue'),
     open('due_soon'),
@@ -98,6 +99,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     open('waiting_too_long'),
   ]);
   const lists = [
+    { id: 'message-undelivered', title: 'Văn bản xin lỗi chưa đến được người nộp trước thời hạn: cần liên hệ trực tiếp', ...undelivered },
     { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...lateWithoutApology },
     { id: 'overdue', title: 'Đang quá hạn', ...overdue },
     { id: 'due-soon', title: 'Sắp đến hạn', ...dueSoon },

@@ -25,6 +25,8 @@ import { apologyRequestSchema, issueApology } from '../issue-apology.js';
 import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/fold.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
+import { consentView } from '../../dossiers/consent.js';
+import { dossierMessages } from '../../store/outbox-store.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -36,6 +38,10 @@ const FLAG_TEXT: Record<string, string> = {
   late_online_acceptance: 'Tiếp nhận hồ sơ trực tuyến quá 08 giờ làm việc',
   late_hand_over: 'Chuyển hồ sơ giấy cho cơ quan có thẩm quyền quá 01 ngày làm việc',
 };
+
+export const CITIZEN_CHANNEL_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo' } as const;
+const MESSAGE_KIND_TEXT: Record<string, string> = { receipt: 'Tiếp nhận hồ sơ', supplement_request: 'Yêu cầu bổ sung', apology: 'Xin lỗi, hẹn lại', result_ready: 'Có kết quả', refusal: 'Từ chối' };
+const CONSENT_VIA_TEXT = { counter: 'tại quầy', online: 'trực tuyến', phone: 'qua điện thoại', letter: 'bằng văn bản', link: 'qua đường dẫn trong thông báo', keyword: 'nhắn từ khóa' } as const;
 
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
   switch (e.type) {
@@ -52,6 +58,8 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
     case 'closed': return 'Đóng hồ sơ do không bổ sung, hoàn thiện';
     case 'rated': return e.rating === 'liked' ? 'Người dân đánh giá: hài lòng' : 'Người dân đánh giá: không hài lòng';
     case 'complaint_received': return e.summary ? `Phản ánh, kiến nghị: ${e.summary}` : 'Phản ánh, kiến nghị';
+    case 'consent_given': return `Người nộp đồng ý nhận thông báo qua ${e.consent.map((c) => CITIZEN_CHANNEL_TEXT[c.channel]).join(', ')} (${CONSENT_VIA_TEXT[e.via]})`;
+    case 'consent_withdrawn': return `Người nộp ngừng nhận thông báo${e.channels ? ` qua ${e.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')}` : ''} (${CONSENT_VIA_TEXT[e.via]})`;
   }
 }
 
@@ -72,6 +80,17 @@ function apologyEffectText(s: DossierState, now: number): { lawful: boolean; tex
   return {
     lawful: false,
     text: `Đã quá thời hạn gửi văn bản xin lỗi (chậm nhất ngày ${lastDay}, ${rule.source}). Văn bản vẫn được lập và gửi cho người nộp hồ sơ với ngày hẹn mới, nhưng không thay đổi hạn giải quyết: hồ sơ vẫn quá hạn và sẽ được tính là trễ hạn; việc xin lỗi muộn được ghi nhận là vi phạm.${rate}`,
+  };
+}
+
+function consentPanel(s: DossierState, unmasked: boolean) {
+  const v = consentView(s.consent, vietnameseShortInstant, unmasked);
+  return {
+    channels: v.channels.map((c) => ({ ...c, channelText: CITIZEN_CHANNEL_TEXT[c.channel] })),
+    history: (s.consent?.history ?? []).map((h) => ({
+      when: vietnameseShortInstant(h.at),
+      text: `${h.action === 'given' ? 'Đồng ý nhận' : 'Ngừng nhận'} thông báo qua ${h.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')} (${CONSENT_VIA_TEXT[h.via]})`,
+    })),
   };
 }
 
@@ -185,6 +204,18 @@ export function dossierPageRouter(ctx: AppContext): Router {
         lateApologyText: s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
         proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
         refused: s.status === 'refused',
+        // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
+        // for an auditor; and how and when consent was given and withdrawn.
+        consent: consentPanel(s, ['counter', 'supervisor', 'admin'].includes(scope.key.role)),
+        // What was written to the applicant, and whether it reached them (the outbox's rows for this dossier).
+        messages: (await dossierMessages(ctx.db.pool, s.code)).map((m) => ({
+          kindText: MESSAGE_KIND_TEXT[m.kind] ?? m.kind,
+          round: m.kind === 'supplement_request' ? ` (lần ${m.round})` : '',
+          channelText: CITIZEN_CHANNEL_TEXT[m.channel],
+          status: m.status,
+          statusText: m.status === 'sent' ? `đã gửi ${vietnameseShortInstant(m.sent_at!.getTime())}` : m.status === 'failed' ? `gửi lỗi sau ${m.attempts} lần` : `chờ gửi (${m.attempts} lần thử)`,
+          late: m.deliver_by !== null && m.status !== 'sent' && m.deliver_by.getTime() < ctx.now() ? `chưa đến người nộp trước ${vietnameseShortInstant(m.deliver_by.getTime())}` : '',
+        })),
         // The titles of the form set the dossier was received under.
         letterTitles: Object.fromEntries(Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')])),
       }),

@@ -8,6 +8,7 @@ import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import { instantSchema } from '../../calendar/instant.js';
 import { dossierView } from '../../dossiers/view.js';
+import { maskEventContacts } from '../../dossiers/consent.js';
 import { complianceFlagSchema, dossierStatusSchema } from '../../dossiers/fold.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
@@ -57,7 +58,7 @@ export function dossiersRouter(ctx: AppContext): Router {
         type: e.type,
         occurredAt: formatLocalInstant(e.occurredAt.getTime()),
         recordedAt: formatLocalInstant(e.recordedAt.getTime()),
-        body: e.body,
+        body: maskEventContacts(e.body),
       })),
     });
   });

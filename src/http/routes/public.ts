@@ -16,10 +16,10 @@ import type { DossierState } from '../../dossiers/fold.js';
 import { toCsv } from '../../reports/export.js';
 import type { Column } from '../../reports/columns.js';
 import { publicFigures } from '../../store/public-figures.js';
-import { dossierState } from '../../store/dossier-reads.js';
+import { dossiersByCodeAnyCase, lookupBudget, recordLookupFailure, takeUnseenFailures } from '../../store/public-lookup.js';
 import { renderPage } from '../../views/render.js';
 import { trendOf } from '../../views/charts.js';
-import { vietnameseInstant } from '../../calendar/vietnamese-format.js';
+import { vietnameseInstant, vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { HttpError, problem, sendProblem } from '../errors.js';
 import { hasBadText } from '../input-guards.js';
 
@@ -49,7 +49,20 @@ const FIGURE_COLUMNS: Column[] = [
 export interface PublicOptions {
   /** Lookups per address per 15 minutes before 429. */
   lookupAttempts?: number;
+  /** Failed lookups of one code per hour before it is held for everyone until the hour ends. */
+  codeFailures?: number;
+  /** Failed lookups of all codes per hour before every lookup is held until the hour ends. */
+  globalFailures?: number;
 }
+
+/**
+ * The budgets' defaults. Per address, 20 tries in 15 minutes; but addresses are cheap, and 10,000 possible endings
+ * fall to 500 addresses in minutes. Per code, 10 failed tries an hour: finding one code's 4 digits then takes 500
+ * hours on average (5,000 tries), and its owner is told at the next lookup. Globally, 1,000 failed tries an hour: a
+ * sweep over many codes stops the lookup for everyone rather than leaking, visibly.
+ */
+export const CODE_FAILURES_PER_HOUR = 10;
+export const GLOBAL_FAILURES_PER_HOUR = 1000;
 
 export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Router {
   const router = Router();
@@ -64,12 +77,32 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
     },
   });
 
-  /** The same work whether the code is unknown or the digits are wrong: one read, one comparison. */
-  const lookup = async (code: string, last4: string): Promise<PublicProgress | null> => {
-    const state = await dossierState(ctx.db.pool, code);
-    const match = phoneMatches(state ?? ({ applicant: { phone: '0000000000' } } as DossierState), last4);
-    return state && match ? publicProgress(state, ctx.catalog) : null;
+  const codeBudget = options.codeFailures ?? CODE_FAILURES_PER_HOUR;
+  const globalBudget = options.globalFailures ?? GLOBAL_FAILURES_PER_HOUR;
+
+  /**
+   * The same work whether the code is unknown or the digits are wrong: one read, one comparison per candidate. The
+   * code in any letter case. Failures are counted per code (existing or not) and globally; a code or the service over
+   * its budget answers 429 until its hour ends, before anything is compared.
+   */
+  const lookup = async (code: string, last4: string): Promise<{ found: PublicProgress | null; held?: string; warned?: number }> => {
+    const now = ctx.now();
+    const budget = await lookupBudget(ctx.db.pool, code, now);
+    if (budget.all && budget.all.failures >= globalBudget) return { found: null, held: `Hệ thống tạm ngừng tra cứu do có quá nhiều lần tra cứu sai; xin thử lại sau ${vietnameseShortInstant(budget.all.until)}.` };
+    if (budget.code && budget.code.failures >= codeBudget) return { found: null, held: `Mã hồ sơ này đã bị tra cứu sai nhiều lần nên tạm khóa tra cứu đến ${vietnameseShortInstant(budget.code.until)}. Nếu không phải ông/bà, xin liên hệ nơi tiếp nhận hồ sơ.` };
+    const states = await dossiersByCodeAnyCase(ctx.db.pool, code);
+    const candidates = states.length ? states : [{ applicant: { phone: '0000000000' } } as DossierState];
+    const matches = candidates.map((s) => phoneMatches(s, last4));
+    const state = states.find((_, i) => matches[i]);
+    if (!state) {
+      await recordLookupFailure(ctx.db.pool, code, now);
+      return { found: null };
+    }
+    return { found: publicProgress(state, ctx.catalog, now), warned: await takeUnseenFailures(ctx.db.pool, code) };
   };
+  const heldPage = (res: express.Response, form: Record<string, string>, message: string) =>
+    res.status(429).setHeader('Cache-Control', 'no-store').type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form, error: message }));
+  const warning = (n: number | undefined) => (n ? `Lưu ý: đã có ${n} lần tra cứu hồ sơ này với số điện thoại sai kể từ lần tra cứu thành công trước. Nếu không phải ông/bà, xin báo nơi tiếp nhận hồ sơ.` : undefined);
 
   router.get('/tra-cuu', (_req, res) => {
     res.type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: {} }));
@@ -82,19 +115,21 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
       res.status(400).type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form, error: parsed.success ? 'Mã hồ sơ không hợp lệ.' : parsed.error.issues.map((i) => i.message).join('; ') }));
       return;
     }
-    const found = await lookup(parsed.data.code, parsed.data.phoneLast4);
+    const { found, held, warned } = await lookup(parsed.data.code, parsed.data.phoneLast4);
+    if (held) return heldPage(res, { code: parsed.data.code }, held);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(found ? 200 : 404).type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: found ? { code: parsed.data.code } : {}, found, notFound: found ? undefined : NOT_FOUND }));
+    res.status(found ? 200 : 404).type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: found ? { code: found.code } : {}, found, notFound: found ? undefined : NOT_FOUND, warning: warning(warned) }));
   });
 
   router.post('/api/v1/public/lookup', limiter, express.json({ limit: '2kb' }), async (req, res) => {
     const parsed = lookupSchema.safeParse(req.body);
     if (!parsed.success) throw parsed.error;
     if (hasBadText(parsed.data.code)) throw new HttpError(400, 'The code contains a NUL character or a lone UTF-16 surrogate.', [{ path: 'code', message: 'invalid text' }]);
-    const found = await lookup(parsed.data.code, parsed.data.phoneLast4);
+    const { found, held, warned } = await lookup(parsed.data.code, parsed.data.phoneLast4);
     res.setHeader('Cache-Control', 'no-store');
+    if (held) throw new HttpError(429, held);
     if (!found) throw new HttpError(404, NOT_FOUND);
-    res.json(found);
+    res.json({ ...found, failedLookupsSinceLast: warned ?? 0 });
   });
 
   const agencyOf = (req: Request): string => {

@@ -1,0 +1,60 @@
+/**
+ * One legal form of a dossier: its data, as a printable page and as the PDF document. For staff (routes/letters.ts,
+ * with a key) and for the applicant who follows the link in a message (routes/citizen-links.ts). Null when the
+ * dossier has no such letter (yet).
+ */
+import type { AppContext } from '../app-context.js';
+import { receiptWindowOf, type DossierState } from '../dossiers/fold.js';
+import { isProvisional } from '../dossiers/deadline.js';
+import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../letters/letter-data.js';
+import { LETTER_FORM_KEY, type LetterPdf } from '../letters/letter-pdf.js';
+import { loadLog } from '../store/dossier-reads.js';
+import { renderLetter } from '../views/render.js';
+
+export const LETTER_FORMS = ['receipt', 'supplement-request', 'refusal', 'apology', 'control-slip'] as const;
+export type LetterForm = (typeof LETTER_FORMS)[number];
+
+export function isLetterForm(form: string): form is LetterForm {
+  return (LETTER_FORMS as readonly string[]).includes(form);
+}
+
+/** "GIẤY TIẾP NHẬN…" as a page title: "Giấy tiếp nhận…". */
+const titleOf = (upper: string) => upper.charAt(0) + upper.slice(1).toLocaleLowerCase('vi');
+
+/** The letter's data from the dossier (what both the page and the PDF print), or null when it does not apply. */
+export async function letterOf(ctx: AppContext, s: DossierState, form: LetterForm): Promise<LetterPdf | null> {
+  const eventsOf = async () => (await loadLog(ctx.db.pool, s.code)).map((r) => r.body);
+  switch (form) {
+    case 'receipt': {
+      // Of the appointment the form prints (the initial one), not of today's due instant after a restart or an apology.
+      const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
+      return { form, data: receiptData(s, ctx.catalog, isProvisional(index, receiptWindowOf(s))) };
+    }
+    case 'supplement-request': {
+      const data = supplementRequestData(s, ctx.catalog, await eventsOf());
+      return data && { form, data };
+    }
+    case 'refusal': {
+      const data = refusalData(s, ctx.catalog, await eventsOf());
+      return data && { form, data };
+    }
+    case 'apology': {
+      const data = apologyData(s, ctx.catalog);
+      return data && { form, data };
+    }
+    case 'control-slip':
+      return { form, data: controlSlipData(s, ctx.catalog) };
+  }
+}
+
+/** The letter as its printable page (the receipt also says where the applicant looks the dossier up). */
+export function letterHtml(ctx: AppContext, letter: LetterPdf, extra: Record<string, unknown> = {}): string {
+  const title = titleOf(letter.data.formSet.forms[LETTER_FORM_KEY[letter.form]].title);
+  const lookup = letter.form === 'receipt' ? { lookupPage: `${ctx.publicUrl.replace(/\/$/, '')}/tra-cuu` } : {};
+  return renderLetter(letter.form, { title, ...letter.data, ...lookup, ...extra });
+}
+
+export async function letterPage(ctx: AppContext, s: DossierState, form: LetterForm, extra: Record<string, unknown> = {}): Promise<string | null> {
+  const letter = await letterOf(ctx, s, form);
+  return letter && letterHtml(ctx, letter, extra);
+}
