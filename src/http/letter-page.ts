@@ -28,7 +28,8 @@ export async function letterOf(ctx: AppContext, s: DossierState, form: LetterFor
     case 'receipt': {
       // Of the appointment the form prints (the initial one), not of today's due instant after a restart or an apology.
       const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
-      return { form, data: receiptData(s, ctx.catalog, isProvisional(index, receiptWindowOf(s))) };
+      // The receipt says where the applicant looks the dossier up (issue 27), on the page and in the PDF alike.
+      return { form, data: { ...receiptData(s, ctx.catalog, isProvisional(index, receiptWindowOf(s))), lookupPage: `${ctx.publicUrl.replace(/\/$/, '')}/tra-cuu` } };
     }
     case 'supplement-request': {
       const data = supplementRequestData(s, ctx.catalog, await eventsOf());
@@ -48,13 +49,12 @@ export async function letterOf(ctx: AppContext, s: DossierState, form: LetterFor
 }
 
 /** The letter as its printable page (the receipt also says where the applicant looks the dossier up). */
-export function letterHtml(ctx: AppContext, letter: LetterPdf, extra: Record<string, unknown> = {}): string {
+export function letterHtml(letter: LetterPdf, extra: Record<string, unknown> = {}): string {
   const title = titleOf(letter.data.formSet.forms[LETTER_FORM_KEY[letter.form]].title);
-  const lookup = letter.form === 'receipt' ? { lookupPage: `${ctx.publicUrl.replace(/\/$/, '')}/tra-cuu` } : {};
-  return renderLetter(letter.form, { title, ...letter.data, ...lookup, ...extra });
+  return renderLetter(letter.form, { title, ...letter.data, ...extra });
 }
 
 export async function letterPage(ctx: AppContext, s: DossierState, form: LetterForm, extra: Record<string, unknown> = {}): Promise<string | null> {
   const letter = await letterOf(ctx, s, form);
-  return letter && letterHtml(ctx, letter, extra);
+  return letter && letterHtml(letter, extra);
 }

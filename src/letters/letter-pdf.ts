@@ -16,7 +16,7 @@ import type { FormSet } from './forms.js';
 import type { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from './letter-data.js';
 
 export type LetterPdf =
-  | { form: 'receipt'; data: ReturnType<typeof receiptData> }
+  | { form: 'receipt'; data: ReturnType<typeof receiptData> & { lookupPage?: string } }
   | { form: 'supplement-request'; data: NonNullable<ReturnType<typeof supplementRequestData>> }
   | { form: 'refusal'; data: NonNullable<ReturnType<typeof refusalData>> }
   | { form: 'apology'; data: NonNullable<ReturnType<typeof apologyData>> }
@@ -115,6 +115,11 @@ function layout(s: Sheet, letter: LetterPdf, size: number): void {
       ]);
       p([t(`6. Đăng ký nhận kết quả tại: ${d.receivingAgency}.`)]);
       p([t('Vào Sổ theo dõi hồ sơ, Quyển số: …… Số thứ tự: ……')]);
+      // Where the applicant looks the dossier up, as the page says it (views/letters/receipt.hbs).
+      if (d.lookupPage) {
+        const noPhone = d.applicant.phone ? '' : ' (hồ sơ chưa khai số điện thoại: xin bổ sung tại nơi tiếp nhận để tra cứu được)';
+        p([t('Tra cứu tình trạng hồ sơ tại '), b(d.lookupPage), t(`: nhập mã hồ sơ trên đây và 4 số cuối của số điện thoại đã khai${noPhone}.`)]);
+      }
       signatures(s, size, role('NGƯỜI NỘP HỒ SƠ', '(Ký và ghi rõ họ tên)'), role('NGƯỜI TIẾP NHẬN HỒ SƠ', '(Ký và ghi rõ họ tên)'));
       break;
     }

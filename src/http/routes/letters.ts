@@ -65,7 +65,7 @@ export function lettersRouter(ctx: AppContext): Router {
   router.get('/letters/:code/:form', ...pageAuth(ctx), async (req, res) => {
     const letter = await load(String(req.params.code), String(req.params.form), res);
     const pdfHref = `/letters/${encodeURIComponent(letter.data.code)}/${letter.form}.pdf`;
-    res.type('html').send(letterHtml(ctx, letter, { pdfHref }));
+    res.type('html').send(letterHtml(letter, { pdfHref }));
   });
   return router;
 }
