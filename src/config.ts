@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './catalog/upload-limits.js';
 
 const envSchema = z.object({
   /** Any PostgreSQL 14+ server. Unset: the app starts its own embedded PostgreSQL. */
@@ -32,6 +33,10 @@ const envSchema = z.object({
   JOBS: z.enum(['on', 'off']).default('on'),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Uploads through the API (catalogue): bytes of the body, data rows, characters in one cell (src/catalog/upload-limits.ts). */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_UPLOAD_LIMITS.maxBytes),
+  UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(DEFAULT_UPLOAD_LIMITS.maxRows),
+  UPLOAD_MAX_CELL_CHARS: z.coerce.number().int().min(100).default(DEFAULT_UPLOAD_LIMITS.maxCellChars),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; mailDir: string };
@@ -44,6 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   return { ...parsed.data, dataDir, mailDir: path.resolve(parsed.data.MAIL_DIR ?? path.join(dataDir, 'mail')) };
+}
+
+export function uploadLimitsOf(config: Config): UploadLimits {
+  return { maxBytes: config.UPLOAD_MAX_BYTES, maxRows: config.UPLOAD_MAX_ROWS, maxCellChars: config.UPLOAD_MAX_CELL_CHARS };
 }
 
 export class ConfigError extends Error {

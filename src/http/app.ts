@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../app-context.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../catalog/upload-limits.js';
 import { authenticateCountingFailures } from './auth.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
 import { securityHeaders } from './security-headers.js';
@@ -37,6 +38,9 @@ import { supervisorsRouter } from './routes/supervisors.js';
 
 const TINOS_DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/400.css'));
 
+/** A year file with 366 days of 300-character names and 500-character sources is under 400 KB. */
+export const CALENDAR_MAX_BYTES = 512 * 1024;
+
 export interface AppOptions {
   mailDir?: string;
   mailerDescription?: string;
@@ -48,6 +52,8 @@ export interface AppOptions {
   lookupAttempts?: number;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** Limits on uploaded files (UPLOAD_MAX_*); default DEFAULT_UPLOAD_LIMITS. */
+  uploadLimits?: UploadLimits;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
@@ -76,7 +82,10 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(calendarPublicRouter(ctx));
   // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
   api.use(authenticateCountingFailures(ctx, options.badKeyAttempts ?? 60));
-  api.use(catalogImportRouter(ctx));
+  api.use(catalogImportRouter(ctx, options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS));
+  // A calendar year file is a few kilobytes (at most 366 days): its own limit, far below the event batches'.
+  api.post('/calendar/import', jsonOnly, express.json({ limit: CALENDAR_MAX_BYTES, strict: false }));
+  api.put('/calendar/:year', jsonOnly, express.json({ limit: CALENDAR_MAX_BYTES, strict: false }));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
   api.use(eventsRouter(ctx));
