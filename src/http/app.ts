@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../app-context.js';
+import type { TrustProxy } from '../config.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../catalog/upload-limits.js';
 import { authenticateCountingFailures } from './auth.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
@@ -52,6 +53,12 @@ export interface AppOptions {
   lookupAttempts?: number;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /**
+   * Express's `trust proxy` (TRUST_PROXY): false (default) takes the socket's address as the client's; a hop count
+   * or the proxies' addresses take it from X-Forwarded-For past those proxies, and the scheme from
+   * X-Forwarded-Proto (Secure cookies and HSTS behind a TLS-terminating proxy).
+   */
+  trustProxy?: TrustProxy;
   /** Limits on uploaded files (UPLOAD_MAX_*); default DEFAULT_UPLOAD_LIMITS. */
   uploadLimits?: UploadLimits;
 }
@@ -60,6 +67,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', options.trustProxy ?? false);
   const metrics = createMetrics(ctx.db.pool, ctx.ingestion.metrics);
   const logger = options.logger ?? silentLogger;
   app.use(requestObservability(logger, metrics));
