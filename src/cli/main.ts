@@ -31,6 +31,7 @@ import { flags, parseArgsOrUsage, readJsonFile, UsageError, withContext } from '
 import { catalogCommand, initCommand } from './catalog-commands.js';
 import { syncCommand } from './sync-commands.js';
 import { statusCommand } from './status-command.js';
+import { backupCommand, restoreCommand } from './backup-commands.js';
 
 export { UsageError };
 
@@ -70,6 +71,11 @@ Commands:
                                    ?format=jsonl writes them): a bad line refuses the file; records that contradict
                                    what is recorded are listed by line (exit 1), the others applied
   migrate                          apply database migrations
+  backup --out FILE [--json]       a consistent snapshot of what cannot be rebuilt (event log and chain, catalogue,
+                                   calendar, pinned rules, hashed keys, supervisors, outbox, portal figures, read log),
+                                   gzip with a manifest; no pg_dump needed
+  backup verify FILE [--json]      check a backup offline: complete, unaltered, counts, the chain recomputed to its head
+  restore FILE                     onto an empty database: the tables, then the log replayed into dossiers and counters
   status [--json]                  which database this reaches (DATABASE_URL, or the embedded one of DATA_DIR), its
                                    versions, events, the chain's head and the last backup
 
@@ -127,6 +133,10 @@ export async function main(argv: string[]): Promise<number> {
       return catalogCommand(rest);
     case 'sync':
       return syncCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     case 'status':
       return statusCommand(rest);
     case 'migrate':
