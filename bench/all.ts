@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ratio, round, spread, type Figure } from './results.js';
 
-const ALL = ['calendar', 'single', 'ingest', 'messages', 'sync', 'scale', 'upgrade'];
-const SCRIPTS: Record<string, string> = { calendar: 'calendar.ts', single: 'single-events.ts', ingest: 'ingest.ts', messages: 'messages.ts', sync: 'sync-import.ts', scale: 'scale.ts', upgrade: 'upgrade.ts' };
+const ALL = ['calendar', 'catalog', 'single', 'ingest', 'messages', 'sync', 'scale', 'upgrade'];
+const SCRIPTS: Record<string, string> = { calendar: 'calendar.ts', catalog: 'catalog-import.ts', single: 'single-events.ts', ingest: 'ingest.ts', messages: 'messages.ts', sync: 'sync-import.ts', scale: 'scale.ts', upgrade: 'upgrade.ts' };
 const chosen = (process.env.BENCH ?? ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = chosen.filter((b) => !SCRIPTS[b]);
 if (unknown.length) {

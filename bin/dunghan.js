@@ -27,7 +27,7 @@ let code;
 try {
   code = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err?.name === 'EmptyDatabaseError' || err?.name === 'BackupRefused') {
     console.error(`dunghan: ${err.message}`);
     code = 2;
   } else if (err?.name === 'EmbeddedStartError' || err?.name === 'ConfigError') {

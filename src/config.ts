@@ -2,6 +2,7 @@
  * Configuration from the environment (every variable is listed in .env.example).
  */
 import path from 'node:path';
+import express from 'express';
 import { z } from 'zod';
 import type { CitizenOptions } from './app-context.js';
 
@@ -27,6 +28,7 @@ function jsonObject(name: string) {
       return z.NEVER;
     });
 }
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './catalog/upload-limits.js';
 
 const envSchema = z.object({
   /** Any PostgreSQL 14+ server. Unset: the app starts its own embedded PostgreSQL. */
@@ -84,7 +86,35 @@ const envSchema = z.object({
   ZALO_ZNS_URL: z.string().url().default('https://business.openapi.zalo.me/message/template'),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Reverse proxy in front (Express's `trust proxy`): unset, `off` or `false`: none (the socket's address is the
+   * client's); a number: that many proxies (hops) in front; otherwise the proxies' addresses or subnets,
+   * comma-separated (`127.0.0.1`, `10.0.0.0/8`, `loopback`). `true` trusts every hop: anyone can then forge their address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): TrustProxy => {
+      const s = (v ?? '').trim();
+      if (s === '' || s === 'off' || s === 'false') return false;
+      if (s === 'true') return true;
+      if (/^\d+$/.test(s)) return Number(s);
+      try {
+        express().set('trust proxy', s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `not a hop count nor a list of addresses: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+      return s;
+    }),
+  /** Uploads through the API (catalogue): bytes of the body, data rows, characters in one cell (src/catalog/upload-limits.ts). */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_UPLOAD_LIMITS.maxBytes),
+  UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(DEFAULT_UPLOAD_LIMITS.maxRows),
+  UPLOAD_MAX_CELL_CHARS: z.coerce.number().int().min(100).default(DEFAULT_UPLOAD_LIMITS.maxCellChars),
 });
+
+/** Express's `trust proxy` setting: none, every hop, a hop count, or the proxies' addresses. */
+export type TrustProxy = boolean | number | string;
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; mailDir: string };
 
@@ -105,6 +135,11 @@ export function citizenOptions(config: Config): CitizenOptions {
     templatesFile: config.MESSAGE_TEMPLATES,
     sms: { unicode: config.SMS_UNICODE === 'true', maxSegments: config.SMS_MAX_SEGMENTS },
   };
+}
+
+/** The limits every upload is read within (issue 29). */
+export function uploadLimitsOf(config: Config): UploadLimits {
+  return { maxBytes: config.UPLOAD_MAX_BYTES, maxRows: config.UPLOAD_MAX_ROWS, maxCellChars: config.UPLOAD_MAX_CELL_CHARS };
 }
 
 export class ConfigError extends Error {

@@ -70,30 +70,37 @@ export type CalendarYearFile = z.infer<typeof calendarYearFileSchema>;
 export const legacyScheduleSchema = z.object({
   year: z.number().int().min(2000).max(2199),
   confirmed: z.boolean().default(true),
-  daysOff: z.array(
-    z
-      .object({ from: isoDateSchema, to: isoDateSchema.optional(), name: z.string().min(1), source: z.string().min(1, 'every entry needs its legal source') })
-      .refine((e) => !e.to || e.to >= e.from, { message: '"to" must not be before "from"', path: ['to'] }),
-  ),
+  // Bounded as the year file is (a year has at most 366 days, a name 300 characters, a source 500).
+  daysOff: z
+    .array(
+      z
+        .object({ from: isoDateSchema, to: isoDateSchema.optional(), name: z.string().min(1).max(300), source: z.string().min(1, 'every entry needs its legal source').max(500) })
+        .refine((e) => !e.to || e.to >= e.from, { message: '"to" must not be before "from"', path: ['to'] }),
+    )
+    .max(366),
   workingWeekendDays: z
     .array(
       z
-        .object({ date: isoDateSchema, name: z.string().min(1), source: z.string().min(1, 'every entry needs its legal source') })
+        .object({ date: isoDateSchema, name: z.string().min(1).max(300), source: z.string().min(1, 'every entry needs its legal source').max(500) })
         .refine((e) => isWeekend(dayFromIsoDate(e.date)), { message: 'a make-up working day (làm bù) must be a Saturday or Sunday', path: ['date'] }),
     )
+    .max(366)
     .default([]),
-  note: z.string().optional(),
+  note: z.string().max(2000).optional(),
 });
 export type LegacySchedule = z.infer<typeof legacyScheduleSchema>;
 
 export function fromLegacySchedule(s: LegacySchedule): unknown {
   const days: Array<Record<string, unknown>> = [];
+  // Only the days of the year are walked: a range from 0000-01-01 to 9999-12-31 walked 3.6 million days before
+  // looking at the year, 3 s of a blocked loop per range (issue 29).
+  const firstOfYear = dayFromIsoDate(`${s.year}-01-01`);
+  const lastOfYear = dayFromIsoDate(`${s.year}-12-31`);
   for (const e of s.daysOff) {
     const from = dayFromIsoDate(e.from);
     const to = e.to ? dayFromIsoDate(e.to) : from;
-    for (let d = from; d <= to; d++) {
+    for (let d = Math.max(from, firstOfYear); d <= Math.min(to, lastOfYear); d++) {
       const date = new Date(d * 86_400_000).toISOString().slice(0, 10);
-      if (!date.startsWith(`${s.year}-`)) continue;
       const kind = /bù/i.test(e.name) && d !== from && !isWeekend(d) ? 'compensatory' : 'holiday';
       days.push({ date, kind, name: e.name, source: e.source, confirmed: s.confirmed });
     }

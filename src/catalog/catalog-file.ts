@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { BAD_TEXT_MESSAGE, hasBadText } from '../clean-text.js';
+import { cellExceeded, CLI_UPLOAD_LIMITS, MAX_JSON_DEPTH, rowsExceeded, UploadLimitError, type UploadLimits } from './upload-limits.js';
 import { agencySchema, procedureSchema, type Agency, type Procedure } from './schemas.js';
 
 /** Where a catalogue entry came from, for messages an administrator can act on. */
@@ -228,10 +229,11 @@ const jsonCatalogSchema = z.strictObject({
 });
 
 /** The JSON form: the API's own shapes. */
-export function parseCatalogJson(file: string, body: unknown): ReadResult {
-  if (hasBadTextDeep(body)) return { input: empty(), issues: [{ file, message: `the file ${BAD_TEXT_MESSAGE}` }] };
+export function parseCatalogJson(file: string, body: unknown, limits: UploadLimits = CLI_UPLOAD_LIMITS): ReadResult {
+  if (hasBadTextDeep(body, file, limits)) return { input: empty(), issues: [{ file, message: `the file ${BAD_TEXT_MESSAGE}` }] };
   const top = jsonCatalogSchema.safeParse(body);
   if (!top.success) return { input: empty(), issues: top.error.issues.map((i) => ({ file, column: i.path.join('.') || undefined, message: i.message })) };
+  if (top.data.agencies.length + top.data.procedures.length > limits.maxRows) throw rowsExceeded(limits, file);
   const issues: ImportIssue[] = [];
   const input = empty();
   const read = <T>(list: unknown[], schema: z.ZodType<T>, name: 'agencies' | 'procedures', out: Array<{ value: T; at: Origin }>) =>
@@ -245,10 +247,32 @@ export function parseCatalogJson(file: string, body: unknown): ReadResult {
   return { input, issues };
 }
 
-function hasBadTextDeep(v: unknown): boolean {
-  if (typeof v === 'string') return hasBadText(v);
-  if (Array.isArray(v)) return v.some(hasBadTextDeep);
-  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => hasBadText(k) || hasBadTextDeep(x));
+/**
+ * Every string and key of the parsed file, walked with a stack of our own rather than recursion: a file nested
+ * 100,000 deep overflowed the call stack (a 500, issue 29). It is refused at MAX_JSON_DEPTH, a string longer than a
+ * cell at the cell limit.
+ */
+function hasBadTextDeep(root: unknown, file: string, limits: UploadLimits): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  const text = (s: string) => {
+    if (s.length > limits.maxCellChars) throw cellExceeded(limits, file);
+    return hasBadText(s);
+  };
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (text(v)) return true;
+      continue;
+    }
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) throw new UploadLimitError('depth', MAX_JSON_DEPTH, `${file}: nested deeper than ${MAX_JSON_DEPTH} levels; a catalogue is two lists of entries`);
+    if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
+    else
+      for (const [k, x] of Object.entries(v)) {
+        if (text(k)) return true;
+        stack.push([x, depth + 1]);
+      }
+  }
   return false;
 }
 

@@ -109,12 +109,20 @@ export function planCatalogImport(current: Catalog, input: CatalogInput): Parsed
     if (p.validTo !== null && p.validTo < p.validFrom) at(entry.at, 'validTo', 'ends before validFrom');
     fromFile.set(versionKey(p), entry);
   }
+  // Each code's versions, grouped once: walking every version for every code made 40,000 rows take 35 s (issue 29).
+  const byCode = new Map<string, Map<string, Procedure>>();
+  const group = (p: Procedure) => {
+    let versions = byCode.get(p.code);
+    if (!versions) byCode.set(p.code, (versions = new Map()));
+    versions.set(p.validFrom, p);
+  };
   const codes = new Set(input.procedures.map((e) => e.value.code));
   const existing = new Map(current.procedureVersions().map((p) => [versionKey(p), p]));
+  const knownCodes = new Set(current.procedureVersions().map((p) => p.code));
+  for (const p of current.procedureVersions()) if (codes.has(p.code)) group(p);
+  for (const { value: p } of input.procedures) group(p);
   for (const code of codes) {
-    const versions = new Map<string, Procedure>();
-    for (const p of current.procedureVersions()) if (p.code === code) versions.set(p.validFrom, p);
-    for (const { value: p } of input.procedures) if (p.code === code) versions.set(p.validFrom, p);
+    const versions = byCode.get(code)!;
     const ordered = [...versions.values()].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
     for (let i = 0; i < ordered.length; i++) {
       let p = ordered[i]!;
@@ -133,7 +141,7 @@ export function planCatalogImport(current: Catalog, input: CatalogInput): Parsed
       const before = existing.get(versionKey(p));
       if (!own && before && before.validTo === p.validTo) continue;
       if (!before) {
-        const earlier = current.procedureVersions().some((v) => v.code === code);
+        const earlier = knownCodes.has(code);
         plan.added.push({ kind: 'procedure', code, name: p.name, validFrom: p.validFrom, changes: [], note: earlier ? `new version: dossiers received from ${p.validFrom} take it` : undefined });
         plan.write.procedures.push(p);
         continue;

@@ -20,14 +20,18 @@ export class Catalog {
     // Catalogues written before procedures had versions (audit packages) read as one version valid throughout.
     for (const given of procedures) {
       const p = { ...given, validFrom: given.validFrom ?? '2000-01-01', validTo: given.validTo ?? null };
-      this.procedures.set(p.code, [...(this.procedures.get(p.code) ?? []), p]);
+      const versions = this.procedures.get(p.code);
+      if (versions) versions.push(p);
+      else this.procedures.set(p.code, [p]);
     }
     for (const versions of this.procedures.values()) versions.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
     for (const a of agencies) {
       if (!a.parentCode) this.rootCodes.push(a.code);
       if (a.parentCode) {
         if (!this.agencies.has(a.parentCode)) throw new Error(`agency ${a.code}: unknown parent ${a.parentCode}`);
-        this.children.set(a.parentCode, [...(this.children.get(a.parentCode) ?? []), a.code]);
+        const siblings = this.children.get(a.parentCode);
+        if (siblings) siblings.push(a.code);
+        else this.children.set(a.parentCode, [a.code]);
       }
     }
     for (const a of agencies) {

@@ -31,6 +31,8 @@ import { checkPackage, type AuditPackage } from '../audit/package.js';
 import { flags, parseArgsOrUsage, readJsonFile, UsageError, withContext } from './support.js';
 import { catalogCommand, initCommand } from './catalog-commands.js';
 import { syncCommand } from './sync-commands.js';
+import { statusCommand } from './status-command.js';
+import { backupCommand, restoreCommand } from './backup-commands.js';
 
 export { UsageError };
 
@@ -72,6 +74,16 @@ Commands:
                                    ?format=jsonl writes them): a bad line refuses the file; records that contradict
                                    what is recorded are listed by line (exit 1), the others applied
   migrate                          apply database migrations
+  backup --out FILE [--json]       a consistent snapshot of what cannot be rebuilt (event log and chain, catalogue,
+                                   calendar, pinned rules, hashed keys, supervisors, outbox, portal figures, read log),
+                                   gzip with a manifest; no pg_dump needed
+  backup verify FILE [--json]      check a backup offline: complete, unaltered, counts, the chain recomputed to its head
+  restore FILE                     onto an empty database: the tables, then the log replayed into dossiers and counters
+  status [--json]                  which database this reaches (DATABASE_URL, or the embedded one of DATA_DIR), its
+                                   versions, events, the chain's head and the last backup
+
+Commands that read (report, audit, keys list, rebuild, jobs, sync import, status) refuse a database that holds no
+province, exit 2 naming where they looked: run them where the service runs, or set DATA_DIR or DATABASE_URL.
 
 dunghan <command> --help shows one command; dunghan --version the version.
 `;
@@ -111,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
         const n = await rebuildDossiers(ctx.db.pool, ctx.foldContext(), (done, total) => process.stderr.write(`\rrebuilt ${done}/${total}`));
         process.stderr.write('\n');
         console.log(`rebuilt ${n} dossiers from the event log`);
-      });
+      }, { existing: true });
     case 'keys':
       return keys(rest);
     case 'calendar':
@@ -124,6 +136,12 @@ export async function main(argv: string[]): Promise<number> {
       return catalogCommand(rest);
     case 'sync':
       return syncCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
+    case 'status':
+      return statusCommand(rest);
     case 'migrate':
       return withContext(async () => console.log('migrations applied'));
     case 'worker':
@@ -153,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig();
       return withContext(async (ctx) => {
         console.log(JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(config), senders: sendersFrom(config, ctx), adminEmails: config.ADMIN_EMAILS })));
-      });
+      }, { existing: true });
     }
     case undefined:
     case 'help':
@@ -198,7 +216,7 @@ async function keys(args: string[]): Promise<number> {
           const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? `expired ${k.expiresAt}` : 'live';
           console.log(`${k.id}  ${k.role.padEnd(10)} ${k.agencyCodes.join(',').padEnd(20)} ${state.padEnd(34)} last used ${k.lastUsedAt ?? 'never'}  ${k.label}`);
         }
-      });
+      }, { existing: true });
     }
     case 'revoke':
     case 'rotate': {
@@ -216,7 +234,7 @@ async function keys(args: string[]): Promise<number> {
           console.log(created.key);
           console.error(`Key ${id.data} is revoked; its replacement ${created.id} is shown once.`);
         }
-      });
+      }, { existing: true });
     }
     default:
       throw new UsageError(usage);
@@ -308,7 +326,7 @@ async function report(args: string[]): Promise<number> {
       console.error(`wrote ${rows.length} rows to ${values.out}`);
     } else if (typeof output === 'string') process.stdout.write(output);
     else throw new UsageError('--format xlsx needs --out FILE');
-  });
+  }, { existing: true });
 }
 
 async function calendarImport(args: string[]): Promise<number> {
@@ -356,7 +374,7 @@ async function audit(args: string[]): Promise<number> {
       console.log(chain.firstBreak ? `chain: BROKEN at position ${chain.firstBreak.pos}${chain.firstBreak.eventId ? ` (event ${chain.firstBreak.eventId})` : ''}: ${chain.firstBreak.problem}` : `chain: ${chain.events} events, every link holds; head ${chain.head.hash}`);
       console.log(replay.firstDivergence ? `projection: dossier ${replay.firstDivergence.code} ${replay.firstDivergence.problem ?? `differs from its replay in ${replay.firstDivergence.columns.join(', ')}`}` : `projection: ${replay.dossiers} dossiers replayed, identical to the stored rows`);
       console.log(replay.counterDivergence ? `counters: ${replay.counterDivergence.agencyCode} on ${replay.counterDivergence.day} differ from the replay` : 'counters: identical to the replay');
-    });
+    }, { existing: true });
     return failed ? 1 : code;
   }
   if (sub === 'export') {
@@ -369,7 +387,7 @@ async function audit(args: string[]): Promise<number> {
       const pkg = await exportPackage(ctx.db.pool, { ...ctx.foldContext(), calendar: ctx.calendar }, values.agency!, parsed.data, ctx.now());
       await fs.writeFile(values.out!, JSON.stringify(pkg, null, 1) + '\n');
       console.error(`wrote ${pkg.events.length} events of ${values.agency} for ${pkg.period.label} to ${values.out}`);
-    });
+    }, { existing: true });
   }
   if (sub === 'check') {
     const { values, positionals } = parseArgsOrUsage(rest, { json: { type: 'boolean' } });

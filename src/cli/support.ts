@@ -28,9 +28,13 @@ export function parseArgsOrUsage<T extends Options>(args: string[], options: T) 
   }
 }
 
-export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<number> {
+/**
+ * `existing`: the command reads what a province recorded (reports, audits, keys, rebuild): it refuses, exit 2, a
+ * database that holds none rather than create or migrate an empty one (src/db/open-database.ts).
+ */
+export async function withContext(fn: (ctx: AppContext) => Promise<void>, options: { existing?: boolean } = {}): Promise<number> {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, { existing: options.existing });
   try {
     // Links in mail sent from here point where the service is published, as they do from the service.
     // Progress on stderr: a command's stdout may be its output (JSON, CSV).

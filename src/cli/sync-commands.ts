@@ -105,7 +105,7 @@ export async function syncCommand(args: string[]): Promise<number> {
       bar.update(seen, { rate: Math.round((seen / Math.max(1, Date.now() - started)) * 60_000) });
       bar.stop();
     }
-  });
+  }, { existing: true });
   const seconds = (Date.now() - started) / 1000;
   const summary = { records: total, applied, refused: refused.length, eventsAdded, seconds, recordsPerMinute: Math.round((total / Math.max(seconds, 0.001)) * 60) };
   if (values.json) console.log(JSON.stringify({ ...summary, problems: refused }, null, 2));

@@ -90,3 +90,15 @@ export async function inPipelinedTransaction<T>(
     client.release();
   }
 }
+
+/**
+ * A connection of its own, outside the pool and out of pipeline mode, on the pool's settings: COPY streams
+ * (pg-copy-streams, backups) are custom queries that pipeline mode refuses. The caller ends it.
+ */
+export async function unpipelinedClient(pool: pg.Pool): Promise<pg.Client> {
+  const options = (pool as unknown as { options: pg.ClientConfig }).options;
+  const client = new pg.Client({ ...options, pipeline: false } as pg.ClientConfig);
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}

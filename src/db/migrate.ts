@@ -13,6 +13,11 @@ import { inTransaction } from './database.js';
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'db', 'migrations');
 const LOCK_KEY = 4_242_001;
 
+/** The migrations this version has, by name: a backup made by a database with one not among them is from a newer version. */
+export async function migrationFiles(): Promise<string[]> {
+  return (await fs.readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+}
+
 /** `through`: stop after that migration (a database as an older release left it, for testing a migration's data). */
 export async function migrate(pool: pg.Pool, options: { through?: string } = {}): Promise<string[]> {
   const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql') && (!options.through || f <= options.through)).sort();

@@ -99,7 +99,9 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     outcome: s.outcome,
     /** The rules it is judged by, copied at receipt. */
     regime: s.rules.regime,
-    legalTime: s.rules.duration,
+    // Keys in one order: rules pinned at receipt come from the catalogue ({value, unit}), replayed ones from
+    // dossier_rules' jsonb ({unit, value}); a rebuild or a restore must answer the same bytes (issue 29).
+    legalTime: { value: s.rules.duration.value, unit: s.rules.duration.unit },
     /** The Decision 766 judgment, where the rates count it (it differs from the legal one after a supplementation). */
     rate: { dueAt: iso(s.rate.dueAt), outcome: s.rate.outcome, progress: open ? (judgment.rate as 'on_track' | 'overdue') : null, differsFromLegal: s.rate.dueAt !== s.dueAt || judgment.rate !== judgment.legal },
     /** Open: on_track | due_soon | overdue | waiting_for_citizen (progress.ts, the definition every list and report uses). */

@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../app-context.js';
+import type { TrustProxy } from '../config.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../catalog/upload-limits.js';
 import { authenticateCountingFailures } from './auth.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
 import { securityHeaders } from './security-headers.js';
@@ -38,6 +40,9 @@ import { supervisorsRouter } from './routes/supervisors.js';
 
 const TINOS_DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/400.css'));
 
+/** A year file with 366 days of 300-character names and 500-character sources is under 400 KB. */
+export const CALENDAR_MAX_BYTES = 512 * 1024;
+
 export interface AppOptions {
   mailDir?: string;
   mailerDescription?: string;
@@ -52,12 +57,21 @@ export interface AppOptions {
   lookupGlobalFailures?: number;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /**
+   * Express's `trust proxy` (TRUST_PROXY): false (default) takes the socket's address as the client's; a hop count
+   * or the proxies' addresses take it from X-Forwarded-For past those proxies, and the scheme from
+   * X-Forwarded-Proto (Secure cookies and HSTS behind a TLS-terminating proxy).
+   */
+  trustProxy?: TrustProxy;
+  /** Limits on uploaded files (UPLOAD_MAX_*); default DEFAULT_UPLOAD_LIMITS. */
+  uploadLimits?: UploadLimits;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', options.trustProxy ?? false);
   const metrics = createMetrics(ctx.db.pool, ctx.ingestion.metrics);
   const logger = options.logger ?? silentLogger;
   app.use(requestObservability(logger, metrics));
@@ -81,7 +95,10 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(calendarPublicRouter(ctx));
   // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
   api.use(authenticateCountingFailures(ctx, options.badKeyAttempts ?? 60));
-  api.use(catalogImportRouter(ctx));
+  api.use(catalogImportRouter(ctx, options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS));
+  // A calendar year file is a few kilobytes (at most 366 days): its own limit, far below the event batches'.
+  api.post('/calendar/import', jsonOnly, express.json({ limit: CALENDAR_MAX_BYTES, strict: false }));
+  api.put('/calendar/:year', jsonOnly, express.json({ limit: CALENDAR_MAX_BYTES, strict: false }));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
   api.use(eventsRouter(ctx));

@@ -110,6 +110,9 @@ export function toProblem(err: unknown): Problem | null {
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;
   if (e?.type && PARSER_ERRORS[e.type]) {
     const [status, detail] = PARSER_ERRORS[e.type]!;
+    // The limit is named, so that a client knows what to split (issue 29).
+    const limit = (err as { limit?: unknown }).limit;
+    if (e.type === 'entity.too.large' && typeof limit === 'number') return problem(status, `The body is larger than the limit of ${limit} bytes.`, [{ path: '(body)', message: `limit: ${limit} bytes` }]);
     return problem(status, detail);
   }
   if (err instanceof URIError) return problem(400, 'Malformed %-encoding in the URL.');

@@ -2,7 +2,7 @@
  * What operators see of each request: a request id (the caller's
  * X-Request-Id when it is a plain token, else a new one), echoed in the
  * response and in error bodies; an access log line (method, path without its
- * query, status, time, key id — never a body or a secret); the latency metric.
+ * query, client address, status, time, key id — never a body or a secret); the latency metric.
  *
  * One line per request from the process's logger, written when the answer is
  * finished. (pino-http made a child logger and its bindings for every request
@@ -41,7 +41,9 @@ function routeOf(req: Request): string {
 function accessLine(req: Request, res: Response, id: string, ms: number) {
   const scope = (res.locals as { scope?: { key: { id: string; role: string } } }).scope;
   return {
-    req: { id, method: req.method, path: req.originalUrl.split('?')[0] },
+    // The client's address (under TRUST_PROXY, from X-Forwarded-For past the configured proxies): who to throttle or
+    // block; the proxy's own address would be the same for everyone.
+    req: { id, method: req.method, path: req.originalUrl.split('?')[0], remoteAddress: req.ip },
     res: { status: res.statusCode },
     responseTime: Math.round(ms),
     ...(scope ? { keyId: scope.key.id, role: scope.key.role } : {}),

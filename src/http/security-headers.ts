@@ -1,14 +1,14 @@
 /**
  * Security headers (helmet): nosniff, no framing, a CSP that allows only this
  * origin (pages render server-side with inline styles and no third-party
- * script), HSTS when served over https, and no caching of authenticated
+ * script), HSTS when served over https (or through a proxy that terminated TLS), and no caching of authenticated
  * answers, which carry personal data.
  */
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 export function securityHeaders(https: boolean): RequestHandler {
-  const headers = helmet({
+  const options = (hsts: boolean): Parameters<typeof helmet>[0] => ({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -23,11 +23,15 @@ export function securityHeaders(https: boolean): RequestHandler {
         objectSrc: ["'none'"],
       },
     },
-    strictTransportSecurity: https ? { maxAge: 31_536_000 } : false,
+    strictTransportSecurity: hsts ? { maxAge: 31_536_000 } : false,
     crossOriginEmbedderPolicy: false,
   });
+  const withHsts = helmet(options(true));
+  const withoutHsts = helmet(options(false));
   return (req, res, next) => {
     if (req.headers.authorization || req.headers.cookie) res.setHeader('Cache-Control', 'no-store');
-    headers(req, res, next);
+    // HSTS when published over https, or when this request came over TLS (behind a TLS-terminating proxy,
+    // X-Forwarded-Proto under TRUST_PROXY): a browser ignores it over plain http anyway.
+    (https || req.secure ? withHsts : withoutHsts)(req, res, next);
   };
 }

@@ -51,6 +51,6 @@ export const RELEVANT = 'received_at < $2 AND (finished_at IS NULL OR finished_a
 export function countsSql(group: GroupColumn, extraWhere: string, relevant = RELEVANT): string {
   const c = ([key, cell]: [string, Cell]) => `count(*) FILTER (WHERE ${CELL_FILTERS[cell]})::int AS "${key}"`;
   return `SELECT ${GROUP_COLUMNS[group]} AS key, ${COUNT_CELLS.map(c).join(', ')},
-    coalesce(sum(processing_time) FILTER (WHERE ${CELL_FILTERS.processing_time}), 0)::float8 AS "processingTimeSum"
+    coalesce(sum(processing_time::numeric) FILTER (WHERE ${CELL_FILTERS.processing_time}), 0)::float8 AS "processingTimeSum"
   FROM dossiers WHERE ${relevant}${extraWhere} GROUP BY 1`;
 }

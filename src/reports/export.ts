@@ -16,9 +16,20 @@ const get = (r: Row, key: string): unknown => (r as Record<string, unknown>)[key
  */
 export type CsvDialect = 'standard' | 'vn';
 
+/**
+ * Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first: OWASP's "CSV
+ * injection"), as an agency or procedure name imported from a province's file can be. A leading apostrophe makes it
+ * text again in Excel and LibreOffice; numbers are written by the caller and never pass here as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutraliseCsvText(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
 function csvCell(v: unknown, separator: string): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = typeof v === 'string' ? neutraliseCsvText(v) : String(v);
   return s.includes(separator) || /["\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -5,16 +5,15 @@
  * it as one recorded revision and reload.
  */
 import type { AppContext } from '../app-context.js';
-import { mergeReads, type ImportIssue } from '../catalog/catalog-file.js';
-import { readCatalogFile, type CatalogFormat } from '../catalog/catalog-formats.js';
-import { planCatalogImport, type PlanEntry } from '../catalog/catalog-plan.js';
+import type { ImportIssue } from '../catalog/catalog-file.js';
+import type { PlanEntry } from '../catalog/catalog-plan.js';
+import { readAndPlan, type CatalogUpload, type ReadAndPlan } from '../catalog/read-and-plan.js';
+import { CLI_UPLOAD_LIMITS, UploadLimitError, type UploadLimits } from '../catalog/upload-limits.js';
+import type { CatalogReadInput, CatalogReadOutput } from '../threads/catalog-read.worker.js';
+import { runInWorker, type WorkerBounds } from '../threads/run-worker.js';
 import { applyCatalogPlan, receivedSince } from './catalog-store.js';
 
-export interface CatalogUpload {
-  name: string;
-  bytes: Buffer;
-  format: CatalogFormat;
-}
+export type { CatalogUpload };
 
 /** A procedure version that changes the rules: dossiers received since its first day keep the time they were received under. */
 const RULE_FIELDS = new Set(['duration', 'steps', 'receiptCutoff', 'paperResult', 'feeRequired']);
@@ -32,13 +31,30 @@ export type CatalogImportResult =
       warnings: string[];
     };
 
-export async function importCatalog(ctx: AppContext, files: CatalogUpload[], options: { dryRun: boolean; by: string }): Promise<CatalogImportResult> {
-  const read = mergeReads(await Promise.all(files.map((f) => readCatalogFile(f.name, f.bytes, f.format))));
-  // The rows that parsed are still checked (parents, versions), so one answer names every problem of the file.
-  const planned = planCatalogImport(ctx.catalog, read.input);
-  const issues = [...read.issues, ...(planned.ok ? [] : planned.issues)];
-  if (issues.length || !planned.ok) return { ok: false, issues };
-  const plan = planned.value;
+export interface CatalogImportOptions {
+  dryRun: boolean;
+  by: string;
+  /** Default: the CLI's (no size limit). */
+  limits?: UploadLimits;
+  /** Read and plan in a worker thread within these bounds (the API), rather than in the caller's thread. */
+  offThread?: WorkerBounds;
+}
+
+const WORKER = new URL('../threads/catalog-read.worker.ts', import.meta.url);
+
+/** Throws UploadLimitError when a limit is passed, WorkerBoundsError when the thread's time or memory ran out. */
+async function readAndPlanFor(ctx: AppContext, files: CatalogUpload[], limits: UploadLimits, offThread: WorkerBounds | undefined): Promise<ReadAndPlan> {
+  if (!offThread) return readAndPlan(files, ctx.catalog, limits);
+  const input: CatalogReadInput = { files, limits, agencies: ctx.catalog.allAgencies(), procedureVersions: ctx.catalog.procedureVersions() };
+  const out = await runInWorker<CatalogReadOutput>(WORKER, input, offThread);
+  if ('limit' in out) throw new UploadLimitError(out.limit.limit, out.limit.max, out.limit.message);
+  return out.result;
+}
+
+export async function importCatalog(ctx: AppContext, files: CatalogUpload[], options: CatalogImportOptions): Promise<CatalogImportResult> {
+  const planned = await readAndPlanFor(ctx, files, options.limits ?? CLI_UPLOAD_LIMITS, options.offThread);
+  if (!planned.ok) return { ok: false, issues: planned.issues };
+  const plan = planned.plan;
 
   const ruled = [...plan.added, ...plan.changed].filter((e) => e.kind === 'procedure' && (e.note?.startsWith('new version') || e.changes.some((c) => RULE_FIELDS.has(c.field))));
   const counts = await receivedSince(ctx.db.pool, ruled.map((e) => ({ code: e.code, validFrom: e.validFrom! })));

@@ -121,7 +121,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-    await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, 'page:dossier');
+    await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, 'page:dossier', req.ip);
     const fold = ctx.foldContext();
     const d = dossierView(s, fold, ctx.now());
     const rows = await loadLog(ctx.db.pool, s.code);

@@ -48,7 +48,7 @@ export function dossiersRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const state = await loadScopedDossier(ctx, req.params.code, scope);
     // The history carries the applicant's name, ID number and phone: the read is recorded first.
-    await recordPersonalDataRead(ctx.db.pool, scope.key, state.code, 'api:dossier');
+    await recordPersonalDataRead(ctx.db.pool, scope.key, state.code, 'api:dossier', req.ip);
     const events = await loadLog(ctx.db.pool, state.code);
     res.json({
       ...dossierView(state, ctx.foldContext(), ctx.now()),

@@ -16,7 +16,9 @@ function safeNext(next: unknown): string {
 
 export function sessionRouter(ctx: AppContext, options: { loginAttempts?: number } = {}): Router {
   const router = Router();
-  const secure = ctx.publicUrl.startsWith('https:');
+  // Secure when the service is published over https, or when this request came over TLS: directly, or through a
+  // TLS-terminating proxy that says so (X-Forwarded-Proto, believed only under TRUST_PROXY).
+  const secureFor = (req: express.Request) => ctx.publicUrl.startsWith('https:') || req.secure;
   router.get('/login', (req, res) => {
     res.type('html').send(renderPage('login', { title: 'Đăng nhập', next: safeNext(req.query.next), currentYear: yearInVietnam(ctx.now()) }));
   });
@@ -39,14 +41,14 @@ export function sessionRouter(ctx: AppContext, options: { loginAttempts?: number
         return;
       }
       const session = await openSession(ctx.db.pool, found.id);
-      res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: SESSION_HOURS * 3_600_000 });
+      res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'strict', secure: secureFor(req), path: '/', maxAge: SESSION_HOURS * 3_600_000 });
       res.redirect(303, next);
     },
   );
   router.post('/logout', async (req, res) => {
     const session = cookie(req, SESSION_COOKIE);
     if (session) await closeSession(ctx.db.pool, session);
-    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureFor(req) });
     res.redirect(303, '/login');
   });
   return router;

@@ -59,7 +59,7 @@ export function syncRouter(ctx: AppContext): Router {
     let first = true;
     for await (const page of exportRecords(ctx.db.pool, ctx.catalog, filter.agencies, period)) {
       // Who read which dossier's personal data is written before the data leaves.
-      await recordPersonalDataReads(ctx.db.pool, scope.key, page.map((r) => String(r.MaHoSo)), 'GET /api/v1/sync/dossiers');
+      await recordPersonalDataReads(ctx.db.pool, scope.key, page.map((r) => String(r.MaHoSo)), 'GET /api/v1/sync/dossiers', req.ip);
       const text = page.map((r) => JSON.stringify(r)).join(jsonl ? '\n' : ',');
       res.write(jsonl ? `${text}\n` : `${first ? '' : ','}${text}`);
       first = false;

@@ -1,0 +1,36 @@
+/**
+ * `dunghan status`: which database this command line reaches, its versions, how many events and dossiers it
+ * holds, the chain's head and the last backup: what an operator checks before trusting any other command's answer.
+ * Like every reading command it refuses a database with no province (exit 2).
+ */
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open-database.js';
+import { STATE_VERSION } from '../dossiers/fold.js';
+import { databaseStatus } from '../store/database-status.js';
+import { flags } from './support.js';
+
+export function packageVersion(): string {
+  return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+}
+
+export async function statusCommand(args: string[]): Promise<number> {
+  const { values } = flags(args, { json: { type: 'boolean' } });
+  const config = loadConfig();
+  const database = await openDatabase(config, { existing: true });
+  try {
+    const s = await databaseStatus(database.db.pool);
+    if (values.json) {
+      console.log(JSON.stringify({ database: database.description, dunghan: packageVersion(), stateVersion: STATE_VERSION, ...s }, null, 2));
+      return 0;
+    }
+    console.log(`Database:    ${database.description}`);
+    console.log(`Versions:    dunghan ${packageVersion()}, PostgreSQL ${s.serverVersion}, schema ${s.lastMigration ?? '(none)'}, dossier state ${STATE_VERSION}`);
+    console.log(`Events:      ${s.events} (${s.dossiers} dossiers)${s.unsealed ? `; ${s.unsealed} not yet sealed into the chain` : ''}`);
+    console.log(`Chain head:  ${s.chainHead ? `position ${s.chainHead.pos}, ${s.chainHead.hash}` : '(empty)'}`);
+    console.log(`Last backup: ${s.lastBackup ? `${s.lastBackup.at.toISOString()} ${s.lastBackup.file} (${s.lastBackup.events} events, ${s.lastBackup.bytes} bytes)` : 'none recorded (`dunghan backup --out FILE`)'}`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
