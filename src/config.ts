@@ -30,6 +30,11 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** `off`: `serve` runs no scheduled jobs (run `dunghan worker` separately). */
   JOBS: z.enum(['on', 'off']).default('on'),
+  /**
+   * `auto`: an API key opens a web session only while nobody has an account (a new installation's first sign-in);
+   * `on`: keys keep opening web sessions as before accounts existed. Kept for one release, then removed.
+   */
+  KEY_WEB_SIGN_IN: z.enum(['auto', 'on']).default('auto'),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });

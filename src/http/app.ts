@@ -7,6 +7,7 @@ import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../app-context.js';
 import { authenticateCountingFailures } from './auth.js';
+import { apiCsrfCheck, csrfProtection } from './csrf.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
 import { securityHeaders } from './security-headers.js';
 import { keysRouter } from './routes/keys.js';
@@ -34,6 +35,9 @@ import { reconciliationRouter } from './routes/reconciliation.js';
 import { lettersRouter } from './routes/letters.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
+import { usersRouter } from './routes/users.js';
+import { usersPageRouter } from './routes/users-page.js';
+import { accountRouter } from './routes/account.js';
 
 const TINOS_DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/400.css'));
 
@@ -43,6 +47,10 @@ export interface AppOptions {
   /** Failed authentications per address per 15 minutes before 429 (API keys; sign-in has its own, lower). */
   badKeyAttempts?: number;
   loginAttempts?: number;
+  /** `on`: keys open web sessions even once people have accounts (the earlier behaviour, for one release). */
+  keyWebSignIn?: 'auto' | 'on';
+  /** Consecutive wrong passwords before an account is locked, and for how long. */
+  lockout?: { attempts: number; minutes: number };
   logger?: Logger;
   /** Public dossier lookups per address per 15 minutes before 429. */
   lookupAttempts?: number;
@@ -57,8 +65,12 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   const metrics = createMetrics(ctx.db.pool, ctx.ingestion.metrics);
   const logger = options.logger ?? silentLogger;
   app.use(requestObservability(logger, metrics));
-  app.use(securityHeaders(ctx.publicUrl.startsWith('https:')));
+  const secure = ctx.publicUrl.startsWith('https:');
+  app.use(securityHeaders(secure));
   app.use(urlGuard);
+  // Every page form that changes something carries a token, checked here before any route (the citizen's lookup
+  // changes nothing and is limited per address).
+  app.use(csrfProtection(secure, ['/tra-cuu']));
 
   app.use(probesRouter(ctx, metrics, options.metricsToken));
   // The letters' font, served from the npm package: Tinos is metric-compatible with Times New Roman, so a letter
@@ -76,9 +88,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(calendarPublicRouter(ctx));
   // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
   api.use(authenticateCountingFailures(ctx, options.badKeyAttempts ?? 60));
+  api.use(apiCsrfCheck(secure));
   api.use(catalogImportRouter(ctx));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
+  api.use(usersRouter(ctx));
   api.use(eventsRouter(ctx));
   api.use(dossiersRouter(ctx));
   api.use(calendarAdminRouter(ctx));
@@ -89,7 +103,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(syncRouter(ctx));
   api.use(reconciliationRouter(ctx));
   app.use('/api/v1', api);
-  app.use(sessionRouter(ctx, { loginAttempts: options.loginAttempts }));
+  app.use(sessionRouter(ctx, { loginAttempts: options.loginAttempts, keyWebSignIn: options.keyWebSignIn, lockout: options.lockout }));
+  app.use(accountRouter(ctx));
+  app.use(usersPageRouter(ctx));
   app.use(lettersRouter(ctx));
   app.use(adminRouter(ctx, options));
   app.use(dossierPageRouter(ctx));

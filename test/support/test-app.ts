@@ -80,10 +80,21 @@ export async function createTestApp(options: { now?: number; empty?: boolean } =
   };
 }
 
-/** Signs in through the login form as a person would; returns the session cookie's value. */
-export async function signIn(app: Express, key: string): Promise<string> {
+/**
+ * A form posted without a session carries a double-submit token (src/http/csrf.ts): the same random value in the
+ * cookie and the form's `_csrf` field. `secure`: the cookie's name over https.
+ */
+export function anonymousCsrf(secure = false): { cookie: string; field: { _csrf: string } } {
+  const token = randomBytes(32).toString('base64url');
+  return { cookie: `${secure ? '__Host-' : ''}dunghan_csrf=${token}`, field: { _csrf: token } };
+}
+
+/** Signs in through the login form as a person would (a key, or an e-mail and password); returns the session cookie's value. */
+export async function signIn(app: Express, key: string | { email: string; password: string }): Promise<string> {
   const { default: request } = await import('supertest');
-  const res = await request(app).post('/login').type('form').send({ key, next: '/' });
+  const csrf = anonymousCsrf();
+  const credentials = typeof key === 'string' ? { key } : key;
+  const res = await request(app).post('/login').set('Cookie', csrf.cookie).type('form').send({ ...credentials, next: '/', ...csrf.field });
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   const pair = setCookie.map((c) => c.split(';')[0]!).find((c) => c.startsWith('dunghan_session='));

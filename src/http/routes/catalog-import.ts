@@ -34,7 +34,7 @@ export function catalogImportRouter(ctx: AppContext): Router {
     const q = querySchema.parse(req.query);
     const format = TYPES.find(([t]) => req.is(t))?.[1];
     if (!format || !Buffer.isBuffer(req.body)) throw new HttpError(415, `Send the catalogue as ${TYPES.map(([t]) => t).join(', ')}.`);
-    const result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], { dryRun: q.dryRun, by: scope.key.label });
+    const result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], { dryRun: q.dryRun, by: scope.principal.label });
     if (!result.ok) {
       throw new HttpError(
         400,

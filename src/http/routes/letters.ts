@@ -25,7 +25,7 @@ export function lettersRouter(ctx: AppContext): Router {
   router.get('/letters/:code/:form', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-    await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, `letter:${String(req.params.form).slice(0, 20)}`);
+    await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, `letter:${String(req.params.form).slice(0, 20)}`);
     let html: string;
     switch (req.params.form) {
       case 'receipt': {
