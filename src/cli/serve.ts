@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, oidcSettingsOf } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import { createApp } from '../http/app.js';
 import { isEmpty, loadSampleData } from '../sample/load-sample.js';
@@ -84,7 +84,7 @@ export async function serve(sampleData: boolean): Promise<number> {
 
   const mailer = mailerFrom(config);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN, keyWebSignIn: config.KEY_WEB_SIGN_IN }).listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN, keyWebSignIn: config.KEY_WEB_SIGN_IN, oidc: oidcSettingsOf(config) }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;

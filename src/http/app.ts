@@ -38,6 +38,9 @@ import { supervisorsRouter } from './routes/supervisors.js';
 import { usersRouter } from './routes/users.js';
 import { usersPageRouter } from './routes/users-page.js';
 import { accountRouter } from './routes/account.js';
+import { providerLogout, ssoRouter } from './routes/sso.js';
+import { OidcClient } from './oidc-client.js';
+import type { OidcSettings } from '../config.js';
 
 const TINOS_DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/400.css'));
 
@@ -51,6 +54,8 @@ export interface AppOptions {
   keyWebSignIn?: 'auto' | 'on';
   /** Consecutive wrong passwords before an account is locked, and for how long. */
   lockout?: { attempts: number; minutes: number };
+  /** Single sign-on with the province's OpenID Connect provider. */
+  oidc?: OidcSettings;
   logger?: Logger;
   /** Public dossier lookups per address per 15 minutes before 429. */
   lookupAttempts?: number;
@@ -103,7 +108,17 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(syncRouter(ctx));
   api.use(reconciliationRouter(ctx));
   app.use('/api/v1', api);
-  app.use(sessionRouter(ctx, { loginAttempts: options.loginAttempts, keyWebSignIn: options.keyWebSignIn, lockout: options.lockout }));
+  const oidc = options.oidc && new OidcClient(options.oidc);
+  if (oidc) app.use(ssoRouter(ctx, oidc, { logger }));
+  app.use(
+    sessionRouter(ctx, {
+      loginAttempts: options.loginAttempts,
+      keyWebSignIn: options.keyWebSignIn,
+      lockout: options.lockout,
+      ssoLabel: oidc?.settings.label,
+      providerLogoutUrl: oidc && providerLogout(ctx, oidc),
+    }),
+  );
   app.use(accountRouter(ctx));
   app.use(usersPageRouter(ctx));
   app.use(lettersRouter(ctx));

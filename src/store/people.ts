@@ -198,3 +198,9 @@ export async function isLocked(db: Queryable, id: string): Promise<boolean> {
 export async function recordSuccessfulLogin(db: Queryable, id: string): Promise<void> {
   await db.query('UPDATE people SET failed_logins = 0 WHERE id = $1 AND failed_logins <> 0', [id]);
 }
+
+/** A person by e-mail (case-insensitive), active or not: single sign-on tells a deactivated account from none. */
+export async function findPersonByEmail(db: Queryable, email: string): Promise<Person | null> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM people WHERE lower(email) = lower($1)`, [email]);
+  return rows[0] ? personOf(rows[0]) : null;
+}

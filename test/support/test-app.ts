@@ -50,14 +50,14 @@ export interface TestApp {
 }
 
 /** `empty`: no catalogue and no keys, as a province that has not run `dunghan init` yet. */
-export async function createTestApp(options: { now?: number; empty?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: number; empty?: boolean; publicUrl?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = connect(database.url, 10);
   await migrate(db.pool);
   const { agencies, procedures } = options.empty ? { agencies: [], procedures: [] } : sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   const clock = { now: options.now ?? Date.parse('2025-03-20T09:00:00+07:00') };
-  const ctx = await AppContext.load(db, { now: () => clock.now, publicUrl: 'http://dunghan.test' });
+  const ctx = await AppContext.load(db, { now: () => clock.now, publicUrl: options.publicUrl ?? 'http://dunghan.test' });
   const key = async (role: Role, agency: string) => (await createApiKey(db.pool, { role, agencyCodes: [agency], label: `test ${role}` })).key;
   const seeded = async () => ({
     counter: await key('counter', 'SLA.TPSL'),

@@ -60,6 +60,7 @@ export function sessionRouter(ctx: AppContext, options: SignInOptions = {}): Rou
       sso: options.ssoLabel,
       currentYear: new Date(ctx.now()).getUTCFullYear(),
       ...extra,
+      nextQuery: encodeURIComponent(extra.next),
     });
 
   router.get('/login', async (req, res) => {
@@ -125,7 +126,10 @@ export function sessionRouter(ctx: AppContext, options: SignInOptions = {}): Rou
     res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure });
     // After single sign-on, the provider's session ends too where it offers a sign-out (routes/sso.ts).
     const provider = closed?.idToken ? options.providerLogoutUrl?.(closed.idToken) : undefined;
-    res.redirect(303, provider ?? '/login');
+    if (!provider) return void res.redirect(303, '/login');
+    // A page that moves on by itself rather than a redirect: the pages' CSP lets forms post only here
+    // (form-action 'self'), which also covers where a form's answer redirects to.
+    res.type('html').send(renderPage('sso-continue', { title: 'Đăng xuất', next: provider, message: 'Đã đăng xuất khỏi Đúng hạn; đang chuyển sang hệ thống đăng nhập dùng chung của tỉnh để đăng xuất ở đó.', currentYear: new Date(ctx.now()).getUTCFullYear() }));
   });
   return router;
 }
