@@ -18,10 +18,8 @@ import { closeSession, openSession, SESSION_HOURS } from '../../store/web-sessio
 import { renderPage } from '../../views/render.js';
 import { badKeyLimiter, cookie, SESSION_COOKIE } from '../auth.js';
 import { csrfToken } from '../csrf.js';
+import { safeNext } from '../safe-next.js';
 
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 export interface SignInOptions {
   loginAttempts?: number;

@@ -18,12 +18,10 @@ import { openSession, SESSION_HOURS } from '../../store/web-sessions.js';
 import { renderPage } from '../../views/render.js';
 import { cookie, SESSION_COOKIE } from '../auth.js';
 import type { OidcClient } from '../oidc-client.js';
+import { safeNext } from '../safe-next.js';
 
 const BINDING_COOKIE = 'dunghan_sso';
 
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/dashboard';
-}
 
 export function ssoRouter(ctx: AppContext, client: OidcClient, options: { logger?: { warn: (o: object, m: string) => void } } = {}): Router {
   const router = Router();
@@ -46,7 +44,7 @@ export function ssoRouter(ctx: AppContext, client: OidcClient, options: { logger
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    await startSsoLogin(ctx.db.pool, binding, { state, nonce, codeVerifier, next: safeNext(req.query.next === '/' ? undefined : req.query.next) });
+    await startSsoLogin(ctx.db.pool, binding, { state, nonce, codeVerifier, next: safeNext(req.query.next === '/' ? undefined : req.query.next, '/dashboard') });
     res.cookie(BINDING_COOKIE, binding, { httpOnly: true, sameSite: 'lax', secure, path: '/sso', maxAge: 10 * 60_000 });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
