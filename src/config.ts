@@ -84,6 +84,23 @@ const envSchema = z.object({
   /** The registered ZNS template per message kind, JSON: {"receipt":"123456","apology":"…",…}. */
   ZALO_TEMPLATE_IDS: jsonObject('ZALO_TEMPLATE_IDS'),
   ZALO_ZNS_URL: z.string().url().default('https://business.openapi.zalo.me/message/template'),
+  /**
+   * `auto`: an API key opens a web session only while nobody has an account (a new installation's first sign-in);
+   * `on`: keys keep opening web sessions as before accounts existed. Kept for one release, then removed.
+   */
+  KEY_WEB_SIGN_IN: z.enum(['auto', 'on']).default('auto'),
+  /** Single sign-on (OpenID Connect): the province's provider. Unset: no single sign-on. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The claim a person is matched by, compared with the account's e-mail. */
+  OIDC_MATCH_CLAIM: z.string().min(1).default('email'),
+  /** Optional claims carrying our role names and agency codes; unset: the admin sets them on the account. */
+  OIDC_ROLES_CLAIM: z.string().min(1).optional(),
+  OIDC_AGENCIES_CLAIM: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().default('openid email profile'),
+  /** The button's text on the sign-in page. */
+  OIDC_LABEL: z.string().default('Đăng nhập bằng tài khoản dùng chung của tỉnh'),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /**
@@ -117,6 +134,33 @@ const envSchema = z.object({
 export type TrustProxy = boolean | number | string;
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; mailDir: string };
+
+/** The single sign-on settings, when the issuer is configured (with its client id and secret, or a ConfigError). */
+export function oidcSettingsOf(config: Config): OidcSettings | undefined {
+  if (!config.OIDC_ISSUER) return undefined;
+  if (!config.OIDC_CLIENT_ID || !config.OIDC_CLIENT_SECRET) throw new ConfigError('OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
+  return {
+    issuer: config.OIDC_ISSUER,
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    matchClaim: config.OIDC_MATCH_CLAIM,
+    rolesClaim: config.OIDC_ROLES_CLAIM,
+    agenciesClaim: config.OIDC_AGENCIES_CLAIM,
+    scopes: config.OIDC_SCOPES,
+    label: config.OIDC_LABEL,
+  };
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  matchClaim: string;
+  rolesClaim?: string;
+  agenciesClaim?: string;
+  scopes: string;
+  label: string;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);

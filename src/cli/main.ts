@@ -33,6 +33,7 @@ import { catalogCommand, initCommand } from './catalog-commands.js';
 import { syncCommand } from './sync-commands.js';
 import { statusCommand } from './status-command.js';
 import { backupCommand, restoreCommand } from './backup-commands.js';
+import { usersCommand } from './users-commands.js';
 
 export { UsageError };
 
@@ -45,6 +46,11 @@ Commands:
                                    create an API key (printed once); roles: counter, supervisor, auditor, admin
   keys list [--json]               every key with its role, agencies, expiry, last use (never the key itself)
   keys revoke ID | keys rotate ID  revoke a key (and its web sessions); rotate: a new key, the old one revoked
+  users create --name NAME --email E --role R [--role R…] --agency CODE [--agency CODE…]
+                                   a staff account; prints its id and the one-time link to set the first password
+  users list [--json] | users deactivate ID | users password-link ID
+                                   accounts and their state; deactivate (never delete: their sessions end at once);
+                                   a new one-time password link (a reset)
   calendar --year YYYY [--json]    the working-time calendar of a year
   calendar import FILE [--dry-run] load a year file (fixtures/calendar/VN-YYYY.json shape): shows what changes and
                                    which open dossiers' due instants move, then records a calendar revision
@@ -126,6 +132,8 @@ export async function main(argv: string[]): Promise<number> {
       }, { existing: true });
     case 'keys':
       return keys(rest);
+    case 'users':
+      return usersCommand(rest);
     case 'calendar':
       return calendar(rest);
     case 'deadline':

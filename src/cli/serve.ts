@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
-import { citizenOptions, ConfigError, loadConfig, uploadLimitsOf } from '../config.js';
+import { citizenOptions, ConfigError, loadConfig, oidcSettingsOf, uploadLimitsOf } from '../config.js';
 import { mailSender, type Senders } from '../alerts/outbox.js';
 import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
 import { createZaloZns } from '../alerts/zalo-zns.js';
@@ -115,7 +115,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   const mailer = mailerFrom(config);
   const senders = sendersFrom(config, ctx);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN, uploadLimits: uploadLimitsOf(config), trustProxy: config.TRUST_PROXY }).listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN, uploadLimits: uploadLimitsOf(config), trustProxy: config.TRUST_PROXY, keyWebSignIn: config.KEY_WEB_SIGN_IN, oidc: oidcSettingsOf(config) }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;

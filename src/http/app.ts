@@ -9,6 +9,7 @@ import type { AppContext } from '../app-context.js';
 import type { TrustProxy } from '../config.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../catalog/upload-limits.js';
 import { authenticateCountingFailures } from './auth.js';
+import { apiCsrfCheck, csrfProtection } from './csrf.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
 import { securityHeaders } from './security-headers.js';
 import { keysRouter } from './routes/keys.js';
@@ -37,6 +38,12 @@ import { lettersRouter } from './routes/letters.js';
 import { citizenLinksRouter } from './routes/citizen-links.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
+import { usersRouter } from './routes/users.js';
+import { usersPageRouter } from './routes/users-page.js';
+import { accountRouter } from './routes/account.js';
+import { providerLogout, ssoRouter } from './routes/sso.js';
+import { OidcClient } from './oidc-client.js';
+import type { OidcSettings } from '../config.js';
 
 const TINOS_DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/400.css'));
 
@@ -49,6 +56,12 @@ export interface AppOptions {
   /** Failed authentications per address per 15 minutes before 429 (API keys; sign-in has its own, lower). */
   badKeyAttempts?: number;
   loginAttempts?: number;
+  /** `on`: keys open web sessions even once people have accounts (the earlier behaviour, for one release). */
+  keyWebSignIn?: 'auto' | 'on';
+  /** Consecutive wrong passwords before an account is locked, and for how long. */
+  lockout?: { attempts: number; minutes: number };
+  /** Single sign-on with the province's OpenID Connect provider. */
+  oidc?: OidcSettings;
   logger?: Logger;
   /** Public dossier lookups per address per 15 minutes before 429. */
   lookupAttempts?: number;
@@ -75,8 +88,12 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   const metrics = createMetrics(ctx.db.pool, ctx.ingestion.metrics);
   const logger = options.logger ?? silentLogger;
   app.use(requestObservability(logger, metrics));
-  app.use(securityHeaders(ctx.publicUrl.startsWith('https:')));
+  const secure = ctx.publicUrl.startsWith('https:');
+  app.use(securityHeaders(secure));
   app.use(urlGuard);
+  // Every page form that changes something carries a token, checked here before any route (the citizen's lookup
+  // changes nothing and is limited per address).
+  app.use(csrfProtection(secure, ['/tra-cuu']));
 
   app.use(probesRouter(ctx, metrics, options.metricsToken));
   // The letters' font, served from the npm package: Tinos is metric-compatible with Times New Roman, so a letter
@@ -95,12 +112,14 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(calendarPublicRouter(ctx));
   // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
   api.use(authenticateCountingFailures(ctx, options.badKeyAttempts ?? 60));
+  api.use(apiCsrfCheck(secure));
   api.use(catalogImportRouter(ctx, options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS));
   // A calendar year file is a few kilobytes (at most 366 days): its own limit, far below the event batches'.
   api.post('/calendar/import', jsonOnly, express.json({ limit: CALENDAR_MAX_BYTES, strict: false }));
   api.put('/calendar/:year', jsonOnly, express.json({ limit: CALENDAR_MAX_BYTES, strict: false }));
   api.use(jsonOnly, express.json({ limit: '10mb', strict: false }), bodyTextGuard);
   api.use(keysRouter(ctx));
+  api.use(usersRouter(ctx));
   api.use(eventsRouter(ctx));
   api.use(dossiersRouter(ctx));
   api.use(calendarAdminRouter(ctx));
@@ -111,7 +130,19 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(syncRouter(ctx));
   api.use(reconciliationRouter(ctx));
   app.use('/api/v1', api);
-  app.use(sessionRouter(ctx, { loginAttempts: options.loginAttempts }));
+  const oidc = options.oidc && new OidcClient(options.oidc);
+  if (oidc) app.use(ssoRouter(ctx, oidc, { logger }));
+  app.use(
+    sessionRouter(ctx, {
+      loginAttempts: options.loginAttempts,
+      keyWebSignIn: options.keyWebSignIn,
+      lockout: options.lockout,
+      ssoLabel: oidc?.settings.label,
+      providerLogoutUrl: oidc && providerLogout(ctx, oidc),
+    }),
+  );
+  app.use(accountRouter(ctx));
+  app.use(usersPageRouter(ctx));
   app.use(lettersRouter(ctx));
   app.use(adminRouter(ctx, options));
   app.use(dossierPageRouter(ctx));

@@ -1,13 +1,15 @@
 /**
  * Authentication and agency scope. A request carries a bearer key, or (for
- * the pages) a session cookie opened by signing in with a key. A key of any
- * role covers its agencies and everything below them; the province's admin is
- * a key for the province's root agency.
+ * the pages) a session cookie opened by a person signing in (password or
+ * single sign-on) or, before accounts exist, with a key. A key or person of
+ * any role covers its agencies and everything below them; the province's
+ * admin is one for the province's root agency.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../app-context.js';
-import { findApiKey, type ApiKey, type Role } from '../store/api-keys.js';
+import { actorOf, type Principal } from '../accounts/principal.js';
+import { findApiKey, type Role } from '../store/api-keys.js';
 import { findSession } from '../store/web-sessions.js';
 import { HttpError, problem, sendProblem } from './errors.js';
 
@@ -20,15 +22,26 @@ export class Scope {
   readonly all: boolean;
 
   constructor(
-    readonly key: ApiKey,
+    /** The key or person asking. */
+    readonly principal: Principal,
     roots: string[],
   ) {
-    this.all = roots.length > 0 && roots.every((r) => key.agencyCodes.includes(r));
+    this.all = roots.length > 0 && roots.every((r) => principal.agencyCodes.includes(r));
   }
 
   /** A dossier (or agency) is covered when one of the key's agencies is on its path. */
   coversPath(path: string[]): boolean {
-    return this.all || this.key.agencyCodes.some((k) => path.includes(k));
+    return this.all || this.principal.agencyCodes.some((k) => path.includes(k));
+  }
+
+  /** Whether the key has the role, or the person one of them. */
+  has(...roles: Role[]): boolean {
+    return this.principal.roles.some((r) => roles.includes(r));
+  }
+
+  /** What an event or a read records of who did it. */
+  get actor(): { id: string; role: string } {
+    return actorOf(this.principal);
   }
 }
 
@@ -101,8 +114,8 @@ export function authenticateCountingFailures(ctx: AppContext, limit: number, opt
 export function requireRole(...roles: Role[]): RequestHandler {
   return (_req, res, next) => {
     const scope = scopeOf(res);
-    if (!roles.includes(scope.key.role)) {
-      throw new HttpError(403, `This needs one of the roles ${roles.join(', ')}; the key is "${scope.key.role}".`);
+    if (!scope.has(...roles)) {
+      throw new HttpError(403, `This needs one of the roles ${roles.join(', ')}; the ${scope.principal.kind} is "${scope.principal.roles.join(', ')}".`);
     }
     next();
   };

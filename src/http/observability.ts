@@ -39,13 +39,13 @@ function routeOf(req: Request): string {
 }
 
 function accessLine(req: Request, res: Response, id: string, ms: number) {
-  const scope = (res.locals as { scope?: { key: { id: string; role: string } } }).scope;
+  const scope = (res.locals as { scope?: { principal: { id: string; kind: string }; actor: { role: string } } }).scope;
   return {
     // The client's address (under TRUST_PROXY, from X-Forwarded-For past the configured proxies): who to throttle or
     // block; the proxy's own address would be the same for everyone.
     req: { id, method: req.method, path: req.originalUrl.split('?')[0], remoteAddress: req.ip },
     res: { status: res.statusCode },
     responseTime: Math.round(ms),
-    ...(scope ? { keyId: scope.key.id, role: scope.key.role } : {}),
+    ...(scope ? { [scope.principal.kind === 'key' ? 'keyId' : 'personId']: scope.principal.id, role: scope.actor.role } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { DomainError } from '../domain-error.js';
 /** The caller's agencies, narrowed to `agency` when asked (403 outside them). */
 export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; procedure?: string; field?: string; channel?: string }): ReportFilter {
   const scope = scopeOf(res);
-  let agencies = scope.all ? null : scope.key.agencyCodes;
+  let agencies = scope.all ? null : scope.principal.agencyCodes;
   if (q.agency) {
     if (!ctx.catalog.agency(q.agency)) throw new DomainError('unknown_agency', `Unknown agency ${q.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
     if (!scope.coversPath(ctx.catalog.pathOf(q.agency))) throw new DomainError('not_in_scope', `Agency ${q.agency} is outside this key's agencies.`, [{ path: 'agency', message: 'outside your agencies' }]);

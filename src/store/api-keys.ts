@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
+import type { Principal } from '../accounts/principal.js';
 import { KEYS_CHANNEL, type KeyCache } from './key-cache.js';
 
 export const roleSchema = z.enum(['counter', 'supervisor', 'auditor', 'admin']);
@@ -55,7 +56,7 @@ export async function createApiKey(
  * A live key (not revoked, not expired), from `cache` when it holds it. Its use is recorded at most once a
  * minute, off the request's path.
  */
-export async function findApiKey(db: Queryable, key: string, cache?: KeyCache): Promise<ApiKey | null> {
+export async function findApiKey(db: Queryable, key: string, cache?: KeyCache): Promise<Principal | null> {
   const hash = hashKey(key);
   const cached = cache?.get(hash);
   if (cached) return cached;
@@ -67,7 +68,7 @@ export async function findApiKey(db: Queryable, key: string, cache?: KeyCache): 
   const r = rows[0];
   if (!r) return null;
   if (r.stale) void Promise.resolve(db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [r.id])).catch(() => undefined);
-  const found: ApiKey = { id: r.id, label: r.label, role: r.role, agencyCodes: r.agency_codes };
+  const found: Principal = { kind: 'key', id: r.id, label: r.label, roles: [r.role], agencyCodes: r.agency_codes };
   cache?.set(hash, found, r.expires_at);
   return found;
 }

@@ -6,12 +6,12 @@
  * found keys are remembered: a wrong key always reaches the database (and
  * the bad-key limiter), and a new key works at once.
  */
-import type { ApiKey } from './api-keys.js';
+import type { Principal } from '../accounts/principal.js';
 
 export const KEYS_CHANNEL = 'dunghan_keys';
 
 export class KeyCache {
-  private readonly entries = new Map<string, { key: ApiKey; until: number }>();
+  private readonly entries = new Map<string, { key: Principal; until: number }>();
 
   constructor(
     private readonly ttlMs = 5_000,
@@ -19,7 +19,7 @@ export class KeyCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(hash: string): ApiKey | undefined {
+  get(hash: string): Principal | undefined {
     const entry = this.entries.get(hash);
     if (!entry) return undefined;
     if (entry.until > this.now()) return entry.key;
@@ -28,7 +28,7 @@ export class KeyCache {
   }
 
   /** Remembers a key until the time to live ends or the key expires, whichever is first. */
-  set(hash: string, key: ApiKey, expiresAt: Date | null): void {
+  set(hash: string, key: Principal, expiresAt: Date | null): void {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     const until = Math.min(this.now() + this.ttlMs, expiresAt ? expiresAt.getTime() : Infinity);
     this.entries.set(hash, { key, until });

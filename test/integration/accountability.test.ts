@@ -7,10 +7,16 @@ import request from 'supertest';
 import { AppContext } from '../../src/app-context.js';
 import { createApp } from '../../src/http/app.js';
 import { createApiKey } from '../../src/store/api-keys.js';
-import { createTestApp, signIn, type TestApp } from '../support/test-app.js';
+import { sessionCsrfToken } from '../../src/http/csrf.js';
+import { anonymousCsrf, createTestApp, signIn, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
 
 let t: TestApp;
+/** The sign-in form, posted with its double-submit token (src/http/csrf.ts). */
+const login = (app: Parameters<typeof request>[0]) => {
+  const csrf = anonymousCsrf();
+  return { send: (body: object) => request(app).post('/login').set('Cookie', csrf.cookie).type('form').send({ ...body, ...csrf.field }) };
+};
 beforeAll(async () => {
   t = await createTestApp();
 });
@@ -44,7 +50,7 @@ test('a web session: a random id in the cookie (not the key, stored hashed), end
   expect(await q('SELECT 1 FROM web_sessions WHERE id_hash = $1', [session])).toEqual([]);
   const cookie = `dunghan_session=${session}`;
   expect((await request(t.app).get('/dossiers/ACC-1').set('Cookie', cookie)).status).toBe(200);
-  expect((await request(t.app).post('/logout').set('Cookie', cookie)).status).toBe(303);
+  expect((await request(t.app).post('/logout').set('Cookie', cookie).type('form').send({ _csrf: sessionCsrfToken(session) })).status).toBe(303);
   // The same cookie, replayed after logout, no longer opens anything.
   const after = await request(t.app).get('/dossiers/ACC-1').set('Cookie', cookie);
   expect(after.status).toBe(302);
@@ -53,7 +59,8 @@ test('a web session: a random id in the cookie (not the key, stored hashed), end
 
 test('the session cookie is Secure when the service is served over https', async () => {
   const ctx = new AppContext(t.ctx.db, t.ctx.catalog, t.ctx.calendar, t.ctx.now, 'https://dunghan.example.vn');
-  const res = await request(createApp(ctx)).post('/login').type('form').send({ key: t.keys.auditor, next: '/' });
+  const csrf = anonymousCsrf(true);
+  const res = await request(createApp(ctx)).post('/login').set('Cookie', csrf.cookie).type('form').send({ key: t.keys.auditor, next: '/', ...csrf.field });
   expect(res.status).toBe(303);
   expect(String(res.headers['set-cookie'])).toMatch(/dunghan_session=[^;]+;.*HttpOnly.*Secure|Secure.*HttpOnly/);
   expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
@@ -100,8 +107,8 @@ test('security headers on pages with personal data', async () => {
 
 test('failed sign-ins and bad keys are rate-limited per address', async () => {
   const app = createApp(t.ctx, { loginAttempts: 3, badKeyAttempts: 4 });
-  for (let i = 0; i < 3; i++) expect((await request(app).post('/login').type('form').send({ key: `dh_wrong_${i}` })).status).toBe(401);
-  expect((await request(app).post('/login').type('form').send({ key: 'dh_wrong_x' })).status).toBe(429);
+  for (let i = 0; i < 3; i++) expect((await login(app).send({ key: `dh_wrong_${i}` })).status).toBe(401);
+  expect((await login(app).send({ key: 'dh_wrong_x' })).status).toBe(429);
   for (let i = 0; i < 4; i++) expect((await request(app).get('/api/v1/dossiers').set('Authorization', `Bearer dh_bad_${i}`)).status).toBe(401);
   const limited = await request(app).get('/api/v1/dossiers').set('Authorization', 'Bearer dh_bad_x');
   expect(limited.status).toBe(429);
@@ -122,9 +129,9 @@ test('only failures are counted and refused: a valid key from a limited address 
     expect((await get(t.keys.supervisor)).status).toBe(200);
     expect((await get('dh_bad_y')).status).toBe(429);
     // The sign-in form likewise.
-    for (let i = 0; i < 2; i++) expect((await request(app).post('/login').type('form').send({ key: `dh_wrong_${i}` })).status).toBe(401);
-    expect((await request(app).post('/login').type('form').send({ key: 'dh_wrong_x' })).status).toBe(429);
-    expect((await request(app).post('/login').type('form').send({ key: t.keys.counter })).status).toBe(303);
+    for (let i = 0; i < 2; i++) expect((await login(app).send({ key: `dh_wrong_${i}` })).status).toBe(401);
+    expect((await login(app).send({ key: 'dh_wrong_x' })).status).toBe(429);
+    expect((await login(app).send({ key: t.keys.counter })).status).toBe(303);
   } finally {
     await unwatch();
   }

@@ -1,5 +1,6 @@
 /**
- * The trust boundary, walked as a matrix: every role × a dossier of the key's
+ * The trust boundary, walked as a matrix: keys and people (signed in with a
+ * password, acting through their session) × every role × a dossier of their
  * own agency, a child, a sibling and the parent × every endpoint family.
  * Expected cells come from the rules written here, not from the code: a key
  * of any role covers its agency and everything below it (an admin's agencies
@@ -11,7 +12,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { createApiKey, type Role } from '../../src/store/api-keys.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { sessionCsrfToken } from '../../src/http/csrf.js';
+import { hashPassword } from '../../src/accounts/password-hash.js';
+import { createPasswordToken, createPerson, setPasswordWithToken } from '../../src/store/people.js';
+import { createTestApp, signIn, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
 
 let t: TestApp;
@@ -23,15 +27,30 @@ const keys = {} as Record<Role, string>;
 const AT = '2025-03-17T10:00:00+07:00';
 let n = 0;
 
+/** People of SLA.TPSL, one per role: their session cookie. */
+const sessions = {} as Record<Role, string>;
 beforeAll(async () => {
   t = await createTestApp();
   for (const role of ROLES) keys[role] = (await createApiKey(t.ctx.db.pool, { role, agencyCodes: ['SLA.TPSL'], label: `matrix ${role}` })).key;
+  for (const role of ROLES) {
+    const email = `matrix-${role}@sla.example.vn`;
+    const person = await createPerson(t.ctx.db.pool, { name: `Người ${role}`, email, roles: [role], agencyCodes: ['SLA.TPSL'] }, null);
+    await setPasswordWithToken(t.ctx.db.pool, (await createPasswordToken(t.ctx.db.pool, person.id))!, await hashPassword('mật khẩu thử nghiệm'));
+    sessions[role] = await signIn(t.app, { email, password: 'mật khẩu thử nghiệm' });
+  }
 });
 afterAll(async () => t.close());
 
-const as = (role: Role) => ({
+const asKey = (role: Role) => ({
   get: (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${keys[role]}`),
   post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${keys[role]}`).send(body as object),
+});
+const as = asKey;
+/** A person of the role acting through their web session (a page's script: the cookie and the page's CSRF token). */
+const asPerson = (role: Role) => ({
+  get: (path: string) => request(t.app).get(path).set('Cookie', `dunghan_session=${sessions[role]}`),
+  post: (path: string, body: unknown) =>
+    request(t.app).post(path).set('Cookie', `dunghan_session=${sessions[role]}`).set('X-CSRF-Token', sessionCsrfToken(sessions[role])).send(body as object),
 });
 /** The province's admin: a key for the root agency, SLA. */
 const province = {
@@ -50,14 +69,15 @@ const stateOf = async (code: string) => (await t.ctx.db.pool.query('SELECT state
 const covers = (_role: Role, target: Target) => target === 'own' || target === 'child';
 const posts = (role: Role) => role !== 'auditor';
 
-const cells = ROLES.flatMap((role) => (Object.keys(TARGETS) as Target[]).map((target) => [role, target] as const));
+const cells = (['key', 'person'] as const).flatMap((kind) => ROLES.flatMap((role) => (Object.keys(TARGETS) as Target[]).map((target) => [kind, role, target] as const)));
 
-describe.each(cells)('%s key of SLA.TPSL, %s agency', (role, target) => {
+describe.each(cells)('%s: %s of SLA.TPSL, %s agency', (kind, role, target) => {
+  const as = kind === 'key' ? asKey : asPerson;
   const agency = TARGETS[target];
   const inScope = covers(role, target);
 
   test('events: receive a new dossier there', async () => {
-    const code = `MX-new-${role}-${target}`;
+    const code = `MX-new-${kind}-${role}-${target}`;
     const res = await as(role).post('/api/v1/events', ev.received(code, AT, { receivingAgencyCode: agency }));
     expect(res.status).toBe(posts(role) && inScope ? 201 : 403);
     expect(Boolean(await stateOf(code))).toBe(posts(role) && inScope);
@@ -110,6 +130,8 @@ describe.each(cells)('%s key of SLA.TPSL, %s agency', (role, target) => {
     expect((await as(role).post('/api/v1/calendar/import?dryRun=true', { year: 2031, days: [] })).status).toBe(expected);
     expect((await as(role).get('/api/v1/keys')).status).toBe(expected);
     expect((await as(role).get('/admin/outbox')).status).toBe(expected);
+    expect((await as(role).get('/api/v1/users')).status).toBe(expected);
+    expect((await as(role).get('/admin/users')).status).toBe(expected);
   });
 });
 

@@ -50,14 +50,14 @@ export interface TestApp {
 }
 
 /** `empty`: no catalogue and no keys, as a province that has not run `dunghan init` yet. */
-export async function createTestApp(options: { now?: number; empty?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: number; empty?: boolean; publicUrl?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = connect(database.url, 10);
   await migrate(db.pool);
   const { agencies, procedures } = options.empty ? { agencies: [], procedures: [] } : sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   const clock = { now: options.now ?? Date.parse('2025-03-20T09:00:00+07:00') };
-  const ctx = await AppContext.load(db, { now: () => clock.now, publicUrl: 'http://dunghan.test' });
+  const ctx = await AppContext.load(db, { now: () => clock.now, publicUrl: options.publicUrl ?? 'http://dunghan.test' });
   const key = async (role: Role, agency: string) => (await createApiKey(db.pool, { role, agencyCodes: [agency], label: `test ${role}` })).key;
   const seeded = async () => ({
     counter: await key('counter', 'SLA.TPSL'),
@@ -80,10 +80,21 @@ export async function createTestApp(options: { now?: number; empty?: boolean } =
   };
 }
 
-/** Signs in through the login form as a person would; returns the session cookie's value. */
-export async function signIn(app: Express, key: string): Promise<string> {
+/**
+ * A form posted without a session carries a double-submit token (src/http/csrf.ts): the same random value in the
+ * cookie and the form's `_csrf` field. `secure`: the cookie's name over https.
+ */
+export function anonymousCsrf(secure = false): { cookie: string; field: { _csrf: string } } {
+  const token = randomBytes(32).toString('base64url');
+  return { cookie: `${secure ? '__Host-' : ''}dunghan_csrf=${token}`, field: { _csrf: token } };
+}
+
+/** Signs in through the login form as a person would (a key, or an e-mail and password); returns the session cookie's value. */
+export async function signIn(app: Express, key: string | { email: string; password: string }): Promise<string> {
   const { default: request } = await import('supertest');
-  const res = await request(app).post('/login').type('form').send({ key, next: '/' });
+  const csrf = anonymousCsrf();
+  const credentials = typeof key === 'string' ? { key } : key;
+  const res = await request(app).post('/login').set('Cookie', csrf.cookie).type('form').send({ ...credentials, next: '/', ...csrf.field });
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   const pair = setCookie.map((c) => c.split(';')[0]!).find((c) => c.startsWith('dunghan_session='));

@@ -17,7 +17,7 @@ import { context, log, received, receivedAtCentre } from '../support/fold-fixtur
 
 const ctx = context();
 const pathOf = (code: string) => ctx.catalog.pathOf(code);
-const key = (...agencyCodes: string[]) => new Scope({ id: agencyCodes.join('+'), label: 'test', role: 'counter', agencyCodes }, ctx.catalog.roots());
+const key = (...agencyCodes: string[]) => new Scope({ kind: 'key', id: agencyCodes.join('+'), label: 'test', roles: ['counter'], agencyCodes }, ctx.catalog.roots());
 const province = key('P');
 const commune = key('P.X');
 const centre = key('P.C');

@@ -4,7 +4,7 @@
  */
 import { KeyCache } from '../../src/store/key-cache.js';
 
-const key = { id: '9b2f3c1e-0000-4000-8000-000000000001', label: 'quầy một cửa', role: 'counter' as const, agencyCodes: ['SLA.TPSL'] };
+const key = { kind: 'key' as const, id: '9b2f3c1e-0000-4000-8000-000000000001', label: 'quầy một cửa', roles: ['counter' as const], agencyCodes: ['SLA.TPSL'] };
 
 test('a remembered key lasts the time to live, and no longer than its expiry', () => {
   let now = 1_000_000;

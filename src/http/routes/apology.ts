@@ -16,7 +16,7 @@ export function apologyRouter(ctx: AppContext): Router {
     const body = apologyRequestSchema.parse(req.body);
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-    const issued = await issueApology(ctx, s, { id: scope.key.id, role: scope.key.role }, body);
+    const issued = await issueApology(ctx, s, scope.actor, body);
     res.status(201).json({ ...issued, letterUrl: `${ctx.publicUrl}/letters/${encodeURIComponent(s.code)}/apology` });
   });
   return router;

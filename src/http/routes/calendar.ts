@@ -82,7 +82,7 @@ export function calendarAdminRouter(ctx: AppContext): Router {
       res.json({ dryRun: true, ...preview, moved: visible(scopeOf(res), preview.moved) });
       return;
     }
-    const result = await apply(file, scopeOf(res).key.label);
+    const result = await apply(file, scopeOf(res).principal.label);
     res.json({ dryRun: false, ...result, moved: visible(scopeOf(res), result.moved) });
   });
 
@@ -93,7 +93,7 @@ export function calendarAdminRouter(ctx: AppContext): Router {
       throw new HttpError(400, 'The body is for another year than the URL.', [{ path: 'year', message: `expected ${year}` }]);
     }
     const file = parseFile({ ...req.body, year });
-    const result = await apply(file, scopeOf(res).key.label);
+    const result = await apply(file, scopeOf(res).principal.label);
     res.json({ ...ctx.calendar.describeYear(year), calendarVersion: result.calendarVersion, revision: result.revision, changes: result.changes, moved: visible(scopeOf(res), result.moved), dossiersRecomputed: result.refolded });
   });
 

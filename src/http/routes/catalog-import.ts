@@ -57,7 +57,7 @@ export function catalogImportRouter(ctx: AppContext, limits: UploadLimits): Rout
     if (!format || !Buffer.isBuffer(req.body)) throw new HttpError(415, `Send the catalogue as ${TYPES.map(([t]) => t).join(', ')}.`);
     let result;
     try {
-      result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], { dryRun: q.dryRun, by: scope.key.label, limits, offThread: WORKER_BOUNDS });
+      result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], { dryRun: q.dryRun, by: scope.principal.label, limits, offThread: WORKER_BOUNDS });
     } catch (err) {
       if (err instanceof UploadLimitError) {
         const status = err.tooLarge ? 413 : 400;

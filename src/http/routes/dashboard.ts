@@ -47,10 +47,10 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now, undefined, stock),
   ]);
   const scope = scopeOf(res);
-  const roots = agency ? [agency] : scope.all ? ctx.catalog.roots() : scope.key.agencyCodes;
+  const roots = agency ? [agency] : scope.all ? ctx.catalog.roots() : scope.principal.agencyCodes;
   // From 1 October, while next year's Tết schedule is missing: say so, with the dossiers it already touches.
   const missingYear = missingTetSchedule(ctx.calendar, now);
-  const reaching = missingYear === null ? null : await dossiersReaching(ctx.db.pool, missingYear, scope.all ? null : scope.key.agencyCodes, 20);
+  const reaching = missingYear === null ? null : await dossiersReaching(ctx.db.pool, missingYear, scope.all ? null : scope.principal.agencyCodes, 20);
   const calendarBanner = reaching && {
     year: missingYear,
     total: reaching.total,
@@ -65,7 +65,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   // The action queue, for the page's agency or the key's scope: what needs action now, most urgent first.
   const queueScope = {
     now,
-    agencies: agency ? [agency] : scope.all ? null : scope.key.agencyCodes,
+    agencies: agency ? [agency] : scope.all ? null : scope.principal.agencyCodes,
     // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
     waitingSince: now - WAITING_TOO_LONG_DAYS * 86_400_000,
   };

@@ -113,7 +113,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
       const s = await loadScopedDossier(ctx, String(req.params.code), scope);
       const days = Number(req.body?.extraWorkingDays);
       const body = apologyRequestSchema.parse({ reason: String(req.body?.reason ?? ''), extraWorkingDays: Number.isFinite(days) ? days : undefined });
-      await issueApology(ctx, s, { id: scope.key.id, role: scope.key.role }, body);
+      await issueApology(ctx, s, scope.actor, body);
       res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#letters`);
     },
   );
@@ -121,7 +121,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-    await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, 'page:dossier', req.ip);
+    await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, 'page:dossier', req.ip);
     const fold = ctx.foldContext();
     const d = dossierView(s, fold, ctx.now());
     const rows = await loadLog(ctx.db.pool, s.code);
@@ -198,7 +198,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
         skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
         // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
-        canApologise: s.finishedAt === null && !s.apology && ['counter', 'supervisor', 'admin'].includes(scope.key.role),
+        canApologise: s.finishedAt === null && !s.apology && scope.has('counter', 'supervisor', 'admin'),
         // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
         apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
         lateApologyText: s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
@@ -206,7 +206,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
         refused: s.status === 'refused',
         // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
         // for an auditor; and how and when consent was given and withdrawn.
-        consent: consentPanel(s, ['counter', 'supervisor', 'admin'].includes(scope.key.role)),
+        consent: consentPanel(s, scope.has('counter', 'supervisor', 'admin')),
         // What was written to the applicant, and whether it reached them (the outbox's rows for this dossier).
         messages: (await dossierMessages(ctx.db.pool, s.code)).map((m) => ({
           kindText: MESSAGE_KIND_TEXT[m.kind] ?? m.kind,

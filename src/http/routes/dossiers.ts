@@ -48,7 +48,7 @@ export function dossiersRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const state = await loadScopedDossier(ctx, req.params.code, scope);
     // The history carries the applicant's name, ID number and phone: the read is recorded first.
-    await recordPersonalDataRead(ctx.db.pool, scope.key, state.code, 'api:dossier', req.ip);
+    await recordPersonalDataRead(ctx.db.pool, scope.principal, state.code, 'api:dossier', req.ip);
     const events = await loadLog(ctx.db.pool, state.code);
     res.json({
       ...dossierView(state, ctx.foldContext(), ctx.now()),
@@ -74,7 +74,7 @@ export function dossiersRouter(ctx: AppContext): Router {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     // One more than the page: whether there is a next one.
     const rows = await listDossiers(ctx.db.pool, {
-      scope: scope.all ? null : scope.key.agencyCodes,
+      scope: scope.all ? null : scope.principal.agencyCodes,
       agency: q.agency,
       status: q.status,
       procedure: q.procedure,

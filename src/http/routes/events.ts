@@ -43,7 +43,7 @@ export function eventsRouter(ctx: AppContext): Router {
     const catalog = ctx.catalog;
     const request = {
       authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code), ctx.people),
-      actor: { id: scope.key.id, role: scope.key.role },
+      actor: scope.actor,
     };
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.
     const result = await ctx.ingest(events, request);

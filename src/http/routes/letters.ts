@@ -28,7 +28,7 @@ export function lettersRouter(ctx: AppContext): Router {
     const ip = res.req.ip;
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, code, scope);
-    await recordPersonalDataRead(ctx.db.pool, scope.key, s.code, `letter:${form.slice(0, 20)}`, ip);
+    await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, `letter:${form.slice(0, 20)}`, ip);
     if (!isLetterForm(form)) throw new HttpError(404, `No letter "${form}": receipt, supplement-request, refusal, apology or control-slip.`);
     const letter = await letterOf(ctx, s, form);
     if (!letter) throw new HttpError(404, MISSING[form]!(s.code));

@@ -29,7 +29,7 @@ export function reconciliationRouter(ctx: AppContext): Router {
     if (!scopeOf(res).coversPath(ctx.catalog.pathOf(upload.agency))) throw new HttpError(403, `Agency ${upload.agency} is outside this key's agencies.`);
     const period = periodOf({ period: upload.period, convention: upload.convention });
     requireStarted(period, ctx.now());
-    await savePortalFigures(ctx.db.pool, { ...upload, enteredBy: scopeOf(res).key.label });
+    await savePortalFigures(ctx.db.pool, { ...upload, enteredBy: scopeOf(res).principal.label });
     res.status(204).end();
   });
 

@@ -86,7 +86,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const period = periodOf(q);
     requireStarted(period, ctx.now());
     const scope = scopeOf(res);
-    const mine = scope.all ? [ctx.catalog.pathOf(scope.key.agencyCodes[0] ?? '')[0] ?? ''] : scope.key.agencyCodes;
+    const mine = scope.all ? [ctx.catalog.pathOf(scope.principal.agencyCodes[0] ?? '')[0] ?? ''] : scope.principal.agencyCodes;
     // A unit's form ("a") speaks for one agency: the one asked for, or the key's own when it has only one.
     if (form.data.endsWith('a') && !q.agency && mine.length !== 1)
       throw new HttpError(400, `Form ${form.data} is one unit's report: give the agency.`, [{ path: 'agency', message: 'required for a unit form when the key has several agencies' }]);

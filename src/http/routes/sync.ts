@@ -38,7 +38,7 @@ export function syncRouter(ctx: AppContext): Router {
 
     const scope = scopeOf(res);
     try {
-      const result = await syncRecords(ctx.db.pool, ctx.catalog, ctx.ingest, records, { scope, actor: { id: scope.key.id, role: scope.key.role } });
+      const result = await syncRecords(ctx.db.pool, ctx.catalog, ctx.ingest, records, { scope, actor: scope.actor });
       res.status(result.eventsAdded > 0 ? 201 : 200).json(result);
     } catch (err) {
       if (!(err instanceof SyncConflict)) throw err;
@@ -59,7 +59,7 @@ export function syncRouter(ctx: AppContext): Router {
     let first = true;
     for await (const page of exportRecords(ctx.db.pool, ctx.catalog, filter.agencies, period)) {
       // Who read which dossier's personal data is written before the data leaves.
-      await recordPersonalDataReads(ctx.db.pool, scope.key, page.map((r) => String(r.MaHoSo)), 'GET /api/v1/sync/dossiers', req.ip);
+      await recordPersonalDataReads(ctx.db.pool, scope.principal, page.map((r) => String(r.MaHoSo)), 'GET /api/v1/sync/dossiers', req.ip);
       const text = page.map((r) => JSON.stringify(r)).join(jsonl ? '\n' : ',');
       res.write(jsonl ? `${text}\n` : `${first ? '' : ','}${text}`);
       first = false;
