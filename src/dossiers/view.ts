@@ -79,7 +79,8 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
         agencyCode: x.agencyCode,
         step: x.step,
         holder: x.holder ?? null,
-        budget: x.budget ?? null,
+        // Keys in one order: a budget pinned at receipt comes back from jsonb with its keys sorted (backup, restore).
+        budget: x.budget ? { value: x.budget.value, unit: x.budget.unit } : null,
         startedAt: iso(x.startedAt),
         dueAt: iso(t.dueAt),
         endedAt: iso(x.endedAt),

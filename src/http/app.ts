@@ -93,7 +93,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(urlGuard);
   // Every page form that changes something carries a token, checked here before any route (the citizen's lookup
   // changes nothing and is limited per address).
-  app.use(csrfProtection(secure, ['/tra-cuu']));
+  // Exempt: the lookup changes nothing; the stop link's confirmation carries its own signed, unguessable token (a
+  // forged form cannot know it, and no cookie is its authority).
+  app.use(csrfProtection(secure, ['/tra-cuu', '/thu/ngung']));
 
   app.use(probesRouter(ctx, metrics, options.metricsToken));
   // The letters' font, served from the npm package: Tinos is metric-compatible with Times New Roman, so a letter

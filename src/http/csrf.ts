@@ -52,7 +52,8 @@ export function validCsrf(req: Request, token: unknown, secure: boolean): boolea
   if (typeof token !== 'string' || !token) return false;
   const session = cookie(req, SESSION_COOKIE);
   if (session && same(token, sessionCsrfToken(session))) return true;
-  const planted = cookie(req, cookieName(secure));
+  // Either name: whether this request came over TLS (through a proxy, under TRUST_PROXY) may differ from `secure`.
+  const planted = cookie(req, cookieName(secure)) ?? cookie(req, cookieName(!secure));
   return planted !== undefined && same(token, planted);
 }
 
@@ -67,6 +68,8 @@ export function csrfProtection(secure: boolean, exempt: string[] = []): RequestH
   const parse = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 });
   return (req, res, next) => {
     if (!UNSAFE.has(req.method) || req.path.startsWith('/api/') || exempt.includes(req.path)) return next();
+    // A bearer key and no session cookie (software, e.g. asking for a signed letter): no ambient credential to forge.
+    if (/^Bearer\s/i.test(req.headers.authorization ?? '') && !cookie(req, SESSION_COOKIE)) return next();
     parse(req, res, (err?: unknown) => {
       if (err) return next(err);
       if (!validCsrf(req, req.body?.[CSRF_FIELD] ?? req.headers[CSRF_HEADER], secure)) {

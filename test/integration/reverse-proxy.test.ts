@@ -202,8 +202,14 @@ describeWithNginx('behind nginx', () => {
   });
 
   test('through the TLS listener: Secure session cookie and HSTS; over plain http neither', async () => {
-    const form = `key=${encodeURIComponent(t.keys.admin)}&next=%2F`;
-    const signIn = (port: number, tls: boolean) => send(port, '127.0.0.6', 'POST', '/login', { tls, ca: tlsCert, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    // The sign-in form's CSRF token (issue 28) first, with its double-submit cookie, through the same listener.
+    const signIn = async (port: number, tls: boolean) => {
+      const page = await send(port, '127.0.0.6', 'GET', '/login', { tls, ca: tlsCert });
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      const cookie = [page.headers['set-cookie'] ?? []].flat().map((c) => c.split(';')[0]).join('; ');
+      const form = `key=${encodeURIComponent(t.keys.admin)}&next=%2F&_csrf=${encodeURIComponent(token)}`;
+      return send(port, '127.0.0.6', 'POST', '/login', { tls, ca: tlsCert, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: form });
+    };
     const overTls = await signIn(ports.tls, true);
     expect(overTls.status).toBe(303);
     expect(String(overTls.headers['set-cookie'])).toMatch(/^dunghan_session=[^;]+;.*; Secure/);
