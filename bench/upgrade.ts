@@ -8,7 +8,7 @@
  *   npm run bench:upgrade            # DOSSIERS=100000, RUNS=2
  */
 import { AppContext } from '../src/app-context.js';
-import { STATE_VERSION } from '../src/dossiers/fold.js';
+import { STATE_VERSION } from '../src/dossiers/state.js';
 import { generateEvents } from '../src/sample/sample-events.js';
 import { ingestEvents } from '../src/store/event-store.js';
 import { upgradeStaleStates } from '../src/store/dossier-projection.js';

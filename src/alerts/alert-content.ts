@@ -6,7 +6,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { VietnamCalendar } from '../calendar/vietnam-calendar.js';
 import { vietnameseInstant } from '../calendar/vietnamese-format.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { renderTemplate } from '../views/render.js';
 import { workingDurationText } from './format.js';
 import { initialsAndLengths } from '../dossiers/masking.js';

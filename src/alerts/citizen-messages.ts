@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { exportInstant, vietnameseInstant } from '../calendar/vietnamese-format.js';
 import { noticesCaused, type Notice } from '../dossiers/citizen-notices.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import type { OutboxRow } from '../store/outbox-store.js';
 import { LINK_TTL_MS, linkUrl, signLink, type LinkPurpose } from './citizen-links.js';
 import { fill, type MessageTemplates } from './message-templates.js';

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
 import { isoDateOf, localDayOf, formatLocalInstant } from '../calendar/local-time.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { renderAlertList, renderDigest, type AlertEnv } from './alert-content.js';
 import { createHash } from 'node:crypto';
 import { sealPending } from '../store/event-store.js';

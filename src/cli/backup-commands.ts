@@ -9,7 +9,7 @@ import { verifyBackup } from '../backup/backup-file.js';
 import { loadConfig } from '../config.js';
 import { migrationFiles } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
-import { STATE_VERSION } from '../dossiers/fold.js';
+import { STATE_VERSION } from '../dossiers/state.js';
 import { recordBackupRun, restoreTables, writeBackup } from '../store/backup-store.js';
 import { rebuildDossiers } from '../store/rebuild.js';
 import { packageVersion } from './status-command.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
-import { STATE_VERSION } from '../dossiers/fold.js';
+import { STATE_VERSION } from '../dossiers/state.js';
 import { databaseStatus } from '../store/database-status.js';
 import { flags } from './support.js';
 

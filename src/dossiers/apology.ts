@@ -7,7 +7,7 @@
  */
 import { localDayOf } from '../calendar/local-time.js';
 import type { WorkingTimeIndex } from '../calendar/working-time.js';
-import type { DossierState } from './fold.js';
+import type { DossierState } from './state.js';
 
 /**
  * Whether an apology issued at `issuedAt` is in time for the appointment `dueAt`: no later than `daysBefore` days

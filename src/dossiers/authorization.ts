@@ -13,7 +13,7 @@
  *   or a conflict naming a field confirmed another agency's data).
  */
 import type { DossierEvent } from './events.js';
-import type { DossierState } from './fold.js';
+import type { DossierState } from './state.js';
 import { holderProblem, NO_PEOPLE, type PersonDirectory } from './holder.js';
 
 export interface KeyScope {

@@ -8,7 +8,7 @@
 import { localDayOf, localDayStart } from '../calendar/local-time.js';
 import { contactOf } from './consent.js';
 import type { CitizenChannel } from './events.js';
-import type { DossierState } from './fold.js';
+import type { DossierState } from './state.js';
 import { regimeById } from './regimes.js';
 
 export type NoticeKind = 'receipt' | 'supplement_request' | 'apology' | 'result_ready' | 'refusal';

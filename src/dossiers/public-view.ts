@@ -9,7 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import { vietnameseInstant } from '../calendar/vietnamese-format.js';
 import { OUTCOME_TEXT, STATUS_TEXT } from './wording.js';
-import type { DossierState } from './fold.js';
+import type { DossierState } from './state.js';
 import { initialsOnly } from './masking.js';
 import { progressAt } from './progress.js';
 

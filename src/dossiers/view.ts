@@ -3,7 +3,8 @@
  * in-progress judgement at the moment of asking, and the working time left.
  */
 import { formatLocalInstant } from '../calendar/local-time.js';
-import { deadlineWindowOf, type DossierState, type FoldContext } from './fold.js';
+import { deadlineWindowOf, type FoldContext } from './fold.js';
+import { type DossierState } from './state.js';
 import { lateWithoutApologyAt, progressAt, type OpenProgress } from './progress.js';
 import { provisionalEntries } from './deadline.js';
 import { holdersAt, latenessSourcesAt, stepIndexOf, stepTimingAt } from './steps.js';

@@ -3,7 +3,7 @@
  * and the citizen's lookup: one place, so a page and an export never name the same thing differently. (Report
  * groupings and cells have their words in reports/vietnamese-terms.ts.)
  */
-import type { DossierStatus } from './fold.js';
+import type { DossierStatus } from './state.js';
 import type { Outcome } from './outcome.js';
 
 export const STATUS_TEXT: Record<DossierStatus, string> = {

@@ -11,7 +11,7 @@ import { formatLocalInstant } from '../calendar/local-time.js';
 import { instantSchema } from '../calendar/instant.js';
 import { lawfulApology, proposeNewDue } from '../dossiers/apology.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { regimeById } from '../dossiers/regimes.js';
 import { DomainError } from '../domain-error.js';
 

@@ -4,7 +4,8 @@
  * dossier has no such letter (yet).
  */
 import type { AppContext } from '../app-context.js';
-import { receiptWindowOf, type DossierState } from '../dossiers/fold.js';
+import { receiptWindowOf } from '../dossiers/fold.js';
+import { type DossierState } from '../dossiers/state.js';
 import { isProvisional } from '../dossiers/deadline.js';
 import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../letters/letter-data.js';
 import { LETTER_FORM_KEY, type LetterPdf } from '../letters/letter-pdf.js';

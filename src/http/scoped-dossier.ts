@@ -5,7 +5,7 @@
  */
 import type { AppContext } from '../app-context.js';
 import type { KeyScope } from '../dossiers/authorization.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { scopedDossier } from '../store/dossier-reads.js';
 import { DomainError } from '../domain-error.js';
 

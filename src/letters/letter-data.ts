@@ -4,7 +4,7 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import { vietnameseDate, vietnameseInstant } from '../calendar/vietnamese-format.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import type { DossierEvent } from '../dossiers/events.js';
 import { OUTCOME_TEXT } from '../dossiers/wording.js';
 import type { Duration } from '../rules/durations.js';

@@ -10,7 +10,7 @@
  * allocated per event or per counter, only per (agency, day) the group moves.
  */
 import { isoDateOf, localDayOf } from '../calendar/local-time.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { rateOverdueIntervals } from '../dossiers/progress.js';
 import { indicatorFlags } from './indicator-flags.js';
 import { anchorOf, COUNT_TABLE } from './count-table.js';

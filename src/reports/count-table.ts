@@ -9,7 +9,7 @@
  * To add a count: a row here, a `Counts` key (rates.ts), a daily_counts column (a migration), and a report column
  * (columns.ts) if it is shown.
  */
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import type { IndicatorFlags } from './indicator-flags.js';
 import type { Counts } from './rates.js';
 

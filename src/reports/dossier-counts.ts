@@ -4,7 +4,7 @@
  * a report can be recomputed from folded states alone (audit packages), and
  * the two forms can be checked against each other.
  */
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { progressAt } from '../dossiers/progress.js';
 import { indicatorFlags } from './indicator-flags.js';
 import { anchorOf, COUNT_TABLE } from './count-table.js';

@@ -4,7 +4,7 @@
  * recount all read, so that each condition is written once in TypeScript
  * (and once in SQL, counts-sql.ts, checked against this in the tests).
  */
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 
 export interface IndicatorFlags {
   /** The procedure returns a paper result (rules recorded at receipt). */

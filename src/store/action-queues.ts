@@ -4,7 +4,7 @@
  * matching row (a large province has ~100,000 open dossiers). The conditions are progress-sql.ts's.
  */
 import type pg from 'pg';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
 
 export type ActionQueue = 'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long' | 'message_undelivered';

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { legalOpenSql } from '../dossiers/progress-sql.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 
 export type ScanKind = 'due_soon' | 'overdue';
 

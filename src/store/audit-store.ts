@@ -7,7 +7,8 @@
 import type pg from 'pg';
 import { chainLink, CHAIN_GENESIS } from '../audit/chain.js';
 import type { AuditPackage } from '../audit/package.js';
-import { foldDossier, TransitionError, type DossierState, type FoldContext, type PinnedRules } from '../dossiers/fold.js';
+import { foldDossier, TransitionError, type FoldContext } from '../dossiers/fold.js';
+import { type DossierState, type PinnedRules } from '../dossiers/state.js';
 import { DEFAULT_POLICIES } from '../rules/policies.js';
 import { REGIMES } from '../dossiers/regimes.js';
 import type { ReportQuery } from '../reports/report-query.js';

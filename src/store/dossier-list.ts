@@ -4,7 +4,7 @@
  * parameter; the only SQL pieced together is our own (the progress-sql fragments and placeholders).
  */
 import type pg from 'pg';
-import type { ComplianceFlag, DossierState, DossierStatus } from '../dossiers/fold.js';
+import type { ComplianceFlag, DossierState, DossierStatus } from '../dossiers/state.js';
 import { lateWithoutApologyNowSql, legalOpenSql, rateOverdueAtSql } from '../dossiers/progress-sql.js';
 
 export interface DossierListQuery {

@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import { resetScanWatermarks } from './scan-watermarks.js';
 import { inTransaction } from '../db/database.js';
-import { foldDossier, STATE_VERSION, type DossierState, type FoldContext, type PinnedRules } from '../dossiers/fold.js';
+import { foldDossier, type FoldContext } from '../dossiers/fold.js';
+import { STATE_VERSION, type DossierState, type PinnedRules } from '../dossiers/state.js';
 import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
 import { COUNTER_FIELDS, counterDeltas } from '../reports/contributions.js';
 import { indicatorFlags } from '../reports/indicator-flags.js';

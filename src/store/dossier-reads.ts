@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { KeyScope } from '../dossiers/authorization.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 import { RELEVANT } from '../reports/counts-sql.js';
 import type { Period } from '../reports/periods.js';
 import { recordOfDossier } from '../sync/portal-record.js';

@@ -4,7 +4,7 @@
  * about existence), and for the whole service under the key '' (no code is empty), in windows of one hour.
  */
 import type pg from 'pg';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 
 const GLOBAL = '';
 const WINDOW = "interval '1 hour'";

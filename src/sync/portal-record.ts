@@ -16,7 +16,7 @@ import { EARLIEST_MS, LATEST_MS } from '../calendar/instant.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { DossierEvent } from '../dossiers/events.js';
-import type { DossierState } from '../dossiers/fold.js';
+import type { DossierState } from '../dossiers/state.js';
 
 /** `yyyyMMddHHmmss` in Vietnamese local time (UTC+7, no daylight saving). */
 export const portalDateSchema = z

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { applyEvent, TransitionError, type DossierState } from '../../src/dossiers/fold.js';
+import { applyEvent, TransitionError } from '../../src/dossiers/fold.js';
+import { type DossierState } from '../../src/dossiers/state.js';
 import { dossierEventSchema, type DossierEvent } from '../../src/dossiers/events.js';
 import { lateWithoutApologyAt, progressAt, segmentAt } from '../../src/dossiers/progress.js';
 import { lateWithoutApologyNowSql, legalOpenSql, rateOverdueAtSql } from '../../src/dossiers/progress-sql.js';

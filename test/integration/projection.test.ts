@@ -16,7 +16,7 @@ import { saveCatalog } from '../../src/store/catalog-store.js';
 import { ingestEvents } from '../../src/store/event-store.js';
 import { countsBy, countsFromCounters, judgedAtOf, runningFromCounters } from '../../src/store/report-store.js';
 import { recountDailyCounts } from '../../src/store/recount-counters.js';
-import type { DossierState } from '../../src/dossiers/fold.js';
+import type { DossierState } from '../../src/dossiers/state.js';
 import { dossierCounts } from '../../src/reports/dossier-counts.js';
 import { addCounts, EMPTY_COUNTS, type Counts } from '../../src/reports/rates.js';
 import { monthsIn, periodRange } from '../../src/reports/periods.js';

@@ -12,7 +12,7 @@ import { replayAndCompare, verifyChain } from '../../src/store/audit-store.js';
 import { saveCatalog } from '../../src/store/catalog-store.js';
 import { bodyHash, ingestEvents } from '../../src/store/event-store.js';
 import { STALE_STATES_SQL } from '../../src/store/dossier-projection.js';
-import { STATE_VERSION } from '../../src/dossiers/fold.js';
+import { STATE_VERSION } from '../../src/dossiers/state.js';
 import { ev } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-app.js';
 

@@ -11,7 +11,8 @@
  */
 import { authorizeEvent, hiddenFrom, unknownDossierMessage, type Verdict } from '../../src/dossiers/authorization.js';
 import type { DossierEvent } from '../../src/dossiers/events.js';
-import { foldDossier, type DossierState } from '../../src/dossiers/fold.js';
+import { foldDossier } from '../../src/dossiers/fold.js';
+import { type DossierState } from '../../src/dossiers/state.js';
 import { Scope } from '../../src/http/auth.js';
 import { context, log, received, receivedAtCentre } from '../support/fold-fixture.js';
 

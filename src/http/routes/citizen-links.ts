@@ -10,7 +10,7 @@ import express, { Router, type Request } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { verifyLink, type LinkPurpose } from '../../alerts/citizen-links.js';
 import { publicProgress } from '../../dossiers/public-view.js';
-import type { DossierState } from '../../dossiers/fold.js';
+import type { DossierState } from '../../dossiers/state.js';
 import { dossierState } from '../../store/dossier-reads.js';
 import { renderPage } from '../../views/render.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';

@@ -9,7 +9,7 @@ import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant, yearInVietnam } from '../../calendar/local-time.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
-import type { DossierStatus } from '../../dossiers/fold.js';
+import type { DossierStatus } from '../../dossiers/state.js';
 import { actionQueue, type ActionQueue } from '../../store/action-queues.js';
 import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';

@@ -23,7 +23,7 @@ import { loadLog } from '../../store/dossier-reads.js';
 import { HttpError } from '../errors.js';
 import { apologyRequestSchema, issueApology } from '../issue-apology.js';
 import { lawfulApology } from '../../dossiers/apology.js';
-import type { DossierState } from '../../dossiers/fold.js';
+import type { DossierState } from '../../dossiers/state.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';

@@ -9,7 +9,7 @@ import { formatLocalInstant } from '../../calendar/local-time.js';
 import { instantSchema } from '../../calendar/instant.js';
 import { dossierView } from '../../dossiers/view.js';
 import { maskEventContacts } from '../../dossiers/consent.js';
-import { complianceFlagSchema, dossierStatusSchema } from '../../dossiers/fold.js';
+import { complianceFlagSchema, dossierStatusSchema } from '../../dossiers/state.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { loadScopedDossier } from '../scoped-dossier.js';

@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { dossierEventSchema, MAX_BATCH, type DossierEvent } from '../../dossiers/events.js';
-import type { DossierState } from '../../dossiers/fold.js';
+import type { DossierState } from '../../dossiers/state.js';
 import { noQuery } from '../query.js';
 import { authorizeEvent } from '../../dossiers/authorization.js';
 import { requireRole, scopeOf } from '../auth.js';

@@ -12,7 +12,7 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { phoneMatches, publicProgress, type PublicProgress } from '../../dossiers/public-view.js';
-import type { DossierState } from '../../dossiers/fold.js';
+import type { DossierState } from '../../dossiers/state.js';
 import { toCsv } from '../../reports/export.js';
 import type { Column } from '../../reports/columns.js';
 import { publicFigures } from '../../store/public-figures.js';

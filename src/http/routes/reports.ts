@@ -10,7 +10,7 @@ import { tableRows, toCsv, toXlsx, type CsvDialect } from '../../reports/export.
 import { GROUP_TEXT } from '../../reports/vietnamese-terms.js';
 import { CHANNEL_TEXT, OUTCOME_TEXT, STATUS_TEXT } from '../../dossiers/wording.js';
 import { exportInstant } from '../../calendar/vietnamese-format.js';
-import type { DossierStatus } from '../../dossiers/fold.js';
+import type { DossierStatus } from '../../dossiers/state.js';
 import type { Outcome } from '../../dossiers/outcome.js';
 import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, officialFormQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
 import { latenessSources } from '../../reports/lateness-sources.js';
