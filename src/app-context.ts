@@ -4,6 +4,7 @@
  * clock, injectable for tests, and the one ingestion path every writer uses
  * (`ingest`, src/ingestion.ts).
  */
+import type { ReportReading } from './store/report-store.js';
 import type { SigningCertificate } from './pdf/sign.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { VietnamCalendar } from './calendar/vietnam-calendar.js';
@@ -108,6 +109,11 @@ export class AppContext {
     });
     if (upgraded) options.log?.(`Replayed ${upgraded} dossiers stored under an older state version.`);
     return ctx;
+  }
+
+  /** What a report reads with: the database, the catalogue of the moment and `at` (default: now). */
+  reading(at: number = this.now()): ReportReading {
+    return { pool: this.db.pool, catalog: this.catalog, nowMs: at };
   }
 
   foldContext(): FoldContext {

@@ -322,7 +322,7 @@ async function report(args: string[]): Promise<number> {
     if (period.from > ctx.now()) throw new UsageError(`--period: ${period.label} has not started yet (it starts ${formatLocalInstant(period.from)})`);
     const filter = { agencies: q.agency ? [q.agency] : null };
     const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((done / total) * 30)).padEnd(30)}] ${done}/${total}`) : undefined;
-    const result = await buildReport(ctx.db.pool, ctx.catalog, q, filter, ctx.now(), progress);
+    const result = await buildReport(ctx.reading(), q, filter, { onProgress: progress });
     if (progress) process.stderr.write('\n');
     const rows = tableRows(result, q.groupBy);
     let output: string | Buffer;

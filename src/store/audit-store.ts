@@ -171,7 +171,7 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
   const { rows: head } = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
   const { rows: pinned } = await pool.query<{ code: string; rules: PinnedRules }>('SELECT code, rules FROM dossier_rules WHERE code = ANY($1::text[]) ORDER BY code', [codes.map((c) => c.code)]);
   const { rows: revisions } = await pool.query('SELECT revision, year, applied_at, applied_by FROM calendar_revisions ORDER BY revision');
-  const report = await buildReport(pool, ctx.catalog, { ...q, groupBy: 'agency' }, { agencies: [agency] }, nowMs);
+  const report = await buildReport({ pool, catalog: ctx.catalog, nowMs }, { ...q, groupBy: 'agency' }, { agencies: [agency] });
   const years = new Set<number>();
   const fromYear = new Date(period.from).getUTCFullYear() - 1;
   for (let y = fromYear; y <= new Date(period.to).getUTCFullYear() + 1; y++) years.add(y);

@@ -2,6 +2,7 @@
  * An official report form (reports/official-forms.ts) filled for a period and a scope, from the same counts as
  * GET /reports/rates (countsByReceivingAgency, countsBy): its total is that report's total for the same scope.
  */
+import type { ReportReading } from './report-store.js';
 import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
 import { exportInstant } from '../calendar/vietnamese-format.js';
@@ -20,27 +21,26 @@ function receivingUnitOf(catalog: Catalog, reporting: string[]): string {
 }
 
 export async function officialReport(
-  pool: pg.Pool,
-  catalog: Catalog,
+  rd: ReportReading,
   form: OfficialForm,
   period: Period,
   filter: ReportFilter,
   /** The agencies the report speaks for: the one asked for, or the caller's (null: the whole province). */
   units: string[],
-  nowMs: number,
 ): Promise<OfficialReport> {
+  const { catalog } = rd;
   const def = OFFICIAL_FORMS[form];
   let rows: OfficialReportRow[];
   let total: Counts;
   if (def.rows === 'field') {
-    const byField = await countsBy(pool, catalog, period, 'field', filter, nowMs);
+    const byField = await countsBy(rd, period, 'field', filter);
     total = [...byField.values()].reduce(addCounts, EMPTY_COUNTS);
     rows = [...byField.entries()]
       .filter(([, c]) => hasAny(c))
       .sort(([a], [b]) => a.localeCompare(b, 'vi'))
       .map(([field, c]) => ({ label: field || '(Chưa xác định lĩnh vực)', depth: 0, numbers: formNumbers(c) }));
   } else {
-    const byReceiving = await countsByReceivingAgency(pool, catalog, period, filter, nowMs);
+    const byReceiving = await countsByReceivingAgency(rd, period, filter);
     total = [...byReceiving.values()].reduce(addCounts, EMPTY_COUNTS);
     const counts = def.rows === 'agency-tree' ? rollUpAgencies(byReceiving, catalog, filter.agencies) : byReceiving;
     const top = Math.min(...[...counts.keys()].map((k) => catalog.pathOf(k).length));

@@ -19,7 +19,7 @@ export async function publicFigures(pool: pg.Pool, catalog: Catalog, agencyCode:
   const firstMonth = today.month - 11 <= 0 ? { year: today.year - 1, month: today.month + 1 } : { year: today.year, month: today.month - 11 };
   const lastDay = dayFromParts(today.month === 12 ? today.year + 1 : today.year, today.month === 12 ? 1 : today.month + 1, 1) - 1;
   const q = reportQuerySchema.parse({ from: isoDateOf(dayFromParts(firstMonth.year, firstMonth.month, 1)), to: isoDateOf(lastDay), groupBy: 'month' });
-  const report = await buildReport(pool, catalog, q, { agencies: [agencyCode] }, nowMs);
+  const report = await buildReport({ pool, catalog, nowMs }, q, { agencies: [agencyCode] });
   const current = `${today.year}-${String(today.month).padStart(2, '0')}`;
   return {
     agency: { code: agencyCode, name: catalog.agency(agencyCode)?.name ?? agencyCode },

@@ -43,6 +43,16 @@ function whereOf(filter: ReportFilter, catalog: Catalog, params: unknown[]): str
   return where;
 }
 
+/**
+ * What every report read needs: the database, the catalogue of the moment and the instant the report is asked at
+ * (AppContext.reading()). One value instead of three parameters on every function.
+ */
+export interface ReportReading {
+  pool: pg.Pool;
+  catalog: Catalog;
+  nowMs: number;
+}
+
 /** When open dossiers are judged: the period's last instant, or now for a period still running. */
 export function judgedAtOf(period: Period, nowMs: number): number {
   return Math.min(period.to - 1, nowMs);
@@ -56,7 +66,8 @@ function periodParams(period: Period, nowMs: number): unknown[] {
 /** The flows of the daily counters, each with its key in a report's counts (the two stocks are read separately). */
 const FLOWS = COUNT_TABLE.map((d) => ({ column: d.column, key: d.key }));
 
-export async function countsBy(pool: pg.Pool, catalog: Catalog, period: Period, group: GroupColumn, filter: ReportFilter, nowMs: number): Promise<Map<string, Counts>> {
+export async function countsBy(rd: ReportReading, period: Period, group: GroupColumn, filter: ReportFilter): Promise<Map<string, Counts>> {
+  const { pool, catalog, nowMs } = rd;
   const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   const { rows } = await pool.query<Counts & { key: string }>(countsSql(group, where), params);
@@ -71,8 +82,8 @@ export async function countsBy(pool: pg.Pool, catalog: Catalog, period: Period, 
  * that start and end at local midnight and have ended (open dossiers judged
  * at the period's end), without procedure, field or channel filters.
  */
-export async function countsFromCounters(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter): Promise<Map<string, Counts>> {
-  return (await periodsFromCounters(pool, catalog, [period], filter))[0]!;
+export async function countsFromCounters(rd: ReportReading, period: Period, filter: ReportFilter): Promise<Map<string, Counts>> {
+  return (await periodsFromCounters(rd, [period], filter))[0]!;
 }
 
 /**
@@ -80,15 +91,10 @@ export async function countsFromCounters(pool: pg.Pool, catalog: Catalog, period
  * counters (each counter row meets the periods that end after its day):
  * the yearly report by agency × month in one query.
  */
-export async function periodsFromCounters(
-  pool: pg.Pool,
-  catalog: Catalog,
-  periods: Period[],
-  filter: ReportFilter,
-  options: { flowsOnly?: boolean; nowMs?: number } = {},
-): Promise<Array<Map<string, Counts>>> {
+export async function periodsFromCounters(rd: ReportReading, periods: Period[], filter: ReportFilter, options: { flowsOnly?: boolean } = {}): Promise<Array<Map<string, Counts>>> {
   if (!periods.length) return [];
-  const corrections = lateFactCorrections(pool, catalog, periods, filter, options.nowMs ?? Number.POSITIVE_INFINITY);
+  const { pool, catalog } = rd;
+  const corrections = lateFactCorrections(rd, periods, filter);
   // The periods' boundaries cut the days into segments; each counter row falls in one. Flows of a period are the
   // sum of its segments; the open and overdue stocks at its end are the stock before the first boundary plus the
   // segments' movements up to its end. The counters are read once, whatever the number of periods.
@@ -159,7 +165,8 @@ const LATER = COUNT_TABLE.filter((d): d is Extract<(typeof COUNT_TABLE)[number],
  * what is known now, so a result given on 2 February would otherwise move January's 3.3. One range read per later
  * fact, of a small partial index (migration 021).
  */
-async function lateFactCorrections(pool: pg.Pool, catalog: Catalog, periods: Period[], filter: ReportFilter, nowMs: number): Promise<Array<Map<string, Partial<Record<keyof Counts, number>>>>> {
+async function lateFactCorrections(rd: ReportReading, periods: Period[], filter: ReportFilter): Promise<Array<Map<string, Partial<Record<keyof Counts, number>>>>> {
+  const { pool, catalog, nowMs } = rd;
   const params: unknown[] = [periods.map((p) => new Date(p.from)), periods.map((p) => new Date(p.to)), periods.map((p) => new Date(judgedAtOf(p, nowMs)))];
   let where = '';
   if (filter.agencies) {
@@ -192,18 +199,11 @@ async function lateFactCorrections(pool: pg.Pool, catalog: Catalog, periods: Per
  * (an index-only read of dossiers_open_stock: its cost follows the open stock,
  * not the history or the activity).
  */
-export async function runningFromCounters(
-  pool: pg.Pool,
-  catalog: Catalog,
-  period: Period,
-  filter: ReportFilter,
-  nowMs: number,
-  openStock: OpenStock = new OpenStock(pool, catalog, filter, nowMs),
-): Promise<Map<string, Counts>> {
+export async function runningFromCounters(rd: ReportReading, period: Period, filter: ReportFilter, openStock: OpenStock = new OpenStock(rd, filter)): Promise<Map<string, Counts>> {
   const [flows, stock, ahead] = await Promise.all([
-    periodsFromCounters(pool, catalog, [period], filter, { flowsOnly: true, nowMs }),
-    openStock.read(filter, nowMs),
-    carriedOverAhead(pool, catalog, period, filter, nowMs),
+    periodsFromCounters(rd, [period], filter, { flowsOnly: true }),
+    openStock.read(rd, filter),
+    carriedOverAhead(rd, period, filter),
   ]);
   // The flows from the counters; the stock now from the dossiers.
   const out = new Map(flows[0]!);
@@ -225,7 +225,8 @@ export async function runningFromCounters(
  * dossier finished ahead is also open now). Carried over, minus finished, minus open now, plus received, per dossier:
  * zero for every dossier without such an event, so only those are read (two index ranges).
  */
-async function carriedOverAhead(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number): Promise<Map<string, number>> {
+async function carriedOverAhead(rd: ReportReading, period: Period, filter: ReportFilter): Promise<Map<string, number>> {
+  const { pool, catalog, nowMs } = rd;
   const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   // A comparison with a NULL (an open dossier's finish) is NULL: counted as false, as a FILTER would.
@@ -247,21 +248,20 @@ export class OpenStock {
   private stock: Promise<Map<string, { openOnTrack: number; openOverdue: number }>> | undefined;
 
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly catalog: Catalog,
+    private readonly rd: ReportReading,
     private readonly filter: ReportFilter,
-    private readonly nowMs: number,
   ) {}
 
-  /** The stock for `filter` at `nowMs`: read at the first call, shared after; read apart for another filter or instant. */
-  read(filter: ReportFilter, nowMs: number) {
-    if (filter !== this.filter || nowMs !== this.nowMs) return openStockNow(this.pool, this.catalog, filter, nowMs);
-    return (this.stock ??= openStockNow(this.pool, this.catalog, filter, nowMs));
+  /** The stock for `filter` at the reading's instant: read at the first call, shared after; apart for another filter or instant. */
+  read(rd: ReportReading, filter: ReportFilter) {
+    if (filter !== this.filter || rd.nowMs !== this.rd.nowMs) return openStockNow(rd, filter);
+    return (this.stock ??= openStockNow(this.rd, filter));
   }
 }
 
 /** The dossiers open at `nowMs` by receiving agency, on track or 766-overdue then (CELL_FILTERS on_track and overdue). */
-async function openStockNow(pool: pg.Pool, catalog: Catalog, filter: ReportFilter, nowMs: number): Promise<Map<string, { openOnTrack: number; openOverdue: number }>> {
+async function openStockNow(rd: ReportReading, filter: ReportFilter): Promise<Map<string, { openOnTrack: number; openOverdue: number }>> {
+  const { pool, catalog, nowMs } = rd;
   const params: unknown[] = [new Date(nowMs)];
   const where = whereOf(filter, catalog, params);
   // Open now: not finished (the partial index), or finished later than now (an event dated ahead; rare).
@@ -313,28 +313,27 @@ export function labelOf(group: GroupColumn | 'month', key: string, catalog: Cata
 }
 
 /** Counts by receiving agency (not rolled up), from the daily counters where they serve, else from the dossiers. */
-export async function countsByReceivingAgency(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number, openStock?: OpenStock): Promise<Map<string, Counts>> {
-  if (countersServe(period, filter, nowMs)) return countsFromCounters(pool, catalog, period, filter);
-  if (runningServe(period, filter, nowMs)) return runningFromCounters(pool, catalog, period, filter, nowMs, openStock);
-  return countsBy(pool, catalog, period, 'agency', filter, nowMs);
+export async function countsByReceivingAgency(rd: ReportReading, period: Period, filter: ReportFilter, openStock?: OpenStock): Promise<Map<string, Counts>> {
+  if (countersServe(period, filter, rd.nowMs)) return countsFromCounters(rd, period, filter);
+  if (runningServe(period, filter, rd.nowMs)) return runningFromCounters(rd, period, filter, openStock);
+  return countsBy(rd, period, 'agency', filter);
 }
 
 export async function rateRows(
-  pool: pg.Pool,
-  catalog: Catalog,
+  rd: ReportReading,
   period: Period,
   group: GroupColumn,
   filter: ReportFilter,
-  nowMs: number,
   openStock?: OpenStock,
 ): Promise<{ rows: ReportRow[]; total: ReportRow; totalCounts: Counts }> {
+  const { catalog, nowMs } = rd;
   const byAgencyGroup = group === 'agency' || group === 'all';
   let counts: Map<string, Counts>;
   if (byAgencyGroup && (countersServe(period, filter, nowMs) || runningServe(period, filter, nowMs))) {
-    const byAgency = await countsByReceivingAgency(pool, catalog, period, filter, nowMs, openStock);
+    const byAgency = await countsByReceivingAgency(rd, period, filter, openStock);
     counts = group === 'agency' ? byAgency : new Map([['total', [...byAgency.values()].reduce(addCounts, EMPTY_COUNTS)]]);
   } else {
-    counts = await countsBy(pool, catalog, period, group, filter, nowMs);
+    counts = await countsBy(rd, period, group, filter);
   }
   const grouped = group === 'agency' ? rollUpAgencies(counts, catalog, filter.agencies) : counts;
   const rows = [...grouped.entries()]
@@ -345,7 +344,8 @@ export async function rateRows(
 }
 
 /** The dossiers behind one cell of the report, in receipt order. */
-export async function cellDossiers(pool: pg.Pool, catalog: Catalog, period: Period, cell: Cell, filter: ReportFilter, limit: number, nowMs: number) {
+export async function cellDossiers(rd: ReportReading, period: Period, cell: Cell, filter: ReportFilter, limit: number) {
+  const { pool, catalog, nowMs } = rd;
   const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   params.push(limit);
@@ -359,16 +359,15 @@ export async function cellDossiers(pool: pg.Pool, catalog: Catalog, period: Peri
 
 /** A whole report: rows for the grouping (months: one row per month) and the total. */
 export async function buildReport(
-  pool: pg.Pool,
-  catalog: Catalog,
+  rd: ReportReading,
   q: ReportQuery,
   filter: ReportFilter,
-  nowMs: number,
-  onProgress?: (done: number, total: number) => void,
-  openStock = new OpenStock(pool, catalog, filter, nowMs),
+  options: { onProgress?: (done: number, total: number) => void; openStock?: OpenStock } = {},
 ): Promise<{ period: Period; rows: ReportRow[]; total: ReportRow; totalCounts: Counts }> {
+  const { nowMs } = rd;
+  const { onProgress, openStock = new OpenStock(rd, filter) } = options;
   const period = periodOf(q);
-  if (q.groupBy !== 'month') return { period, ...(await rateRows(pool, catalog, period, q.groupBy, filter, nowMs, openStock)) };
+  if (q.groupBy !== 'month') return { period, ...(await rateRows(rd, period, q.groupBy, filter, openStock)) };
   // Months that have not started have nothing to report: they are left out, not shown as zeros.
   const months = monthsIn(period, q.convention).filter((m) => m.from <= nowMs);
   const label = (m: Period) => `Tháng ${m.label.slice(5)}/${m.label.slice(0, 4)}`;
@@ -376,9 +375,9 @@ export async function buildReport(
   // period's total too (2.2 does not add up over months). All at once: the page waits for the slowest.
   const done = months.filter((m) => countersServe(m, filter, nowMs));
   const [counted, running, all] = await Promise.all([
-    periodsFromCounters(pool, catalog, done, filter),
-    Promise.all(months.filter((m) => !done.includes(m)).map(async (m) => [m, (await rateRows(pool, catalog, m, 'all', filter, nowMs, openStock)).total] as const)),
-    rateRows(pool, catalog, period, 'all', filter, nowMs, openStock),
+    periodsFromCounters(rd, done, filter),
+    Promise.all(months.filter((m) => !done.includes(m)).map(async (m) => [m, (await rateRows(rd, m, 'all', filter, openStock)).total] as const)),
+    rateRows(rd, period, 'all', filter, openStock),
   ]);
   const runningTotal = new Map(running);
   const rows: ReportRow[] = [];
@@ -393,7 +392,8 @@ export async function buildReport(
 }
 
 /** Open dossiers within time now (766), closest to their due instant first: the ones a what-if says to watch. */
-export async function closestOpen(pool: pg.Pool, catalog: Catalog, filter: ReportFilter, nowMs: number, limit: number) {
+export async function closestOpen(rd: ReportReading, filter: ReportFilter, limit: number) {
+  const { pool, catalog, nowMs } = rd;
   const params: unknown[] = [limit, new Date(nowMs)];
   const where = whereOf(filter, catalog, params);
   const { rows } = await pool.query<{ code: string; procedure_code: string; rate_due_at: Date; due_at: Date; paused: boolean }>(
@@ -405,7 +405,8 @@ export async function closestOpen(pool: pg.Pool, catalog: Catalog, filter: Repor
 }
 
 /** How each dossier a period's 2.1 judges was judged (766): finished early/on time/late, or open on track/overdue at its end. */
-export async function judgedDossiers(pool: pg.Pool, catalog: Catalog, period: Period, filter: ReportFilter, nowMs: number, limit = 100_000) {
+export async function judgedDossiers(rd: ReportReading, period: Period, filter: ReportFilter, limit = 100_000) {
+  const { pool, catalog, nowMs } = rd;
   const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   params.push(limit);

@@ -69,8 +69,8 @@ test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers ta
   ];
   for (const period of periods) {
     for (const agencies of [null, ['SLA.TPSL'], ['SLA.P.TOHIEU', 'SLA.MSO']]) {
-      const scan = await countsBy(t.ctx.db.pool, t.ctx.catalog, period, 'agency', { agencies }, now);
-      const fromCounters = await countsFromCounters(t.ctx.db.pool, t.ctx.catalog, period, { agencies });
+      const scan = await countsBy(t.ctx.reading(now), period, 'agency', { agencies });
+      const fromCounters = await countsFromCounters(t.ctx.reading(now), period, { agencies });
       expect({ period: period.label, agencies, counts: Object.fromEntries(fromCounters) }).toEqual({ period: period.label, agencies, counts: Object.fromEntries(scan) });
     }
   }
@@ -91,7 +91,7 @@ test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers ta
   const states = (await t.ctx.db.pool.query<{ state: DossierState }>('SELECT state FROM dossiers')).rows.map((r) => r.state);
   for (const period of periods) {
     const pure = states.reduce((sum, s) => addCounts(sum, dossierCounts(s, period.from, period.to, judgedAtOf(period, now))), EMPTY_COUNTS);
-    const scan = (await countsBy(t.ctx.db.pool, t.ctx.catalog, period, 'all', { agencies: null }, now)).get('total')!;
+    const scan = (await countsBy(t.ctx.reading(now), period, 'all', { agencies: null })).get('total')!;
     expect({ period: period.label, ...scan }).toEqual({ period: period.label, ...pure, processingTimeSum: 0, processingTimeCount: 0 });
   }
 
@@ -104,8 +104,8 @@ test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers ta
       const zeroTime = (m: Map<string, Counts>) => Object.fromEntries([...m].map(([k, c]) => [k, { ...c, processingTimeSum: 0, processingTimeCount: 0 }]));
       // The whole province, and one district's subtree (an agency filter narrows both reads).
       for (const agencies of [null, ['SLA.P.TOHIEU']]) {
-        const running = await runningFromCounters(t.ctx.db.pool, t.ctx.catalog, period, { agencies }, nowRunning);
-        const scan = await countsBy(t.ctx.db.pool, t.ctx.catalog, period, 'agency', { agencies }, nowRunning);
+        const running = await runningFromCounters(t.ctx.reading(nowRunning), period, { agencies });
+        const scan = await countsBy(t.ctx.reading(nowRunning), period, 'agency', { agencies });
         expect({ label, agencies, at: nowRunning, counts: zeroTime(running) }).toEqual({ label, agencies, at: nowRunning, counts: zeroTime(scan) });
         if (agencies) filteredRows += scan.size;
       }

@@ -41,10 +41,10 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   requireStarted(periodOf(q), now);
   // Independent reads go out together (the pool has connections to spare; the page waits for the slowest, not the sum).
   // Both reports judge the open stock now: read once.
-  const stock = new OpenStock(ctx.db.pool, ctx.catalog, filter, now);
+  const stock = new OpenStock(ctx.reading(now), filter);
   const [report, trend] = await Promise.all([
-    buildReport(ctx.db.pool, ctx.catalog, q, filter, now, undefined, stock),
-    buildReport(ctx.db.pool, ctx.catalog, { ...q, groupBy: 'month' }, filter, now, undefined, stock),
+    buildReport(ctx.reading(now), q, filter, { openStock: stock }),
+    buildReport(ctx.reading(now), { ...q, groupBy: 'month' }, filter, { openStock: stock }),
   ]);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.roots() : scope.principal.agencyCodes;
@@ -110,7 +110,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   if (agency && report.period.to > now) {
     const target = 0.98;
     const w = whatIf(report.totalCounts, target);
-    const closest = await closestOpen(ctx.db.pool, ctx.catalog, filter, now, 10);
+    const closest = await closestOpen(ctx.reading(now), filter, 10);
     whatIfView = {
       targetText: pctText(target),
       ...w,
@@ -152,7 +152,7 @@ export function dashboardRouter(ctx: AppContext): Router {
     const q = cellQuerySchema.parse(req.query);
     const period = periodOf(q);
     requireStarted(period, ctx.now());
-    const found = await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit, ctx.now());
+    const found = await cellDossiers(ctx.reading(), period, q.outcome, filterFor(ctx, res, q), q.limit);
     res.type('html').send(
       renderPage('cell', {
         viewer: viewerOf(res),

@@ -41,9 +41,9 @@ export function reconciliationRouter(ctx: AppContext): Router {
     const portal = await portalFiguresOf(ctx.db.pool, q.agency, q.period, q.convention);
     if (!portal) throw new HttpError(404, `No portal figures recorded for ${q.agency} in ${q.period}: an administrator records them with PUT /api/v1/reconciliation/figures.`);
     const now = ctx.now();
-    const { totalCounts } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, now);
+    const { totalCounts } = await rateRows(ctx.reading(now), period, 'all', filter);
     const ours = ourFigures(totalCounts);
-    const judged = (await judgedDossiers(ctx.db.pool, ctx.catalog, period, filter, now)).map((d) => ({
+    const judged = (await judgedDossiers(ctx.reading(now), period, filter)).map((d) => ({
       code: d.code,
       judged: d.judged,
       dueAt: d.due_at.getTime(),

@@ -56,7 +56,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const done = metrics?.reportDuration.startTimer({ format: q.format });
     res.on('finish', () => done?.());
     const filter = filterFor(ctx, res, q);
-    const report = await buildReport(ctx.db.pool, ctx.catalog, q, filter, ctx.now());
+    const report = await buildReport(ctx.reading(), q, filter);
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {
       const judgedAt = judgedAtOf(report.period, ctx.now());
@@ -92,7 +92,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       throw new HttpError(400, `Form ${form.data} is one unit's report: give the agency.`, [{ path: 'agency', message: 'required for a unit form when the key has several agencies' }]);
     const filter = filterFor(ctx, res, form.data.endsWith('a') ? { agency: q.agency ?? mine[0] } : q);
     const units = q.agency ? [q.agency] : mine;
-    const report = await officialReport(ctx.db.pool, ctx.catalog, form.data, period, filter, units, ctx.now());
+    const report = await officialReport(ctx.reading(), form.data, period, filter, units);
     const name = `bieu-${form.data}-${period.label.replace(/\W+/g, '-')}`;
     if (m[2] === 'json') {
       res.json(report);
@@ -111,8 +111,8 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     requireStarted(period, ctx.now());
     if (period.to <= ctx.now()) throw new HttpError(400, `The period ${period.label} has ended: its figures can no longer change.`, [{ path: 'period', message: 'give a running period' }]);
     const filter = filterFor(ctx, res, q);
-    const { total, totalCounts } = await rateRows(ctx.db.pool, ctx.catalog, period, 'all', filter, ctx.now());
-    const closest = await closestOpen(ctx.db.pool, ctx.catalog, filter, ctx.now(), q.limit);
+    const { total, totalCounts } = await rateRows(ctx.reading(), period, 'all', filter);
+    const closest = await closestOpen(ctx.reading(), filter, q.limit);
     res.json({
       period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) },
       agency: q.agency ?? null,
@@ -177,7 +177,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const q = cellQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.csv') ? { format: 'csv' } : {}) });
     const period = periodOf(q);
     requireStarted(period, ctx.now());
-    const found = await cellDossiers(ctx.db.pool, ctx.catalog, period, q.outcome, filterFor(ctx, res, q), q.limit, ctx.now());
+    const found = await cellDossiers(ctx.reading(), period, q.outcome, filterFor(ctx, res, q), q.limit);
     const rows = found.map((r) => ({
       code: r.code,
       status: r.status,
