@@ -59,7 +59,7 @@ export function renderDigest(agencyCode: string, dossiers: DossierState[], env: 
     `Tình hình hồ sơ của ${agencyName} lúc ${vietnameseInstant(env.now)}: ${overdue.length} hồ sơ quá hạn` +
     (withoutApology ? ` (${withoutApology} hồ sơ chưa có văn bản xin lỗi)` : '') +
     `, ${dueSoon.length} hồ sơ sắp đến hạn.`;
-  return renderList(subject, recipientName, intro, 'Thư tổng hợp hằng ngày của hệ thống Đúng hạn.', overdue, dueSoon);
+  return renderList({ subject, recipientName, intro, footer: 'Thư tổng hợp hằng ngày của hệ thống Đúng hạn.', overdue, dueSoon });
 }
 
 /**
@@ -72,10 +72,11 @@ export function renderAlertList(kind: 'due_soon' | 'overdue', dossiers: DossierS
   const what = kind === 'overdue' ? 'đã quá hạn' : 'sắp đến hạn';
   const subject = `[Đúng hạn] ${dossiers.length} hồ sơ ${what}`;
   const intro = `Lúc ${vietnameseInstant(env.now)}, ${dossiers.length} hồ sơ ${what} (khẩn nhất trước):`;
-  return renderList(subject, recipientName, intro, 'Thư cảnh báo của hệ thống Đúng hạn: mỗi hồ sơ được báo một lần cho mỗi hạn.', facts.filter((f) => f.overdue), facts.filter((f) => !f.overdue));
+  return renderList({ subject, recipientName, intro, footer: 'Thư cảnh báo của hệ thống Đúng hạn: mỗi hồ sơ được báo một lần cho mỗi hạn.', overdue: facts.filter((f) => f.overdue), dueSoon: facts.filter((f) => !f.overdue) });
 }
 
-function renderList(subject: string, recipientName: string, intro: string, footer: string, overdue: ReturnType<typeof dossierFacts>[], dueSoon: ReturnType<typeof dossierFacts>[]) {
-  const data = { subject, recipientName, intro, footer, overdue, dueSoon };
-  return { subject, html: renderTemplate('emails/digest.html', data), text: renderTemplate('emails/digest.text', data) };
+type Facts = ReturnType<typeof dossierFacts>;
+
+function renderList(data: { subject: string; recipientName: string; intro: string; footer: string; overdue: Facts[]; dueSoon: Facts[] }) {
+  return { subject: data.subject, html: renderTemplate('emails/digest.html', data), text: renderTemplate('emails/digest.text', data) };
 }

@@ -59,7 +59,7 @@ export function createSmsGateway(config: SmsGatewayConfig): Sender {
         res = await fetch(config.url, { method: 'POST', headers: { 'content-type': config.contentType, ...config.headers }, body, signal: AbortSignal.timeout(config.timeoutMs) });
       } catch (err) {
         const reason = isTimeout(err) ? `no answer within ${config.timeoutMs} ms` : String(err instanceof Error ? (err.cause ?? err.message) : err);
-        throw new Error(`SMS gateway: ${reason}`);
+        throw new Error(`SMS gateway: ${reason}`, { cause: err });
       }
       const answer = await res.text().catch(() => '');
       if (!res.ok) throw new Error(`SMS gateway answered ${res.status}: ${answer.slice(0, 200)}`);

@@ -31,7 +31,7 @@ export function createZaloZns(config: ZaloZnsConfig): Sender {
       try {
         res = await fetch(config.url, { method: 'POST', headers: { 'content-type': 'application/json', access_token: config.accessToken }, body, signal: AbortSignal.timeout(config.timeoutMs) });
       } catch (err) {
-        throw new Error(`Zalo ZNS: ${isTimeout(err) ? `no answer within ${config.timeoutMs} ms` : String(err)}`);
+        throw new Error(`Zalo ZNS: ${isTimeout(err) ? `no answer within ${config.timeoutMs} ms` : String(err)}`, { cause: err });
       }
       const answer = await res.text().catch(() => '');
       if (!res.ok) throw new Error(`Zalo ZNS answered ${res.status}: ${answer.slice(0, 200)}`);

@@ -358,7 +358,7 @@ async function calendarImport(args: string[]): Promise<number> {
       else console.log('--dry-run: nothing was changed.');
       return;
     }
-    const result = await applyCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file, `cli ${os.userInfo().username}`, (c) => {
+    const result = await applyCalendarImport({ pool: ctx.db.pool, calendar: ctx.calendar, catalog: ctx.catalog }, file, `cli ${os.userInfo().username}`, (c) => {
       ctx.calendar = c;
     });
     print(result);

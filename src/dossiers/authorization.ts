@@ -38,8 +38,8 @@ export function unknownDossierMessage(code: string): string {
  * @param stored the dossier as committed before this batch (undefined: new)
  * @param before the dossier just before this event, in occurrence order (undefined: none yet, or a resend, which is
  *   judged against the stored dossier alone)
- * @param pathOf an agency's path from the root (empty when unknown)
- * @param people who has a person account: a hand-over to a named person (`holder.personId`) must name a known one
+ * @param lookups.pathOf an agency's path from the root (empty when unknown)
+ * @param lookups.people who has a person account: a hand-over to a named person (`holder.personId`) must name a known one
  *   of the agency it goes to (holder.ts)
  */
 export function authorizeEvent(
@@ -47,8 +47,7 @@ export function authorizeEvent(
   stored: DossierState | undefined,
   before: DossierState | undefined,
   event: DossierEvent,
-  pathOf: (agencyCode: string) => string[],
-  people: PersonDirectory = NO_PEOPLE,
+  { pathOf, people = NO_PEOPLE }: { pathOf: (agencyCode: string) => string[]; people?: PersonDirectory },
 ): Verdict {
   const hidden = stored !== undefined && hiddenFrom(scope, stored);
   if (event.type === 'received') {

@@ -123,15 +123,14 @@ export interface CalendarImportResult extends CalendarImportPreview {
  * event arriving meanwhile is never lost from the projection).
  */
 export async function applyCalendarImport(
-  pool: pg.Pool,
-  current: VietnamCalendar,
-  catalog: Catalog,
+  { pool, calendar: current, catalog }: { pool: pg.Pool; calendar: VietnamCalendar; catalog: Catalog },
   file: CalendarYearFile,
   appliedBy: string,
   onCalendar: (calendar: VietnamCalendar) => void,
 ): Promise<CalendarImportResult> {
   const preview = await previewCalendarImport(pool, current, catalog, file);
-  const { calendar, codes, ...summary } = preview;
+  // The new calendar goes to onCalendar from the revision; the summary is what the caller reports.
+  const { calendar: _next, codes, ...summary } = preview;
   const revision = await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO calendar_years (year, schedule, updated_by) VALUES ($1, $2, $3)

@@ -153,7 +153,7 @@ export async function ingestEvents(
         refused.add(i);
       }
     }
-    if (seqOf.size + refused.size !== fresh.length) await sortOutResends(client, fresh.filter(({ i }) => !refused.has(i)), hashes, seqOf, storedHash, results);
+    if (seqOf.size + refused.size !== fresh.length) await sortOutResends(client, fresh.filter(({ i }) => !refused.has(i)), { hashes, inserted: seqOf, stored: storedHash }, results);
 
     const applied = fresh.filter(({ i }) => results[i]!.status === 'accepted' && !refused.has(i));
     const byCode = new Map<string, Array<{ e: DossierEvent; i: number }>>();
@@ -235,9 +235,8 @@ export async function ingestEvents(
 async function sortOutResends(
   client: pg.ClientBase,
   fresh: Array<{ e: DossierEvent; i: number }>,
-  hashes: string[],
-  inserted: Map<string, number>,
-  stored: Map<string, string>,
+  /** The batch's body hashes, the event ids this batch inserted, and the hashes already stored by event id. */
+  { hashes, inserted, stored }: { hashes: string[]; inserted: Map<string, number>; stored: Map<string, string> },
   results: IngestResult['results'],
 ): Promise<void> {
   const existing = fresh.filter(({ e }) => !inserted.has(e.eventId));

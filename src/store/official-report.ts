@@ -3,7 +3,6 @@
  * GET /reports/rates (countsByReceivingAgency, countsBy): its total is that report's total for the same scope.
  */
 import type { ReportReading } from './report-store.js';
-import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
 import { exportInstant } from '../calendar/vietnamese-format.js';
 import { FORM_NOTES, OFFICIAL_FORMS, formNumbers, periodText, type OfficialForm, type OfficialReport, type OfficialReportRow } from '../reports/official-forms.js';

@@ -38,6 +38,7 @@ export interface Person {
 
 const COLUMNS = 'id, name, email, roles, agency_codes, created_at, deactivated_at, password_hash IS NOT NULL AS has_password, locked_until';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of the people table, read column by column below
 function personOf(r: Record<string, any>): Person {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {

@@ -203,7 +203,7 @@ export async function syncRecords(pool: pg.Pool, catalog: Catalog, ingest: Inges
   try {
     await ingest(toIngest, {
       actor,
-      authorize: scope && ((stored, before, event) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code))),
+      authorize: scope && ((stored, before, event) => authorizeEvent(scope, stored, before, event, { pathOf: (code) => catalog.pathOf(code) })),
     });
   } catch (err) {
     if (!(err instanceof IngestConflict)) throw err;

@@ -24,7 +24,7 @@ const commune = key('P.X');
 const centre = key('P.C');
 const department = key('P.S');
 
-const judge = (scope: Scope, stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent): Verdict => authorizeEvent(scope, stored, before, event, pathOf);
+const judge = (scope: Scope, stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent): Verdict => authorizeEvent(scope, stored, before, event, { pathOf });
 const OK: Verdict = { ok: true };
 const UNKNOWN: Verdict = { ok: false, status: 422, message: unknownDossierMessage('D') };
 

@@ -65,7 +65,7 @@ export function calendarAdminRouter(ctx: AppContext): Router {
    */
   const visible = <T extends { agencyCode: string }>(scope: Scope, moved: T[]) => (scope.all ? moved : moved.filter((m) => scope.coversPath(ctx.catalog.pathOf(m.agencyCode))));
   const apply = async (file: CalendarYearFile, by: string) =>
-    applyCalendarImport(ctx.db.pool, ctx.calendar, ctx.catalog, file, by, (calendar) => {
+    applyCalendarImport({ pool: ctx.db.pool, calendar: ctx.calendar, catalog: ctx.catalog }, file, by, (calendar) => {
       ctx.calendar = calendar;
     });
 

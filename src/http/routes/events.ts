@@ -42,7 +42,7 @@ export function eventsRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const catalog = ctx.catalog;
     const request = {
-      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, (code) => catalog.pathOf(code), ctx.people),
+      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, { pathOf: (code) => catalog.pathOf(code), people: ctx.people }),
       actor: scope.actor,
     };
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.

@@ -28,7 +28,15 @@ import { PORTAL_MODE, portalProgress, portalScores } from '../../reports/portal-
 import { readingsOf } from '../../reports/readings.js';
 import { filterFor, requireStarted } from '../report-scope.js';
 
-function sendTable(res: Response, format: 'csv' | 'xlsx', columns: Column[], rows: object[], name: string, title: string, dialect: CsvDialect): Promise<void> | void {
+/** A table to send: its columns and rows, the file's name and the sheet's title. */
+interface Table {
+  columns: Column[];
+  rows: object[];
+  name: string;
+  title: string;
+}
+
+function sendTable(res: Response, format: 'csv' | 'xlsx', { columns, rows, name, title }: Table, dialect: CsvDialect): Promise<void> | void {
   if (format === 'csv') {
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
     res.send(toCsv(columns, rows, dialect));
@@ -74,7 +82,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       return;
     }
     const title = `Tình hình giải quyết hồ sơ TTHC kỳ ${report.period.label} (từ ${exportInstant(report.period.from).slice(0, 10)} đến hết ${exportInstant(report.period.to - 1).slice(0, 10)}), theo ${GROUP_TEXT[q.groupBy]}`;
-    await sendTable(res, q.format, RATE_COLUMNS, tableRows(report, q.groupBy), `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title, q.dialect);
+    await sendTable(res, q.format, { columns: RATE_COLUMNS, rows: tableRows(report, q.groupBy), name: `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title }, q.dialect);
   });
 
   // The official forms (Biểu II.06a, 06b, 07a, 07b/VPCP/KSTT) as XLSX and PDF (and JSON): the same counts as /rates.
@@ -143,7 +151,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       return;
     }
     const title = `Nguồn gốc trễ hạn theo cơ quan và bước xử lý, kỳ ${period.label} (từ ${exportInstant(period.from).slice(0, 10)} đến hết ${exportInstant(period.to - 1).slice(0, 10)})`;
-    await sendTable(res, q.format, LATENESS_COLUMNS, rows, `tre-han-theo-buoc-${period.label.replace(/\W+/g, '-')}`, title, q.dialect);
+    await sendTable(res, q.format, { columns: LATENESS_COLUMNS, rows, name: `tre-han-theo-buoc-${period.label.replace(/\W+/g, '-')}`, title }, q.dialect);
   });
 
   router.get(['/reports/lateness/dossiers', '/reports/lateness/dossiers.csv'], async (req, res) => {
@@ -170,7 +178,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       { key: 'madeLate', header: 'Làm hồ sơ trễ hạn', kind: 'text' },
     ];
     const people = items.map((i) => ({ ...i, agencyName: ctx.catalog.agency(i.agencyCode)?.name ?? i.agencyCode, state: i.open ? 'Đang xử lý' : 'Đã chuyển', madeLate: i.madeLate ? 'Có' : 'Không' }));
-    await sendTable(res, 'csv', columns, people, `tre-han-theo-buoc-ho-so-${period.label.replace(/\W+/g, '-')}`, '', q.dialect);
+    await sendTable(res, 'csv', { columns, rows: people, name: `tre-han-theo-buoc-ho-so-${period.label.replace(/\W+/g, '-')}`, title: '' }, q.dialect);
   });
 
   router.get(['/reports/dossiers', '/reports/dossiers.csv'], async (req, res) => {
@@ -217,7 +225,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       { key: 'status', header: 'Trạng thái', kind: 'text' },
       { key: 'outcome', header: 'Kết quả', kind: 'text' },
     ];
-    await sendTable(res, 'csv', columns, people, `ho-so-${q.outcome}-${period.label.replace(/\W+/g, '-')}`, '', q.dialect);
+    await sendTable(res, 'csv', { columns, rows: people, name: `ho-so-${q.outcome}-${period.label.replace(/\W+/g, '-')}`, title: '' }, q.dialect);
   });
 
   return router;
