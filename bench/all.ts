@@ -14,8 +14,20 @@ import path from 'node:path';
 import { ratio, round, spread, type Figure } from './results.js';
 
 const ALL = ['calendar', 'catalog', 'single', 'ingest', 'messages', 'sync', 'scale', 'upgrade'];
-const SCRIPTS: Record<string, string> = { calendar: 'calendar.ts', catalog: 'catalog-import.ts', single: 'single-events.ts', ingest: 'ingest.ts', messages: 'messages.ts', sync: 'sync-import.ts', scale: 'scale.ts', upgrade: 'upgrade.ts' };
-const chosen = (process.env.BENCH ?? ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const SCRIPTS: Record<string, string> = {
+  calendar: 'calendar.ts',
+  catalog: 'catalog-import.ts',
+  single: 'single-events.ts',
+  ingest: 'ingest.ts',
+  messages: 'messages.ts',
+  sync: 'sync-import.ts',
+  scale: 'scale.ts',
+  upgrade: 'upgrade.ts',
+};
+const chosen = (process.env.BENCH ?? ALL.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = chosen.filter((b) => !SCRIPTS[b]);
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
@@ -27,13 +39,25 @@ const tsx = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'no
 const failed: string[] = [];
 for (const name of chosen) {
   console.log(`\n=== bench:${name} ===`);
-  const run = spawnSync(tsx, [path.join(path.dirname(new URL(import.meta.url).pathname), SCRIPTS[name]!)], { stdio: 'inherit', env: { ...process.env, BENCH_RESULTS: results } });
+  const run = spawnSync(tsx, [path.join(path.dirname(new URL(import.meta.url).pathname), SCRIPTS[name]!)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_RESULTS: results },
+  });
   if (run.status !== 0) failed.push(name);
 }
 
-const figures: Figure[] = fs.existsSync(results) ? fs.readFileSync(results, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figure) : [];
+const figures: Figure[] = fs.existsSync(results)
+  ? fs
+      .readFileSync(results, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Figure)
+  : [];
 const cell = (s: string) => s.replace(/\|/g, '\\|');
-console.log(`\n## dunghan benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}${process.env.DATABASE_URL ? ', DATABASE_URL' : ', embedded PostgreSQL'}`);
+console.log(
+  `\n## dunghan benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}${process.env.DATABASE_URL ? ', DATABASE_URL' : ', embedded PostgreSQL'}`,
+);
 console.log('median (min–max) of the runs; the baseline is measured in the same run; ratio = figure ÷ baseline (medians)\n');
 console.log('| bench | what | figure | baseline | ratio | goal |');
 console.log('|---|---|---|---|---|---|');

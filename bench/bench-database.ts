@@ -12,7 +12,9 @@ import { sampleProvince } from '../src/sample/province.js';
 import { saveCatalog } from '../src/store/catalog-store.js';
 import { freePort } from '../test/support/free-port.js';
 
-export async function openBenchDatabase(poolSize: number): Promise<{ db: Db; url: string; embedded: boolean; postmaster: number | null; close(): Promise<void> }> {
+export async function openBenchDatabase(
+  poolSize: number,
+): Promise<{ db: Db; url: string; embedded: boolean; postmaster: number | null; close(): Promise<void> }> {
   let url = process.env.DATABASE_URL;
   let postmaster: number | null = null;
   let stop = async () => undefined as void;

@@ -15,7 +15,15 @@ const { agencies, procedures } = sampleProvince();
 const current = new Catalog(agencies, procedures);
 const HEADER = 'code,name,field,fieldCode,durationValue,durationUnit,onlineLevel,feeRequired,paperResult,validFrom,validTo,source';
 const csvOf = (rows: number) =>
-  Buffer.from([HEADER, ...Array.from({ length: rows }, (_, i) => `9.${String(i).padStart(6, '0')},Thủ tục ${i},Lĩnh vực ${i % 40},,${1 + (i % 20)},working-days,full,true,true,2026-01-01,,Quyết định công bố`)].join('\n'));
+  Buffer.from(
+    [
+      HEADER,
+      ...Array.from(
+        { length: rows },
+        (_, i) => `9.${String(i).padStart(6, '0')},Thủ tục ${i},Lĩnh vực ${i % 40},,${1 + (i % 20)},working-days,full,true,true,2026-01-01,,Quyết định công bố`,
+      ),
+    ].join('\n'),
+  );
 
 async function perTenThousand(rows: number): Promise<number[]> {
   const bytes = csvOf(rows);
@@ -31,5 +39,13 @@ async function perTenThousand(rows: number): Promise<number[]> {
 
 const small = await perTenThousand(10_000);
 const large = await perTenThousand(40_000);
-record({ bench: 'catalog', what: 'catalogue CSV read and planned, 40,000 rows', unit: 'ms per 10,000 rows', values: large, higherIsBetter: false, baseline: { what: '10,000 rows', values: small }, goal: 'linear: ratio ≈ 1' });
+record({
+  bench: 'catalog',
+  what: 'catalogue CSV read and planned, 40,000 rows',
+  unit: 'ms per 10,000 rows',
+  values: large,
+  higherIsBetter: false,
+  baseline: { what: '10,000 rows', values: small },
+  goal: 'linear: ratio ≈ 1',
+});
 console.log(`  (median ${Math.round(median(small))} ms per 10,000 rows at 10,000 rows; ${Math.round(median(large))} at 40,000)`);

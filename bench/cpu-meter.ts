@@ -83,10 +83,26 @@ export function recordCpu(
 ): void {
   const base = (b: [string, CpuShares[]] | undefined, pick: (c: CpuShares) => number | null) =>
     b && b[1].every((c) => pick(c) !== null) ? { what: b[0], values: b[1].map((c) => pick(c)!) } : undefined;
-  record({ bench, what: `${what}: server CPU per event (Node, clients excluded)`, unit: 'µs', values: runs.map((c) => c.server), higherIsBetter: false, baseline: base(baselines.server, (c) => c.server) });
+  record({
+    bench,
+    what: `${what}: server CPU per event (Node, clients excluded)`,
+    unit: 'µs',
+    values: runs.map((c) => c.server),
+    higherIsBetter: false,
+    baseline: base(baselines.server, (c) => c.server),
+  });
   if (runs.every((c) => c.postgres !== null)) {
-    record({ bench, what: `${what}: PostgreSQL CPU per event`, unit: 'µs', values: runs.map((c) => c.postgres!), higherIsBetter: false, baseline: base(baselines.postgres, (c) => c.postgres) });
+    record({
+      bench,
+      what: `${what}: PostgreSQL CPU per event`,
+      unit: 'µs',
+      values: runs.map((c) => c.postgres!),
+      higherIsBetter: false,
+      baseline: base(baselines.postgres, (c) => c.postgres),
+    });
     const perEvent = median(runs.map((c) => c.server + c.postgres!));
-    console.log(`    (the clients' CPU: ${round(median(runs.map((c) => c.clients)))} µs an event; server and PostgreSQL together ${round(perEvent)} µs, so 3,000 events/s would keep ${(perEvent * 3000 / 1e6).toFixed(1)} cores busy)`);
+    console.log(
+      `    (the clients' CPU: ${round(median(runs.map((c) => c.clients)))} µs an event; server and PostgreSQL together ${round(perEvent)} µs, so 3,000 events/s would keep ${((perEvent * 3000) / 1e6).toFixed(1)} cores busy)`,
+    );
   }
 }

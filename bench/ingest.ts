@@ -48,7 +48,9 @@ async function main(): Promise<void> {
       const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
     });
     const port = (server.address() as AddressInfo).port;
-    await db.pool.query('CREATE TABLE bench_bare_events (LIKE dossier_events INCLUDING ALL); CREATE TABLE bench_copy_events (LIKE dossier_events INCLUDING ALL)');
+    await db.pool.query(
+      'CREATE TABLE bench_bare_events (LIKE dossier_events INCLUDING ALL); CREATE TABLE bench_copy_events (LIKE dossier_events INCLUDING ALL)',
+    );
 
     // One set of new dossiers per run, shared by the three sides; each client owns a share of the dossiers and
     // sends their events in the order they happened.
@@ -67,19 +69,29 @@ async function main(): Promise<void> {
       async () => {
         const shares = sets[runs.api++]!;
         const meter = startCpu(bench.postmaster);
-        const posted = await postFromWorker({ port, path: '/api/v1/events', key, expect: 201, clients: shares.map((s) => batchesOf(s).map((b) => JSON.stringify(b))) });
+        const posted = await postFromWorker({
+          port,
+          path: '/api/v1/events',
+          key,
+          expect: 201,
+          clients: shares.map((s) => batchesOf(s).map((b) => JSON.stringify(b))),
+        });
         const sealing = await untilSealed(db);
         cpu.api.push(meter.stop(EVENTS, posted.cpuMs));
         return EVENTS / (posted.seconds + sealing / 1000);
       },
       async () => {
         const shares = sets[runs.bare++]!;
-        const placeholders = (n: number) => Array.from({ length: n }, (_, r) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`).join(', ');
+        const placeholders = (n: number) =>
+          Array.from({ length: n }, (_, r) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`).join(', ');
         const t0 = performance.now();
         await Promise.all(
           shares.map(async (share) => {
             for (const b of batchesOf(share)) {
-              await db.pool.query(`INSERT INTO bench_bare_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role) VALUES ${placeholders(b.length)}`, b.flatMap(rowOf));
+              await db.pool.query(
+                `INSERT INTO bench_bare_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role) VALUES ${placeholders(b.length)}`,
+                b.flatMap(rowOf),
+              );
             }
           }),
         );
@@ -87,7 +99,10 @@ async function main(): Promise<void> {
       },
       async () => {
         const shares = sets[runs.copy++]!;
-        const copyText = (e: DossierEvent) => `${rowOf(e).map((v) => v.replace(/\\/g, '\\\\')).join('\t')}\n`;
+        const copyText = (e: DossierEvent) =>
+          `${rowOf(e)
+            .map((v) => v.replace(/\\/g, '\\\\'))
+            .join('\t')}\n`;
         const meter = startCpu(bench.postmaster);
         const t0 = performance.now();
         await Promise.all(
@@ -96,7 +111,9 @@ async function main(): Promise<void> {
             const client = new pg.Client({ connectionString: url });
             await client.connect();
             try {
-              const stream = client.query(copyFrom('COPY bench_copy_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role) FROM STDIN'));
+              const stream = client.query(
+                copyFrom('COPY bench_copy_events (event_id, dossier_code, type, occurred_at, body, body_hash, key_id, key_role) FROM STDIN'),
+              );
               await pipeline(Readable.from(batchesOf(share).map((b) => b.map(copyText).join(''))), stream);
             } finally {
               await client.end();
@@ -109,13 +126,31 @@ async function main(): Promise<void> {
       },
     ]);
     await printStatementStats(db, 'all sides');
-    console.log(`bench:ingest — ${EVENTS.toLocaleString('en-US')} events per run in batches of ${BATCH}, ${CLIENTS} clients, ${RUNS} runs per side, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
-    record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'COPY of the same rows', values: copy! }, goal: '≥ 40 % of COPY' });
-    record({ bench: 'ingest', what: `batches of ${BATCH} through the API, ${CLIENTS} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'bare multi-row INSERT of the same rows', values: bare! } });
+    console.log(
+      `bench:ingest — ${EVENTS.toLocaleString('en-US')} events per run in batches of ${BATCH}, ${CLIENTS} clients, ${RUNS} runs per side, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
+    );
+    record({
+      bench: 'ingest',
+      what: `batches of ${BATCH} through the API, ${CLIENTS} clients`,
+      unit: 'events/s',
+      values: api!,
+      higherIsBetter: true,
+      baseline: { what: 'COPY of the same rows', values: copy! },
+      goal: '≥ 40 % of COPY',
+    });
+    record({
+      bench: 'ingest',
+      what: `batches of ${BATCH} through the API, ${CLIENTS} clients`,
+      unit: 'events/s',
+      values: api!,
+      higherIsBetter: true,
+      baseline: { what: 'bare multi-row INSERT of the same rows', values: bare! },
+    });
     recordCpu('ingest', `batches of ${BATCH} through the API`, cpu.api, { postgres: ['COPY of the same rows: PostgreSQL CPU per row', cpu.copy] });
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dossier_events');
     const unsealed = await countUnchained(db.pool);
-    if (rows[0]!.n !== EVENTS * RUNS || unsealed !== 0) throw new Error(`expected ${EVENTS * RUNS} sealed events in the log, found ${rows[0]!.n} (${unsealed} unsealed)`);
+    if (rows[0]!.n !== EVENTS * RUNS || unsealed !== 0)
+      throw new Error(`expected ${EVENTS * RUNS} sealed events in the log, found ${rows[0]!.n} (${unsealed} unsealed)`);
   } finally {
     await unwatch();
     await new Promise((r) => (server ? server.close(r) : r(undefined)));

@@ -30,7 +30,14 @@ function receipts(prefix: string, consent: boolean): DossierEvent[] {
     applicant: { name: 'Lò Văn Hùng', phone: '0912345678' },
     feeRequired: true,
     digitized: false,
-    ...(consent ? { consent: [{ channel: 'email' as const, address: `nguoidan${i}@example.vn` }, { channel: 'sms' as const, phone: '0912345678' }] } : {}),
+    ...(consent
+      ? {
+          consent: [
+            { channel: 'email' as const, address: `nguoidan${i}@example.vn` },
+            { channel: 'sms' as const, phone: '0912345678' },
+          ],
+        }
+      : {}),
   }));
 }
 
@@ -39,7 +46,8 @@ async function main(): Promise<void> {
   try {
     const ctx = await AppContext.load(bench.db, { now: () => NOW, publicUrl: 'https://dichvucong.sonla.gov.vn' });
     const env = ctx.citizenEnv()!;
-    const messages = (before: Parameters<typeof citizenMessages>[0], after: Parameters<typeof citizenMessages>[1], events: DossierEvent[]) => citizenMessages(before, after, events, env);
+    const messages = (before: Parameters<typeof citizenMessages>[0], after: Parameters<typeof citizenMessages>[1], events: DossierEvent[]) =>
+      citizenMessages(before, after, events, env);
     let run = 0;
     const side = (consent: boolean) => async () => {
       const events = receipts(`${consent ? 'M' : 'N'}${run++}`, consent);

@@ -18,11 +18,14 @@ async function run(job) {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${job.key}` };
   const post = (body) =>
     new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: job.port, path: job.path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: job.port, path: job.path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

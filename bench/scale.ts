@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   try {
     const ctx = await AppContext.load(db, { now: () => NOW });
     const { key } = await createApiKey(db.pool, { role: 'admin', agencyCodes: ['SLA'], label: 'bench' });
-    await db.pool.query(`INSERT INTO supervisors (id, agency_code, name, email) VALUES (gen_random_uuid(), 'SLA', 'Tỉnh', 'tinh@bench.example'), (gen_random_uuid(), 'SLA.P.TOHIEU', 'Tô Hiệu', 'tohieu@bench.example')`);
+    await db.pool.query(
+      `INSERT INTO supervisors (id, agency_code, name, email) VALUES (gen_random_uuid(), 'SLA', 'Tỉnh', 'tinh@bench.example'), (gen_random_uuid(), 'SLA.P.TOHIEU', 'Tô Hiệu', 'tohieu@bench.example')`,
+    );
     server = await new Promise<Server>((resolve) => {
       const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -60,9 +62,11 @@ async function main(): Promise<void> {
     };
     const ingest = async (events: DossierEvent[]) => {
       const shares = sharesByDossier(events, CLIENTS);
-      await Promise.all(shares.map(async (share) => {
-        for (let i = 0; i < share.length; i += 1000) await ingestEvents(db.pool, ctx.foldContext(), share.slice(i, i + 1000));
-      }));
+      await Promise.all(
+        shares.map(async (share) => {
+          for (let i = 0; i < share.length; i += 1000) await ingestEvents(db.pool, ctx.foldContext(), share.slice(i, i + 1000));
+        }),
+      );
     };
     const timed = async (fn: () => Promise<unknown>) => {
       const t0 = performance.now();
@@ -70,10 +74,12 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     };
     const bareYear = () =>
-      db.pool.query(`SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*), count(*) FILTER (WHERE rate_outcome = 'late')
+      db.pool
+        .query(`SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*), count(*) FILTER (WHERE rate_outcome = 'late')
                      FROM dossiers WHERE received_at >= '2026-01-01T00:00:00+07:00' AND received_at < '2027-01-01T00:00:00+07:00' GROUP BY 1, 2`);
     const bareEndedYear = () =>
-      db.pool.query(`SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*), count(*) FILTER (WHERE rate_outcome = 'late')
+      db.pool
+        .query(`SELECT receiving_agency_code, date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS m, count(*), count(*) FILTER (WHERE rate_outcome = 'late')
                      FROM dossiers WHERE received_at >= '2025-01-01T00:00:00+07:00' AND received_at < '2026-01-01T00:00:00+07:00' GROUP BY 1, 2`);
     const bareOverdue = () => db.pool.query('SELECT count(*) FROM dossiers WHERE finished_at IS NULL AND NOT paused AND due_at < $1', [new Date(NOW)]);
 
@@ -87,11 +93,16 @@ async function main(): Promise<void> {
       await db.pool.query('VACUUM ANALYZE dossiers');
       await db.pool.query('VACUUM ANALYZE dossier_events');
       await db.pool.query('VACUUM ANALYZE daily_counts');
-      const { rows: c } = await db.pool.query(`SELECT count(*)::int AS all, count(*) FILTER (WHERE received_at >= '2026-01-01T00:00:00+07:00')::int AS year,
+      const { rows: c } = await db.pool.query(
+        `SELECT count(*)::int AS all, count(*) FILTER (WHERE received_at >= '2026-01-01T00:00:00+07:00')::int AS year,
         count(*) FILTER (WHERE finished_at IS NULL)::int AS open,
-        count(*) FILTER (WHERE finished_at IS NULL AND NOT paused AND due_at < $1)::int AS overdue, pg_size_pretty(pg_table_size('dossiers')) AS heap FROM dossiers`, [new Date(NOW)]);
+        count(*) FILTER (WHERE finished_at IS NULL AND NOT paused AND due_at < $1)::int AS overdue, pg_size_pretty(pg_table_size('dossiers')) AS heap FROM dossiers`,
+        [new Date(NOW)],
+      );
       const info = c[0];
-      console.log(`${label}: ${info.all.toLocaleString('en-US')} dossiers (${info.year.toLocaleString('en-US')} received in 2026, ${info.open.toLocaleString('en-US')} open, ${info.overdue.toLocaleString('en-US')} overdue), dossiers heap ${info.heap}`);
+      console.log(
+        `${label}: ${info.all.toLocaleString('en-US')} dossiers (${info.year.toLocaleString('en-US')} received in 2026, ${info.open.toLocaleString('en-US')} open, ${info.overdue.toLocaleString('en-US')} overdue), dossiers heap ${info.heap}`,
+      );
       const at = `${label}, ${info.open.toLocaleString('en-US')} open`;
       const reports: Array<[string, string]> = [
         ['current-year report by agency (rates?period=2026&groupBy=agency)', '/api/v1/reports/rates?period=2026&groupBy=agency'],
@@ -100,23 +111,62 @@ async function main(): Promise<void> {
       ];
       for (const [what, path] of reports) {
         const [api, bare] = await alternate(RUNS, checkpoint, [side(() => get(path)), side(bareYear)], { warm: true });
-        record({ bench: 'scale', what: `${at}: ${what}`, unit: 'ms', values: api!, higherIsBetter: false, baseline: { what: 'bare GROUP BY agency × month of 2026 rows', values: bare! }, goal: path === '/dashboard' ? '< 300 ms' : path.endsWith('month') ? '< 150 ms and ≤ 1.5× the bare GROUP BY' : undefined });
+        record({
+          bench: 'scale',
+          what: `${at}: ${what}`,
+          unit: 'ms',
+          values: api!,
+          higherIsBetter: false,
+          baseline: { what: 'bare GROUP BY agency × month of 2026 rows', values: bare! },
+          goal: path === '/dashboard' ? '< 300 ms' : path.endsWith('month') ? '< 150 ms and ≤ 1.5× the bare GROUP BY' : undefined,
+        });
       }
-      const [ended, bareEnded] = await alternate(RUNS, checkpoint, [side(() => get('/api/v1/reports/rates?period=2025&groupBy=agency')), side(bareEndedYear)], { warm: true });
-      record({ bench: 'scale', what: `${at}: ended-year report by agency (rates?period=2025&groupBy=agency)`, unit: 'ms', values: ended!, higherIsBetter: false, baseline: { what: 'bare GROUP BY agency × month of 2025 rows', values: bareEnded! } });
+      const [ended, bareEnded] = await alternate(RUNS, checkpoint, [side(() => get('/api/v1/reports/rates?period=2025&groupBy=agency')), side(bareEndedYear)], {
+        warm: true,
+      });
+      record({
+        bench: 'scale',
+        what: `${at}: ended-year report by agency (rates?period=2025&groupBy=agency)`,
+        unit: 'ms',
+        values: ended!,
+        higherIsBetter: false,
+        baseline: { what: 'bare GROUP BY agency × month of 2025 rows', values: bareEnded! },
+      });
 
       // The overdue job: the whole backlog once (no watermark), then what changed since.
       await resetScanWatermarks(db.pool);
       let full: Record<string, number> = {};
       const fullMs = await timed(async () => (full = await runJob('overdue-scan', env)));
-      const fresh = generateEvents(ctx.catalog, { seed: 9000 + slice, dossiers: 200, from: NOW - 20 * 86_400_000, to: NOW - 3_600_000, until: NOW, codePrefix: `NEW${slice++}` });
+      const fresh = generateEvents(ctx.catalog, {
+        seed: 9000 + slice,
+        dossiers: 200,
+        from: NOW - 20 * 86_400_000,
+        to: NOW - 3_600_000,
+        until: NOW,
+        codePrefix: `NEW${slice++}`,
+      });
       await ingest(fresh);
       let incremental: Record<string, number> = {};
       const incMs = await timed(async () => (incremental = await runJob('overdue-scan', env)));
       const [overdueBare] = await alternate(RUNS, checkpoint, [side(bareOverdue)], { warm: true });
       const bareCount = { what: 'bare count of the overdue from the index', values: overdueBare! };
-      record({ bench: 'scale', what: `${at}: overdue job, first run (${full.dossiersExamined} examined, ${info.overdue} overdue)`, unit: 'ms', values: [fullMs], higherIsBetter: false, baseline: bareCount });
-      record({ bench: 'scale', what: `${at}: overdue job after ${fresh.length} new events (${incremental.dossiersExamined} examined)`, unit: 'ms', values: [incMs], higherIsBetter: false, baseline: bareCount, goal: 'work ∝ the newly overdue' });
+      record({
+        bench: 'scale',
+        what: `${at}: overdue job, first run (${full.dossiersExamined} examined, ${info.overdue} overdue)`,
+        unit: 'ms',
+        values: [fullMs],
+        higherIsBetter: false,
+        baseline: bareCount,
+      });
+      record({
+        bench: 'scale',
+        what: `${at}: overdue job after ${fresh.length} new events (${incremental.dossiersExamined} examined)`,
+        unit: 'ms',
+        values: [incMs],
+        higherIsBetter: false,
+        baseline: bareCount,
+        goal: 'work ∝ the newly overdue',
+      });
     };
 
     let loaded = 0;
@@ -124,7 +174,7 @@ async function main(): Promise<void> {
     const load = async (label: string, n: number, window: { from: number; to: number }) => {
       const l0 = performance.now();
       let events = 0;
-      for (let done = 0; done < n; ) {
+      for (let done = 0; done < n;) {
         const k = Math.min(SLICE, n - done);
         const batch = generateEvents(ctx.catalog, { seed: 1000 + slice, dossiers: k, ...window, until: NOW, codePrefix: `S${slice}` });
         await ingest(batch);
@@ -136,7 +186,13 @@ async function main(): Promise<void> {
       loaded += n;
       process.stderr.write('\n');
       const seconds = (performance.now() - l0) / 1000;
-      record({ bench: 'scale', what: `${label}: ingestion while loading (${events.toLocaleString('en-US')} events, batches of 1,000, ${CLIENTS} clients, ingestEvents)`, unit: 'events/s', values: [events / seconds], higherIsBetter: true });
+      record({
+        bench: 'scale',
+        what: `${label}: ingestion while loading (${events.toLocaleString('en-US')} events, batches of 1,000, ${CLIENTS} clients, ingestEvents)`,
+        unit: 'events/s',
+        values: [events / seconds],
+        higherIsBetter: true,
+      });
     };
     for (const size of SIZES) {
       const label = `${(size / 1000).toLocaleString('en-US')}k dossiers`;

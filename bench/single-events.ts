@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     });
     const barePort = (bareHttp.address() as AddressInfo).port;
     await db.pool.query('CREATE TABLE bare_single (event_id uuid PRIMARY KEY, dossier_code text, type text, occurred_at timestamptz, body jsonb)');
-    console.log(`bench:single — ${EVENTS.toLocaleString('en-US')} single events × ${RUNS} runs per side, one event per request, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
+    console.log(
+      `bench:single — ${EVENTS.toLocaleString('en-US')} single events × ${RUNS} runs per side, one event per request, ${bench.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
+    );
 
     let batch = 0;
     for (const clients of CLIENTS) {
@@ -109,7 +111,14 @@ async function main(): Promise<void> {
             shares.map(async (share) => {
               const client = await db.pool.connect();
               try {
-                for (const e of share) await client.query('INSERT INTO bare_single VALUES ($1, $2, $3, $4, $5)', [e.eventId, e.dossierCode, e.type, e.occurredAt, JSON.stringify(e)]);
+                for (const e of share)
+                  await client.query('INSERT INTO bare_single VALUES ($1, $2, $3, $4, $5)', [
+                    e.eventId,
+                    e.dossierCode,
+                    e.type,
+                    e.occurredAt,
+                    JSON.stringify(e),
+                  ]);
               } finally {
                 client.release();
               }
@@ -128,14 +137,53 @@ async function main(): Promise<void> {
         },
       ]);
       const goal = clients === 16 ? '≥ 3,000 events/s' : undefined;
-      record({ bench: 'single', what: `single events, ${clients} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'bare INSERT, one commit each', values: bare! }, goal });
-      record({ bench: 'single', what: `single events, ${clients} clients`, unit: 'events/s', values: api!, higherIsBetter: true, baseline: { what: 'HTTP floor (same requests refused by validation, no database)', values: floor! } });
-      record({ bench: 'single', what: `single events, ${clients} clients, p99 latency`, unit: 'ms', values: latencies.map(p99), higherIsBetter: false, goal: clients === 16 ? '< 50 ms' : undefined });
+      record({
+        bench: 'single',
+        what: `single events, ${clients} clients`,
+        unit: 'events/s',
+        values: api!,
+        higherIsBetter: true,
+        baseline: { what: 'bare INSERT, one commit each', values: bare! },
+        goal,
+      });
+      record({
+        bench: 'single',
+        what: `single events, ${clients} clients`,
+        unit: 'events/s',
+        values: api!,
+        higherIsBetter: true,
+        baseline: { what: 'HTTP floor (same requests refused by validation, no database)', values: floor! },
+      });
+      record({
+        bench: 'single',
+        what: `single events, ${clients} clients, p99 latency`,
+        unit: 'ms',
+        values: latencies.map(p99),
+        higherIsBetter: false,
+        goal: clients === 16 ? '< 50 ms' : undefined,
+      });
       console.log(`    (p50 latency ${median(latencies.map((l) => median(l))).toFixed(1)} ms)`);
-      recordCpu('single', `single events, ${clients} clients`, cpu.api, { server: ['HTTP floor: server CPU per request', cpu.floor], postgres: ['bare INSERT, one commit each: PostgreSQL CPU per row', cpu.bare] });
+      recordCpu('single', `single events, ${clients} clients`, cpu.api, {
+        server: ['HTTP floor: server CPU per request', cpu.floor],
+        postgres: ['bare INSERT, one commit each: PostgreSQL CPU per row', cpu.bare],
+      });
       const bareAnswer = 'bare node:http answering the same requests 400 (no Express, no middleware)';
-      record({ bench: 'single', what: `HTTP floor, ${clients} clients`, unit: 'req/s', values: floor!, higherIsBetter: true, baseline: { what: bareAnswer, values: bareFloor! } });
-      record({ bench: 'single', what: `HTTP floor, ${clients} clients: server CPU per request`, unit: 'µs', values: cpu.floor.map((c) => c.server), higherIsBetter: false, baseline: { what: bareAnswer, values: cpu.bareHttp.map((c) => c.server) } });
+      record({
+        bench: 'single',
+        what: `HTTP floor, ${clients} clients`,
+        unit: 'req/s',
+        values: floor!,
+        higherIsBetter: true,
+        baseline: { what: bareAnswer, values: bareFloor! },
+      });
+      record({
+        bench: 'single',
+        what: `HTTP floor, ${clients} clients: server CPU per request`,
+        unit: 'µs',
+        values: cpu.floor.map((c) => c.server),
+        higherIsBetter: false,
+        baseline: { what: bareAnswer, values: cpu.bareHttp.map((c) => c.server) },
+      });
       const cores = os.availableParallelism();
       const answer = median(cpu.bareHttp.map((c) => c.server + c.clients));
       const rateOn = (us: number) => Math.round((cores * 1e6) / us).toLocaleString('en-US');

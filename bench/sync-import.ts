@@ -39,7 +39,11 @@ async function main(): Promise<void> {
     const events = generateEvents(ctx.catalog, { seed: 11, dossiers: RECORDS, from, to, until: Date.parse('2026-11-01T08:00:00+07:00'), codePrefix: 'SYNC' });
     for (let i = 0; i < events.length; i += 2000) await ingestEvents(db.pool, ctx.foldContext(), events.slice(i, i + 2000));
     const lines: string[] = [];
-    for await (const page of exportRecords(db.pool, ctx.catalog, null, { label: 'bench', from: Date.parse('2025-07-01T00:00:00+07:00'), to: Date.parse('2026-11-01T00:00:00+07:00') })) {
+    for await (const page of exportRecords(db.pool, ctx.catalog, null, {
+      label: 'bench',
+      from: Date.parse('2025-07-01T00:00:00+07:00'),
+      to: Date.parse('2026-11-01T00:00:00+07:00'),
+    })) {
       for (const r of page) lines.push(JSON.stringify(r));
     }
     await fs.writeFile(file, lines.join('\n') + '\n');
@@ -57,7 +61,10 @@ async function main(): Promise<void> {
       cli: async () => {
         await reset();
         const t0 = performance.now();
-        const { stdout } = await run(process.execPath, ['bin/dunghan.js', 'sync', 'import', file, '--json'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }, maxBuffer: 64 << 20 });
+        const { stdout } = await run(process.execPath, ['bin/dunghan.js', 'sync', 'import', file, '--json'], {
+          env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
+          maxBuffer: 64 << 20,
+        });
         const seconds = (performance.now() - t0) / 1000;
         const out = JSON.parse(stdout);
         if (out.refused) throw new Error(`${out.refused} records refused: ${JSON.stringify(out.problems.slice(0, 3))}`);
@@ -68,7 +75,9 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         for (let i = 0; i < n; i += CHUNK) {
           const chunk = lines.slice(i, i + CHUNK);
-          await db.pool.query('INSERT INTO bare_records (ma_ho_so, record) SELECT r->>\'MaHoSo\', r FROM jsonb_array_elements($1::jsonb) AS r', [`[${chunk.join(',')}]`]);
+          await db.pool.query("INSERT INTO bare_records (ma_ho_so, record) SELECT r->>'MaHoSo', r FROM jsonb_array_elements($1::jsonb) AS r", [
+            `[${chunk.join(',')}]`,
+          ]);
         }
         return (n / ((performance.now() - t0) / 1000)) * 60;
       },
@@ -86,7 +95,15 @@ async function main(): Promise<void> {
       }
       console.log(`run ${r + 1}: sync import ${Math.round(cli.at(-1)!)} records/min, bare INSERT ${Math.round(bare.at(-1)!)} records/min`);
     }
-    record({ bench: 'sync', what: `dunghan sync import (CLI, ${n.toLocaleString('en-US')} portal records)`, unit: 'records/min', values: cli, higherIsBetter: true, baseline: { what: 'bare multi-row INSERT of the records as jsonb', values: bare }, goal: '≥ 25,000 records/min' });
+    record({
+      bench: 'sync',
+      what: `dunghan sync import (CLI, ${n.toLocaleString('en-US')} portal records)`,
+      unit: 'records/min',
+      values: cli,
+      higherIsBetter: true,
+      baseline: { what: 'bare multi-row INSERT of the records as jsonb', values: bare },
+      goal: '≥ 25,000 records/min',
+    });
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
     await bench.close();

@@ -27,7 +27,14 @@ async function main(): Promise<void> {
     let events = 0;
     for (let slice = 0, done = 0; done < DOSSIERS; slice++) {
       const k = Math.min(1000, DOSSIERS - done);
-      const batch = generateEvents(ctx.catalog, { seed: 500 + slice, dossiers: k, from: Date.parse('2025-07-02T08:00:00+07:00'), to: NOW - 86_400_000, until: NOW, codePrefix: `U${slice}` });
+      const batch = generateEvents(ctx.catalog, {
+        seed: 500 + slice,
+        dossiers: k,
+        from: Date.parse('2025-07-02T08:00:00+07:00'),
+        to: NOW - 86_400_000,
+        until: NOW,
+        codePrefix: `U${slice}`,
+      });
       await ingestEvents(bench.db.pool, ctx.foldContext(), batch);
       events += batch.length;
       done += k;

@@ -50,7 +50,12 @@ const envSchema = z.object({
   ADMIN_EMAILS: z
     .string()
     .optional()
-    .transform((s) => (s ?? '').split(',').map((e) => e.trim()).filter(Boolean))
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.email())),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
@@ -72,7 +77,12 @@ const envSchema = z.object({
   SMS_GATEWAY_BODY: unsetIfEmpty(z.string().default('{"phone":"{{phone}}","message":"{{text}}","brandname":"{{brandname}}","requestId":"{{requestId}}"}')),
   SMS_GATEWAY_CONTENT_TYPE: z.enum(['application/json', 'application/x-www-form-urlencoded']).default('application/json'),
   /** `Field=value` of the JSON answer meaning accepted (eSMS: CodeResult=100). Unset: any 2xx answer. */
-  SMS_GATEWAY_SUCCESS: unsetIfEmpty(z.string().regex(/^\w+=.+$/, 'expected Field=value').optional()),
+  SMS_GATEWAY_SUCCESS: unsetIfEmpty(
+    z
+      .string()
+      .regex(/^\w+=.+$/, 'expected Field=value')
+      .optional(),
+  ),
   SMS_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SMS_BRANDNAME: z.string().default(''),
   /** `true`: the gateway takes Unicode SMS (diacritics kept, 70 characters a segment). Default: without diacritics. */

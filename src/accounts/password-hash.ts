@@ -13,7 +13,9 @@ const KEY_LENGTH = 32;
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // maxmem above 128·N·r (the default 32 MiB is exactly that, and scrypt needs a little more).
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: 256 * (options.N ?? N) * (options.r ?? R) }, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: 256 * (options.N ?? N) * (options.r ?? R) }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 

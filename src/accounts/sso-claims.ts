@@ -23,7 +23,11 @@ export interface ClaimedPerson {
 
 /** A claim as a list of strings: an array, or one string with values separated by commas or spaces. */
 function listClaim(v: unknown): string[] | undefined {
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter(Boolean);
+  if (Array.isArray(v))
+    return v
+      .filter((x): x is string => typeof x === 'string')
+      .map((x) => x.trim())
+      .filter(Boolean);
   if (typeof v === 'string') return v.split(/[\s,]+/).filter(Boolean);
   return undefined;
 }

@@ -72,7 +72,14 @@ export function renderAlertList(kind: 'due_soon' | 'overdue', dossiers: DossierS
   const what = kind === 'overdue' ? 'đã quá hạn' : 'sắp đến hạn';
   const subject = `[Đúng hạn] ${dossiers.length} hồ sơ ${what}`;
   const intro = `Lúc ${vietnameseInstant(env.now)}, ${dossiers.length} hồ sơ ${what} (khẩn nhất trước):`;
-  return renderList({ subject, recipientName, intro, footer: 'Thư cảnh báo của hệ thống Đúng hạn: mỗi hồ sơ được báo một lần cho mỗi hạn.', overdue: facts.filter((f) => f.overdue), dueSoon: facts.filter((f) => !f.overdue) });
+  return renderList({
+    subject,
+    recipientName,
+    intro,
+    footer: 'Thư cảnh báo của hệ thống Đúng hạn: mỗi hồ sơ được báo một lần cho mỗi hạn.',
+    overdue: facts.filter((f) => f.overdue),
+    dueSoon: facts.filter((f) => !f.overdue),
+  });
 }
 
 type Facts = ReturnType<typeof dossierFacts>;

@@ -85,9 +85,12 @@ function valuesFor(n: Notice, s: DossierState, events: DossierEvent[], env: Citi
 /** The instant the message is about: the causing fact's, so that its links expire the same whoever renders it. */
 function causedAtOf(n: Notice, s: DossierState, events: DossierEvent[]): number {
   switch (n.kind) {
-    case 'receipt': return s.receivedAt;
-    case 'apology': return s.apology!.issuedAt;
-    case 'result_ready': return s.resultReadyAt!;
+    case 'receipt':
+      return s.receivedAt;
+    case 'apology':
+      return s.apology!.issuedAt;
+    case 'result_ready':
+      return s.resultReadyAt!;
     default: {
       const e = events.find((x) => x.type === (n.kind === 'refusal' ? 'refused' : 'supplement_requested'));
       return e ? Date.parse(e.occurredAt) : s.lastOccurredAt;
@@ -119,22 +122,39 @@ function renderNotice(n: Notice, s: DossierState, events: DossierEvent[], env: C
     const unicode = env.sms.unicode;
     const prepared = unicode ? values : Object.fromEntries(Object.entries(values).map(([k, x]) => [k, withoutDiacritics(x)]));
     const template = unicode ? t.sms : withoutDiacritics(t.sms);
-    const text = fitSms((v) => fill(template, v), prepared, SHRINKABLE, segmentCapacity(env.sms.maxSegments, unicode), unicode ? (x) => [...x].length : gsmLength);
+    const text = fitSms(
+      (v) => fill(template, v),
+      prepared,
+      SHRINKABLE,
+      segmentCapacity(env.sms.maxSegments, unicode),
+      unicode ? (x) => [...x].length : gsmLength,
+    );
     return { ...base, subject: '', html: '', text, payload: null };
   }
   // Zalo ZNS: the province's registered template, filled parameter by parameter (Zalo limits each to a few dozen characters).
   const params = Object.fromEntries(Object.entries(t.zalo).map(([param, field]) => [param, values[field] ?? '']));
-  return { ...base, subject: '', html: '', text: Object.entries(params).map(([k, x]) => `${k}: ${x}`).join('\n'), payload: { params } };
+  return {
+    ...base,
+    subject: '',
+    html: '',
+    text: Object.entries(params)
+      .map(([k, x]) => `${k}: ${x}`)
+      .join('\n'),
+    payload: { params },
+  };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The e-mail's HTML part: the text, escaped, its links clickable, its blank lines paragraphs. */
 export function textToHtml(text: string): string {
-  const paragraphs = text.trim().split(/\n{2,}/).map((p) =>
-    escapeHtml(p)
-      .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
-      .replace(/\n/g, '<br>\n'),
-  );
+  const paragraphs = text
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) =>
+      escapeHtml(p)
+        .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
+        .replace(/\n/g, '<br>\n'),
+    );
   return `<!doctype html><html lang="vi"><meta charset="utf-8"><body style="font-family: sans-serif">${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}</body></html>`;
 }

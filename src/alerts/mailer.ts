@@ -33,7 +33,15 @@ export function createMailer(options: { smtpUrl?: string; from: string; mailDir:
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       send: async (m) => {
-        await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId, attachments: m.attachments });
+        await transport.sendMail({
+          from: options.from,
+          to: m.to,
+          subject: m.subject,
+          html: m.html,
+          text: m.text,
+          messageId: m.messageId,
+          attachments: m.attachments,
+        });
       },
       describe: () => 'SMTP (SMTP_URL)',
     };
@@ -41,7 +49,15 @@ export function createMailer(options: { smtpUrl?: string; from: string; mailDir:
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     send: async (m) => {
-      const info = await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId, attachments: m.attachments });
+      const info = await transport.sendMail({
+        from: options.from,
+        to: m.to,
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        messageId: m.messageId,
+        attachments: m.attachments,
+      });
       await fs.mkdir(options.mailDir, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${m.messageId.replace(/[^\w.-]/g, '')}.eml`;
       await fs.writeFile(path.join(options.mailDir, name), info.message as Buffer);
@@ -53,7 +69,10 @@ export function createMailer(options: { smtpUrl?: string; from: string; mailDir:
 /** The .eml files the development mailer wrote, newest first. */
 export async function listMailFiles(mailDir: string): Promise<string[]> {
   try {
-    return (await fs.readdir(mailDir)).filter((f) => f.endsWith('.eml')).sort().reverse();
+    return (await fs.readdir(mailDir))
+      .filter((f) => f.endsWith('.eml'))
+      .sort()
+      .reverse();
   } catch {
     return [];
   }

@@ -51,9 +51,12 @@ export function placeholders(text: string): string[] {
 /** Checks a templates document; every problem at its path. */
 export function parseTemplates(doc: unknown): { ok: true; templates: MessageTemplates } | { ok: false; problems: TemplateProblem[] } {
   const problems: TemplateProblem[] = [];
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { ok: false, problems: [{ path: '', message: 'expected an object of message kinds' }] };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return { ok: false, problems: [{ path: '', message: 'expected an object of message kinds' }] };
   const entries = Object.entries(doc).filter(([k]) => k !== '$comment');
-  for (const [kind] of entries) if (!(CITIZEN_KINDS as readonly string[]).includes(kind)) problems.push({ path: kind, message: `unknown message kind (expected ${CITIZEN_KINDS.join(', ')})` });
+  for (const [kind] of entries)
+    if (!(CITIZEN_KINDS as readonly string[]).includes(kind))
+      problems.push({ path: kind, message: `unknown message kind (expected ${CITIZEN_KINDS.join(', ')})` });
   const templates = {} as MessageTemplates;
   for (const kind of CITIZEN_KINDS) {
     const raw = (doc as Record<string, unknown>)[kind];
@@ -68,7 +71,8 @@ export function parseTemplates(doc: unknown): { ok: true; templates: MessageTemp
     }
     const known = new Set(FIELDS[kind]);
     const check = (path: string, text: string) => {
-      for (const f of placeholders(text)) if (!known.has(f)) problems.push({ path, message: `unknown field {{${f}}} (this kind has ${FIELDS[kind].join(', ')})` });
+      for (const f of placeholders(text))
+        if (!known.has(f)) problems.push({ path, message: `unknown field {{${f}}} (this kind has ${FIELDS[kind].join(', ')})` });
     };
     check(`${kind}.email.subject`, parsed.data.email.subject);
     check(`${kind}.email.text`, parsed.data.email.text);

@@ -55,12 +55,16 @@ export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', 
     await saveScanWatermark(client, kind, env.now, head);
     const candidates: Array<{ key: string; state: DossierState; sup: Supervisor }> = [];
     for (const state of states) {
-      for (const sup of recipientsOf(state, supervisors)) candidates.push({ key: `${kind}:${state.code}:${formatLocalInstant(state.dueAt)}:${sup.email}`, state, sup });
+      for (const sup of recipientsOf(state, supervisors))
+        candidates.push({ key: `${kind}:${state.code}:${formatLocalInstant(state.dueAt)}:${sup.email}`, state, sup });
     }
     const fresh = new Set<string>();
     for (let i = 0; i < candidates.length; i += 1000) {
       const slice = candidates.slice(i, i + 1000);
-      const inserted = await recordAlerts(client, slice.map((c) => ({ dedupeKey: c.key, kind, dossierCode: c.state.code, dueAt: c.state.dueAt, recipient: c.sup.email })));
+      const inserted = await recordAlerts(
+        client,
+        slice.map((c) => ({ dedupeKey: c.key, kind, dossierCode: c.state.code, dueAt: c.state.dueAt, recipient: c.sup.email })),
+      );
       for (const key of inserted) fresh.add(key);
     }
     const byRecipient = new Map<string, { sup: Supervisor; items: typeof candidates }>();
@@ -74,7 +78,26 @@ export async function scanDossiers(pool: pg.Pool, kind: 'due_soon' | 'overdue', 
       const keys = items.map((c) => c.key);
       const single = items.length === 1 ? items[0]!.state : null;
       const dedupeKey = single ? keys[0]! : `${kind}-list:${sup.email}:${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32)}`;
-      await enqueue(client, [{ dedupeKey, kind, dossierCode: single?.code ?? null, agencyCode: single?.receivingAgencyCode ?? null, dueAt: items[0]!.state.dueAt, recipient: sup.email, ...renderAlertList(kind, items.map((c) => c.state), env, sup.name) }], env.now);
+      await enqueue(
+        client,
+        [
+          {
+            dedupeKey,
+            kind,
+            dossierCode: single?.code ?? null,
+            agencyCode: single?.receivingAgencyCode ?? null,
+            dueAt: items[0]!.state.dueAt,
+            recipient: sup.email,
+            ...renderAlertList(
+              kind,
+              items.map((c) => c.state),
+              env,
+              sup.name,
+            ),
+          },
+        ],
+        env.now,
+      );
       await linkAlertsToMessage(client, dedupeKey, keys);
     }
     return { alerts: fresh.size, examined: states.length };

@@ -39,7 +39,8 @@ export function smsConfigProblems(c: SmsGatewayConfig): string[] {
   } catch {
     problems.push('SMS_GATEWAY_URL: expected an http(s) URL');
   }
-  for (const f of placeholders(c.body)) if (!SMS_BODY_FIELDS.includes(f)) problems.push(`SMS_GATEWAY_BODY: unknown field {{${f}}} (expected ${SMS_BODY_FIELDS.join(', ')})`);
+  for (const f of placeholders(c.body))
+    if (!SMS_BODY_FIELDS.includes(f)) problems.push(`SMS_GATEWAY_BODY: unknown field {{${f}}} (expected ${SMS_BODY_FIELDS.join(', ')})`);
   if (!placeholders(c.body).includes('text')) problems.push('SMS_GATEWAY_BODY: the body must carry {{text}}');
   if (!placeholders(c.body).some((f) => f === 'phone' || f === 'phone0')) problems.push('SMS_GATEWAY_BODY: the body must carry {{phone}} or {{phone0}}');
   return problems;
@@ -52,11 +53,22 @@ export function createSmsGateway(config: SmsGatewayConfig): Sender {
     describe: () => `SMS gateway ${new URL(config.url).host}`,
     send: async (m: DueMessage) => {
       const phone84 = internationalPhone(m.recipient);
-      const values: Record<string, string> = { phone: phone84, phone0: `0${phone84.slice(2)}`, text: m.text, brandname: config.brandname, requestId: requestIdOf(m) };
+      const values: Record<string, string> = {
+        phone: phone84,
+        phone0: `0${phone84.slice(2)}`,
+        text: m.text,
+        brandname: config.brandname,
+        requestId: requestIdOf(m),
+      };
       const body = config.body.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, f: string) => encode(values[f] ?? ''));
       let res: Response;
       try {
-        res = await fetch(config.url, { method: 'POST', headers: { 'content-type': config.contentType, ...config.headers }, body, signal: AbortSignal.timeout(config.timeoutMs) });
+        res = await fetch(config.url, {
+          method: 'POST',
+          headers: { 'content-type': config.contentType, ...config.headers },
+          body,
+          signal: AbortSignal.timeout(config.timeoutMs),
+        });
       } catch (err) {
         const reason = isTimeout(err) ? `no answer within ${config.timeoutMs} ms` : String(err instanceof Error ? (err.cause ?? err.message) : err);
         throw new Error(`SMS gateway: ${reason}`, { cause: err });
@@ -71,7 +83,8 @@ export function createSmsGateway(config: SmsGatewayConfig): Sender {
         throw new Error(`SMS gateway answered ${res.status} with a body that is not JSON: ${answer.slice(0, 100)}`);
       }
       const got = (parsed as Record<string, unknown> | null)?.[config.success.field];
-      if (String(got) !== config.success.value) throw new Error(`SMS gateway refused the message: ${config.success.field}=${String(got)} (${answer.slice(0, 200)})`);
+      if (String(got) !== config.success.value)
+        throw new Error(`SMS gateway refused the message: ${config.success.field}=${String(got)} (${answer.slice(0, 200)})`);
     },
   };
 }

@@ -43,7 +43,13 @@ export function segmentsOf(text: string, unicode: boolean): number {
  * Renders `render(values)` within `capacity`, cutting the free-text fields (in the order given) as little as needed,
  * each ending in "..". Links and codes are never cut: a message that does not fit without them is an error.
  */
-export function fitSms(render: (values: Record<string, string>) => string, values: Record<string, string>, shrinkable: string[], capacity: number, measure: (t: string) => number): string {
+export function fitSms(
+  render: (values: Record<string, string>) => string,
+  values: Record<string, string>,
+  shrinkable: string[],
+  capacity: number,
+  measure: (t: string) => number,
+): string {
   const v = { ...values };
   let text = render(v);
   for (const field of shrinkable) {

@@ -26,10 +26,20 @@ export function createZaloZns(config: ZaloZnsConfig): Sender {
     send: async (m: DueMessage) => {
       const templateId = config.templateIds[m.kind];
       if (!templateId) throw new Error(`Zalo ZNS: no template id for "${m.kind}" in ZALO_TEMPLATE_IDS`);
-      const body = JSON.stringify({ phone: internationalPhone(m.recipient), template_id: templateId, template_data: (m.payload?.params as Record<string, string>) ?? {}, tracking_id: requestIdOf(m) });
+      const body = JSON.stringify({
+        phone: internationalPhone(m.recipient),
+        template_id: templateId,
+        template_data: (m.payload?.params as Record<string, string>) ?? {},
+        tracking_id: requestIdOf(m),
+      });
       let res: Response;
       try {
-        res = await fetch(config.url, { method: 'POST', headers: { 'content-type': 'application/json', access_token: config.accessToken }, body, signal: AbortSignal.timeout(config.timeoutMs) });
+        res = await fetch(config.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', access_token: config.accessToken },
+          body,
+          signal: AbortSignal.timeout(config.timeoutMs),
+        });
       } catch (err) {
         throw new Error(`Zalo ZNS: ${isTimeout(err) ? `no answer within ${config.timeoutMs} ms` : String(err)}`, { cause: err });
       }

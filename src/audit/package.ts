@@ -23,7 +23,16 @@ export interface AuditPackage {
   agency: string;
   period: { label: string; from: string; to: string; judgedAt: string };
   chainHead: { pos: number; hash: string };
-  events: Array<{ pos: number; prevHash: string | null; hash: string; eventId: string; keyId: string | null; keyRole: string | null; recordedAt: string; bodyText: string }>;
+  events: Array<{
+    pos: number;
+    prevHash: string | null;
+    hash: string;
+    eventId: string;
+    keyId: string | null;
+    keyRole: string | null;
+    recordedAt: string;
+    bodyText: string;
+  }>;
   catalog: { agencies: Agency[]; procedures: Procedure[] };
   calendar: { version: string; revisions: unknown[]; years: CalendarYearFile[] };
   rules: { pinned: Record<string, PinnedRules> } & Record<string, unknown>;
@@ -61,7 +70,12 @@ export function checkPackage(pkg: AuditPackage): PackageCheck {
   const judgedAt = Date.parse(pkg.period.judgedAt);
   let recomputed = EMPTY_COUNTS;
   const pinnedRules = (code: string) => pkg.rules.pinned?.[code];
-  for (const list of byDossier.values()) recomputed = addCounts(recomputed, dossierCounts(foldDossier(list, { catalog, calendar, pinnedRules }), from, to, judgedAt));
-  const differences = COUNT_KEYS.filter((k) => recomputed[k] !== pkg.published.total[k]).map((k) => ({ count: k, published: pkg.published.total[k], recomputed: recomputed[k] }));
+  for (const list of byDossier.values())
+    recomputed = addCounts(recomputed, dossierCounts(foldDossier(list, { catalog, calendar, pinnedRules }), from, to, judgedAt));
+  const differences = COUNT_KEYS.filter((k) => recomputed[k] !== pkg.published.total[k]).map((k) => ({
+    count: k,
+    published: pkg.published.total[k],
+    recomputed: recomputed[k],
+  }));
   return { events: pkg.events.length, brokenLinks, dossiers: byDossier.size, recomputed, differences };
 }

@@ -32,7 +32,9 @@ export const manifestSchema = z.object({
   stateVersion: z.number().int(),
   events: z.number().int().nonnegative(),
   chainHead: z.object({ pos: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
-  tables: z.array(z.object({ name: z.string().regex(/^[a-z_]+$/), columns: z.array(z.string().regex(/^[a-z_]+$/)).min(1), rows: z.number().int().nonnegative() })),
+  tables: z.array(
+    z.object({ name: z.string().regex(/^[a-z_]+$/), columns: z.array(z.string().regex(/^[a-z_]+$/)).min(1), rows: z.number().int().nonnegative() }),
+  ),
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
@@ -63,7 +65,8 @@ export async function* backupLines(file: string): AsyncGenerator<string> {
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || /unexpected end of file/.test(e.message)) throw new BackupRefused(`the file is truncated or not a dunghan backup (${e.message})`);
+    if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || /unexpected end of file/.test(e.message))
+      throw new BackupRefused(`the file is truncated or not a dunghan backup (${e.message})`);
     if (e.code === 'ENOENT') throw new BackupRefused(`cannot read ${file}: ${e.message}`);
     throw err;
   }
@@ -77,10 +80,15 @@ export function parseManifest(line: string | undefined, knownMigrations: string[
     throw new BackupRefused('not a dunghan backup: the first line is not a manifest');
   }
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) throw new BackupRefused(`not a dunghan backup: the manifest is invalid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  if (!parsed.success)
+    throw new BackupRefused(
+      `not a dunghan backup: the manifest is invalid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`,
+    );
   const m = parsed.data;
   if (m.formatVersion > BACKUP_FORMAT || !knownMigrations.includes(m.schema)) {
-    throw new BackupRefused(`made by a newer dunghan (${m.dunghan}, schema ${m.schema}, format ${m.formatVersion}): restore it with that version or a later one`);
+    throw new BackupRefused(
+      `made by a newer dunghan (${m.dunghan}, schema ${m.schema}, format ${m.formatVersion}): restore it with that version or a later one`,
+    );
   }
   return m;
 }
@@ -155,8 +163,14 @@ export async function verifyBackup(file: string, knownMigrations: string[]): Pro
     declared = null;
   }
   if (declared !== sha256) throw new BackupRefused('the file’s SHA-256 does not match its end line: it was altered');
-  if (chained !== manifest.chainHead.pos || (chained > 0 && recomputed !== manifest.chainHead.hash) || (chained === 0 && manifest.chainHead.hash !== CHAIN_GENESIS)) {
-    throw new BackupRefused(`the chain recomputed from the events ends at position ${chained}, the manifest says ${manifest.chainHead.pos}: the file was altered`);
+  if (
+    chained !== manifest.chainHead.pos ||
+    (chained > 0 && recomputed !== manifest.chainHead.hash) ||
+    (chained === 0 && manifest.chainHead.hash !== CHAIN_GENESIS)
+  ) {
+    throw new BackupRefused(
+      `the chain recomputed from the events ends at position ${chained}, the manifest says ${manifest.chainHead.pos}: the file was altered`,
+    );
   }
   return { manifest, sha256 };
 }

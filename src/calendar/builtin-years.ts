@@ -14,7 +14,9 @@ import { calendarYearFileSchema, type CalendarYearFile } from './calendar-file.j
 export const BUILTIN_CALENDAR_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'calendar');
 
 function load(): { years: CalendarYearFile[]; version: string } {
-  const files = readdirSync(BUILTIN_CALENDAR_DIR).filter((f) => /^VN-\d{4}\.json$/.test(f)).sort();
+  const files = readdirSync(BUILTIN_CALENDAR_DIR)
+    .filter((f) => /^VN-\d{4}\.json$/.test(f))
+    .sort();
   const hash = createHash('sha256');
   const years = files.map((f) => {
     const text = readFileSync(path.join(BUILTIN_CALENDAR_DIR, f), 'utf8');

@@ -49,13 +49,16 @@ export const calendarYearFileSchema = z
       const seen = new Map<string, number>();
       file.days.forEach((d, i) => {
         if (!d || typeof d.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d.date)) return;
-        if (typeof file.year === 'number' && !d.date.startsWith(`${file.year}-`)) ctx.addIssue({ code: 'custom', message: `${d.date} is outside ${file.year}`, path: ['days', i, 'date'] });
+        if (typeof file.year === 'number' && !d.date.startsWith(`${file.year}-`))
+          ctx.addIssue({ code: 'custom', message: `${d.date} is outside ${file.year}`, path: ['days', i, 'date'] });
         const first = seen.get(d.date);
         if (first !== undefined) ctx.addIssue({ code: 'custom', message: `${d.date} is listed twice (first at days[${first}])`, path: ['days', i, 'date'] });
         else seen.set(d.date, i);
         const weekend = isWeekend(dayFromIsoDate(d.date));
-        if (d.kind === 'makeup' && !weekend) ctx.addIssue({ code: 'custom', message: 'a make-up working day (làm bù) must be a Saturday or Sunday', path: ['days', i, 'kind'] });
-        if ((d.kind === 'compensatory' || d.kind === 'swap') && weekend) ctx.addIssue({ code: 'custom', message: `a ${d.kind} day off must be a weekday`, path: ['days', i, 'kind'] });
+        if (d.kind === 'makeup' && !weekend)
+          ctx.addIssue({ code: 'custom', message: 'a make-up working day (làm bù) must be a Saturday or Sunday', path: ['days', i, 'kind'] });
+        if ((d.kind === 'compensatory' || d.kind === 'swap') && weekend)
+          ctx.addIssue({ code: 'custom', message: `a ${d.kind} day off must be a weekday`, path: ['days', i, 'kind'] });
       });
     },
     { when: () => true },
@@ -74,7 +77,12 @@ export const legacyScheduleSchema = z.object({
   daysOff: z
     .array(
       z
-        .object({ from: isoDateSchema, to: isoDateSchema.optional(), name: z.string().min(1).max(300), source: z.string().min(1, 'every entry needs its legal source').max(500) })
+        .object({
+          from: isoDateSchema,
+          to: isoDateSchema.optional(),
+          name: z.string().min(1).max(300),
+          source: z.string().min(1, 'every entry needs its legal source').max(500),
+        })
         .refine((e) => !e.to || e.to >= e.from, { message: '"to" must not be before "from"', path: ['to'] }),
     )
     .max(366),

@@ -5,7 +5,10 @@
 import type { CalendarYear } from './vietnam-calendar.js';
 
 export function yearToIcs(year: CalendarYear, stamp: Date): string {
-  const dtstamp = stamp.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const dtstamp = stamp
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const events = [
     ...year.daysOff.map((d) => ({ ...d, kind: 'off', summary: `Nghỉ: ${d.name}` })),
     ...year.workingWeekendDays.map((d) => ({ ...d, kind: 'work', summary: `Làm việc: ${d.name}` })),

@@ -94,7 +94,8 @@ export function statutoryYear(year: number, policies: CalendarPolicies = DEFAULT
   holidays.push({ day: dayFromParts(year, 5, 1), name: 'Ngày Quốc tế Lao động', source: law, compensated: true });
   holidays.push({ day: dayFromParts(year, 9, 2), name: 'Quốc khánh', source: law, compensated: true });
   if (year >= 2021) holidays.push({ day: secondNationalDay(year), name: 'Quốc khánh', source: `${law}; ${PM_PENDING}`, compensated: false });
-  if (year >= 2026) holidays.push({ day: dayFromParts(year, 11, 24), name: 'Ngày Văn hóa Việt Nam', source: CULTURE_DAY_SOURCE, compensated: policies.cultureDayCompensation });
+  if (year >= 2026)
+    holidays.push({ day: dayFromParts(year, 11, 24), name: 'Ngày Văn hóa Việt Nam', source: CULTURE_DAY_SOURCE, compensated: policies.cultureDayCompensation });
 
   const days = new Map<number, CalendarDay>();
   const put = (day: number, kind: CalendarDay['kind'], name: string, source: string) => {

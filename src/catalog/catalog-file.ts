@@ -130,7 +130,12 @@ function coerceCell(raw: string, how: Coerce): unknown {
     case 'boolean':
       return TRUE.has(s.toLowerCase()) ? true : FALSE.has(s.toLowerCase()) ? false : s;
     case 'list':
-      return s.startsWith('[') ? tryJson(s) : s.split(/[;,]/).map((x) => x.trim()).filter(Boolean);
+      return s.startsWith('[')
+        ? tryJson(s)
+        : s
+            .split(/[;,]/)
+            .map((x) => x.trim())
+            .filter(Boolean);
     case 'steps':
       if (s.startsWith('[')) return tryJson(s);
       return s
@@ -178,12 +183,16 @@ export function parseTable(file: string, rows: string[][], rowNumbers?: number[]
   const [header, ...body] = rows;
   const kind = header ? tableKindOf(header) : null;
   if (!header || !kind) {
-    return { input: empty(), issues: [{ file, row: 1, message: 'not a catalogue table: the header needs parentCode (agencies) or durationValue (procedures)' }] };
+    return {
+      input: empty(),
+      issues: [{ file, row: 1, message: 'not a catalogue table: the header needs parentCode (agencies) or durationValue (procedures)' }],
+    };
   }
   const issues: ImportIssue[] = [];
   const columns = header.map((h) => {
     const c = columnOf(kind, h);
-    if (!c && h.trim() !== '') issues.push({ file, row: 1, column: h, message: `unknown column; the ${kind} table has ${TABLE_COLUMNS[kind].map((x) => x.name).join(', ')}` });
+    if (!c && h.trim() !== '')
+      issues.push({ file, row: 1, column: h, message: `unknown column; the ${kind} table has ${TABLE_COLUMNS[kind].map((x) => x.name).join(', ')}` });
     return c;
   });
   const seen = new Set(columns.filter(Boolean).map((c) => c!.name));
@@ -265,7 +274,8 @@ function hasBadTextDeep(root: unknown, file: string, limits: UploadLimits): bool
       continue;
     }
     if (!v || typeof v !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) throw new UploadLimitError('depth', MAX_JSON_DEPTH, `${file}: nested deeper than ${MAX_JSON_DEPTH} levels; a catalogue is two lists of entries`);
+    if (depth >= MAX_JSON_DEPTH)
+      throw new UploadLimitError('depth', MAX_JSON_DEPTH, `${file}: nested deeper than ${MAX_JSON_DEPTH} levels; a catalogue is two lists of entries`);
     if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
     else
       for (const [k, x] of Object.entries(v)) {

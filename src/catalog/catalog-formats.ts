@@ -63,16 +63,30 @@ export async function readCatalogFile(file: string, bytes: Buffer, format: Catal
 }
 
 async function readWorkbook(file: string, bytes: Buffer, limits: UploadLimits): Promise<ReadResult> {
-  const unreadable = (err: unknown): ReadResult => ({ input: { agencies: [], procedures: [] }, issues: [{ file, message: `not a readable XLSX workbook: ${(err as Error).message}` }] });
+  const unreadable = (err: unknown): ReadResult => ({
+    input: { agencies: [], procedures: [] },
+    issues: [{ file, message: `not a readable XLSX workbook: ${(err as Error).message}` }],
+  });
   const unpacked = zipUnpackedSize(bytes);
   if (unpacked === null) return unreadable(new Error('not a ZIP archive the reader can size'));
   const maxUnpacked = Math.min(limits.maxBytes * UNPACK_FACTOR, Number.MAX_SAFE_INTEGER);
-  if (unpacked > maxUnpacked) throw new UploadLimitError('unpackedBytes', maxUnpacked, `${file}: its parts unpack to ${unpacked} bytes, more than ${maxUnpacked} (${UNPACK_FACTOR} × UPLOAD_MAX_BYTES)`);
+  if (unpacked > maxUnpacked)
+    throw new UploadLimitError(
+      'unpackedBytes',
+      maxUnpacked,
+      `${file}: its parts unpack to ${unpacked} bytes, more than ${maxUnpacked} (${UNPACK_FACTOR} × UPLOAD_MAX_BYTES)`,
+    );
   const parts: ReadResult[] = [];
   let dataRows = 0;
   try {
     // The streaming reader: rows arrive one by one, so the count stops the read, not the end of the file.
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+      sharedStrings: 'cache',
+      worksheets: 'emit',
+      hyperlinks: 'ignore',
+      styles: 'cache',
+      entries: 'ignore',
+    });
     for await (const sheet of reader) {
       const name = (sheet as unknown as { name: string }).name;
       const rows: string[][] = [];

@@ -38,7 +38,9 @@ export interface CatalogPlan {
 
 /** Keys sorted, so that two equal settings objects compare equal whatever their order. */
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
 }
 
 function diff<T extends object>(before: T, after: T): FieldChange[] {
@@ -57,7 +59,14 @@ const versionKey = (p: Pick<Procedure, 'code' | 'validFrom'>) => `${p.code}@${p.
 export function planCatalogImport(current: Catalog, input: CatalogInput): Parsed<CatalogPlan> {
   const issues: ImportIssue[] = [];
   const at = (o: Origin, column: string | undefined, message: string) => issues.push({ ...o, column, message });
-  const plan: CatalogPlan = { added: [], changed: [], retired: [], unchanged: 0, write: { agencies: [], procedures: [] }, summary: { added: 0, changed: 0, retired: 0, unchanged: 0 } };
+  const plan: CatalogPlan = {
+    added: [],
+    changed: [],
+    retired: [],
+    unchanged: 0,
+    write: { agencies: [], procedures: [] },
+    summary: { added: 0, changed: 0, retired: 0, unchanged: 0 },
+  };
 
   // Agencies.
   const firstAgency = new Map<string, Origin>();
@@ -142,7 +151,14 @@ export function planCatalogImport(current: Catalog, input: CatalogInput): Parsed
       if (!own && before && before.validTo === p.validTo) continue;
       if (!before) {
         const earlier = knownCodes.has(code);
-        plan.added.push({ kind: 'procedure', code, name: p.name, validFrom: p.validFrom, changes: [], note: earlier ? `new version: dossiers received from ${p.validFrom} take it` : undefined });
+        plan.added.push({
+          kind: 'procedure',
+          code,
+          name: p.name,
+          validFrom: p.validFrom,
+          changes: [],
+          note: earlier ? `new version: dossiers received from ${p.validFrom} take it` : undefined,
+        });
         plan.write.procedures.push(p);
         continue;
       }

@@ -57,9 +57,7 @@ export class Catalog {
   /** The version in force on the local day of the instant; undefined when none is (not yet, or retired). */
   procedureAt(code: string, instantMs: number): Procedure | undefined {
     const day = localDayOf(instantMs);
-    return this.procedures
-      .get(code)
-      ?.findLast((p) => dayFromIsoDate(p.validFrom) <= day && (p.validTo === null || day <= dayFromIsoDate(p.validTo)));
+    return this.procedures.get(code)?.findLast((p) => dayFromIsoDate(p.validFrom) <= day && (p.validTo === null || day <= dayFromIsoDate(p.validTo)));
   }
 
   allAgencies(): Agency[] {

@@ -26,7 +26,12 @@ export function committeeName(province: string): string {
   return m ? `Ủy ban nhân dân ${m[1]!.toLowerCase()} ${m[2]}` : `Ủy ban nhân dân tỉnh ${p}`;
 }
 
-export function provinceRoot(input: { province: string; adminEmail: string; code?: string; validFrom?: string }): { ok: true; agency: Agency } | { ok: false; issues: string[] } {
+export function provinceRoot(input: {
+  province: string;
+  adminEmail: string;
+  code?: string;
+  validFrom?: string;
+}): { ok: true; agency: Agency } | { ok: false; issues: string[] } {
   const issues: string[] = [];
   if (!z.email().safeParse(input.adminEmail).success) issues.push(`--admin-email: "${input.adminEmail}" is not an e-mail address`);
   const code = input.code ?? codeFromName(input.province);
@@ -42,6 +47,7 @@ export function provinceRoot(input: { province: string; adminEmail: string; code
     email: input.adminEmail,
     source: 'dunghan init; Nghị quyết 202/2025/QH15 (sắp xếp đơn vị hành chính cấp tỉnh)',
   });
-  if (!parsed.success) issues.push(...parsed.error.issues.map((i) => `--${i.path[0] === 'validFrom' ? 'valid-from' : i.path[0] === 'code' ? 'code' : 'province'}: ${i.message}`));
+  if (!parsed.success)
+    issues.push(...parsed.error.issues.map((i) => `--${i.path[0] === 'validFrom' ? 'valid-from' : i.path[0] === 'code' ? 'code' : 'province'}: ${i.message}`));
   return issues.length || !parsed.success ? { ok: false, issues } : { ok: true, agency: parsed.data };
 }

@@ -19,7 +19,11 @@ export interface UploadLimits {
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxBytes: 5 * 1024 * 1024, maxRows: 20_000, maxCellChars: 4_000 };
 
 /** The command line reads what the operator gives it; one cell is still a cell. */
-export const CLI_UPLOAD_LIMITS: UploadLimits = { maxBytes: Number.MAX_SAFE_INTEGER, maxRows: Number.MAX_SAFE_INTEGER, maxCellChars: DEFAULT_UPLOAD_LIMITS.maxCellChars };
+export const CLI_UPLOAD_LIMITS: UploadLimits = {
+  maxBytes: Number.MAX_SAFE_INTEGER,
+  maxRows: Number.MAX_SAFE_INTEGER,
+  maxCellChars: DEFAULT_UPLOAD_LIMITS.maxCellChars,
+};
 
 /** XML compresses about tenfold; a workbook whose parts claim more than this is refused before it is unpacked. */
 export const UNPACK_FACTOR = 10;

@@ -64,9 +64,13 @@ export async function restoreCommand(args: string[]): Promise<number> {
     await restoreTables(database.db.pool, file, manifest);
     const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.error(l) });
     try {
-      const dossiers = await rebuildDossiers(database.db.pool, ctx.foldContext(), (done, total) => process.stderr.write(`\rreplayed ${done}/${total} dossiers`));
+      const dossiers = await rebuildDossiers(database.db.pool, ctx.foldContext(), (done, total) =>
+        process.stderr.write(`\rreplayed ${done}/${total} dossiers`),
+      );
       process.stderr.write('\n');
-      console.log(`Restored ${file} into ${database.description}: ${manifest.events} events, ${dossiers} dossiers replayed, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `Restored ${file} into ${database.description}: ${manifest.events} events, ${dossiers} dossiers replayed, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
       console.log(`  chain head: position ${manifest.chainHead.pos}, ${manifest.chainHead.hash}`);
     } finally {
       await ctx.close();

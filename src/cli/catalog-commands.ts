@@ -38,11 +38,13 @@ function printEntry(mark: string, e: PlanEntry): void {
 export async function catalogCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgsOrUsage(rest, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
-  if (sub !== 'import' || !positionals.length) throw new UsageError('usage: dunghan catalog import FILE... [--dry-run] [--json]   (FILE: .json, .csv or .xlsx)');
+  if (sub !== 'import' || !positionals.length)
+    throw new UsageError('usage: dunghan catalog import FILE... [--dry-run] [--json]   (FILE: .json, .csv or .xlsx)');
   const uploads = await readUploads(positionals);
   return withContext(async (ctx) => {
     const result = await importCatalog(ctx, uploads, { dryRun: values['dry-run'] ?? false, by: `cli ${os.userInfo().username}` });
-    if (!result.ok) throw new UsageError(`refused, nothing changed (${result.issues.length} problems):\n${result.issues.map((i) => `  ${describeIssue(i)}`).join('\n')}`);
+    if (!result.ok)
+      throw new UsageError(`refused, nothing changed (${result.issues.length} problems):\n${result.issues.map((i) => `  ${describeIssue(i)}`).join('\n')}`);
     if (values.json) return void console.log(JSON.stringify(result, null, 2));
     const s = result.summary;
     console.log(`Danh mục: ${s.added} thêm mới, ${s.changed} thay đổi, ${s.retired} hết hiệu lực, ${s.unchanged} giữ nguyên`);
@@ -50,17 +52,26 @@ export async function catalogCommand(args: string[]): Promise<number> {
     for (const e of result.changed) printEntry('~', e);
     for (const e of result.retired) printEntry('-', e);
     for (const w of result.warnings) console.log(`  ! ${w}`);
-    console.log(result.dryRun ? '--dry-run: nothing was changed.' : result.revision ? `Applied as catalogue revision ${result.revision}.` : 'Nothing to apply.');
+    console.log(
+      result.dryRun ? '--dry-run: nothing was changed.' : result.revision ? `Applied as catalogue revision ${result.revision}.` : 'Nothing to apply.',
+    );
   });
 }
 
 export async function initCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgsOrUsage(args, { province: { type: 'string' }, 'admin-email': { type: 'string' }, code: { type: 'string' }, 'valid-from': { type: 'string' } });
-  if (positionals.length || !values.province || !values['admin-email']) throw new UsageError('usage: dunghan init --province NAME --admin-email E [--code CODE] [--valid-from YYYY-MM-DD]');
+  const { values, positionals } = parseArgsOrUsage(args, {
+    province: { type: 'string' },
+    'admin-email': { type: 'string' },
+    code: { type: 'string' },
+    'valid-from': { type: 'string' },
+  });
+  if (positionals.length || !values.province || !values['admin-email'])
+    throw new UsageError('usage: dunghan init --province NAME --admin-email E [--code CODE] [--valid-from YYYY-MM-DD]');
   const root = provinceRoot({ province: values.province, adminEmail: values['admin-email'], code: values.code, validFrom: values['valid-from'] });
   if (!root.ok) throw new UsageError(root.issues.join('\n'));
   return withContext(async (ctx) => {
-    if (!(await isEmpty(ctx))) throw new UsageError('the database already has a catalogue: `dunghan init` only starts an empty one (use `dunghan catalog import` to change it)');
+    if (!(await isEmpty(ctx)))
+      throw new UsageError('the database already has a catalogue: `dunghan init` only starts an empty one (use `dunghan catalog import` to change it)');
     const upload = { name: 'dunghan init', bytes: Buffer.from(JSON.stringify({ agencies: [root.agency] })), format: 'json' as const };
     const result = await importCatalog(ctx, [upload], { dryRun: false, by: `init ${values['admin-email']}` });
     if (!result.ok) throw new UsageError(result.issues.map(describeIssue).join('\n'));

@@ -125,11 +125,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(flags(rest, { 'sample-data': { type: 'boolean' } }).values['sample-data'] ?? false);
     case 'rebuild':
-      return withContext(async (ctx) => {
-        const n = await rebuildDossiers(ctx.db.pool, ctx.foldContext(), (done, total) => process.stderr.write(`\rrebuilt ${done}/${total}`));
-        process.stderr.write('\n');
-        console.log(`rebuilt ${n} dossiers from the event log`);
-      }, { existing: true });
+      return withContext(
+        async (ctx) => {
+          const n = await rebuildDossiers(ctx.db.pool, ctx.foldContext(), (done, total) => process.stderr.write(`\rrebuilt ${done}/${total}`));
+          process.stderr.write('\n');
+          console.log(`rebuilt ${n} dossiers from the event log`);
+        },
+        { existing: true },
+      );
     case 'keys':
       return keys(rest);
     case 'users':
@@ -177,9 +180,14 @@ export async function main(argv: string[]): Promise<number> {
       if (sub !== 'run' || !name || more.length) throw new UsageError(`usage: dunghan jobs run <${JOB_NAMES.join('|')}>`);
       if (!isJobName(name)) throw new UsageError(`unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
       const config = loadConfig();
-      return withContext(async (ctx) => {
-        console.log(JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(config), senders: sendersFrom(config, ctx), adminEmails: config.ADMIN_EMAILS })));
-      }, { existing: true });
+      return withContext(
+        async (ctx) => {
+          console.log(
+            JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(config), senders: sendersFrom(config, ctx), adminEmails: config.ADMIN_EMAILS })),
+          );
+        },
+        { existing: true },
+      );
     }
     case undefined:
     case 'help':
@@ -202,7 +210,12 @@ async function keys(args: string[]): Promise<number> {
   };
   switch (sub) {
     case 'create': {
-      const { values } = flags(rest, { role: { type: 'string' }, agency: { type: 'string', multiple: true }, label: { type: 'string' }, expires: { type: 'string' } });
+      const { values } = flags(rest, {
+        role: { type: 'string' },
+        agency: { type: 'string', multiple: true },
+        label: { type: 'string' },
+        expires: { type: 'string' },
+      });
       const role = roleSchema.safeParse(values.role);
       if (!role.success) throw new UsageError(`--role must be one of ${roleSchema.options.join(', ')}`);
       if (!values.agency?.length) throw new UsageError('--agency CODE is required (repeat it for several agencies)');
@@ -210,21 +223,31 @@ async function keys(args: string[]): Promise<number> {
       return withContext(async (ctx) => {
         const unknown = values.agency!.filter((a) => !ctx.catalog.agency(a));
         if (unknown.length) throw new UsageError(`unknown agency ${unknown.join(', ')}`);
-        const { key } = await createApiKey(ctx.db.pool, { role: role.data, agencyCodes: values.agency!, label: values.label ?? `${role.data} ${values.agency!.join(',')}`, expiresAt });
+        const { key } = await createApiKey(ctx.db.pool, {
+          role: role.data,
+          agencyCodes: values.agency!,
+          label: values.label ?? `${role.data} ${values.agency!.join(',')}`,
+          expiresAt,
+        });
         console.log(key);
         console.error('This key is shown once; only its hash is stored.');
       });
     }
     case 'list': {
       const { values } = flags(rest, { json: { type: 'boolean' } });
-      return withContext(async (ctx) => {
-        const items = await listApiKeys(ctx.db.pool);
-        if (values.json) return void console.log(JSON.stringify(items, null, 2));
-        for (const k of items) {
-          const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? `expired ${k.expiresAt}` : 'live';
-          console.log(`${k.id}  ${k.role.padEnd(10)} ${k.agencyCodes.join(',').padEnd(20)} ${state.padEnd(34)} last used ${k.lastUsedAt ?? 'never'}  ${k.label}`);
-        }
-      }, { existing: true });
+      return withContext(
+        async (ctx) => {
+          const items = await listApiKeys(ctx.db.pool);
+          if (values.json) return void console.log(JSON.stringify(items, null, 2));
+          for (const k of items) {
+            const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? `expired ${k.expiresAt}` : 'live';
+            console.log(
+              `${k.id}  ${k.role.padEnd(10)} ${k.agencyCodes.join(',').padEnd(20)} ${state.padEnd(34)} last used ${k.lastUsedAt ?? 'never'}  ${k.label}`,
+            );
+          }
+        },
+        { existing: true },
+      );
     }
     case 'revoke':
     case 'rotate': {
@@ -232,17 +255,20 @@ async function keys(args: string[]): Promise<number> {
       const id = z.uuid().safeParse(positionals[0]);
       if (positionals.length !== 1 || !id.success) throw new UsageError(`usage: dunghan keys ${sub} ID (the key's id from \`dunghan keys list\`)`);
       const expiresAt = expiry(values.expires as string | undefined);
-      return withContext(async (ctx) => {
-        if (sub === 'revoke') {
-          if (!(await revokeApiKey(ctx.db.pool, id.data))) throw new UsageError(`no live key ${id.data}`);
-          console.log(`revoked ${id.data} and its web sessions`);
-        } else {
-          const created = await rotateApiKey(ctx.db.pool, id.data, expiresAt);
-          if (!created) throw new UsageError(`no live key ${id.data}`);
-          console.log(created.key);
-          console.error(`Key ${id.data} is revoked; its replacement ${created.id} is shown once.`);
-        }
-      }, { existing: true });
+      return withContext(
+        async (ctx) => {
+          if (sub === 'revoke') {
+            if (!(await revokeApiKey(ctx.db.pool, id.data))) throw new UsageError(`no live key ${id.data}`);
+            console.log(`revoked ${id.data} and its web sessions`);
+          } else {
+            const created = await rotateApiKey(ctx.db.pool, id.data, expiresAt);
+            if (!created) throw new UsageError(`no live key ${id.data}`);
+            console.log(created.key);
+            console.error(`Key ${id.data} is revoked; its replacement ${created.id} is shown once.`);
+          }
+        },
+        { existing: true },
+      );
     }
     default:
       throw new UsageError(usage);
@@ -290,7 +316,21 @@ async function deadline(args: string[]): Promise<number> {
     }
   } else cal = await calendarFromDatabaseIfAny();
   const r = explainDeadline(cal, catalog, parsed.data);
-  if (values.json) console.log(JSON.stringify({ clockStartsAt: r.clockStartsAt, dueAt: r.dueAt, provisional: r.provisional, provisionalEntries: r.provisionalEntries, skipped: r.skipped, calendarVersion: r.calendarVersion }, null, 2));
+  if (values.json)
+    console.log(
+      JSON.stringify(
+        {
+          clockStartsAt: r.clockStartsAt,
+          dueAt: r.dueAt,
+          provisional: r.provisional,
+          provisionalEntries: r.provisionalEntries,
+          skipped: r.skipped,
+          calendarVersion: r.calendarVersion,
+        },
+        null,
+        2,
+      ),
+    );
   else {
     console.log(`Bắt đầu tính: ${r.clockStartsAt}\nHạn:          ${r.dueAt}${r.provisional ? ' (tạm tính)' : ''}`);
     for (const e of r.provisionalEntries) console.log(`  chưa xác nhận ${e.date}: ${e.name} [${e.source}]`);
@@ -316,38 +356,61 @@ async function report(args: string[]): Promise<number> {
   const flagName = (key: string) => (key === 'groupBy' ? 'group-by' : key);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${flagName(String(i.path[0] ?? ''))}: ${i.message}`).join('\n'));
   const q = parsed.data;
-  return withContext(async (ctx) => {
-    if (q.agency && !ctx.catalog.agency(q.agency)) throw new UsageError(`unknown agency ${q.agency}`);
-    const period = periodOf(q);
-    if (period.from > ctx.now()) throw new UsageError(`--period: ${period.label} has not started yet (it starts ${formatLocalInstant(period.from)})`);
-    const filter = { agencies: q.agency ? [q.agency] : null };
-    const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((done / total) * 30)).padEnd(30)}] ${done}/${total}`) : undefined;
-    const result = await buildReport(ctx.reading(), q, filter, { onProgress: progress });
-    if (progress) process.stderr.write('\n');
-    const rows = tableRows(result, q.groupBy);
-    let output: string | Buffer;
-    if (q.format === 'json') output = JSON.stringify({ period: result.period, running: result.period.to > ctx.now(), rows: result.rows, total: result.total, indicators: indicatorsOf(result.totalCounts) }, null, 2) + '\n';
-    else if (q.format === 'csv') output = toCsv(RATE_COLUMNS, rows, q.dialect);
-    else output = await toXlsx(RATE_COLUMNS, rows, 'Báo cáo', `Tình hình giải quyết hồ sơ TTHC ${result.period.label}`);
-    if (values.out) {
-      await fs.writeFile(values.out, output);
-      console.error(`wrote ${rows.length} rows to ${values.out}`);
-    } else if (typeof output === 'string') process.stdout.write(output);
-    else throw new UsageError('--format xlsx needs --out FILE');
-  }, { existing: true });
+  return withContext(
+    async (ctx) => {
+      if (q.agency && !ctx.catalog.agency(q.agency)) throw new UsageError(`unknown agency ${q.agency}`);
+      const period = periodOf(q);
+      if (period.from > ctx.now()) throw new UsageError(`--period: ${period.label} has not started yet (it starts ${formatLocalInstant(period.from)})`);
+      const filter = { agencies: q.agency ? [q.agency] : null };
+      const progress = process.stderr.isTTY
+        ? (done: number, total: number) => process.stderr.write(`\r[${'#'.repeat(Math.round((done / total) * 30)).padEnd(30)}] ${done}/${total}`)
+        : undefined;
+      const result = await buildReport(ctx.reading(), q, filter, { onProgress: progress });
+      if (progress) process.stderr.write('\n');
+      const rows = tableRows(result, q.groupBy);
+      let output: string | Buffer;
+      if (q.format === 'json')
+        output =
+          JSON.stringify(
+            {
+              period: result.period,
+              running: result.period.to > ctx.now(),
+              rows: result.rows,
+              total: result.total,
+              indicators: indicatorsOf(result.totalCounts),
+            },
+            null,
+            2,
+          ) + '\n';
+      else if (q.format === 'csv') output = toCsv(RATE_COLUMNS, rows, q.dialect);
+      else output = await toXlsx(RATE_COLUMNS, rows, 'Báo cáo', `Tình hình giải quyết hồ sơ TTHC ${result.period.label}`);
+      if (values.out) {
+        await fs.writeFile(values.out, output);
+        console.error(`wrote ${rows.length} rows to ${values.out}`);
+      } else if (typeof output === 'string') process.stdout.write(output);
+      else throw new UsageError('--format xlsx needs --out FILE');
+    },
+    { existing: true },
+  );
 }
 
 async function calendarImport(args: string[]): Promise<number> {
   const { values, positionals } = parseArgsOrUsage(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('usage: dunghan calendar import FILE [--dry-run] [--json]');
   const parsed = parseCalendarYear(await readJsonFile(positionals[0]!));
-  if (!parsed.success) throw new UsageError(`${positionals[0]} is refused, nothing changed:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n')}`);
+  if (!parsed.success)
+    throw new UsageError(
+      `${positionals[0]} is refused, nothing changed:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n')}`,
+    );
   const file = parsed.data;
   return withContext(async (ctx) => {
     const print = (p: { changes: DayChange[]; moved: MovedDossier[]; affected: number }) => {
       if (values.json) return;
       console.log(`Năm ${file.year}: ${p.changes.length} ngày thay đổi`);
-      for (const c of p.changes) console.log(`  ${c.date}  ${c.before ? `${c.before.kind} ${c.before.name}${c.before.confirmed ? '' : ' (chưa xác nhận)'}` : 'ngày thường'} → ${c.after ? `${c.after.kind} ${c.after.name}${c.after.confirmed ? '' : ' (chưa xác nhận)'}` : 'ngày thường'}`);
+      for (const c of p.changes)
+        console.log(
+          `  ${c.date}  ${c.before ? `${c.before.kind} ${c.before.name}${c.before.confirmed ? '' : ' (chưa xác nhận)'}` : 'ngày thường'} → ${c.after ? `${c.after.kind} ${c.after.name}${c.after.confirmed ? '' : ' (chưa xác nhận)'}` : 'ngày thường'}`,
+        );
       console.log(`${p.moved.length} hồ sơ đang giải quyết đổi hạn (trong ${p.affected} hồ sơ có thời hạn chạm năm ${file.year}):`);
       for (const m of p.moved) console.log(`  ${m.code}  ${m.agencyCode}  ${m.oldDueAt} → ${m.newDueAt}`);
     };
@@ -358,9 +421,14 @@ async function calendarImport(args: string[]): Promise<number> {
       else console.log('--dry-run: nothing was changed.');
       return;
     }
-    const result = await applyCalendarImport({ pool: ctx.db.pool, calendar: ctx.calendar, catalog: ctx.catalog }, file, `cli ${os.userInfo().username}`, (c) => {
-      ctx.calendar = c;
-    });
+    const result = await applyCalendarImport(
+      { pool: ctx.db.pool, calendar: ctx.calendar, catalog: ctx.catalog },
+      file,
+      `cli ${os.userInfo().username}`,
+      (c) => {
+        ctx.calendar = c;
+      },
+    );
     print(result);
     if (values.json) console.log(JSON.stringify({ dryRun: false, ...result }, null, 2));
     else console.log(`Applied as calendar revision ${result.revision} (${result.calendarVersion}); ${result.refolded} dossiers recomputed.`);
@@ -372,17 +440,32 @@ async function audit(args: string[]): Promise<number> {
   if (sub === 'verify') {
     const { values } = flags(rest, { json: { type: 'boolean' } });
     let failed = false;
-    const code = await withContext(async (ctx) => {
-      const progress = process.stderr.isTTY ? (done: number, total?: number) => process.stderr.write(`\r${done}${total ? `/${total}` : ''}   `) : undefined;
-      const chain = await verifyChain(ctx.db.pool, progress);
-      const replay = await replayAndCompare(ctx.db.pool, ctx.foldContext(), progress);
-      if (progress) process.stderr.write('\n');
-      failed = chain.firstBreak !== null || replay.firstDivergence !== null || replay.counterDivergence !== null;
-      if (values.json) return void console.log(JSON.stringify({ ok: !failed, chain, replay }, null, 2));
-      console.log(chain.firstBreak ? `chain: BROKEN at position ${chain.firstBreak.pos}${chain.firstBreak.eventId ? ` (event ${chain.firstBreak.eventId})` : ''}: ${chain.firstBreak.problem}` : `chain: ${chain.events} events, every link holds; head ${chain.head.hash}`);
-      console.log(replay.firstDivergence ? `projection: dossier ${replay.firstDivergence.code} ${replay.firstDivergence.problem ?? `differs from its replay in ${replay.firstDivergence.columns.join(', ')}`}` : `projection: ${replay.dossiers} dossiers replayed, identical to the stored rows`);
-      console.log(replay.counterDivergence ? `counters: ${replay.counterDivergence.agencyCode} on ${replay.counterDivergence.day} differ from the replay` : 'counters: identical to the replay');
-    }, { existing: true });
+    const code = await withContext(
+      async (ctx) => {
+        const progress = process.stderr.isTTY ? (done: number, total?: number) => process.stderr.write(`\r${done}${total ? `/${total}` : ''}   `) : undefined;
+        const chain = await verifyChain(ctx.db.pool, progress);
+        const replay = await replayAndCompare(ctx.db.pool, ctx.foldContext(), progress);
+        if (progress) process.stderr.write('\n');
+        failed = chain.firstBreak !== null || replay.firstDivergence !== null || replay.counterDivergence !== null;
+        if (values.json) return void console.log(JSON.stringify({ ok: !failed, chain, replay }, null, 2));
+        console.log(
+          chain.firstBreak
+            ? `chain: BROKEN at position ${chain.firstBreak.pos}${chain.firstBreak.eventId ? ` (event ${chain.firstBreak.eventId})` : ''}: ${chain.firstBreak.problem}`
+            : `chain: ${chain.events} events, every link holds; head ${chain.head.hash}`,
+        );
+        console.log(
+          replay.firstDivergence
+            ? `projection: dossier ${replay.firstDivergence.code} ${replay.firstDivergence.problem ?? `differs from its replay in ${replay.firstDivergence.columns.join(', ')}`}`
+            : `projection: ${replay.dossiers} dossiers replayed, identical to the stored rows`,
+        );
+        console.log(
+          replay.counterDivergence
+            ? `counters: ${replay.counterDivergence.agencyCode} on ${replay.counterDivergence.day} differ from the replay`
+            : 'counters: identical to the replay',
+        );
+      },
+      { existing: true },
+    );
     return failed ? 1 : code;
   }
   if (sub === 'export') {
@@ -390,12 +473,15 @@ async function audit(args: string[]): Promise<number> {
     if (!values.agency || !values.out) throw new UsageError('usage: dunghan audit export --agency CODE --period P [--convention calendar|report] --out FILE');
     const parsed = reportQuerySchema.safeParse({ period: values.period, ...(values.convention ? { convention: values.convention } : {}) });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0] ?? 'period')}: ${i.message}`).join('\n'));
-    return withContext(async (ctx) => {
-      if (!ctx.catalog.agency(values.agency!)) throw new UsageError(`unknown agency ${values.agency}`);
-      const pkg = await exportPackage(ctx.db.pool, { ...ctx.foldContext(), calendar: ctx.calendar }, values.agency!, parsed.data, ctx.now());
-      await fs.writeFile(values.out!, JSON.stringify(pkg, null, 1) + '\n');
-      console.error(`wrote ${pkg.events.length} events of ${values.agency} for ${pkg.period.label} to ${values.out}`);
-    }, { existing: true });
+    return withContext(
+      async (ctx) => {
+        if (!ctx.catalog.agency(values.agency!)) throw new UsageError(`unknown agency ${values.agency}`);
+        const pkg = await exportPackage(ctx.db.pool, { ...ctx.foldContext(), calendar: ctx.calendar }, values.agency!, parsed.data, ctx.now());
+        await fs.writeFile(values.out!, JSON.stringify(pkg, null, 1) + '\n');
+        console.error(`wrote ${pkg.events.length} events of ${values.agency} for ${pkg.period.label} to ${values.out}`);
+      },
+      { existing: true },
+    );
   }
   if (sub === 'check') {
     const { values, positionals } = parseArgsOrUsage(rest, { json: { type: 'boolean' } });
@@ -406,8 +492,12 @@ async function audit(args: string[]): Promise<number> {
     const ok = result.brokenLinks.length === 0 && result.differences.length === 0;
     if (values.json) console.log(JSON.stringify({ ok, ...result }, null, 2));
     else {
-      console.log(`${result.events} events, ${result.brokenLinks.length} broken links${result.brokenLinks.length ? ` (first at position ${result.brokenLinks[0]!.pos})` : ''}`);
-      console.log(`${result.dossiers} dossiers re-folded; ${result.differences.length ? result.differences.map((d) => `${d.count}: published ${d.published}, recomputed ${d.recomputed}`).join('; ') : 'every count equals the published one'}`);
+      console.log(
+        `${result.events} events, ${result.brokenLinks.length} broken links${result.brokenLinks.length ? ` (first at position ${result.brokenLinks[0]!.pos})` : ''}`,
+      );
+      console.log(
+        `${result.dossiers} dossiers re-folded; ${result.differences.length ? result.differences.map((d) => `${d.count}: published ${d.published}, recomputed ${d.recomputed}`).join('; ') : 'every count equals the published one'}`,
+      );
     }
     return ok ? 0 : 1;
   }

@@ -32,17 +32,24 @@ export function sendersFrom(config: Config, ctx: AppContext): Senders {
       body: config.SMS_GATEWAY_BODY,
       contentType: config.SMS_GATEWAY_CONTENT_TYPE,
       brandname: config.SMS_BRANDNAME,
-      success: config.SMS_GATEWAY_SUCCESS ? { field: config.SMS_GATEWAY_SUCCESS.split('=')[0]!, value: config.SMS_GATEWAY_SUCCESS.slice(config.SMS_GATEWAY_SUCCESS.indexOf('=') + 1) } : undefined,
+      success: config.SMS_GATEWAY_SUCCESS
+        ? { field: config.SMS_GATEWAY_SUCCESS.split('=')[0]!, value: config.SMS_GATEWAY_SUCCESS.slice(config.SMS_GATEWAY_SUCCESS.indexOf('=') + 1) }
+        : undefined,
       timeoutMs: config.SMS_GATEWAY_TIMEOUT_MS,
     };
     const problems = smsConfigProblems(sms);
     if (problems.length) throw new ConfigError(`invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     senders.sms = createSmsGateway(sms);
   }
-  if (config.ZALO_ACCESS_TOKEN) senders.zalo = createZaloZns({ url: config.ZALO_ZNS_URL, accessToken: config.ZALO_ACCESS_TOKEN, templateIds: config.ZALO_TEMPLATE_IDS, timeoutMs: config.SMS_GATEWAY_TIMEOUT_MS });
+  if (config.ZALO_ACCESS_TOKEN)
+    senders.zalo = createZaloZns({
+      url: config.ZALO_ZNS_URL,
+      accessToken: config.ZALO_ACCESS_TOKEN,
+      templateIds: config.ZALO_TEMPLATE_IDS,
+      timeoutMs: config.SMS_GATEWAY_TIMEOUT_MS,
+    });
   return senders;
 }
-
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while stopping exits at once. */
 function waitForSignal(): Promise<void> {
@@ -76,7 +83,11 @@ function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
 export async function worker(): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(config, { owner: true });
-  const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.log(l), citizen: citizenOptions(config) });
+  const ctx = await AppContext.load(database.db, {
+    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+    log: (l) => console.log(l),
+    citizen: citizenOptions(config),
+  });
   const mailer = mailerFrom(config);
   const senders = sendersFrom(config, ctx);
   const unwatch = await ctx.watchChanges();
@@ -115,18 +126,31 @@ export async function serve(sampleData: boolean): Promise<number> {
   const mailer = mailerFrom(config);
   const senders = sendersFrom(config, ctx);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = createApp(ctx, { mailDir: config.SMTP_URL ? undefined : config.mailDir, mailerDescription: mailer.describe(), logger, metricsToken: config.METRICS_TOKEN, uploadLimits: uploadLimitsOf(config), trustProxy: config.TRUST_PROXY, keyWebSignIn: config.KEY_WEB_SIGN_IN, oidc: oidcSettingsOf(config) }).listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createApp(ctx, {
+      mailDir: config.SMTP_URL ? undefined : config.mailDir,
+      mailerDescription: mailer.describe(),
+      logger,
+      metricsToken: config.METRICS_TOKEN,
+      uploadLimits: uploadLimitsOf(config),
+      trustProxy: config.TRUST_PROXY,
+      keyWebSignIn: config.KEY_WEB_SIGN_IN,
+      oidc: oidcSettingsOf(config),
+    }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;
   if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   log(`Đúng hạn is listening on ${publicUrl}`);
-  log(`  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/docs/api`);
+  log(
+    `  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/docs/api`,
+  );
   if (keys) {
     log('Sample API keys (Authorization: Bearer <key>), shown this once; `npx dunghan keys create` makes more:');
     for (const k of keys) log(`  ${k.role.padEnd(10)} ${k.agency.padEnd(14)} ${k.key}`);
   } else if (sampleData) {
-    log('  keys: the sample keys were printed at the first start; `npx dunghan keys list` shows them, `npx dunghan keys create --role admin --agency SLA` makes a new one.');
+    log(
+      '  keys: the sample keys were printed at the first start; `npx dunghan keys list` shows them, `npx dunghan keys create --role admin --agency SLA` makes a new one.',
+    );
   }
 
   log(`  probes: ${publicUrl}/livez ${publicUrl}/readyz   metrics: ${publicUrl}/metrics   logs: JSON lines on stdout (LOG_LEVEL=${config.LOG_LEVEL})`);
@@ -141,7 +165,10 @@ export async function serve(sampleData: boolean): Promise<number> {
   server.closeAllConnections();
   await unwatch();
   // Events acknowledged in the last moments go into the chain now rather than at the next start's first seal.
-  await bounded(ctx.close().catch(() => undefined), config.SHUTDOWN_GRACE_MS);
+  await bounded(
+    ctx.close().catch(() => undefined),
+    config.SHUTDOWN_GRACE_MS,
+  );
   await database.close();
   log('Stopped.');
   return 0;

@@ -25,10 +25,14 @@ export async function statusCommand(args: string[]): Promise<number> {
       return 0;
     }
     console.log(`Database:    ${database.description}`);
-    console.log(`Versions:    dunghan ${packageVersion()}, PostgreSQL ${s.serverVersion}, schema ${s.lastMigration ?? '(none)'}, dossier state ${STATE_VERSION}`);
+    console.log(
+      `Versions:    dunghan ${packageVersion()}, PostgreSQL ${s.serverVersion}, schema ${s.lastMigration ?? '(none)'}, dossier state ${STATE_VERSION}`,
+    );
     console.log(`Events:      ${s.events} (${s.dossiers} dossiers)${s.unsealed ? `; ${s.unsealed} not yet sealed into the chain` : ''}`);
     console.log(`Chain head:  ${s.chainHead ? `position ${s.chainHead.pos}, ${s.chainHead.hash}` : '(empty)'}`);
-    console.log(`Last backup: ${s.lastBackup ? `${s.lastBackup.at.toISOString()} ${s.lastBackup.file} (${s.lastBackup.events} events, ${s.lastBackup.bytes} bytes)` : 'none recorded (`dunghan backup --out FILE`)'}`);
+    console.log(
+      `Last backup: ${s.lastBackup ? `${s.lastBackup.at.toISOString()} ${s.lastBackup.file} (${s.lastBackup.events} events, ${s.lastBackup.bytes} bytes)` : 'none recorded (`dunghan backup --out FILE`)'}`,
+    );
     return 0;
   } finally {
     await database.close();

@@ -47,7 +47,8 @@ function parseLine(text: string): { ok: true; record: PortalRecord } | { ok: fal
 export async function syncCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgsOrUsage(rest, { json: { type: 'boolean' } });
-  if (sub !== 'import' || positionals.length !== 1) throw new UsageError('usage: dunghan sync import FILE [--json]   (FILE: JSON lines, one portal record a line)');
+  if (sub !== 'import' || positionals.length !== 1)
+    throw new UsageError('usage: dunghan sync import FILE [--json]   (FILE: JSON lines, one portal record a line)');
   const file = positionals[0]!;
 
   // Pass 1: every line must be a record before anything is applied.
@@ -62,55 +63,78 @@ export async function syncCommand(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  if (bad.length) throw new UsageError(`${file} is refused, nothing applied (${bad.length} problems):\n${bad.slice(0, MAX_LISTED).join('\n')}${bad.length > MAX_LISTED ? `\n  … and ${bad.length - MAX_LISTED} more` : ''}`);
+  if (bad.length)
+    throw new UsageError(
+      `${file} is refused, nothing applied (${bad.length} problems):\n${bad.slice(0, MAX_LISTED).join('\n')}${bad.length > MAX_LISTED ? `\n  … and ${bad.length - MAX_LISTED} more` : ''}`,
+    );
 
   let refused: Array<RecordIssue & { line: number }> = [];
   let eventsAdded = 0;
   let applied = 0;
   const started = Date.now();
-  const code = await withContext(async (ctx) => {
-    const bar = new cliProgress.SingleBar({ format: 'sync import [{bar}] {value}/{total} records | {rate}/min | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
-    if (!values.json) bar.start(total, 0, { rate: 0 });
-    let chunk: Array<{ line: number; record: PortalRecord }> = [];
-    const flush = async () => {
-      let pending = chunk;
-      chunk = [];
-      // A record refused in a chunk is set aside with its line; the chunk's other records are applied.
-      while (pending.length) {
-        try {
-          const result = await syncRecords(ctx.db.pool, ctx.catalog, ctx.ingest, pending.map((p) => p.record));
-          eventsAdded += result.eventsAdded;
-          applied += result.results.length;
-          break;
-        } catch (err) {
-          if (!(err instanceof SyncConflict)) throw err;
-          const culprits = new Set(err.issues.map((i) => i.index));
-          refused = refused.concat(err.issues.map((i) => ({ ...i, line: pending[i.index]!.line })));
-          pending = pending.filter((_, i) => !culprits.has(i));
+  const code = await withContext(
+    async (ctx) => {
+      const bar = new cliProgress.SingleBar(
+        { format: 'sync import [{bar}] {value}/{total} records | {rate}/min | {eta_formatted}', stream: process.stderr, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+      if (!values.json) bar.start(total, 0, { rate: 0 });
+      let chunk: Array<{ line: number; record: PortalRecord }> = [];
+      const flush = async () => {
+        let pending = chunk;
+        chunk = [];
+        // A record refused in a chunk is set aside with its line; the chunk's other records are applied.
+        while (pending.length) {
+          try {
+            const result = await syncRecords(
+              ctx.db.pool,
+              ctx.catalog,
+              ctx.ingest,
+              pending.map((p) => p.record),
+            );
+            eventsAdded += result.eventsAdded;
+            applied += result.results.length;
+            break;
+          } catch (err) {
+            if (!(err instanceof SyncConflict)) throw err;
+            const culprits = new Set(err.issues.map((i) => i.index));
+            refused = refused.concat(err.issues.map((i) => ({ ...i, line: pending[i.index]!.line })));
+            pending = pending.filter((_, i) => !culprits.has(i));
+          }
+        }
+      };
+      let seen = 0;
+      for await (const { line, text } of lines(file)) {
+        chunk.push({ line, record: (parseLine(text) as { ok: true; record: PortalRecord }).record });
+        if (chunk.length === CHUNK) {
+          seen += chunk.length;
+          await flush();
+          if (!values.json) bar.update(seen, { rate: Math.round((seen / Math.max(1, Date.now() - started)) * 60_000) });
         }
       }
-    };
-    let seen = 0;
-    for await (const { line, text } of lines(file)) {
-      chunk.push({ line, record: (parseLine(text) as { ok: true; record: PortalRecord }).record });
-      if (chunk.length === CHUNK) {
-        seen += chunk.length;
-        await flush();
-        if (!values.json) bar.update(seen, { rate: Math.round((seen / Math.max(1, Date.now() - started)) * 60_000) });
+      seen += chunk.length;
+      await flush();
+      if (!values.json) {
+        bar.update(seen, { rate: Math.round((seen / Math.max(1, Date.now() - started)) * 60_000) });
+        bar.stop();
       }
-    }
-    seen += chunk.length;
-    await flush();
-    if (!values.json) {
-      bar.update(seen, { rate: Math.round((seen / Math.max(1, Date.now() - started)) * 60_000) });
-      bar.stop();
-    }
-  }, { existing: true });
+    },
+    { existing: true },
+  );
   const seconds = (Date.now() - started) / 1000;
-  const summary = { records: total, applied, refused: refused.length, eventsAdded, seconds, recordsPerMinute: Math.round((total / Math.max(seconds, 0.001)) * 60) };
+  const summary = {
+    records: total,
+    applied,
+    refused: refused.length,
+    eventsAdded,
+    seconds,
+    recordsPerMinute: Math.round((total / Math.max(seconds, 0.001)) * 60),
+  };
   if (values.json) console.log(JSON.stringify({ ...summary, problems: refused }, null, 2));
   else {
-    console.log(`${total} records: ${applied} applied or unchanged, ${refused.length} refused; ${eventsAdded} events added in ${seconds.toFixed(1)} s (${summary.recordsPerMinute} records/min)`);
+    console.log(
+      `${total} records: ${applied} applied or unchanged, ${refused.length} refused; ${eventsAdded} events added in ${seconds.toFixed(1)} s (${summary.recordsPerMinute} records/min)`,
+    );
     for (const r of refused.slice(0, MAX_LISTED)) console.log(`  line ${r.line} ${r.MaHoSo} ${r.field}: ${r.message}`);
     if (refused.length > MAX_LISTED) console.log(`  … and ${refused.length - MAX_LISTED} more (--json lists them all)`);
   }

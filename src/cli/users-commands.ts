@@ -15,8 +15,18 @@ export async function usersCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'create': {
-      const { values } = flags(rest, { name: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', multiple: true }, agency: { type: 'string', multiple: true } });
-      const parsed = personInputSchema.safeParse({ name: values.name ?? '', email: values.email ?? '', roles: values.role ?? [], agencyCodes: values.agency ?? [] });
+      const { values } = flags(rest, {
+        name: { type: 'string' },
+        email: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        agency: { type: 'string', multiple: true },
+      });
+      const parsed = personInputSchema.safeParse({
+        name: values.name ?? '',
+        email: values.email ?? '',
+        roles: values.role ?? [],
+        agencyCodes: values.agency ?? [],
+      });
       if (!parsed.success) {
         const flag: Record<string, string> = { name: '--name', email: '--email', roles: '--role', agencyCodes: '--agency' };
         throw new UsageError(parsed.error.issues.map((i) => `${flag[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('\n'));

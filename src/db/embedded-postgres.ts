@@ -84,7 +84,21 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // Loopback only, and no Unix socket so that several servers never collide on /tmp.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'max_wal_size=4GB', '-c', 'wal_compression=on', '-c', 'shared_buffers=512MB', ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'max_wal_size=4GB',
+      '-c',
+      'wal_compression=on',
+      '-c',
+      'shared_buffers=512MB',
+      ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
     onLog: log,
     onError: (e) => log(String(e)),
   });
@@ -93,7 +107,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const deadline = Date.now() + (options.retryMs ?? 15_000);
   for (let attempt = 1; ; attempt++) {
     if (!(await portIsFree(options.port))) {
-      throw new EmbeddedStartError(`port ${options.port} on 127.0.0.1 is in use by another program: set EMBEDDED_PG_PORT to a free port (or DATABASE_URL to use a server of your own).`);
+      throw new EmbeddedStartError(
+        `port ${options.port} on 127.0.0.1 is in use by another program: set EMBEDDED_PG_PORT to a free port (or DATABASE_URL to use a server of your own).`,
+      );
     }
     recent.length = 0;
     try {
@@ -108,7 +124,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         continue;
       }
       const hint = isRoot ? '\nRunning as root: the server runs as the "postgres" user, which must be able to read the project folder and write DATA_DIR.' : '';
-      throw new EmbeddedStartError(`embedded PostgreSQL failed to start on port ${options.port}: ${err instanceof Error ? err.message : String(err ?? '')}${hint}\n${text}`);
+      throw new EmbeddedStartError(
+        `embedded PostgreSQL failed to start on port ${options.port}: ${err instanceof Error ? err.message : String(err ?? '')}${hint}\n${text}`,
+      );
     }
   }
 

@@ -80,7 +80,9 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
     };
   }
   if (options.existing && !existsSync(path.join(config.dataDir, 'postgres', 'PG_VERSION'))) {
-    throw new EmptyDatabaseError(`no database: DATABASE_URL is not set and DATA_DIR=${config.dataDir} has no embedded PostgreSQL (nothing was created); ${LOOK_ELSEWHERE}`);
+    throw new EmptyDatabaseError(
+      `no database: DATABASE_URL is not set and DATA_DIR=${config.dataDir} has no embedded PostgreSQL (nothing was created); ${LOOK_ELSEWHERE}`,
+    );
   }
   const server = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, onLog: options.log });
   if (options.owner) await writeOwner(config.dataDir);

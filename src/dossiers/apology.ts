@@ -35,6 +35,7 @@ export function proposeNewDue(s: DossierState, index: WorkingTimeIndex, nowMs: n
   if (t <= nowMs) return { ok: false, path: 'newDueAt', message: 'the new appointment must be in the future' };
   if (t <= s.originalDueAt) return { ok: false, path: 'newDueAt', message: 'the new appointment must be after the original due instant' };
   if (!index.calendar.isWorkingDay(localDayOf(t))) return { ok: false, path: 'newDueAt', message: 'the new appointment must fall on a working day' };
-  if (!withinOfficeHours(index, t)) return { ok: false, path: 'newDueAt', message: `the new appointment must be within office hours (${index.officeHours.join(', ')})` };
+  if (!withinOfficeHours(index, t))
+    return { ok: false, path: 'newDueAt', message: `the new appointment must be within office hours (${index.officeHours.join(', ')})` };
   return { ok: true, newDueAt: t };
 }

@@ -56,7 +56,11 @@ export function authorizeEvent(
     // one for an unknown dossier and says nothing about the stored one. An unknown agency is the fold's to report
     // (422), like for any key.
     if ((!stored || hidden) && path.length > 0 && !scope.coversPath(path)) {
-      return { ok: false, status: 403, message: `agency ${event.receivingAgencyCode} is outside this key's agencies: a dossier is received only where the key belongs` };
+      return {
+        ok: false,
+        status: 403,
+        message: `agency ${event.receivingAgencyCode} is outside this key's agencies: a dossier is received only where the key belongs`,
+      };
     }
   }
   if (hidden) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };

@@ -81,6 +81,8 @@ export function consentView(c: ConsentState | undefined, iso: (ms: number) => st
 /** An event body with its consent contacts masked (the API's history: the dossier page alone shows them in full). */
 export function maskEventContacts<T extends { type: string }>(body: T): T {
   if (!('consent' in body) || !Array.isArray(body.consent)) return body;
-  const masked = (body.consent as Contact[]).map((c) => (c.channel === 'email' ? { ...c, address: maskContact(c.address) } : { ...c, phone: maskContact(c.phone) }));
+  const masked = (body.consent as Contact[]).map((c) =>
+    c.channel === 'email' ? { ...c, address: maskContact(c.address) } : { ...c, phone: maskContact(c.phone) },
+  );
   return { ...body, consent: masked };
 }

@@ -16,8 +16,16 @@ export type Channel = z.infer<typeof channelSchema>;
 
 export const applicantSchema = z.object({
   name: z.string().trim().min(1).max(200),
-  idNumber: z.string().trim().regex(/^\d{9,12}$/, 'expected 9–12 digits (CMND/CCCD)').optional(),
-  phone: z.string().trim().regex(/^\+?\d[\d .-]{7,15}$/, 'expected a phone number').optional(),
+  idNumber: z
+    .string()
+    .trim()
+    .regex(/^\d{9,12}$/, 'expected 9–12 digits (CMND/CCCD)')
+    .optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?\d[\d .-]{7,15}$/, 'expected a phone number')
+    .optional(),
   email: z.email().optional(),
   address: z.string().trim().max(500).optional(),
 });
@@ -131,7 +139,12 @@ export const withdrawnEventSchema = z.object({ ...base, type: z.literal('withdra
 /** The applicant's rating of the service (indicator 5.4): liked or disliked; the latest counts. */
 export const ratedEventSchema = z.object({ ...base, type: z.literal('rated'), rating: z.enum(['liked', 'disliked']) });
 /** The applicant chose (more) channels after receipt: each listed channel's contact replaces the one recorded. */
-export const consentGivenEventSchema = z.object({ ...base, type: z.literal('consent_given'), consent: consentSchema.refine((l) => l.length > 0, 'at least one channel'), via: consentViaSchema });
+export const consentGivenEventSchema = z.object({
+  ...base,
+  type: z.literal('consent_given'),
+  consent: consentSchema.refine((l) => l.length > 0, 'at least one channel'),
+  via: consentViaSchema,
+});
 /** The applicant stopped the messages: on the listed channels, or on every channel when none is listed. */
 export const consentWithdrawnEventSchema = z.object({
   ...base,

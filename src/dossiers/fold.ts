@@ -18,7 +18,6 @@ import { pauseOpenStep, resumeOpenStep, stepIndexOf } from './steps.js';
 import { giveConsent, withdrawConsent } from './consent.js';
 import { STATE_VERSION, type ComplianceFlag, type DossierState, type DossierStatus, type PinnedRules } from './state.js';
 
-
 export class TransitionError extends Error {
   constructor(
     message: string,
@@ -65,7 +64,10 @@ export function throwIfBeforeReceipt(ordered: LoggedEvent[], first: LoggedEvent)
   if (first.event.type === 'received') return;
   const receipt = ordered.find((l) => l.event.type === 'received');
   if (receipt) {
-    throw new TransitionError(`"${first.event.type}" at ${first.event.occurredAt} is earlier than the receipt of dossier ${first.event.dossierCode} at ${receipt.event.occurredAt}`, first.event.eventId);
+    throw new TransitionError(
+      `"${first.event.type}" at ${first.event.occurredAt} is earlier than the receipt of dossier ${first.event.dossierCode} at ${receipt.event.occurredAt}`,
+      first.event.eventId,
+    );
   }
 }
 
@@ -76,7 +78,8 @@ export function applyEvent(prev: DossierState | undefined, logged: LoggedEvent, 
     return apply(prev, logged, ctx);
   } catch (err) {
     // A deadline past the calendar's last year cannot be computed: the event cannot apply (422), it is no crash.
-    if (err instanceof RangeError) throw new TransitionError(`the deadline falls outside the working-time calendar (2000–2199): ${err.message}`, logged.event.eventId);
+    if (err instanceof RangeError)
+      throw new TransitionError(`the deadline falls outside the working-time calendar (2000–2199): ${err.message}`, logged.event.eventId);
     throw err;
   }
 }
@@ -94,11 +97,20 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
   }
   if (!prev) return fail(`the first event of dossier ${e.dossierCode} must be "received", not "${e.type}"`);
 
-  const s: DossierState = { ...prev, rate: { ...prev.rate }, steps: prev.steps.map((x) => ({ ...x, budgetDueAt: x.budgetDueAt ?? x.dueAt, pauses: (x.pauses ?? []).map((p) => ({ ...p })) })), flags: [...prev.flags], eventCount: prev.eventCount + 1, lastEventSeq: Math.max(prev.lastEventSeq, logged.seq), lastOccurredAt: Math.max(prev.lastOccurredAt, at) };
+  const s: DossierState = {
+    ...prev,
+    rate: { ...prev.rate },
+    steps: prev.steps.map((x) => ({ ...x, budgetDueAt: x.budgetDueAt ?? x.dueAt, pauses: (x.pauses ?? []).map((p) => ({ ...p })) })),
+    flags: [...prev.flags],
+    eventCount: prev.eventCount + 1,
+    lastEventSeq: Math.max(prev.lastEventSeq, logged.seq),
+    lastOccurredAt: Math.max(prev.lastOccurredAt, at),
+  };
   const policies = s.rules.policies;
   const rules = regimeById(s.rules.regime).rules;
   const index = ctx.calendar.workingTime(policies.officeHours);
-  const legalDue = (start: number, extra?: { workingMs?: number; calendarDays?: number }) => dueInstant(index, start, s.rules.duration, policies.deadlineConvention, extra);
+  const legalDue = (start: number, extra?: { workingMs?: number; calendarDays?: number }) =>
+    dueInstant(index, start, s.rules.duration, policies.deadlineConvention, extra);
   const requireStatus = (allowed: DossierStatus[]) => {
     if (!allowed.includes(s.status)) fail(`"${e.type}" is not possible when the dossier is "${s.status}"`);
   };
@@ -269,7 +281,13 @@ function settle(s: DossierState, index: WorkingTimeIndex, at: number): DossierSt
       waitingSince,
       rateDueAt: s.rate.dueAt,
       // Read by date, "overdue" begins after the due day (policies.latenessReading), for the 766 judgment only.
-      rateOverdueAfter: rateOverdueAfter({ from: at, rateDueAt: judgedDueAt(s.rate.dueAt, reading), waitingSince, supplementCount: s.supplementCount, repeatedSupplementIsLate: policies.repeatedSupplementIsLate }),
+      rateOverdueAfter: rateOverdueAfter({
+        from: at,
+        rateDueAt: judgedDueAt(s.rate.dueAt, reading),
+        waitingSince,
+        supplementCount: s.supplementCount,
+        repeatedSupplementIsLate: policies.repeatedSupplementIsLate,
+      }),
     });
   }
   return s;
@@ -290,7 +308,9 @@ export function deadlineWindowOf(s: DossierState, index: WorkingTimeIndex, dueAt
     [s.clockStartsAt, 0],
     [s.firstClockStartsAt, s.pausedDays],
   ];
-  const countedTo = counts.map(([start, extra]) => countedEndDay(start, s.rules.duration, extra)).find((day) => day !== null && index.closingOnOrAfter(day) === dueAt);
+  const countedTo = counts
+    .map(([start, extra]) => countedEndDay(start, s.rules.duration, extra))
+    .find((day) => day !== null && index.closingOnOrAfter(day) === dueAt);
   return { from, clockStartsAt: s.clockStartsAt, dueAt, countedTo: countedTo ?? null };
 }
 
@@ -313,7 +333,9 @@ function closePause(s: DossierState, at: number, index: WorkingTimeIndex, legalD
   s.pausedMs += paused;
   // Calendar-day and month durations are extended by whole calendar days of pause.
   s.pausedDays += Math.max(0, localDayOf(at) - localDayOf(from));
-  s.rate.dueAt = s.apology?.reschedulesRate ? index.add(s.rate.dueAt, paused) : legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
+  s.rate.dueAt = s.apology?.reschedulesRate
+    ? index.add(s.rate.dueAt, paused)
+    : legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
   return paused;
 }
 
@@ -341,7 +363,8 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   };
   if (!ctx.pinnedRules?.(e.dossierCode)) {
     if (!ctx.catalog.procedure(e.procedureCode)) fail(`unknown procedure ${e.procedureCode}`);
-    if (!ctx.catalog.procedureAt(e.procedureCode, at)) fail(`procedure ${e.procedureCode} was not in force on the day of ${e.occurredAt} (see its validFrom and validTo in the catalogue)`);
+    if (!ctx.catalog.procedureAt(e.procedureCode, at))
+      fail(`procedure ${e.procedureCode} was not in force on the day of ${e.occurredAt} (see its validFrom and validTo in the catalogue)`);
   }
   if (!ctx.catalog.agency(e.receivingAgencyCode)) fail(`unknown agency ${e.receivingAgencyCode}`);
   if (!ctx.catalog.isValidAt(e.receivingAgencyCode, at)) fail(`agency ${e.receivingAgencyCode} did not exist at ${e.occurredAt}`);
@@ -350,10 +373,15 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   const procedure = ctx.catalog.procedureAt(e.procedureCode, at) ?? ctx.catalog.procedure(e.procedureCode);
   // Rules recorded before paperResult and feeProcedure existed take them from today's catalogue.
   const rules: PinnedRules = pinned
-    ? { ...pinned, paperResult: pinned.paperResult ?? procedure?.paperResult ?? true, feeProcedure: pinned.feeProcedure ?? procedure?.feeRequired ?? e.feeRequired }
+    ? {
+        ...pinned,
+        paperResult: pinned.paperResult ?? procedure?.paperResult ?? true,
+        feeProcedure: pinned.feeProcedure ?? procedure?.feeRequired ?? e.feeRequired,
+      }
     : rulesAtReceipt(e.procedureCode, e.receivingAgencyCode, at, ctx)!;
   // A fee-free procedure cannot charge one (indicator 3.6 counts fees from the catalogue); a replay keeps what was accepted.
-  if (!pinned && e.feeRequired && rules.feeProcedure === false) fail(`procedure ${e.procedureCode} has no fee or charge in the catalogue: feeRequired must be false`);
+  if (!pinned && e.feeRequired && rules.feeProcedure === false)
+    fail(`procedure ${e.procedureCode} has no fee or charge in the catalogue: feeRequired must be false`);
   const policies = rules.policies;
   const index = ctx.calendar.workingTime(policies.officeHours);
   const submittedAt = e.submittedAt === undefined ? null : Date.parse(e.submittedAt);
@@ -362,7 +390,9 @@ function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, c
   const start = clockStart(index, at, rules.receiptCutoff ?? policies.receiptCutoff);
   const due = dueInstant(index, start, rules.duration, policies.deadlineConvention);
   const awaiting =
-    e.competentAgencyCode && e.competentAgencyCode !== e.receivingAgencyCode && regimeById(rules.regime).rules.clockStartsAt.value === 'competent-agency-receipt'
+    e.competentAgencyCode &&
+    e.competentAgencyCode !== e.receivingAgencyCode &&
+    regimeById(rules.regime).rules.clockStartsAt.value === 'competent-agency-receipt'
       ? e.competentAgencyCode
       : null;
   const s: DossierState = {

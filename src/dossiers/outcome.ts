@@ -11,7 +11,6 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 export const progressSchema = z.enum(['on_track', 'due_soon', 'overdue']);
 export type Progress = z.infer<typeof progressSchema>;
 
-
 /** The last instant that is still "in time" for an appointment under the reading. */
 export function judgedDueAt(dueAtMs: number, reading: LatenessReading = 'instant'): number {
   return reading === 'date' ? localDayStart(localDayOf(dueAtMs) + 1) - 1 : dueAtMs;

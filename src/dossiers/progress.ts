@@ -69,7 +69,14 @@ export function segmentAt(segments: JudgmentSegment[], t: number): JudgmentSegme
 export function progressAt(d: JudgedDossier, t: number): ProgressJudgment | null {
   if (t < d.receivedAt) return null;
   if (d.finishedAt !== null && d.finishedAt <= t) {
-    return { finished: true, legal: d.outcome!, rate: d.rate.outcome!, dueAt: d.judgments[d.judgments.length - 1]!.dueAt, rateDueAt: d.rate.dueAt, asOf: d.finishedAt };
+    return {
+      finished: true,
+      legal: d.outcome!,
+      rate: d.rate.outcome!,
+      dueAt: d.judgments[d.judgments.length - 1]!.dueAt,
+      rateDueAt: d.rate.dueAt,
+      asOf: d.finishedAt,
+    };
   }
   const seg = segmentAt(d.judgments, t)!;
   return {
@@ -88,7 +95,13 @@ export function progressAt(d: JudgedDossier, t: number): ProgressJudgment | null
  * request (overdue from the request on if the request came after the
  * appointment), and overdue outright once asked a second time.
  */
-export function rateOverdueAfter(s: { from: number; rateDueAt: number; waitingSince: number | null; supplementCount: number; repeatedSupplementIsLate: boolean }): number | null {
+export function rateOverdueAfter(s: {
+  from: number;
+  rateDueAt: number;
+  waitingSince: number | null;
+  supplementCount: number;
+  repeatedSupplementIsLate: boolean;
+}): number | null {
   if (s.waitingSince === null) return s.rateDueAt;
   if (s.repeatedSupplementIsLate && s.supplementCount > 1) return s.from - 1;
   return s.waitingSince > s.rateDueAt ? s.from - 1 : null;
@@ -111,7 +124,15 @@ export function lateWithoutApologyAt(d: JudgedDossier & { flags: readonly string
 /** Appends the segment unless nothing it judges by changed; a second change at the same instant replaces the first. */
 export function withSegment(segments: JudgmentSegment[], next: JudgmentSegment): JudgmentSegment[] {
   const last = segments[segments.length - 1];
-  if (last && last.dueAt === next.dueAt && last.dueSoonAt === next.dueSoonAt && last.waitingSince === next.waitingSince && last.rateOverdueAfter === next.rateOverdueAfter && last.rateDueAt === next.rateDueAt) return segments;
+  if (
+    last &&
+    last.dueAt === next.dueAt &&
+    last.dueSoonAt === next.dueSoonAt &&
+    last.waitingSince === next.waitingSince &&
+    last.rateOverdueAfter === next.rateOverdueAfter &&
+    last.rateDueAt === next.rateDueAt
+  )
+    return segments;
   if (last && last.from === next.from) return [...segments.slice(0, -1), next];
   return [...segments, next];
 }

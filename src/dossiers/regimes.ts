@@ -49,21 +49,49 @@ export interface Regime {
 }
 
 const ND61 = 'Nghị định 61/2018/NĐ-CP';
-const SUPPLEMENT_61: Rule<boolean> = { value: true, source: `${ND61}, Điều 19 khoản 4: thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ`, grade: 'Law' };
-const REQUEST_WITHIN_61: Rule<number> = { value: 3, source: `${ND61}, Điều 19 khoản 4: yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận`, grade: 'Law' };
+const SUPPLEMENT_61: Rule<boolean> = {
+  value: true,
+  source: `${ND61}, Điều 19 khoản 4: thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ`,
+  grade: 'Law',
+};
+const REQUEST_WITHIN_61: Rule<number> = {
+  value: 3,
+  source: `${ND61}, Điều 19 khoản 4: yêu cầu bổ sung trong 03 ngày làm việc kể từ ngày tiếp nhận`,
+  grade: 'Law',
+};
 const APOLOGY_61: Rule<number> = { value: 1, source: `${ND61}, Điều 19 khoản 9: chậm nhất 01 ngày trước ngày hết hạn`, grade: 'Law' };
 const ONCE_61: Rule<boolean> = { value: true, source: `${ND61}, Điều 19 khoản 9: chỉ hẹn lại ngày trả kết quả một lần`, grade: 'Law' };
 // Decree 118/2025 read in full (DOMAIN §1, December 2026): these rules are Law in regimes 2 and 3 (309/2026, as read,
 // does not amend Art. 19(5)–(6): Law by composition).
 const ND118 = 'Nghị định 118/2025/NĐ-CP';
-const SUPPLEMENT_118: Rule<boolean> = { value: true, source: `${ND118}, Điều 19 khoản 5: thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ`, grade: 'Law' };
-const REQUEST_WITHIN_118: Rule<number> = { value: 3, source: `${ND118}, Điều 19 khoản 5: yêu cầu bổ sung, hoàn thiện hồ sơ trong 03 ngày làm việc kể từ ngày tiếp nhận`, grade: 'Law' };
+const SUPPLEMENT_118: Rule<boolean> = {
+  value: true,
+  source: `${ND118}, Điều 19 khoản 5: thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ`,
+  grade: 'Law',
+};
+const REQUEST_WITHIN_118: Rule<number> = {
+  value: 3,
+  source: `${ND118}, Điều 19 khoản 5: yêu cầu bổ sung, hoàn thiện hồ sơ trong 03 ngày làm việc kể từ ngày tiếp nhận`,
+  grade: 'Law',
+};
 const APOLOGY_118: Rule<number> = { value: 1, source: `${ND118}, Điều 19 khoản 6: chậm nhất 01 ngày trước ngày hết hạn`, grade: 'Law' };
 const ONCE_118: Rule<boolean> = { value: true, source: `${ND118}, Điều 19 khoản 6: chỉ hẹn lại ngày trả kết quả một lần`, grade: 'Law' };
 // "15 ngày" without "làm việc": calendar days, counted from the notice's day (DOMAIN §3: the days are an Inference).
-const CLOSURE_118: Rule<number | null> = { value: 15, source: `${ND118}, Điều 19 khoản 5: quá 15 ngày kể từ ngày thông báo mà không bổ sung, hoàn thiện thì Bộ phận Một cửa đóng hồ sơ (ngày lịch: suy luận)`, grade: 'Law' };
-const HAND_OVER_118: Rule<number | null> = { value: 1, source: `${ND118}, Điều 20 khoản 1 điểm a: hồ sơ tiếp nhận không phụ thuộc địa giới hành chính, hồ sơ giấy chuyển cơ quan có thẩm quyền trong 01 ngày làm việc`, grade: 'Law' };
-const ONLINE_118: Rule<number | null> = { value: 8, source: `${ND118}, Điều 17 khoản 2: tiếp nhận hoặc yêu cầu bổ sung hồ sơ trực tuyến trong 08 giờ làm việc kể từ khi hệ thống tiếp nhận`, grade: 'Law' };
+const CLOSURE_118: Rule<number | null> = {
+  value: 15,
+  source: `${ND118}, Điều 19 khoản 5: quá 15 ngày kể từ ngày thông báo mà không bổ sung, hoàn thiện thì Bộ phận Một cửa đóng hồ sơ (ngày lịch: suy luận)`,
+  grade: 'Law',
+};
+const HAND_OVER_118: Rule<number | null> = {
+  value: 1,
+  source: `${ND118}, Điều 20 khoản 1 điểm a: hồ sơ tiếp nhận không phụ thuộc địa giới hành chính, hồ sơ giấy chuyển cơ quan có thẩm quyền trong 01 ngày làm việc`,
+  grade: 'Law',
+};
+const ONLINE_118: Rule<number | null> = {
+  value: 8,
+  source: `${ND118}, Điều 17 khoản 2: tiếp nhận hoặc yêu cầu bổ sung hồ sơ trực tuyến trong 08 giờ làm việc kể từ khi hệ thống tiếp nhận`,
+  grade: 'Law',
+};
 
 export const REGIMES: readonly Regime[] = [
   {
@@ -77,7 +105,11 @@ export const REGIMES: readonly Regime[] = [
       apologyDaysBeforeDueDate: APOLOGY_61,
       clockStartsAt: { value: 'receipt', source: `${ND61}: thời hạn tính từ khi tiếp nhận hồ sơ đầy đủ`, grade: 'Source' },
       // A hand-over rule, not a receipt clock (DOMAIN §3): it sets no clock in this regime.
-      paperHandOverCutoff: { value: '15:00', source: `${ND61}, Điều 18 khoản 2–3: hồ sơ tiếp nhận sau 15 giờ chuyển trong ngày làm việc tiếp theo`, grade: 'Law' },
+      paperHandOverCutoff: {
+        value: '15:00',
+        source: `${ND61}, Điều 18 khoản 2–3: hồ sơ tiếp nhận sau 15 giờ chuyển trong ngày làm việc tiếp theo`,
+        grade: 'Law',
+      },
       rescheduleOnce: ONCE_61,
       supplementClosureDays: { value: null, source: `${ND61}: không quy định đóng hồ sơ không được bổ sung`, grade: 'Source' },
       onlineResponseWorkingHours: { value: null, source: `${ND61}: không quy định thời hạn tiếp nhận hồ sơ trực tuyến theo giờ làm việc`, grade: 'Source' },
@@ -94,7 +126,11 @@ export const REGIMES: readonly Regime[] = [
       supplementRequestWithinWorkingDays: REQUEST_WITHIN_118,
       apologyDaysBeforeDueDate: APOLOGY_118,
       clockStartsAt: { value: 'receipt', source: 'Nghị định 118/2025/NĐ-CP, Điều 17 khoản 3 (trước sửa đổi): tính từ khi tiếp nhận', grade: 'Source' },
-      paperHandOverCutoff: { value: '15:00', source: `${ND118}, Điều 18 khoản 2: hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào ngày làm việc tiếp theo`, grade: 'Law' },
+      paperHandOverCutoff: {
+        value: '15:00',
+        source: `${ND118}, Điều 18 khoản 2: hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào ngày làm việc tiếp theo`,
+        grade: 'Law',
+      },
       rescheduleOnce: ONCE_118,
       supplementClosureDays: CLOSURE_118,
       onlineResponseWorkingHours: ONLINE_118,
@@ -112,12 +148,14 @@ export const REGIMES: readonly Regime[] = [
       apologyDaysBeforeDueDate: APOLOGY_118,
       clockStartsAt: {
         value: 'competent-agency-receipt',
-        source: 'Nghị định 309/2026/NĐ-CP, Điều 8 (sửa Điều 17 khoản 3 Nghị định 118/2025): hồ sơ tiếp nhận không phụ thuộc địa giới hành chính tính từ khi cơ quan có thẩm quyền nhận',
+        source:
+          'Nghị định 309/2026/NĐ-CP, Điều 8 (sửa Điều 17 khoản 3 Nghị định 118/2025): hồ sơ tiếp nhận không phụ thuộc địa giới hành chính tính từ khi cơ quan có thẩm quyền nhận',
         grade: 'Law',
       },
       paperHandOverCutoff: {
         value: '15:00',
-        source: 'Nghị định 309/2026/NĐ-CP, Điều 9 (sửa Điều 18 khoản 2 Nghị định 118/2025): hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào đầu ngày làm việc tiếp theo',
+        source:
+          'Nghị định 309/2026/NĐ-CP, Điều 9 (sửa Điều 18 khoản 2 Nghị định 118/2025): hồ sơ giấy tiếp nhận sau 15 giờ chuyển vào đầu ngày làm việc tiếp theo',
         grade: 'Law',
       },
       rescheduleOnce: ONCE_118,

@@ -54,7 +54,8 @@ export interface StepTiming {
 }
 
 // A step stored without its office hours (see settled) is counted in the default ones.
-export const stepIndexOf = (calendar: VietnamCalendar, step: Pick<StepState, 'officeHours'>): WorkingTimeIndex => calendar.workingTime(step.officeHours ?? undefined);
+export const stepIndexOf = (calendar: VietnamCalendar, step: Pick<StepState, 'officeHours'>): WorkingTimeIndex =>
+  calendar.workingTime(step.officeHours ?? undefined);
 
 /**
  * States folded before steps had waits and budgets recorded (the state version was not bumped: they are replayed
@@ -113,7 +114,14 @@ export function holdersAt(steps: StepState[], t: number, calendar: VietnamCalend
     .filter((x) => x.startedAt <= t)
     .map((x) => {
       const to = x.endedAt !== null && x.endedAt <= t ? x.endedAt : null;
-      return { agencyCode: x.agencyCode, step: x.step, holder: x.holder, from: x.startedAt, to, heldMs: Math.max(0, stepIndexOf(calendar, x).between(x.startedAt, to ?? t)) };
+      return {
+        agencyCode: x.agencyCode,
+        step: x.step,
+        holder: x.holder,
+        from: x.startedAt,
+        to,
+        heldMs: Math.max(0, stepIndexOf(calendar, x).between(x.startedAt, to ?? t)),
+      };
     });
 }
 

@@ -69,7 +69,13 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     complaints: s.complaints,
     processingTime: s.processingTime === null ? null : { value: s.processingTime, unit: s.rules.duration.unit },
     /** `reschedules`: issued by the law's limit, so the new date is the appointment; a late one leaves the dossier overdue. */
-    apology: s.apology && { issuedAt: iso(s.apology.issuedAt), reason: s.apology.reason, newDueAt: iso(s.apology.newDueAt), reschedules: s.apology.reschedules, reschedulesRate: s.apology.reschedulesRate },
+    apology: s.apology && {
+      issuedAt: iso(s.apology.issuedAt),
+      reason: s.apology.reason,
+      newDueAt: iso(s.apology.newDueAt),
+      reschedules: s.apology.reschedules,
+      reschedulesRate: s.apology.reschedulesRate,
+    },
     /**
      * Each hand-over: its budget, due instant in its agency's working time (moved on by waits for the citizen),
      * outcome once ended, and `overrunWorkingMinutes` (beyond the due instant, now for an open step; null without a budget).
@@ -92,11 +98,29 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
       };
     }),
     /** Who holds it now: the open step's person or agency, the receiving agency before the first hand-over, nobody once finished. */
-    holder: !open ? null : openStep ? { agencyCode: openStep.agencyCode, step: openStep.step, person: openStep.holder, since: iso(openStep.startedAt) } : { agencyCode: s.receivingAgencyCode, step: null, person: null, since: iso(s.receivedAt) },
+    holder: !open
+      ? null
+      : openStep
+        ? { agencyCode: openStep.agencyCode, step: openStep.step, person: openStep.holder, since: iso(openStep.startedAt) }
+        : { agencyCode: s.receivingAgencyCode, step: null, person: null, since: iso(s.receivedAt) },
     /** Every holder in turn, with the working time each held it (the step agency's office hours). */
-    holders: holdersAt(s.steps, stepsAt, ctx.calendar).map((h) => ({ agencyCode: h.agencyCode, step: h.step, person: h.holder, from: iso(h.from), to: iso(h.to), heldWorkingMinutes: minutes(h.heldMs) })),
+    holders: holdersAt(s.steps, stepsAt, ctx.calendar).map((h) => ({
+      agencyCode: h.agencyCode,
+      step: h.step,
+      person: h.holder,
+      from: iso(h.from),
+      to: iso(h.to),
+      heldWorkingMinutes: minutes(h.heldMs),
+    })),
     /** Late (or overdue now): the steps whose overrun made it so, the largest first (steps.ts latenessSourcesAt). */
-    lateBecause: late ? latenessSourcesAt(s.steps, s.finishedAt ?? stepsAt, ctx.calendar).map((x) => ({ agencyCode: x.agencyCode, step: x.step, overrunWorkingMinutes: minutes(x.overrunMs)!, open: x.open })) : [],
+    lateBecause: late
+      ? latenessSourcesAt(s.steps, s.finishedAt ?? stepsAt, ctx.calendar).map((x) => ({
+          agencyCode: x.agencyCode,
+          step: x.step,
+          overrunWorkingMinutes: minutes(x.overrunMs)!,
+          open: x.open,
+        }))
+      : [],
     finishedAt: iso(s.finishedAt),
     outcome: s.outcome,
     /** The rules it is judged by, copied at receipt. */
@@ -105,14 +129,22 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     // dossier_rules' jsonb ({unit, value}); a rebuild or a restore must answer the same bytes (issue 29).
     legalTime: { value: s.rules.duration.value, unit: s.rules.duration.unit },
     /** The Decision 766 judgment, where the rates count it (it differs from the legal one after a supplementation). */
-    rate: { dueAt: iso(s.rate.dueAt), outcome: s.rate.outcome, progress: open ? (judgment.rate as 'on_track' | 'overdue') : null, differsFromLegal: s.rate.dueAt !== s.dueAt || judgment.rate !== judgment.legal },
+    rate: {
+      dueAt: iso(s.rate.dueAt),
+      outcome: s.rate.outcome,
+      progress: open ? (judgment.rate as 'on_track' | 'overdue') : null,
+      differsFromLegal: s.rate.dueAt !== s.dueAt || judgment.rate !== judgment.legal,
+    },
     /** Open: on_track | due_soon | overdue | waiting_for_citizen (progress.ts, the definition every list and report uses). */
     progress: open ? (judgment.legal as OpenProgress) : null,
     workingMinutesLeft: leftMs === null ? null : Math.round(leftMs / 60_000),
     // An open dossier legally overdue with no apology is already a violation (progress.ts, the one definition).
     /** The applicant's channels of choice, contacts masked (the dossier page shows them to staff who may read them). */
     consent: consentView(s.consent, (ms) => formatLocalInstant(ms)),
-    flags: open && lateWithoutApologyAt(s, Math.max(nowMs, s.receivedAt)) && !s.flags.includes('late_without_apology') ? [...s.flags, 'late_without_apology'] : s.flags,
+    flags:
+      open && lateWithoutApologyAt(s, Math.max(nowMs, s.receivedAt)) && !s.flags.includes('late_without_apology')
+        ? [...s.flags, 'late_without_apology']
+        : s.flags,
   };
 }
 

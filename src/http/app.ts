@@ -107,7 +107,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   });
 
   // Published to everyone: a citizen's own dossier by code and phone digits, and each agency's monthly figures.
-  app.use(publicRouter(ctx, { lookupAttempts: options.lookupAttempts, codeFailures: options.lookupCodeFailures, globalFailures: options.lookupGlobalFailures }));
+  app.use(
+    publicRouter(ctx, { lookupAttempts: options.lookupAttempts, codeFailures: options.lookupCodeFailures, globalFailures: options.lookupGlobalFailures }),
+  );
   app.use(citizenLinksRouter(ctx));
 
   const api = express.Router();

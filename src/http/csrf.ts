@@ -87,7 +87,8 @@ export function csrfProtection(secure: boolean, exempt: string[] = []): RequestH
 export function apiCsrfCheck(secure: boolean): RequestHandler {
   return (req, _res, next) => {
     if (!UNSAFE.has(req.method) || req.headers.authorization) return next();
-    if (!validCsrf(req, req.headers[CSRF_HEADER], secure)) return next(new HttpError(403, 'A change made with the session cookie needs the X-CSRF-Token header of the page.'));
+    if (!validCsrf(req, req.headers[CSRF_HEADER], secure))
+      return next(new HttpError(403, 'A change made with the session cookie needs the X-CSRF-Token header of the page.'));
     next();
   };
 }

@@ -81,10 +81,16 @@ export function sendProblem(res: Response, p: Problem): void {
   const req = res.req;
   if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
     const heading = STATUSES[p.status]?.[2] ?? 'Lỗi';
-    res.status(p.status).type('html').send(renderPage('error', { title: heading, status: p.status, heading, detail: p.detail, requestId, currentYear: yearInVietnam(Date.now()) }));
+    res
+      .status(p.status)
+      .type('html')
+      .send(renderPage('error', { title: heading, status: p.status, heading, detail: p.detail, requestId, currentYear: yearInVietnam(Date.now()) }));
     return;
   }
-  res.status(p.status).type('application/problem+json').json({ ...p, instance: res.req.originalUrl.split('?')[0], ...(requestId ? { requestId } : {}) });
+  res
+    .status(p.status)
+    .type('application/problem+json')
+    .json({ ...p, instance: res.req.originalUrl.split('?')[0], ...(requestId ? { requestId } : {}) });
 }
 
 /** What body-parser and the router report, by their `type`, as a status a client can act on. */
@@ -102,7 +108,12 @@ export function toProblem(err: unknown): Problem | null {
   if (err instanceof ZodError) return problem(400, 'The request has invalid fields.', fieldIssues(err));
   if (err instanceof IngestConflict) {
     const slug = { 403: 'forbidden', 409: 'event-id-conflict', 422: 'unprocessable-event' }[err.status];
-    return problem(err.status, err.message, err.problems.map((p) => ({ path: p.field ? `[${p.index}].${p.field}` : `[${p.index}]`, message: p.message, index: p.index, eventId: p.eventId })), slug);
+    return problem(
+      err.status,
+      err.message,
+      err.problems.map((p) => ({ path: p.field ? `[${p.index}].${p.field}` : `[${p.index}]`, message: p.message, index: p.index, eventId: p.eventId })),
+      slug,
+    );
   }
   // Each kind its status and its own problem type: "unknown agency" and "bad period" are told apart by `type`.
   if (err instanceof DomainError) return problem(DOMAIN_ERROR_KINDS[err.kind], err.message, err.details, err.kind.replaceAll('_', '-'));
@@ -112,27 +123,32 @@ export function toProblem(err: unknown): Problem | null {
     const [status, detail] = PARSER_ERRORS[e.type]!;
     // The limit is named, so that a client knows what to split (issue 29).
     const limit = (err as { limit?: unknown }).limit;
-    if (e.type === 'entity.too.large' && typeof limit === 'number') return problem(status, `The body is larger than the limit of ${limit} bytes.`, [{ path: '(body)', message: `limit: ${limit} bytes` }]);
+    if (e.type === 'entity.too.large' && typeof limit === 'number')
+      return problem(status, `The body is larger than the limit of ${limit} bytes.`, [{ path: '(body)', message: `limit: ${limit} bytes` }]);
     return problem(status, detail);
   }
   if (err instanceof URIError) return problem(400, 'Malformed %-encoding in the URL.');
   const status = e?.status ?? e?.statusCode;
   // Other client errors raised by Express's own parts (a broken gzip body, a bad path parameter).
-  if (typeof status === 'number' && status >= 400 && status < 500) return problem(status, err instanceof Error && e?.expose ? err.message : 'The request cannot be read.');
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return problem(status, err instanceof Error && e?.expose ? err.message : 'The request cannot be read.');
   return null;
 }
 
 /** Answers every error as a problem; an unexpected one is logged (with the request id) and answered 500. */
-export const errorHandler = (log: Logger): ErrorRequestHandler => (err, _req, res, _next) => {
-  const p = toProblem(err);
-  if (p) {
-    sendProblem(res, p);
-    return;
-  }
-  // The stack says where; the request body (personal data) is never logged.
-  // The level is "silent" in tests that do not pass a logger: the console then keeps the trace.
-  if (log.isLevelEnabled('error')) log.error({ reqId: res.locals.requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected error');
-  else console.error('unexpected error:', err instanceof Error ? err.stack : String(err));
-  if (res.headersSent) return;
-  sendProblem(res, problem(500, 'Internal error.'));
-};
+export const errorHandler =
+  (log: Logger): ErrorRequestHandler =>
+  (err, _req, res, _next) => {
+    const p = toProblem(err);
+    if (p) {
+      sendProblem(res, p);
+      return;
+    }
+    // The stack says where; the request body (personal data) is never logged.
+    // The level is "silent" in tests that do not pass a logger: the console then keeps the trace.
+    if (log.isLevelEnabled('error'))
+      log.error({ reqId: res.locals.requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected error');
+    else console.error('unexpected error:', err instanceof Error ? err.stack : String(err));
+    if (res.headersSent) return;
+    sendProblem(res, problem(500, 'Internal error.'));
+  };

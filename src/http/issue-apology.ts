@@ -28,11 +28,22 @@ export const apologyRequestSchema = z
   });
 
 /** Checks the new appointment and records the apology_issued event; the API and the dossier page's form share it. */
-export async function issueApology(ctx: AppContext, s: DossierState, actor: { id: string; role: string }, body: z.infer<typeof apologyRequestSchema>): Promise<{ eventId: string; newDueAt: string; reschedules: boolean }> {
+export async function issueApology(
+  ctx: AppContext,
+  s: DossierState,
+  actor: { id: string; role: string },
+  body: z.infer<typeof apologyRequestSchema>,
+): Promise<{ eventId: string; newDueAt: string; reschedules: boolean }> {
   const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
   if (s.finishedAt !== null) throw new DomainError('invalid_transition', `Dossier ${s.code} is finished: there is no appointment to move.`);
-  const proposal = proposeNewDue(s, index, ctx.now(), { extraWorkingDays: body.extraWorkingDays, newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined });
-  if (!proposal.ok) throw new DomainError('invalid_appointment', `The new appointment is not valid: ${proposal.message}.`, [{ path: proposal.path, message: proposal.message }]);
+  const proposal = proposeNewDue(s, index, ctx.now(), {
+    extraWorkingDays: body.extraWorkingDays,
+    newDueAt: body.newDueAt ? Date.parse(body.newDueAt) : undefined,
+  });
+  if (!proposal.ok)
+    throw new DomainError('invalid_appointment', `The new appointment is not valid: ${proposal.message}.`, [
+      { path: proposal.path, message: proposal.message },
+    ]);
   const event = {
     eventId: randomUUID(),
     type: 'apology_issued',

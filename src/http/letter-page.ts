@@ -30,7 +30,10 @@ export async function letterOf(ctx: AppContext, s: DossierState, form: LetterFor
       // Of the appointment the form prints (the initial one), not of today's due instant after a restart or an apology.
       const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
       // The receipt says where the applicant looks the dossier up (issue 27), on the page and in the PDF alike.
-      return { form, data: { ...receiptData(s, ctx.catalog, isProvisional(index, receiptWindowOf(s))), lookupPage: `${ctx.publicUrl.replace(/\/$/, '')}/tra-cuu` } };
+      return {
+        form,
+        data: { ...receiptData(s, ctx.catalog, isProvisional(index, receiptWindowOf(s))), lookupPage: `${ctx.publicUrl.replace(/\/$/, '')}/tra-cuu` },
+      };
     }
     case 'supplement-request': {
       const data = supplementRequestData(s, ctx.catalog, await eventsOf());

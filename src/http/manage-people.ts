@@ -11,9 +11,15 @@ import { HttpError, type FieldIssue } from './errors.js';
 export function checkGrantedAgencies(ctx: AppContext, scope: Scope, codes: string[], field = 'agencyCodes'): void {
   const unknown = codes.filter((c) => !ctx.catalog.agency(c));
   if (unknown.length) {
-    throw new HttpError(422, `Unknown agency ${unknown.join(', ')}.`, codes.flatMap((c, i) => (unknown.includes(c) ? [{ path: `${field}[${i}]`, message: 'unknown agency' }] : [])));
+    throw new HttpError(
+      422,
+      `Unknown agency ${unknown.join(', ')}.`,
+      codes.flatMap((c, i) => (unknown.includes(c) ? [{ path: `${field}[${i}]`, message: 'unknown agency' }] : [])),
+    );
   }
-  const outside: FieldIssue[] = codes.flatMap((c, i) => (scope.coversPath(ctx.catalog.pathOf(c)) ? [] : [{ path: `${field}[${i}]`, message: 'outside your agencies' }]));
+  const outside: FieldIssue[] = codes.flatMap((c, i) =>
+    scope.coversPath(ctx.catalog.pathOf(c)) ? [] : [{ path: `${field}[${i}]`, message: 'outside your agencies' }],
+  );
   if (outside.length) throw new HttpError(403, 'An agency is outside your agencies: an admin grants only its own agencies.', outside);
 }
 

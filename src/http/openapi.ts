@@ -9,7 +9,15 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
-import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, officialFormQuerySchema, reportQuerySchema, syncExportQuerySchema, whatIfQuerySchema } from '../reports/report-query.js';
+import {
+  cellQuerySchema,
+  latenessDossiersQuerySchema,
+  latenessQuerySchema,
+  officialFormQuerySchema,
+  reportQuerySchema,
+  syncExportQuerySchema,
+  whatIfQuerySchema,
+} from '../reports/report-query.js';
 import { portalRecordSchema } from '../sync/portal-record.js';
 import { portalUploadSchema } from '../reports/reconciliation.js';
 
@@ -29,7 +37,9 @@ const nullable = (type: string) => ({ type: [type, 'null'] });
 
 /** One operation: an operationId, its security (public ones say so), and the errors every authenticated call may answer. */
 function op(operationId: string, summary: string, o: { public?: boolean; parameters?: Param[]; requestBody?: unknown; responses: Record<string, unknown> }) {
-  const errors = o.public ? { 400: problem('invalid parameters, each named') } : { 400: problem('invalid input, each field named'), 401: problem('no valid key'), 403: problem('outside the key’s agencies or role') };
+  const errors = o.public
+    ? { 400: problem('invalid parameters, each named') }
+    : { 400: problem('invalid input, each field named'), 401: problem('no valid key'), 403: problem('outside the key’s agencies or role') };
   return {
     operationId,
     summary,
@@ -43,25 +53,59 @@ function op(operationId: string, summary: string, o: { public?: boolean; paramet
 const SCHEMAS = {
   Problem: obj(
     {
-      type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' },
-      errors: { type: 'array', items: obj({ path: { type: 'string' }, message: { type: 'string' }, index: { type: 'integer' }, eventId: { type: 'string' } }, ['path', 'message']) },
+      type: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      instance: { type: 'string' },
+      errors: {
+        type: 'array',
+        items: obj({ path: { type: 'string' }, message: { type: 'string' }, index: { type: 'integer' }, eventId: { type: 'string' } }, ['path', 'message']),
+      },
     },
     ['title', 'status'],
   ),
-  EventsResult: obj({ results: { type: 'array', items: obj({ eventId: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'duplicate'] } }, ['eventId', 'status']) } }),
+  EventsResult: obj({
+    results: { type: 'array', items: obj({ eventId: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'duplicate'] } }, ['eventId', 'status']) },
+  }),
   Dossier: {
-    ...obj({
-      code: { type: 'string' }, status: { type: 'string' }, procedureCode: { type: 'string' }, receivingAgencyCode: { type: 'string' }, channel: { type: 'string' },
-      receivedAt: { type: 'string', format: 'date-time' }, dueAt: { type: 'string', format: 'date-time' }, finishedAt: nullable('string'), outcome: nullable('string'),
-      progress: { type: ['string', 'null'], enum: ['on_track', 'due_soon', 'overdue', 'waiting_for_citizen', null] },
-      rate: obj({ dueAt: { type: 'string' }, outcome: nullable('string'), progress: nullable('string'), differsFromLegal: { type: 'boolean' } }),
-      flags: { type: 'array', items: { type: 'string' } },
-    }, ['code', 'status', 'receivedAt', 'dueAt', 'progress', 'rate', 'flags']),
+    ...obj(
+      {
+        code: { type: 'string' },
+        status: { type: 'string' },
+        procedureCode: { type: 'string' },
+        receivingAgencyCode: { type: 'string' },
+        channel: { type: 'string' },
+        receivedAt: { type: 'string', format: 'date-time' },
+        dueAt: { type: 'string', format: 'date-time' },
+        finishedAt: nullable('string'),
+        outcome: nullable('string'),
+        progress: { type: ['string', 'null'], enum: ['on_track', 'due_soon', 'overdue', 'waiting_for_citizen', null] },
+        rate: obj({ dueAt: { type: 'string' }, outcome: nullable('string'), progress: nullable('string'), differsFromLegal: { type: 'boolean' } }),
+        flags: { type: 'array', items: { type: 'string' } },
+      },
+      ['code', 'status', 'receivedAt', 'dueAt', 'progress', 'rate', 'flags'],
+    ),
     additionalProperties: true,
   },
   DossierPage: obj({ items: { type: 'array', items: ref('Dossier') }, nextCursor: nullable('string') }),
-  ReportRow: { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' }, received: { type: 'integer' }, progressRate: nullable('number') }, required: ['key', 'label', 'received', 'progressRate'], additionalProperties: true },
-  Indicator: obj({ id: { type: 'string' }, name: { type: 'string' }, rate: nullable('number'), percent: nullable('number'), threshold: { type: 'number' }, scoreShare: nullable('number'), group: { type: 'string' }, groupWeight: { type: 'number' }, source: { type: 'string' } }),
+  ReportRow: {
+    type: 'object',
+    properties: { key: { type: 'string' }, label: { type: 'string' }, received: { type: 'integer' }, progressRate: nullable('number') },
+    required: ['key', 'label', 'received', 'progressRate'],
+    additionalProperties: true,
+  },
+  Indicator: obj({
+    id: { type: 'string' },
+    name: { type: 'string' },
+    rate: nullable('number'),
+    percent: nullable('number'),
+    threshold: { type: 'number' },
+    scoreShare: nullable('number'),
+    group: { type: 'string' },
+    groupWeight: { type: 'number' },
+    source: { type: 'string' },
+  }),
   RateReport: obj({
     period: obj({ label: { type: 'string' }, convention: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }),
     judgment: obj({ running: { type: 'boolean' }, openJudgedAt: { type: 'string' }, rule: { type: 'string' } }),
@@ -70,31 +114,92 @@ const SCHEMAS = {
     total: ref('ReportRow'),
     indicators: { type: 'array', items: ref('Indicator') },
   }),
-  WhatIf: { type: 'object', properties: { mustFinishWithinTime: { type: 'integer' }, reachable: { type: 'boolean' }, bestPossibleRate: nullable('number'), closest: { type: 'array', items: { type: 'object' } } }, required: ['mustFinishWithinTime', 'reachable', 'closest'], additionalProperties: true },
-  Lateness: obj({ period: { type: 'object' }, judgment: { type: 'object' }, rows: { type: 'array', items: { type: 'object', additionalProperties: true } }, total: { type: 'object' } }),
-  LatenessDossiers: obj({ period: { type: 'object' }, judgedAt: { type: 'string' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
+  WhatIf: {
+    type: 'object',
+    properties: {
+      mustFinishWithinTime: { type: 'integer' },
+      reachable: { type: 'boolean' },
+      bestPossibleRate: nullable('number'),
+      closest: { type: 'array', items: { type: 'object' } },
+    },
+    required: ['mustFinishWithinTime', 'reachable', 'closest'],
+    additionalProperties: true,
+  },
+  Lateness: obj({
+    period: { type: 'object' },
+    judgment: { type: 'object' },
+    rows: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    total: { type: 'object' },
+  }),
+  LatenessDossiers: obj({
+    period: { type: 'object' },
+    judgedAt: { type: 'string' },
+    items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  }),
   CellDossiers: obj({ period: { type: 'object' }, cell: { type: 'string' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
   Apology: obj({
     eventId: { type: 'string' },
     newDueAt: { type: 'string', format: 'date-time' },
-    reschedules: { type: 'boolean', description: 'issued by the law\'s limit (Decree 118/2025 Art. 19(6)): the new date is the appointment; false: recorded and sent, but the dossier stays overdue' },
+    reschedules: {
+      type: 'boolean',
+      description:
+        "issued by the law's limit (Decree 118/2025 Art. 19(6)): the new date is the appointment; false: recorded and sent, but the dossier stays overdue",
+    },
     letterUrl: { type: 'string' },
   }),
   SyncResult: obj({
     records: { type: 'integer' },
     eventsAdded: { type: 'integer' },
-    results: { type: 'array', items: obj({ index: { type: 'integer' }, MaHoSo: { type: 'string' }, status: { type: 'string', enum: ['applied', 'unchanged', 'not_received'] }, eventsAdded: { type: 'integer' } }) },
+    results: {
+      type: 'array',
+      items: obj({
+        index: { type: 'integer' },
+        MaHoSo: { type: 'string' },
+        status: { type: 'string', enum: ['applied', 'unchanged', 'not_received'] },
+        eventsAdded: { type: 'integer' },
+      }),
+    },
   }),
   CatalogImport: {
-    ...obj({ dryRun: { type: 'boolean' }, revision: nullable('integer'), summary: { type: 'object' }, added: { type: 'array', items: { type: 'object' } }, changed: { type: 'array', items: { type: 'object' } }, retired: { type: 'array', items: { type: 'object' } }, warnings: { type: 'array', items: { type: 'string' } } }),
+    ...obj({
+      dryRun: { type: 'boolean' },
+      revision: nullable('integer'),
+      summary: { type: 'object' },
+      added: { type: 'array', items: { type: 'object' } },
+      changed: { type: 'array', items: { type: 'object' } },
+      retired: { type: 'array', items: { type: 'object' } },
+      warnings: { type: 'array', items: { type: 'string' } },
+    }),
     additionalProperties: true,
   },
-  Reconciliation: { ...obj({ agency: { type: 'string' }, period: { type: 'object' }, portal: { type: 'object' }, figures: { type: 'array', items: { type: 'object' } }, rates: { type: 'array', items: { type: 'object' } }, dossiers: { type: 'array', items: { type: 'object' } } }), additionalProperties: true },
+  Reconciliation: {
+    ...obj({
+      agency: { type: 'string' },
+      period: { type: 'object' },
+      portal: { type: 'object' },
+      figures: { type: 'array', items: { type: 'object' } },
+      rates: { type: 'array', items: { type: 'object' } },
+      dossiers: { type: 'array', items: { type: 'object' } },
+    }),
+    additionalProperties: true,
+  },
   PublicProgress: {
-    ...obj({ code: { type: 'string' }, applicant: { type: 'string', description: 'masked: initials only' }, status: { type: 'string' }, statusText: { type: 'string' }, appointmentAt: { type: 'string', format: 'date-time' }, apology: { type: ['object', 'null'] } }),
+    ...obj({
+      code: { type: 'string' },
+      applicant: { type: 'string', description: 'masked: initials only' },
+      status: { type: 'string' },
+      statusText: { type: 'string' },
+      appointmentAt: { type: 'string', format: 'date-time' },
+      apology: { type: ['object', 'null'] },
+    }),
     additionalProperties: true,
   },
-  PublicFigures: obj({ agency: obj({ code: { type: 'string' }, name: { type: 'string' } }), generatedAt: { type: 'string' }, rule: { type: 'string' }, months: { type: 'array', items: { type: 'object', additionalProperties: true } } }),
+  PublicFigures: obj({
+    agency: obj({ code: { type: 'string' }, name: { type: 'string' } }),
+    generatedAt: { type: 'string' },
+    rule: { type: 'string' },
+    months: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  }),
   AnyObject: { type: 'object', additionalProperties: true },
   AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
 };
@@ -121,13 +226,32 @@ export function openApiDocument() {
             required: true,
             content: { 'application/json': { schema: { oneOf: [ref('DossierEvent'), { type: 'array', maxItems: 1000, items: ref('DossierEvent') }] } } },
           },
-          responses: { 201: ok('accepted', ref('EventsResult')), 200: ok('all duplicates', ref('EventsResult')), 409: problem('eventId reused with another body'), 422: problem('cannot apply (unknown dossier, impossible transition, fee on a fee-free procedure…)') },
+          responses: {
+            201: ok('accepted', ref('EventsResult')),
+            200: ok('all duplicates', ref('EventsResult')),
+            409: problem('eventId reused with another body'),
+            422: problem('cannot apply (unknown dossier, impossible transition, fee on a fee-free procedure…)'),
+          },
         }),
       },
-      '/api/v1/dossiers': { get: op('listDossiers', 'List dossiers (cursor pagination); outcome= uses the same progress definition as the pages', { parameters: queryParameters(listQuerySchema) as Param[], responses: { 200: ok('a page of dossiers', ref('DossierPage')) } }) },
-      '/api/v1/dossiers/{code}': { get: op('getDossier', 'A dossier with its legal and 766 judgments', { parameters: [code], responses: { 200: ok('the dossier', ref('Dossier')), 404: problem('no such dossier in the key’s agencies') } }) },
+      '/api/v1/dossiers': {
+        get: op('listDossiers', 'List dossiers (cursor pagination); outcome= uses the same progress definition as the pages', {
+          parameters: queryParameters(listQuerySchema) as Param[],
+          responses: { 200: ok('a page of dossiers', ref('DossierPage')) },
+        }),
+      },
+      '/api/v1/dossiers/{code}': {
+        get: op('getDossier', 'A dossier with its legal and 766 judgments', {
+          parameters: [code],
+          responses: { 200: ok('the dossier', ref('Dossier')), 404: problem('no such dossier in the key’s agencies') },
+        }),
+      },
       '/api/v1/calendar/{year}': {
-        get: op('getCalendarYear', 'A year of the working-time calendar (public); {year}.ics for iCalendar', { public: true, parameters: [pathParam('year', 'YYYY')], responses: { 200: ok('the year', ref('AnyObject')) } }),
+        get: op('getCalendarYear', 'A year of the working-time calendar (public); {year}.ics for iCalendar', {
+          public: true,
+          parameters: [pathParam('year', 'YYYY')],
+          responses: { 200: ok('the year', ref('AnyObject')) },
+        }),
         put: op('putCalendarYear', 'Load or correct the official schedule of a year (admin); answers what changed and which open deadlines moved', {
           parameters: [pathParam('year', 'YYYY')],
           requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
@@ -135,22 +259,43 @@ export function openApiDocument() {
         }),
       },
       '/api/v1/calendar/import': {
-        post: op('importCalendarYear', 'Import a year file (admin): ?dryRun=true previews the changed days and the open dossiers whose due instant moves; otherwise records a revision and re-folds', {
-          parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
-          responses: { 200: ok('the preview or the applied revision', ref('AnyObject')) },
+        post: op(
+          'importCalendarYear',
+          'Import a year file (admin): ?dryRun=true previews the changed days and the open dossiers whose due instant moves; otherwise records a revision and re-folds',
+          {
+            parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+            requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
+            responses: { 200: ok('the preview or the applied revision', ref('AnyObject')) },
+          },
+        ),
+      },
+      '/api/v1/calendar/deadline': {
+        get: op('explainDeadline', 'Compute and explain a deadline (public)', {
+          public: true,
+          parameters: queryParameters(deadlineQuerySchema) as Param[],
+          responses: { 200: ok('the due instant and how it was counted', ref('AnyObject')) },
         }),
       },
-      '/api/v1/calendar/deadline': { get: op('explainDeadline', 'Compute and explain a deadline (public)', { public: true, parameters: queryParameters(deadlineQuerySchema) as Param[], responses: { 200: ok('the due instant and how it was counted', ref('AnyObject')) } }) },
       '/api/v1/dossiers/{code}/apology': {
-        post: op('issueApology', 'Issue the apology and new appointment (once): newDueAt, or extraWorkingDays after the later of now and the due instant; returns the letter URL', {
-          parameters: [code],
-          requestBody: { required: true, content: { 'application/json': { schema: json(apologyRequestSchema) } } },
-          responses: { 201: ok('recorded', ref('Apology')), 404: problem('no such dossier'), 422: problem('a second apology, a finished dossier, or an invalid new appointment') },
-        }),
+        post: op(
+          'issueApology',
+          'Issue the apology and new appointment (once): newDueAt, or extraWorkingDays after the later of now and the due instant; returns the letter URL',
+          {
+            parameters: [code],
+            requestBody: { required: true, content: { 'application/json': { schema: json(apologyRequestSchema) } } },
+            responses: {
+              201: ok('recorded', ref('Apology')),
+              404: problem('no such dossier'),
+              422: problem('a second apology, a finished dossier, or an invalid new appointment'),
+            },
+          },
+        ),
       },
       '/api/v1/agencies/{code}/supervisors': {
-        get: op('listSupervisors', "The agency's supervisors (alert recipients)", { parameters: [pathParam('code', 'agency code')], responses: { 200: ok('supervisors', ref('AnyList')) } }),
+        get: op('listSupervisors', "The agency's supervisors (alert recipients)", {
+          parameters: [pathParam('code', 'agency code')],
+          responses: { 200: ok('supervisors', ref('AnyList')) },
+        }),
         post: op('addSupervisor', 'Register a supervisor (admin)', {
           parameters: [pathParam('code', 'agency code')],
           requestBody: { required: true, content: { 'application/json': { schema: json(supervisorSchema) } } },
@@ -165,19 +310,52 @@ export function openApiDocument() {
         ),
       },
       '/api/v1/reports/forms/{file}': {
-        get: op('getOfficialForm', 'An official report form for a period: Biểu II.06a (one unit, a row per agency), II.06b (the caller\'s agency tree, rolled up), II.07a (one unit, by field), II.07b (the tree, by field); 13 numbered columns (received: total, online, counter or post, carried over; settled: total, early, on time, late; in progress: total, within time, overdue) from the same counts as /reports/rates. file = 06a.xlsx, 06b.pdf, 07a.json…', {
-          parameters: [pathParam('file', '06a | 06b | 07a | 07b, then .xlsx, .pdf or .json'), ...(queryParameters(officialFormQuerySchema) as Param[])],
-          responses: {
-            200: { description: 'the form', content: { 'application/json': { schema: ref('AnyObject') }, 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } } } },
-            400: problem('no period, a period not started, or a unit form without its unit'),
-            404: problem('no such form'),
+        get: op(
+          'getOfficialForm',
+          "An official report form for a period: Biểu II.06a (one unit, a row per agency), II.06b (the caller's agency tree, rolled up), II.07a (one unit, by field), II.07b (the tree, by field); 13 numbered columns (received: total, online, counter or post, carried over; settled: total, early, on time, late; in progress: total, within time, overdue) from the same counts as /reports/rates. file = 06a.xlsx, 06b.pdf, 07a.json…",
+          {
+            parameters: [pathParam('file', '06a | 06b | 07a | 07b, then .xlsx, .pdf or .json'), ...(queryParameters(officialFormQuerySchema) as Param[])],
+            responses: {
+              200: {
+                description: 'the form',
+                content: {
+                  'application/json': { schema: ref('AnyObject') },
+                  'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } },
+                  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } },
+                },
+              },
+              400: problem('no period, a period not started, or a unit form without its unit'),
+              404: problem('no such form'),
+            },
           },
+        ),
+      },
+      '/api/v1/reports/what-if': {
+        get: op(
+          'getWhatIf',
+          'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant',
+          { parameters: queryParameters(whatIfQuerySchema) as Param[], responses: { 200: ok('the what-if', ref('WhatIf')) } },
+        ),
+      },
+      '/api/v1/reports/lateness': {
+        get: op(
+          'getLateness',
+          'Where lateness comes from: by agency and step, the steps that ran over their budgets in the period and the dossiers they made late (.csv and .xlsx too)',
+          { parameters: queryParameters(latenessQuerySchema) as Param[], responses: { 200: ok('the rows by agency and step', ref('Lateness')) } },
+        ),
+      },
+      '/api/v1/reports/lateness/dossiers': {
+        get: op('getLatenessDossiers', 'The dossiers behind a row of the lateness report (.csv too)', {
+          parameters: queryParameters(latenessDossiersQuerySchema) as Param[],
+          responses: { 200: ok('the steps and their dossiers', ref('LatenessDossiers')) },
         }),
       },
-      '/api/v1/reports/what-if': { get: op('getWhatIf', 'For a running period: how many open dossiers must stay within time for the progress rate to reach `target`, and the open ones closest to their due instant', { parameters: queryParameters(whatIfQuerySchema) as Param[], responses: { 200: ok('the what-if', ref('WhatIf')) } }) },
-      '/api/v1/reports/lateness': { get: op('getLateness', 'Where lateness comes from: by agency and step, the steps that ran over their budgets in the period and the dossiers they made late (.csv and .xlsx too)', { parameters: queryParameters(latenessQuerySchema) as Param[], responses: { 200: ok('the rows by agency and step', ref('Lateness')) } }) },
-      '/api/v1/reports/lateness/dossiers': { get: op('getLatenessDossiers', 'The dossiers behind a row of the lateness report (.csv too)', { parameters: queryParameters(latenessDossiersQuerySchema) as Param[], responses: { 200: ok('the steps and their dossiers', ref('LatenessDossiers')) } }) },
-      '/api/v1/reports/dossiers': { get: op('getCellDossiers', 'The dossiers behind one cell of the report (.csv too)', { parameters: queryParameters(cellQuerySchema) as Param[], responses: { 200: ok('the dossiers', ref('CellDossiers')) } }) },
+      '/api/v1/reports/dossiers': {
+        get: op('getCellDossiers', 'The dossiers behind one cell of the report (.csv too)', {
+          parameters: queryParameters(cellQuerySchema) as Param[],
+          responses: { 200: ok('the dossiers', ref('CellDossiers')) },
+        }),
+      },
       '/letters/{code}/{form}': {
         get: op('getLetter', 'Printable A5 letter: receipt, supplement-request, refusal, apology (404 until issued) or control-slip', {
           parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
@@ -202,20 +380,40 @@ export function openApiDocument() {
         }),
       },
       '/api/v1/catalog/import': {
-        post: op('importCatalog', 'Import agencies and procedure versions from JSON, CSV or XLSX (admin): ?dryRun=true previews what is added, changed and retired; a bad file is a 400 naming every row and column', {
-          parameters: [
-            { name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } },
-            { name: 'name', in: 'query', schema: { type: 'string' } },
-          ],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('AnyObject') }, 'text/csv': { schema: { type: 'string' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } } } },
-          responses: { 200: ok('the preview or the applied revision', ref('CatalogImport')), 415: problem('not JSON, CSV or XLSX') },
-        }),
+        post: op(
+          'importCatalog',
+          'Import agencies and procedure versions from JSON, CSV or XLSX (admin): ?dryRun=true previews what is added, changed and retired; a bad file is a 400 naming every row and column',
+          {
+            parameters: [
+              { name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } },
+              { name: 'name', in: 'query', schema: { type: 'string' } },
+            ],
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: ref('AnyObject') },
+                'text/csv': { schema: { type: 'string' } },
+                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } },
+              },
+            },
+            responses: { 200: ok('the preview or the applied revision', ref('CatalogImport')), 415: problem('not JSON, CSV or XLSX') },
+          },
+        ),
       },
       '/api/v1/sync/dossiers': {
-        post: op('syncDossiers', "Records in the national portal's sync shape, up to 1,000 (all or nothing): each becomes the events it implies; a resend or later snapshot adds only what is new", {
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'array', items: json(portalRecordSchema) } } } },
-          responses: { 200: ok('nothing new', ref('SyncResult')), 201: ok('events added', ref('SyncResult')), 409: problem('a record contradicts or goes back from what is recorded, the portal field named'), 422: problem('a record cannot apply') },
-        }),
+        post: op(
+          'syncDossiers',
+          "Records in the national portal's sync shape, up to 1,000 (all or nothing): each becomes the events it implies; a resend or later snapshot adds only what is new",
+          {
+            requestBody: { required: true, content: { 'application/json': { schema: { type: 'array', items: json(portalRecordSchema) } } } },
+            responses: {
+              200: ok('nothing new', ref('SyncResult')),
+              201: ok('events added', ref('SyncResult')),
+              409: problem('a record contradicts or goes back from what is recorded, the portal field named'),
+              422: problem('a record cannot apply'),
+            },
+          },
+        ),
         get: op('exportDossiers', "The period's dossiers in the portal's sync shape (supervisor, auditor, admin); format=jsonl for JSON lines", {
           parameters: queryParameters(syncExportQuerySchema) as Param[],
           responses: { 200: ok('the records', ref('AnyObject')) },
@@ -238,18 +436,33 @@ export function openApiDocument() {
         }),
       },
       '/api/v1/public/lookup': {
-        post: op('lookupDossier', "A citizen's own dossier by its code and the last 4 digits of the phone on it (public, rate-limited); a wrong code and wrong digits answer the same 404", {
-          public: true,
-          requestBody: { required: true, content: { 'application/json': { schema: obj({ code: { type: 'string' }, phoneLast4: { type: 'string', pattern: '^\\d{4}$' } }) } } },
-          responses: { 200: ok('the progress, name masked', ref('PublicProgress')), 404: problem('no dossier with that code and those digits'), 429: problem('too many lookups from this address') },
-        }),
+        post: op(
+          'lookupDossier',
+          "A citizen's own dossier by its code and the last 4 digits of the phone on it (public, rate-limited); a wrong code and wrong digits answer the same 404",
+          {
+            public: true,
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: obj({ code: { type: 'string' }, phoneLast4: { type: 'string', pattern: '^\\d{4}$' } }) } },
+            },
+            responses: {
+              200: ok('the progress, name masked', ref('PublicProgress')),
+              404: problem('no dossier with that code and those digits'),
+              429: problem('too many lookups from this address'),
+            },
+          },
+        ),
       },
       '/api/v1/public/agencies/{code}/figures': {
-        get: op('getPublicFigures', "An agency's on-time, online-submission and online-payment figures by month for the last 12 months (public; figures.csv for CSV)", {
-          public: true,
-          parameters: [pathParam('code', 'agency code')],
-          responses: { 200: ok('the figures', ref('PublicFigures')), 404: problem('no such agency') },
-        }),
+        get: op(
+          'getPublicFigures',
+          "An agency's on-time, online-submission and online-payment figures by month for the last 12 months (public; figures.csv for CSV)",
+          {
+            public: true,
+            parameters: [pathParam('code', 'agency code')],
+            responses: { 200: ok('the figures', ref('PublicFigures')), 404: problem('no such agency') },
+          },
+        ),
       },
       '/api/v1/agencies': { get: op('listAgencies', 'The agency tree', { responses: { 200: ok('agencies', ref('AnyList')) } }) },
       '/api/v1/procedures': { get: op('listProcedures', 'The procedure catalogue', { responses: { 200: ok('procedures', ref('AnyList')) } }) },

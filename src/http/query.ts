@@ -8,5 +8,10 @@ import { HttpError } from './errors.js';
 
 export function noQuery(req: Request): void {
   const unknown = Object.keys(req.query as object);
-  if (unknown.length) throw new HttpError(400, `Unknown query parameter ${unknown.join(', ')}.`, unknown.map((k) => ({ path: k, message: 'unknown query parameter' })));
+  if (unknown.length)
+    throw new HttpError(
+      400,
+      `Unknown query parameter ${unknown.join(', ')}.`,
+      unknown.map((k) => ({ path: k, message: 'unknown query parameter' })),
+    );
 }

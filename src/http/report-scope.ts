@@ -16,7 +16,8 @@ export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; 
   let agencies = scope.all ? null : scope.principal.agencyCodes;
   if (q.agency) {
     if (!ctx.catalog.agency(q.agency)) throw new DomainError('unknown_agency', `Unknown agency ${q.agency}.`, [{ path: 'agency', message: 'unknown agency' }]);
-    if (!scope.coversPath(ctx.catalog.pathOf(q.agency))) throw new DomainError('not_in_scope', `Agency ${q.agency} is outside this key's agencies.`, [{ path: 'agency', message: 'outside your agencies' }]);
+    if (!scope.coversPath(ctx.catalog.pathOf(q.agency)))
+      throw new DomainError('not_in_scope', `Agency ${q.agency} is outside this key's agencies.`, [{ path: 'agency', message: 'outside your agencies' }]);
     agencies = [q.agency];
   }
   return { agencies, procedure: q.procedure, field: q.field, channel: q.channel };
@@ -25,6 +26,8 @@ export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; 
 /** A period that has not started has nothing to report: 400, not a table of zeros. */
 export function requireStarted(period: Period, nowMs: number): void {
   if (period.from > nowMs) {
-    throw new DomainError('period_not_started', `The period ${period.label} has not started yet.`, [{ path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` }]);
+    throw new DomainError('period_not_started', `The period ${period.label} has not started yet.`, [
+      { path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` },
+    ]);
   }
 }

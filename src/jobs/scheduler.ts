@@ -49,7 +49,9 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
     }
     await agenda.ready;
     agenda.on('error', (err: unknown) => options.log?.(`scheduler error: ${err instanceof Error ? err.message : String(err)}`));
-    agenda.on('fail', (err: unknown, job: { attrs: { name: string } }) => options.log?.(`job ${job.attrs.name} failed: ${err instanceof Error ? err.message : String(err)}`));
+    agenda.on('fail', (err: unknown, job: { attrs: { name: string } }) =>
+      options.log?.(`job ${job.attrs.name} failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
     await agenda.start();
     await agenda.every(options.scanEvery ?? '10 minutes', 'due-soon-scan');
     await agenda.every(options.scanEvery ?? '10 minutes', 'overdue-scan');

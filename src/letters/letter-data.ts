@@ -17,7 +17,6 @@ const UNIT_TEXT: Record<Duration['unit'], string> = {
   months: 'tháng',
 };
 
-
 export function durationText(d: Duration): string {
   return `${String(d.value).padStart(2, '0')} ${UNIT_TEXT[d.unit]}`;
 }

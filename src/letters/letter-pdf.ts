@@ -76,7 +76,11 @@ function signatures(s: Sheet, size: number, left: Span[][] | null, right: Span[]
   const place = (y: number, draw: boolean) => {
     let yl = y;
     for (const line of left ?? [])
-      yl = s.block(line, yl, leftIsRecipients ? { size: size - 1, x: s.left, width: half, draw } : { size, x: s.left, width: half, align: 'center', oneLine: true, draw });
+      yl = s.block(
+        line,
+        yl,
+        leftIsRecipients ? { size: size - 1, x: s.left, width: half, draw } : { size, x: s.left, width: half, align: 'center', oneLine: true, draw },
+      );
     let yr = y;
     for (const line of right) yr = s.block(line, yr, { size, x: s.left + half, width: half, align: 'center', oneLine: true, draw });
     // Room for the hand-written signature (and the seal) under the signer's title.
@@ -91,8 +95,7 @@ function signatures(s: Sheet, size: number, left: Span[][] | null, right: Span[]
 const role = (name: string, hint: string): Span[][] => [[b(name)], [i(hint)]];
 
 function layout(s: Sheet, letter: LetterPdf, size: number): void {
-  const p = (spans: Span[], o: { align?: 'justify' | 'center' | 'left' } = {}) =>
-    s.paragraph(spans, { size, align: o.align ?? 'justify', after: mm(1) });
+  const p = (spans: Span[], o: { align?: 'justify' | 'center' | 'left' } = {}) => s.paragraph(spans, { size, align: o.align ?? 'justify', after: mm(1) });
   switch (letter.form) {
     case 'receipt': {
       const d = letter.data;

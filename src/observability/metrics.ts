@@ -28,8 +28,18 @@ export interface IngestMetrics {
 
 export function createIngestMetrics(): IngestMetrics {
   return {
-    eventsIngested: new client.Counter({ name: 'dunghan_events_ingested_total', help: 'Events ingested by any writer, by result (accepted, duplicate)', labelNames: ['result'] as const, registers: [] }),
-    ingestDuration: new client.Histogram({ name: 'dunghan_ingest_duration_seconds', help: 'Ingestions from the writer\'s call to commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [] }),
+    eventsIngested: new client.Counter({
+      name: 'dunghan_events_ingested_total',
+      help: 'Events ingested by any writer, by result (accepted, duplicate)',
+      labelNames: ['result'] as const,
+      registers: [],
+    }),
+    ingestDuration: new client.Histogram({
+      name: 'dunghan_ingest_duration_seconds',
+      help: "Ingestions from the writer's call to commit",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [],
+    }),
   };
 }
 
@@ -45,7 +55,13 @@ export function createMetrics(pool: pg.Pool, ingest: IngestMetrics): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const reportDuration = new client.Histogram({ name: 'dunghan_report_duration_seconds', help: 'Rate reports, by format', labelNames: ['format'] as const, buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
+  const reportDuration = new client.Histogram({
+    name: 'dunghan_report_duration_seconds',
+    help: 'Rate reports, by format',
+    labelNames: ['format'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
   // One read serves both gauges of a scrape (each collect asks; the second within a moment reuses it).
   let backlogRead: { at: number; rows: Promise<Awaited<ReturnType<typeof outboxBacklog>>> } | null = null;
   const backlog = () => {
@@ -60,7 +76,11 @@ export function createMetrics(pool: pg.Pool, ingest: IngestMetrics): Metrics {
     async collect() {
       const rows = await backlog();
       this.reset();
-      for (const status of ['pending', 'failed'] as const) this.set({ status }, rows.filter((r) => r.status === status).reduce((n, r) => n + r.n, 0));
+      for (const status of ['pending', 'failed'] as const)
+        this.set(
+          { status },
+          rows.filter((r) => r.status === status).reduce((n, r) => n + r.n, 0),
+        );
     },
   });
   new client.Gauge({
@@ -72,7 +92,8 @@ export function createMetrics(pool: pg.Pool, ingest: IngestMetrics): Metrics {
       const rows = await backlog();
       this.reset();
       for (const channel of OUTBOX_CHANNELS) {
-        for (const status of ['pending', 'failed', 'late'] as const) this.set({ channel, status }, rows.find((r) => r.channel === channel && r.status === status)?.n ?? 0);
+        for (const status of ['pending', 'failed', 'late'] as const)
+          this.set({ channel, status }, rows.find((r) => r.channel === channel && r.status === status)?.n ?? 0);
       }
     },
   });

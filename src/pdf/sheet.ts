@@ -11,7 +11,11 @@
 import PDFDocument from 'pdfkit';
 import { fontFiles, fontRuns, type Face } from './tinos.js';
 
-export interface Span { text: string; bold?: boolean; italic?: boolean }
+export interface Span {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+}
 export type Align = 'left' | 'center' | 'right' | 'justify';
 export const mm = (v: number) => (v * 72) / 25.4;
 
@@ -33,8 +37,15 @@ export interface BlockOptions {
   oneLine?: boolean;
 }
 
-interface Piece { text: string; face: Face }
-interface Word { pieces: Piece[]; width: number; space: number }
+interface Piece {
+  text: string;
+  face: Face;
+}
+interface Word {
+  pieces: Piece[];
+  width: number;
+  space: number;
+}
 type Token = Word | 'break';
 
 const WIDTHS = new Map<string, number>();
@@ -98,10 +109,11 @@ export class Sheet {
 
   private use(font: string, face: Face): void {
     if (!this.registered.has(font)) {
-      for (const f of fontFiles(face)) if (!this.registered.has(f.name)) {
-        this.doc.registerFont(f.name, f.data);
-        this.registered.add(f.name);
-      }
+      for (const f of fontFiles(face))
+        if (!this.registered.has(f.name)) {
+          this.doc.registerFont(f.name, f.data);
+          this.registered.add(f.name);
+        }
     }
     this.doc.font(font);
   }
@@ -165,17 +177,18 @@ export class Sheet {
   private cut(word: Word, width: number, size: number): Word[] {
     const parts: Word[] = [];
     let part: Word = { pieces: [], width: 0, space: word.space };
-    for (const piece of word.pieces) for (const ch of piece.text) {
-      const w = this.textWidth(ch, piece.face, size);
-      if (part.width + w > width && part.pieces.length > 0) {
-        parts.push(part);
-        part = { pieces: [], width: 0, space: 0 };
+    for (const piece of word.pieces)
+      for (const ch of piece.text) {
+        const w = this.textWidth(ch, piece.face, size);
+        if (part.width + w > width && part.pieces.length > 0) {
+          parts.push(part);
+          part = { pieces: [], width: 0, space: 0 };
+        }
+        const last = part.pieces.at(-1);
+        if (last && last.face === piece.face) last.text += ch;
+        else part.pieces.push({ text: ch, face: piece.face });
+        part.width += w;
       }
-      const last = part.pieces.at(-1);
-      if (last && last.face === piece.face) last.text += ch;
-      else part.pieces.push({ text: ch, face: piece.face });
-      part.width += w;
-    }
     if (part.pieces.length > 0) parts.push(part);
     return parts;
   }
@@ -269,7 +282,12 @@ export class Sheet {
       });
       this.y += h;
     };
-    const header = () => drawRow(columns.map((c) => c.header), o.headerSize ?? o.size, 'center');
+    const header = () =>
+      drawRow(
+        columns.map((c) => c.header),
+        o.headerSize ?? o.size,
+        'center',
+      );
     header();
     for (const row of rows) {
       if (this.y + heightOf(row, o.size) > this.bottom) {

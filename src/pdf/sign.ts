@@ -31,7 +31,10 @@ export class SigningCertificateError extends Error {
   }
 }
 
-export interface SigningCertificate { p12: Buffer; passphrase: string }
+export interface SigningCertificate {
+  p12: Buffer;
+  passphrase: string;
+}
 
 /** Hands out the digest of the signed byte ranges, takes back a detached CMS SignedData (DER) over them. */
 export interface ExternalSigner {
@@ -39,7 +42,13 @@ export interface ExternalSigner {
 }
 
 /** What a signature says beside the signer's certificate. */
-export interface SignatureInfo { reason: string; name: string; location: string; contactInfo?: string; signingTime: Date }
+export interface SignatureInfo {
+  reason: string;
+  name: string;
+  location: string;
+  contactInfo?: string;
+  signingTime: Date;
+}
 
 /**
  * The organisation's certificate, checked at the signing instant: readable with its passphrase, valid then, and
@@ -54,13 +63,22 @@ export function checkCertificate(cert: SigningCertificate, atMs: number): { subj
   } catch {
     x509 = undefined;
   }
-  if (!x509) throw new SigningCertificateError('unreadable', 'The signing certificate cannot be read with its passphrase (a PKCS#12 file with a certificate and its key).');
+  if (!x509)
+    throw new SigningCertificateError(
+      'unreadable',
+      'The signing certificate cannot be read with its passphrase (a PKCS#12 file with a certificate and its key).',
+    );
   const subject = x509.subject.getField('CN')?.value ?? x509.subject.attributes.map((a) => a.value).join(', ');
-  if (atMs < x509.validity.notBefore.getTime()) throw new SigningCertificateError('not_yet_valid', `The signing certificate "${subject}" is valid only from ${x509.validity.notBefore.toISOString()}.`);
-  if (atMs > x509.validity.notAfter.getTime()) throw new SigningCertificateError('expired', `The signing certificate "${subject}" expired on ${x509.validity.notAfter.toISOString()}.`);
+  if (atMs < x509.validity.notBefore.getTime())
+    throw new SigningCertificateError('not_yet_valid', `The signing certificate "${subject}" is valid only from ${x509.validity.notBefore.toISOString()}.`);
+  if (atMs > x509.validity.notAfter.getTime())
+    throw new SigningCertificateError('expired', `The signing certificate "${subject}" expired on ${x509.validity.notAfter.toISOString()}.`);
   const usage = x509.getExtension('keyUsage') as { digitalSignature?: boolean; nonRepudiation?: boolean } | null;
   if (usage && !usage.digitalSignature && !usage.nonRepudiation)
-    throw new SigningCertificateError('no_digital_signature_usage', `The signing certificate "${subject}" is not allowed to sign: its key usage has neither digitalSignature nor nonRepudiation.`);
+    throw new SigningCertificateError(
+      'no_digital_signature_usage',
+      `The signing certificate "${subject}" is not allowed to sign: its key usage has neither digitalSignature nor nonRepudiation.`,
+    );
   return { subject, notAfter: x509.validity.notAfter };
 }
 
@@ -75,7 +93,8 @@ class DigestSigner extends Signer {
 
 /** The PDF with a signature: the organisation's certificate (checked first), or an external signer. */
 export async function signPdf(pdf: Buffer, by: SigningCertificate | ExternalSigner, info: SignatureInfo): Promise<Buffer> {
-  const signer = 'signDigest' in by ? new DigestSigner(by) : (checkCertificate(by, info.signingTime.getTime()), new P12Signer(by.p12, { passphrase: by.passphrase }));
+  const signer =
+    'signDigest' in by ? new DigestSigner(by) : (checkCertificate(by, info.signingTime.getTime()), new P12Signer(by.p12, { passphrase: by.passphrase }));
   const withPlaceholder = plainAddPlaceholder({
     pdfBuffer: pdf,
     reason: info.reason,

@@ -14,14 +14,21 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 export type Weight = 400 | 700;
-export interface Face { weight: Weight; italic: boolean }
+export interface Face {
+  weight: Weight;
+  italic: boolean;
+}
 
 /** The subsets Vietnamese administrative text needs, in the order a character is looked up. */
 const SUBSETS = ['latin', 'vietnamese', 'latin-ext'] as const;
 
 const DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/400.css'));
 
-interface Subset { name: string; ranges: Array<[number, number]>; file: string }
+interface Subset {
+  name: string;
+  ranges: Array<[number, number]>;
+  file: string;
+}
 
 function rangesOf(css: string, subset: string): Array<[number, number]> {
   const block = new RegExp(`/\\* tinos-${subset}-\\d+-(?:normal|italic) \\*/[^}]*unicode-range:\\s*([^;]+);`).exec(css);

@@ -56,33 +56,79 @@ export const COUNT_TABLE = [
   { key: 'receivedOnline', column: 'received_online', anchor: 'received', counts: (s) => s.channel === 'online', sql: () => "channel = 'online'" },
   { key: 'receivedPostal', column: 'received_postal', anchor: 'received', counts: (s) => s.channel === 'postal', sql: () => "channel = 'postal'" },
   // 3.3: online, and given an electronic result where the result is on paper.
-  { key: 'onlineFull', column: 'online_full', anchor: 'received', counts: (_s, f) => f.onlineFull, sql: (t) => `channel = 'online' AND ${resultOk(t)}`, later: 'electronic_result_at' },
+  {
+    key: 'onlineFull',
+    column: 'online_full',
+    anchor: 'received',
+    counts: (_s, f) => f.onlineFull,
+    sql: (t) => `channel = 'online' AND ${resultOk(t)}`,
+    later: 'electronic_result_at',
+  },
   { key: 'finished', column: 'finished', anchor: 'finished', counts: always, sql: () => 'true' },
   { key: 'early', column: 'early', anchor: 'finished', counts: (s) => s.rate.outcome === 'early', sql: () => "rate_outcome = 'early'" },
   { key: 'onTime', column: 'on_time', anchor: 'finished', counts: (s) => s.rate.outcome === 'on_time', sql: () => "rate_outcome = 'on_time'" },
   { key: 'late', column: 'late', anchor: 'finished', counts: (s) => s.rate.outcome === 'late', sql: () => "rate_outcome = 'late'" },
   // 3.6: payable dossiers by processing start, and those paid online.
   { key: 'feeRequired', column: 'fee_required', anchor: 'started', counts: (_s, f) => f.payable, sql: () => PAYABLE },
-  { key: 'paidOnline', column: 'paid_online', anchor: 'started', counts: (_s, f) => f.payable && f.paidOnline, sql: (t) => `${PAYABLE} AND ${t === null ? 'paid_online' : `paid_online_at <= ${t}`}`, later: 'paid_online_at' },
+  {
+    key: 'paidOnline',
+    column: 'paid_online',
+    anchor: 'started',
+    counts: (_s, f) => f.payable && f.paidOnline,
+    sql: (t) => `${PAYABLE} AND ${t === null ? 'paid_online' : `paid_online_at <= ${t}`}`,
+    later: 'paid_online_at',
+  },
   // 4.2: digitised input and, where the result is on paper, an electronic result.
   { key: 'digitized', column: 'digitized', anchor: 'received', counts: (s) => s.digitized, sql: () => 'digitized' },
-  { key: 'digitizedFull', column: 'digitized_full', anchor: 'received', counts: (_s, f) => f.digitizedFull, sql: (t) => `digitized AND ${resultOk(t)}`, later: 'electronic_result_at' },
+  {
+    key: 'digitizedFull',
+    column: 'digitized_full',
+    anchor: 'received',
+    counts: (_s, f) => f.digitizedFull,
+    sql: (t) => `digitized AND ${resultOk(t)}`,
+    later: 'electronic_result_at',
+  },
   // 4.1: of the procedures with a paper result, those given an electronic result.
   { key: 'paperResult', column: 'paper_result', anchor: 'received', counts: (_s, f) => f.paperResult, sql: () => 'paper_result' },
-  { key: 'electronicResult', column: 'electronic_result', anchor: 'received', counts: (_s, f) => f.paperResult && f.electronicResult, sql: (t) => `paper_result AND ${electronicBy(t)}`, later: 'electronic_result_at' },
+  {
+    key: 'electronicResult',
+    column: 'electronic_result',
+    anchor: 'received',
+    counts: (_s, f) => f.paperResult && f.electronicResult,
+    sql: (t) => `paper_result AND ${electronicBy(t)}`,
+    later: 'electronic_result_at',
+  },
   // 4.3: a component reuses digitised data.
   { key: 'reusedData', column: 'reused_data', anchor: 'received', counts: (s) => s.reusedDigitizedData, sql: () => 'reused_data' },
   // The compliance figures, each on the day it happened.
   { key: 'rescheduled', column: 'rescheduled', anchor: 'apology', counts: always, sql: () => 'true' },
-  { key: 'apologyTooLate', column: 'apology_too_late', anchor: 'apology', counts: (s) => s.flags.includes('apology_too_late'), sql: () => flagged('apology_too_late') },
-  { key: 'lateWithoutApology', column: 'late_without_apology', anchor: 'finished', counts: (s) => s.flags.includes('late_without_apology'), sql: () => flagged('late_without_apology') },
+  {
+    key: 'apologyTooLate',
+    column: 'apology_too_late',
+    anchor: 'apology',
+    counts: (s) => s.flags.includes('apology_too_late'),
+    sql: () => flagged('apology_too_late'),
+  },
+  {
+    key: 'lateWithoutApology',
+    column: 'late_without_apology',
+    anchor: 'finished',
+    counts: (s) => s.flags.includes('late_without_apology'),
+    sql: () => flagged('late_without_apology'),
+  },
   { key: 'repeatedSupplement', column: 'repeated_supplement', anchor: 'secondSupplement', counts: always, sql: () => 'true' },
   { key: 'lateSupplementRequest', column: 'late_supplement_request', anchor: 'lateRequest', counts: always, sql: () => 'true' },
   // 5.4: first disliked or complained about.
   { key: 'dissatisfied', column: 'dissatisfied', anchor: 'dissatisfied', counts: always, sql: () => 'true' },
   // Decree 118/2025 Art. 19(5) closures and Art. 17(2) late online acceptances.
   { key: 'closed', column: 'closed', anchor: 'finished', counts: (s) => s.status === 'closed', sql: () => "status = 'closed'" },
-  { key: 'lateOnlineAcceptance', column: 'late_online_acceptance', anchor: 'received', counts: (s) => s.flags.includes('late_online_acceptance'), sql: () => flagged('late_online_acceptance') },
+  {
+    key: 'lateOnlineAcceptance',
+    column: 'late_online_acceptance',
+    anchor: 'received',
+    counts: (s) => s.flags.includes('late_online_acceptance'),
+    sql: () => flagged('late_online_acceptance'),
+  },
 ] as const satisfies readonly CountDefinition[];
 
 /** A count's column: a daily counter and a cell. */

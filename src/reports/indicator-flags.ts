@@ -23,7 +23,10 @@ export interface IndicatorFlags {
   startedAt: number;
 }
 
-type Judged = Pick<DossierState, 'rules' | 'channel' | 'electronicResult' | 'resultReadyAt' | 'digitized' | 'feeRequired' | 'paidOnlineAt' | 'firstClockStartsAt' | 'finishedAt'>;
+type Judged = Pick<
+  DossierState,
+  'rules' | 'channel' | 'electronicResult' | 'resultReadyAt' | 'digitized' | 'feeRequired' | 'paidOnlineAt' | 'firstClockStartsAt' | 'finishedAt'
+>;
 
 /**
  * @param asOf what had happened by this instant (DOMAIN §5: a period is judged with the events of then, so a result

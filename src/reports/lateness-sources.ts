@@ -53,7 +53,13 @@ export interface LatenessReport {
  * @param steps each dossier's steps (those that started by the judgment instant matter)
  * @param late the period's late and overdue dossiers → the instant each is judged at (its finish, or the judgment instant)
  */
-export function latenessSources(steps: Map<string, StepState[]>, late: Map<string, number>, period: { from: number }, judgedAt: number, calendar: VietnamCalendar): LatenessReport {
+export function latenessSources(
+  steps: Map<string, StepState[]>,
+  late: Map<string, number>,
+  period: { from: number },
+  judgedAt: number,
+  calendar: VietnamCalendar,
+): LatenessReport {
   const entries: StepOverrunEntry[] = [];
   for (const [dossierCode, list] of steps) {
     const lateAt = late.get(dossierCode);
@@ -63,16 +69,45 @@ export function latenessSources(steps: Map<string, StepState[]>, late: Map<strin
       if (!t?.overrunMs) return;
       const overrun = t.open || step.endedAt! >= period.from;
       if (!overrun && !madeLate.has(position)) return;
-      entries.push({ dossierCode, position, agencyCode: step.agencyCode, step: step.step, overrunMs: t.overrunMs, open: t.open, overrun, madeLate: madeLate.has(position) });
+      entries.push({
+        dossierCode,
+        position,
+        agencyCode: step.agencyCode,
+        step: step.step,
+        overrunMs: t.overrunMs,
+        open: t.open,
+        overrun,
+        madeLate: madeLate.has(position),
+      });
     });
   }
-  entries.sort((a, b) => a.agencyCode.localeCompare(b.agencyCode) || a.step.localeCompare(b.step, 'vi') || b.overrunMs - a.overrunMs || a.dossierCode.localeCompare(b.dossierCode));
+  entries.sort(
+    (a, b) =>
+      a.agencyCode.localeCompare(b.agencyCode) || a.step.localeCompare(b.step, 'vi') || b.overrunMs - a.overrunMs || a.dossierCode.localeCompare(b.dossierCode),
+  );
 
   const byRow = new Map<string, { row: LatenessRow; ms: number; late: Set<string> }>();
   for (const e of entries) {
     const key = `${e.agencyCode}\u0000${e.step}`;
     let g = byRow.get(key);
-    if (!g) byRow.set(key, (g = { row: { agencyCode: e.agencyCode, step: e.step, overruns: 0, overrunsEnded: 0, overrunsOpen: 0, overrunWorkingMinutes: 0, averageOverrunWorkingMinutes: null, dossiersMadeLate: 0 }, ms: 0, late: new Set() }));
+    if (!g)
+      byRow.set(
+        key,
+        (g = {
+          row: {
+            agencyCode: e.agencyCode,
+            step: e.step,
+            overruns: 0,
+            overrunsEnded: 0,
+            overrunsOpen: 0,
+            overrunWorkingMinutes: 0,
+            averageOverrunWorkingMinutes: null,
+            dossiersMadeLate: 0,
+          },
+          ms: 0,
+          late: new Set(),
+        }),
+      );
     if (e.overrun) {
       g.row.overruns += 1;
       if (e.open) g.row.overrunsOpen += 1;
@@ -92,7 +127,13 @@ export function latenessSources(steps: Map<string, StepState[]>, late: Map<strin
   const counted = entries.filter((e) => e.overrun);
   return {
     rows,
-    total: { lateDossiers: late.size, attributed, unattributed: late.size - attributed, overruns: counted.length, overrunWorkingMinutes: minutes(counted.reduce((s, e) => s + e.overrunMs, 0)) },
+    total: {
+      lateDossiers: late.size,
+      attributed,
+      unattributed: late.size - attributed,
+      overruns: counted.length,
+      overrunWorkingMinutes: minutes(counted.reduce((s, e) => s + e.overrunMs, 0)),
+    },
     entries,
   };
 }

@@ -32,9 +32,15 @@ function headerCells(r: OfficialReport): Array<{ row: number; col: number; rows:
 export async function officialReportXlsx(r: OfficialReport): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'Đúng hạn';
-  const sheet = book.addWorksheet(r.number.replace(/^Biểu số /, '').replace(/\//g, '-').slice(0, 31), {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
+  const sheet = book.addWorksheet(
+    r.number
+      .replace(/^Biểu số /, '')
+      .replace(/\//g, '-')
+      .slice(0, 31),
+    {
+      pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    },
+  );
   const font = { name: 'Times New Roman', size: 11 };
   const put = (row: number, from: number, to: number, value: string | number, style: Partial<ExcelJS.Style> = {}) => {
     if (to > from) sheet.mergeCells(row, from, row, to);
@@ -63,10 +69,7 @@ export async function officialReportXlsx(r: OfficialReport): Promise<Buffer> {
   }
   // The column numbers, as the form prints them: (1) … (13).
   sheet.getRow(top + 3).values = Array.from({ length: COLUMNS }, (_, i) => `(${i + 1})`);
-  const rows = [
-    ...r.rows.map((row, i) => [i + 1, `${'    '.repeat(row.depth)}${row.label}`, ...row.numbers]),
-    ['', 'Tổng cộng', ...r.total],
-  ];
+  const rows = [...r.rows.map((row, i) => [i + 1, `${'    '.repeat(row.depth)}${row.label}`, ...row.numbers]), ['', 'Tổng cộng', ...r.total]];
   rows.forEach((values, i) => {
     const row = sheet.getRow(top + 4 + i);
     row.values = values;
@@ -139,7 +142,9 @@ export async function officialReportPdf(r: OfficialReport): Promise<Buffer> {
     const heights = [0, 1, 2].map((row) =>
       Math.max(
         cellSize * 1.2 + 2 * pad,
-        ...cells.filter((c) => c.row === row && c.rows === 1).map((c) => s.block([b(c.text)], 0, { size: cellSize, x: 0, width: xs[c.col + c.cols]! - xs[c.col]! - 2 * pad, draw: false }) + 2 * pad),
+        ...cells
+          .filter((c) => c.row === row && c.rows === 1)
+          .map((c) => s.block([b(c.text)], 0, { size: cellSize, x: 0, width: xs[c.col + c.cols]! - xs[c.col]! - 2 * pad, draw: false }) + 2 * pad),
       ),
     );
     const ys = heights.reduce<number[]>((acc, h, k) => [...acc, acc[k]! + h], [s.y]);
@@ -153,11 +158,17 @@ export async function officialReportPdf(r: OfficialReport): Promise<Buffer> {
       s.block([b(c.text)], y + Math.max(pad, (h - textH) / 2), { size: cellSize, x: x + pad, width: w - 2 * pad, align: 'center' });
     }
     s.y = ys[3]!;
-    row(Array.from({ length: COLUMNS }, (_, k) => `(${k + 1})`), false, true);
+    row(
+      Array.from({ length: COLUMNS }, (_, k) => `(${k + 1})`),
+      false,
+      true,
+    );
   };
   const row = (values: Array<string | number>, bold: boolean, centerAll = false, depth = 0) => {
     const spans = values.map((v) => [{ text: String(v), bold }]);
-    const h = Math.max(...spans.map((sp, k) => s.block(sp, 0, { size: cellSize, x: 0, width: widths[k]! - 2 * pad - (k === 1 ? depth * mm(3) : 0), draw: false }))) + 2 * pad;
+    const h =
+      Math.max(...spans.map((sp, k) => s.block(sp, 0, { size: cellSize, x: 0, width: widths[k]! - 2 * pad - (k === 1 ? depth * mm(3) : 0), draw: false }))) +
+      2 * pad;
     if (s.y + h > s.bottom) {
       s.addPage();
       header();
@@ -165,7 +176,12 @@ export async function officialReportPdf(r: OfficialReport): Promise<Buffer> {
     spans.forEach((sp, k) => {
       s.rect(xs[k]!, s.y, widths[k]!, h);
       const indent = k === 1 ? depth * mm(3) : 0;
-      s.block(sp, s.y + pad, { size: cellSize, x: xs[k]! + pad + indent, width: widths[k]! - 2 * pad - indent, align: centerAll || k === 0 ? 'center' : k === 1 ? 'left' : 'right' });
+      s.block(sp, s.y + pad, {
+        size: cellSize,
+        x: xs[k]! + pad + indent,
+        width: widths[k]! - 2 * pad - indent,
+        align: centerAll || k === 0 ? 'center' : k === 1 ? 'left' : 'right',
+      });
     });
     s.y += h;
   };

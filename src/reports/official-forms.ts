@@ -54,7 +54,19 @@ export const COUNT_HEADER = {
     { title: 'Số hồ sơ đang giải quyết', span: 3 },
   ],
   /** Column 3–13 headers; columns 4 and 5 sit under "Trong đó" (this period's receipts, by channel). */
-  columns: ['Tổng số', 'Trực tuyến', 'Trực tiếp, dịch vụ bưu chính', 'Từ kỳ trước', 'Tổng số', 'Trước hạn', 'Đúng hạn', 'Quá hạn', 'Tổng số', 'Trong hạn', 'Quá hạn'],
+  columns: [
+    'Tổng số',
+    'Trực tuyến',
+    'Trực tiếp, dịch vụ bưu chính',
+    'Từ kỳ trước',
+    'Tổng số',
+    'Trước hạn',
+    'Đúng hạn',
+    'Quá hạn',
+    'Tổng số',
+    'Trong hạn',
+    'Quá hạn',
+  ],
   inPeriod: 'Trong đó',
 } as const;
 
@@ -64,7 +76,19 @@ export const COUNT_HEADER = {
  */
 export function formNumbers(c: Counts): number[] {
   const open = c.openOnTrack + c.openOverdue;
-  return [c.received + c.carriedOver, c.receivedOnline, c.received - c.receivedOnline, c.carriedOver, c.finished, c.early, c.onTime, c.late, open, c.openOnTrack, c.openOverdue];
+  return [
+    c.received + c.carriedOver,
+    c.receivedOnline,
+    c.received - c.receivedOnline,
+    c.carriedOver,
+    c.finished,
+    c.early,
+    c.onTime,
+    c.late,
+    open,
+    c.openOnTrack,
+    c.openOverdue,
+  ];
 }
 
 /**

@@ -3,10 +3,19 @@
  * Sep–Oct 2026 responses): "portal-compatible mode", labelled so wherever it is shown. The product's own figures keep
  * "N/A" for an empty denominator; the portal scores such a case by its own conventions, printed beside them.
  */
-import { averageProcessingTime, type Counts, onlinePaymentRate, satisfactionRate, electronicResultRate, digitisationRate, percentOf, reuseRate, round2 } from './rates.js';
+import {
+  averageProcessingTime,
+  type Counts,
+  onlinePaymentRate,
+  satisfactionRate,
+  electronicResultRate,
+  digitisationRate,
+  percentOf,
+  reuseRate,
+  round2,
+} from './rates.js';
 
 export const PORTAL_MODE = 'portal-compatible';
-
 
 /**
  * One unit's progress row in the portal's shape: `totalReceived` = `totalOnTime` + `totalOverdue`, both including the
@@ -46,12 +55,54 @@ function scored(rate: number | null, weight: number, threshold: number, whenEmpt
  */
 export function portalScores(c: Counts) {
   return [
-    { id: 'progress', name: 'Tiến độ giải quyết (2.1)', score: portalProgress(c).score, maxScore: 20, source: '20 × tỷ lệ đúng hạn (tính cả hồ sơ đang giải quyết); không có hồ sơ: 0 điểm' },
-    { id: 'online-payment', name: 'Thanh toán trực tuyến (3.6)', score: scored(onlinePaymentRate(c), 10, 1, 0), maxScore: 10, source: '10 × tỷ lệ (ngưỡng chưa xác minh: 100 %); không có hồ sơ phải nộp phí: 0 điểm' },
-    { id: 'electronic-result', name: 'Cấp kết quả điện tử (4.1)', score: scored(electronicResultRate(c), 6, 1, 0), maxScore: 6, source: '6 điểm trong nhóm số hóa (ngưỡng chưa xác minh: 100 %)' },
-    { id: 'digitised-components', name: 'Số hóa thành phần hồ sơ (4.2)', score: scored(digitisationRate(c), 4, 0.8, 0), maxScore: 4, source: '4 điểm trong nhóm số hóa, đủ điểm từ 80 %' },
-    { id: 'reuse', name: 'Khai thác, sử dụng lại dữ liệu số hóa (4.3)', score: scored(reuseRate(c), 2, 0.8, 0), maxScore: 2, source: '2 điểm trong nhóm số hóa, đủ điểm từ 80 %' },
-    { id: 'satisfaction', name: 'Mức độ hài lòng (5.4)', score: scored(satisfactionRate(c), 6, 0.9, 0), maxScore: 6, source: 'min(6, 6 × tỷ lệ / 90 %); không có hồ sơ: 0 điểm' },
-    { id: 'online-service', name: 'Cung cấp dịch vụ trực tuyến (DVCTT)', score: null, maxScore: 12, source: 'Không tính: Cổng đã đổi công thức (hồ sơ toàn trình / hồ sơ của TTHC đủ điều kiện toàn trình), chưa xác minh; chỉ số 3.3 không phải điểm này' },
+    {
+      id: 'progress',
+      name: 'Tiến độ giải quyết (2.1)',
+      score: portalProgress(c).score,
+      maxScore: 20,
+      source: '20 × tỷ lệ đúng hạn (tính cả hồ sơ đang giải quyết); không có hồ sơ: 0 điểm',
+    },
+    {
+      id: 'online-payment',
+      name: 'Thanh toán trực tuyến (3.6)',
+      score: scored(onlinePaymentRate(c), 10, 1, 0),
+      maxScore: 10,
+      source: '10 × tỷ lệ (ngưỡng chưa xác minh: 100 %); không có hồ sơ phải nộp phí: 0 điểm',
+    },
+    {
+      id: 'electronic-result',
+      name: 'Cấp kết quả điện tử (4.1)',
+      score: scored(electronicResultRate(c), 6, 1, 0),
+      maxScore: 6,
+      source: '6 điểm trong nhóm số hóa (ngưỡng chưa xác minh: 100 %)',
+    },
+    {
+      id: 'digitised-components',
+      name: 'Số hóa thành phần hồ sơ (4.2)',
+      score: scored(digitisationRate(c), 4, 0.8, 0),
+      maxScore: 4,
+      source: '4 điểm trong nhóm số hóa, đủ điểm từ 80 %',
+    },
+    {
+      id: 'reuse',
+      name: 'Khai thác, sử dụng lại dữ liệu số hóa (4.3)',
+      score: scored(reuseRate(c), 2, 0.8, 0),
+      maxScore: 2,
+      source: '2 điểm trong nhóm số hóa, đủ điểm từ 80 %',
+    },
+    {
+      id: 'satisfaction',
+      name: 'Mức độ hài lòng (5.4)',
+      score: scored(satisfactionRate(c), 6, 0.9, 0),
+      maxScore: 6,
+      source: 'min(6, 6 × tỷ lệ / 90 %); không có hồ sơ: 0 điểm',
+    },
+    {
+      id: 'online-service',
+      name: 'Cung cấp dịch vụ trực tuyến (DVCTT)',
+      score: null,
+      maxScore: 12,
+      source: 'Không tính: Cổng đã đổi công thức (hồ sơ toàn trình / hồ sơ của TTHC đủ điều kiện toàn trình), chưa xác minh; chỉ số 3.3 không phải điểm này',
+    },
   ];
 }

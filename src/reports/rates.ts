@@ -55,10 +55,34 @@ export interface Counts {
 }
 
 export const COUNT_KEYS = [
-  'received', 'receivedOnline', 'receivedPostal', 'onlineFull', 'finished', 'early', 'onTime', 'late', 'openOnTrack', 'openOverdue',
-  'feeRequired', 'paidOnline', 'digitized', 'digitizedFull', 'paperResult', 'electronicResult', 'reusedData', 'rescheduled',
-  'apologyTooLate', 'lateWithoutApology', 'repeatedSupplement', 'lateSupplementRequest', 'dissatisfied', 'processingTimeSum', 'processingTimeCount',
-  'closed', 'lateOnlineAcceptance', 'carriedOver',
+  'received',
+  'receivedOnline',
+  'receivedPostal',
+  'onlineFull',
+  'finished',
+  'early',
+  'onTime',
+  'late',
+  'openOnTrack',
+  'openOverdue',
+  'feeRequired',
+  'paidOnline',
+  'digitized',
+  'digitizedFull',
+  'paperResult',
+  'electronicResult',
+  'reusedData',
+  'rescheduled',
+  'apologyTooLate',
+  'lateWithoutApology',
+  'repeatedSupplement',
+  'lateSupplementRequest',
+  'dissatisfied',
+  'processingTimeSum',
+  'processingTimeCount',
+  'closed',
+  'lateOnlineAcceptance',
+  'carriedOver',
 ] as const satisfies ReadonlyArray<keyof Counts>;
 
 export const EMPTY_COUNTS: Counts = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as unknown as Counts;
@@ -147,7 +171,15 @@ const FORMULA = "Decision 766/QĐ-TTg as the national portal computes it ('Mô t
 
 /** The indicators this service computes, with their thresholds and group weights (DOMAIN §5). */
 export const INDICATORS: IndicatorRule[] = [
-  { id: '2.1', name: 'Tiến độ giải quyết', rate: progressRate, threshold: 1, groupWeight: 20, group: 'progress', source: `${FORMULA}; full marks at 100 % (no lower threshold stated)` },
+  {
+    id: '2.1',
+    name: 'Tiến độ giải quyết',
+    rate: progressRate,
+    threshold: 1,
+    groupWeight: 20,
+    group: 'progress',
+    source: `${FORMULA}; full marks at 100 % (no lower threshold stated)`,
+  },
   {
     id: '3.3',
     name: 'Tỷ lệ hồ sơ trực tuyến',
@@ -158,11 +190,51 @@ export const INDICATORS: IndicatorRule[] = [
     source: `${FORMULA}; full marks at 50 %`,
     note: 'Chỉ số 3.3 (hồ sơ trực tuyến có kết quả điện tử / hồ sơ tiếp nhận) không phải điểm “Cung cấp dịch vụ trực tuyến” (12 điểm) mà Cổng Dịch vụ công quốc gia đang công bố: công thức mới của Cổng chưa được xác minh.',
   },
-  { id: '3.6', name: 'Tỷ lệ thanh toán trực tuyến', rate: onlinePaymentRate, threshold: 1, groupWeight: 10, group: 'online payment', source: `${FORMULA}; threshold Unconfirmed (100 % assumed)` },
-  { id: '4.1', name: 'Tỷ lệ cấp kết quả điện tử', rate: electronicResultRate, threshold: 1, groupWeight: 22, group: 'digitisation', source: `${FORMULA}; threshold Unconfirmed (100 % assumed)` },
-  { id: '4.2', name: 'Tỷ lệ số hóa hồ sơ', rate: digitisationRate, threshold: 0.8, groupWeight: 22, group: 'digitisation', source: `${FORMULA}; full marks at 80 %` },
-  { id: '4.3', name: 'Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa', rate: reuseRate, threshold: 0.8, groupWeight: 22, group: 'digitisation', source: `${FORMULA}; full marks at 80 %` },
-  { id: '5.4', name: 'Mức độ hài lòng', rate: satisfactionRate, threshold: 0.9, groupWeight: 18, group: 'satisfaction', source: `${FORMULA}; full marks at 90 %` },
+  {
+    id: '3.6',
+    name: 'Tỷ lệ thanh toán trực tuyến',
+    rate: onlinePaymentRate,
+    threshold: 1,
+    groupWeight: 10,
+    group: 'online payment',
+    source: `${FORMULA}; threshold Unconfirmed (100 % assumed)`,
+  },
+  {
+    id: '4.1',
+    name: 'Tỷ lệ cấp kết quả điện tử',
+    rate: electronicResultRate,
+    threshold: 1,
+    groupWeight: 22,
+    group: 'digitisation',
+    source: `${FORMULA}; threshold Unconfirmed (100 % assumed)`,
+  },
+  {
+    id: '4.2',
+    name: 'Tỷ lệ số hóa hồ sơ',
+    rate: digitisationRate,
+    threshold: 0.8,
+    groupWeight: 22,
+    group: 'digitisation',
+    source: `${FORMULA}; full marks at 80 %`,
+  },
+  {
+    id: '4.3',
+    name: 'Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa',
+    rate: reuseRate,
+    threshold: 0.8,
+    groupWeight: 22,
+    group: 'digitisation',
+    source: `${FORMULA}; full marks at 80 %`,
+  },
+  {
+    id: '5.4',
+    name: 'Mức độ hài lòng',
+    rate: satisfactionRate,
+    threshold: 0.9,
+    groupWeight: 18,
+    group: 'satisfaction',
+    source: `${FORMULA}; full marks at 90 %`,
+  },
 ];
 
 const round4 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10_000) / 10_000);
@@ -193,7 +265,18 @@ export function scoreShare(rate: number | null, threshold: number): number | nul
 export function indicatorsOf(c: Counts) {
   return INDICATORS.map((i) => {
     const rate = i.rate(c);
-    return { id: i.id, name: i.name, rate, percent: percentOf(rate), threshold: i.threshold, scoreShare: scoreShare(rate, i.threshold), group: i.group, groupWeight: i.groupWeight, source: i.source, ...(i.note ? { note: i.note } : {}) };
+    return {
+      id: i.id,
+      name: i.name,
+      rate,
+      percent: percentOf(rate),
+      threshold: i.threshold,
+      scoreShare: scoreShare(rate, i.threshold),
+      group: i.group,
+      groupWeight: i.groupWeight,
+      source: i.source,
+      ...(i.note ? { note: i.note } : {}),
+    };
   });
 }
 

@@ -79,8 +79,21 @@ export function ratesOf(f: PortalFigures): Array<{ indicator: string; name: stri
   const all = [f.finishedOnTime, f.finishedLate, f.openOnTrack, f.openOverdue];
   const defined = (xs: Array<number | undefined>): xs is number[] => xs.every((x) => x !== undefined);
   return [
-    { indicator: '2.1', name: 'Tiến độ giải quyết', percent: defined(all) ? ratio(all[0]! + all[2]!, all.reduce((a, b) => a + b, 0)) : null },
-    { indicator: '3.3 (tỷ lệ tiếp nhận trực tuyến)', name: 'Tiếp nhận trực tuyến', percent: defined([f.receivedOnline, f.received]) ? ratio(f.receivedOnline!, f.received!) : null },
+    {
+      indicator: '2.1',
+      name: 'Tiến độ giải quyết',
+      percent: defined(all)
+        ? ratio(
+            all[0]! + all[2]!,
+            all.reduce((a, b) => a + b, 0),
+          )
+        : null,
+    },
+    {
+      indicator: '3.3 (tỷ lệ tiếp nhận trực tuyến)',
+      name: 'Tiếp nhận trực tuyến',
+      percent: defined([f.receivedOnline, f.received]) ? ratio(f.receivedOnline!, f.received!) : null,
+    },
     { indicator: '3.6', name: 'Thanh toán trực tuyến', percent: defined([f.paidOnline, f.feeRequired]) ? ratio(f.paidOnline!, f.feeRequired!) : null },
   ];
 }
@@ -117,13 +130,7 @@ export function byDateReading(ours: Required<PortalFigures>, judged: JudgedDossi
   };
 }
 
-export type DifferenceReason =
-  | 'missing_here'
-  | 'not_on_portal'
-  | 'judged_differently'
-  | 'late_on_due_day'
-  | 'declared_due_mismatch'
-  | 'supplement_subtracted';
+export type DifferenceReason = 'missing_here' | 'not_on_portal' | 'judged_differently' | 'late_on_due_day' | 'declared_due_mismatch' | 'supplement_subtracted';
 
 export const REASON_TEXT: Record<DifferenceReason, string> = {
   missing_here: 'Cổng quốc gia có hồ sơ này, Đúng hạn không có trong kỳ (chưa đồng bộ về, hoặc khác kỳ)',
@@ -146,11 +153,19 @@ export function explainDifferences(ours: JudgedDossier[], portal: Array<{ MaHoSo
   const mine = new Map(ours.map((d) => [d.code, d]));
   if (portal) {
     const theirs = new Map(portal.map((d) => [d.MaHoSo, d.judgment]));
-    for (const [code, judgment] of theirs) if (!mine.has(code)) out.push({ code, reason: 'missing_here', text: REASON_TEXT.missing_here, dunghan: null, portal: judgment });
+    for (const [code, judgment] of theirs)
+      if (!mine.has(code)) out.push({ code, reason: 'missing_here', text: REASON_TEXT.missing_here, dunghan: null, portal: judgment });
     for (const d of ours) {
       const theirsOf = theirs.get(d.code);
       if (theirsOf === undefined) out.push({ code: d.code, reason: 'not_on_portal', text: REASON_TEXT.not_on_portal, dunghan: simple(d.judged), portal: null });
-      else if (theirsOf !== simple(d.judged)) out.push({ code: d.code, reason: 'judged_differently', text: `${REASON_TEXT.judged_differently}${causeOf(d) ? `: ${REASON_TEXT[causeOf(d)!]}` : ''}`, dunghan: simple(d.judged), portal: theirsOf });
+      else if (theirsOf !== simple(d.judged))
+        out.push({
+          code: d.code,
+          reason: 'judged_differently',
+          text: `${REASON_TEXT.judged_differently}${causeOf(d) ? `: ${REASON_TEXT[causeOf(d)!]}` : ''}`,
+          dunghan: simple(d.judged),
+          portal: theirsOf,
+        });
     }
     return out;
   }

@@ -47,13 +47,26 @@ export const cellQuerySchema = z
 
 /** Where lateness comes from (GET /reports/lateness): a period, the caller's agencies or one of them. */
 export const latenessQuerySchema = z
-  .strictObject({ from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency, dialect: common.dialect, format: z.enum(['json', 'csv', 'xlsx']).default('json') })
+  .strictObject({
+    from: common.from,
+    to: common.to,
+    period: common.period,
+    convention: common.convention,
+    agency: common.agency,
+    dialect: common.dialect,
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+  })
   .refine(hasOnePeriod, onePeriod);
 
 /** The dossiers behind a row of it: the step's agency and name (either or both), or every overrun and late dossier. */
 export const latenessDossiersQuerySchema = z
   .strictObject({
-    from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency, dialect: common.dialect,
+    from: common.from,
+    to: common.to,
+    period: common.period,
+    convention: common.convention,
+    agency: common.agency,
+    dialect: common.dialect,
     stepAgency: z.string().max(64).optional(),
     step: z.string().trim().min(1).max(200).optional(),
     /** `overrun`: the row's overruns; `made_late`: the dossiers it made late; absent: both. */
@@ -70,7 +83,14 @@ export const officialFormQuerySchema = z
 
 /** The portal's records of a period and an agency (GET /sync/dossiers). */
 export const syncExportQuerySchema = z
-  .strictObject({ from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency, format: z.enum(['json', 'jsonl']).default('json') })
+  .strictObject({
+    from: common.from,
+    to: common.to,
+    period: common.period,
+    convention: common.convention,
+    agency: common.agency,
+    format: z.enum(['json', 'jsonl']).default('json'),
+  })
   .refine(hasOnePeriod, onePeriod);
 
 export function periodOf(q: { period?: string; from?: string; to?: string; convention: 'calendar' | 'report' }): Period {

@@ -7,6 +7,12 @@ export const GROUP_TEXT = { agency: 'cơ quan', procedure: 'thủ tục', field:
 
 /** The report cells a count on a page links to (counts-sql.ts CELL_FILTERS). */
 export const CELL_TEXT: Record<string, string> = {
-  received: 'Tiếp nhận trong kỳ', received_online: 'Tiếp nhận trực tuyến', finished: 'Đã giải quyết', early: 'Giải quyết trước hạn',
-  on_time: 'Giải quyết đúng hạn', late: 'Giải quyết quá hạn', on_track: 'Đang giải quyết trong hạn', overdue: 'Đang giải quyết quá hạn',
+  received: 'Tiếp nhận trong kỳ',
+  received_online: 'Tiếp nhận trực tuyến',
+  finished: 'Đã giải quyết',
+  early: 'Giải quyết trước hạn',
+  on_time: 'Giải quyết đúng hạn',
+  late: 'Giải quyết quá hạn',
+  on_track: 'Đang giải quyết trong hạn',
+  overdue: 'Đang giải quyết quá hạn',
 };

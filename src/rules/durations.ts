@@ -29,10 +29,23 @@ export const receiptCutoffSchema = z
  * working hours whole minutes. Anything finer has no meaning in law and
  * would only carry floating-point noise into instants.
  */
-export const durationSchema = z
-  .object({ value: z.number().positive().max(10_000), unit: durationUnitSchema })
-  .superRefine((d, ctx) => {
-    const ok = d.unit === 'working-days' ? Number.isInteger(d.value * 2) : d.unit === 'working-hours' ? Number.isInteger(Math.round(d.value * 60 * 1e6) / 1e6) : Number.isInteger(d.value);
-    if (!ok) ctx.addIssue({ code: 'custom', path: ['value'], message: { 'working-days': 'working days in halves (0.5, 1, 1.5 …)', 'working-hours': 'working hours in whole minutes', 'calendar-days': 'a whole number of days', months: 'a whole number of months' }[d.unit] });
-  });
+export const durationSchema = z.object({ value: z.number().positive().max(10_000), unit: durationUnitSchema }).superRefine((d, ctx) => {
+  const ok =
+    d.unit === 'working-days'
+      ? Number.isInteger(d.value * 2)
+      : d.unit === 'working-hours'
+        ? Number.isInteger(Math.round(d.value * 60 * 1e6) / 1e6)
+        : Number.isInteger(d.value);
+  if (!ok)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['value'],
+      message: {
+        'working-days': 'working days in halves (0.5, 1, 1.5 …)',
+        'working-hours': 'working hours in whole minutes',
+        'calendar-days': 'a whole number of days',
+        months: 'a whole number of months',
+      }[d.unit],
+    });
+});
 export type Duration = z.infer<typeof durationSchema>;

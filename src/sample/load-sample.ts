@@ -32,7 +32,10 @@ export async function isEmpty(ctx: AppContext): Promise<boolean> {
 /** Returns the sample keys: shown once by the caller, stored only as hashes. */
 export async function loadSampleData(ctx: AppContext, options: { dossiers?: number } = {}): Promise<Array<{ role: Role; agency: string; key: string }>> {
   // The sample province is an import like any province's catalogue.
-  const imported = await importCatalog(ctx, [{ name: 'fixtures/son-la/catalog.json', bytes: fs.readFileSync(SAMPLE_CATALOG_FILE), format: 'json' }], { dryRun: false, by: 'sample data' });
+  const imported = await importCatalog(ctx, [{ name: 'fixtures/son-la/catalog.json', bytes: fs.readFileSync(SAMPLE_CATALOG_FILE), format: 'json' }], {
+    dryRun: false,
+    by: 'sample data',
+  });
   if (!imported.ok) throw new Error(`bad sample catalogue:\n${imported.issues.map(describeIssue).join('\n')}`);
 
   const now = ctx.now();
@@ -44,9 +47,14 @@ export async function loadSampleData(ctx: AppContext, options: { dossiers?: numb
     until: now,
   });
   // Dossiers of the last two weeks still in progress, so that the due-soon and overdue views have something to show.
-  const open = generateEvents(ctx.catalog, { seed: 2026, dossiers: 60, from: now - 14 * 86_400_000, to: now - 3_600_000, until: now, codePrefix: 'SLA-OPEN' }).filter(
-    (e) => !['result_ready', 'returned', 'refused', 'withdrawn'].includes(e.type),
-  );
+  const open = generateEvents(ctx.catalog, {
+    seed: 2026,
+    dossiers: 60,
+    from: now - 14 * 86_400_000,
+    to: now - 3_600_000,
+    until: now,
+    codePrefix: 'SLA-OPEN',
+  }).filter((e) => !['result_ready', 'returned', 'refused', 'withdrawn'].includes(e.type));
   const all = [...events, ...open].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
   // Through the context's ingestion like any writer (counted, sealed by its sealer); batches this size run alone.
   for (let i = 0; i < all.length; i += 1000) await ctx.ingest(all.slice(i, i + 1000));

@@ -71,7 +71,12 @@ function dossierFlow(rand: () => number, catalog: Catalog, code: string, receive
     },
   ];
   // Roughly the legal time in calendar days, stretched or shrunk to make early, on-time and late dossiers.
-  const legalDays = procedure.duration.unit === 'working-hours' ? 1 : procedure.duration.unit === 'months' ? 30 * procedure.duration.value : procedure.duration.value * (procedure.duration.unit === 'working-days' ? 1.4 : 1);
+  const legalDays =
+    procedure.duration.unit === 'working-hours'
+      ? 1
+      : procedure.duration.unit === 'months'
+        ? 30 * procedure.duration.value
+        : procedure.duration.value * (procedure.duration.unit === 'working-days' ? 1.4 : 1);
   let t = receivedAt + HOUR * (0.2 + rand());
   // An agency closed at midnight (the 1 July 2025 reform) cannot take a hand-over just after it: skip the step then.
   if ((procedure.steps.length > 0 || rand() < 0.5) && catalog.isValidAt(agency, t)) {
@@ -94,11 +99,22 @@ function dossierFlow(rand: () => number, catalog: Catalog, code: string, receive
   }
   if (procedure.feeRequired) {
     const onlinePay = online && rand() < 0.7;
-    events.push({ ...base('payment_recorded', t), type: 'payment_recorded', amount: 10_000 * (1 + Math.floor(rand() * 10)), method: onlinePay ? 'online' : 'counter', viaNationalPortal: onlinePay && rand() < 0.5 });
+    events.push({
+      ...base('payment_recorded', t),
+      type: 'payment_recorded',
+      amount: 10_000 * (1 + Math.floor(rand() * 10)),
+      method: onlinePay ? 'online' : 'counter',
+      viaNationalPortal: onlinePay && rand() < 0.5,
+    });
   }
   const late = rand() < 0.15;
   if (late && rand() < 0.6) {
-    events.push({ ...base('apology_issued', t + HOUR), type: 'apology_issued', reason: 'Cần xác minh thêm thông tin với cơ quan liên quan.', newDueAt: at(receivedAt + DAY * (legalDays * 2 + 14)) });
+    events.push({
+      ...base('apology_issued', t + HOUR),
+      type: 'apology_issued',
+      reason: 'Cần xác minh thêm thông tin với cơ quan liên quan.',
+      newDueAt: at(receivedAt + DAY * (legalDays * 2 + 14)),
+    });
   }
   const finishAt = receivedAt + DAY * legalDays * (late ? 1.3 + rand() : 0.2 + rand() * 0.7) + HOUR;
   const finish = Math.max(finishAt, t + 2 * HOUR);

@@ -62,14 +62,23 @@ export async function recordAlerts(client: pg.ClientBase, entries: AlertEntry[])
     `INSERT INTO alerts (dedupe_key, kind, dossier_code, due_at, recipient)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
      ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
-    [entries.map((c) => c.dedupeKey), entries.map((c) => c.kind), entries.map((c) => c.dossierCode), entries.map((c) => new Date(c.dueAt)), entries.map((c) => c.recipient)],
+    [
+      entries.map((c) => c.dedupeKey),
+      entries.map((c) => c.kind),
+      entries.map((c) => c.dossierCode),
+      entries.map((c) => new Date(c.dueAt)),
+      entries.map((c) => c.recipient),
+    ],
   );
   return rows.map((r) => r.dedupe_key);
 }
 
 /** Which outbox message told of these alerts. */
 export async function linkAlertsToMessage(client: pg.ClientBase, messageKey: string, alertKeys: string[]): Promise<void> {
-  await client.query('UPDATE alerts SET outbox_id = (SELECT id FROM alert_outbox WHERE dedupe_key = $1) WHERE dedupe_key = ANY($2::text[])', [messageKey, alertKeys]);
+  await client.query('UPDATE alerts SET outbox_id = (SELECT id FROM alert_outbox WHERE dedupe_key = $1) WHERE dedupe_key = ANY($2::text[])', [
+    messageKey,
+    alertKeys,
+  ]);
 }
 
 /** The digest of an agency: its open dossiers (and those below it) due soon or overdue, clock running, by due instant. */

@@ -112,5 +112,11 @@ export async function rotateApiKey(db: Queryable, id: string, expiresAt?: Date |
   const old = rows[0];
   if (!old) return null;
   await revokeApiKey(db, id);
-  return createApiKey(db, { role: old.role, agencyCodes: old.agency_codes, label: old.label, expiresAt: expiresAt === undefined ? old.expires_at : expiresAt, rotatedFrom: id });
+  return createApiKey(db, {
+    role: old.role,
+    agencyCodes: old.agency_codes,
+    label: old.label,
+    expiresAt: expiresAt === undefined ? old.expires_at : expiresAt,
+    rotatedFrom: id,
+  });
 }

@@ -53,9 +53,15 @@ export async function verifyChain(pool: pg.Pool, onProgress?: (done: number) => 
     );
     if (rows.length === 0) break;
     for (const r of rows) {
-      if (r.pos !== expected) return { events, head: head[0]!, firstBreak: { pos: expected, eventId: null, problem: `event at position ${expected} is missing (next is ${r.pos})` } };
+      if (r.pos !== expected)
+        return { events, head: head[0]!, firstBreak: { pos: expected, eventId: null, problem: `event at position ${expected} is missing (next is ${r.pos})` } };
       const link = chainLink(prev, r.pos, r.event_id, r.key_id, r.body);
-      if (link !== r.hash) return { events, head: head[0]!, firstBreak: { pos: r.pos, eventId: r.event_id, problem: 'the hash does not match the event as stored (edited, or an earlier link changed)' } };
+      if (link !== r.hash)
+        return {
+          events,
+          head: head[0]!,
+          firstBreak: { pos: r.pos, eventId: r.event_id, problem: 'the hash does not match the event as stored (edited, or an earlier link changed)' },
+        };
       prev = link;
       expected++;
       events++;
@@ -63,7 +69,16 @@ export async function verifyChain(pool: pg.Pool, onProgress?: (done: number) => 
     onProgress?.(events);
   }
   const h = head[0]!;
-  if (h.pos !== events || h.hash !== prev) return { events, head: h, firstBreak: { pos: events + 1, eventId: null, problem: `the chain head says ${h.pos} events ending in ${h.hash.slice(0, 12)}…; the log holds ${events} ending in ${prev.slice(0, 12)}… (events removed from the end?)` } };
+  if (h.pos !== events || h.hash !== prev)
+    return {
+      events,
+      head: h,
+      firstBreak: {
+        pos: events + 1,
+        eventId: null,
+        problem: `the chain head says ${h.pos} events ending in ${h.hash.slice(0, 12)}…; the log holds ${events} ending in ${prev.slice(0, 12)}… (events removed from the end?)`,
+      },
+    };
   if (unchained[0]) return { events, head: h, firstBreak: { pos: events + 1, eventId: unchained[0].event_id, problem: 'an event outside the chain' } };
   return { events, head: h, firstBreak: null };
 }
@@ -129,7 +144,8 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
     );
     // Counters summed over shards; a missing row counts as zeros.
     const fields = COUNTER_FIELDS;
-    const sums = (schema: string) => `SELECT agency_code, day::text AS day, ${fields.map((f) => `sum(${f})::bigint AS ${f}`).join(', ')} FROM ${schema}.daily_counts GROUP BY 1, 2`;
+    const sums = (schema: string) =>
+      `SELECT agency_code, day::text AS day, ${fields.map((f) => `sum(${f})::bigint AS ${f}`).join(', ')} FROM ${schema}.daily_counts GROUP BY 1, 2`;
     const side = (alias: string) => `(${fields.map((f) => `coalesce(${alias}.${f}, 0)`).join(', ')})`;
     const { rows: counterDiff } = await client.query<{ agency_code: string; day: string }>(
       `SELECT coalesce(p.agency_code, s.agency_code) AS agency_code, coalesce(p.day, s.day) AS day
@@ -154,7 +170,13 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
  * the log; the catalogue, the calendar files and the rules in force; and the
  * rates as published. `audit check` recomputes the rates from it alone.
  */
-export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar: VietnamCalendar }, agency: string, q: ReportQuery, nowMs: number): Promise<AuditPackage> {
+export async function exportPackage(
+  pool: pg.Pool,
+  ctx: FoldContext & { calendar: VietnamCalendar },
+  agency: string,
+  q: ReportQuery,
+  nowMs: number,
+): Promise<AuditPackage> {
   await sealPending(pool);
   const period = periodOf(q);
   const agencies = ctx.catalog.descendantsOf(agency);
@@ -162,14 +184,26 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     'SELECT code FROM dossiers WHERE receiving_agency_code = ANY($1::text[]) AND received_at < $3 AND (finished_at IS NULL OR finished_at >= $2) ORDER BY code',
     [agencies, new Date(period.from), new Date(period.to)],
   );
-  const { rows: events } = await pool.query<{ pos: number; hash: string; prev: string | null; event_id: string; key_id: string | null; key_role: string | null; body: string; recorded_at: Date }>(
+  const { rows: events } = await pool.query<{
+    pos: number;
+    hash: string;
+    prev: string | null;
+    event_id: string;
+    key_id: string | null;
+    key_role: string | null;
+    body: string;
+    recorded_at: Date;
+  }>(
     `SELECT c.pos, c.hash, p.hash AS prev, e.event_id, e.key_id, e.key_role, e.body::text AS body, e.recorded_at
      FROM dossier_events e JOIN event_chain c ON c.seq = e.seq LEFT JOIN event_chain p ON p.pos = c.pos - 1
      WHERE e.dossier_code = ANY($1::text[]) ORDER BY c.pos`,
     [codes.map((c) => c.code)],
   );
   const { rows: head } = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
-  const { rows: pinned } = await pool.query<{ code: string; rules: PinnedRules }>('SELECT code, rules FROM dossier_rules WHERE code = ANY($1::text[]) ORDER BY code', [codes.map((c) => c.code)]);
+  const { rows: pinned } = await pool.query<{ code: string; rules: PinnedRules }>(
+    'SELECT code, rules FROM dossier_rules WHERE code = ANY($1::text[]) ORDER BY code',
+    [codes.map((c) => c.code)],
+  );
   const { rows: revisions } = await pool.query('SELECT revision, year, applied_at, applied_by FROM calendar_revisions ORDER BY revision');
   const report = await buildReport({ pool, catalog: ctx.catalog, nowMs }, { ...q, groupBy: 'agency' }, { agencies: [agency] });
   const years = new Set<number>();
@@ -179,12 +213,32 @@ export async function exportPackage(pool: pg.Pool, ctx: FoldContext & { calendar
     format: 'dunghan-audit-package/1',
     generatedAt: new Date(nowMs).toISOString(),
     agency,
-    period: { label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString(), judgedAt: new Date(judgedAtOf(period, nowMs)).toISOString() },
+    period: {
+      label: period.label,
+      from: new Date(period.from).toISOString(),
+      to: new Date(period.to).toISOString(),
+      judgedAt: new Date(judgedAtOf(period, nowMs)).toISOString(),
+    },
     chainHead: head[0]!,
-    events: events.map((e) => ({ pos: e.pos, prevHash: e.prev ?? (e.pos === 1 ? CHAIN_GENESIS : null), hash: e.hash, eventId: e.event_id, keyId: e.key_id, keyRole: e.key_role, recordedAt: e.recorded_at.toISOString(), bodyText: e.body })),
+    events: events.map((e) => ({
+      pos: e.pos,
+      prevHash: e.prev ?? (e.pos === 1 ? CHAIN_GENESIS : null),
+      hash: e.hash,
+      eventId: e.event_id,
+      keyId: e.key_id,
+      keyRole: e.key_role,
+      recordedAt: e.recorded_at.toISOString(),
+      bodyText: e.body,
+    })),
     catalog: { agencies: ctx.catalog.allAgencies(), procedures: ctx.catalog.procedureVersions() },
     calendar: { version: ctx.calendar.version, revisions, years: [...years].map((y) => ctx.calendar.officialYear(y)).filter((f) => f !== undefined) },
-    rules: { pinned: Object.fromEntries(pinned.map((r) => [r.code, r.rules])), regimes: REGIMES, defaultPolicies: DEFAULT_POLICIES, calendarPolicies: ctx.calendar.policies, rates: 'src/reports/rates.ts (Decision 766 as the national portal computes it)' },
+    rules: {
+      pinned: Object.fromEntries(pinned.map((r) => [r.code, r.rules])),
+      regimes: REGIMES,
+      defaultPolicies: DEFAULT_POLICIES,
+      calendarPolicies: ctx.calendar.policies,
+      rates: 'src/reports/rates.ts (Decision 766 as the national portal computes it)',
+    },
     published: { total: report.total, rows: report.rows },
   };
 }

@@ -90,7 +90,9 @@ export async function writeBackup(pool: pg.Pool, file: string, meta: { dunghan: 
       tables.push({ name: t.name, columns, rows: Number(rows[0]!.n) });
     }
     const { rows: head } = await client.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
-    const { rows: info } = await client.query<{ schema: string; postgres: string }>("SELECT (SELECT max(name) FROM schema_migrations) AS schema, current_setting('server_version') AS postgres");
+    const { rows: info } = await client.query<{ schema: string; postgres: string }>(
+      "SELECT (SELECT max(name) FROM schema_migrations) AS schema, current_setting('server_version') AS postgres",
+    );
     const manifest: BackupManifest = {
       format: 'dunghan-backup',
       formatVersion: BACKUP_FORMAT,
@@ -140,7 +142,13 @@ export async function writeBackup(pool: pg.Pool, file: string, meta: { dunghan: 
 
 /** Recorded after the file is complete: `dunghan status` shows the last one. */
 export async function recordBackupRun(pool: pg.Pool, file: string, r: BackupResult): Promise<void> {
-  await pool.query('INSERT INTO backup_runs (file, bytes, events, chain_pos, chain_hash) VALUES ($1, $2, $3, $4, $5)', [file, r.bytes, r.manifest.events, r.manifest.chainHead.pos, r.manifest.chainHead.hash]);
+  await pool.query('INSERT INTO backup_runs (file, bytes, events, chain_pos, chain_hash) VALUES ($1, $2, $3, $4, $5)', [
+    file,
+    r.bytes,
+    r.manifest.events,
+    r.manifest.chainHead.pos,
+    r.manifest.chainHead.hash,
+  ]);
 }
 
 /** A target holds nothing a restore could overwrite: no agency, no key, no event. */
@@ -156,7 +164,8 @@ export async function isEmptyTarget(pool: pg.Pool): Promise<boolean> {
  * (the chain's genesis head, calendar revisions of built-in years) are replaced by the file's.
  */
 export async function restoreTables(pool: pg.Pool, file: string, manifest: BackupManifest): Promise<void> {
-  if (!(await isEmptyTarget(pool))) throw new BackupRefused('the target database is not empty (it has agencies, keys or events): restore only onto an empty one');
+  if (!(await isEmptyTarget(pool)))
+    throw new BackupRefused('the target database is not empty (it has agencies, keys or events): restore only onto an empty one');
   const client = await unpipelinedClient(pool);
   try {
     await client.query('BEGIN');
@@ -169,7 +178,8 @@ export async function restoreTables(pool: pg.Pool, file: string, manifest: Backu
       const header = await lines.next();
       if (header.value !== `#table ${t.name}`) throw new BackupRefused(`the file changed while it was restored (expected table ${t.name})`);
       const missing = t.columns.filter((c) => !ours.get(t.name)?.includes(c));
-      if (missing.length) throw new BackupRefused(`table ${t.name} has columns this dunghan does not know (${missing.join(', ')}): restore with the version that made the file`);
+      if (missing.length)
+        throw new BackupRefused(`table ${t.name} has columns this dunghan does not know (${missing.join(', ')}): restore with the version that made the file`);
       // Columns added since the file was made take their defaults.
       const copy = client.query(copyStreams.from(`COPY ${t.name} (${t.columns.join(', ')}) FROM STDIN`));
       const done = new Promise<void>((resolve, reject) => {

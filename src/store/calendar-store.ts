@@ -55,7 +55,12 @@ export interface CalendarImportPreview {
 const entryView = (e: CalendarEntry | undefined) => (e ? { kind: e.kind, name: e.name, source: e.source, confirmed: e.confirmed } : null);
 
 /** What loading `file` would change, computed against the stored events; writes nothing. */
-export async function previewCalendarImport(pool: pg.Pool, current: VietnamCalendar, catalog: Catalog, file: CalendarYearFile): Promise<CalendarImportPreview & { calendar: VietnamCalendar; codes: string[] }> {
+export async function previewCalendarImport(
+  pool: pg.Pool,
+  current: VietnamCalendar,
+  catalog: Catalog,
+  file: CalendarYearFile,
+): Promise<CalendarImportPreview & { calendar: VietnamCalendar; codes: string[] }> {
   const next = calendarWith(current, file);
   const changes: DayChange[] = [];
   for (let d = dayFromParts(file.year, 1, 1); d <= dayFromParts(file.year, 12, 31); d++) {
@@ -78,7 +83,8 @@ export async function previewCalendarImport(pool: pg.Pool, current: VietnamCalen
           const before = foldDossier(list, { catalog, calendar: current, pinnedRules });
           if (before.finishedAt !== null) continue;
           const after = foldDossier(list, { catalog, calendar: next, pinnedRules });
-          if (after.dueAt !== before.dueAt) moved.push({ code, agencyCode: before.receivingAgencyCode, oldDueAt: formatLocalInstant(before.dueAt), newDueAt: formatLocalInstant(after.dueAt) });
+          if (after.dueAt !== before.dueAt)
+            moved.push({ code, agencyCode: before.receivingAgencyCode, oldDueAt: formatLocalInstant(before.dueAt), newDueAt: formatLocalInstant(after.dueAt) });
         }
       }
     } finally {
@@ -139,7 +145,12 @@ export async function applyCalendarImport(
     );
     const { rows } = await client.query<{ revision: number }>(
       'INSERT INTO calendar_revisions (year, file, summary, applied_by) VALUES ($1, $2, $3, $4) RETURNING revision',
-      [file.year, JSON.stringify(file), JSON.stringify({ changes: summary.changes.length, moved: summary.moved.length, affected: summary.affected }), appliedBy],
+      [
+        file.year,
+        JSON.stringify(file),
+        JSON.stringify({ changes: summary.changes.length, moved: summary.moved.length, affected: summary.affected }),
+        appliedBy,
+      ],
     );
     await client.query(`SELECT pg_notify('${CALENDAR_CHANNEL}', $1)`, [String(rows[0]!.revision)]);
     return rows[0]!.revision;

@@ -56,11 +56,20 @@ export async function importCatalog(ctx: AppContext, files: CatalogUpload[], opt
   if (!planned.ok) return { ok: false, issues: planned.issues };
   const plan = planned.plan;
 
-  const ruled = [...plan.added, ...plan.changed].filter((e) => e.kind === 'procedure' && (e.note?.startsWith('new version') || e.changes.some((c) => RULE_FIELDS.has(c.field))));
-  const counts = await receivedSince(ctx.db.pool, ruled.map((e) => ({ code: e.code, validFrom: e.validFrom! })));
+  const ruled = [...plan.added, ...plan.changed].filter(
+    (e) => e.kind === 'procedure' && (e.note?.startsWith('new version') || e.changes.some((c) => RULE_FIELDS.has(c.field))),
+  );
+  const counts = await receivedSince(
+    ctx.db.pool,
+    ruled.map((e) => ({ code: e.code, validFrom: e.validFrom! })),
+  );
   const warnings = ruled.flatMap((e) => {
     const n = counts.get(`${e.code}@${e.validFrom}`) ?? 0;
-    return n ? [`${n} dossiers of ${e.code} received since ${e.validFrom} keep the rules they were received under (pinned at receipt); the new ones apply to dossiers received from now on.`] : [];
+    return n
+      ? [
+          `${n} dossiers of ${e.code} received since ${e.validFrom} keep the rules they were received under (pinned at receipt); the new ones apply to dossiers received from now on.`,
+        ]
+      : [];
   });
 
   let revision: number | null = null;

@@ -22,9 +22,7 @@ export async function loadCatalog(pool: pg.Pool): Promise<Catalog> {
     `SELECT code, name, kind, parent_code, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
             to_char(valid_to, 'YYYY-MM-DD') AS valid_to, email, settings, source FROM agencies`,
   );
-  const procedures = await pool.query(
-    `SELECT *, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM procedures`,
-  );
+  const procedures = await pool.query(`SELECT *, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM procedures`);
   return new Catalog(
     agencies.rows.map((r) =>
       agencySchema.parse({
@@ -109,10 +107,11 @@ export async function receivedSince(pool: pg.Pool, versions: Array<{ code: strin
 export async function applyCatalogPlan(pool: pg.Pool, plan: CatalogPlan, appliedBy: string, source: string): Promise<number> {
   return inTransaction(pool, async (client) => {
     await saveCatalog(client, plan.write.agencies, plan.write.procedures);
-    const { rows } = await client.query<{ id: number }>(
-      'INSERT INTO catalog_revisions (applied_by, source, summary) VALUES ($1, $2, $3) RETURNING id',
-      [appliedBy, source, JSON.stringify(plan.summary)],
-    );
+    const { rows } = await client.query<{ id: number }>('INSERT INTO catalog_revisions (applied_by, source, summary) VALUES ($1, $2, $3) RETURNING id', [
+      appliedBy,
+      source,
+      JSON.stringify(plan.summary),
+    ]);
     await client.query(`SELECT pg_notify('${CATALOG_CHANNEL}', $1)`, [String(rows[0]!.id)]);
     return rows[0]!.id;
   });

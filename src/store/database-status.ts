@@ -22,7 +22,9 @@ export async function databaseStatus(pool: pg.Pool): Promise<DatabaseStatus> {
             (SELECT count(*) FROM unsealed_events) AS unsealed`,
   );
   const head = await pool.query<{ pos: number; hash: string }>('SELECT pos, hash FROM event_chain_head');
-  const backup = await pool.query<{ at: Date; file: string; bytes: number; events: number }>('SELECT at, file, bytes, events FROM backup_runs ORDER BY id DESC LIMIT 1');
+  const backup = await pool.query<{ at: Date; file: string; bytes: number; events: number }>(
+    'SELECT at, file, bytes, events FROM backup_runs ORDER BY id DESC LIMIT 1',
+  );
   const r = rows[0]!;
   return {
     serverVersion: r.server_version,

@@ -86,12 +86,48 @@ function toRow(s: DossierState, ctx: FoldContext) {
 }
 
 const COLUMNS = [
-  'status', 'procedure_code', 'field', 'receiving_agency_code', 'current_agency_code', 'agency_codes', 'channel',
-  'fee_required', 'paid_online', 'digitized', 'received_at', 'clock_starts_at', 'due_at', 'original_due_at',
-  'due_soon_at', 'paused', 'provisional', 'finished_at', 'outcome', 'flags', 'calendar_version', 'last_event_seq', 'state',
-  'rate_due_at', 'rate_outcome', 'judged_from', 'rate_overdue_after', 'started_at', 'paper_result', 'fee_procedure',
-  'electronic_result', 'reused_data', 'processing_time', 'apology_at', 'dissatisfied_at', 'second_supplement_at', 'late_request_at', 'waiting_since', 'state_version',
-  'electronic_result_at', 'paid_online_at', 'closure_due_at',
+  'status',
+  'procedure_code',
+  'field',
+  'receiving_agency_code',
+  'current_agency_code',
+  'agency_codes',
+  'channel',
+  'fee_required',
+  'paid_online',
+  'digitized',
+  'received_at',
+  'clock_starts_at',
+  'due_at',
+  'original_due_at',
+  'due_soon_at',
+  'paused',
+  'provisional',
+  'finished_at',
+  'outcome',
+  'flags',
+  'calendar_version',
+  'last_event_seq',
+  'state',
+  'rate_due_at',
+  'rate_outcome',
+  'judged_from',
+  'rate_overdue_after',
+  'started_at',
+  'paper_result',
+  'fee_procedure',
+  'electronic_result',
+  'reused_data',
+  'processing_time',
+  'apology_at',
+  'dissatisfied_at',
+  'second_supplement_at',
+  'late_request_at',
+  'waiting_since',
+  'state_version',
+  'electronic_result_at',
+  'paid_online_at',
+  'closure_due_at',
 ];
 
 /** What ingestion writes with the projection in the same statement. */
@@ -260,10 +296,10 @@ export async function loadPinnedRules(client: pg.ClientBase, codes: string[]): P
 /** Records the rules of dossiers seen for the first time; never changes a recorded one. */
 export async function savePinnedRules(client: pg.ClientBase, states: DossierState[]): Promise<void> {
   if (states.length === 0) return;
-  await client.query(
-    'INSERT INTO dossier_rules (code, rules) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT (code) DO NOTHING',
-    [states.map((s) => s.code), states.map((s) => JSON.stringify(s.rules))],
-  );
+  await client.query('INSERT INTO dossier_rules (code, rules) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT (code) DO NOTHING', [
+    states.map((s) => s.code),
+    states.map((s) => JSON.stringify(s.rules)),
+  ]);
 }
 
 /** The advisory lock ingestion holds per dossier (lock_dossiers, migration 015). */
@@ -295,8 +331,7 @@ export async function refoldLocked(pool: pg.Pool, codes: string[], ctx: FoldCont
  * Up to 1,000 dossiers whose state is of another version than $1. Spelled as ranges, not IS DISTINCT FROM, so that
  * the block range index on the column answers it (migration 019): every process start asks it.
  */
-export const STALE_STATES_SQL =
-  'SELECT code FROM dossiers WHERE state_version IS NULL OR state_version < $1 OR state_version > $1 ORDER BY code LIMIT 1000';
+export const STALE_STATES_SQL = 'SELECT code FROM dossiers WHERE state_version IS NULL OR state_version < $1 OR state_version > $1 ORDER BY code LIMIT 1000';
 
 /**
  * Replays the dossiers whose stored state is of an older version (the shape
@@ -308,7 +343,11 @@ export async function upgradeStaleStates(pool: pg.Pool, ctx: FoldContext, onProg
   for (;;) {
     const { rows } = await pool.query<{ code: string }>(STALE_STATES_SQL, [STATE_VERSION]);
     if (rows.length === 0) return done;
-    done += await refoldLocked(pool, rows.map((r) => r.code), ctx);
+    done += await refoldLocked(
+      pool,
+      rows.map((r) => r.code),
+      ctx,
+    );
     onProgress?.(done);
   }
 }

@@ -94,12 +94,7 @@ export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): str
   return createHash('sha256').update(json).digest('base64url');
 }
 
-export async function ingestEvents(
-  pool: pg.Pool,
-  ctx: FoldContext,
-  events: DossierEvent[],
-  options: IngestOptions = {},
-): Promise<IngestResult> {
+export async function ingestEvents(pool: pg.Pool, ctx: FoldContext, events: DossierEvent[], options: IngestOptions = {}): Promise<IngestResult> {
   const authorize = options.authorize ?? (() => ({ ok: true }) as const);
   const actorOf = options.actorOf ?? (() => options.actor ?? null);
   const bodies = events.map((e) => JSON.stringify(e));
@@ -142,7 +137,12 @@ export async function ingestEvents(
     const denied: EventProblem[] = [];
     /** A refused event: 403 outside the key's agencies, 422 otherwise (an unknown dossier, an impossible transition). */
     const refuse = (verdict: Verdict & { ok: false }, e: DossierEvent, i: number) =>
-      (verdict.status === 403 ? denied : problems).push({ index: i, eventId: e.eventId, message: verdict.message, ...(verdict.field ? { field: verdict.field } : {}) });
+      (verdict.status === 403 ? denied : problems).push({
+        index: i,
+        eventId: e.eventId,
+        message: verdict.message,
+        ...(verdict.field ? { field: verdict.field } : {}),
+      });
     // Resends are judged like new events before their bodies are compared (issue 28): to a key outside the dossier,
     // a resend is refused as an event for an unknown dossier, whether or not the stored body matches.
     const refused = new Set<number>();
@@ -153,7 +153,13 @@ export async function ingestEvents(
         refused.add(i);
       }
     }
-    if (seqOf.size + refused.size !== fresh.length) await sortOutResends(client, fresh.filter(({ i }) => !refused.has(i)), { hashes, inserted: seqOf, stored: storedHash }, results);
+    if (seqOf.size + refused.size !== fresh.length)
+      await sortOutResends(
+        client,
+        fresh.filter(({ i }) => !refused.has(i)),
+        { hashes, inserted: seqOf, stored: storedHash },
+        results,
+      );
 
     const applied = fresh.filter(({ i }) => results[i]!.status === 'accepted' && !refused.has(i));
     const byCode = new Map<string, Array<{ e: DossierEvent; i: number }>>();
@@ -210,11 +216,25 @@ export async function ingestEvents(
       for (const code of replay) fold(code, undefined, orderEvents(logs.get(code)!), replayCtx);
     }
     // Scope first: a key learns nothing about a dossier it may not see, not even why an event would not apply.
-    if (denied.length) throw new IngestConflict(403, denied.sort((a, b) => a.index - b.index));
-    if (problems.length) throw new IngestConflict(422, problems.sort((a, b) => a.index - b.index));
+    if (denied.length)
+      throw new IngestConflict(
+        403,
+        denied.sort((a, b) => a.index - b.index),
+      );
+    if (problems.length)
+      throw new IngestConflict(
+        422,
+        problems.sort((a, b) => a.index - b.index),
+      );
     const messages = options.messages
       ? [...states.values()]
-          .flatMap((st) => options.messages!(stored.get(st.code), st, orderEvents(byCode.get(st.code)!.map(({ e }) => ({ seq: seqOf.get(e.eventId)!, event: e }))).map((l) => l.event)))
+          .flatMap((st) =>
+            options.messages!(
+              stored.get(st.code),
+              st,
+              orderEvents(byCode.get(st.code)!.map(({ e }) => ({ seq: seqOf.get(e.eventId)!, event: e }))).map((l) => l.event),
+            ),
+          )
           .map((m) => (options.nowMs === undefined ? m : { ...m, createdAt: options.nowMs }))
       : [];
     const last = upsertDossiers(client, [...states.values()], ctx, stored, {
@@ -242,7 +262,10 @@ async function sortOutResends(
   const existing = fresh.filter(({ e }) => !inserted.has(e.eventId));
   const unseen = existing.filter(({ e }) => !stored.has(e.eventId)).map(({ e }) => e.eventId);
   if (unseen.length) {
-    const { rows } = await client.query<{ event_id: string; body_hash: string }>('SELECT event_id, body_hash FROM dossier_events WHERE event_id = ANY($1::uuid[])', [unseen]);
+    const { rows } = await client.query<{ event_id: string; body_hash: string }>(
+      'SELECT event_id, body_hash FROM dossier_events WHERE event_id = ANY($1::uuid[])',
+      [unseen],
+    );
     for (const r of rows) stored.set(r.event_id, r.body_hash);
   }
   const conflicts: EventProblem[] = [];

@@ -5,7 +5,15 @@
 import type { ReportReading } from './report-store.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { exportInstant } from '../calendar/vietnamese-format.js';
-import { FORM_NOTES, OFFICIAL_FORMS, formNumbers, periodText, type OfficialForm, type OfficialReport, type OfficialReportRow } from '../reports/official-forms.js';
+import {
+  FORM_NOTES,
+  OFFICIAL_FORMS,
+  formNumbers,
+  periodText,
+  type OfficialForm,
+  type OfficialReport,
+  type OfficialReportRow,
+} from '../reports/official-forms.js';
 import type { Period } from '../reports/periods.js';
 import { addCounts, EMPTY_COUNTS, type Counts } from '../reports/rates.js';
 import { countsBy, countsByReceivingAgency, rollUpAgencies, type ReportFilter } from './report-store.js';

@@ -92,7 +92,12 @@ export async function markFailed(client: pg.ClientBase, id: number, attempts: nu
 }
 
 export async function scheduleRetry(client: pg.ClientBase, id: number, attempts: number, error: string, nextAttemptMs: number): Promise<void> {
-  await client.query('UPDATE alert_outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1', [id, attempts, error, new Date(nextAttemptMs)]);
+  await client.query('UPDATE alert_outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1', [
+    id,
+    attempts,
+    error,
+    new Date(nextAttemptMs),
+  ]);
 }
 
 export interface OutboxListRow {
@@ -117,7 +122,9 @@ export async function outboxOverview(pool: pg.Pool): Promise<{ rows: OutboxListR
     `SELECT id, kind, channel, dossier_code, agency_code, recipient, subject, status, attempts, last_error, next_attempt_at, deliver_by, sent_at
      FROM alert_outbox ORDER BY (status = 'failed') DESC, id DESC LIMIT 300`,
   );
-  const { rows: counts } = await pool.query<{ channel: OutboxChannel; status: string; n: number }>('SELECT channel, status, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2');
+  const { rows: counts } = await pool.query<{ channel: OutboxChannel; status: string; n: number }>(
+    'SELECT channel, status, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2',
+  );
   return { rows, counts };
 }
 
@@ -125,7 +132,10 @@ export async function outboxOverview(pool: pg.Pool): Promise<{ rows: OutboxListR
  * /metrics: the backlog (pending) and the given-up (failed) rows by channel, and the messages past their legal moment
  * undelivered (`late`); the sent ones, most of the table, are not counted.
  */
-export async function outboxBacklog(pool: pg.Pool, nowMs = Date.now()): Promise<Array<{ channel: OutboxChannel; status: 'pending' | 'failed' | 'late'; n: number }>> {
+export async function outboxBacklog(
+  pool: pg.Pool,
+  nowMs = Date.now(),
+): Promise<Array<{ channel: OutboxChannel; status: 'pending' | 'failed' | 'late'; n: number }>> {
   const { rows } = await pool.query<{ channel: OutboxChannel; status: 'pending' | 'failed' | 'late'; n: number }>(
     `SELECT channel, status, count(*)::int AS n FROM alert_outbox WHERE status IN ('pending', 'failed') GROUP BY 1, 2
      UNION ALL

@@ -88,7 +88,9 @@ export async function findPerson(db: Queryable, id: string): Promise<Person | nu
 
 /** An active person by e-mail (case-insensitive), with the password hash, for signing in. */
 export async function findActivePersonByEmail(db: Queryable, email: string): Promise<(Person & { passwordHash: string | null; failedLogins: number }) | null> {
-  const { rows } = await db.query(`SELECT ${COLUMNS}, password_hash, failed_logins FROM people WHERE lower(email) = lower($1) AND deactivated_at IS NULL`, [email]);
+  const { rows } = await db.query(`SELECT ${COLUMNS}, password_hash, failed_logins FROM people WHERE lower(email) = lower($1) AND deactivated_at IS NULL`, [
+    email,
+  ]);
   const r = rows[0];
   return r ? { ...personOf(r), passwordHash: r.password_hash, failedLogins: r.failed_logins } : null;
 }
@@ -133,14 +135,20 @@ export async function createPasswordToken(db: Queryable, personId: string): Prom
   if (!rows.length) return null;
   await db.query('UPDATE password_tokens SET used_at = now() WHERE person_id = $1 AND used_at IS NULL', [personId]);
   const token = randomBytes(32).toString('base64url');
-  await db.query(`INSERT INTO password_tokens (token_hash, person_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))`, [hashKey(token), personId, PASSWORD_LINK_HOURS]);
+  await db.query(`INSERT INTO password_tokens (token_hash, person_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))`, [
+    hashKey(token),
+    personId,
+    PASSWORD_LINK_HOURS,
+  ]);
   return token;
 }
 
 /** The active person a live (unused, unexpired) token is for. */
 export async function personOfPasswordToken(db: Queryable, token: string): Promise<Person | null> {
   const { rows } = await db.query(
-    `SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')} FROM password_tokens t JOIN people p ON p.id = t.person_id
+    `SELECT ${COLUMNS.split(', ')
+      .map((c) => `p.${c}`)
+      .join(', ')} FROM password_tokens t JOIN people p ON p.id = t.person_id
      WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now() AND p.deactivated_at IS NULL`,
     [hashKey(token)],
   );

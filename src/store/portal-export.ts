@@ -11,7 +11,13 @@ import { RELEVANT } from '../reports/counts-sql.js';
 import type { Period } from '../reports/periods.js';
 import { recordOfDossier } from '../sync/portal-record.js';
 
-export async function* exportRecords(pool: pg.Pool, catalog: Catalog, agencies: string[] | null, period: Period, pageSize = 1000): AsyncGenerator<Array<Record<string, unknown>>> {
+export async function* exportRecords(
+  pool: pg.Pool,
+  catalog: Catalog,
+  agencies: string[] | null,
+  period: Period,
+  pageSize = 1000,
+): AsyncGenerator<Array<Record<string, unknown>>> {
   const scope = agencies ? [...new Set(agencies.flatMap((a) => catalog.descendantsOf(a)))] : null;
   let after = '';
   for (;;) {
@@ -31,7 +37,10 @@ export async function* exportRecords(pool: pg.Pool, catalog: Catalog, agencies: 
     );
     const supplements = new Map<string, Array<{ type: 'supplement_requested' | 'supplement_received'; at: number; reason?: string }>>();
     for (const e of events.rows) {
-      supplements.set(e.dossier_code, [...(supplements.get(e.dossier_code) ?? []), { type: e.type, at: e.occurred_at.getTime(), ...(e.reason ? { reason: e.reason } : {}) }]);
+      supplements.set(e.dossier_code, [
+        ...(supplements.get(e.dossier_code) ?? []),
+        { type: e.type, at: e.occurred_at.getTime(), ...(e.reason ? { reason: e.reason } : {}) },
+      ]);
     }
     yield rows.map((r) => recordOfDossier(r.state, supplements.get(r.code) ?? [], catalog));
     after = rows.at(-1)!.code;

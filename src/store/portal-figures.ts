@@ -24,10 +24,9 @@ export interface StoredPortalFigures {
 }
 
 export async function portalFiguresOf(pool: pg.Pool, agency: string, period: string, convention: string): Promise<StoredPortalFigures | undefined> {
-  const { rows } = await pool.query<StoredPortalFigures>('SELECT figures, dossiers, source, entered_by, entered_at FROM portal_figures WHERE agency_code = $1 AND period = $2 AND convention = $3', [
-    agency,
-    period,
-    convention,
-  ]);
+  const { rows } = await pool.query<StoredPortalFigures>(
+    'SELECT figures, dossiers, source, entered_by, entered_at FROM portal_figures WHERE agency_code = $1 AND period = $2 AND convention = $3',
+    [agency, period, convention],
+  );
   return rows[0];
 }

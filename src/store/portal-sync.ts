@@ -144,7 +144,10 @@ export async function syncRecords(pool: pg.Pool, catalog: Catalog, ingest: Inges
   const codes = [...new Set(records.map((r) => r.MaHoSo))];
   // Scope before anything is compared.
   const hidden = await hiddenDossiers(pool, codes, scope);
-  const stored = await storedSlots(pool, codes.filter((c) => !hidden.has(c)));
+  const stored = await storedSlots(
+    pool,
+    codes.filter((c) => !hidden.has(c)),
+  );
   const issues: RecordIssue[] = [];
   const toIngest: DossierEvent[] = [];
   const owner: number[] = [];
@@ -187,7 +190,11 @@ export async function syncRecords(pool: pg.Pool, catalog: Catalog, ingest: Inges
     }
     for (const slot of known.keys()) {
       if (!present.has(slot) && !bad) {
-        issue(slotField(slot) === 'TrangThaiHoSo' || !slots.length ? 'TrangThaiHoSo' : slotField(slot), `this snapshot (TrangThaiHoSo ${r.TrangThaiHoSo}) is older than the one recorded: ${slotField(slot)} was already recorded`, 'conflict');
+        issue(
+          slotField(slot) === 'TrangThaiHoSo' || !slots.length ? 'TrangThaiHoSo' : slotField(slot),
+          `this snapshot (TrangThaiHoSo ${r.TrangThaiHoSo}) is older than the one recorded: ${slotField(slot)} was already recorded`,
+          'conflict',
+        );
         bad = true;
       }
     }

@@ -13,7 +13,12 @@ export interface ReachingDossier {
 }
 
 /** Open dossiers (within `agencies`, or all) whose due instant falls in `year` or later, earliest first. */
-export async function dossiersReaching(db: Pick<pg.ClientBase, 'query'>, year: number, agencies: string[] | null, limit = 200): Promise<{ total: number; items: ReachingDossier[] }> {
+export async function dossiersReaching(
+  db: Pick<pg.ClientBase, 'query'>,
+  year: number,
+  agencies: string[] | null,
+  limit = 200,
+): Promise<{ total: number; items: ReachingDossier[] }> {
   const params: unknown[] = [new Date(yearStart(year)), limit];
   const scope = agencies ? (params.push(agencies), 'AND agency_codes && $3::text[]') : '';
   const { rows } = await db.query<{ code: string; receiving_agency_code: string; due_at: Date; total: number }>(
@@ -25,7 +30,11 @@ export async function dossiersReaching(db: Pick<pg.ClientBase, 'query'>, year: n
 }
 
 /** Open dossiers (within `agencies`, or all) whose deadline is provisional: it crosses a day not yet confirmed by a notice. */
-export async function provisionalDossiers(db: Pick<pg.ClientBase, 'query'>, agencies: string[] | null, limit = 200): Promise<{ total: number; items: ReachingDossier[] }> {
+export async function provisionalDossiers(
+  db: Pick<pg.ClientBase, 'query'>,
+  agencies: string[] | null,
+  limit = 200,
+): Promise<{ total: number; items: ReachingDossier[] }> {
   const params: unknown[] = [limit];
   const scope = agencies ? (params.push(agencies), 'AND agency_codes && $2::text[]') : '';
   const { rows } = await db.query<{ code: string; receiving_agency_code: string; due_at: Date; total: number }>(

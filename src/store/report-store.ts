@@ -34,7 +34,11 @@ function whereOf(filter: ReportFilter, catalog: Catalog, params: unknown[]): str
     params.push([...new Set(filter.agencies.flatMap((a) => catalog.descendantsOf(a)))]);
     where += ` AND receiving_agency_code = ANY($${params.length}::text[])`;
   }
-  for (const [column, value] of [['procedure_code', filter.procedure], ['field', filter.field], ['channel', filter.channel]] as const) {
+  for (const [column, value] of [
+    ['procedure_code', filter.procedure],
+    ['field', filter.field],
+    ['channel', filter.channel],
+  ] as const) {
     if (value) {
       params.push(value);
       where += ` AND ${column} = $${params.length}`;
@@ -91,7 +95,12 @@ export async function countsFromCounters(rd: ReportReading, period: Period, filt
  * counters (each counter row meets the periods that end after its day):
  * the yearly report by agency × month in one query.
  */
-export async function periodsFromCounters(rd: ReportReading, periods: Period[], filter: ReportFilter, options: { flowsOnly?: boolean } = {}): Promise<Array<Map<string, Counts>>> {
+export async function periodsFromCounters(
+  rd: ReportReading,
+  periods: Period[],
+  filter: ReportFilter,
+  options: { flowsOnly?: boolean } = {},
+): Promise<Array<Map<string, Counts>>> {
   if (!periods.length) return [];
   const { pool, catalog } = rd;
   const corrections = lateFactCorrections(rd, periods, filter);
@@ -165,7 +174,11 @@ const LATER = COUNT_TABLE.filter((d): d is Extract<(typeof COUNT_TABLE)[number],
  * what is known now, so a result given on 2 February would otherwise move January's 3.3. One range read per later
  * fact, of a small partial index (migration 021).
  */
-async function lateFactCorrections(rd: ReportReading, periods: Period[], filter: ReportFilter): Promise<Array<Map<string, Partial<Record<keyof Counts, number>>>>> {
+async function lateFactCorrections(
+  rd: ReportReading,
+  periods: Period[],
+  filter: ReportFilter,
+): Promise<Array<Map<string, Partial<Record<keyof Counts, number>>>>> {
   const { pool, catalog, nowMs } = rd;
   const params: unknown[] = [periods.map((p) => new Date(p.from)), periods.map((p) => new Date(p.to)), periods.map((p) => new Date(judgedAtOf(p, nowMs)))];
   let where = '';
@@ -199,7 +212,12 @@ async function lateFactCorrections(rd: ReportReading, periods: Period[], filter:
  * (an index-only read of dossiers_open_stock: its cost follows the open stock,
  * not the history or the activity).
  */
-export async function runningFromCounters(rd: ReportReading, period: Period, filter: ReportFilter, openStock: OpenStock = new OpenStock(rd, filter)): Promise<Map<string, Counts>> {
+export async function runningFromCounters(
+  rd: ReportReading,
+  period: Period,
+  filter: ReportFilter,
+  openStock: OpenStock = new OpenStock(rd, filter),
+): Promise<Map<string, Counts>> {
   const [flows, stock, ahead] = await Promise.all([
     periodsFromCounters(rd, [period], filter, { flowsOnly: true }),
     openStock.read(rd, filter),
@@ -410,7 +428,15 @@ export async function judgedDossiers(rd: ReportReading, period: Period, filter: 
   const params = periodParams(period, nowMs);
   const where = whereOf(filter, catalog, params);
   params.push(limit);
-  const { rows } = await pool.query<{ code: string; judged: 'early' | 'on_time' | 'late' | 'on_track' | 'overdue'; due_at: Date; rate_due_at: Date; finished_at: Date | null; outcome: string | null; flags: string[] }>(
+  const { rows } = await pool.query<{
+    code: string;
+    judged: 'early' | 'on_time' | 'late' | 'on_track' | 'overdue';
+    due_at: Date;
+    rate_due_at: Date;
+    finished_at: Date | null;
+    outcome: string | null;
+    flags: string[];
+  }>(
     `SELECT code, CASE WHEN ${CELL_FILTERS.early} THEN 'early' WHEN ${CELL_FILTERS.on_time} THEN 'on_time' WHEN ${CELL_FILTERS.late} THEN 'late'
                        WHEN ${CELL_FILTERS.overdue} THEN 'overdue' ELSE 'on_track' END AS judged,
             due_at, rate_due_at, finished_at, outcome, flags

@@ -18,7 +18,9 @@ export interface ScanWatermark {
 
 /** The last scan of this kind, its row locked until the transaction ends: one scan of a kind at a time. */
 export async function lockScanWatermark(client: pg.ClientBase, kind: string): Promise<ScanWatermark | undefined> {
-  const { rows } = await client.query<{ scanned_at: Date; chain_pos: string }>('SELECT scanned_at, chain_pos FROM scan_watermarks WHERE kind = $1 FOR UPDATE', [kind]);
+  const { rows } = await client.query<{ scanned_at: Date; chain_pos: string }>('SELECT scanned_at, chain_pos FROM scan_watermarks WHERE kind = $1 FOR UPDATE', [
+    kind,
+  ]);
   return rows[0] && { scannedAt: rows[0].scanned_at, chainPos: rows[0].chain_pos };
 }
 

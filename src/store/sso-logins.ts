@@ -17,13 +17,10 @@ export interface SsoLogin {
 export async function startSsoLogin(db: Queryable, binding: string, login: SsoLogin): Promise<void> {
   // Old attempts go as new ones come: the table holds only the last minutes' sign-ins.
   await db.query("DELETE FROM sso_logins WHERE expires_at < now() - interval '1 day'");
-  await db.query(`INSERT INTO sso_logins (binding_hash, state, nonce, code_verifier, next, expires_at) VALUES ($1, $2, $3, $4, $5, now() + interval '10 minutes')`, [
-    hashKey(binding),
-    login.state,
-    login.nonce,
-    login.codeVerifier,
-    login.next,
-  ]);
+  await db.query(
+    `INSERT INTO sso_logins (binding_hash, state, nonce, code_verifier, next, expires_at) VALUES ($1, $2, $3, $4, $5, now() + interval '10 minutes')`,
+    [hashKey(binding), login.state, login.nonce, login.codeVerifier, login.next],
+  );
 }
 
 /** The live attempt the binding cookie names, used up by this read (a replayed callback finds nothing). */

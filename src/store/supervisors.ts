@@ -14,7 +14,12 @@ export interface Supervisor {
   email: string;
 }
 
-const supervisorOf = (r: { id: string; agency_code: string; name: string; email: string }): Supervisor => ({ id: r.id, agencyCode: r.agency_code, name: r.name, email: r.email });
+const supervisorOf = (r: { id: string; agency_code: string; name: string; email: string }): Supervisor => ({
+  id: r.id,
+  agencyCode: r.agency_code,
+  name: r.name,
+  email: r.email,
+});
 
 /** Adds a supervisor to an agency, or renames the one with that address there. Emails are kept in lower case. */
 export async function upsertSupervisor(db: Queryable, agencyCode: string, name: string, email: string): Promise<Supervisor> {
@@ -28,7 +33,11 @@ export async function upsertSupervisor(db: Queryable, agencyCode: string, name: 
 
 /** Adds a supervisor unless that address is already one of the agency's (the sample loader: a second load changes nothing). */
 export async function addSupervisorIfAbsent(db: Queryable, agencyCode: string, name: string, email: string): Promise<void> {
-  await db.query('INSERT INTO supervisors (id, agency_code, name, email) VALUES (gen_random_uuid(), $1, $2, $3) ON CONFLICT DO NOTHING', [agencyCode, name, email]);
+  await db.query('INSERT INTO supervisors (id, agency_code, name, email) VALUES (gen_random_uuid(), $1, $2, $3) ON CONFLICT DO NOTHING', [
+    agencyCode,
+    name,
+    email,
+  ]);
 }
 
 export async function supervisorsOf(db: Queryable, agencyCode: string): Promise<Supervisor[]> {
@@ -52,6 +61,8 @@ export async function supervisorsByAgency(db: Queryable): Promise<Map<string, Ar
 
 /** The addresses of the supervisors of the root agencies (the province), once each. */
 export async function rootSupervisorEmails(db: Queryable): Promise<string[]> {
-  const { rows } = await db.query<{ email: string }>('SELECT DISTINCT s.email FROM supervisors s JOIN agencies a ON a.code = s.agency_code WHERE a.parent_code IS NULL');
+  const { rows } = await db.query<{ email: string }>(
+    'SELECT DISTINCT s.email FROM supervisors s JOIN agencies a ON a.code = s.agency_code WHERE a.parent_code IS NULL',
+  );
   return rows.map((r) => r.email);
 }

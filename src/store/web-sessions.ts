@@ -47,6 +47,9 @@ export async function findSession(db: Queryable, id: string): Promise<Principal 
 
 /** Ends a session; answers the provider's ID token it was opened with (for the provider's sign-out), if any. */
 export async function closeSession(db: Queryable, id: string): Promise<{ idToken: string | null } | null> {
-  const { rows } = await db.query<{ id_token: string | null }>('UPDATE web_sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL RETURNING id_token', [hashKey(id)]);
+  const { rows } = await db.query<{ id_token: string | null }>(
+    'UPDATE web_sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL RETURNING id_token',
+    [hashKey(id)],
+  );
   return rows[0] ? { idToken: rows[0].id_token } : null;
 }

@@ -72,7 +72,12 @@ export const supplementRoundSchema = z.object({
 });
 
 export const portalRecordSchema = z.object({
-  MaHoSo: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits, . _ - / only'),
+  MaHoSo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits, . _ - / only'),
   MaTTHC: text(64),
   TenTTHC: optional(text(1000)),
   MaLinhVuc: optional(text(64)),
@@ -82,7 +87,12 @@ export const portalRecordSchema = z.object({
   LoaiDoiTuong: optional(z.coerce.number().int().min(1).max(2)),
   MaDoiTuong: optional(text(64)),
   Email: optional(z.email()),
-  SoDienThoai: optional(z.string().trim().regex(/^\+?\d[\d .-]{7,15}$/, 'expected a phone number')),
+  SoDienThoai: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\+?\d[\d .-]{7,15}$/, 'expected a phone number'),
+  ),
   TrichYeuHoSo: optional(text(2000)),
   NgayTiepNhan: optional(portalDateSchema),
   NgayHenTra: optional(portalDateSchema),
@@ -149,7 +159,11 @@ export class RecordProblem extends Error {
 export function eventsOfRecord(r: PortalRecord, catalogFee: boolean | undefined): SlotEvent[] {
   if (r.TrangThaiHoSo === 1 || r.TrangThaiHoSo === 3) return [];
   const need = <T>(value: T | undefined, field: string): T => {
-    if (value === undefined) throw new RecordProblem(field, `${field} is required when TrangThaiHoSo is ${r.TrangThaiHoSo} (${PORTAL_STATUSES[r.TrangThaiHoSo as keyof typeof PORTAL_STATUSES]})`);
+    if (value === undefined)
+      throw new RecordProblem(
+        field,
+        `${field} is required when TrangThaiHoSo is ${r.TrangThaiHoSo} (${PORTAL_STATUSES[r.TrangThaiHoSo as keyof typeof PORTAL_STATUSES]})`,
+      );
     return value;
   };
   const receivedAt = need(r.NgayTiepNhan, 'NgayTiepNhan');
@@ -199,22 +213,33 @@ export function eventsOfRecord(r: PortalRecord, catalogFee: boolean | undefined)
       occurredAt: round.NgayBoSung,
       reason: round.NoiDungBoSung ?? 'Yêu cầu bổ sung hồ sơ (đồng bộ từ Cổng Dịch vụ công quốc gia)',
     });
-    if (round.NgayTiepNhanBoSung) add(`supplement_received#${n}`, `DanhSachHoSoBoSung[${i}].NgayTiepNhanBoSung`, { type: 'supplement_received', occurredAt: round.NgayTiepNhanBoSung });
-    else if (i < rounds.length - 1) throw new RecordProblem(`DanhSachHoSoBoSung[${i}].NgayTiepNhanBoSung`, 'a supplement round before the last must have been received back');
+    if (round.NgayTiepNhanBoSung)
+      add(`supplement_received#${n}`, `DanhSachHoSoBoSung[${i}].NgayTiepNhanBoSung`, { type: 'supplement_received', occurredAt: round.NgayTiepNhanBoSung });
+    else if (i < rounds.length - 1)
+      throw new RecordProblem(`DanhSachHoSoBoSung[${i}].NgayTiepNhanBoSung`, 'a supplement round before the last must have been received back');
   });
   const waiting = rounds.length > 0 && !rounds.at(-1)!.NgayTiepNhanBoSung;
-  if (r.TrangThaiHoSo === 5 && !waiting) throw new RecordProblem('DanhSachHoSoBoSung', 'TrangThaiHoSo 5 (supplement requested) needs a last round not yet received back');
+  if (r.TrangThaiHoSo === 5 && !waiting)
+    throw new RecordProblem('DanhSachHoSoBoSung', 'TrangThaiHoSo 5 (supplement requested) needs a last round not yet received back');
 
   const electronic = r.MaKetQua !== undefined && (r.DanhSachGiayToKetQua ?? []).some((g) => g.DuongDanTepTinKetQua !== undefined);
   if (r.TrangThaiHoSo === 8) {
-    add('stopped', 'TrangThaiHoSo', { type: 'refused', occurredAt: need(r.NgayKetThucXuLy, 'NgayKetThucXuLy'), reason: 'Dừng xử lý (TrangThaiHoSo 8, đồng bộ từ Cổng Dịch vụ công quốc gia)' });
+    add('stopped', 'TrangThaiHoSo', {
+      type: 'refused',
+      occurredAt: need(r.NgayKetThucXuLy, 'NgayKetThucXuLy'),
+      reason: 'Dừng xử lý (TrangThaiHoSo 8, đồng bộ từ Cổng Dịch vụ công quốc gia)',
+    });
   }
   if (r.TrangThaiHoSo === 9 || r.TrangThaiHoSo === 10) {
     const processedAt = r.TrangThaiHoSo === 9 ? need(r.NgayKetThucXuLy, 'NgayKetThucXuLy') : (r.NgayKetThucXuLy ?? need(r.NgayTra, 'NgayTra'));
     add('result_ready', 'NgayKetThucXuLy', { type: 'result_ready', occurredAt: processedAt, ...(electronic ? { electronicResult: true } : {}) });
   }
   if (r.TrangThaiHoSo === 10) {
-    add('returned', 'NgayTra', { type: 'returned', occurredAt: need(r.NgayTra, 'NgayTra'), method: r.HinhThuc === 1 ? 'postal' : r.HinhThuc === 2 ? 'online' : 'counter' });
+    add('returned', 'NgayTra', {
+      type: 'returned',
+      occurredAt: need(r.NgayTra, 'NgayTra'),
+      method: r.HinhThuc === 1 ? 'postal' : r.HinhThuc === 2 ? 'online' : 'counter',
+    });
   }
   return out;
 }
@@ -236,7 +261,11 @@ const STATUS_TO_PORTAL: Record<DossierState['status'], number> = {
  * A dossier in the portal's shape, from its state and its supplementation events in order. Reading it back
  * with `eventsOfRecord` gives the same facts (receipt, channel, payment, rounds, result, return).
  */
-export function recordOfDossier(s: DossierState, supplements: Array<{ type: 'supplement_requested' | 'supplement_received'; at: number; reason?: string }>, catalog: Catalog): Record<string, unknown> {
+export function recordOfDossier(
+  s: DossierState,
+  supplements: Array<{ type: 'supplement_requested' | 'supplement_received'; at: number; reason?: string }>,
+  catalog: Catalog,
+): Record<string, unknown> {
   const procedure = catalog.procedure(s.procedureCode);
   const rounds: Array<{ NgayBoSung: string; NoiDungBoSung?: string; NgayTiepNhanBoSung?: string; NgayHenTraTruoc?: string }> = [];
   for (const e of supplements) {

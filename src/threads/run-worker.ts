@@ -42,7 +42,10 @@ export function runInWorker<T>(entry: URL, input: unknown, bounds: WorkerBounds,
       f();
       void worker.terminate();
     };
-    const timer = setTimeout(() => settle(() => reject(new WorkerBoundsError('time', `took longer than ${Math.round(bounds.timeoutMs / 1000)} s`))), bounds.timeoutMs);
+    const timer = setTimeout(
+      () => settle(() => reject(new WorkerBoundsError('time', `took longer than ${Math.round(bounds.timeoutMs / 1000)} s`))),
+      bounds.timeoutMs,
+    );
     worker.once('message', (m: T) => settle(() => resolve(m)));
     worker.once('error', (err: Error & { code?: string }) =>
       settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerBoundsError('memory', `needed more than ${bounds.maxMemoryMb} MB`) : err)),

@@ -32,7 +32,14 @@ export function chartOf(rows: ChartRow[]) {
     };
   });
   const height = 32 + rows.length * 22;
-  return { bars, height, targetX: 300 + Math.round(TARGET * 380), targetText: `Mục tiêu ${pctText(TARGET)}`, axisBottom: height - 4, ticks: [0, 0.5, 1].map((v) => ({ x: 300 + v * 380, text: `${v * 100} %` })) };
+  return {
+    bars,
+    height,
+    targetX: 300 + Math.round(TARGET * 380),
+    targetText: `Mục tiêu ${pctText(TARGET)}`,
+    axisBottom: height - 4,
+    ticks: [0, 0.5, 1].map((v) => ({ x: 300 + v * 380, text: `${v * 100} %` })),
+  };
 }
 
 /** Columns per month on a 0–100 % axis (130 px high from y = 150), with values, the target line and "no data". */
@@ -45,7 +52,12 @@ export function trendOf(rows: ChartRow[]) {
     points: rows.map((r, i) => {
       const h = r.progressRate === null ? 0 : Math.round(r.progressRate * 130);
       return {
-        x: 44 + i * (w + 6), y: 150 - h, w, h, label: r.label, short: r.key.slice(5),
+        x: 44 + i * (w + 6),
+        y: 150 - h,
+        w,
+        h,
+        label: r.label,
+        short: r.key.slice(5),
         text: pctText(r.progressRate),
         value: r.progressRate === null ? 'N/A' : `${Math.round(r.progressRate * 100)}`,
         valueY: 146 - h,

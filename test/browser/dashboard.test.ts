@@ -15,7 +15,10 @@ beforeAll(async () => {
   // 26 Sep 2025 10:00: F (due 25 Sep) is overdue now; a dossier received Wed 24 Sep 10:00 is due soon.
   app = await startBrowserApp({ now: Date.parse('2025-09-26T10:00:00+07:00') });
   ({ t, base, browser } = app);
-  const events = [...q3Events().filter((e) => Date.parse(e.occurredAt) < Date.parse('2025-09-26T00:00:00+07:00')), ev.received('SOON', '2025-09-24T10:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' })];
+  const events = [
+    ...q3Events().filter((e) => Date.parse(e.occurredAt) < Date.parse('2025-09-26T00:00:00+07:00')),
+    ev.received('SOON', '2025-09-24T10:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }),
+  ];
   expect((await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(events)).status).toBe(201);
 });
 
@@ -127,7 +130,11 @@ test('the pages fit a 390 px phone; screenshots at 1366 and 390 px', async () =>
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     await context.addCookies([{ name: 'dunghan_session', value: await signIn(t.app, t.keys.auditor), url: base }]);
     const page = await context.newPage();
-    for (const [name, path] of [['dashboard', '/dashboard?period=2025-Q3'], ['agency', '/dashboard/agencies/SLA.P.TOHIEU?period=2025-Q3'], ['dossier', '/dossiers/C']] as const) {
+    for (const [name, path] of [
+      ['dashboard', '/dashboard?period=2025-Q3'],
+      ['agency', '/dashboard/agencies/SLA.P.TOHIEU?period=2025-Q3'],
+      ['dossier', '/dossiers/C'],
+    ] as const) {
       await page.goto(`${base}${path}`);
       const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
       expect({ name, width, scrollWidth }).toEqual({ name, width, scrollWidth: width });

@@ -14,7 +14,11 @@ const at = (s: string) => Date.parse(s);
 beforeAll(async () => {
   app = await startBrowserApp({ now: at('2025-03-19T16:00:00+07:00') });
   ({ t, base, browser } = app);
-  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.counter}`)
+      .send(body as object);
   // Đăng ký tạm trú at phường Chiềng Lề, received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00.
   expect(
     (
@@ -22,7 +26,11 @@ beforeAll(async () => {
         ev.received('CLE-L1', '2025-03-17T10:00:00+07:00', {
           applicant: { name: 'Quàng Thị Lan', address: 'Bản Hài, phường Chiềng Lề', phone: '0987654321', email: 'lan@example.vn' },
         }),
-        ev.of('assigned', 'CLE-L1', '2025-03-17T14:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Thẩm định hồ sơ', budget: { value: 1, unit: 'working-days' } }),
+        ev.of('assigned', 'CLE-L1', '2025-03-17T14:00:00+07:00', {
+          agencyCode: 'SLA.TPSL.CLE',
+          step: 'Thẩm định hồ sơ',
+          budget: { value: 1, unit: 'working-days' },
+        }),
         ev.of('assigned', 'CLE-L1', '2025-03-18T16:00:00+07:00', { agencyCode: 'SLA.TPSL', step: 'Phê duyệt', budget: { value: 4, unit: 'working-hours' } }),
         ev.received('CLE-L2', '2025-03-17T10:00:00+07:00'),
       ])
@@ -35,7 +43,6 @@ beforeAll(async () => {
     .set('Authorization', `Bearer ${t.keys.supervisor}`)
     .send({ reason: 'Cần lấy ý kiến Công an tỉnh về nơi cư trú.', newDueAt: '2025-03-25T16:30:00+07:00' });
   expect(apology.status).toBe(201);
-
 });
 
 afterAll(async () => app?.close());
@@ -95,7 +102,11 @@ test('the apology (form 04) has the reason and the new appointment of the apolog
   await page.screenshot({ path: 'test-artifacts/letter-apology.png', fullPage: true });
   // The project's own font (Tinos, metric-compatible with Times New Roman), not whatever the machine has.
   // (Run in the page, where `document` exists; given as text so the test's TypeScript needs no DOM types.)
-  expect(await page.evaluate(`document.fonts.ready.then(() => document.fonts.check('12pt "Tinos"') && [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'Tinos' && f.status === 'loaded'))`)).toBe(true);
+  expect(
+    await page.evaluate(
+      `document.fonts.ready.then(() => document.fonts.check('12pt "Tinos"') && [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'Tinos' && f.status === 'loaded'))`,
+    ),
+  ).toBe(true);
   // Printed on A5: one page.
   const pdf = await page.pdf({ preferCSSPageSize: true });
   expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
@@ -186,7 +197,11 @@ test('signing in with a key in the form, the dossier page shows what the API say
 test('a clock restarted by a completed supplement is explained as restarted, not as extended by the wait', async () => {
   // Mon 17 Mar 2025 10:00, 3 working days; supplement asked Tue 18 Mar 09:00 (7 working hours in), completed
   // Wed 19 Mar 14:00: the time starts again in full (Decree 61/2018 Art. 19(4)) → due Mon 24 Mar 14:00.
-  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.counter}`)
+      .send(body as object);
   const posted = await post([
     ev.received('CLE-RS', '2025-03-17T10:00:00+07:00'),
     ev.of('supplement_requested', 'CLE-RS', '2025-03-18T09:00:00+07:00', { reason: 'Thiếu bản sao giấy tờ' }),
@@ -205,10 +220,15 @@ test('a clock restarted by a completed supplement is explained as restarted, not
 
 test('a provisional deadline names the unconfirmed days it depends on', async () => {
   // Thu 15 Apr 2027 09:00, 3 working days, across Hùng Kings' day (Fri 16 Apr 2027, by statute, not yet announced).
-  const posted = await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(ev.received('TH-PV', '2027-04-15T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }));
+  const posted = await request(t.app)
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${t.keys.admin}`)
+    .send(ev.received('TH-PV', '2027-04-15T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }));
   expect(posted.status).toBe(201);
   const { page, problems } = await open('/dossiers/TH-PV');
-  expect(await page.textContent('#provisional')).toBe('Hạn tạm tính: phụ thuộc ngày nghỉ chưa có thông báo chính thức: Thứ Sáu, 16/04/2027 (Giỗ Tổ Hùng Vương)');
+  expect(await page.textContent('#provisional')).toBe(
+    'Hạn tạm tính: phụ thuộc ngày nghỉ chưa có thông báo chính thức: Thứ Sáu, 16/04/2027 (Giỗ Tổ Hùng Vương)',
+  );
   expect(problems).toEqual([]);
 });
 
@@ -216,7 +236,11 @@ test('the receipt says "tạm tính" of the appointment it prints, not of a late
   // Mon 12 Apr 2027 09:00 + 3 working days → Thu 15 Apr 09:00: nothing unconfirmed in between. A supplement asked
   // Tue 13 and completed Wed 14 Apr 09:00 restarts the time: 7 h on Wed, 8 on Thu, Hùng Kings' day Fri 16 Apr
   // (statutory only), 8 on Mon 19 → Tue 20 Apr 09:00. Today's deadline is provisional; the receipt's appointment is not.
-  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send(body as object);
   expect((await post(ev.received('TH-RC', '2027-04-12T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }))).status).toBe(201);
   const receipt = async () => (await request(t.app).get('/letters/TH-RC/receipt').set('Authorization', `Bearer ${t.keys.admin}`)).text;
   expect(await receipt()).not.toContain('tạm tính');
@@ -233,14 +257,21 @@ test('the receipt says "tạm tính" of the appointment it prints, not of a late
   // An apology's new date is an appointment: nothing the calendar may still announce moves it.
   const apology = ev.of('apology_issued', 'TH-RC', '2027-04-16T10:00:00+07:00', { reason: 'Cần xác minh thêm', newDueAt: '2027-04-22T16:00:00+07:00' });
   expect((await post(apology)).status).toBe(201);
-  expect((await request(t.app).get('/api/v1/dossiers/TH-RC').set('Authorization', `Bearer ${t.keys.admin}`)).body).toMatchObject({ dueAt: '2027-04-22T16:00:00+07:00', provisional: false });
+  expect((await request(t.app).get('/api/v1/dossiers/TH-RC').set('Authorization', `Bearer ${t.keys.admin}`)).body).toMatchObject({
+    dueAt: '2027-04-22T16:00:00+07:00',
+    provisional: false,
+  });
 });
 
 test('a dossier received for another, competent agency says its clock waits for that agency (Decree 309/2026)', async () => {
   // Thu 19 Nov 2026 15:30, a paper dossier at phường Tô Hiệu's centre for phường Chiềng An. Handed over at 16:00,
   // after the 15:00 cut-off (Art. 9): the clock starts Fri 20 Nov 08:00; 3 working days over the weekend and
   // 24 Nov → Wed 25 Nov 17:00.
-  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send(body as object);
   const received = ev.received('TH-LT', '2026-11-19T15:30:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV', competentAgencyCode: 'SLA.P.CHIENGAN' });
   expect((await post(received)).status).toBe(201);
   const api = async () => (await request(t.app).get('/api/v1/dossiers/TH-LT').set('Authorization', `Bearer ${t.keys.admin}`)).body;
@@ -258,7 +289,11 @@ test('a dossier received for another, competent agency says its clock waits for 
 
 test('the longest realistic content still prints the receipt and the apology on one A5 page each', async () => {
   const longest = t.ctx.catalog.allProcedures().reduce((a, b) => (b.name.length > a.name.length ? b : a));
-  const post = (body: unknown, key = t.keys.counter) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+  const post = (body: unknown, key = t.keys.counter) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${key}`)
+      .send(body as object);
   expect(
     (
       await post(
@@ -276,7 +311,10 @@ test('the longest realistic content still prints the receipt and the apology on 
   ).toBe(201);
   const reason =
     'Hồ sơ cần lấy ý kiến bằng văn bản của Sở Tài nguyên và Môi trường, Công an tỉnh và Ủy ban nhân dân phường nơi có đất về nguồn gốc, quá trình sử dụng đất và tình trạng tranh chấp; đến nay chưa nhận đủ văn bản trả lời của các cơ quan liên quan.';
-  expect((await request(t.app).post('/api/v1/dossiers/CLE-LONG/apology').set('Authorization', `Bearer ${t.keys.supervisor}`).send({ reason, extraWorkingDays: 5 })).status).toBe(201);
+  expect(
+    (await request(t.app).post('/api/v1/dossiers/CLE-LONG/apology').set('Authorization', `Bearer ${t.keys.supervisor}`).send({ reason, extraWorkingDays: 5 }))
+      .status,
+  ).toBe(201);
   for (const form of ['receipt', 'apology']) {
     const { page, problems } = await open(`/letters/CLE-LONG/${form}`);
     await page.evaluate('document.fonts.ready.then(() => true)');

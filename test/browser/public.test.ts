@@ -19,10 +19,16 @@ let base: string;
 beforeAll(async () => {
   app = await startBrowserApp({ now: Date.parse('2025-03-19T16:00:00+07:00') });
   ({ t, base, browser } = app);
-  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.counter}`)
+      .send(body as object);
   // Đăng ký tạm trú at phường Chiềng Lề, received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00 (3 working days).
   const received = await post([
-    ev.received('CLE-P1', '2025-03-17T10:00:00+07:00', { applicant: { name: 'Quàng Thị Lan', address: 'Bản Hài, phường Chiềng Lề', phone: '0987 654 321', idNumber: '014090001234' } }),
+    ev.received('CLE-P1', '2025-03-17T10:00:00+07:00', {
+      applicant: { name: 'Quàng Thị Lan', address: 'Bản Hài, phường Chiềng Lề', phone: '0987 654 321', idNumber: '014090001234' },
+    }),
     ev.received('CLE-P2', '2025-03-17T10:00:00+07:00'),
   ]);
   expect(received.status).toBe(201);
@@ -92,7 +98,14 @@ describe('a citizen looks up a dossier', () => {
   test('lookups are rate-limited per address', async () => {
     const limited = createApp(t.ctx, { lookupAttempts: 3 });
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await request(limited).post('/api/v1/public/lookup').send({ code: `GUESS-${i}`, phoneLast4: '0000' })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (
+          await request(limited)
+            .post('/api/v1/public/lookup')
+            .send({ code: `GUESS-${i}`, phoneLast4: '0000' })
+        ).status,
+      );
     expect(statuses).toEqual([404, 404, 404, 429]);
   });
 });
@@ -105,14 +118,38 @@ describe("an agency's published figures", () => {
     const json = await request(t.app).get('/api/v1/public/agencies/SLA.TPSL/figures');
     expect(json.status).toBe(200);
     expect(json.body.months.map((m: { month: string }) => m.month)).toEqual([
-      '2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03',
+      '2024-04',
+      '2024-05',
+      '2024-06',
+      '2024-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+      '2025-03',
     ]);
     const march = json.body.months.at(-1);
-    expect(march).toMatchObject({ running: true, received: 2, finishedOnTime: 0, finishedLate: 0, openOnTrack: 2, openOverdue: 0, onTimePercent: 100, onlineSubmissionPercent: 0, onlinePaymentPercent: 0 });
+    expect(march).toMatchObject({
+      running: true,
+      received: 2,
+      finishedOnTime: 0,
+      finishedLate: 0,
+      openOnTrack: 2,
+      openOverdue: 0,
+      onTimePercent: 100,
+      onlineSubmissionPercent: 0,
+      onlinePaymentPercent: 0,
+    });
     expect(json.body.months[0]).toMatchObject({ received: 0, onTimePercent: null, onlineSubmissionPercent: null, onlinePaymentPercent: null });
 
     const csv = await request(t.app).get('/api/v1/public/agencies/SLA.TPSL/figures.csv');
-    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(13);
     expect(lines.at(-1)).toBe('2025-03,2,0,0,0,2,0,2,0,100.00,0.00,0.00,"Tháng đang diễn ra, số liệu tạm tính"');
     expect(lines[1]).toContain('N/A,N/A,N/A');

@@ -66,7 +66,12 @@ afterAll(async () => {
 });
 
 const sessionsOf = async (email: string) =>
-  (await t.ctx.db.pool.query("SELECT count(*)::int AS n FROM web_sessions s JOIN people p ON p.id = s.person_id WHERE lower(p.email) = lower($1) AND s.method = 'oidc'", [email])).rows[0].n;
+  (
+    await t.ctx.db.pool.query(
+      "SELECT count(*)::int AS n FROM web_sessions s JOIN people p ON p.id = s.person_id WHERE lower(p.email) = lower($1) AND s.method = 'oidc'",
+      [email],
+    )
+  ).rows[0].n;
 
 /** From our sign-in page through the provider's form (any password) and consent, up to the callback. */
 async function signInAtProvider(page: Page, login: string): Promise<void> {
@@ -97,11 +102,15 @@ async function tamperCallback(context: BrowserContext, change: (url: URL) => voi
     const target = new URL(location, route.request().url());
     if (target.href.startsWith(`${base}/sso/callback`)) await change(target);
     const { location: _moved, 'content-length': _length, ...headers } = response.headers();
-    await route.fulfill({ status: 200, headers: { ...headers, 'content-type': 'text/html' }, body: `<meta http-equiv="refresh" content="0;url=${target.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">` });
+    await route.fulfill({
+      status: 200,
+      headers: { ...headers, 'content-type': 'text/html' },
+      body: `<meta http-equiv="refresh" content="0;url=${target.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`,
+    });
   });
 }
 
-test('sign in at the province\'s provider, land on one\'s own page, sign out of both', async () => {
+test("sign in at the province's provider, land on one's own page, sign out of both", async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   await signInAtProvider(page, 'lan');
@@ -153,7 +162,10 @@ test('roles and an agency carried by the claims give an account; values that are
 
 describe('forged, replayed or expired callbacks: a 4xx page and no session', () => {
   /** Signs in as Lan with `tamper` applied to the callback; answers the callback's status and whether a session opened. */
-  async function attempt(tamper: (url: URL) => void | Promise<void>, before?: () => void | Promise<void>): Promise<{ status: number; heading: string; session: boolean; sessions: number; reason: string }> {
+  async function attempt(
+    tamper: (url: URL) => void | Promise<void>,
+    before?: () => void | Promise<void>,
+  ): Promise<{ status: number; heading: string; session: boolean; sessions: number; reason: string }> {
     const context = await browser.newContext();
     const logged = warnings.length;
     const page = await context.newPage();
@@ -172,7 +184,11 @@ describe('forged, replayed or expired callbacks: a 4xx page and no session', () 
       session: (await context.cookies()).some((c) => c.name === 'dunghan_session'),
       sessions: (await sessionsOf('lan.lt@sonla.gov.vn')) - opened,
       // Why the service refused, as it logged it (what openid-client found wrong).
-      reason: warnings.slice(logged).map((w) => JSON.parse(w).reason).filter(Boolean).join(' | '),
+      reason: warnings
+        .slice(logged)
+        .map((w) => JSON.parse(w).reason)
+        .filter(Boolean)
+        .join(' | '),
     };
     await context.close();
     return result;
@@ -180,24 +196,36 @@ describe('forged, replayed or expired callbacks: a 4xx page and no session', () 
   const refused = (reason: string) => ({ status: 400, heading: 'Đăng nhập không thành công', session: false, sessions: 0, reason });
 
   test('a state other than the one this browser was sent with', async () => {
-    expect(await attempt((url) => void url.searchParams.set('state', 'forged-state'))).toEqual(refused('OAUTH_INVALID_RESPONSE: unexpected "state" response parameter value'));
+    expect(await attempt((url) => void url.searchParams.set('state', 'forged-state'))).toEqual(
+      refused('OAUTH_INVALID_RESPONSE: unexpected "state" response parameter value'),
+    );
   });
 
-  test('an issuer other than the province\'s in the response (RFC 9207 iss)', async () => {
-    expect(await attempt((url) => void url.searchParams.set('iss', 'http://127.0.0.1:1/other-provider'))).toEqual(refused('OAUTH_INVALID_RESPONSE: unexpected "iss" (issuer) response parameter value'));
+  test("an issuer other than the province's in the response (RFC 9207 iss)", async () => {
+    expect(await attempt((url) => void url.searchParams.set('iss', 'http://127.0.0.1:1/other-provider'))).toEqual(
+      refused('OAUTH_INVALID_RESPONSE: unexpected "iss" (issuer) response parameter value'),
+    );
   });
 
   test('an ID token whose nonce is not the one this sign-in sent', async () => {
     // The provider signs the nonce it was given; the service expects another (as when a token of another sign-in is
     // injected): the expected value is changed where the service keeps it.
-    expect(await attempt(() => undefined, async () => void (await t.ctx.db.pool.query("UPDATE sso_logins SET nonce = 'another-nonce' WHERE used_at IS NULL")))).toEqual(
-      refused('OAUTH_JWT_CLAIM_COMPARISON_FAILED: unexpected ID Token "nonce" claim value'),
-    );
+    expect(
+      await attempt(
+        () => undefined,
+        async () => void (await t.ctx.db.pool.query("UPDATE sso_logins SET nonce = 'another-nonce' WHERE used_at IS NULL")),
+      ),
+    ).toEqual(refused('OAUTH_JWT_CLAIM_COMPARISON_FAILED: unexpected ID Token "nonce" claim value'));
   });
 
   test('an expired authorization code', async () => {
     // The provider refuses the code at its token endpoint (invalid_grant).
-    expect(await attempt(() => undefined, () => provider.expireAuthorizationCodes())).toEqual(refused('OAUTH_RESPONSE_BODY_ERROR: invalid_grant: server responded with an error in the response body'));
+    expect(
+      await attempt(
+        () => undefined,
+        () => provider.expireAuthorizationCodes(),
+      ),
+    ).toEqual(refused('OAUTH_RESPONSE_BODY_ERROR: invalid_grant: server responded with an error in the response body'));
   });
 
   test('a callback replayed: used once, then refused', async () => {
@@ -215,7 +243,7 @@ describe('forged, replayed or expired callbacks: a 4xx page and no session', () 
     await Promise.all([fresh.close(), context.close()]);
   });
 
-  test('an ID token signed by another key under the provider\'s key id', async () => {
+  test("an ID token signed by another key under the provider's key id", async () => {
     // The service has the province's keys from the sign-ins above. Another provider takes the same address and
     // issuer and signs with a key of its own under the same key id: its token's signature does not verify.
     await provider.close();

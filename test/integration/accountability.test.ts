@@ -15,7 +15,14 @@ let t: TestApp;
 /** The sign-in form, posted with its double-submit token (src/http/csrf.ts). */
 const login = (app: Parameters<typeof request>[0]) => {
   const csrf = anonymousCsrf();
-  return { send: (body: object) => request(app).post('/login').set('Cookie', csrf.cookie).type('form').send({ ...body, ...csrf.field }) };
+  return {
+    send: (body: object) =>
+      request(app)
+        .post('/login')
+        .set('Cookie', csrf.cookie)
+        .type('form')
+        .send({ ...body, ...csrf.field }),
+  };
 };
 beforeAll(async () => {
   t = await createTestApp();
@@ -50,7 +57,15 @@ test('a web session: a random id in the cookie (not the key, stored hashed), end
   expect(await q('SELECT 1 FROM web_sessions WHERE id_hash = $1', [session])).toEqual([]);
   const cookie = `dunghan_session=${session}`;
   expect((await request(t.app).get('/dossiers/ACC-1').set('Cookie', cookie)).status).toBe(200);
-  expect((await request(t.app).post('/logout').set('Cookie', cookie).type('form').send({ _csrf: sessionCsrfToken(session) })).status).toBe(303);
+  expect(
+    (
+      await request(t.app)
+        .post('/logout')
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: sessionCsrfToken(session) })
+    ).status,
+  ).toBe(303);
   // The same cookie, replayed after logout, no longer opens anything.
   const after = await request(t.app).get('/dossiers/ACC-1').set('Cookie', cookie);
   expect(after.status).toBe(302);
@@ -60,7 +75,11 @@ test('a web session: a random id in the cookie (not the key, stored hashed), end
 test('the session cookie is Secure when the service is served over https', async () => {
   const ctx = new AppContext(t.ctx.db, t.ctx.catalog, t.ctx.calendar, t.ctx.now, 'https://dunghan.example.vn');
   const csrf = anonymousCsrf(true);
-  const res = await request(createApp(ctx)).post('/login').set('Cookie', csrf.cookie).type('form').send({ key: t.keys.auditor, next: '/', ...csrf.field });
+  const res = await request(createApp(ctx))
+    .post('/login')
+    .set('Cookie', csrf.cookie)
+    .type('form')
+    .send({ key: t.keys.auditor, next: '/', ...csrf.field });
   expect(res.status).toBe(303);
   expect(String(res.headers['set-cookie'])).toMatch(/dunghan_session=[^;]+;.*HttpOnly.*Secure|Secure.*HttpOnly/);
   expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
@@ -77,7 +96,8 @@ test('keys: admins list them (never the secret), revoke them with their sessions
   const list = await admin(request(t.app).get('/api/v1/keys'));
   const listed = list.body.items.find((k: { id: string }) => k.id === id);
   expect(listed).toMatchObject({ role: 'auditor', agencyCodes: ['SLA.TPSL'], label: 'kiểm tra huyện', revokedAt: null, expiresAt: null });
-  for (let i = 0; i < 20 && !(await q('SELECT last_used_at FROM api_keys WHERE id = $1', [id]))[0].last_used_at; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 20 && !(await q('SELECT last_used_at FROM api_keys WHERE id = $1', [id]))[0].last_used_at; i++)
+    await new Promise((r) => setTimeout(r, 25));
   expect((await q('SELECT last_used_at FROM api_keys WHERE id = $1', [id]))[0].last_used_at).not.toBeNull();
   expect(JSON.stringify(list.body)).not.toMatch(/dh_(counter|supervisor|auditor|admin)_/);
 
@@ -145,7 +165,7 @@ test('the CLI lists, rotates and revokes keys; a bad id is exit 2', async () => 
   const key = stdout.trim();
   const list = JSON.parse((await cli(['keys', 'list', '--json'])).stdout);
   const mine = list.find((k: { label: string }) => k.label === 'cli key');
-  expect(mine).toMatchObject({ role: 'counter', expiresAt: '2199-01-01T16:59:59.000Z', /* 23:59:59 in Vietnam */ });
+  expect(mine).toMatchObject({ role: 'counter', expiresAt: '2199-01-01T16:59:59.000Z' /* 23:59:59 in Vietnam */ });
   const rotated = (await cli(['keys', 'rotate', mine.id])).stdout.trim();
   expect(rotated).toMatch(/^dh_counter_/);
   expect((await request(t.app).get('/api/v1/dossiers').set('Authorization', `Bearer ${key}`)).status).toBe(401);

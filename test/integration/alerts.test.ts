@@ -57,11 +57,19 @@ test('nothing is due soon before the lead time; then one alert per supervisor of
   // Overlapping scans write nothing twice.
   const again = await Promise.all([runJob('due-soon-scan', deps()), runJob('due-soon-scan', deps())]);
   // …and look at nothing: no threshold crossed and no event since the last scan.
-  expect(again).toEqual([{ alertsWritten: 0, dossiersExamined: 0 }, { alertsWritten: 0, dossiersExamined: 0 }]);
+  expect(again).toEqual([
+    { alertsWritten: 0, dossiersExamined: 0 },
+    { alertsWritten: 0, dossiersExamined: 0 },
+  ]);
   // Each supervisor gets one message listing both dossiers, most urgent first; each alert is in the ledger once.
   expect((await outbox("kind = 'due_soon'")).map((r) => r.recipient).sort()).toEqual(['lanhdao@tpsl.example.vn', 'vp@sonla.example.vn']);
   const ledger = (await t.ctx.db.pool.query("SELECT dossier_code, recipient, outbox_id FROM alerts WHERE kind = 'due_soon' ORDER BY 1, 2")).rows;
-  expect(ledger.map((r) => `${r.dossier_code} ${r.recipient}`)).toEqual(['D1 lanhdao@tpsl.example.vn', 'D1 vp@sonla.example.vn', 'D3 lanhdao@tpsl.example.vn', 'D3 vp@sonla.example.vn']);
+  expect(ledger.map((r) => `${r.dossier_code} ${r.recipient}`)).toEqual([
+    'D1 lanhdao@tpsl.example.vn',
+    'D1 vp@sonla.example.vn',
+    'D3 lanhdao@tpsl.example.vn',
+    'D3 vp@sonla.example.vn',
+  ]);
   expect(ledger.every((r) => r.outbox_id !== null)).toBe(true);
 
   // Two workers flushing at once send each row once.
@@ -71,7 +79,9 @@ test('nothing is due soon before the lead time; then one alert per supervisor of
   const mail = smtp.received.find((m) => (m.to as { text: string }).text === 'lanhdao@tpsl.example.vn')!;
   expect(mail.subject).toBe('[Đúng hạn] 2 hồ sơ sắp đến hạn');
   // Wed 11:00 → Thu 10:00: 1 h + 4 h on Wednesday, 2 h on Thursday = 7 working hours.
-  expect(mail.text).toContain('- D1 | Đăng ký tạm trú | L* V** H*** | hạn 10 giờ 00 phút, ngày 20 tháng 3 năm 2025 | còn 7 giờ làm việc | http://dunghan.test/dossiers/D1');
+  expect(mail.text).toContain(
+    '- D1 | Đăng ký tạm trú | L* V** H*** | hạn 10 giờ 00 phút, ngày 20 tháng 3 năm 2025 | còn 7 giờ làm việc | http://dunghan.test/dossiers/D1',
+  );
   expect(mail.text).toContain('- D3 | Đăng ký tạm trú |');
   expect(mail.html).toContain('<a href="http://dunghan.test/dossiers/D1">D1</a>');
   expect(mail.text).not.toContain('Lò Văn Hùng');
@@ -95,12 +105,19 @@ test('overdue alerts; a late apology leaves the dossier overdue, one in time mov
   // Written at Thu 15:00, past the due instant: a new appointment Mon 24 Mar 10:00 (a working day, within hours) is
   // recorded and told to the citizen, but Decree 118 Art. 19(6) wants it no later than Wed 19 Mar (1 day before the
   // due date): it is no lawful rescheduling, and the dossier stays overdue (issue 23 item 7).
-  const apology = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Cần xác minh nơi cư trú với Công an tỉnh.', newDueAt: '2025-03-24T10:00:00+07:00' });
+  const apology = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({
+    reason: 'Cần xác minh nơi cư trú với Công an tỉnh.',
+    newDueAt: '2025-03-24T10:00:00+07:00',
+  });
   expect(apology.status).toBe(201);
   expect(apology.body).toMatchObject({ newDueAt: '2025-03-24T10:00:00+07:00', letterUrl: 'http://dunghan.test/letters/D1/apology' });
   const second = await api('post', '/api/v1/dossiers/D1/apology', t.keys.supervisor).send({ reason: 'Lần hai', extraWorkingDays: 1 });
   expect(second.status).toBe(422);
-  const both = await api('post', '/api/v1/dossiers/D3/apology', t.keys.supervisor).send({ reason: 'x', extraWorkingDays: 1, newDueAt: '2025-03-28T10:00:00+07:00' });
+  const both = await api('post', '/api/v1/dossiers/D3/apology', t.keys.supervisor).send({
+    reason: 'x',
+    extraWorkingDays: 1,
+    newDueAt: '2025-03-28T10:00:00+07:00',
+  });
   expect(both.status).toBe(400);
 
   const d1 = (await api('get', '/api/v1/dossiers/D1')).body;
@@ -116,7 +133,10 @@ test('overdue alerts; a late apology leaves the dossier overdue, one in time mov
   // D2: received Thu 20 Mar 15:00 → due Tue 25 Mar 15:00 (Thu 2 h, Fri 8 h, Mon 8 h, Tue 6 h). An apology the same
   // day is in time (the due date is 5 days ahead): its new appointment Wed 26 Mar 10:00 is the due instant.
   expect((await api('post', '/api/v1/events', t.keys.counter).send(ev.received('D2', '2025-03-20T15:00:00+07:00'))).status).toBe(201);
-  const inTime = await api('post', '/api/v1/dossiers/D2/apology', t.keys.supervisor).send({ reason: 'Cần xác minh nơi cư trú với Công an tỉnh.', newDueAt: '2025-03-26T10:00:00+07:00' });
+  const inTime = await api('post', '/api/v1/dossiers/D2/apology', t.keys.supervisor).send({
+    reason: 'Cần xác minh nơi cư trú với Công an tỉnh.',
+    newDueAt: '2025-03-26T10:00:00+07:00',
+  });
   expect(inTime.status).toBe(201);
   const d2 = (await api('get', '/api/v1/dossiers/D2')).body;
   expect(d2.dueAt).toBe('2025-03-26T10:00:00+07:00');
@@ -183,12 +203,20 @@ test('after the last try a row is marked failed and shown on the admin page, nev
   expect(row.last_error).toMatch(/ECONNREFUSED|connect/i);
   await smtp.up();
 
-  const page = await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`);
+  const page = await request(t.app)
+    .get('/admin/outbox')
+    .set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`);
   expect(page.status).toBe(200);
   expect(page.text).toMatch(/<td class="status">Gửi lỗi<\/td>/);
   expect(page.text).toContain('Thư thử');
   // Not for other roles; without a session, to the login form.
-  expect((await request(t.app).get('/admin/outbox').set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.auditor)}`)).status).toBe(403);
+  expect(
+    (
+      await request(t.app)
+        .get('/admin/outbox')
+        .set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.auditor)}`)
+    ).status,
+  ).toBe(403);
   const anonymous = await request(t.app).get('/admin/outbox');
   expect(anonymous.status).toBe(302);
   expect(anonymous.headers.location).toBe('/login?next=%2Fadmin%2Foutbox');
@@ -207,7 +235,9 @@ test('the daily digest: one mail per supervisor on a working day, none on a holi
   expect(digest.subject).toBe('[Đúng hạn] Ủy ban nhân dân thành phố Sơn La: 3 hồ sơ quá hạn, 0 hồ sơ sắp đến hạn');
   // D3 alone has no apology: D1's came late (still overdue, but not "without apology"), D2's in time.
   expect(digest.text).toContain('3 hồ sơ quá hạn (1 hồ sơ chưa có văn bản xin lỗi)');
-  expect(digest.text).toMatch(/- D2 \| Đăng ký tạm trú \| L\* V\*\* H\*\*\* \| hạn 10 giờ 00 phút, ngày 26 tháng 3 năm 2025 \| quá hạn [^|]+\| http:\/\/dunghan.test\/dossiers\/D2\n/);
+  expect(digest.text).toMatch(
+    /- D2 \| Đăng ký tạm trú \| L\* V\*\* H\*\*\* \| hạn 10 giờ 00 phút, ngày 26 tháng 3 năm 2025 \| quá hạn [^|]+\| http:\/\/dunghan.test\/dossiers\/D2\n/,
+  );
   expect(digest.text).toMatch(/- D3 \| [^\n]*\| http:\/\/dunghan.test\/dossiers\/D3 \| chưa có văn bản xin lỗi\n/);
 });
 

@@ -12,12 +12,19 @@ let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ now: Date.parse('2025-03-21T16:11:00+07:00') });
   for (const code of ['AP-1', 'AP-2', 'AP-3', 'AP-4', 'AP-5', 'AP-6']) {
-    expect((await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(ev.received(code, '2025-03-17T10:00:00+07:00'))).status).toBe(201);
+    expect(
+      (await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(ev.received(code, '2025-03-17T10:00:00+07:00')))
+        .status,
+    ).toBe(201);
   }
 });
 afterAll(async () => t.close());
 
-const apologise = (code: string, body: object) => request(t.app).post(`/api/v1/dossiers/${code}/apology`).set('Authorization', `Bearer ${t.keys.supervisor}`).send({ reason: 'Cần xác minh thêm.', ...body });
+const apologise = (code: string, body: object) =>
+  request(t.app)
+    .post(`/api/v1/dossiers/${code}/apology`)
+    .set('Authorization', `Bearer ${t.keys.supervisor}`)
+    .send({ reason: 'Cần xác minh thêm.', ...body });
 
 test.each([
   ['AP-1', '2025-03-23T03:00:00+07:00', /working day/],
@@ -27,7 +34,9 @@ test.each([
   const res = await apologise(code, { newDueAt });
   expect(res.status).toBe(422);
   expect(res.body.errors).toEqual([{ path: 'newDueAt', message: expect.stringMatching(reason) }]);
-  expect((await t.ctx.db.pool.query("SELECT count(*)::int AS n FROM dossier_events WHERE dossier_code = $1 AND type = 'apology_issued'", [code])).rows[0].n).toBe(0);
+  expect(
+    (await t.ctx.db.pool.query("SELECT count(*)::int AS n FROM dossier_events WHERE dossier_code = $1 AND type = 'apology_issued'", [code])).rows[0].n,
+  ).toBe(0);
 });
 
 test('a fraction of a working day is a 400', async () => {

@@ -26,7 +26,8 @@ beforeAll(async () => {
     to: Date.parse('2025-06-01T08:00:00+07:00'),
     until: Date.parse('2025-06-25T08:00:00+07:00'),
   });
-  for (let i = 0; i < events.length; i += 200) await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), events.slice(i, i + 200), { actor: { id: '00000000-0000-4000-8000-000000000001', role: 'admin' } });
+  for (let i = 0; i < events.length; i += 200)
+    await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), events.slice(i, i + 200), { actor: { id: '00000000-0000-4000-8000-000000000001', role: 'admin' } });
   total = events.length;
 });
 afterAll(async () => t.close());
@@ -82,7 +83,7 @@ test('a link removed from the chain, or an event slipped into the log behind its
 });
 
 test('an edited projection row is the first divergence the replay reports', async () => {
-  const { rows } = await sql("SELECT code, due_at FROM dossiers ORDER BY code OFFSET 5 LIMIT 1");
+  const { rows } = await sql('SELECT code, due_at FROM dossiers ORDER BY code OFFSET 5 LIMIT 1');
   await sql("UPDATE dossiers SET due_at = due_at + interval '1 day' WHERE code = $1", [rows[0].code]);
   const replay = await replayAndCompare(t.ctx.db.pool, t.ctx.foldContext());
   expect(replay.firstDivergence).toEqual({ code: rows[0].code, columns: ['due_at'] });

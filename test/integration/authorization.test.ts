@@ -43,18 +43,30 @@ afterAll(async () => t.close());
 
 const asKey = (role: Role) => ({
   get: (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${keys[role]}`),
-  post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${keys[role]}`).send(body as object),
+  post: (path: string, body: unknown) =>
+    request(t.app)
+      .post(path)
+      .set('Authorization', `Bearer ${keys[role]}`)
+      .send(body as object),
 });
 const as = asKey;
 /** A person of the role acting through their web session (a page's script: the cookie and the page's CSRF token). */
 const asPerson = (role: Role) => ({
   get: (path: string) => request(t.app).get(path).set('Cookie', `dunghan_session=${sessions[role]}`),
   post: (path: string, body: unknown) =>
-    request(t.app).post(path).set('Cookie', `dunghan_session=${sessions[role]}`).set('X-CSRF-Token', sessionCsrfToken(sessions[role])).send(body as object),
+    request(t.app)
+      .post(path)
+      .set('Cookie', `dunghan_session=${sessions[role]}`)
+      .set('X-CSRF-Token', sessionCsrfToken(sessions[role]))
+      .send(body as object),
 });
 /** The province's admin: a key for the root agency, SLA. */
 const province = {
-  post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${t.keys.admin}`).send(body as object),
+  post: (path: string, body: unknown) =>
+    request(t.app)
+      .post(path)
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send(body as object),
 };
 
 /** A fresh dossier received at the target agency (by the province admin). */
@@ -69,7 +81,9 @@ const stateOf = async (code: string) => (await t.ctx.db.pool.query('SELECT state
 const covers = (_role: Role, target: Target) => target === 'own' || target === 'child';
 const posts = (role: Role) => role !== 'auditor';
 
-const cells = (['key', 'person'] as const).flatMap((kind) => ROLES.flatMap((role) => (Object.keys(TARGETS) as Target[]).map((target) => [kind, role, target] as const)));
+const cells = (['key', 'person'] as const).flatMap((kind) =>
+  ROLES.flatMap((role) => (Object.keys(TARGETS) as Target[]).map((target) => [kind, role, target] as const)),
+);
 
 describe.each(cells)('%s: %s of SLA.TPSL, %s agency', (kind, role, target) => {
   const as = kind === 'key' ? asKey : asPerson;
@@ -90,7 +104,10 @@ describe.each(cells)('%s: %s of SLA.TPSL, %s agency', (kind, role, target) => {
     if (!posts(role)) expect(res.status).toBe(403);
     else if (inScope) expect(res.status).toBe(201);
     else {
-      const missing = await as(role).post('/api/v1/events', ev.of('supplement_requested', `${code}-missing`, '2025-03-18T09:00:00+07:00', { reason: 'thiếu giấy tờ' }));
+      const missing = await as(role).post(
+        '/api/v1/events',
+        ev.of('supplement_requested', `${code}-missing`, '2025-03-18T09:00:00+07:00', { reason: 'thiếu giấy tờ' }),
+      );
       expect([res.status, missing.status]).toEqual([422, 422]);
       expect(res.body.detail.replace(code, 'X')).toBe(missing.body.detail.replace(`${code}-missing`, 'X'));
       expect(res.body.errors[0].message.replace(code, 'X')).toBe(missing.body.errors[0].message.replace(`${code}-missing`, 'X'));
@@ -106,7 +123,8 @@ describe.each(cells)('%s: %s of SLA.TPSL, %s agency', (kind, role, target) => {
     expect((await as(role).get(`/dossiers/${code}`)).status).toBe(expected);
     const missing = await as(role).get(`/api/v1/dossiers/${code}-missing`);
     expect(missing.status).toBe(404);
-    if (!inScope) expect((await as(role).get(`/api/v1/dossiers/${code}`)).body.detail.replace(code, 'X')).toBe(missing.body.detail.replace(`${code}-missing`, 'X'));
+    if (!inScope)
+      expect((await as(role).get(`/api/v1/dossiers/${code}`)).body.detail.replace(code, 'X')).toBe(missing.body.detail.replace(`${code}-missing`, 'X'));
   });
 
   test('lists, reports, exports and the agency page filtered to that agency', async () => {
@@ -139,17 +157,23 @@ describe('the takeover sequences, by name', () => {
   test('a sibling counter assigning a dossier to itself gets "unknown dossier", and still cannot read it', async () => {
     const code = await dossierAt('own');
     const outsider = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.MCH'], label: 'sibling' })).key;
-    const res = await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${outsider}`).send(ev.of('assigned', code, '2025-03-18T09:00:00+07:00', { agencyCode: 'SLA.MCH', step: 'Xử lý' }));
+    const res = await request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${outsider}`)
+      .send(ev.of('assigned', code, '2025-03-18T09:00:00+07:00', { agencyCode: 'SLA.MCH', step: 'Xử lý' }));
     expect(res.status).toBe(422);
     expect(res.body.errors[0].message).toBe(`unknown dossier ${code}: no "received" event for it`);
     expect((await request(t.app).get(`/api/v1/dossiers/${code}`).set('Authorization', `Bearer ${outsider}`)).status).toBe(404);
     expect((await stateOf(code)).agencyCodes).not.toContain('SLA.MCH');
   });
 
-  test('a child counter cannot take over its parent agency\'s dossier', async () => {
+  test("a child counter cannot take over its parent agency's dossier", async () => {
     const code = await dossierAt('own');
     const child = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.TPSL.CLE'], label: 'child' })).key;
-    const res = await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${child}`).send(ev.of('assigned', code, '2025-03-18T09:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Xử lý' }));
+    const res = await request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${child}`)
+      .send(ev.of('assigned', code, '2025-03-18T09:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Xử lý' }));
     expect(res.status).toBe(422);
     expect((await stateOf(code)).currentAgencyCode).toBe('SLA.TPSL');
   });
@@ -159,7 +183,10 @@ describe('the takeover sequences, by name', () => {
     const res = await request(t.app)
       .post('/api/v1/events')
       .set('Authorization', `Bearer ${outsider}`)
-      .send([ev.received('MX-BATCH', AT, { receivingAgencyCode: 'SLA.TPSL.CLE' }), ev.of('assigned', 'MX-BATCH', '2025-03-17T11:00:00+07:00', { agencyCode: 'SLA.MCH', step: 'Xử lý' })]);
+      .send([
+        ev.received('MX-BATCH', AT, { receivingAgencyCode: 'SLA.TPSL.CLE' }),
+        ev.of('assigned', 'MX-BATCH', '2025-03-17T11:00:00+07:00', { agencyCode: 'SLA.MCH', step: 'Xử lý' }),
+      ]);
     expect(res.status).toBe(403);
     expect(await stateOf('MX-BATCH')).toBeUndefined();
   });
@@ -168,7 +195,11 @@ describe('the takeover sequences, by name', () => {
     const code = await dossierAt('child');
     const clerk = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.TPSL.CLE'], label: 'ward' })).key;
     const dept = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.STP'], label: 'department' })).key;
-    const send = (key: string, body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+    const send = (key: string, body: unknown) =>
+      request(t.app)
+        .post('/api/v1/events')
+        .set('Authorization', `Bearer ${key}`)
+        .send(body as object);
     expect((await send(clerk, ev.of('assigned', code, '2025-03-17T11:00:00+07:00', { agencyCode: 'SLA.STP', step: 'Thẩm định' }))).status).toBe(201);
     // The department now handles it and can read it; the ward still sees it but can no longer hand it on.
     expect((await request(t.app).get(`/api/v1/dossiers/${code}`).set('Authorization', `Bearer ${dept}`)).status).toBe(200);
@@ -184,8 +215,12 @@ describe('the takeover sequences, by name', () => {
  * with the dossier codes and event ids that differ by construction written as placeholders) for another agency's
  * dossier with the answer for one that does not exist.
  */
-describe('scope before resends and conflicts: another agency\'s stored data answers as an unknown dossier', () => {
-  const post = (key: string, path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${key}`).send(body as object);
+describe("scope before resends and conflicts: another agency's stored data answers as an unknown dossier", () => {
+  const post = (key: string, path: string, body: unknown) =>
+    request(t.app)
+      .post(path)
+      .set('Authorization', `Bearer ${key}`)
+      .send(body as object);
   /** The answer with the names that differ by construction replaced: what is left is what the caller learns. */
   const seen = (res: request.Response, names: Record<string, string>) => {
     let text = JSON.stringify(res.body);
@@ -195,7 +230,7 @@ describe('scope before resends and conflicts: another agency\'s stored data answ
   };
   const posting: Role[] = ['counter', 'supervisor', 'admin'];
 
-  test.each(posting)('a %s key resending another agency\'s received event, identical or with one field changed', async (role) => {
+  test.each(posting)("a %s key resending another agency's received event, identical or with one field changed", async (role) => {
     const code = `MX-R28-${role}`;
     const stored = ev.received(code, AT, { receivingAgencyCode: TARGETS.sibling });
     expect((await post(t.keys.admin, '/api/v1/events', stored)).status).toBe(201);
@@ -203,12 +238,15 @@ describe('scope before resends and conflicts: another agency\'s stored data answ
     const unknown = seen(await as(role).post('/api/v1/events', missing), { [missing.dossierCode]: 'CODE', [missing.eventId]: 'ID' });
     expect(unknown.status).toBe(403); // a receipt outside the key's agencies
     const identical = seen(await as(role).post('/api/v1/events', stored), { [code]: 'CODE', [stored.eventId]: 'ID' });
-    const changed = seen(await as(role).post('/api/v1/events', { ...stored, applicant: { ...stored.applicant, phone: '0900000000' } }), { [code]: 'CODE', [stored.eventId]: 'ID' });
+    const changed = seen(await as(role).post('/api/v1/events', { ...stored, applicant: { ...stored.applicant, phone: '0900000000' } }), {
+      [code]: 'CODE',
+      [stored.eventId]: 'ID',
+    });
     expect(identical).toEqual(unknown);
     expect(changed).toEqual(unknown);
   });
 
-  test.each(posting)('a %s key resending another agency\'s later event, identical or changed', async (role) => {
+  test.each(posting)("a %s key resending another agency's later event, identical or changed", async (role) => {
     const code = await dossierAt('sibling');
     const stored = ev.of('supplement_requested', code, '2025-03-18T09:00:00+07:00', { reason: 'thiếu giấy tờ' });
     expect((await province.post('/api/v1/events', stored)).status).toBe(201);
@@ -246,7 +284,7 @@ describe('scope before resends and conflicts: another agency\'s stored data answ
     ...extra,
   });
 
-  test.each(posting)('a %s key resending another agency\'s portal record, identical, changed or older', async (role) => {
+  test.each(posting)("a %s key resending another agency's portal record, identical, changed or older", async (role) => {
     const code = `MX-SYNC-${role}`;
     const stored = record(code, TARGETS.sibling, { NgayKetThucXuLy: '20250319150000', TrangThaiHoSo: 8 });
     expect((await post(t.keys.admin, '/api/v1/sync/dossiers', stored)).status).toBe(201);
@@ -270,13 +308,17 @@ describe('an admin key for one ward acts for that ward only (issue 28)', () => {
   const OTHER_WARD = 'SLA.TPSL.THI';
   const as_ = (key: string) => ({
     get: (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${key}`),
-    post: (path: string, body: unknown) => request(t.app).post(path).set('Authorization', `Bearer ${key}`).send(body as object),
+    post: (path: string, body: unknown) =>
+      request(t.app)
+        .post(path)
+        .set('Authorization', `Bearer ${key}`)
+        .send(body as object),
   });
   beforeAll(async () => {
     ward = (await createApiKey(t.ctx.db.pool, { role: 'admin', agencyCodes: [WARD], label: 'ward admin' })).key;
   });
 
-  test('it cannot receive at another ward, finish another agency\'s dossier, or list or read it', async () => {
+  test("it cannot receive at another ward, finish another agency's dossier, or list or read it", async () => {
     expect((await as_(ward).post('/api/v1/events', ev.received('MX-WARD-1', AT, { receivingAgencyCode: OTHER_WARD }))).status).toBe(403);
     expect(await stateOf('MX-WARD-1')).toBeUndefined();
     expect((await as_(ward).post('/api/v1/events', ev.received('MX-WARD-2', AT, { receivingAgencyCode: WARD }))).status).toBe(201);
@@ -304,7 +346,7 @@ describe('an admin key for one ward acts for that ward only (issue 28)', () => {
     expect([read.status, read.body.detail.replace(theirs, 'X')]).toEqual([404, readMissing.body.detail.replace(`${theirs}-missing`, 'X')]);
   });
 
-  test('it manages the keys and supervisors of its ward only; the catalogue is the province\'s; the calendar stays national', async () => {
+  test("it manages the keys and supervisors of its ward only; the catalogue is the province's; the calendar stays national", async () => {
     const admin = as_(ward);
     expect((await admin.post('/api/v1/keys', { role: 'counter', agencyCodes: [OTHER_WARD], label: 'not mine' })).status).toBe(403);
     expect((await admin.post('/api/v1/keys', { role: 'admin', agencyCodes: ['SLA'], label: 'escalation' })).status).toBe(403);
@@ -326,7 +368,12 @@ describe('an admin key for one ward acts for that ward only (issue 28)', () => {
     expect((await admin.post(`/api/v1/agencies/${OTHER_WARD}/supervisors`, supervisor)).status).toBe(403);
     expect((await admin.post(`/api/v1/agencies/${WARD}/supervisors`, supervisor)).status).toBe(201);
 
-    const catalog = (key: string) => request(t.app).post('/api/v1/catalog/import?dryRun=true').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send('{"agencies":[],"procedures":[]}');
+    const catalog = (key: string) =>
+      request(t.app)
+        .post('/api/v1/catalog/import?dryRun=true')
+        .set('Authorization', `Bearer ${key}`)
+        .set('Content-Type', 'application/json')
+        .send('{"agencies":[],"procedures":[]}');
     expect((await catalog(ward)).status).toBe(403);
     expect((await catalog(t.keys.admin)).status).not.toBe(403);
     expect((await admin.post('/api/v1/calendar/import?dryRun=true', { year: 2031, days: [] })).status).toBe(200);
@@ -341,7 +388,11 @@ describe('the failed-authentication limit counts failures, and refuses only them
     for (let i = 0; i < 61; i++) statuses.push((await get(`dh_counter_bad${i}`)).status);
     expect(statuses).toEqual([...Array(60).fill(401), 429]);
     const bad = await get('dh_counter_bad-again');
-    expect([bad.status, bad.body.type, bad.body.detail]).toEqual([429, 'urn:dunghan:problem:too-many-requests', 'Too many failed sign-ins or bad keys from this address; try again later.']);
+    expect([bad.status, bad.body.type, bad.body.detail]).toEqual([
+      429,
+      'urn:dunghan:problem:too-many-requests',
+      'Too many failed sign-ins or bad keys from this address; try again later.',
+    ]);
     for (const role of ROLES) {
       const valid = await get(keys[role]);
       const fresh = await request(t.app).get('/api/v1/dossiers?limit=1').set('Authorization', `Bearer ${keys[role]}`);

@@ -36,7 +36,13 @@ let file: string;
 beforeAll(async () => {
   // Thu 20 Mar 2025 09:00: February has ended, March is running.
   t = await createTestApp();
-  const events = generateEvents(t.ctx.catalog, { seed: 29, dossiers: 400, from: Date.parse('2025-02-03T08:00:00+07:00'), to: Date.parse('2025-03-19T17:00:00+07:00'), until: t.clock.now });
+  const events = generateEvents(t.ctx.catalog, {
+    seed: 29,
+    dossiers: 400,
+    from: Date.parse('2025-02-03T08:00:00+07:00'),
+    to: Date.parse('2025-03-19T17:00:00+07:00'),
+    until: t.clock.now,
+  });
   for (let i = 0; i < events.length; i += 1000) await t.ctx.ingest(events.slice(i, i + 1000));
   // A read of personal data, recorded in the read log (which a backup keeps).
   expect((await request(t.app).get(`/api/v1/dossiers/${events[0]!.dossierCode}`).set('Authorization', `Bearer ${t.keys.admin}`)).status).toBe(200);
@@ -124,7 +130,9 @@ describe('backup and restore', () => {
       const out: string[] = [];
       let cursor: string | undefined;
       do {
-        const r = await request(app).get(`/api/v1/dossiers?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).set('Authorization', `Bearer ${t.keys.admin}`);
+        const r = await request(app)
+          .get(`/api/v1/dossiers?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .set('Authorization', `Bearer ${t.keys.admin}`);
         expect(r.status).toBe(200);
         out.push(r.text);
         cursor = r.body.nextCursor ?? undefined;
@@ -154,8 +162,16 @@ describe('backup and restore', () => {
     test.each([
       ['truncated', () => variant('cut.gz', fs.readFileSync(file).subarray(0, Math.floor(fs.statSync(file).size / 2))), /truncated/],
       // A row outside the chain (the read log's): only the file's hash tells.
-      ['a row altered', () => variant('altered.gz', gzipSync(Buffer.from(text().replace('api:dossier', 'api:dossiX')))), /SHA-256 does not match its end line: it was altered/],
-      ['an event altered, hash recomputed', () => variant('rehashed.gz', rehashed(text().replace(/"name": "([^"]+)"/, '"name": "X$1"'))), /the chain breaks at position \d+/],
+      [
+        'a row altered',
+        () => variant('altered.gz', gzipSync(Buffer.from(text().replace('api:dossier', 'api:dossiX')))),
+        /SHA-256 does not match its end line: it was altered/,
+      ],
+      [
+        'an event altered, hash recomputed',
+        () => variant('rehashed.gz', rehashed(text().replace(/"name": "([^"]+)"/, '"name": "X$1"'))),
+        /the chain breaks at position \d+/,
+      ],
       ['from a newer version', () => variant('newer.gz', rehashed(text().replace(/"schema":"[^"]+"/, '"schema":"999_future.sql"'))), /made by a newer dunghan/],
     ])('%s', async (_what, make, reason) => {
       const bad = make();

@@ -23,7 +23,14 @@ describe('public calendar API', () => {
     expect(res.body).toMatchObject({ year: 2024, provisional: false, lunarNewYear: '2024-02-10', hungKings: '2024-04-18' });
     expect(res.body.daysOff.find((d: { date: string }) => d.date === '2024-04-29').source).toMatch(/2450\/VPCP-KGVX/);
     expect(res.body.workingWeekendDays).toEqual([
-      { date: '2024-05-04', kind: 'makeup', name: 'Làm bù cho ngày 29/4/2024', source: 'Công văn 2450/VPCP-KGVX; Thông báo 1570/TB-LĐTBXH', confirmed: true, origin: 'official' },
+      {
+        date: '2024-05-04',
+        kind: 'makeup',
+        name: 'Làm bù cho ngày 29/4/2024',
+        source: 'Công văn 2450/VPCP-KGVX; Thông báo 1570/TB-LĐTBXH',
+        confirmed: true,
+        origin: 'official',
+      },
     ]);
   });
 
@@ -37,7 +44,9 @@ describe('public calendar API', () => {
   test('an agency brings its own office hours (phường Mộc Châu opens 07:30–11:30, 13:30–17:30)', async () => {
     // Received Friday 21 Mar 2025 at 17:15, inside Mộc Châu's hours: 15 min on Friday, 7 h 45 min on Monday
     // (07:30–11:30 = 4 h, 13:30–17:15 = 3 h 45) → due Monday 24 Mar 17:15.
-    const res = await request(t.app).get('/api/v1/calendar/deadline').query({ received: '2025-03-21T17:15:00+07:00', duration: 1, unit: 'working-days', agency: 'SLA.P.MOCCHAU.TTPV' });
+    const res = await request(t.app)
+      .get('/api/v1/calendar/deadline')
+      .query({ received: '2025-03-21T17:15:00+07:00', duration: 1, unit: 'working-days', agency: 'SLA.P.MOCCHAU.TTPV' });
     expect(res.body).toMatchObject({ clockStartsAt: '2025-03-21T17:15:00+07:00', dueAt: '2025-03-24T17:15:00+07:00' });
     // The same receipt at the default hours starts Monday 08:00.
     const plain = await request(t.app).get('/api/v1/calendar/deadline').query({ received: '2025-03-21T17:15:00+07:00', duration: 1, unit: 'working-days' });
@@ -84,12 +93,26 @@ describe('calendar imports (admin)', () => {
     const bad = await request(t.app)
       .post('/api/v1/calendar/import')
       .set('Authorization', `Bearer ${admin()}`)
-      .send({ year: 2028, days: [{ date: '2028-02-31', kind: 'holiday', name: 'x', source: 'x', confirmed: true }, { date: '2028-02-17', kind: 'makeup', name: 'Thứ Năm', source: '', confirmed: true }, { date: '2029-01-01', kind: 'feast', name: 'x', source: 's', confirmed: true }] });
+      .send({
+        year: 2028,
+        days: [
+          { date: '2028-02-31', kind: 'holiday', name: 'x', source: 'x', confirmed: true },
+          { date: '2028-02-17', kind: 'makeup', name: 'Thứ Năm', source: '', confirmed: true },
+          { date: '2029-01-01', kind: 'feast', name: 'x', source: 's', confirmed: true },
+        ],
+      });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['days[0].date', 'days[1].source', 'days[1].kind', 'days[2].kind', 'days[2].date']));
-    const legacy = await request(t.app).put('/api/v1/calendar/2028').set('Authorization', `Bearer ${admin()}`).send({ daysOff: [{ from: '2028-02-31', name: 'x', source: '' }], workingWeekendDays: [{ date: '2028-02-17', name: 'Thứ Năm', source: 's' }] });
+    expect(bad.body.errors.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['days[0].date', 'days[1].source', 'days[1].kind', 'days[2].kind', 'days[2].date']),
+    );
+    const legacy = await request(t.app)
+      .put('/api/v1/calendar/2028')
+      .set('Authorization', `Bearer ${admin()}`)
+      .send({ daysOff: [{ from: '2028-02-31', name: 'x', source: '' }], workingWeekendDays: [{ date: '2028-02-17', name: 'Thứ Năm', source: 's' }] });
     expect(legacy.status).toBe(400);
-    expect(legacy.body.errors.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['daysOff[0].from', 'daysOff[0].source', 'workingWeekendDays[0].date']));
+    expect(legacy.body.errors.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['daysOff[0].from', 'daysOff[0].source', 'workingWeekendDays[0].date']),
+    );
     expect((await request(t.app).get('/api/v1/calendar/2028')).body.origin).toBe('statutory');
     expect(Number((await t.ctx.db.pool.query('SELECT count(*) AS n FROM calendar_revisions')).rows[0].n)).toBe(0);
   });
@@ -98,7 +121,14 @@ describe('calendar imports (admin)', () => {
     // Received Fri 21 Jan 2028 09:00 with 3 working days. Statutory fallback: Tết 2028 = Wed 26 Jan, days off
     // Mon 24 – Fri 28 Jan (the eve Tue 25, lunar 1–4 Wed 26 – Sat 29, the Saturday moved back to Mon 24).
     // Fri 21 09:00–17:00 = 7 h; Mon 31 → 15 h; Tue 1 Feb → 23 h; 1 h on Wed 2 Feb → 09:00. Provisional.
-    expect((await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${admin()}`).send(ev.received('CAL-2028', '2028-01-21T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }))).status).toBe(201);
+    expect(
+      (
+        await request(t.app)
+          .post('/api/v1/events')
+          .set('Authorization', `Bearer ${admin()}`)
+          .send(ev.received('CAL-2028', '2028-01-21T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }))
+      ).status,
+    ).toBe(201);
     const dossier = async () => (await request(t.app).get('/api/v1/dossiers/CAL-2028').set('Authorization', `Bearer ${admin()}`)).body;
     const before = await dossier();
     expect(before).toMatchObject({ dueAt: '2028-02-02T09:00:00+07:00', provisional: true });
@@ -112,9 +142,18 @@ describe('calendar imports (admin)', () => {
       const preview = await request(t.app).post('/api/v1/calendar/import?dryRun=true').set('Authorization', `Bearer ${admin()}`).send(file2028);
       expect(preview.status).toBe(200);
       // With the file: Fri 21: 7 h; Mon 24 → 15 h; Tue 25 → 23 h; 1 h on Wed 26 → 09:00.
-      expect(preview.body.moved).toEqual([{ code: 'CAL-2028', agencyCode: 'SLA.P.TOHIEU.TTPV', oldDueAt: '2028-02-02T09:00:00+07:00', newDueAt: '2028-01-26T09:00:00+07:00' }]);
+      expect(preview.body.moved).toEqual([
+        { code: 'CAL-2028', agencyCode: 'SLA.P.TOHIEU.TTPV', oldDueAt: '2028-02-02T09:00:00+07:00', newDueAt: '2028-01-26T09:00:00+07:00' },
+      ]);
       const changed = Object.fromEntries(preview.body.changes.map((c: { date: string; workingChanges: boolean }) => [c.date, c.workingChanges]));
-      expect(changed).toMatchObject({ '2028-01-24': true, '2028-01-25': true, '2028-01-26': true, '2028-01-27': false, '2028-01-31': true, '2028-02-12': true });
+      expect(changed).toMatchObject({
+        '2028-01-24': true,
+        '2028-01-25': true,
+        '2028-01-26': true,
+        '2028-01-27': false,
+        '2028-01-31': true,
+        '2028-02-12': true,
+      });
       expect((await dossier()).dueAt).toBe('2028-02-02T09:00:00+07:00');
 
       const applied = await request(t.app).post('/api/v1/calendar/import').set('Authorization', `Bearer ${admin()}`).send(file2028);
@@ -136,7 +175,10 @@ describe('calendar imports (admin)', () => {
   });
 
   test('PUT /calendar/:year is the same import, applied at once', async () => {
-    const res = await request(t.app).put('/api/v1/calendar/2029').set('Authorization', `Bearer ${admin()}`).send({ days: [{ date: '2029-01-01', kind: 'holiday', name: 'Tết Dương lịch', source: 'test', confirmed: true }] });
+    const res = await request(t.app)
+      .put('/api/v1/calendar/2029')
+      .set('Authorization', `Bearer ${admin()}`)
+      .send({ days: [{ date: '2029-01-01', kind: 'holiday', name: 'Tết Dương lịch', source: 'test', confirmed: true }] });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ year: 2029, origin: 'official', revision: 2 });
   });
@@ -149,7 +191,17 @@ describe('CLI', () => {
   test('`dunghan calendar --year 2025 --json` prints the stable shape', async () => {
     const { stdout } = await cli(['calendar', '--year', '2025', '--json']);
     const y = JSON.parse(stdout);
-    expect(Object.keys(y).sort()).toEqual(['daysOff', 'hungKings', 'lunarNewYear', 'note', 'origin', 'provisional', 'unconfirmed', 'workingWeekendDays', 'year']);
+    expect(Object.keys(y).sort()).toEqual([
+      'daysOff',
+      'hungKings',
+      'lunarNewYear',
+      'note',
+      'origin',
+      'provisional',
+      'unconfirmed',
+      'workingWeekendDays',
+      'year',
+    ]);
     expect(y.daysOff.map((d: { date: string }) => d.date)).toContain('2025-05-02');
     expect(y.workingWeekendDays).toEqual([expect.objectContaining({ date: '2025-04-26' })]);
   });
@@ -163,17 +215,30 @@ describe('CLI', () => {
 
   test('`dunghan deadline` across 24 Nov 2026 (Vietnamese Culture Day): Mon 23 Nov 10:00 + 1 working day → Wed 25 Nov 10:00', async () => {
     const { stdout } = await cli(['deadline', '--received', '2026-11-23T10:00:00+07:00', '--duration', '1', '--unit', 'working-days', '--json']);
-    expect(JSON.parse(stdout)).toMatchObject({ dueAt: '2026-11-25T10:00:00+07:00', provisional: false, skipped: [{ date: '2026-11-24', reason: 'Ngày Văn hóa Việt Nam' }] });
+    expect(JSON.parse(stdout)).toMatchObject({
+      dueAt: '2026-11-25T10:00:00+07:00',
+      provisional: false,
+      skipped: [{ date: '2026-11-24', reason: 'Ngày Văn hóa Việt Nam' }],
+    });
   });
 
   test('`dunghan calendar import` previews with --dry-run, refuses a bad file with exit 2, applies otherwise', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-cal-'));
     const good = path.join(dir, 'VN-2030.json');
-    await fs.writeFile(good, JSON.stringify({ year: 2030, days: [{ date: '2030-02-01', kind: 'holiday', name: 'Tết Nguyên đán Canh Tuất', source: 'Thông báo thử nghiệm', confirmed: true }] }));
+    await fs.writeFile(
+      good,
+      JSON.stringify({
+        year: 2030,
+        days: [{ date: '2030-02-01', kind: 'holiday', name: 'Tết Nguyên đán Canh Tuất', source: 'Thông báo thử nghiệm', confirmed: true }],
+      }),
+    );
     const bad = path.join(dir, 'bad.json');
     await fs.writeFile(bad, JSON.stringify({ year: 2030, days: [{ date: '2031-02-01', kind: 'party', name: 'x', confirmed: true }] }));
     const env = { DATABASE_URL: t.url };
-    await expect(cli(['calendar', 'import', bad], env)).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/days\.0\.kind[\s\S]*days\.0\.source|days\.0\.source[\s\S]*days\.0\.kind/) });
+    await expect(cli(['calendar', 'import', bad], env)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/days\.0\.kind[\s\S]*days\.0\.source|days\.0\.source[\s\S]*days\.0\.kind/),
+    });
     const dry = await cli(['calendar', 'import', good, '--dry-run', '--json'], env);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, year: 2030 });
     expect((await t.ctx.db.pool.query('SELECT count(*) AS n FROM calendar_years WHERE year = 2030')).rows[0].n).toBe(0);
@@ -184,7 +249,10 @@ describe('CLI', () => {
   });
 
   test('bad arguments exit with code 2 and say what is wrong', async () => {
-    await expect(cli(['deadline', '--received', 'soon', '--duration', '5', '--unit', 'working-days'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--received/) });
+    await expect(cli(['deadline', '--received', 'soon', '--duration', '5', '--unit', 'working-days'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--received/),
+    });
     await expect(cli(['calendar'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--year/) });
     await expect(cli(['frobnicate'])).rejects.toMatchObject({ code: 2 });
   });
@@ -202,7 +270,25 @@ describe('CLI', () => {
 test('the OpenAPI document is generated from the zod schemas', async () => {
   const res = await request(t.app).get('/api/v1/openapi.json');
   expect(res.status).toBe(200);
-  expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/events', '/api/v1/dossiers', '/api/v1/reports/rates', '/api/v1/calendar/deadline']));
+  expect(Object.keys(res.body.paths)).toEqual(
+    expect.arrayContaining(['/api/v1/events', '/api/v1/dossiers', '/api/v1/reports/rates', '/api/v1/calendar/deadline']),
+  );
   const types = res.body.components.schemas.DossierEvent.oneOf.map((o: { properties: { type: { const: string } } }) => o.properties.type.const);
-  expect(types).toEqual(['received', 'assigned', 'supplement_requested', 'supplement_received', 'apology_issued', 'payment_recorded', 'result_ready', 'returned', 'refused', 'withdrawn', 'closed', 'rated', 'complaint_received', 'consent_given', 'consent_withdrawn']);
+  expect(types).toEqual([
+    'received',
+    'assigned',
+    'supplement_requested',
+    'supplement_received',
+    'apology_issued',
+    'payment_recorded',
+    'result_ready',
+    'returned',
+    'refused',
+    'withdrawn',
+    'closed',
+    'rated',
+    'complaint_received',
+    'consent_given',
+    'consent_withdrawn',
+  ]);
 });

@@ -20,12 +20,20 @@ beforeAll(async () => {
   const admin = (path: string, body: object) => request(t.app).post(path).set('Authorization', `Bearer ${t.keys.admin}`).send(body);
   expect((await admin('/api/v1/agencies/SLA/supervisors', { name: 'Văn phòng tỉnh', email: 'vp@sonla.example.vn' })).status).toBe(201);
   // 20 working days from Mon 20 Dec 2027 end in January 2028; 3 working days from Mon 4 Oct 2027 do not.
-  expect((await admin('/api/v1/events', ev.received('Y2028-1', '2027-12-20T09:00:00+07:00', { procedureCode: '1.001776', receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }))).status).toBe(201);
+  expect(
+    (
+      await admin(
+        '/api/v1/events',
+        ev.received('Y2028-1', '2027-12-20T09:00:00+07:00', { procedureCode: '1.001776', receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }),
+      )
+    ).status,
+  ).toBe(201);
   expect((await admin('/api/v1/events', ev.received('Y2027-1', '2027-10-04T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }))).status).toBe(201);
 });
 afterAll(async () => t.close());
 
-const reminders = async () => (await t.ctx.db.pool.query("SELECT recipient, subject, text FROM alert_outbox WHERE kind = 'calendar_reminder' ORDER BY recipient, id")).rows;
+const reminders = async () =>
+  (await t.ctx.db.pool.query("SELECT recipient, subject, text FROM alert_outbox WHERE kind = 'calendar_reminder' ORDER BY recipient, id")).rows;
 
 test('one reminder a week to the administrators and the province supervisors, naming the dossiers reaching into 2028', async () => {
   expect(await run()).toEqual({ remindersWritten: 2 });
@@ -41,7 +49,7 @@ test('one reminder a week to the administrators and the province supervisors, na
   expect(await run()).toEqual({ remindersWritten: 2 });
 });
 
-test('the dashboard shows the banner with the dossiers, within the key\'s agencies', async () => {
+test("the dashboard shows the banner with the dossiers, within the key's agencies", async () => {
   const page = await request(t.app).get('/dashboard').set('Authorization', `Bearer ${t.keys.admin}`);
   expect(page.status).toBe(200);
   expect(page.text).toMatch(/id="calendar-banner"[\s\S]*Chưa có lịch nghỉ Tết 2028[\s\S]*href="\/dossiers\/Y2028-1"/);
@@ -60,13 +68,19 @@ test('while statutory-only days lie ahead the reminder goes on, naming them; onc
   expect(september.text).toContain('Thứ Tư, 24/11/2027 (Ngày Văn hóa Việt Nam)');
   // Mon 18 Oct 2027: 2028's Tết is announced; its New Year, Hùng Kings, 30 April–1 May and 24 November are not.
   t.clock.now = Date.parse('2027-10-18T10:00:00+07:00');
-  const importYear = async (year: number, days: object[]) => (await request(t.app).post('/api/v1/calendar/import').set('Authorization', `Bearer ${t.keys.admin}`).send({ year, days })).status;
+  const importYear = async (year: number, days: object[]) =>
+    (await request(t.app).post('/api/v1/calendar/import').set('Authorization', `Bearer ${t.keys.admin}`).send({ year, days })).status;
   // The year's file as VN-2027.json is written: every statutory day, Tết's confirmed by the notice, the rest not yet.
   const yearFile = (year: number, confirmed: (name: string) => boolean) => {
     const y = t.ctx.calendar.describeYear(year);
     return [...y.daysOff, ...y.workingWeekendDays].map(({ date, kind, name, source }) => ({ date, kind, name, source, confirmed: confirmed(name) }));
   };
-  expect(await importYear(2028, yearFile(2028, (name) => /Tết Nguyên đán/.test(name)))).toBe(200);
+  expect(
+    await importYear(
+      2028,
+      yearFile(2028, (name) => /Tết Nguyên đán/.test(name)),
+    ),
+  ).toBe(200);
   expect(await run()).toEqual({ remindersWritten: 2 });
   const october = (await reminders()).at(-1)!;
   expect(october.subject).not.toContain('Tết');
@@ -77,8 +91,18 @@ test('while statutory-only days lie ahead the reminder goes on, naming them; onc
   expect(october.text).toContain('Y2028-1');
   expect((await request(t.app).get('/dashboard').set('Authorization', `Bearer ${t.keys.admin}`)).text).not.toContain('calendar-banner');
   // Every rest day of 2027 and 2028 announced (confirmed): nothing more to remind of, the week after.
-  expect(await importYear(2027, yearFile(2027, () => true))).toBe(200);
-  expect(await importYear(2028, yearFile(2028, () => true))).toBe(200);
+  expect(
+    await importYear(
+      2027,
+      yearFile(2027, () => true),
+    ),
+  ).toBe(200);
+  expect(
+    await importYear(
+      2028,
+      yearFile(2028, () => true),
+    ),
+  ).toBe(200);
   t.clock.now = Date.parse('2027-10-25T10:00:00+07:00');
   expect(await run()).toEqual({ remindersWritten: 0 });
 });

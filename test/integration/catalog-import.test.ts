@@ -111,7 +111,10 @@ describe('a province from zero', () => {
       ].join('\n'),
     );
     const badProcedures = path.join(dir, 'bad-procedures.csv');
-    await fs.writeFile(badProcedures, ['code,name,field,durationValue,durationUnit,onlineLevel,feeRequired,source', '1.1,Thủ tục,Lĩnh vực,ba,weeks,full,có lẽ,x'].join('\n'));
+    await fs.writeFile(
+      badProcedures,
+      ['code,name,field,durationValue,durationUnit,onlineLevel,feeRequired,source', '1.1,Thủ tục,Lĩnh vực,ba,weeks,full,có lẽ,x'].join('\n'),
+    );
     const r = await cli(['catalog', 'import', bad, badProcedures]);
     expect(r.code).toBe(2);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('  '));
@@ -151,7 +154,11 @@ describe('a province from zero', () => {
     expect(applied.stdout).toMatch(/Applied as catalogue revision \d+/);
     await until(() => t.ctx.catalog.procedure('1.001612') !== undefined && t.ctx.catalog.agency('LCU.X.TANUYEN') !== undefined);
     expect(t.ctx.catalog.policiesOf('LCU.X.TANUYEN').officeHours).toEqual(['07:30-11:30', '13:30-17:00']);
-    expect(t.ctx.catalog.procedure('1.001612')).toMatchObject({ fieldCode: 'G09-TC-HKD', source: 'Nghị định 01/2021/NĐ-CP, Điều 87', duration: { value: 3, unit: 'working-days' } });
+    expect(t.ctx.catalog.procedure('1.001612')).toMatchObject({
+      fieldCode: 'G09-TC-HKD',
+      source: 'Nghị định 01/2021/NĐ-CP, Điều 87',
+      duration: { value: 3, unit: 'working-days' },
+    });
 
     // The same files again change nothing.
     const again = JSON.parse((await cli(['catalog', 'import', ...files, '--json'])).stdout);
@@ -177,7 +184,17 @@ describe('a province from zero', () => {
     const sheet = workbook.addWorksheet('Thủ tục');
     sheet.addRow(['Mã TTHC', 'Tên TTHC', 'Lĩnh vực', 'Thời hạn', 'Đơn vị thời hạn', 'Mức độ DVC', 'Có phí, lệ phí', 'Ngày áp dụng', 'Căn cứ']);
     // A date cell, as Excel stores it: the reader takes its calendar date.
-    sheet.addRow(['1.001612', 'Đăng ký thành lập hộ kinh doanh', 'Thành lập và hoạt động của hộ kinh doanh', 5, 'working-days', 'full', 'có', new Date(Date.UTC(2026, 2, 9)), 'Quyết định công bố TTHC (thử nghiệm)']);
+    sheet.addRow([
+      '1.001612',
+      'Đăng ký thành lập hộ kinh doanh',
+      'Thành lập và hoạt động của hộ kinh doanh',
+      5,
+      'working-days',
+      'full',
+      'có',
+      new Date(Date.UTC(2026, 2, 9)),
+      'Quyết định công bố TTHC (thử nghiệm)',
+    ]);
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
     const upload = (dryRun: boolean) =>
       request(t.app)
@@ -188,9 +205,16 @@ describe('a province from zero', () => {
 
     const preview = await upload(true);
     expect(preview.status).toBe(200);
-    expect(preview.body.added).toEqual([expect.objectContaining({ code: '1.001612', validFrom: '2026-03-09', note: 'new version: dossiers received from 2026-03-09 take it' })]);
+    expect(preview.body.added).toEqual([
+      expect.objectContaining({ code: '1.001612', validFrom: '2026-03-09', note: 'new version: dossiers received from 2026-03-09 take it' }),
+    ]);
     expect(preview.body.changed).toEqual([
-      expect.objectContaining({ code: '1.001612', validFrom: '2025-07-01', note: 'replaced by the version from 2026-03-09', changes: [{ field: 'validTo', from: null, to: '2026-03-08' }] }),
+      expect.objectContaining({
+        code: '1.001612',
+        validFrom: '2025-07-01',
+        note: 'replaced by the version from 2026-03-09',
+        changes: [{ field: 'validTo', from: null, to: '2026-03-08' }],
+      }),
     ]);
     // LCU-2 (received 10 Mar) keeps the time it was received under, and the preview says so.
     expect(preview.body.warnings).toEqual([expect.stringMatching(/^1 dossiers of 1\.001612 received since 2026-03-09 keep the rules/)]);
@@ -200,10 +224,12 @@ describe('a province from zero', () => {
     expect(applied.status).toBe(200);
     expect(applied.body.revision).toEqual(expect.any(Number));
     const versions = (await request(t.app).get('/api/v1/procedures/1.001612').set('Authorization', `Bearer ${adminKey}`)).body.versions;
-    expect(versions.map((v: { validFrom: string; validTo: string | null; duration: { value: number } }) => [v.validFrom, v.validTo, v.duration.value])).toEqual([
-      ['2025-07-01', '2026-03-08', 3],
-      ['2026-03-09', null, 5],
-    ]);
+    expect(versions.map((v: { validFrom: string; validTo: string | null; duration: { value: number } }) => [v.validFrom, v.validTo, v.duration.value])).toEqual(
+      [
+        ['2025-07-01', '2026-03-08', 3],
+        ['2026-03-09', null, 5],
+      ],
+    );
 
     // Fri 6 Mar 09:00, before the effective date: 3 working days → Wed 11 Mar 09:00.
     expect((await post([received('LCU-3', '2026-03-06T09:00:00+07:00')])).status).toBe(201);
@@ -234,7 +260,11 @@ describe('a province from zero', () => {
     expect(res.body.errors).toEqual([{ path: 'co-quan.xlsx [Cơ quan] › row 3 › parentCode', message: 'an agency cannot be its own parent', index: 3 }]);
     expect(t.ctx.catalog.agency('LCU.P.X')).toBeUndefined();
 
-    const csv = await request(t.app).post('/api/v1/catalog/import?dryRun=true').set('Authorization', `Bearer ${adminKey}`).set('Content-Type', 'text/csv').send(AGENCIES_CSV);
+    const csv = await request(t.app)
+      .post('/api/v1/catalog/import?dryRun=true')
+      .set('Authorization', `Bearer ${adminKey}`)
+      .set('Content-Type', 'text/csv')
+      .send(AGENCIES_CSV);
     expect(csv.status).toBe(200);
     expect(csv.body.summary).toEqual({ added: 0, changed: 0, retired: 0, unchanged: 2 });
     const form = await request(t.app).post('/api/v1/catalog/import').set('Authorization', `Bearer ${adminKey}`).type('form').send({ a: 1 });
@@ -242,7 +272,11 @@ describe('a province from zero', () => {
 
     const { createApiKey } = await import('../../src/store/api-keys.js');
     const counter = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['LCU'], label: 'counter' })).key;
-    const refused = await request(t.app).post('/api/v1/catalog/import').set('Authorization', `Bearer ${counter}`).set('Content-Type', 'text/csv').send(AGENCIES_CSV);
+    const refused = await request(t.app)
+      .post('/api/v1/catalog/import')
+      .set('Authorization', `Bearer ${counter}`)
+      .set('Content-Type', 'text/csv')
+      .send(AGENCIES_CSV);
     expect(refused.status).toBe(403);
   });
 });

@@ -32,26 +32,54 @@ afterAll(async () => {
   await t.close();
 });
 
-const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+const post = (body: unknown) =>
+  request(t.app)
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${key}`)
+    .send(body as object);
 /** Zalo configured, SMS not: SMS rows are marked failed at once, visibly. */
-const senders = (): Senders => ({ zalo: createZaloZns({ url: zalo.url, accessToken: 'oa-token', templateIds: { receipt: '301001', apology: '301003' }, timeoutMs: 300 }) });
+const senders = (): Senders => ({
+  zalo: createZaloZns({ url: zalo.url, accessToken: 'oa-token', templateIds: { receipt: '301001', apology: '301003' }, timeoutMs: 300 }),
+});
 const row = async (kind: string, channel: string, code: string) =>
-  (await t.ctx.db.pool.query('SELECT status, text, payload, last_error FROM alert_outbox WHERE kind = $1 AND channel = $2 AND dossier_code = $3', [kind, channel, code])).rows[0];
+  (
+    await t.ctx.db.pool.query('SELECT status, text, payload, last_error FROM alert_outbox WHERE kind = $1 AND channel = $2 AND dossier_code = $3', [
+      kind,
+      channel,
+      code,
+    ])
+  ).rows[0];
 
-test('Zalo ZNS; an apology undelivered by the day before the due date goes to the supervisor\'s queue; the longest SMS fits', async () => {
+test("Zalo ZNS; an apology undelivered by the day before the due date goes to the supervisor's queue; the longest SMS fits", async () => {
   const code = '000.00.12.H55-260316-0001'; // Circular 04/2025's long form of a dossier code
   // Mon 16 Mar 2026 09:00 at the province's centre; 3 working days → Thu 19 Mar 09:00.
-  expect((await post(ev.received(code, '2026-03-16T09:00:00+07:00', { receivingAgencyCode: 'SLA.TTPVHCC', consent: [{ channel: 'zalo', phone: '0987654321' }, { channel: 'sms', phone: '0987654321' }] }))).status).toBe(201);
+  expect(
+    (
+      await post(
+        ev.received(code, '2026-03-16T09:00:00+07:00', {
+          receivingAgencyCode: 'SLA.TTPVHCC',
+          consent: [
+            { channel: 'zalo', phone: '0987654321' },
+            { channel: 'sms', phone: '0987654321' },
+          ],
+        }),
+      )
+    ).status,
+  ).toBe(201);
   // Tue 17 Mar 10:00, lawful (no later than Wed 18), with a reason as long as the API takes (2,000 characters).
   t.clock.now = at('2026-03-17T10:00:00');
   const reason = `Hồ sơ cần xác minh thêm thông tin tại nhiều cơ quan. ${'Chờ ý kiến phối hợp của cơ quan liên quan. '.repeat(60)}`.slice(0, 2000);
-  expect((await request(t.app).post(`/api/v1/dossiers/${code}/apology`).set('Authorization', `Bearer ${key}`).send({ reason, extraWorkingDays: 3 })).status).toBe(201);
+  expect(
+    (await request(t.app).post(`/api/v1/dossiers/${code}/apology`).set('Authorization', `Bearer ${key}`).send({ reason, extraWorkingDays: 3 })).status,
+  ).toBe(201);
 
   // The longest realistic SMS: the province centre's name, the long code, 2,000 characters of reason → 3 segments
   // (459 characters) at most, the reason cut and ending "..", the link whole at the end.
   const sms = await row('apology', 'sms', code);
   expect(gsmLength(sms.text)).toBeLessThanOrEqual(459);
-  expect(sms.text).toMatch(/^Trung tam Phuc vu hanh chinh cong tinh Son La xin loi: ho so 000\.00\.12\.H55-260316-0001 cham tra ket qua\. Ly do: Ho so can xac minh them .*\.\.\. Hen moi: 24\/03\/2026 09:00\. Van ban: http:\/\/dunghan\.test\/thu\?t=[\w.-]+$/);
+  expect(sms.text).toMatch(
+    /^Trung tam Phuc vu hanh chinh cong tinh Son La xin loi: ho so 000\.00\.12\.H55-260316-0001 cham tra ket qua\. Ly do: Ho so can xac minh them .*\.\.\. Hen moi: 24\/03\/2026 09:00\. Van ban: http:\/\/dunghan\.test\/thu\?t=[\w.-]+$/,
+  );
 
   // Zalo hangs, then refuses (an error code): retried; SMS has no gateway: failed at once, with the reason.
   zalo.mode = 'hang';
@@ -63,7 +91,9 @@ test('Zalo ZNS; an apology undelivered by the day before the due date goes to th
   t.clock.now = at('2026-03-19T08:00:00');
   const dashboard = await request(t.app).get('/dashboard').set('Authorization', `Bearer ${t.keys.admin}`);
   expect(dashboard.status).toBe(200);
-  expect(dashboard.text).toMatch(/Văn bản xin lỗi chưa đến được người nộp trước thời hạn: cần liên hệ trực tiếp \(<span data-count="message-undelivered">1<\/span>\)/);
+  expect(dashboard.text).toMatch(
+    /Văn bản xin lỗi chưa đến được người nộp trước thời hạn: cần liên hệ trực tiếp \(<span data-count="message-undelivered">1<\/span>\)/,
+  );
   expect(dashboard.text).toContain(`href="/dossiers/${code}"`);
   const metrics = await request(t.app).get('/metrics');
   expect(metrics.text).toMatch(/dunghan_outbox_channel_messages\{channel="zalo",status="late"\} 1/);
@@ -81,7 +111,16 @@ test('Zalo ZNS; an apology undelivered by the day before the due date goes to th
 test('the stop link in every e-mail: opening it changes nothing, confirming records consent_withdrawn via link, and nothing more is sent', async () => {
   const code = 'TOHIEU-2026-000777';
   t.clock.now = at('2026-03-16T09:00:00');
-  expect((await post(ev.received(code, '2026-03-16T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV', consent: [{ channel: 'email', address: 'nguoidan@example.vn' }] }))).status).toBe(201);
+  expect(
+    (
+      await post(
+        ev.received(code, '2026-03-16T09:00:00+07:00', {
+          receivingAgencyCode: 'SLA.P.TOHIEU.TTPV',
+          consent: [{ channel: 'email', address: 'nguoidan@example.vn' }],
+        }),
+      )
+    ).status,
+  ).toBe(201);
   const mail = await row('receipt', 'email', code);
   const token = /Ngừng nhận thông báo về hồ sơ này: http:\/\/dunghan\.test\/thu\?t=([\w.-]+)/.exec(mail.text)![1]!;
 
@@ -112,7 +151,7 @@ test('the stop link in every e-mail: opening it changes nothing, confirming reco
   expect((await request(t.app).post('/thu/ngung').type('form').send({ t: 'x.y' })).status).toBe(404);
 });
 
-test('the outbox page shows messages by channel with the citizen\'s contacts masked', async () => {
+test("the outbox page shows messages by channel with the citizen's contacts masked", async () => {
   const cookie = `dunghan_session=${await signIn(t.app, t.keys.admin)}`;
   const page = await request(t.app).get('/admin/outbox').set('Cookie', cookie);
   expect(page.status).toBe(200);

@@ -12,7 +12,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const post = (body: unknown, key = t.keys.counter) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+const post = (body: unknown, key = t.keys.counter) =>
+  request(t.app)
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${key}`)
+    .send(body as object);
 const get = (path: string, key = t.keys.auditor) => request(t.app).get(path).set('Authorization', `Bearer ${key}`);
 const count = async (sql: string) => Number((await t.ctx.db.pool.query(sql)).rows[0].n);
 
@@ -41,13 +45,20 @@ test('consent at receipt, then withdrawn: the record shows both, contacts masked
   expect(JSON.stringify(d.body)).not.toContain('345 678');
 
   expect((await post(ev.of('consent_withdrawn', 'CON-1', '2025-03-18T09:00:00+07:00', { channels: ['sms'], via: 'phone' }))).status).toBe(201);
-  expect((await post(ev.of('consent_given', 'CON-1', '2025-03-18T09:30:00+07:00', { consent: [{ channel: 'zalo', phone: '+84 98 765 4321' }], via: 'counter' }))).status).toBe(201);
+  expect(
+    (await post(ev.of('consent_given', 'CON-1', '2025-03-18T09:30:00+07:00', { consent: [{ channel: 'zalo', phone: '+84 98 765 4321' }], via: 'counter' })))
+      .status,
+  ).toBe(201);
   const after = await get('/api/v1/dossiers/CON-1');
   expect(after.body.consent.channels).toEqual([
     { channel: 'email', contact: 'l***@example.vn' },
     { channel: 'zalo', contact: '098*******' },
   ]);
-  expect(after.body.consent.history.map((h: { action: string; via: string }) => `${h.action}:${h.via}`)).toEqual(['given:counter', 'withdrawn:phone', 'given:counter']);
+  expect(after.body.consent.history.map((h: { action: string; via: string }) => `${h.action}:${h.via}`)).toEqual([
+    'given:counter',
+    'withdrawn:phone',
+    'given:counter',
+  ]);
 });
 
 test('a malformed contact or a channel without one is a 400 naming the field; nothing is written', async () => {
@@ -55,8 +66,20 @@ test('a malformed contact or a channel without one is a 400 naming the field; no
   const cases: Array<[unknown, string]> = [
     [[{ channel: 'sms' }], 'consent[0].phone'],
     [[{ channel: 'email', address: 'not-an-address' }], 'consent[0].address'],
-    [[{ channel: 'email', address: 'a@b.vn' }, { channel: 'sms', phone: '0212345678' }], 'consent[1].phone'], // 02x is a landline
-    [[{ channel: 'sms', phone: '0912345678' }, { channel: 'sms', phone: '0987654321' }], 'consent'],
+    [
+      [
+        { channel: 'email', address: 'a@b.vn' },
+        { channel: 'sms', phone: '0212345678' },
+      ],
+      'consent[1].phone',
+    ], // 02x is a landline
+    [
+      [
+        { channel: 'sms', phone: '0912345678' },
+        { channel: 'sms', phone: '0987654321' },
+      ],
+      'consent',
+    ],
   ];
   for (const [c, path] of cases) {
     const res = await post(ev.received('CON-BAD', '2025-03-17T10:00:00+07:00', { consent: c }));
@@ -69,7 +92,12 @@ test('a malformed contact or a channel without one is a 400 naming the field; no
 
 test('the dossier page shows the contacts in full to the counter, masked to an auditor; both reads are recorded', async () => {
   await post(ev.received('CON-2', '2025-03-17T10:00:00+07:00', { consent, receivingAgencyCode: 'SLA.TPSL.CLE' }));
-  const page = async (key: string) => (await request(t.app).get('/dossiers/CON-2').set('Cookie', `dunghan_session=${await signIn(t.app, key)}`)).text;
+  const page = async (key: string) =>
+    (
+      await request(t.app)
+        .get('/dossiers/CON-2')
+        .set('Cookie', `dunghan_session=${await signIn(t.app, key)}`)
+    ).text;
   const counter = await page(t.keys.counter);
   expect(counter).toContain('lovanhung@example.vn');
   expect(counter).toContain('0912 345 678');

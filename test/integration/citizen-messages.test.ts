@@ -54,7 +54,11 @@ function senders(ctx: AppContext): Senders {
 }
 
 const outboxRows = async (ctx: AppContext) =>
-  (await ctx.db.pool.query<{ kind: string; channel: string; round: number; status: string; attempts: number }>("SELECT kind, channel, round, status, attempts FROM alert_outbox WHERE dedupe_key LIKE 'citizen:%' ORDER BY id")).rows;
+  (
+    await ctx.db.pool.query<{ kind: string; channel: string; round: number; status: string; attempts: number }>(
+      "SELECT kind, channel, round, status, attempts FROM alert_outbox WHERE dedupe_key LIKE 'citizen:%' ORDER BY id",
+    )
+  ).rows;
 /** The one SMS delivered that starts so (delivery order follows the retries' back-off, not the kinds'). */
 const smsText = (start: string) => {
   const found = gateway.delivered.map((d) => String(d.body.Content)).filter((c) => c.startsWith(start));
@@ -64,7 +68,11 @@ const smsText = (start: string) => {
 const tokenIn = (text: string) => /\/thu\?t=([\w.-]+)/.exec(text)![1]!;
 
 test('receipt, supplement request, apology and result reach the applicant once each, through a gateway outage and a restart', async () => {
-  const post = (app: ReturnType<typeof createApp>, body: unknown) => request(app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+  const post = (app: ReturnType<typeof createApp>, body: unknown) =>
+    request(app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${key}`)
+      .send(body as object);
   const consent = [
     { channel: 'email', address: 'lovanhung@example.vn' },
     { channel: 'sms', phone: '0912 345 678' },
@@ -81,9 +89,16 @@ test('receipt, supplement request, apology and result reach the applicant once e
   // 10:00 the same day, within 3 working days: one request. Art. 19(5): closed from the 15th day after the notice's day
   // (31 Mar 00:00), so the last day to supplement is 30 Mar.
   t.clock.now = at('2026-03-16T10:00:00');
-  expect((await post(t.app, ev.of('supplement_requested', CODE, '2026-03-16T10:00:00+07:00', { reason: 'Thiếu bản sao Giấy khai sinh của người đăng ký' }))).status).toBe(201);
+  expect(
+    (await post(t.app, ev.of('supplement_requested', CODE, '2026-03-16T10:00:00+07:00', { reason: 'Thiếu bản sao Giấy khai sinh của người đăng ký' }))).status,
+  ).toBe(201);
   // Each event wrote its messages in its own transaction: 2 kinds × 2 channels.
-  expect((await outboxRows(t.ctx)).map((r) => `${r.kind}/${r.channel}/${r.round}`)).toEqual(['receipt/email/1', 'receipt/sms/1', 'supplement_request/email/1', 'supplement_request/sms/1']);
+  expect((await outboxRows(t.ctx)).map((r) => `${r.kind}/${r.channel}/${r.round}`)).toEqual([
+    'receipt/email/1',
+    'receipt/sms/1',
+    'supplement_request/email/1',
+    'supplement_request/sms/1',
+  ]);
 
   // The gateway is down (503): the e-mails go, the SMS wait for their retry (1 minute).
   gateway.mode = '5xx';
@@ -98,7 +113,10 @@ test('receipt, supplement request, apology and result reach the applicant once e
   t.clock.now = at('2026-03-17T09:00:00');
   expect((await post(t.app, ev.of('supplement_received', CODE, '2026-03-17T09:00:00+07:00'))).status).toBe(201);
   t.clock.now = at('2026-03-18T10:00:00');
-  const apology = await request(t.app).post(`/api/v1/dossiers/${CODE}/apology`).set('Authorization', `Bearer ${key}`).send({ reason: 'Chờ xác minh thông tin cư trú tại địa phương khác', extraWorkingDays: 2 });
+  const apology = await request(t.app)
+    .post(`/api/v1/dossiers/${CODE}/apology`)
+    .set('Authorization', `Bearer ${key}`)
+    .send({ reason: 'Chờ xác minh thông tin cư trú tại địa phương khác', extraWorkingDays: 2 });
   expect(apology.status).toBe(201);
   expect(apology.body.newDueAt).toBe('2026-03-24T09:00:00+07:00');
   // The apology must reach the applicant before Fri 20 Mar 00:00 (the day before the due date ends then).
@@ -156,10 +174,20 @@ test('receipt, supplement request, apology and result reach the applicant once e
 
     // The SMS, without diacritics, with the appointment, the reason, the deadline and a link each.
     const link = 'http://dunghan\\.test/thu\\?t=[\\w.-]+';
-    expect(smsText('Trung tam Phuc vu hanh chinh cong phuong To Hieu da tiep nhan')).toMatch(new RegExp(`^Trung tam Phuc vu hanh chinh cong phuong To Hieu da tiep nhan ho so ${CODE}\\. Hen tra ket qua: 19/03/2026 09:00\\. Tra cuu: ${link}$`));
-    expect(smsText(`Ho so ${CODE} can bo sung`)).toMatch(new RegExp(`^Ho so ${CODE} can bo sung: Thieu ban sao Giay khai sinh cua nguoi dang ky\\. Han bo sung: het ngay 30/03/2026\\. Chi tiet: ${link}$`));
-    expect(smsText('Trung tam Phuc vu hanh chinh cong phuong To Hieu xin loi')).toMatch(new RegExp(`^Trung tam Phuc vu hanh chinh cong phuong To Hieu xin loi: ho so ${CODE} cham tra ket qua\\. Ly do: Cho xac minh thong tin cu tru tai dia phuong khac\\. Hen moi: 24/03/2026 09:00\\. Van ban: ${link}$`));
-    expect(smsText(`Ho so ${CODE} da co ket qua`)).toMatch(new RegExp(`^Ho so ${CODE} da co ket qua\\. Ket qua dien tu da gui tren Cong DVC\\. Tra cuu: ${link}$`));
+    expect(smsText('Trung tam Phuc vu hanh chinh cong phuong To Hieu da tiep nhan')).toMatch(
+      new RegExp(`^Trung tam Phuc vu hanh chinh cong phuong To Hieu da tiep nhan ho so ${CODE}\\. Hen tra ket qua: 19/03/2026 09:00\\. Tra cuu: ${link}$`),
+    );
+    expect(smsText(`Ho so ${CODE} can bo sung`)).toMatch(
+      new RegExp(`^Ho so ${CODE} can bo sung: Thieu ban sao Giay khai sinh cua nguoi dang ky\\. Han bo sung: het ngay 30/03/2026\\. Chi tiet: ${link}$`),
+    );
+    expect(smsText('Trung tam Phuc vu hanh chinh cong phuong To Hieu xin loi')).toMatch(
+      new RegExp(
+        `^Trung tam Phuc vu hanh chinh cong phuong To Hieu xin loi: ho so ${CODE} cham tra ket qua\\. Ly do: Cho xac minh thong tin cu tru tai dia phuong khac\\. Hen moi: 24/03/2026 09:00\\. Van ban: ${link}$`,
+      ),
+    );
+    expect(smsText(`Ho so ${CODE} da co ket qua`)).toMatch(
+      new RegExp(`^Ho so ${CODE} da co ket qua\\. Ket qua dien tu da gui tren Cong DVC\\. Tra cuu: ${link}$`),
+    );
 
     // The e-mails: the appointment in words, the supplement's content and deadline, the apology with its letter attached.
     const [receipt, supplement, apologyMail, resultMail] = smtp.received.map((m) => m.text ?? '');

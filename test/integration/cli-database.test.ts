@@ -63,7 +63,18 @@ test('status: the database, the versions, the events and the chain head', async 
   const posted = await request(t.app)
     .post('/api/v1/events')
     .set('Authorization', `Bearer ${t.keys.counter}`)
-    .send({ eventId: crypto.randomUUID(), type: 'received', dossierCode: 'STATUS-1', occurredAt: '2025-03-18T09:00:00+07:00', procedureCode: '1.001193', receivingAgencyCode: 'SLA.TPSL', channel: 'direct', applicant: { name: 'Lò Văn A' }, feeRequired: false, digitized: false });
+    .send({
+      eventId: crypto.randomUUID(),
+      type: 'received',
+      dossierCode: 'STATUS-1',
+      occurredAt: '2025-03-18T09:00:00+07:00',
+      procedureCode: '1.001193',
+      receivingAgencyCode: 'SLA.TPSL',
+      channel: 'direct',
+      applicant: { name: 'Lò Văn A' },
+      feeRequired: false,
+      digitized: false,
+    });
   expect(posted.status).toBe(201);
   await t.ctx.close(); // seals the event into the chain, as the service does on its way out
   const r = await cli(['status'], { DATABASE_URL: t.url });
@@ -73,7 +84,11 @@ test('status: the database, the versions, the events and the chain head', async 
   if (shown.password) shown.password = '***';
   expect(r.stdout).toContain(`Database:    ${shown.toString()}`);
   // The newest migration applied: the last file of src/db/migrations, whatever it is by now.
-  const newest = (await import('node:fs')).readdirSync('src/db/migrations').filter((f) => f.endsWith('.sql')).sort().at(-1)!;
+  const newest = (await import('node:fs'))
+    .readdirSync('src/db/migrations')
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .at(-1)!;
   expect(r.stdout).toMatch(new RegExp(`Versions: {4}dunghan 0\\.1\\.0, PostgreSQL \\d+\\.\\d+.*, schema ${newest.replace('.', '\\.')}, dossier state 5`));
   expect(r.stdout).toContain('Events:      1 (1 dossiers)');
   expect(r.stdout).toContain(`Chain head:  position 1, ${rows[0]!.hash}`);

@@ -20,15 +20,50 @@ beforeAll(async () => {
   // Thu 20 Mar 2025, as the test app's clock: March 2025 is running.
   t = await createTestApp();
   const catalog = {
-    agencies: [{ code: 'SLA.X.THU', name: AGENCY, kind: 'commune', parentCode: 'SLA', validFrom: '2025-01-01', validTo: null, email: null, settings: {}, source: 'thử nghiệm' }],
-    procedures: [{ code: '9.000001', name: PROCEDURE, field: FIELD, duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, steps: [], source: 'thử nghiệm', validFrom: '2025-01-01' }],
+    agencies: [
+      {
+        code: 'SLA.X.THU',
+        name: AGENCY,
+        kind: 'commune',
+        parentCode: 'SLA',
+        validFrom: '2025-01-01',
+        validTo: null,
+        email: null,
+        settings: {},
+        source: 'thử nghiệm',
+      },
+    ],
+    procedures: [
+      {
+        code: '9.000001',
+        name: PROCEDURE,
+        field: FIELD,
+        duration: { value: 3, unit: 'working-days' },
+        onlineLevel: 'full',
+        feeRequired: false,
+        steps: [],
+        source: 'thử nghiệm',
+        validFrom: '2025-01-01',
+      },
+    ],
   };
   const imported = await request(t.app).post('/api/v1/catalog/import').set('Authorization', `Bearer ${t.keys.admin}`).send(catalog);
   expect(imported.status).toBe(200);
   const received = await request(t.app)
     .post('/api/v1/events')
     .set('Authorization', `Bearer ${t.keys.admin}`)
-    .send({ eventId: crypto.randomUUID(), type: 'received', dossierCode: 'THU-2025-1', occurredAt: '2025-03-18T09:00:00+07:00', procedureCode: '9.000001', receivingAgencyCode: 'SLA.X.THU', channel: 'direct', applicant: { name: 'Lò Văn A' }, feeRequired: false, digitized: false });
+    .send({
+      eventId: crypto.randomUUID(),
+      type: 'received',
+      dossierCode: 'THU-2025-1',
+      occurredAt: '2025-03-18T09:00:00+07:00',
+      procedureCode: '9.000001',
+      receivingAgencyCode: 'SLA.X.THU',
+      channel: 'direct',
+      applicant: { name: 'Lò Văn A' },
+      feeRequired: false,
+      digitized: false,
+    });
   expect(received.status).toBe(201);
 });
 afterAll(() => t.close());
@@ -55,7 +90,10 @@ describe('CSV exports write formula-like names as text', () => {
     ['procedure', PROCEDURE],
     ['field', FIELD],
   ])('rates grouped by %s, both dialects', async (groupBy, name) => {
-    for (const [dialect, sep] of [['standard', ','], ['vn', ';']] as const) {
+    for (const [dialect, sep] of [
+      ['standard', ','],
+      ['vn', ';'],
+    ] as const) {
       const csv = await csvOf(`/api/v1/reports/rates.csv?period=2025-03&groupBy=${groupBy}&dialect=${dialect}`);
       const all = cells(csv, sep);
       expect(all).toContain(`'${name}`);
@@ -72,7 +110,9 @@ describe('CSV exports write formula-like names as text', () => {
   });
 
   test('dunghan report --format csv', async () => {
-    const { stdout } = await run(process.execPath, ['bin/dunghan.js', 'report', '--period', '2025-03', '--group-by', 'procedure', '--format', 'csv'], { env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' } });
+    const { stdout } = await run(process.execPath, ['bin/dunghan.js', 'report', '--period', '2025-03', '--group-by', 'procedure', '--format', 'csv'], {
+      env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' },
+    });
     const all = cells(stdout, ',');
     expect(all).toContain(`'${PROCEDURE}`);
     expect(all.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);

@@ -12,7 +12,8 @@ const AGENCY = { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' };
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ now: Date.parse('2025-11-20T10:00:00+07:00') });
-  const post = async (e: object) => expect((await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(e)).status).toBe(201);
+  const post = async (e: object) =>
+    expect((await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(e)).status).toBe(201);
   const asked = (code: string, at: string) => ev.of('supplement_requested', code, at, { reason: 'Thiếu bản sao giấy tờ' });
   // Waiting since Thu 6 Nov 08:00: 14 days and 2 hours; due to be closed from Fri 21 Nov (6 + 15).
   await post(ev.received('WAIT-LONG', '2025-11-05T08:00:00+07:00', AGENCY));

@@ -29,7 +29,8 @@ let t: TestApp;
 const TH = 'SLA.P.TOHIEU.TTPV';
 const get = (p: string) => request(t.app).get(p).set('Authorization', `Bearer ${t.keys.admin}`);
 const post = (body: object) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body);
-const rec = (code: string, at: string, over: Record<string, unknown> = {}) => ev.received(code, at, { procedureCode: '1.004194', receivingAgencyCode: TH, ...over });
+const rec = (code: string, at: string, over: Record<string, unknown> = {}) =>
+  ev.received(code, at, { procedureCode: '1.004194', receivingAgencyCode: TH, ...over });
 const ask = (code: string, at: string) => ev.of('supplement_requested', code, at, { reason: 'Thiếu bản sao giấy khai sinh' });
 const supplied = (code: string, at: string) => ev.of('supplement_received', code, at);
 const dossier = async (code: string) => (await get(`/api/v1/dossiers/${code}`)).body;
@@ -37,10 +38,17 @@ const dossier = async (code: string) => (await get(`/api/v1/dossiers/${code}`)).
 beforeAll(async () => {
   t = await createTestApp({ now: Date.parse('2026-12-01T10:00:00+07:00') });
   const events = [
-    rec('S1', '2026-11-02T09:00:00+07:00'), ask('S1', '2026-11-04T09:00:00+07:00'), supplied('S1', '2026-11-09T10:00:00+07:00'),
-    rec('S2', '2026-11-02T09:00:00+07:00'), ask('S2', '2026-11-06T10:00:00+07:00'),
-    rec('S3', '2026-11-02T09:00:00+07:00'), ask('S3', '2026-11-03T09:00:00+07:00'), supplied('S3', '2026-11-04T09:00:00+07:00'), ask('S3', '2026-11-05T09:00:00+07:00'),
-    rec('S4', '2026-11-02T09:00:00+07:00'), ask('S4', '2026-11-03T09:00:00+07:00'),
+    rec('S1', '2026-11-02T09:00:00+07:00'),
+    ask('S1', '2026-11-04T09:00:00+07:00'),
+    supplied('S1', '2026-11-09T10:00:00+07:00'),
+    rec('S2', '2026-11-02T09:00:00+07:00'),
+    ask('S2', '2026-11-06T10:00:00+07:00'),
+    rec('S3', '2026-11-02T09:00:00+07:00'),
+    ask('S3', '2026-11-03T09:00:00+07:00'),
+    supplied('S3', '2026-11-04T09:00:00+07:00'),
+    ask('S3', '2026-11-05T09:00:00+07:00'),
+    rec('S4', '2026-11-02T09:00:00+07:00'),
+    ask('S4', '2026-11-03T09:00:00+07:00'),
     rec('O1', '2026-11-09T10:00:00+07:00', { channel: 'online', submittedAt: '2026-11-06T16:00:00+07:00' }),
     rec('O2', '2026-11-03T10:00:00+07:00', { channel: 'online', submittedAt: '2026-11-02T09:00:00+07:00' }),
     rec('C1', '2026-11-06T15:30:00+07:00', { procedureCode: 'LT.KS-TT-BHYT', channel: 'online', feeRequired: false }),
@@ -55,7 +63,12 @@ describe('supplementation under Decree 118/2025 Art. 19(5), 11(2)(c)', () => {
   test('a request in time; the time limit restarts in full from the complete dossier', async () => {
     const s1 = await dossier('S1');
     // No violation of the supplementation rules; still open on 1 December, it is overdue without an apology.
-    expect(s1).toMatchObject({ regime: 'ND118/2025+ND309/2026', clockStartsAt: '2026-11-09T10:00:00+07:00', dueAt: '2026-11-12T10:00:00+07:00', flags: ['late_without_apology'] });
+    expect(s1).toMatchObject({
+      regime: 'ND118/2025+ND309/2026',
+      clockStartsAt: '2026-11-09T10:00:00+07:00',
+      dueAt: '2026-11-12T10:00:00+07:00',
+      flags: ['late_without_apology'],
+    });
   });
 
   test('a request later than 3 working days after receipt, and a second request, are accepted and flagged', async () => {
@@ -95,7 +108,13 @@ describe('online dossiers under Decree 118/2025 Art. 17(2)–(3)', () => {
   test('the clock counts from the acceptance; an acceptance after 8 working hours is flagged and counted', async () => {
     const o1 = await dossier('O1');
     // Accepted in time (open on 1 December, it is also overdue without an apology).
-    expect(o1).toMatchObject({ submittedAt: '2026-11-06T16:00:00+07:00', receivedAt: '2026-11-09T10:00:00+07:00', clockStartsAt: '2026-11-09T10:00:00+07:00', dueAt: '2026-11-12T10:00:00+07:00', flags: ['late_without_apology'] });
+    expect(o1).toMatchObject({
+      submittedAt: '2026-11-06T16:00:00+07:00',
+      receivedAt: '2026-11-09T10:00:00+07:00',
+      clockStartsAt: '2026-11-09T10:00:00+07:00',
+      dueAt: '2026-11-12T10:00:00+07:00',
+      flags: ['late_without_apology'],
+    });
     expect((await dossier('O2')).flags).toEqual(['late_online_acceptance', 'late_without_apology']);
     expect((await get('/api/v1/reports/rates?period=2026-11&groupBy=all')).body.total.lateOnlineAcceptance).toBe(1);
   });
@@ -121,11 +140,28 @@ describe('receipt cut-offs as data (Decree 63/2024 Art. 7(2))', () => {
   });
 
   test('a procedure with a cut-off and no source is refused at import, naming the field', async () => {
-    const procedure = { code: 'X.1', name: 'Thủ tục thử', field: 'Hộ tịch', duration: { value: 1, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, receiptCutoff: '15:00', source: 'thử' };
-    const res = await request(t.app).post('/api/v1/catalog/import?dryRun=true').set('Authorization', `Bearer ${t.keys.admin}`).send({ agencies: [], procedures: [procedure] });
+    const procedure = {
+      code: 'X.1',
+      name: 'Thủ tục thử',
+      field: 'Hộ tịch',
+      duration: { value: 1, unit: 'working-days' },
+      onlineLevel: 'full',
+      feeRequired: false,
+      receiptCutoff: '15:00',
+      source: 'thử',
+    };
+    const res = await request(t.app)
+      .post('/api/v1/catalog/import?dryRun=true')
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send({ agencies: [], procedures: [procedure] });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([expect.objectContaining({ path: expect.stringContaining('receiptCutoffSource'), message: 'a receipt cut-off needs the legal text that sets it' })]);
-    const ok = await request(t.app).post('/api/v1/catalog/import?dryRun=true').set('Authorization', `Bearer ${t.keys.admin}`).send({ agencies: [], procedures: [{ ...procedure, receiptCutoffSource: 'Nghị định thử, Điều 1' }] });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ path: expect.stringContaining('receiptCutoffSource'), message: 'a receipt cut-off needs the legal text that sets it' }),
+    ]);
+    const ok = await request(t.app)
+      .post('/api/v1/catalog/import?dryRun=true')
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send({ agencies: [], procedures: [{ ...procedure, receiptCutoffSource: 'Nghị định thử, Điều 1' }] });
     expect(ok.status).toBe(200);
   });
 });
@@ -134,7 +170,10 @@ describe('a province\'s reading of "late" (DOMAIN §5)', () => {
   test('set on the agency tree, the 766 figures read by date, and every report says which reading it took', async () => {
     const { sampleProvince } = await import('../../src/sample/province.js');
     const agency = sampleProvince().agencies.find((a) => a.code === TH)!;
-    const imported = await request(t.app).post('/api/v1/catalog/import').set('Authorization', `Bearer ${t.keys.admin}`).send({ agencies: [{ ...agency, settings: { ...agency.settings, latenessReading: 'date' } }], procedures: [] });
+    const imported = await request(t.app)
+      .post('/api/v1/catalog/import')
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send({ agencies: [{ ...agency, settings: { ...agency.settings, latenessReading: 'date' } }], procedures: [] });
     expect(imported.status).toBe(200);
     // R1 received Mon 2 Nov 10:00 → due Thu 5 Nov 10:00; result Thu 5 Nov 16:00: late by instant, on time by date.
     expect((await post([rec('R1', '2026-11-02T10:00:00+07:00'), ev.of('result_ready', 'R1', '2026-11-05T16:00:00+07:00')])).status).toBe(201);
@@ -151,7 +190,11 @@ describe('a province\'s reading of "late" (DOMAIN §5)', () => {
 test('the action queue shows a dossier due to be closed from that day, once', async () => {
   // S3 (asked again Thu 5 Nov, still waiting) is due to be closed from Fri 20 Nov; S2 (asked Fri 6 Nov) from Sat 21 Nov.
   const { signIn } = await import('../support/test-app.js');
-  const page = (await request(t.app).get(`/dashboard?agency=${TH}&period=2026-11`).set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`)).text;
+  const page = (
+    await request(t.app)
+      .get(`/dashboard?agency=${TH}&period=2026-11`)
+      .set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`)
+  ).text;
   const table = (id: string) => page.slice(page.indexOf(`id="${id}"`), page.indexOf('</table>', page.indexOf(`id="${id}"`)));
   expect(table('closure-due')).toContain('/dossiers/S3');
   expect(table('closure-due')).toContain('/dossiers/S2');

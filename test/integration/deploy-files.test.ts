@@ -20,5 +20,8 @@ if (!ANALYZE) console.warn('deploy-files.test.ts SKIPPED: systemd-analyze is not
   fs.writeFileSync(file, unit);
   const r = spawnSync(ANALYZE!, ['verify', file], { encoding: 'utf8' });
   fs.rmSync(dir, { recursive: true, force: true });
-  expect({ status: r.status, complaints: `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.includes('dunghan.service')) }).toEqual({ status: 0, complaints: [] });
+  expect({ status: r.status, complaints: `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.includes('dunghan.service')) }).toEqual({
+    status: 0,
+    complaints: [],
+  });
 });

@@ -8,7 +8,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const post = (body: unknown, key = t.keys.counter) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${key}`).send(body as object);
+const post = (body: unknown, key = t.keys.counter) =>
+  request(t.app)
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${key}`)
+    .send(body as object);
 const get = (path: string, key = t.keys.auditor) => request(t.app).get(path).set('Authorization', `Bearer ${key}`);
 const count = async (sql: string, params: unknown[] = []) => Number((await t.ctx.db.pool.query(sql, params)).rows[0].n);
 
@@ -108,21 +112,34 @@ describe('POST /api/v1/events', () => {
     expect(d.body.originalDueAt).toBe('2025-03-20T10:00:00+07:00');
   });
 
-  test('an event dated before the receipt is 422 saying so, alone or in the receipt\'s batch, and nothing is written', async () => {
+  test("an event dated before the receipt is 422 saying so, alone or in the receipt's batch, and nothing is written", async () => {
     await post(ev.received('CLE-0007', '2025-03-17T10:00:00+07:00'));
     const before = await count('SELECT count(*) AS n FROM dossier_events');
     const backdated = ev.of('result_ready', 'CLE-0007', '2025-03-14T15:00:00+07:00');
     const alone = await post(backdated);
     expect(alone.status).toBe(422);
-    expect(alone.body.errors[0]).toMatchObject({ index: 0, eventId: backdated.eventId, message: '"result_ready" at 2025-03-14T15:00:00+07:00 is earlier than the receipt of dossier CLE-0007 at 2025-03-17T10:00:00+07:00' });
-    const together = await post([ev.received('CLE-0008', '2025-03-17T10:00:00+07:00'), ev.of('supplement_requested', 'CLE-0008', '2025-03-17T09:00:00+07:00', { reason: 'Thiếu tờ khai' })]);
+    expect(alone.body.errors[0]).toMatchObject({
+      index: 0,
+      eventId: backdated.eventId,
+      message: '"result_ready" at 2025-03-14T15:00:00+07:00 is earlier than the receipt of dossier CLE-0007 at 2025-03-17T10:00:00+07:00',
+    });
+    const together = await post([
+      ev.received('CLE-0008', '2025-03-17T10:00:00+07:00'),
+      ev.of('supplement_requested', 'CLE-0008', '2025-03-17T09:00:00+07:00', { reason: 'Thiếu tờ khai' }),
+    ]);
     expect(together.status).toBe(422);
-    expect(together.body.errors[0]).toMatchObject({ index: 1, message: expect.stringMatching(/"supplement_requested" at 2025-03-17T09:00:00\+07:00 is earlier than the receipt/) });
+    expect(together.body.errors[0]).toMatchObject({
+      index: 1,
+      message: expect.stringMatching(/"supplement_requested" at 2025-03-17T09:00:00\+07:00 is earlier than the receipt/),
+    });
     expect(await count('SELECT count(*) AS n FROM dossier_events')).toBe(before);
   });
 
   test('one bad event in a batch rolls back the good ones', async () => {
-    const res = await post([ev.received('CLE-0006', '2025-03-17T10:00:00+07:00'), ev.of('returned', 'CLE-0006', '2025-03-17T11:00:00+07:00', { method: 'counter' })]);
+    const res = await post([
+      ev.received('CLE-0006', '2025-03-17T10:00:00+07:00'),
+      ev.of('returned', 'CLE-0006', '2025-03-17T11:00:00+07:00', { method: 'counter' }),
+    ]);
     expect(res.status).toBe(422);
     expect(res.body.errors[0].index).toBe(1);
     expect(await count("SELECT count(*) AS n FROM dossier_events WHERE dossier_code = 'CLE-0006'")).toBe(0);
@@ -186,7 +203,8 @@ describe('lifecycle, pauses and out-of-order arrival', () => {
 describe('reading dossiers', () => {
   beforeAll(async () => {
     const batch = [];
-    for (let i = 0; i < 7; i++) batch.push(ev.received(`LIST-${i}`, `2025-03-1${i}T09:0${i}:00+07:00`, { receivingAgencyCode: i % 2 ? 'SLA.TPSL.THI' : 'SLA.MSO.HLO' }));
+    for (let i = 0; i < 7; i++)
+      batch.push(ev.received(`LIST-${i}`, `2025-03-1${i}T09:0${i}:00+07:00`, { receivingAgencyCode: i % 2 ? 'SLA.TPSL.THI' : 'SLA.MSO.HLO' }));
     expect((await post(batch, t.keys.admin)).status).toBe(201);
   });
 
@@ -233,7 +251,9 @@ describe('authentication and scope', () => {
     const other = await post(ev.of('result_ready', 'CLE-0001', '2025-03-18T10:00:00+07:00'), t.keys.outsider);
     const none = await post(ev.of('result_ready', 'CLE-NONE', '2025-03-18T10:00:00+07:00'), t.keys.outsider);
     expect(other.status).toBe(422);
-    expect(other.body.errors.map((e: { message: string }) => e.message.replace('CLE-0001', 'X'))).toEqual(none.body.errors.map((e: { message: string }) => e.message.replace('CLE-NONE', 'X')));
+    expect(other.body.errors.map((e: { message: string }) => e.message.replace('CLE-0001', 'X'))).toEqual(
+      none.body.errors.map((e: { message: string }) => e.message.replace('CLE-NONE', 'X')),
+    );
   });
 
   test('an auditor cannot post events; dossiers outside a key are 404 like missing ones, and absent from lists', async () => {

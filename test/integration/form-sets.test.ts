@@ -12,7 +12,11 @@ import { ev } from '../support/events.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send(body as object);
   expect(
     (
       await post([

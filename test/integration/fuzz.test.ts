@@ -17,7 +17,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const counts = async () => (await t.ctx.db.pool.query('SELECT (SELECT count(*) FROM dossier_events) AS e, (SELECT count(*) FROM dossiers) AS d, (SELECT coalesce(sum(received), 0) FROM daily_counts) AS c')).rows[0];
+const counts = async () =>
+  (
+    await t.ctx.db.pool.query(
+      'SELECT (SELECT count(*) FROM dossier_events) AS e, (SELECT count(*) FROM dossiers) AS d, (SELECT coalesce(sum(received), 0) FROM daily_counts) AS c',
+    )
+  ).rows[0];
 const auth = { Authorization: '' };
 beforeAll(() => {
   auth.Authorization = `Bearer ${t.keys.admin}`;
@@ -29,7 +34,11 @@ function expectProblem(res: request.Response, status: number, path?: string) {
   if (path) expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
 }
 
-const post = (body: unknown) => request(t.app).post('/api/v1/events').set(auth).send(body as object);
+const post = (body: unknown) =>
+  request(t.app)
+    .post('/api/v1/events')
+    .set(auth)
+    .send(body as object);
 
 describe('the corpus: each once answered 500', () => {
   test('bad %-encoding in a path parameter is 400; in the session cookie it is no session', async () => {
@@ -46,11 +55,18 @@ describe('the corpus: each once answered 500', () => {
     expectProblem(await post(ev.received('FZ-SUR', '2025-03-17T10:00:00+07:00', { applicant: { name: 'Lò \ud800 Văn' } })), 400, 'applicant.name');
   });
 
-  test.each(['0000-01-01T10:00:00+07:00', '9999-12-31T10:00:00+07:00', '2200-01-02T10:00:00+07:00', '1999-12-31T10:00:00+07:00'])('an instant outside 2000–2199 (%s) is 400', async (instant) => {
-    expectProblem(await post(ev.received('FZ-Y', instant)), 400, 'occurredAt');
-    expectProblem(await post(ev.received('FZ-Y', '2025-03-17T10:00:00+07:00', { declaredDueAt: instant })), 400, 'declaredDueAt');
-    expectProblem(await request(t.app).get(`/api/v1/calendar/deadline?received=${encodeURIComponent(instant)}&duration=1&unit=working-days`), 400, 'received');
-  });
+  test.each(['0000-01-01T10:00:00+07:00', '9999-12-31T10:00:00+07:00', '2200-01-02T10:00:00+07:00', '1999-12-31T10:00:00+07:00'])(
+    'an instant outside 2000–2199 (%s) is 400',
+    async (instant) => {
+      expectProblem(await post(ev.received('FZ-Y', instant)), 400, 'occurredAt');
+      expectProblem(await post(ev.received('FZ-Y', '2025-03-17T10:00:00+07:00', { declaredDueAt: instant })), 400, 'declaredDueAt');
+      expectProblem(
+        await request(t.app).get(`/api/v1/calendar/deadline?received=${encodeURIComponent(instant)}&duration=1&unit=working-days`),
+        400,
+        'received',
+      );
+    },
+  );
 
   test('a receipt whose due instant would fall past the calendar is 422, nothing stored', async () => {
     // 31 Dec 2199 16:00 + 5 working days runs past the calendar's last day.
@@ -68,9 +84,20 @@ describe('the corpus: each once answered 500', () => {
   test('a foreign charset or content encoding is 415; a broken gzip body is 400; a body that is not JSON is 415', async () => {
     expectProblem(await request(t.app).post('/api/v1/events').set(auth).set('Content-Type', 'application/json; charset=latin1').send('{}'), 415);
     for (const encoding of ['compress', 'x-unknown', 'gzip, gzip']) {
-      expectProblem(await request(t.app).post('/api/v1/events').set(auth).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send(Buffer.from('{}')), 415);
+      expectProblem(
+        await request(t.app).post('/api/v1/events').set(auth).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send(Buffer.from('{}')),
+        415,
+      );
     }
-    expectProblem(await request(t.app).post('/api/v1/events').set(auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(Buffer.from('not gzip at all')), 400);
+    expectProblem(
+      await request(t.app)
+        .post('/api/v1/events')
+        .set(auth)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .send(Buffer.from('not gzip at all')),
+      400,
+    );
     // A well-formed gzip body is read (over a real socket: supertest's client re-encodes such bodies).
     const server = t.app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -94,14 +121,21 @@ describe('the corpus: each once answered 500', () => {
   });
 
   test('an unauthenticated large body is refused (401) without being read', async () => {
-    const res = await request(t.app).post('/api/v1/events').set('Content-Type', 'application/json').send('[' + '1,'.repeat(2_000_000) + '1]');
+    const res = await request(t.app)
+      .post('/api/v1/events')
+      .set('Content-Type', 'application/json')
+      .send('[' + '1,'.repeat(2_000_000) + '1]');
     expectProblem(res, 401);
   });
 
   test('fractional durations: halves of working days are real, other fractions are 400 (never a crash)', async () => {
     expectProblem(await request(t.app).get('/api/v1/calendar/deadline?received=2025-03-17T10:00:00%2B07:00&duration=0.37&unit=working-days'), 400, 'duration');
     expectProblem(await request(t.app).get('/api/v1/calendar/deadline?received=2025-03-17T10:00:00%2B07:00&duration=1.5&unit=calendar-days'), 400, 'duration');
-    expectProblem(await request(t.app).get('/api/v1/calendar/deadline?received=2025-03-17T10:00:00%2B07:00&duration=1.5&unit=working-days&convention=end-of-day'), 400, 'duration');
+    expectProblem(
+      await request(t.app).get('/api/v1/calendar/deadline?received=2025-03-17T10:00:00%2B07:00&duration=1.5&unit=working-days&convention=end-of-day'),
+      400,
+      'duration',
+    );
     // Mon 17 Mar 2025 10:00 + 1.5 working days (12 h): 6 h on Monday (10–12, 13–17), 6 h on Tuesday → 15:00.
     const half = await request(t.app).get('/api/v1/calendar/deadline?received=2025-03-17T10:00:00%2B07:00&duration=1.5&unit=working-days');
     expect(half.body.dueAt).toBe('2025-03-18T15:00:00+07:00');
@@ -129,7 +163,21 @@ describe('the corpus: each once answered 500', () => {
 describe('generated requests (fast-check)', () => {
   const weird = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 30 }),
-    fc.constantFrom('', '\u0000', '\ud800', '0000-01-01T00:00:00+07:00', '9999-12-31T23:59:59+07:00', '2025-02-30T10:00:00+07:00', '24:30', 'NaN', '-1', '1e309', '%E0%A4%A', '../../etc/passwd', "'; DROP TABLE dossiers; --"),
+    fc.constantFrom(
+      '',
+      '\u0000',
+      '\ud800',
+      '0000-01-01T00:00:00+07:00',
+      '9999-12-31T23:59:59+07:00',
+      '2025-02-30T10:00:00+07:00',
+      '24:30',
+      'NaN',
+      '-1',
+      '1e309',
+      '%E0%A4%A',
+      '../../etc/passwd',
+      "'; DROP TABLE dossiers; --",
+    ),
     fc.double(),
     fc.integer(),
     fc.boolean(),
@@ -137,7 +185,23 @@ describe('generated requests (fast-check)', () => {
     fc.array(fc.integer(), { maxLength: 3 }),
     fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
   );
-  const fields = ['type', 'eventId', 'dossierCode', 'occurredAt', 'procedureCode', 'receivingAgencyCode', 'channel', 'applicant', 'applicant.name', 'applicant.phone', 'applicant.idNumber', 'feeRequired', 'digitized', 'declaredDueAt', 'extra'];
+  const fields = [
+    'type',
+    'eventId',
+    'dossierCode',
+    'occurredAt',
+    'procedureCode',
+    'receivingAgencyCode',
+    'channel',
+    'applicant',
+    'applicant.name',
+    'applicant.phone',
+    'applicant.idNumber',
+    'feeRequired',
+    'digitized',
+    'declaredDueAt',
+    'extra',
+  ];
 
   test('a valid event with one field replaced by anything: never 5xx, and a refused one changes nothing', async () => {
     await fc.assert(
@@ -158,13 +222,28 @@ describe('generated requests (fast-check)', () => {
   });
 
   test('any path and query on the read endpoints: never 5xx', async () => {
-    const segment = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }).map((s) => encodeURIComponent(s)), fc.constantFrom('%', '%E0%A4%A', '%00', '%ED%A0%80', '..', '%2F', 'FZ-1'));
+    const segment = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 12 }).map((s) => encodeURIComponent(s)),
+      fc.constantFrom('%', '%E0%A4%A', '%00', '%ED%A0%80', '..', '%2F', 'FZ-1'),
+    );
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/api/v1/dossiers/', '/api/v1/dossiers?cursor=', '/api/v1/dossiers?receivedFrom=', '/api/v1/reports/rates?period=', '/api/v1/calendar/', '/api/v1/calendar/deadline?received=', '/letters/FZ-1/', '/dossiers/', '/calendar/'),
+        fc.constantFrom(
+          '/api/v1/dossiers/',
+          '/api/v1/dossiers?cursor=',
+          '/api/v1/dossiers?receivedFrom=',
+          '/api/v1/reports/rates?period=',
+          '/api/v1/calendar/',
+          '/api/v1/calendar/deadline?received=',
+          '/letters/FZ-1/',
+          '/dossiers/',
+          '/calendar/',
+        ),
         segment,
         async (prefix, seg) => {
-          const res = await request(t.app).get(prefix + seg).set(auth);
+          const res = await request(t.app)
+            .get(prefix + seg)
+            .set(auth);
           expect(res.status).toBeLessThan(500);
         },
       ),

@@ -24,11 +24,7 @@ test('concurrent single events: the good ones commit, the bad one alone is refus
   // The supervisor key of another agency: 404-alike refusal for its request only (outside its scope).
   const outside = ev.received('GC-OUT', '2025-11-03T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' });
   const tohieu = (await createApiKey(t.ctx.db.pool, { role: 'counter', agencyCodes: ['SLA.P.TOHIEU'], label: 'Tô Hiệu counter' })).key;
-  const answers = await Promise.all([
-    ...good.map((e, i) => post(i % 2 ? t.keys.admin : tohieu, e)),
-    post(t.keys.admin, bad),
-    post(t.keys.counter, outside),
-  ]);
+  const answers = await Promise.all([...good.map((e, i) => post(i % 2 ? t.keys.admin : tohieu, e)), post(t.keys.admin, bad), post(t.keys.counter, outside)]);
   expect(answers.slice(0, 24).map((a) => a.status)).toEqual(good.map(() => 201));
   expect(answers[24]!.status).toBe(422);
   expect(answers[24]!.body.errors[0].message).toMatch(/unknown dossier/);
@@ -41,7 +37,9 @@ test('concurrent single events: the good ones commit, the bad one alone is refus
   );
   expect(keys.map((k) => k.key_role)).toEqual(good.map((_, i) => (i % 2 ? 'admin' : 'counter')));
   // They did share transactions (rows written by one transaction share its xmin).
-  const { rows: tx } = await t.ctx.db.pool.query<{ n: number }>("SELECT count(DISTINCT xmin::text)::int AS n FROM dossier_events WHERE dossier_code LIKE 'GC-%'");
+  const { rows: tx } = await t.ctx.db.pool.query<{ n: number }>(
+    "SELECT count(DISTINCT xmin::text)::int AS n FROM dossier_events WHERE dossier_code LIKE 'GC-%'",
+  );
   expect(tx[0]!.n).toBeLessThan(24);
   // Resending all of them at once: duplicates, nothing written twice.
   const again = await Promise.all(good.map((e) => post(t.keys.admin, e)));

@@ -43,7 +43,8 @@ const NOW = Date.parse('2025-11-20T10:00:00+07:00');
 const TH = 'SLA.P.TOHIEU.TTPV';
 const get = (p: string, key = t.keys.auditor) => request(t.app).get(p).set('Authorization', `Bearer ${key}`);
 const post = (body: object) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body);
-const rec = (code: string, at: string, over: Record<string, unknown> = {}) => ev.received(code, at, { procedureCode: '1.004194', receivingAgencyCode: TH, ...over });
+const rec = (code: string, at: string, over: Record<string, unknown> = {}) =>
+  ev.received(code, at, { procedureCode: '1.004194', receivingAgencyCode: TH, ...over });
 
 const events = [
   rec('P1', '2025-10-27T09:00:00+07:00'),
@@ -75,12 +76,35 @@ const events = [
   ev.of('supplement_received', 'P10', '2025-10-08T09:00:00+07:00'),
   ev.of('result_ready', 'P10', '2025-10-09T09:00:00+07:00'),
 ];
-const lateApology = ev.of('apology_issued', 'P3', '2025-11-03T09:00:00+07:00', { reason: 'Chờ ý kiến cơ quan phối hợp', newDueAt: '2025-11-10T09:00:00+07:00' });
+const lateApology = ev.of('apology_issued', 'P3', '2025-11-03T09:00:00+07:00', {
+  reason: 'Chờ ý kiến cơ quan phối hợp',
+  newDueAt: '2025-11-10T09:00:00+07:00',
+});
 
 const OCTOBER = {
-  received: 10, receivedOnline: 1, receivedPostal: 0, onlineFull: 1, finished: 7, early: 3, onTime: 2, late: 2, openOnTrack: 1, openOverdue: 2,
-  feeRequired: 10, paidOnline: 1, digitized: 1, digitizedFull: 1, paperResult: 10, electronicResult: 1, reusedData: 1,
-  rescheduled: 1, apologyTooLate: 0, lateWithoutApology: 1, repeatedSupplement: 1, lateSupplementRequest: 1, dissatisfied: 1,
+  received: 10,
+  receivedOnline: 1,
+  receivedPostal: 0,
+  onlineFull: 1,
+  finished: 7,
+  early: 3,
+  onTime: 2,
+  late: 2,
+  openOnTrack: 1,
+  openOverdue: 2,
+  feeRequired: 10,
+  paidOnline: 1,
+  digitized: 1,
+  digitizedFull: 1,
+  paperResult: 10,
+  electronicResult: 1,
+  reusedData: 1,
+  rescheduled: 1,
+  apologyTooLate: 0,
+  lateWithoutApology: 1,
+  repeatedSupplement: 1,
+  lateSupplementRequest: 1,
+  dissatisfied: 1,
 };
 
 beforeAll(async () => {
@@ -103,7 +127,11 @@ test('October 2025: every count and indicator as worked by hand', async () => {
   expect(total.satisfactionRate).toBeCloseTo(0.5, 10);
   expect(total.rescheduledRate).toBeCloseTo(0.1, 10);
   expect(total.counterShare).toBeCloseTo(0.9, 10);
-  expect(res.body.judgment).toMatchObject({ running: false, openJudgedAt: '2025-10-31T23:59:59+07:00', readings: { lateness: 'instant', lateApology: 'unchanged' } });
+  expect(res.body.judgment).toMatchObject({
+    running: false,
+    openJudgedAt: '2025-10-31T23:59:59+07:00',
+    readings: { lateness: 'instant', lateApology: 'unchanged' },
+  });
   // Each indicator with its number, threshold and the share of its marks: 3.3 is at 10 % of a 50 % threshold.
   const ind = Object.fromEntries(res.body.indicators.map((i: { id: string }) => [i.id, i]));
   expect(Object.keys(ind)).toEqual(['2.1', '3.3', '3.6', '4.1', '4.2', '4.3', '5.4']);
@@ -113,7 +141,16 @@ test('October 2025: every count and indicator as worked by hand', async () => {
   expect(ind['5.4']).toMatchObject({ percent: 50, threshold: 0.9, scoreShare: 0.5556 });
   // 3.3 says it is not the portal's online-service score; the portal's own progress row and score beside ours.
   expect(ind['3.3'].note).toMatch(/không phải điểm “Cung cấp dịch vụ trực tuyến”/);
-  expect(total.portal).toEqual({ totalReceived: 10, totalOnTime: 6, totalOverdue: 4, totalCompleted: 7, avgProcessingDays: null, ratio: 60, score: 12, maxScore: 20 });
+  expect(total.portal).toEqual({
+    totalReceived: 10,
+    totalOnTime: 6,
+    totalOverdue: 4,
+    totalCompleted: 7,
+    avgProcessingDays: null,
+    ratio: 60,
+    score: 12,
+    maxScore: 20,
+  });
   expect(res.body.portal.mode).toBe('portal-compatible');
 
   // 2.2 per procedure, in its own unit (working days).
@@ -137,7 +174,8 @@ test('the dossier page, the list filter and the report agree on a dossier waitin
   const overdue = (await get('/api/v1/dossiers?outcome=overdue')).body.items.map((d: { code: string }) => d.code);
   expect(overdue).toEqual(['P3']);
   // The cells behind the report name the same dossiers.
-  const cell = async (name: string) => (await get(`/api/v1/reports/dossiers?period=2025-10&outcome=${name}`)).body.items.map((d: { code: string }) => d.code).sort();
+  const cell = async (name: string) =>
+    (await get(`/api/v1/reports/dossiers?period=2025-10&outcome=${name}`)).body.items.map((d: { code: string }) => d.code).sort();
   expect(await cell('on_track')).toEqual(['P1']);
   expect(await cell('overdue')).toEqual(['P2', 'P3']);
   expect(await cell('early')).toEqual(['P4', 'P8', 'P9']);
@@ -202,11 +240,13 @@ test('CSV and Excel carry the indicators under Vietnamese headers', async () => 
     'Yêu cầu bổ sung sau 03 ngày làm việc': '1',
   });
   const book = new ExcelJS.Workbook();
-  const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-10&groupBy=all').buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-10&groupBy=all')
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   await book.xlsx.load(xlsx.body as unknown as ArrayBuffer);
   const sheet = book.worksheets[0]!;
   const headers = (sheet.getRow(2).values as unknown[]).slice(1);

@@ -33,11 +33,13 @@ const unsealed = () => countUnchained(t.ctx.db.pool);
 test('two processes ingesting the same dossiers at once: every acknowledged event is sealed, the chain verifies, the projection is a replay', async () => {
   const codes = Array.from({ length: 30 }, (_, i) => `MP-${i}`);
   const received = parsed(codes.map((c, i) => ev.received(c, `2025-11-03T0${8 + (i % 2)}:00:00+07:00`, AGENCY)));
-  const later = parsed(codes.flatMap((c) => [
-    ev.of('supplement_requested', c, '2025-11-04T09:00:00+07:00', { reason: 'Thiếu bản sao giấy tờ' }),
-    ev.of('supplement_received', c, '2025-11-05T09:00:00+07:00'),
-    ev.of('result_ready', c, '2025-11-06T15:00:00+07:00'),
-  ]));
+  const later = parsed(
+    codes.flatMap((c) => [
+      ev.of('supplement_requested', c, '2025-11-04T09:00:00+07:00', { reason: 'Thiếu bản sao giấy tờ' }),
+      ev.of('supplement_received', c, '2025-11-05T09:00:00+07:00'),
+      ev.of('result_ready', c, '2025-11-06T15:00:00+07:00'),
+    ]),
+  );
   const ctx = t.ctx.foldContext();
   // Each process posts small groups; the second process posts the later events of the dossiers the first receives.
   const groups = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
@@ -62,7 +64,9 @@ test('a process that stopped between its commit and its seal: the next seal take
   // Received Mon 3 Nov 2025 08:00, 3 working days → due Thu 6 Nov 08:00: overdue at the test's now (20 Nov).
   await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), parsed([ev.received('CRASH-1', '2025-11-03T08:00:00+07:00', AGENCY)]), { seal: false });
   expect(await unsealed()).toBe(1);
-  await t.ctx.db.pool.query("INSERT INTO supervisors (id, agency_code, email, name) VALUES (gen_random_uuid(), 'SLA.P.TOHIEU', 'giamsat@tohieu.example', 'Giám sát')");
+  await t.ctx.db.pool.query(
+    "INSERT INTO supervisors (id, agency_code, email, name) VALUES (gen_random_uuid(), 'SLA.P.TOHIEU', 'giamsat@tohieu.example', 'Giám sát')",
+  );
   const scan = await scanDossiers(t.ctx.db.pool, 'overdue', { catalog: t.ctx.catalog, calendar: t.ctx.calendar, publicUrl: t.ctx.publicUrl, now: t.ctx.now() });
   expect(await unsealed()).toBe(0);
   const { rows } = await t.ctx.db.pool.query("SELECT recipient FROM alerts WHERE dossier_code = 'CRASH-1' AND kind = 'overdue'");
@@ -74,7 +78,12 @@ test('a process that stopped between its commit and its seal: the next seal take
 test('over HTTP an event is acknowledged once committed, and sealed moments later with the commits around it', async () => {
   const codes = Array.from({ length: 20 }, (_, i) => `HS-${i}`);
   const answers = await Promise.all(
-    codes.map((c) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(ev.received(c, '2025-11-03T08:00:00+07:00', AGENCY))),
+    codes.map((c) =>
+      request(t.app)
+        .post('/api/v1/events')
+        .set('Authorization', `Bearer ${t.keys.admin}`)
+        .send(ev.received(c, '2025-11-03T08:00:00+07:00', AGENCY)),
+    ),
   );
   expect(answers.map((a) => a.status)).toEqual(codes.map(() => 201));
   // Committed: every dossier is there at once, whether or not the chain has taken its event in yet.

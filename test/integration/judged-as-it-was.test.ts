@@ -40,7 +40,8 @@ const NOW = Date.parse('2026-02-25T10:00:00+07:00');
 const TH = 'SLA.P.TOHIEU.TTPV';
 const get = (p: string, key = t.keys.auditor) => request(t.app).get(p).set('Authorization', `Bearer ${key}`);
 const post = (body: object) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body);
-const rec = (code: string, at: string, over: Record<string, unknown> = {}) => ev.received(code, at, { procedureCode: '1.004194', receivingAgencyCode: TH, ...over });
+const rec = (code: string, at: string, over: Record<string, unknown> = {}) =>
+  ev.received(code, at, { procedureCode: '1.004194', receivingAgencyCode: TH, ...over });
 const online = { channel: 'online', digitized: true };
 const pay = (code: string, at: string) => ev.of('payment_recorded', code, at, { amount: 15000, method: 'online', viaNationalPortal: true });
 const eResult = (code: string, at: string) => ev.of('result_ready', code, at, { electronicResult: true });
@@ -66,7 +67,17 @@ const january = [
   eResult('E4', '2026-02-24T10:00:00+07:00'),
 ];
 
-const DECEMBER = { received: 2, receivedOnline: 2, paperResult: 2, onlineFull: 1, electronicResult: 1, digitized: 2, digitizedFull: 1, feeRequired: 2, paidOnline: 1 };
+const DECEMBER = {
+  received: 2,
+  receivedOnline: 2,
+  paperResult: 2,
+  onlineFull: 1,
+  electronicResult: 1,
+  digitized: 2,
+  digitizedFull: 1,
+  feeRequired: 2,
+  paidOnline: 1,
+};
 
 beforeAll(async () => {
   t = await createTestApp({ now: NOW });
@@ -79,11 +90,20 @@ async function figures(period: string) {
   const all = (await get(`/api/v1/reports/rates?period=${period}&groupBy=all`)).body;
   const agency = (await get(`/api/v1/reports/rates?period=${period}&groupBy=agency`)).body.rows.find((r: { key: string }) => r.key === TH);
   const scanned = (await get(`/api/v1/reports/rates?period=${period}&groupBy=field`)).body.total;
-  const cell = async (name: string) => (await get(`/api/v1/reports/dossiers?period=${period}&outcome=${name}`)).body.items.map((d: { code: string }) => d.code).sort();
+  const cell = async (name: string) =>
+    (await get(`/api/v1/reports/dossiers?period=${period}&outcome=${name}`)).body.items.map((d: { code: string }) => d.code).sort();
   const csv = (await get(`/api/v1/reports/rates.csv?period=${period}&groupBy=all&dialect=vn`)).text.replace('\uFEFF', '').trim().split('\r\n');
   const csvCells = Object.fromEntries(csv[0]!.split(';').map((h, i) => [h, csv.at(-1)!.split(';')[i]]));
   const indicators = Object.fromEntries(all.indicators.map((i: { id: string; percent: number | null }) => [i.id, i.percent]));
-  return { total: all.total, agency, scanned, indicators, onlineFull: await cell('online_full'), paidOnline: await cell('paid_online'), csvOnline: csvCells['Tỷ lệ nộp trực tuyến (%)'] };
+  return {
+    total: all.total,
+    agency,
+    scanned,
+    indicators,
+    onlineFull: await cell('online_full'),
+    paidOnline: await cell('paid_online'),
+    csvOnline: csvCells['Tỷ lệ nộp trực tuyến (%)'],
+  };
 }
 
 test('a result or payment given after a period ended does not change that period, whichever way it is read', async () => {
@@ -132,7 +152,11 @@ test('a dossier waiting for the citizen after a request made in time is not "lat
   const listed = (await get(`/api/v1/dossiers?flag=late_without_apology&agency=${TH}`)).body.items.map((d: { code: string }) => d.code).sort();
   expect(listed).toEqual(['O1']);
   // The dashboard's queue.
-  const page = (await request(t.app).get(`/dashboard?agency=${TH}&period=2026-02`).set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`)).text;
+  const page = (
+    await request(t.app)
+      .get(`/dashboard?agency=${TH}&period=2026-02`)
+      .set('Cookie', `dunghan_session=${await signIn(t.app, t.keys.admin)}`)
+  ).text;
   const queue = page.slice(page.indexOf('id="late-without-apology"'), page.indexOf('</table>', page.indexOf('id="late-without-apology"')));
   expect(queue).toContain('/dossiers/O1');
   expect(queue).not.toContain('/dossiers/W1');
@@ -150,14 +174,24 @@ test('a dossier waiting for the citizen after a request made in time is not "lat
   expect(value('late_without_apology')).toBe(1);
 });
 
-test('an apology sent after the law\'s limit leaves the dossier late and the rate where it was', async () => {
+test("an apology sent after the law's limit leaves the dossier late and the rate where it was", async () => {
   const a1 = (await get('/api/v1/dossiers/A1')).body;
   expect(a1).toMatchObject({ dueAt: '2026-01-08T09:00:00+07:00', outcome: 'late', rate: { outcome: 'late' } });
   expect(a1.apology).toMatchObject({ newDueAt: '2026-01-14T10:00:00+07:00', reschedules: false, reschedulesRate: false });
   expect(a1.flags).toEqual(['apology_too_late']);
   expect(a1.processingTime).toEqual({ value: 7.13, unit: 'working-days' });
   const jan = (await get('/api/v1/reports/rates?period=2026-01&groupBy=all')).body;
-  expect(jan.total).toMatchObject({ finished: 3, early: 2, onTime: 0, late: 1, openOnTrack: 1, openOverdue: 1, rescheduled: 1, apologyTooLate: 1, lateWithoutApology: 0 });
+  expect(jan.total).toMatchObject({
+    finished: 3,
+    early: 2,
+    onTime: 0,
+    late: 1,
+    openOnTrack: 1,
+    openOverdue: 1,
+    rescheduled: 1,
+    apologyTooLate: 1,
+    lateWithoutApology: 0,
+  });
   expect(jan.total.progressRate).toBeCloseTo(0.6, 10);
 });
 
@@ -171,5 +205,7 @@ test('the apology form says, before it is sent, what a late apology will not cha
   // A dossier still within the limit is told the new date becomes the appointment.
   expect((await post(rec('N1', '2026-02-24T09:00:00+07:00'))).status).toBe(201);
   const fresh = (await request(t.app).get('/dossiers/N1').set('Cookie', cookie)).text;
-  expect(fresh).toMatch(/<p id="apology-effect" class="muted">Gửi trong thời hạn \(chậm nhất ngày Thứ Năm, 26\/02\/2026\): ngày hẹn mới trở thành hạn trả kết quả/);
+  expect(fresh).toMatch(
+    /<p id="apology-effect" class="muted">Gửi trong thời hạn \(chậm nhất ngày Thứ Năm, 26\/02\/2026\): ngày hẹn mới trở thành hạn trả kết quả/,
+  );
 });

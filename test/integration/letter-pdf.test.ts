@@ -25,14 +25,25 @@ const LONG_REASON =
 
 beforeAll(async () => {
   t = await createTestApp({ now: Date.parse('2026-03-27T09:00:00+07:00') });
-  const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.admin}`)
+      .send(body as object);
   const res = await post([
     // Đăng ký tạm trú (3 working days) at phường Chiềng Lề, Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00.
     ev.received('PDF-1', '2025-03-17T10:00:00+07:00', {
       applicant: { name: 'Quàng Thị Lan', address: 'Bản Hài, phường Chiềng Lề', phone: '0987654321', email: 'lan@example.vn' },
     }),
-    ev.of('assigned', 'PDF-1', '2025-03-17T14:00:00+07:00', { agencyCode: 'SLA.TPSL.CLE', step: 'Thẩm định hồ sơ', budget: { value: 1, unit: 'working-days' } }),
-    ev.of('apology_issued', 'PDF-1', '2025-03-19T16:00:00+07:00', { reason: 'Cần lấy ý kiến Công an tỉnh về nơi cư trú.', newDueAt: '2025-03-25T16:30:00+07:00' }),
+    ev.of('assigned', 'PDF-1', '2025-03-17T14:00:00+07:00', {
+      agencyCode: 'SLA.TPSL.CLE',
+      step: 'Thẩm định hồ sơ',
+      budget: { value: 1, unit: 'working-days' },
+    }),
+    ev.of('apology_issued', 'PDF-1', '2025-03-19T16:00:00+07:00', {
+      reason: 'Cần lấy ý kiến Công an tỉnh về nơi cư trú.',
+      newDueAt: '2025-03-25T16:30:00+07:00',
+    }),
     ev.received('PDF-2', '2025-03-17T09:00:00+07:00', { applicant: { name: 'Lò Văn Hùng', phone: '0912345678' } }),
     ev.of('supplement_requested', 'PDF-2', '2025-03-17T10:30:00+07:00', { reason: 'Bổ sung bản sao giấy khai sinh của con & giấy xác nhận "nơi cư trú".' }),
     ev.received('PDF-3', '2025-03-17T09:00:00+07:00'),
@@ -54,11 +65,13 @@ afterAll(async () => t?.close());
 
 const get = (path: string, key = t.keys.auditor) => request(t.app).get(path).set('Authorization', `Bearer ${key}`);
 const pdfOf = async (path: string) => {
-  const res = await get(path).buffer(true).parse((r, done) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const res = await get(path)
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
   expect([res.status, res.headers['content-type']]).toEqual([200, 'application/pdf']);
   return res.body as Buffer;
 };
@@ -115,16 +128,47 @@ test('the apology (form 04) as a PDF says what the HTML says: code, applicant, b
   // Tinos embedded (as subsets: the latin and Vietnamese parts of the font), nothing else: diacritics exact on any reader.
   const fonts = await pdfFonts(pdf);
   expect(fonts.length).toBeGreaterThan(0);
-  for (const f of fonts) expect([f.name.replace(/^[A-Z]{6}\+/, ''), f.embedded]).toEqual([expect.stringMatching(/^Tinos-(Regular|Bold|Italic|BoldItalic)$/), true]);
+  for (const f of fonts)
+    expect([f.name.replace(/^[A-Z]{6}\+/, ''), f.embedded]).toEqual([expect.stringMatching(/^Tinos-(Regular|Bold|Italic|BoldItalic)$/), true]);
 });
 
 test('the receipt (01), supplement request (02), refusal (03) and control slip (05) as PDFs match their HTML', async () => {
   const cases: Array<[string, string, string[]]> = [
-    ['PDF-1', 'receipt', ['Mã hồ sơ: PDF-1', '4. Thời gian nhận hồ sơ: 10 giờ 00 phút, ngày 17 tháng 3 năm 2025.', '5. Thời gian trả kết quả giải quyết hồ sơ: 10 giờ 00 phút, ngày 20 tháng 3 năm 2025.', 'Ông/Bà: Quàng Thị Lan', 'NGƯỜI NỘP HỒ SƠ']],
-    ['PDF-2', 'supplement-request', ['PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ', 'Bổ sung bản sao giấy khai sinh của con & giấy xác nhận "nơi cư trú".', '(yêu cầu ngày 10 giờ 30 phút, ngày 17 tháng 3 năm 2025)', 'của Ông/Bà Lò Văn Hùng vào 09 giờ 00 phút, ngày 17 tháng 3 năm 2025.']],
+    [
+      'PDF-1',
+      'receipt',
+      [
+        'Mã hồ sơ: PDF-1',
+        '4. Thời gian nhận hồ sơ: 10 giờ 00 phút, ngày 17 tháng 3 năm 2025.',
+        '5. Thời gian trả kết quả giải quyết hồ sơ: 10 giờ 00 phút, ngày 20 tháng 3 năm 2025.',
+        'Ông/Bà: Quàng Thị Lan',
+        'NGƯỜI NỘP HỒ SƠ',
+      ],
+    ],
+    [
+      'PDF-2',
+      'supplement-request',
+      [
+        'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
+        'Bổ sung bản sao giấy khai sinh của con & giấy xác nhận "nơi cư trú".',
+        '(yêu cầu ngày 10 giờ 30 phút, ngày 17 tháng 3 năm 2025)',
+        'của Ông/Bà Lò Văn Hùng vào 09 giờ 00 phút, ngày 17 tháng 3 năm 2025.',
+      ],
+    ],
     ['PDF-3', 'refusal', ['PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ', 'Thủ tục không thuộc thẩm quyền giải quyết của phường.', 'Mã hồ sơ: PDF-3']],
     // Step 1: Mon 17 Mar 14:00 + 1 working day = Tue 18 Mar 14:00; still open on the slip.
-    ['PDF-1', 'control-slip', ['PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ', 'Mẫu số 05', 'Thẩm định hồ sơ', 'Giao: 14 giờ 00 phút, ngày 17 tháng 3 năm 2025', 'Nhận: Đang xử lý', 'Hạn bước: 14 giờ 00 phút, ngày 18 tháng 3 năm 2025']],
+    [
+      'PDF-1',
+      'control-slip',
+      [
+        'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ',
+        'Mẫu số 05',
+        'Thẩm định hồ sơ',
+        'Giao: 14 giờ 00 phút, ngày 17 tháng 3 năm 2025',
+        'Nhận: Đang xử lý',
+        'Hạn bước: 14 giờ 00 phút, ngày 18 tháng 3 năm 2025',
+      ],
+    ],
   ];
   for (const [code, form, expected] of cases) {
     const { html, text, info } = await both(code, form);

@@ -24,10 +24,16 @@ function makeP12(o: { from: string; to: string; keyUsage: Record<string, boolean
   cert.serialNumber = '01';
   cert.validity.notBefore = new Date(o.from);
   cert.validity.notAfter = new Date(o.to);
-  const name = [{ name: 'commonName', value: 'UBND phuong Chieng Le' }, { name: 'countryName', value: 'VN' }];
+  const name = [
+    { name: 'commonName', value: 'UBND phuong Chieng Le' },
+    { name: 'countryName', value: 'VN' },
+  ];
   cert.setSubject(name);
   cert.setIssuer(name);
-  cert.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', ...o.keyUsage }]);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', ...o.keyUsage },
+  ]);
   cert.sign(key, forge.md.sha256.create());
   const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], passphrase, { algorithm: '3des' });
   return { p12: Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'), passphrase, key, cert };
@@ -139,12 +145,23 @@ test('the external-signer interface: the digest handed out, a detached CMS taken
         seq(oid(pki.oids.rsaEncryption!), nul()),
         octets((valid.key as forge.pki.rsa.PrivateKey).sign(md)),
       );
-      const signedData = seq(int('01'), set(sha256Id()), seq(oid(pki.oids.data!)), asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [pki.certificateToAsn1(valid.cert)]), set(signerInfo));
+      const signedData = seq(
+        int('01'),
+        set(sha256Id()),
+        seq(oid(pki.oids.data!)),
+        asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [pki.certificateToAsn1(valid.cert)]),
+        set(signerInfo),
+      );
       const contentInfo = seq(oid(pki.oids.signedData!), asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [signedData]));
       return Buffer.from(asn1.toDer(contentInfo).getBytes(), 'binary');
     },
   };
-  const signed = await signPdf(letter.body as Buffer, external, { reason: 'Phiếu xin lỗi', name: 'UBND phường Chiềng Lề', location: 'Sơn La', signingTime: new Date(NOW) });
+  const signed = await signPdf(letter.body as Buffer, external, {
+    reason: 'Phiếu xin lỗi',
+    name: 'UBND phường Chiềng Lề',
+    location: 'Sơn La',
+    signingTime: new Date(NOW),
+  });
   expect(digests).toHaveLength(1);
   expect(digests[0]).toMatch(/^[0-9a-f]{64}$/);
   const check = await pdfSig(signed);

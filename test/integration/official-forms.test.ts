@@ -140,8 +140,17 @@ test('II.06a as XLSX: the form wording, merged header cells, columns numbered (1
   const merges = (sheet.model as unknown as { merges: string[] }).merges;
   for (const range of ['A5:A7', 'B5:B7', 'C5:F5', 'G5:J5', 'K5:M5', 'C6:C7', 'D6:E6', 'F6:F7', 'G6:G7', 'M6:M7']) expect(merges).toContain(range);
   expect([text('C5'), text('G5'), text('K5'), text('D6'), text('D7'), text('E7'), text('F6'), text('H6'), text('I6'), text('J6'), text('L6')]).toEqual([
-    'Số hồ sơ nhận giải quyết', 'Số hồ sơ đã giải quyết', 'Số hồ sơ đang giải quyết', 'Trong đó', 'Trực tuyến',
-    'Trực tiếp, dịch vụ bưu chính', 'Từ kỳ trước', 'Trước hạn', 'Đúng hạn', 'Quá hạn', 'Trong hạn',
+    'Số hồ sơ nhận giải quyết',
+    'Số hồ sơ đã giải quyết',
+    'Số hồ sơ đang giải quyết',
+    'Trong đó',
+    'Trực tuyến',
+    'Trực tiếp, dịch vụ bưu chính',
+    'Từ kỳ trước',
+    'Trước hạn',
+    'Đúng hạn',
+    'Quá hạn',
+    'Trong hạn',
   ]);
   expect((sheet.getRow(8).values as unknown[]).slice(1)).toEqual(Array.from({ length: 13 }, (_, i) => `(${i + 1})`));
   expect((sheet.getRow(9).values as unknown[]).slice(1)).toEqual([1, 'Ủy ban nhân dân phường Chiềng Lề', ...CLE_Q1]);

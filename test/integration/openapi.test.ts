@@ -20,11 +20,16 @@ test('the document lints clean with the recommended rules', async () => {
   const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: '/openapi.json', config });
   expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} ${p.location?.[0]?.pointer ?? ''}`)).toEqual([]);
   // Every operation has an id, a success response with a schema, and the problem shape for errors.
-  const ops = Object.values(doc.paths as Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>).flatMap((p) => Object.values(p));
+  const ops = Object.values(
+    doc.paths as Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>,
+  ).flatMap((p) => Object.values(p));
   expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
   for (const o of ops) {
     const success = Object.entries(o.responses).filter(([status]) => status.startsWith('2'));
-    expect({ op: o.operationId, ok: success.length > 0 && success.every(([, r]) => Object.values(r.content ?? {}).every((c) => c.schema)) }).toEqual({ op: o.operationId, ok: true });
+    expect({ op: o.operationId, ok: success.length > 0 && success.every(([, r]) => Object.values(r.content ?? {}).every((c) => c.schema)) }).toEqual({
+      op: o.operationId,
+      ok: true,
+    });
     expect(o.responses['400']?.content?.['application/problem+json']).toBeDefined();
   }
 });
@@ -33,7 +38,10 @@ test('answers carry the fields their declared schemas require', async () => {
   const doc = (await request(t.app).get('/api/v1/openapi.json')).body;
   const required = (name: string): string[] => doc.components.schemas[name].required;
   const auth = { Authorization: `Bearer ${t.keys.admin}` };
-  const posted = await request(t.app).post('/api/v1/events').set(auth).send(ev.received('OA-1', '2025-11-03T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }));
+  const posted = await request(t.app)
+    .post('/api/v1/events')
+    .set(auth)
+    .send(ev.received('OA-1', '2025-11-03T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }));
   expect(Object.keys(posted.body)).toEqual(expect.arrayContaining(required('EventsResult')));
   expect(posted.body.results[0].status).toMatch(/^(accepted|duplicate)$/);
   const dossier = (await request(t.app).get('/api/v1/dossiers/OA-1').set(auth)).body;

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-test('a request id is echoed (the caller\'s when it is a plain token) and carried by error bodies', async () => {
+test("a request id is echoed (the caller's when it is a plain token) and carried by error bodies", async () => {
   const mine = await request(app).get('/api/v1/dossiers/NONE').set('Authorization', `Bearer ${t.keys.auditor}`).set('X-Request-Id', 'counter-42.a');
   expect(mine.headers['x-request-id']).toBe('counter-42.a');
   expect(mine.body.requestId).toBe('counter-42.a');
@@ -42,11 +42,22 @@ test('a request id is echoed (the caller\'s when it is a plain token) and carrie
 test('the access log is JSON: method, path without query, status, key; never a body, a key or a cookie', async () => {
   lines.length = 0;
   const body = ev.received('OPS-1', '2025-03-17T10:00:00+07:00', { applicant: { name: 'Quàng Thị Riêng', phone: '0912000111' } });
-  await request(app).post('/api/v1/events?x=secret-query').set('Authorization', `Bearer ${t.keys.counter}`).set('Cookie', 'dunghan_session=cookie-secret-zq').send(body).expect(400);
+  await request(app)
+    .post('/api/v1/events?x=secret-query')
+    .set('Authorization', `Bearer ${t.keys.counter}`)
+    .set('Cookie', 'dunghan_session=cookie-secret-zq')
+    .send(body)
+    .expect(400);
   await request(app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body).expect(201);
   const entries = lines.map((l) => JSON.parse(l));
   const access = entries.find((e) => e.req?.path === '/api/v1/events' && e.res?.status === 201);
-  expect(access).toMatchObject({ req: { method: 'POST', path: '/api/v1/events' }, res: { status: 201 }, role: 'counter', keyId: expect.any(String), responseTime: expect.any(Number) });
+  expect(access).toMatchObject({
+    req: { method: 'POST', path: '/api/v1/events' },
+    res: { status: 201 },
+    role: 'counter',
+    keyId: expect.any(String),
+    responseTime: expect.any(Number),
+  });
   const all = lines.join('\n');
   for (const secret of [t.keys.counter, 'Quàng Thị Riêng', '0912000111', 'cookie-secret-zq', 'secret-query']) expect(all).not.toContain(secret);
 });
@@ -56,7 +67,11 @@ test('/metrics: ingest counts and latency move with an ingest; outbox, open-doss
   const count = (text: string, result: string) => Number(new RegExp(`dunghan_events_ingested_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   const before = await scrape();
   const e = ev.received('OPS-2', '2025-03-17T10:00:00+07:00');
-  await request(app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send([e, ev.received('OPS-3', '2025-03-17T10:00:00+07:00')]).expect(201);
+  await request(app)
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${t.keys.counter}`)
+    .send([e, ev.received('OPS-3', '2025-03-17T10:00:00+07:00')])
+    .expect(201);
   await request(app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(e).expect(200);
   const after = await scrape();
   expect(count(after, 'accepted') - count(before, 'accepted')).toBe(2);
@@ -89,7 +104,8 @@ test('/livez answers; /readyz says whether the database answers', async () => {
 });
 
 test('the CLI: --help per command, --version; a .env file fills in unset variables', async () => {
-  const cli = (args: string[], cwd = process.cwd()) => run(process.execPath, [path.join(process.cwd(), 'bin/dunghan.js'), ...args], { cwd, env: { ...process.env, DATA_DIR: '/nonexistent-dunghan-data' } });
+  const cli = (args: string[], cwd = process.cwd()) =>
+    run(process.execPath, [path.join(process.cwd(), 'bin/dunghan.js'), ...args], { cwd, env: { ...process.env, DATA_DIR: '/nonexistent-dunghan-data' } });
   expect((await cli(['deadline', '--help'])).stdout).toMatch(/^Usage: dunghan deadline …\n\n {2}deadline --received ISO/);
   expect((await cli(['--version'])).stdout.trim()).toMatch(/^dunghan \d+\.\d+\.\d+$/);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-env-'));

@@ -34,17 +34,31 @@ const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
 /** Posts the first-password form as the browser would, with the double-submit token. */
 const setPassword = (token: string, password: string, confirm = password) => {
   const csrf = anonymousCsrf();
-  return request(t.app).post('/password/set').set('Cookie', csrf.cookie).type('form').send({ token, password, confirm, ...csrf.field });
+  return request(t.app)
+    .post('/password/set')
+    .set('Cookie', csrf.cookie)
+    .type('form')
+    .send({ token, password, confirm, ...csrf.field });
 };
 const login = (app: Parameters<typeof request>[0], body: object) => {
   const csrf = anonymousCsrf();
-  return request(app).post('/login').set('Cookie', csrf.cookie).type('form').send({ ...body, ...csrf.field });
+  return request(app)
+    .post('/login')
+    .set('Cookie', csrf.cookie)
+    .type('form')
+    .send({ ...body, ...csrf.field });
 };
 /** A person acting through their session: pages with the cookie, changes with the page's token too. */
 const as = (session: string) => ({
   get: (path: string) => request(t.app).get(path).set('Cookie', `dunghan_session=${session}`),
-  form: (path: string, body: object) => request(t.app).post(path).set('Cookie', `dunghan_session=${session}`).type('form').send({ ...body, _csrf: sessionCsrfToken(session) }),
-  api: (path: string, body: object) => request(t.app).post(path).set('Cookie', `dunghan_session=${session}`).set('X-CSRF-Token', sessionCsrfToken(session)).send(body),
+  form: (path: string, body: object) =>
+    request(t.app)
+      .post(path)
+      .set('Cookie', `dunghan_session=${session}`)
+      .type('form')
+      .send({ ...body, _csrf: sessionCsrfToken(session) }),
+  api: (path: string, body: object) =>
+    request(t.app).post(path).set('Cookie', `dunghan_session=${session}`).set('X-CSRF-Token', sessionCsrfToken(session)).send(body),
 });
 
 const PASSWORD = 'Sơn La mùa hoa ban nở';
@@ -54,11 +68,24 @@ test('an admin creates a person; the answer carries a one-time link, never a pas
   // While nobody has an account, a key still opens a web session (a new installation's first sign-in).
   expect((await login(t.app, { key: t.keys.auditor, next: '/' })).status).toBe(303);
 
-  const res = await admin.post('/api/v1/users', { name: 'Lò Thị Lan', email: 'lan.lt@sonla.gov.vn', roles: ['supervisor', 'counter'], agencyCodes: ['SLA.TPSL'] });
+  const res = await admin.post('/api/v1/users', {
+    name: 'Lò Thị Lan',
+    email: 'lan.lt@sonla.gov.vn',
+    roles: ['supervisor', 'counter'],
+    agencyCodes: ['SLA.TPSL'],
+  });
   expect(res.status).toBe(201);
   expect(res.headers['cache-control']).toBe('no-store');
   // Roles are kept in the one order they are listed everywhere.
-  expect(res.body).toMatchObject({ name: 'Lò Thị Lan', email: 'lan.lt@sonla.gov.vn', roles: ['counter', 'supervisor'], agencyCodes: ['SLA.TPSL'], deactivatedAt: null, hasPassword: false, passwordLinkHours: 72 });
+  expect(res.body).toMatchObject({
+    name: 'Lò Thị Lan',
+    email: 'lan.lt@sonla.gov.vn',
+    roles: ['counter', 'supervisor'],
+    agencyCodes: ['SLA.TPSL'],
+    deactivatedAt: null,
+    hasPassword: false,
+    passwordLinkHours: 72,
+  });
   expect(res.body.passwordLink).toMatch(/^http:\/\/dunghan\.test\/password\/set\?token=[A-Za-z0-9_-]{43}$/);
   lan = { id: res.body.id, link: res.body.passwordLink };
   // Only the token's hash is stored.
@@ -143,7 +170,9 @@ test('a person signs in with e-mail and password, lands on their page, and every
   expect((await lan_.api('/api/v1/events', e)).status).toBe(201);
   expect(await q('SELECT key_id, key_role FROM dossier_events WHERE event_id = $1', [e.eventId])).toEqual([{ key_id: lan.id, key_role: 'counter,supervisor' }]);
   // The actors view names whom the id is.
-  expect(await q('SELECT a.kind, a.name FROM dossier_events e JOIN actors a ON a.id = e.key_id WHERE e.event_id = $1', [e.eventId])).toEqual([{ kind: 'person', name: 'Lò Thị Lan' }]);
+  expect(await q('SELECT a.kind, a.name FROM dossier_events e JOIN actors a ON a.id = e.key_id WHERE e.event_id = $1', [e.eventId])).toEqual([
+    { kind: 'person', name: 'Lò Thị Lan' },
+  ]);
 
   // The dossier page and a letter: each read logged under the person.
   expect((await lan_.get('/dossiers/PPL-1')).status).toBe(200);
@@ -156,14 +185,24 @@ test('a person signs in with e-mail and password, lands on their page, and every
   // The apology through the page's form: refused without the token, recorded under the person with it.
   // Received Mon 17 Mar 10:00, 3 working days: due Thu 20 Mar 10:00; the clock reads Thu 20 Mar 09:00, so the
   // apology is issued on the due day, later than 1 day before it (118/2025 Art. 19(6)): recorded, moves nothing.
-  const noToken = await request(t.app).post('/dossiers/PPL-1/apology').set('Cookie', `dunghan_session=${session}`).type('form').send({ reason: 'Cần xác minh', extraWorkingDays: '2' });
+  const noToken = await request(t.app)
+    .post('/dossiers/PPL-1/apology')
+    .set('Cookie', `dunghan_session=${session}`)
+    .type('form')
+    .send({ reason: 'Cần xác minh', extraWorkingDays: '2' });
   expect(noToken.status).toBe(403);
   expect(noToken.text).toContain('Biểu mẫu đã hết hạn hoặc không được gửi từ trang của hệ thống');
-  const forged = await request(t.app).post('/dossiers/PPL-1/apology').set('Cookie', `dunghan_session=${session}`).type('form').send({ reason: 'Cần xác minh', extraWorkingDays: '2', _csrf: sessionCsrfToken('another session') });
+  const forged = await request(t.app)
+    .post('/dossiers/PPL-1/apology')
+    .set('Cookie', `dunghan_session=${session}`)
+    .type('form')
+    .send({ reason: 'Cần xác minh', extraWorkingDays: '2', _csrf: sessionCsrfToken('another session') });
   expect(forged.status).toBe(403);
   expect(await q("SELECT 1 FROM dossier_events WHERE dossier_code = 'PPL-1' AND type = 'apology_issued'")).toEqual([]);
   expect((await lan_.form('/dossiers/PPL-1/apology', { reason: 'Cần xác minh', extraWorkingDays: '2' })).status).toBe(303);
-  expect(await q("SELECT key_id, key_role FROM dossier_events WHERE dossier_code = 'PPL-1' AND type = 'apology_issued'")).toEqual([{ key_id: lan.id, key_role: 'counter,supervisor' }]);
+  expect(await q("SELECT key_id, key_role FROM dossier_events WHERE dossier_code = 'PPL-1' AND type = 'apology_issued'")).toEqual([
+    { key_id: lan.id, key_role: 'counter,supervisor' },
+  ]);
   // Logging out needs the token too: a cross-site post cannot sign a person out.
   expect((await request(t.app).post('/logout').set('Cookie', `dunghan_session=${session}`)).status).toBe(403);
   expect((await lan_.get('/dashboard')).status).toBe(200);
@@ -228,13 +267,20 @@ test('an admin of one ward manages the people of that ward only; an admin never 
   const post = (path: string, body: object = {}) => request(t.app).post(path).set('Authorization', `Bearer ${ward}`).send(body);
   const outside = await post('/api/v1/users', { name: 'B', email: 'b@sonla.gov.vn', roles: ['counter'], agencyCodes: ['SLA.TPSL.THI'] });
   expect([outside.status, outside.body.errors]).toEqual([403, [{ path: 'agencyCodes[0]', message: 'outside your agencies' }]]);
-  const district = (await admin.post('/api/v1/users', { name: 'Cầm Văn Đức', email: 'duc@sonla.gov.vn', roles: ['supervisor'], agencyCodes: ['SLA.TPSL'] })).body;
+  const district = (await admin.post('/api/v1/users', { name: 'Cầm Văn Đức', email: 'duc@sonla.gov.vn', roles: ['supervisor'], agencyCodes: ['SLA.TPSL'] }))
+    .body;
   // A person of the district is not the ward's: unknown to it.
-  const [theirs, missing] = [await post(`/api/v1/users/${district.id}/deactivate`), await post('/api/v1/users/00000000-0000-4000-8000-000000000000/deactivate')];
+  const [theirs, missing] = [
+    await post(`/api/v1/users/${district.id}/deactivate`),
+    await post('/api/v1/users/00000000-0000-4000-8000-000000000000/deactivate'),
+  ];
   expect([theirs.status, missing.status]).toEqual([404, 404]);
   const listed = await request(t.app).get('/api/v1/users').set('Authorization', `Bearer ${ward}`);
   expect(listed.body.items.map((p: { email: string }) => p.email)).toEqual(['tu.qv@sonla.gov.vn']);
-  const widen = await request(t.app).patch(`/api/v1/users/${listed.body.items[0].id}`).set('Authorization', `Bearer ${ward}`).send({ agencyCodes: ['SLA'] });
+  const widen = await request(t.app)
+    .patch(`/api/v1/users/${listed.body.items[0].id}`)
+    .set('Authorization', `Bearer ${ward}`)
+    .send({ agencyCodes: ['SLA'] });
   expect(widen.status).toBe(403);
 
   const boss = (await admin.post('/api/v1/users', { name: 'Hà Thị Mai', email: 'mai@sonla.gov.vn', roles: ['admin'], agencyCodes: ['SLA'] })).body;
@@ -257,7 +303,12 @@ test('the admin page: create a person (the link shown once), errors next to thei
   expect(bad.text).toContain('value="Điêu Chính Tươi"');
   expect(bad.text).toMatch(/value="counter" checked/);
 
-  const made = await as(boss).form('/admin/users', { name: 'Điêu Chính Tươi', email: 'tuoi@sonla.gov.vn', roles: ['counter', 'auditor'], agencyCodes: 'SLA.TPSL.CLE' });
+  const made = await as(boss).form('/admin/users', {
+    name: 'Điêu Chính Tươi',
+    email: 'tuoi@sonla.gov.vn',
+    roles: ['counter', 'auditor'],
+    agencyCodes: 'SLA.TPSL.CLE',
+  });
   expect(made.status).toBe(201);
   const link = /id="password-link">([^<]+)</.exec(made.text)![1]!.replace(/&#x3D;/g, '=');
   expect((await request(t.app).get(new URL(link).pathname + new URL(link).search)).status).toBe(200);
@@ -271,17 +322,28 @@ test('the admin page: create a person (the link shown once), errors next to thei
 });
 
 test('the CLI creates, lists and deactivates people and prints a new password link; bad arguments exit 2', async () => {
-  const cli = (args: string[]) => promisify(execFile)(process.execPath, ['bin/dunghan.js', ...args], { env: { ...process.env, DATABASE_URL: t.url, PUBLIC_URL: 'https://dunghan.sonla.gov.vn' } });
+  const cli = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['bin/dunghan.js', ...args], {
+      env: { ...process.env, DATABASE_URL: t.url, PUBLIC_URL: 'https://dunghan.sonla.gov.vn' },
+    });
   const { stdout } = await cli(['users', 'create', '--name', 'Lường Văn Nam', '--email', 'nam@sonla.gov.vn', '--role', 'counter', '--agency', 'SLA.MCH']);
   const [id, link] = stdout.trim().split('\n');
   expect(link).toMatch(/^https:\/\/dunghan\.sonla\.gov\.vn\/password\/set\?token=[A-Za-z0-9_-]{43}$/);
   const listed = JSON.parse((await cli(['users', 'list', '--json'])).stdout);
-  expect(listed.find((p: { id: string }) => p.id === id)).toMatchObject({ name: 'Lường Văn Nam', roles: ['counter'], agencyCodes: ['SLA.MCH'], hasPassword: false });
+  expect(listed.find((p: { id: string }) => p.id === id)).toMatchObject({
+    name: 'Lường Văn Nam',
+    roles: ['counter'],
+    agencyCodes: ['SLA.MCH'],
+    hasPassword: false,
+  });
   const fresh = (await cli(['users', 'password-link', id!])).stdout.trim();
   expect(fresh).not.toBe(link);
   expect((await setPassword(tokenOf(link!), PASSWORD)).status).toBe(410); // replaced by the new one
   expect((await cli(['users', 'deactivate', id!])).stdout).toContain(`deactivated ${id}`);
-  for (const args of [['users', 'create', '--name', 'X', '--email', 'x@sonla.gov.vn', '--role', 'clerk', '--agency', 'SLA'], ['users', 'create', '--name', 'X', '--email', 'nam@sonla.gov.vn', '--role', 'counter', '--agency', 'SLA']]) {
+  for (const args of [
+    ['users', 'create', '--name', 'X', '--email', 'x@sonla.gov.vn', '--role', 'clerk', '--agency', 'SLA'],
+    ['users', 'create', '--name', 'X', '--email', 'nam@sonla.gov.vn', '--role', 'counter', '--agency', 'SLA'],
+  ]) {
     await expect(cli(args)).rejects.toMatchObject({ code: 2 });
   }
 });

@@ -17,7 +17,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(body as object);
+const post = (body: unknown) =>
+  request(t.app)
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${t.keys.counter}`)
+    .send(body as object);
 const get = async (code: string) => (await request(t.app).get(`/api/v1/dossiers/${code}`).set('Authorization', `Bearer ${t.keys.counter}`)).body;
 
 test('a catalogue edit after receipt re-times neither later events nor a rebuild', async () => {
@@ -53,7 +57,9 @@ test('a state stored under an older version is replayed when the service starts'
   expect((await post(ev.received('OLD-1', '2025-03-17T10:00:00+07:00'))).status).toBe(201);
   const fresh = await get('OLD-1');
   // As a release of state version 1 left it (the column is what the start-up check asks, migration 019).
-  await t.ctx.db.pool.query(`UPDATE dossiers SET state = ((state::jsonb - 'rules' - 'rate') || '{"stateVersion": 1}')::json, state_version = 1 WHERE code = 'OLD-1'`);
+  await t.ctx.db.pool.query(
+    `UPDATE dossiers SET state = ((state::jsonb - 'rules' - 'rate') || '{"stateVersion": 1}')::json, state_version = 1 WHERE code = 'OLD-1'`,
+  );
   const lines: string[] = [];
   await AppContext.load(t.ctx.db, { log: (l) => lines.push(l) });
   expect(lines.join('\n')).toMatch(/Replayed 1 dossiers/);

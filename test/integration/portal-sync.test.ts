@@ -17,7 +17,10 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 let t: TestApp;
 let other: TestApp;
 beforeAll(async () => {
-  [t, other] = await Promise.all([createTestApp({ now: Date.parse('2026-03-20T09:00:00+07:00') }), createTestApp({ now: Date.parse('2026-03-20T09:00:00+07:00') })]);
+  [t, other] = await Promise.all([
+    createTestApp({ now: Date.parse('2026-03-20T09:00:00+07:00') }),
+    createTestApp({ now: Date.parse('2026-03-20T09:00:00+07:00') }),
+  ]);
 });
 afterAll(async () => Promise.all([t.close(), other.close()]));
 
@@ -44,14 +47,18 @@ describe('records for every status', () => {
     base('SYNC-2', 2),
     base('SYNC-3', 3),
     base('SYNC-4', 4, { KenhThucHien: 2, DuocThanhToanTrucTuyen: 1, DanhSachLePhi: [{ Gia: 15000 }], HoSoCoThanhPhanSoHoa: 1, TaiLieuNop: [{ DuocSoHoa: 1 }] }),
-    base('SYNC-5', 5, { DanhSachHoSoBoSung: [{ NgayBoSung: '20260303100000', NoiDungBoSung: 'Thiếu giấy xác nhận chỗ ở hợp pháp', NgayHenTraTruoc: '20260305090000' }] }),
+    base('SYNC-5', 5, {
+      DanhSachHoSoBoSung: [{ NgayBoSung: '20260303100000', NoiDungBoSung: 'Thiếu giấy xác nhận chỗ ở hợp pháp', NgayHenTraTruoc: '20260305090000' }],
+    }),
     base('SYNC-6', 6, { DanhSachLePhi: [{ Gia: 0 }] }),
     base('SYNC-7', 7),
     base('SYNC-8', 8, { NgayKetThucXuLy: '20260304110000' }),
     base('SYNC-9', 9, {
       NgayHenTra: '20260310140000',
       NgayKetThucXuLy: '20260309160000',
-      DanhSachHoSoBoSung: [{ NgayBoSung: '20260303100000', NgayTiepNhanBoSung: '20260305140000', NgayHenTraTruoc: '20260305090000', NgayHenTraMoi: '20260310140000' }],
+      DanhSachHoSoBoSung: [
+        { NgayBoSung: '20260303100000', NgayTiepNhanBoSung: '20260305140000', NgayHenTraTruoc: '20260305090000', NgayHenTraMoi: '20260310140000' },
+      ],
     }),
     base('SYNC-10', 10, {
       KenhThucHien: 3,
@@ -90,7 +97,14 @@ describe('records for every status', () => {
   test('received (2), payment due (6), withdrawal asked (7): open, due Mon 09:00 + 3 working days = Thu 5 Mar 09:00', async () => {
     for (const code of ['SYNC-2', 'SYNC-6', 'SYNC-7']) {
       const d = (await dossier(t, code)).body;
-      expect(d).toMatchObject({ status: 'received', channel: 'direct', receivedAt: '2026-03-02T09:00:00+07:00', dueAt: '2026-03-05T09:00:00+07:00', declaredDueAt: '2026-03-05T09:00:00+07:00', finishedAt: null });
+      expect(d).toMatchObject({
+        status: 'received',
+        channel: 'direct',
+        receivedAt: '2026-03-02T09:00:00+07:00',
+        dueAt: '2026-03-05T09:00:00+07:00',
+        declaredDueAt: '2026-03-05T09:00:00+07:00',
+        finishedAt: null,
+      });
       expect(d.flags).not.toContain('declared_due_mismatch');
     }
     // All synced fees 0: a fee-free dossier of a fee procedure (3.6's denominator leaves it out).
@@ -105,7 +119,13 @@ describe('records for every status', () => {
 
   test('supplement requested (5): waiting since Tue 3 Mar 10:00, the clock stopped with 9 working hours used', async () => {
     const d = (await dossier(t, 'SYNC-5')).body;
-    expect(d).toMatchObject({ status: 'supplement_requested', paused: true, pausedSince: '2026-03-03T10:00:00+07:00', supplementCount: 1, progress: 'waiting_for_citizen' });
+    expect(d).toMatchObject({
+      status: 'supplement_requested',
+      paused: true,
+      pausedSince: '2026-03-03T10:00:00+07:00',
+      supplementCount: 1,
+      progress: 'waiting_for_citizen',
+    });
     // Mon 09:00–Tue 10:00 is 8 + 1 = 9 working hours of the 24: 15 h = 900 minutes left.
     expect(d.workingMinutesLeft).toBe(900);
   });
@@ -120,14 +140,27 @@ describe('records for every status', () => {
     // 766: from the first start (Thu 5 Mar 09:00 due) plus the wait Tue 3 Mar 10:00 → Thu 5 Mar 14:00 =
     // Tue 6 h + Wed 8 h + Thu 5 h = 19 working hours → Thu 09:00 + 19 h = Mon 9 Mar 12:00; finished 16:00 → late.
     const d = (await dossier(t, 'SYNC-9')).body;
-    expect(d).toMatchObject({ status: 'processed', finishedAt: '2026-03-09T16:00:00+07:00', dueAt: '2026-03-10T14:00:00+07:00', outcome: 'early', pausedWorkingMinutes: 19 * 60 });
+    expect(d).toMatchObject({
+      status: 'processed',
+      finishedAt: '2026-03-09T16:00:00+07:00',
+      dueAt: '2026-03-10T14:00:00+07:00',
+      outcome: 'early',
+      pausedWorkingMinutes: 19 * 60,
+    });
     expect(d.rate).toMatchObject({ dueAt: '2026-03-09T12:00:00+07:00', outcome: 'late', differsFromLegal: true });
   });
 
   test('returned (10) by post, with an electronic result, received by post: late by 1 h 30', async () => {
     // Wed 4 Mar 08:30 + 3 working days = Mon 9 Mar 08:30; processed Mon 10:00 → late; returned Tue 10 Mar 09:00.
     const d = (await dossier(t, 'SYNC-10')).body;
-    expect(d).toMatchObject({ status: 'returned', channel: 'postal', dueAt: '2026-03-09T08:30:00+07:00', finishedAt: '2026-03-09T10:00:00+07:00', outcome: 'late', electronicResult: true });
+    expect(d).toMatchObject({
+      status: 'returned',
+      channel: 'postal',
+      dueAt: '2026-03-09T08:30:00+07:00',
+      finishedAt: '2026-03-09T10:00:00+07:00',
+      outcome: 'late',
+      electronicResult: true,
+    });
     expect(d.flags).toContain('late_without_apology');
   });
 
@@ -143,10 +176,14 @@ describe('snapshots of one dossier over time', () => {
   const round = { NgayBoSung: '20260303100000', NgayHenTraTruoc: '20260305090000' };
   const a = base('SNAP-1', 2);
   const b = base('SNAP-1', 5, { DanhSachHoSoBoSung: [round] });
-  const c = base('SNAP-1', 4, { NgayHenTra: '20260310140000', DanhSachHoSoBoSung: [{ ...round, NgayTiepNhanBoSung: '20260305140000', NgayHenTraMoi: '20260310140000' }] });
+  const c = base('SNAP-1', 4, {
+    NgayHenTra: '20260310140000',
+    DanhSachHoSoBoSung: [{ ...round, NgayTiepNhanBoSung: '20260305140000', NgayHenTraMoi: '20260310140000' }],
+  });
   const d = { ...c, TrangThaiHoSo: 9, NgayKetThucXuLy: '20260310110000' };
   const e = { ...d, TrangThaiHoSo: 10, NgayTra: '20260310150000' };
-  const events = async () => (await t.ctx.db.pool.query("SELECT type FROM dossier_events WHERE dossier_code = 'SNAP-1' ORDER BY occurred_at, seq")).rows.map((r) => r.type);
+  const events = async () =>
+    (await t.ctx.db.pool.query("SELECT type FROM dossier_events WHERE dossier_code = 'SNAP-1' ORDER BY occurred_at, seq")).rows.map((r) => r.type);
 
   test('a later snapshot adds only what is new, even when one is skipped', async () => {
     expect((await sync(t, [a])).body.eventsAdded).toBe(1);
@@ -172,7 +209,12 @@ describe('snapshots of one dossier over time', () => {
     expect((await sync(t, [e])).body.eventsAdded).toBe(0);
     expect(await events()).toEqual(['received', 'supplement_requested', 'supplement_received', 'result_ready', 'returned']);
     // Thu 5 Mar 14:00 + 3 working days = Tue 10 Mar 14:00; processed Tue 11:00, on the due day → on time.
-    expect((await dossier(t, 'SNAP-1')).body).toMatchObject({ status: 'returned', dueAt: '2026-03-10T14:00:00+07:00', finishedAt: '2026-03-10T11:00:00+07:00', outcome: 'on_time' });
+    expect((await dossier(t, 'SNAP-1')).body).toMatchObject({
+      status: 'returned',
+      dueAt: '2026-03-10T14:00:00+07:00',
+      finishedAt: '2026-03-10T11:00:00+07:00',
+      outcome: 'on_time',
+    });
   });
 
   test('a recorded fact that changes is a 409 naming its portal field', async () => {
@@ -198,19 +240,32 @@ describe('bad records and keys', () => {
   });
 
   test('records of another agency are refused for a counter key (403), as with events', async () => {
-    const res = await request(t.app).post('/api/v1/sync/dossiers').set('Authorization', `Bearer ${t.keys.outsider}`).send([base('OUT-1', 2)]);
+    const res = await request(t.app)
+      .post('/api/v1/sync/dossiers')
+      .set('Authorization', `Bearer ${t.keys.outsider}`)
+      .send([base('OUT-1', 2)]);
     expect(res.status).toBe(403);
   });
 });
 
 describe('export in the same shape', () => {
   test('GET /sync/dossiers gives March 2026 as records that rebuild the same dossiers elsewhere', async () => {
-    const res = await request(t.app).get('/api/v1/sync/dossiers').query({ period: '2026-03', agency: 'SLA.P.TOHIEU' }).set('Authorization', `Bearer ${t.keys.auditor}`);
+    const res = await request(t.app)
+      .get('/api/v1/sync/dossiers')
+      .query({ period: '2026-03', agency: 'SLA.P.TOHIEU' })
+      .set('Authorization', `Bearer ${t.keys.auditor}`);
     expect(res.status).toBe(200);
     const records = res.body.records as Array<Record<string, unknown>>;
     expect(records.map((r) => r.MaHoSo).sort()).toEqual(['SNAP-1', 'SYNC-10', 'SYNC-2', 'SYNC-4', 'SYNC-5', 'SYNC-6', 'SYNC-7', 'SYNC-8', 'SYNC-9'].sort());
     const ten = records.find((r) => r.MaHoSo === 'SYNC-10')!;
-    expect(ten).toMatchObject({ TrangThaiHoSo: 10, KenhThucHien: 3, NgayTiepNhan: '20260304083000', NgayKetThucXuLy: '20260309100000', NgayTra: '20260310090000', TenTTHC: 'Đăng ký tạm trú' });
+    expect(ten).toMatchObject({
+      TrangThaiHoSo: 10,
+      KenhThucHien: 3,
+      NgayTiepNhan: '20260304083000',
+      NgayKetThucXuLy: '20260309100000',
+      NgayTra: '20260310090000',
+      TenTTHC: 'Đăng ký tạm trú',
+    });
     // The reads of personal data are logged, one per dossier.
     const reads = await t.ctx.db.pool.query("SELECT count(*)::int AS n FROM personal_data_reads WHERE via = 'GET /api/v1/sync/dossiers'");
     expect(reads.rows[0].n).toBe(records.length);
@@ -235,8 +290,17 @@ describe('export in the same shape', () => {
       });
       expect(facts(y)).toEqual(facts(x));
     }
-    const jsonl = await request(t.app).get('/api/v1/sync/dossiers').query({ period: '2026-03', format: 'jsonl' }).set('Authorization', `Bearer ${t.keys.auditor}`);
-    expect(jsonl.text.trim().split('\n').map((l) => JSON.parse(l).MaHoSo).sort()).toEqual(records.map((r) => r.MaHoSo).sort());
+    const jsonl = await request(t.app)
+      .get('/api/v1/sync/dossiers')
+      .query({ period: '2026-03', format: 'jsonl' })
+      .set('Authorization', `Bearer ${t.keys.auditor}`);
+    expect(
+      jsonl.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).MaHoSo)
+        .sort(),
+    ).toEqual(records.map((r) => r.MaHoSo).sort());
   });
 
   test('the period must have started; a counter key cannot export', async () => {
@@ -248,7 +312,8 @@ describe('export in the same shape', () => {
 describe('reconciliation with the figures the portal published', () => {
   const figures = { received: 9, receivedOnline: 1, finishedOnTime: 3, finishedLate: 1, openOnTrack: 1, openOverdue: 4, feeRequired: 8, paidOnline: 1 };
   const put = (body: object) => request(t.app).put('/api/v1/reconciliation/figures').set('Authorization', `Bearer ${t.keys.admin}`).send(body);
-  const get = () => request(t.app).get('/api/v1/reconciliation').query({ agency: 'SLA.P.TOHIEU', period: '2026-03' }).set('Authorization', `Bearer ${t.keys.auditor}`);
+  const get = () =>
+    request(t.app).get('/api/v1/reconciliation').query({ agency: 'SLA.P.TOHIEU', period: '2026-03' }).set('Authorization', `Bearer ${t.keys.auditor}`);
 
   test("figures side by side; without the portal's list, the dossiers a date-based or legal judgment counts otherwise", async () => {
     expect((await get()).status).toBe(404);
@@ -257,7 +322,9 @@ describe('reconciliation with the figures the portal published', () => {
     expect(res.status).toBe(200);
     // Ours (766, judged now, 20 Mar): finished early SYNC-8; late SYNC-9, SYNC-10, SNAP-1; waiting within time SYNC-5;
     // overdue SYNC-2, -4, -6, -7. Received 9, online 1 (SYNC-4); fee payable 8 (SYNC-6's synced fees are 0), paid online 1.
-    const byKey = Object.fromEntries(res.body.figures.map((f: { key: string; dunghan: number; portal: number; difference: number }) => [f.key, [f.dunghan, f.portal, f.difference]]));
+    const byKey = Object.fromEntries(
+      res.body.figures.map((f: { key: string; dunghan: number; portal: number; difference: number }) => [f.key, [f.dunghan, f.portal, f.difference]]),
+    );
     expect(byKey).toEqual({
       received: [9, 9, 0],
       receivedOnline: [1, 1, 0],
@@ -271,7 +338,14 @@ describe('reconciliation with the figures the portal published', () => {
     // 2.1: ours (1 + 1) / 9 = 22.22 %, the portal's (3 + 1) / 9 = 44.44 %.
     // Read by date, SYNC-9 and SYNC-10 (finished on their due day, after the hour) count on time: (3 + 1) / 9 = 44.44 %,
     // the portal's own figures (issue 23 item 5: reconciliation shows both readings).
-    expect(res.body.rates[0]).toEqual({ indicator: '2.1', name: 'Tiến độ giải quyết', dunghan: 22.22, dunghanByDate: 44.44, portal: 44.44, difference: -22.22 });
+    expect(res.body.rates[0]).toEqual({
+      indicator: '2.1',
+      name: 'Tiến độ giải quyết',
+      dunghan: 22.22,
+      dunghanByDate: 44.44,
+      portal: 44.44,
+      difference: -22.22,
+    });
     const byDate = Object.fromEntries(res.body.figures.map((f: { key: string; dunghanByDate: number }) => [f.key, f.dunghanByDate]));
     expect(byDate).toMatchObject({ finishedOnTime: 3, finishedLate: 1, openOnTrack: 1, openOverdue: 4 });
     expect(res.body.readings).toEqual({ lateness: 'instant', lateApology: 'unchanged' });
@@ -285,13 +359,22 @@ describe('reconciliation with the figures the portal published', () => {
 
   test("with the portal's list: the dossiers only one side has, and those judged differently", async () => {
     const dossiers = [
-      ['SYNC-9', 'on_time'], ['SYNC-10', 'on_time'], ['SNAP-1', 'on_time'], ['SYNC-8', 'on_time'], ['SYNC-5', 'on_track'],
-      ['SYNC-2', 'overdue'], ['SYNC-4', 'overdue'], ['SYNC-6', 'overdue'], ['PORTAL-ONLY', 'overdue'],
+      ['SYNC-9', 'on_time'],
+      ['SYNC-10', 'on_time'],
+      ['SNAP-1', 'on_time'],
+      ['SYNC-8', 'on_time'],
+      ['SYNC-5', 'on_track'],
+      ['SYNC-2', 'overdue'],
+      ['SYNC-4', 'overdue'],
+      ['SYNC-6', 'overdue'],
+      ['PORTAL-ONLY', 'overdue'],
     ].map(([MaHoSo, judgment]) => ({ MaHoSo, judgment }));
     expect((await put({ agency: 'SLA.P.TOHIEU', period: '2026-03', figures, dossiers, source: 'Cổng DVCQG, danh sách hồ sơ tháng 3/2026' })).status).toBe(204);
     const res = await get();
     expect(res.body.portal.withDossierList).toBe(true);
-    expect(res.body.dossiers.map((d: { code: string; reason: string; dunghan: string | null; portal: string | null }) => [d.code, d.reason, d.dunghan, d.portal])).toEqual([
+    expect(
+      res.body.dossiers.map((d: { code: string; reason: string; dunghan: string | null; portal: string | null }) => [d.code, d.reason, d.dunghan, d.portal]),
+    ).toEqual([
       ['PORTAL-ONLY', 'missing_here', null, 'overdue'],
       ['SNAP-1', 'judged_differently', 'late', 'on_time'],
       ['SYNC-10', 'judged_differently', 'late', 'on_time'],
@@ -334,7 +417,11 @@ describe('dunghan sync import FILE', () => {
   test('records apply in file order; one that goes back is listed by line (exit 1), the others applied', async () => {
     const file = path.join(dir, 'records.jsonl');
     const later = base('FILE-4', 8, { NgayKetThucXuLy: '20260304110000' });
-    await fs.writeFile(file, ['', JSON.stringify(base('FILE-1', 2)), JSON.stringify(later), JSON.stringify(base('FILE-4', 2)), JSON.stringify(base('FILE-5', 4))].join('\r\n') + '\r\n');
+    await fs.writeFile(
+      file,
+      ['', JSON.stringify(base('FILE-1', 2)), JSON.stringify(later), JSON.stringify(base('FILE-4', 2)), JSON.stringify(base('FILE-5', 4))].join('\r\n') +
+        '\r\n',
+    );
     const r = await cli(other, ['sync', 'import', file, '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);

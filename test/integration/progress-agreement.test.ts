@@ -29,9 +29,26 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const HOUR = 3_600_000;
-type Step = { kind: 'request' | 'supply' | 'apology' | 'result' | 'result_at_due' | 'refuse' | 'withdraw' | 'pay' | 'rate' | 'close'; gapHours: number; extraDays: number };
+type Step = {
+  kind: 'request' | 'supply' | 'apology' | 'result' | 'result_at_due' | 'refuse' | 'withdraw' | 'pay' | 'rate' | 'close';
+  gapHours: number;
+  extraDays: number;
+};
 const step = fc.record({
-  kind: fc.constantFrom<Step['kind']>('request', 'supply', 'request', 'supply', 'apology', 'result', 'result_at_due', 'refuse', 'withdraw', 'pay', 'rate', 'close'),
+  kind: fc.constantFrom<Step['kind']>(
+    'request',
+    'supply',
+    'request',
+    'supply',
+    'apology',
+    'result',
+    'result_at_due',
+    'refuse',
+    'withdraw',
+    'pay',
+    'rate',
+    'close',
+  ),
   gapHours: fc.integer({ min: 1, max: 120 }),
   extraDays: fc.integer({ min: 1, max: 10 }),
 });
@@ -67,16 +84,39 @@ function eventsOf(code: string, d: Generated): DossierEvent[] {
   // Every third dossier online, digitised and reusing data; a fee where the procedure has one (the 766 flows' inputs).
   const online = d.dayOffset % 3 === 0;
   const feeRequired = (t.ctx.catalog.procedure(d.procedure)?.feeRequired ?? false) && d.hour % 2 === 0;
-  tryApply({ type: 'received', occurredAt: iso(at), procedureCode: d.procedure, receivingAgencyCode: 'SLA.P.TOHIEU.TTPV', channel: online ? 'online' : 'direct', applicant: { name: 'Lò Thị Mai' }, feeRequired, digitized: online, reusedDigitizedData: online });
+  tryApply({
+    type: 'received',
+    occurredAt: iso(at),
+    procedureCode: d.procedure,
+    receivingAgencyCode: 'SLA.P.TOHIEU.TTPV',
+    channel: online ? 'online' : 'direct',
+    applicant: { name: 'Lò Thị Mai' },
+    feeRequired,
+    digitized: online,
+    reusedDigitizedData: online,
+  });
   for (const s of d.steps) {
     at += s.gapHours * HOUR;
     const index = t.ctx.calendar.workingTime(state!.rules.policies.officeHours);
     switch (s.kind) {
-      case 'request': tryApply({ type: 'supplement_requested', occurredAt: iso(at), reason: 'Thiếu giấy tờ' }); break;
-      case 'supply': tryApply({ type: 'supplement_received', occurredAt: iso(at) }); break;
-      case 'apology': tryApply({ type: 'apology_issued', occurredAt: iso(at), reason: 'Cần xác minh', newDueAt: iso(index.add(Math.max(at, state!.dueAt), s.extraDays * index.dayMs)) }); break;
+      case 'request':
+        tryApply({ type: 'supplement_requested', occurredAt: iso(at), reason: 'Thiếu giấy tờ' });
+        break;
+      case 'supply':
+        tryApply({ type: 'supplement_received', occurredAt: iso(at) });
+        break;
+      case 'apology':
+        tryApply({
+          type: 'apology_issued',
+          occurredAt: iso(at),
+          reason: 'Cần xác minh',
+          newDueAt: iso(index.add(Math.max(at, state!.dueAt), s.extraDays * index.dayMs)),
+        });
+        break;
       // Every other result electronic: a period is judged with the results given by its end (issue 23).
-      case 'result': tryApply({ type: 'result_ready', occurredAt: iso(at), electronicResult: s.gapHours % 2 === 0 }); break;
+      case 'result':
+        tryApply({ type: 'result_ready', occurredAt: iso(at), electronicResult: s.gapHours % 2 === 0 });
+        break;
       case 'result_at_due':
         // Exactly at the 766 appointment: on time, not late.
         if (state!.rate.dueAt > (state!.lastOccurredAt ?? 0) && state!.pausedSince === null) {
@@ -84,11 +124,27 @@ function eventsOf(code: string, d: Generated): DossierEvent[] {
           tryApply({ type: 'result_ready', occurredAt: iso(at) });
         }
         break;
-      case 'refuse': tryApply({ type: 'refused', occurredAt: iso(at), reason: 'Không đủ điều kiện' }); break;
-      case 'withdraw': tryApply({ type: 'withdrawn', occurredAt: iso(at) }); break;
-      case 'pay': tryApply({ type: 'payment_recorded', occurredAt: iso(at), amount: 15000, method: s.gapHours % 2 === 0 ? 'online' : 'counter', viaNationalPortal: true }); break;
-      case 'rate': tryApply({ type: 'rated', occurredAt: iso(at), rating: s.gapHours % 2 === 0 ? 'disliked' : 'liked' }); break;
-      case 'close': tryApply({ type: 'closed', occurredAt: iso(at) }); break;
+      case 'refuse':
+        tryApply({ type: 'refused', occurredAt: iso(at), reason: 'Không đủ điều kiện' });
+        break;
+      case 'withdraw':
+        tryApply({ type: 'withdrawn', occurredAt: iso(at) });
+        break;
+      case 'pay':
+        tryApply({
+          type: 'payment_recorded',
+          occurredAt: iso(at),
+          amount: 15000,
+          method: s.gapHours % 2 === 0 ? 'online' : 'counter',
+          viaNationalPortal: true,
+        });
+        break;
+      case 'rate':
+        tryApply({ type: 'rated', occurredAt: iso(at), rating: s.gapHours % 2 === 0 ? 'disliked' : 'liked' });
+        break;
+      case 'close':
+        tryApply({ type: 'closed', occurredAt: iso(at) });
+        break;
     }
   }
   return out;
@@ -96,70 +152,85 @@ function eventsOf(code: string, d: Generated): DossierEvent[] {
 
 test('the pure judgment and the SQL agree at many instants, the past judged as it was', async () => {
   let compared = 0;
-  const seen = { waitingOnTrack: 0, waitingOverdue: 0, overdue: 0, finishedInWait: 0, atDue: 0, superseded: 0, lateWithoutApology: 0, lateApologised: 0, electronicLater: 0 };
+  const seen = {
+    waitingOnTrack: 0,
+    waitingOverdue: 0,
+    overdue: 0,
+    finishedInWait: 0,
+    atDue: 0,
+    superseded: 0,
+    lateWithoutApology: 0,
+    lateApologised: 0,
+    electronicLater: 0,
+  };
   await fc.assert(
-    fc.asyncProperty(fc.array(dossier, { minLength: 20, maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 80 * 24 }), { minLength: 15, maxLength: 15 }), async (list, hourOffsets) => {
-      run += 1;
-      const codes = list.map((_, i) => `PA-${run}-${i}`);
-      const all = list.flatMap((d, i) => eventsOf(codes[i]!, d));
-      await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), all);
-      const { rows: stateRows } = await t.ctx.db.pool.query<{ state: DossierState }>('SELECT state FROM dossiers WHERE code = ANY($1::text[])', [codes]);
-      const states = new Map(stateRows.map((r) => [r.state.code, r.state]));
-      // Random instants, plus each event's instant and the instants just around each due instant.
-      const instants = new Set(hourOffsets.map((h) => Date.parse('2025-10-01T00:00:00+07:00') + h * HOUR));
-      for (const s of states.values()) {
-        for (const seg of s.judgments) for (const x of [seg.from, seg.rateDueAt, seg.rateDueAt + 1]) if (x <= NOW) instants.add(x);
-        if (s.judgments.length > 1) seen.superseded += 1;
-        if (s.finishedAt !== null && s.finishedAt === s.rate.dueAt) seen.atDue += 1;
-      }
-      for (const at of instants) {
-        const { rows } = await t.ctx.db.pool.query<{ code: string; open: boolean; overdue: boolean; electronic: boolean }>(
-          `SELECT code, (finished_at IS NULL OR finished_at > $1) AS open, ${rateOverdueAtSql('$1')} AS overdue,
+    fc.asyncProperty(
+      fc.array(dossier, { minLength: 20, maxLength: 40 }),
+      fc.array(fc.integer({ min: 0, max: 80 * 24 }), { minLength: 15, maxLength: 15 }),
+      async (list, hourOffsets) => {
+        run += 1;
+        const codes = list.map((_, i) => `PA-${run}-${i}`);
+        const all = list.flatMap((d, i) => eventsOf(codes[i]!, d));
+        await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), all);
+        const { rows: stateRows } = await t.ctx.db.pool.query<{ state: DossierState }>('SELECT state FROM dossiers WHERE code = ANY($1::text[])', [codes]);
+        const states = new Map(stateRows.map((r) => [r.state.code, r.state]));
+        // Random instants, plus each event's instant and the instants just around each due instant.
+        const instants = new Set(hourOffsets.map((h) => Date.parse('2025-10-01T00:00:00+07:00') + h * HOUR));
+        for (const s of states.values()) {
+          for (const seg of s.judgments) for (const x of [seg.from, seg.rateDueAt, seg.rateDueAt + 1]) if (x <= NOW) instants.add(x);
+          if (s.judgments.length > 1) seen.superseded += 1;
+          if (s.finishedAt !== null && s.finishedAt === s.rate.dueAt) seen.atDue += 1;
+        }
+        for (const at of instants) {
+          const { rows } = await t.ctx.db.pool.query<{ code: string; open: boolean; overdue: boolean; electronic: boolean }>(
+            `SELECT code, (finished_at IS NULL OR finished_at > $1) AS open, ${rateOverdueAtSql('$1')} AS overdue,
                   (electronic_result_at <= $1) IS TRUE AS electronic
            FROM dossiers WHERE code = ANY($2::text[]) AND received_at <= $1`,
-          [new Date(at), codes],
-        );
-        const judged = (open: boolean, overdue: boolean, electronic: boolean) => `${open ? (overdue ? 'overdue' : 'on_track') : 'finished'}${electronic ? '+e' : ''}`;
-        const sql = Object.fromEntries(rows.map((r) => [r.code, judged(r.open, r.overdue, r.electronic)]));
-        const pure: Record<string, string> = {};
-        for (const s of states.values()) {
-          const j = progressAt(s, at);
-          if (!j) continue;
-          const electronic = indicatorFlags(s, at).electronicResult;
-          if (s.electronicResult && !electronic) seen.electronicLater += 1;
-          pure[s.code] = judged(!j.finished, j.rate === 'overdue', electronic);
-          if (!j.finished && j.legal === 'waiting_for_citizen') seen[j.rate === 'overdue' ? 'waitingOverdue' : 'waitingOnTrack'] += 1;
-          if (!j.finished && j.rate === 'overdue') seen.overdue += 1;
+            [new Date(at), codes],
+          );
+          const judged = (open: boolean, overdue: boolean, electronic: boolean) =>
+            `${open ? (overdue ? 'overdue' : 'on_track') : 'finished'}${electronic ? '+e' : ''}`;
+          const sql = Object.fromEntries(rows.map((r) => [r.code, judged(r.open, r.overdue, r.electronic)]));
+          const pure: Record<string, string> = {};
+          for (const s of states.values()) {
+            const j = progressAt(s, at);
+            if (!j) continue;
+            const electronic = indicatorFlags(s, at).electronicResult;
+            if (s.electronicResult && !electronic) seen.electronicLater += 1;
+            pure[s.code] = judged(!j.finished, j.rate === 'overdue', electronic);
+            if (!j.finished && j.legal === 'waiting_for_citizen') seen[j.rate === 'overdue' ? 'waitingOverdue' : 'waitingOnTrack'] += 1;
+            if (!j.finished && j.rate === 'overdue') seen.overdue += 1;
+          }
+          expect({ at: formatLocalInstant(at), judgments: sql }).toEqual({ at: formatLocalInstant(at), judgments: pure });
+          compared += rows.length;
         }
-        expect({ at: formatLocalInstant(at), judgments: sql }).toEqual({ at: formatLocalInstant(at), judgments: pure });
-        compared += rows.length;
-      }
-      for (const s of states.values()) {
-        if ((s.status === 'refused' || s.status === 'withdrawn') && segmentAt(s.judgments, s.finishedAt! - 1)?.waitingSince != null) seen.finishedInWait += 1;
-      }
+        for (const s of states.values()) {
+          if ((s.status === 'refused' || s.status === 'withdrawn') && segmentAt(s.judgments, s.finishedAt! - 1)?.waitingSince != null) seen.finishedInWait += 1;
+        }
 
-      // Now: the legal phase of the lists and alerts equals the dossier page's.
-      const phases = Object.keys(legalOpenSql) as Array<keyof typeof legalOpenSql>;
-      const { rows: now } = await t.ctx.db.pool.query<{ code: string; phase: string | null }>(
-        `SELECT code, CASE ${phases.map((p) => `WHEN ${legalOpenSql[p]('$1')} THEN '${p}'`).join(' ')} END AS phase FROM dossiers WHERE code = ANY($2::text[])`,
-        [new Date(NOW), codes],
-      );
-      for (const r of now) {
-        const j = progressAt(states.get(r.code)!, NOW)!;
-        expect({ code: r.code, phase: r.phase }).toEqual({ code: r.code, phase: j.finished ? null : j.legal });
-      }
-      // Now: "late without an apology" of the list filter equals the dossier page's (one definition).
-      const { rows: late } = await t.ctx.db.pool.query<{ code: string; late: boolean }>(
-        `SELECT code, ${lateWithoutApologyNowSql('$1')} AS late FROM dossiers WHERE code = ANY($2::text[])`,
-        [new Date(NOW), codes],
-      );
-      for (const r of late) {
-        const s = states.get(r.code)!;
-        expect({ code: r.code, late: r.late }).toEqual({ code: r.code, late: lateWithoutApologyAt(s, NOW) });
-        if (r.late) seen.lateWithoutApology += 1;
-        if (s.apology && !s.apology.reschedules) seen.lateApologised += 1;
-      }
-    }),
+        // Now: the legal phase of the lists and alerts equals the dossier page's.
+        const phases = Object.keys(legalOpenSql) as Array<keyof typeof legalOpenSql>;
+        const { rows: now } = await t.ctx.db.pool.query<{ code: string; phase: string | null }>(
+          `SELECT code, CASE ${phases.map((p) => `WHEN ${legalOpenSql[p]('$1')} THEN '${p}'`).join(' ')} END AS phase FROM dossiers WHERE code = ANY($2::text[])`,
+          [new Date(NOW), codes],
+        );
+        for (const r of now) {
+          const j = progressAt(states.get(r.code)!, NOW)!;
+          expect({ code: r.code, phase: r.phase }).toEqual({ code: r.code, phase: j.finished ? null : j.legal });
+        }
+        // Now: "late without an apology" of the list filter equals the dossier page's (one definition).
+        const { rows: late } = await t.ctx.db.pool.query<{ code: string; late: boolean }>(
+          `SELECT code, ${lateWithoutApologyNowSql('$1')} AS late FROM dossiers WHERE code = ANY($2::text[])`,
+          [new Date(NOW), codes],
+        );
+        for (const r of late) {
+          const s = states.get(r.code)!;
+          expect({ code: r.code, late: r.late }).toEqual({ code: r.code, late: lateWithoutApologyAt(s, NOW) });
+          if (r.late) seen.lateWithoutApology += 1;
+          if (s.apology && !s.apology.reschedules) seen.lateApologised += 1;
+        }
+      },
+    ),
     { numRuns: 12, seed: 20261123 },
   );
   expect(compared).toBeGreaterThan(1000);
@@ -186,11 +257,14 @@ test('every count of the count table: its TypeScript and SQL predicates agree on
   for (const p of [month(10), month(11), month(12)]) {
     const judgedAt = Math.min(p.to - 1, NOW);
     const pure = rows.map((r) => dossierCounts(r.state, p.from, p.to, judgedAt)).reduce(addCounts, EMPTY_COUNTS);
-    const sql = (await t.ctx.db.pool.query(countsSql('all', ' AND code = ANY($4::text[])'), [new Date(p.from), new Date(p.to), new Date(judgedAt), codes])).rows[0]!;
+    const sql = (await t.ctx.db.pool.query(countsSql('all', ' AND code = ANY($4::text[])'), [new Date(p.from), new Date(p.to), new Date(judgedAt), codes]))
+      .rows[0]!;
     for (const d of COUNT_TABLE) expect({ period: p.from, count: d.key, n: sql[d.key] }).toEqual({ period: p.from, count: d.key, n: pure[d.key] });
   }
   // The generated dossiers reached every count somewhere (else the comparison proves little).
   const all = rows.map((r) => dossierCounts(r.state, month(10).from, month(12).to, NOW)).reduce(addCounts, EMPTY_COUNTS);
-  const unreached = COUNT_TABLE.filter((d) => all[d.key] === 0 && !['receivedPostal', 'lateOnlineAcceptance', 'apologyTooLate'].includes(d.key)).map((d) => d.key);
+  const unreached = COUNT_TABLE.filter((d) => all[d.key] === 0 && !['receivedPostal', 'lateOnlineAcceptance', 'apologyTooLate'].includes(d.key)).map(
+    (d) => d.key,
+  );
   expect(unreached).toEqual([]);
 });

@@ -51,7 +51,11 @@ test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers ta
   expect(before.some((r) => (r.state as { apology: unknown }).apology !== null)).toBe(true);
 
   const counters = async () =>
-    (await t.ctx.db.pool.query(`SELECT agency_code, day::text, ${COUNTER_FIELDS.map((f) => `sum(${f})::int AS ${f}`).join(', ')} FROM daily_counts GROUP BY 1, 2 HAVING ${COUNTER_FIELDS.map((f) => `sum(${f}) <> 0`).join(' OR ')} ORDER BY 1, 2`)).rows;
+    (
+      await t.ctx.db.pool.query(
+        `SELECT agency_code, day::text, ${COUNTER_FIELDS.map((f) => `sum(${f})::int AS ${f}`).join(', ')} FROM daily_counts GROUP BY 1, 2 HAVING ${COUNTER_FIELDS.map((f) => `sum(${f}) <> 0`).join(' OR ')} ORDER BY 1, 2`,
+      )
+    ).rows;
   const countersBefore = await counters();
   expect(countersBefore.length).toBeGreaterThan(100);
   await t.ctx.db.pool.query("UPDATE dossiers SET status = 'tampered', due_at = now()");
@@ -71,7 +75,11 @@ test('`npx dunghan rebuild` replays the whole log and reproduces the dossiers ta
     for (const agencies of [null, ['SLA.TPSL'], ['SLA.P.TOHIEU', 'SLA.MSO']]) {
       const scan = await countsBy(t.ctx.reading(now), period, 'agency', { agencies });
       const fromCounters = await countsFromCounters(t.ctx.reading(now), period, { agencies });
-      expect({ period: period.label, agencies, counts: Object.fromEntries(fromCounters) }).toEqual({ period: period.label, agencies, counts: Object.fromEntries(scan) });
+      expect({ period: period.label, agencies, counts: Object.fromEntries(fromCounters) }).toEqual({
+        period: period.label,
+        agencies,
+        counts: Object.fromEntries(scan),
+      });
     }
   }
 
@@ -118,11 +126,13 @@ test('concurrent batches on one dossier are serialised: every event is folded', 
   const code = 'RACE-1';
   await ingestEvents(t.ctx.db.pool, t.ctx.foldContext(), [ev.received(code, '2025-03-17T10:00:00+07:00') as never]);
   const payments = Array.from({ length: 24 }, (_, i) =>
-    ev.of('payment_recorded', code, `2025-03-17T1${i % 7}:${String(10 + i).padStart(2, '0')}:00+07:00`, { amount: 1000 * (i + 1), method: 'counter', viaNationalPortal: false }),
+    ev.of('payment_recorded', code, `2025-03-17T1${i % 7}:${String(10 + i).padStart(2, '0')}:00+07:00`, {
+      amount: 1000 * (i + 1),
+      method: 'counter',
+      viaNationalPortal: false,
+    }),
   );
-  const results = await Promise.all(
-    payments.map((p) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(p)),
-  );
+  const results = await Promise.all(payments.map((p) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(p)));
   expect(results.map((r) => r.status)).toEqual(payments.map(() => 201));
   const { rows } = await t.ctx.db.pool.query('SELECT state FROM dossiers WHERE code = $1', [code]);
   expect(rows[0].state.amountPaid).toBe((1000 * 24 * 25) / 2);
@@ -161,7 +171,9 @@ test('an acknowledged event survives the database being killed', async () => {
 
     server = await startEmbeddedPostgres({ dataDir: dir, port });
     db = connect(server.url, 2);
-    const { rows } = await db.pool.query("SELECT d.status, count(e.*)::int AS n FROM dossiers d JOIN dossier_events e ON e.dossier_code = d.code WHERE d.code = 'CRASH-1' GROUP BY 1");
+    const { rows } = await db.pool.query(
+      "SELECT d.status, count(e.*)::int AS n FROM dossiers d JOIN dossier_events e ON e.dossier_code = d.code WHERE d.code = 'CRASH-1' GROUP BY 1",
+    );
     expect(rows).toEqual([{ status: 'received', n: 1 }]);
     await db.close();
     await server.stop();

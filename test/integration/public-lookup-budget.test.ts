@@ -15,7 +15,11 @@ beforeAll(async () => {
   t = await createTestApp({ now: at('2025-03-17T10:00:00') });
   // The per-address limit out of the way (each test request comes from 127.0.0.1): the code and global budgets are under test.
   app = createApp(t.ctx, { lookupAttempts: 10_000, lookupCodeFailures: 3, lookupGlobalFailures: 7 });
-  const post = (e: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.counter}`).send(e as object);
+  const post = (e: unknown) =>
+    request(t.app)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${t.keys.counter}`)
+      .send(e as object);
   // Received Mon 17 Mar 2025 10:00, Đăng ký tạm trú (3 working days) → due Thu 20 Mar 10:00; phone ends 5678.
   expect((await post(ev.received('CLE-LOOK-1', '2025-03-17T10:00:00+07:00'))).status).toBe(201);
   expect((await post(ev.received('CLE-LOOK-2', '2025-03-17T10:00:00+07:00'))).status).toBe(201);
@@ -33,7 +37,9 @@ test('an overdue dossier says so; the code in any letter case', async () => {
   t.clock.now = at('2025-03-21T09:00:00');
   const after = await lookup('Cle-Look-1', '5678');
   expect(after.body.overdue).toBe(true);
-  expect(after.body.overdueText).toBe('Hồ sơ đã quá ngày hẹn trả kết quả (10 giờ 00 phút, ngày 20 tháng 3 năm 2025) mà chưa có kết quả. Cơ quan giải quyết chưa gửi văn bản xin lỗi và hẹn lại ngày trả kết quả. Ông/bà có thể liên hệ nơi tiếp nhận hồ sơ hoặc gửi phản ánh, kiến nghị.');
+  expect(after.body.overdueText).toBe(
+    'Hồ sơ đã quá ngày hẹn trả kết quả (10 giờ 00 phút, ngày 20 tháng 3 năm 2025) mà chưa có kết quả. Cơ quan giải quyết chưa gửi văn bản xin lỗi và hẹn lại ngày trả kết quả. Ông/bà có thể liên hệ nơi tiếp nhận hồ sơ hoặc gửi phản ánh, kiến nghị.',
+  );
   const page = await request(app).post('/tra-cuu').type('form').send({ code: 'cle-look-1', phoneLast4: '5678' });
   expect(page.status).toBe(200);
   expect(page.text).toContain('<b id="overdue">Quá hạn</b>');
@@ -45,7 +51,9 @@ test('three failed tries hold a code for everyone, its owner included, till the 
   // The fourth try, even with the right digits and another letter case: held until 11:00.
   const held = await lookup('cle-look-2', '5678');
   expect(held.status).toBe(429);
-  expect(held.body.detail).toBe('Mã hồ sơ này đã bị tra cứu sai nhiều lần nên tạm khóa tra cứu đến 11:00 Thứ Sáu, 21/03/2025. Nếu không phải ông/bà, xin liên hệ nơi tiếp nhận hồ sơ.');
+  expect(held.body.detail).toBe(
+    'Mã hồ sơ này đã bị tra cứu sai nhiều lần nên tạm khóa tra cứu đến 11:00 Thứ Sáu, 21/03/2025. Nếu không phải ông/bà, xin liên hệ nơi tiếp nhận hồ sơ.',
+  );
   // An unknown code is held alike after three failures: the answer says nothing about existence.
   for (const digits of ['0000', '1111', '2222']) expect((await lookup('CLE-NONE', digits)).status).toBe(404);
   const none = await lookup('CLE-NONE', '5678');

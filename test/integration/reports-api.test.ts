@@ -47,14 +47,24 @@ test('Q3 2025 by agency: hand-worked counts and rates, agency rows rolled up acr
 
 test('by month, by procedure and by channel; the reporting convention shifts the window to the 15th', async () => {
   const months = (await get('/api/v1/reports/rates?from=2025-07-01&to=2025-09-30&groupBy=month')).body;
-  expect(months.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['2025-07', 5], ['2025-08', 1], ['2025-09', 2]]);
+  expect(months.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([
+    ['2025-07', 5],
+    ['2025-08', 1],
+    ['2025-09', 2],
+  ]);
   // July's end (1 Aug): D was finished, nothing open; September's: E on track, F overdue.
   expect(months.rows[2]).toMatchObject({ openOnTrack: 1, openOverdue: 1 });
 
   const procedures = (await get('/api/v1/reports/rates?period=2025-Q3&groupBy=procedure')).body;
-  expect(procedures.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['1.000656', 1], ['1.004194', 7]]);
+  expect(procedures.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([
+    ['1.000656', 1],
+    ['1.004194', 7],
+  ]);
   const channels = (await get('/api/v1/reports/rates?period=2025-Q3&groupBy=channel')).body;
-  expect(channels.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([['direct', 6], ['online', 2]]);
+  expect(channels.rows.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual([
+    ['direct', 6],
+    ['online', 2],
+  ]);
 
   // Reporting Q3 = 15 Jun – 14 Sep: A (27 Jun) is received in it, E (29 Sep) and F (22 Sep) are not.
   const report = (await get('/api/v1/reports/rates?period=2025-Q3&convention=report&groupBy=agency')).body;
@@ -82,7 +92,12 @@ test('the dossiers behind a cell: late finished, overdue at the end', async () =
   expect(overdue.items.map((d: { code: string }) => d.code)).toEqual(['F']);
   const csv = await get('/api/v1/reports/dossiers.csv?period=2025-Q3&outcome=early');
   expect(csv.headers['content-type']).toMatch(/text\/csv/);
-  expect(csv.text.split('\r\n').slice(1, 5).map((l) => l.split(',')[0])).toEqual(['A', 'J', 'K', 'G']);
+  expect(
+    csv.text
+      .split('\r\n')
+      .slice(1, 5)
+      .map((l) => l.split(',')[0]),
+  ).toEqual(['A', 'J', 'K', 'G']);
 });
 
 test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as percentages', async () => {
@@ -101,11 +116,13 @@ test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as per
   const all = (await get('/api/v1/reports/rates.csv?period=2025-Q3&groupBy=all')).text.slice(1).trim().split('\r\n');
   expect(all.slice(1).map((l) => l.split(',').slice(0, 3))).toEqual([['total', 'Tổng cộng', '8']]);
 
-  const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-Q3&groupBy=agency').buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-Q3&groupBy=agency')
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   expect(xlsx.status).toBe(200);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
@@ -121,7 +138,11 @@ test('CSV and Excel exports: Vietnamese headers, counts as numbers, rates as per
 test('`dunghan report` writes the same numbers to a file; bad arguments exit 2', async () => {
   const out = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-report-')), 'q3.json');
   const env = { ...process.env, DATABASE_URL: t.url };
-  await run(process.execPath, ['bin/dunghan.js', 'report', '--from', '2025-07-01', '--to', '2025-09-30', '--group-by', 'agency', '--format', 'json', '--out', out], { env });
+  await run(
+    process.execPath,
+    ['bin/dunghan.js', 'report', '--from', '2025-07-01', '--to', '2025-09-30', '--group-by', 'agency', '--format', 'json', '--out', out],
+    { env },
+  );
   const report = JSON.parse(await fs.readFile(out, 'utf8'));
   expect(report.total).toMatchObject(expectedTotal);
   await expect(run(process.execPath, ['bin/dunghan.js', 'report', '--period', '2025-Q9'], { env })).rejects.toMatchObject({ code: 2 });
@@ -136,21 +157,28 @@ test('exports for Vietnamese Excel: ";" and decimal commas, names instead of cod
   expect(total[header.indexOf('Tỷ lệ đúng hạn (QĐ 766) (%)')]).toBe('77,78');
 
   const dossiers = await get('/api/v1/reports/dossiers.csv?period=2025-Q3&outcome=early&dialect=vn');
-  const [head, first] = dossiers.text.slice(1).split('\r\n').map((l) => l.split(';'));
+  const [head, first] = dossiers.text
+    .slice(1)
+    .split('\r\n')
+    .map((l) => l.split(';'));
   expect(head).toEqual(['Mã hồ sơ', 'Thủ tục', 'Cơ quan tiếp nhận', 'Kênh tiếp nhận', 'Tiếp nhận', 'Hạn trả kết quả', 'Hoàn thành', 'Trạng thái', 'Kết quả']);
   expect(first![0]).toBe('A');
   expect(first![2]).not.toMatch(/^SLA\./); // a name, not a code
   expect(first![4]).toMatch(/^\d{2}\/\d{2}\/2025 \d{2}:\d{2}$/);
   expect(first![8]).toBe('Trước hạn');
 
-  const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-Q3&groupBy=agency').buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const xlsx = await get('/api/v1/reports/rates.xlsx?period=2025-Q3&groupBy=agency')
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
-  expect(String(book.worksheets[0]!.getRow(1).getCell(1).value)).toBe('Tình hình giải quyết hồ sơ TTHC kỳ 2025-Q3 (từ 01/07/2025 đến hết 30/09/2025), theo cơ quan');
+  expect(String(book.worksheets[0]!.getRow(1).getCell(1).value)).toBe(
+    'Tình hình giải quyết hồ sơ TTHC kỳ 2025-Q3 (từ 01/07/2025 đến hết 30/09/2025), theo cơ quan',
+  );
 });
 
 test('each kind of error has its own problem type: unknown agency, outside the key, a period not started, an unknown dossier', async () => {

@@ -65,12 +65,25 @@ async function start(args: string[] = []): Promise<Service> {
 }
 
 const received = (code: string) => ({
-  eventId: randomUUID(), type: 'received', dossierCode: code, occurredAt: new Date().toISOString().replace('Z', '+00:00'),
-  procedureCode: '1.004194', receivingAgencyCode: 'SLA.P.TOHIEU.TTPV', channel: 'direct', applicant: { name: 'Lò Văn Hùng' }, feeRequired: true, digitized: false,
+  eventId: randomUUID(),
+  type: 'received',
+  dossierCode: code,
+  occurredAt: new Date().toISOString().replace('Z', '+00:00'),
+  procedureCode: '1.004194',
+  receivingAgencyCode: 'SLA.P.TOHIEU.TTPV',
+  channel: 'direct',
+  applicant: { name: 'Lò Văn Hùng' },
+  feeRequired: true,
+  digitized: false,
 });
 
 let adminKey = '';
-const post = (body: unknown) => fetch(`${base}/api/v1/events`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  fetch(`${base}/api/v1/events`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 test('SIGKILL mid-stream, restart at once: every acknowledged event is there', async () => {
   const first = await start(['--sample-data']);
@@ -138,7 +151,10 @@ test('a busy embedded port is a clear error naming EMBEDDED_PG_PORT', async () =
   const blocker = net.createServer((socket) => socket.destroy()).listen(busy, '127.0.0.1');
   await new Promise((resolve, reject) => blocker.once('listening', resolve).once('error', reject));
   try {
-    const child = spawn(process.execPath, ['bin/dunghan.js', 'serve'], { env: { ...env, DATA_DIR: dir, EMBEDDED_PG_PORT: String(busy) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/dunghan.js', 'serve'], {
+      env: { ...env, DATA_DIR: dir, EMBEDDED_PG_PORT: String(busy) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (c) => (err += c));
     const code = await new Promise((resolve) => child.on('exit', resolve));

@@ -76,10 +76,25 @@ interface Answer {
 }
 
 /** A request through nginx from a given loopback address. */
-function send(port: number, from: string, method: string, urlPath: string, options: { headers?: Record<string, string>; body?: string; tls?: boolean; ca?: string } = {}): Promise<Answer> {
+function send(
+  port: number,
+  from: string,
+  method: string,
+  urlPath: string,
+  options: { headers?: Record<string, string>; body?: string; tls?: boolean; ca?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = (options.tls ? https : http).request(
-      { host: '127.0.0.1', port, method, path: urlPath, localAddress: from, headers: { ...(options.body ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}), ...options.headers }, ca: options.ca, agent: false },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        localAddress: from,
+        headers: { ...(options.body ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}), ...options.headers },
+        ca: options.ca,
+        agent: false,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -93,7 +108,10 @@ function send(port: number, from: string, method: string, urlPath: string, optio
 }
 
 const lookup = (port: number, from: string, headers: Record<string, string> = {}) =>
-  send(port, from, 'POST', '/api/v1/public/lookup', { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ code: 'KHONG-CO', phoneLast4: '1234' }) });
+  send(port, from, 'POST', '/api/v1/public/lookup', {
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ code: 'KHONG-CO', phoneLast4: '1234' }),
+  });
 
 let tlsCert = '';
 
@@ -184,12 +202,25 @@ describeWithNginx('behind nginx', () => {
   test('the access log and the personal-data read log hold the client’s address, not the proxy’s', async () => {
     const received = await send(ports.trusting, '127.0.0.4', 'POST', '/api/v1/events', {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${t.keys.counter}` },
-      body: JSON.stringify({ eventId: crypto.randomUUID(), type: 'received', dossierCode: 'PROXY-1', occurredAt: '2025-03-18T09:00:00+07:00', procedureCode: '1.001193', receivingAgencyCode: 'SLA.TPSL', channel: 'direct', applicant: { name: 'Lò Văn A' }, feeRequired: false, digitized: false }),
+      body: JSON.stringify({
+        eventId: crypto.randomUUID(),
+        type: 'received',
+        dossierCode: 'PROXY-1',
+        occurredAt: '2025-03-18T09:00:00+07:00',
+        procedureCode: '1.001193',
+        receivingAgencyCode: 'SLA.TPSL',
+        channel: 'direct',
+        applicant: { name: 'Lò Văn A' },
+        feeRequired: false,
+        digitized: false,
+      }),
     });
     expect(received.status).toBe(201);
     const read = await send(ports.trusting, '127.0.0.5', 'GET', '/api/v1/dossiers/PROXY-1', { headers: { authorization: `Bearer ${t.keys.counter}` } });
     expect(read.status).toBe(200);
-    const { rows } = await t.ctx.db.pool.query<{ address: string }>("SELECT host(client_address) AS address FROM personal_data_reads WHERE dossier_code = 'PROXY-1'");
+    const { rows } = await t.ctx.db.pool.query<{ address: string }>(
+      "SELECT host(client_address) AS address FROM personal_data_reads WHERE dossier_code = 'PROXY-1'",
+    );
     expect(rows).toEqual([{ address: '127.0.0.5' }]);
     const lines = logLines.filter((l) => l.req?.path === '/api/v1/dossiers/PROXY-1');
     expect(lines.map((l) => l.req!.remoteAddress)).toEqual(['127.0.0.5']);
@@ -206,9 +237,17 @@ describeWithNginx('behind nginx', () => {
     const signIn = async (port: number, tls: boolean) => {
       const page = await send(port, '127.0.0.6', 'GET', '/login', { tls, ca: tlsCert });
       const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-      const cookie = [page.headers['set-cookie'] ?? []].flat().map((c) => c.split(';')[0]).join('; ');
+      const cookie = [page.headers['set-cookie'] ?? []]
+        .flat()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       const form = `key=${encodeURIComponent(t.keys.admin)}&next=%2F&_csrf=${encodeURIComponent(token)}`;
-      return send(port, '127.0.0.6', 'POST', '/login', { tls, ca: tlsCert, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: form });
+      return send(port, '127.0.0.6', 'POST', '/login', {
+        tls,
+        ca: tlsCert,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: form,
+      });
     };
     const overTls = await signIn(ports.tls, true);
     expect(overTls.status).toBe(303);

@@ -9,9 +9,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const post = (body: unknown) => request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(body as object);
+const post = (body: unknown) =>
+  request(t.app)
+    .post('/api/v1/events')
+    .set('Authorization', `Bearer ${t.keys.admin}`)
+    .send(body as object);
 const get = (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${t.keys.auditor}`);
-const eventCount = async (code: string) => Number((await t.ctx.db.pool.query('SELECT count(*) AS n FROM dossier_events WHERE dossier_code = $1', [code])).rows[0].n);
+const eventCount = async (code: string) =>
+  Number((await t.ctx.db.pool.query('SELECT count(*) AS n FROM dossier_events WHERE dossier_code = $1', [code])).rows[0].n);
 
 // Tô Hiệu ward (from 1 Jul 2025): its one-stop centre receives, the ward's office handles.
 const rec = (code: string, at: string) => ev.received(code, at, { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' });
@@ -21,7 +26,12 @@ test('a hand-over to a person: the step due across a weekend and a day off, the 
   // Received Fri 20 Nov 2026 14:00 (Đăng ký tạm trú, 3 working days): Fri 3 h, Mon 8 h, Tue 24 off, Wed 8 h, Thu 5 h → Thu 26 Nov 14:00.
   expect((await post(rec('ST-1', '2026-11-20T14:00:00+07:00'))).status).toBe(201);
   // Handed to the specialist Fri 15:00 with 2 working days (16 h): Fri 15–17 (2 h), Mon (8 h), Tue off, Wed 08–12, 13–15 → Wed 25 Nov 15:00.
-  const assigned = ev.of('assigned', 'ST-1', '2026-11-20T15:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', budget: { value: 2, unit: 'working-days' }, holder });
+  const assigned = ev.of('assigned', 'ST-1', '2026-11-20T15:00:00+07:00', {
+    agencyCode: 'SLA.P.TOHIEU',
+    step: 'Thẩm định',
+    budget: { value: 2, unit: 'working-days' },
+    holder,
+  });
   expect((await post(assigned)).status).toBe(201);
 
   const d = (await get('/api/v1/dossiers/ST-1')).body;
@@ -29,14 +39,24 @@ test('a hand-over to a person: the step due across a weekend and a day off, the 
   // Now Thu 26 Nov 09:00: Wed 15–17 (2 h) + Thu 08–09 (1 h) past the step's due instant.
   expect(d.steps).toEqual([
     {
-      agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder, budget: { value: 2, unit: 'working-days' },
-      startedAt: '2026-11-20T15:00:00+07:00', dueAt: '2026-11-25T15:00:00+07:00', endedAt: null, outcome: null,
-      waitingForCitizen: false, overrun: true, overrunWorkingMinutes: 180,
+      agencyCode: 'SLA.P.TOHIEU',
+      step: 'Thẩm định',
+      holder,
+      budget: { value: 2, unit: 'working-days' },
+      startedAt: '2026-11-20T15:00:00+07:00',
+      dueAt: '2026-11-25T15:00:00+07:00',
+      endedAt: null,
+      outcome: null,
+      waitingForCitizen: false,
+      overrun: true,
+      overrunWorkingMinutes: 180,
     },
   ]);
   expect(d.holder).toEqual({ agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', person: holder, since: '2026-11-20T15:00:00+07:00' });
   // Held Fri 15:00 → Thu 09:00: 2 + 8 + 0 + 8 + 1 = 19 working hours.
-  expect(d.holders).toEqual([{ agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', person: holder, from: '2026-11-20T15:00:00+07:00', to: null, heldWorkingMinutes: 1140 }]);
+  expect(d.holders).toEqual([
+    { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', person: holder, from: '2026-11-20T15:00:00+07:00', to: null, heldWorkingMinutes: 1140 },
+  ]);
   // The dossier itself is due at 14:00: not late yet.
   expect(d.lateBecause).toEqual([]);
 
@@ -46,23 +66,33 @@ test('a hand-over to a person: the step due across a weekend and a day off, the 
   const row = /<table class="list" id="steps">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)![1]!;
   expect(row).toContain('<tr class="late"><td>Thẩm định</td>');
   // Budget, due instant, still open, held 19 working hours (2 days 3 hours), over by 3 working hours so far.
-  expect(row).toContain('<td>02 ngày làm việc</td><td>15:00 Thứ Tư, 25/11/2026</td><td>Đang xử lý</td><td>2 ngày 3 giờ làm việc</td><td>Quá hạn 3 giờ làm việc</td>');
+  expect(row).toContain(
+    '<td>02 ngày làm việc</td><td>15:00 Thứ Tư, 25/11/2026</td><td>Đang xử lý</td><td>2 ngày 3 giờ làm việc</td><td>Quá hạn 3 giờ làm việc</td>',
+  );
 });
 
 test('bad holders and budgets: 400 for the shape, 422 for an unknown person, naming the field; nothing written', async () => {
   expect((await post(rec('ST-2', '2026-11-23T08:30:00+07:00'))).status).toBe(201);
   const before = await eventCount('ST-2');
-  const badUnit = await post(ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', budget: { value: 2, unit: 'fortnights' } }));
+  const badUnit = await post(
+    ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', budget: { value: 2, unit: 'fortnights' } }),
+  );
   expect(badUnit.status).toBe(400);
   expect(badUnit.body.errors.map((e: { path: string }) => e.path)).toEqual(['budget.unit']);
-  const badEmail = await post(ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder: { name: 'Mai', email: 'not-an-address' } }));
+  const badEmail = await post(
+    ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder: { name: 'Mai', email: 'not-an-address' } }),
+  );
   expect(badEmail.status).toBe(400);
   expect(badEmail.body.errors.map((e: { path: string }) => e.path)).toEqual(['holder.email']);
-  const noName = await post(ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder: { email: 'mai@sonla.gov.vn' } }));
+  const noName = await post(
+    ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder: { email: 'mai@sonla.gov.vn' } }),
+  );
   expect(noName.status).toBe(400);
   expect(noName.body.errors.map((e: { path: string }) => e.path)).toEqual(['holder.name']);
   // No person accounts exist yet: an account id names nobody known.
-  const unknown = await post([ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder: { name: 'Mai', personId: 'p-404' } })]);
+  const unknown = await post([
+    ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder: { name: 'Mai', personId: 'p-404' } }),
+  ]);
   expect(unknown.status).toBe(422);
   expect(unknown.body.errors).toMatchObject([{ path: '[0].holder.personId', message: 'unknown person p-404' }]);
   expect(await eventCount('ST-2')).toBe(before);

@@ -40,12 +40,25 @@ test('017: a chain sealed before keeps every link, and what a stopped process le
   await migrate(db.pool, { through: '016_open_stock.sql' });
   const append = (events: ReturnType<typeof lifeOf>) =>
     db.pool.query('SELECT * FROM ingest_open($1::jsonb)', [
-      JSON.stringify(events.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, type: e.type, occurred_at: e.occurredAt, body: e, body_hash: bodyHash(e), key_id: null, key_role: null }))),
+      JSON.stringify(
+        events.map((e) => ({
+          event_id: e.eventId,
+          dossier_code: e.dossierCode,
+          type: e.type,
+          occurred_at: e.occurredAt,
+          body: e,
+          body_hash: bodyHash(e),
+          key_id: null,
+          key_role: null,
+        })),
+      ),
     ]);
   await append(['OLD-1', 'OLD-2', 'OLD-3'].flatMap(lifeOf));
   await db.pool.query('SELECT seal_events()');
   await append(lifeOf('OLD-4')); // a process stopped before its seal
-  const { rows: before } = await db.pool.query('SELECT chain_pos AS pos, seq, chain_hash AS hash FROM dossier_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos');
+  const { rows: before } = await db.pool.query(
+    'SELECT chain_pos AS pos, seq, chain_hash AS hash FROM dossier_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos',
+  );
   expect(before.map((r) => r.pos)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
   await migrate(db.pool, { through: '017_insert_only_log.sql' });
@@ -54,10 +67,14 @@ test('017: a chain sealed before keeps every link, and what a stopped process le
   expect((await db.pool.query('SELECT count(*)::int AS n FROM unsealed_events')).rows[0].n).toBe(3);
   // Verification seals the three first, then recomputes every link: all 12 hold.
   expect(await verifyChain(db.pool)).toMatchObject({ events: 12, head: { pos: 12 }, firstBreak: null });
-  const { rows: sealed } = await db.pool.query("SELECT c.pos FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE e.dossier_code = 'OLD-4' ORDER BY c.pos");
+  const { rows: sealed } = await db.pool.query(
+    "SELECT c.pos FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE e.dossier_code = 'OLD-4' ORDER BY c.pos",
+  );
   expect(sealed.map((r) => r.pos)).toEqual([10, 11, 12]);
   // The log itself carries no chain columns any more: it is only ever appended to.
-  const { rows: columns } = await db.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'dossier_events' AND column_name LIKE 'chain%'");
+  const { rows: columns } = await db.pool.query(
+    "SELECT column_name FROM information_schema.columns WHERE table_name = 'dossier_events' AND column_name LIKE 'chain%'",
+  );
   expect(columns).toEqual([]);
 });
 
@@ -68,7 +85,11 @@ test('018: when a paused dossier began waiting moves from its state into a colum
   const ctx = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00') });
   // One dossier waiting since an instant with milliseconds, one that resumed, one never paused.
   const waiting = dossierEventSchema.parse(ev.of('supplement_requested', 'W-1', '2025-11-04T09:00:00.123+07:00', { reason: 'Thiếu tờ khai' }));
-  await ingestEvents(db.pool, ctx.foldContext(), [dossierEventSchema.parse(ev.received('W-1', '2025-11-03T08:00:00+07:00', AGENCY)), waiting, ...lifeOf('W-2')]);
+  await ingestEvents(db.pool, ctx.foldContext(), [
+    dossierEventSchema.parse(ev.received('W-1', '2025-11-03T08:00:00+07:00', AGENCY)),
+    waiting,
+    ...lifeOf('W-2'),
+  ]);
   await ingestEvents(db.pool, ctx.foldContext(), [dossierEventSchema.parse(ev.received('W-3', '2025-11-03T08:00:00+07:00', AGENCY))]);
   // Back to the shape 017 left: no column, the expression index on the state document.
   await db.pool.query(`DROP INDEX dossiers_waiting_since; ALTER TABLE dossiers DROP COLUMN waiting_since, RESET (fillfactor);
@@ -92,7 +113,8 @@ test('019: the state document becomes json as written, its version a column, and
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   const ctx = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00') });
   await ingestEvents(db.pool, ctx.foldContext(), [...lifeOf('J-1'), ...lifeOf('J-2')]);
-  const read = async () => new Map((await db.pool.query<{ code: string; state: object }>('SELECT code, state FROM dossiers')).rows.map((r) => [r.code, r.state]));
+  const read = async () =>
+    new Map((await db.pool.query<{ code: string; state: object }>('SELECT code, state FROM dossiers')).rows.map((r) => [r.code, r.state]));
   const before = await read();
   // Back to the shape 018 left: a jsonb document, no version column, and 017's ingest_open (answering jsonb). One
   // state as an older release folded it.
@@ -140,7 +162,8 @@ test('020: states folded by version 3 are replayed at start, their provisional f
   // announced, so the deadline is provisional (version 3 looked only from the clock start, Mon 4 Jan, and said no).
   const newYear = dossierEventSchema.parse(ev.received('NY-1', '2026-12-31T18:00:00+07:00', AGENCY));
   await ingestEvents(db.pool, ctx.foldContext(), [newYear, ...lifeOf('J-1'), ...lifeOf('J-2')]);
-  const read = async () => new Map((await db.pool.query<{ code: string; state: object }>('SELECT code, state FROM dossiers')).rows.map((r) => [r.code, r.state]));
+  const read = async () =>
+    new Map((await db.pool.query<{ code: string; state: object }>('SELECT code, state FROM dossiers')).rows.map((r) => [r.code, r.state]));
   const counts = async () => (await db.pool.query('SELECT * FROM daily_counts ORDER BY agency_code, day, shard')).rows;
   const before = { states: await read(), counts: await counts() };
   expect(before.states.get('NY-1')).toMatchObject({ provisional: true });

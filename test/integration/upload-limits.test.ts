@@ -33,7 +33,8 @@ afterAll(async () => {
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PROCEDURE_HEADER = 'code,name,field,fieldCode,durationValue,durationUnit,onlineLevel,feeRequired,paperResult,validFrom,validTo,source';
-const procedureRow = (i: number) => `9.${String(i).padStart(6, '0')},Thủ tục thử ${i},Lĩnh vực thử,,3,working-days,full,true,true,2026-01-01,,Quyết định công bố (thử nghiệm)`;
+const procedureRow = (i: number) =>
+  `9.${String(i).padStart(6, '0')},Thủ tục thử ${i},Lĩnh vực thử,,3,working-days,full,true,true,2026-01-01,,Quyết định công bố (thử nghiệm)`;
 /** As the invalid file of the issue: every row has a bad duration and an unknown online level. */
 const invalidRow = (i: number) => `8.${String(i).padStart(6, '0')},Thủ tục lỗi ${i},Lĩnh vực,,ba,ngày,không,có,có,2026-13-45,,x`;
 
@@ -189,7 +190,13 @@ describe('uploads within limits, the service answering throughout', () => {
     const before = await written();
     // The issue's 100-byte file: before, all 3.65 million days of the range were walked (3 s of a blocked loop).
     const legacy = { year: 2026, daysOff: [{ from: '0000-01-01', to: '9999-12-31', name: 'Nghỉ', source: 'x' }] };
-    const r = await whileProbing(() => sendFromThread(`${base}/api/v1/calendar/import?dryRun=true`, { authorization: `Bearer ${t.keys.admin}`, 'content-type': 'application/json' }, JSON.stringify(legacy)));
+    const r = await whileProbing(() =>
+      sendFromThread(
+        `${base}/api/v1/calendar/import?dryRun=true`,
+        { authorization: `Bearer ${t.keys.admin}`, 'content-type': 'application/json' },
+        JSON.stringify(legacy),
+      ),
+    );
     expect(r.status).toBe(200);
     // Every day of 2026 (not a leap year: 365) becomes a day off named "Nghỉ", unlike any day of the built-in year.
     expect(r.body.changes).toHaveLength(365);
@@ -207,7 +214,11 @@ describe('uploads within limits, the service answering throughout', () => {
 
   test('after all that the service still imports a good file', async () => {
     const csv = [PROCEDURE_HEADER, procedureRow(1)].join('\n');
-    const r = await fetch(`${base}/api/v1/catalog/import?dryRun=true`, { method: 'POST', headers: { authorization: `Bearer ${t.keys.admin}`, 'content-type': 'text/csv' }, body: csv });
+    const r = await fetch(`${base}/api/v1/catalog/import?dryRun=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.keys.admin}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
     expect(r.status).toBe(200);
     expect(((await r.json()) as Answer['body']).summary).toEqual({ added: 1, changed: 0, retired: 0, unchanged: 0 });
   });

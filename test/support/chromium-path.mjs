@@ -17,6 +17,9 @@ export async function resolveChromium() {
   } catch (err) {
     const found = SYSTEM.find((p) => existsSync(p));
     if (found) return found;
-    throw new Error(`no Chromium for the browser tests: @sparticuz/chromium failed (${err instanceof Error ? err.message : String(err)}) and none of ${SYSTEM.join(', ')} exists`, { cause: err });
+    throw new Error(
+      `no Chromium for the browser tests: @sparticuz/chromium failed (${err instanceof Error ? err.message : String(err)}) and none of ${SYSTEM.join(', ')} exists`,
+      { cause: err },
+    );
   }
 }

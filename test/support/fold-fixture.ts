@@ -26,9 +26,33 @@ export function fixtureCatalog(settings: AgencySettings = {}, wdDays = 3): Catal
     agencySchema.parse({ code: 'P.S', name: 'Sở', kind: 'department', parentCode: 'P', validFrom: '2000-01-01', validTo: null, source: 'test' }),
   ];
   const procedures = [
-    procedureSchema.parse({ code: 'WD3', name: '3 ngày làm việc', field: 'f', duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, source: 'test' }),
-    procedureSchema.parse({ code: 'CD5', name: '5 ngày', field: 'f', duration: { value: 5, unit: 'calendar-days' }, onlineLevel: 'none', feeRequired: false, source: 'test' }),
-    procedureSchema.parse({ code: 'WD', name: 'x', field: 'f', duration: { value: wdDays, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, source: 'test' }),
+    procedureSchema.parse({
+      code: 'WD3',
+      name: '3 ngày làm việc',
+      field: 'f',
+      duration: { value: 3, unit: 'working-days' },
+      onlineLevel: 'full',
+      feeRequired: false,
+      source: 'test',
+    }),
+    procedureSchema.parse({
+      code: 'CD5',
+      name: '5 ngày',
+      field: 'f',
+      duration: { value: 5, unit: 'calendar-days' },
+      onlineLevel: 'none',
+      feeRequired: false,
+      source: 'test',
+    }),
+    procedureSchema.parse({
+      code: 'WD',
+      name: 'x',
+      field: 'f',
+      duration: { value: wdDays, unit: 'working-days' },
+      onlineLevel: 'full',
+      feeRequired: false,
+      source: 'test',
+    }),
   ];
   return new Catalog(agencies, procedures);
 }
@@ -58,4 +82,5 @@ export const received = (occurredAt: string, over: string | Record<string, unkno
   });
 
 /** A paper receipt of WD by the service centre P.C (the regimes' tests: a centre receiving for a department). */
-export const receivedAtCentre = (occurredAt: string, fields: Record<string, unknown> = {}) => received(occurredAt, { procedureCode: 'WD', receivingAgencyCode: 'P.C', ...fields });
+export const receivedAtCentre = (occurredAt: string, fields: Record<string, unknown> = {}) =>
+  received(occurredAt, { procedureCode: 'WD', receivingAgencyCode: 'P.C', ...fields });

@@ -28,7 +28,12 @@ export const pdfText = (pdf: Buffer) => withFile(pdf, async (f) => (await run('p
 export const pdfInfo = (pdf: Buffer) =>
   withFile(pdf, async (f) => {
     const { stdout } = await run('pdfinfo', [f]);
-    return Object.fromEntries(stdout.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+    return Object.fromEntries(
+      stdout
+        .split('\n')
+        .filter((l) => l.includes(':'))
+        .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+    );
   });
 
 /** `pdffonts`: each font's name, type, embedded and subset flags. */
@@ -60,4 +65,9 @@ export const normalise = (text: string) => text.normalize('NFC').replace(/\s+/g,
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x3D': '=', '#x60': '`', nbsp: ' ' };
 /** An HTML fragment's text: tags out (a line break as a space), entities decoded. */
 export const htmlText = (html: string) =>
-  normalise(html.replace(/<br\s*\/?>/g, ' ').replace(/<[^>]+>/g, '').replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => ENTITIES[e] ?? m));
+  normalise(
+    html
+      .replace(/<br\s*\/?>/g, ' ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => ENTITIES[e] ?? m),
+  );

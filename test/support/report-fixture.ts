@@ -44,7 +44,13 @@ export function q3Events() {
     ev.of('result_ready', 'D', '2025-07-15T08:45:00+07:00'),
     ev.received('E', '2025-09-29T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
     ev.received('F', '2025-09-22T09:00:00+07:00', { ...fee, receivingAgencyCode: TH }),
-    ev.received('G', '2025-08-04T09:00:00+07:00', { procedureCode: '1.000656', feeRequired: false, receivingAgencyCode: TH, channel: 'online', digitized: true }),
+    ev.received('G', '2025-08-04T09:00:00+07:00', {
+      procedureCode: '1.000656',
+      feeRequired: false,
+      receivingAgencyCode: TH,
+      channel: 'online',
+      digitized: true,
+    }),
     ev.of('withdrawn', 'G', '2025-08-04T10:00:00+07:00'),
     ev.received('J', '2025-07-07T09:00:00+07:00', { ...fee, receivingAgencyCode: 'SLA.P.MOCCHAU.TTPV' }),
     ev.of('result_ready', 'J', '2025-07-08T10:00:00+07:00'),
@@ -58,6 +64,19 @@ export function q3Events() {
 }
 
 export const Q3_TOTAL = {
-  received: 8, receivedOnline: 2, finished: 7, early: 4, onTime: 2, late: 1, openOnTrack: 1, openOverdue: 1,
-  feeRequired: 7, paidOnline: 1, digitized: 2, onlineFull: 1, digitizedFull: 1, paperResult: 8, electronicResult: 1,
+  received: 8,
+  receivedOnline: 2,
+  finished: 7,
+  early: 4,
+  onTime: 2,
+  late: 1,
+  openOnTrack: 1,
+  openOverdue: 1,
+  feeRequired: 7,
+  paidOnline: 1,
+  digitized: 2,
+  onlineFull: 1,
+  digitizedFull: 1,
+  paperResult: 8,
+  electronicResult: 1,
 };

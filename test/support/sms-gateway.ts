@@ -66,7 +66,9 @@ export class TestSmsGateway {
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>OK?</body>');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.zalo ? { error: 0, message: 'Success', data: { msg_id: requestId } } : { CodeResult: '100', SMSID: requestId }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(this.zalo ? { error: 0, message: 'Success', data: { msg_id: requestId } } : { CodeResult: '100', SMSID: requestId }));
     });
   }
 

@@ -94,7 +94,11 @@ export async function signIn(app: Express, key: string | { email: string; passwo
   const { default: request } = await import('supertest');
   const csrf = anonymousCsrf();
   const credentials = typeof key === 'string' ? { key } : key;
-  const res = await request(app).post('/login').set('Cookie', csrf.cookie).type('form').send({ ...credentials, next: '/', ...csrf.field });
+  const res = await request(app)
+    .post('/login')
+    .set('Cookie', csrf.cookie)
+    .type('form')
+    .send({ ...credentials, next: '/', ...csrf.field });
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   const pair = setCookie.map((c) => c.split(';')[0]!).find((c) => c.startsWith('dunghan_session='));

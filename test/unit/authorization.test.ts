@@ -18,13 +18,15 @@ import { context, log, received, receivedAtCentre } from '../support/fold-fixtur
 
 const ctx = context();
 const pathOf = (code: string) => ctx.catalog.pathOf(code);
-const key = (...agencyCodes: string[]) => new Scope({ kind: 'key', id: agencyCodes.join('+'), label: 'test', roles: ['counter'], agencyCodes }, ctx.catalog.roots());
+const key = (...agencyCodes: string[]) =>
+  new Scope({ kind: 'key', id: agencyCodes.join('+'), label: 'test', roles: ['counter'], agencyCodes }, ctx.catalog.roots());
 const province = key('P');
 const commune = key('P.X');
 const centre = key('P.C');
 const department = key('P.S');
 
-const judge = (scope: Scope, stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent): Verdict => authorizeEvent(scope, stored, before, event, { pathOf });
+const judge = (scope: Scope, stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent): Verdict =>
+  authorizeEvent(scope, stored, before, event, { pathOf });
 const OK: Verdict = { ok: true };
 const UNKNOWN: Verdict = { ok: false, status: 422, message: unknownDossierMessage('D') };
 
@@ -44,7 +46,7 @@ describe('receipts', () => {
     expect(judge(department, undefined, undefined, atCommune.event)).toEqual({
       ok: false,
       status: 403,
-      message: 'agency P.X is outside this key\'s agencies: a dossier is received only where the key belongs',
+      message: "agency P.X is outside this key's agencies: a dossier is received only where the key belongs",
     });
   });
 

@@ -54,7 +54,11 @@ describe('24 November, Vietnamese Culture Day (Resolution 28/2026/QH16 Art. 2)',
 describe('2027: Tết and National Day announced (10065/VPCP-KGVX), the rest statutory', () => {
   test('Tết Thu 4 – Wed 10 Feb and National Day Thu 2 – Sun 5 Sep are days off, confirmed', () => {
     for (const date of [...weekdaysIn('2027-02-04', '2027-02-10'), ...weekdaysIn('2027-09-02', '2027-09-05')]) {
-      expect({ date, working: calendar.isWorkingDay(dayFromIsoDate(date)), confirmed: calendar.entryFor(dayFromIsoDate(date))?.confirmed }).toEqual({ date, working: false, confirmed: true });
+      expect({ date, working: calendar.isWorkingDay(dayFromIsoDate(date)), confirmed: calendar.entryFor(dayFromIsoDate(date))?.confirmed }).toEqual({
+        date,
+        working: false,
+        confirmed: true,
+      });
     }
     expect(calendar.isWorkingDay(dayFromIsoDate('2027-02-11'))).toBe(true);
   });
@@ -92,7 +96,11 @@ describe('2027: Tết and National Day announced (10065/VPCP-KGVX), the rest sta
     };
     // Mon 12 Apr 2027 + 5 calendar days (the first not counted) ends Sat 17 Apr → Mon 19 Apr at closing. Fri 16 Apr
     // (Hùng Kings, statutory only) is counted like any day: whether it is off changes nothing.
-    expect(count('2027-04-12T10:00:00+07:00', { value: 5, unit: 'calendar-days' })).toEqual({ dueAt: '2027-04-19T17:00:00+07:00', provisional: false, skipped: ['2027-04-17', '2027-04-18'] });
+    expect(count('2027-04-12T10:00:00+07:00', { value: 5, unit: 'calendar-days' })).toEqual({
+      dueAt: '2027-04-19T17:00:00+07:00',
+      provisional: false,
+      skipped: ['2027-04-17', '2027-04-18'],
+    });
     // Tue 27 Apr 2027 + 3 days ends Fri 30 Apr (statutory only), rolls over 1–3 May (3 May compensates 1 May, statutory
     // only) to Tue 4 May: those days decide it.
     expect(count('2027-04-27T10:00:00+07:00', { value: 3, unit: 'calendar-days' })).toEqual({
@@ -101,9 +109,17 @@ describe('2027: Tết and National Day announced (10065/VPCP-KGVX), the rest sta
       skipped: ['2027-04-30', '2027-05-01', '2027-05-02', '2027-05-03'],
     });
     // Fri 20 Nov 2026 + 10 days ends Mon 30 Nov, a working day: the weekends and 24 Nov in between were counted.
-    expect(count('2026-11-20T10:00:00+07:00', { value: 10, unit: 'calendar-days' })).toEqual({ dueAt: '2026-11-30T17:00:00+07:00', provisional: false, skipped: [] });
+    expect(count('2026-11-20T10:00:00+07:00', { value: 10, unit: 'calendar-days' })).toEqual({
+      dueAt: '2026-11-30T17:00:00+07:00',
+      provisional: false,
+      skipped: [],
+    });
     // Received on Saturday 21 Nov 2026: the count starts from Monday's opening; the weekend it waited over is named.
-    expect(count('2026-11-21T10:00:00+07:00', { value: 1, unit: 'months' })).toEqual({ dueAt: '2026-12-23T17:00:00+07:00', provisional: false, skipped: ['2026-11-21', '2026-11-22'] });
+    expect(count('2026-11-21T10:00:00+07:00', { value: 1, unit: 'months' })).toEqual({
+      dueAt: '2026-12-23T17:00:00+07:00',
+      provisional: false,
+      skipped: ['2026-11-21', '2026-11-22'],
+    });
   });
 });
 

@@ -25,14 +25,34 @@ describe('CSV', () => {
     const read = await readCatalogFile('procedures.csv', Buffer.from(`\uFEFF${csv}`, 'utf8'), 'csv');
     expect(read.input.procedures.map((p) => p.value)).toEqual([
       {
-        code: '1.004194', name: 'Đăng ký tạm trú', field: 'Cư trú', fieldCode: null, duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full',
-        feeRequired: true, paperResult: false,
+        code: '1.004194',
+        name: 'Đăng ký tạm trú',
+        field: 'Cư trú',
+        fieldCode: null,
+        duration: { value: 3, unit: 'working-days' },
+        onlineLevel: 'full',
+        feeRequired: true,
+        paperResult: false,
         // Steps without a unit are in working days; "0,5" is a Vietnamese decimal comma.
-        steps: [{ step: 'Thẩm định', budget: { value: 2, unit: 'working-days' } }, { step: 'Ký', budget: { value: 0.5, unit: 'working-days' } }],
-        receiptCutoff: null, receiptCutoffSource: null, source: 'QĐ 12/2025', validFrom: '2026-01-01', validTo: null,
+        steps: [
+          { step: 'Thẩm định', budget: { value: 2, unit: 'working-days' } },
+          { step: 'Ký', budget: { value: 0.5, unit: 'working-days' } },
+        ],
+        receiptCutoff: null,
+        receiptCutoffSource: null,
+        source: 'QĐ 12/2025',
+        validFrom: '2026-01-01',
+        validTo: null,
       },
       // Empty cells take the field's default: a paper result, no steps, valid from 2000-01-01.
-      expect.objectContaining({ code: '1.000894', duration: { value: 0.5, unit: 'working-days' }, feeRequired: false, paperResult: true, steps: [], validFrom: '2000-01-01' }),
+      expect.objectContaining({
+        code: '1.000894',
+        duration: { value: 0.5, unit: 'working-days' },
+        feeRequired: false,
+        paperResult: true,
+        steps: [],
+        validFrom: '2000-01-01',
+      }),
     ]);
     expect(read.input.procedures.map((p) => p.at.row)).toEqual([2, 5]);
     expect(where(read.issues)).toEqual(['procedures.csv row 3 durationValue', 'procedures.csv row 3 onlineLevel']);
@@ -48,7 +68,12 @@ describe('CSV', () => {
     expect(read.issues).toEqual([]);
     expect(read.input.agencies.map((a) => a.value)).toEqual([
       // An empty parent is no parent (null), and the lists and booleans go into the settings.
-      expect.objectContaining({ code: 'SLA', kind: 'province', parentCode: null, settings: { officeHours: ['07:30-11:30', '13:30-17:00'], repeatedSupplementIsLate: false } }),
+      expect.objectContaining({
+        code: 'SLA',
+        kind: 'province',
+        parentCode: null,
+        settings: { officeHours: ['07:30-11:30', '13:30-17:00'], repeatedSupplementIsLate: false },
+      }),
       expect.objectContaining({ code: 'SLA.CCO', name: 'Xã Chiềng Cơi', parentCode: 'SLA', validFrom: '2025-07-01', validTo: null, settings: {}, email: null }),
     ]);
   });
@@ -71,7 +96,10 @@ describe('headers', () => {
 
   test('headers match whatever their case, spacing or Unicode normalisation', () => {
     // "Thời hạn" decomposed (NFD), as some spreadsheets store it, and in capitals with spaces around.
-    const read = parseTable('p.csv', [['MÃ TTHC', ' Tên TTHC ', 'Lĩnh vực', 'Thời hạn'.normalize('NFD'), 'durationunit', 'ONLINELEVEL', 'Có phí, lệ phí', 'Căn cứ'], body]);
+    const read = parseTable('p.csv', [
+      ['MÃ TTHC', ' Tên TTHC ', 'Lĩnh vực', 'Thời hạn'.normalize('NFD'), 'durationunit', 'ONLINELEVEL', 'Có phí, lệ phí', 'Căn cứ'],
+      body,
+    ]);
     expect(read.issues).toEqual([]);
     expect(read.input.procedures[0]!.value).toMatchObject({ code: '1.004194', duration: { value: 3, unit: 'working-days' } });
   });
@@ -83,7 +111,10 @@ describe('headers', () => {
   });
 
   test('a NUL in a cell is named at its row and column (PostgreSQL refuses it)', () => {
-    const read = parseTable('p.csv', [['code', 'name', 'field', 'durationValue', 'durationUnit', 'onlineLevel', 'feeRequired', 'source'], body.map((c, i) => (i === 1 ? 'Đăng\u0000ký' : c))]);
+    const read = parseTable('p.csv', [
+      ['code', 'name', 'field', 'durationValue', 'durationUnit', 'onlineLevel', 'feeRequired', 'source'],
+      body.map((c, i) => (i === 1 ? 'Đăng\u0000ký' : c)),
+    ]);
     expect(read.issues).toEqual([{ file: 'p.csv', row: 2, column: 'name', message: BAD_TEXT_MESSAGE }]);
   });
 });
@@ -103,7 +134,9 @@ describe('XLSX', () => {
     const bytes = Buffer.from(await wb.xlsx.writeBuffer());
 
     const read = await readCatalogFile('catalogue.xlsx', bytes, 'xlsx');
-    expect(read.input.agencies.map((a) => [a.value.code, a.value.validFrom, a.value.parentCode, a.at])).toEqual([['SLA', '2025-07-01', null, { file: 'catalogue.xlsx [Cơ quan]', row: 2 }]]);
+    expect(read.input.agencies.map((a) => [a.value.code, a.value.validFrom, a.value.parentCode, a.at])).toEqual([
+      ['SLA', '2025-07-01', null, { file: 'catalogue.xlsx [Cơ quan]', row: 2 }],
+    ]);
     expect(read.input.procedures.map((p) => [p.value.code, p.value.duration, p.at.row])).toEqual([['1.004194', { value: 3, unit: 'working-days' }, 2]]);
     expect(read.issues.map(describeIssue)).toEqual([expect.stringMatching(/^catalogue\.xlsx \[Thủ tục\], row 4, column durationUnit: .*working-days/)]);
   });
@@ -115,7 +148,15 @@ describe('XLSX', () => {
 });
 
 describe('JSON', () => {
-  const good = { code: '1.004194', name: 'Đăng ký tạm trú', field: 'Cư trú', duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full', feeRequired: true, source: 'QĐ 1' };
+  const good = {
+    code: '1.004194',
+    name: 'Đăng ký tạm trú',
+    field: 'Cư trú',
+    duration: { value: 3, unit: 'working-days' },
+    onlineLevel: 'full',
+    feeRequired: true,
+    source: 'QĐ 1',
+  };
 
   test('the API’s own shapes; a bad element is named by its position and path', () => {
     const read = parseCatalogJson('catalogue.json', { procedures: [good, { ...good, code: '1.000656', duration: { value: -1, unit: 'working-days' } }] });
@@ -124,14 +165,20 @@ describe('JSON', () => {
   });
 
   test('an unknown top-level key, a file that is not JSON, and bad text are refused whole', async () => {
-    expect(parseCatalogJson('c.json', { procedure: [good] }).issues).toEqual([{ file: 'c.json', column: undefined, message: expect.stringContaining('procedure') }]);
-    expect((await readCatalogFile('c.json', Buffer.from('{ "agencies": ['), 'json')).issues).toEqual([{ file: 'c.json', message: expect.stringMatching(/^not JSON: /) }]);
+    expect(parseCatalogJson('c.json', { procedure: [good] }).issues).toEqual([
+      { file: 'c.json', column: undefined, message: expect.stringContaining('procedure') },
+    ]);
+    expect((await readCatalogFile('c.json', Buffer.from('{ "agencies": ['), 'json')).issues).toEqual([
+      { file: 'c.json', message: expect.stringMatching(/^not JSON: /) },
+    ]);
     const nul = parseCatalogJson('c.json', { procedures: [{ ...good, name: 'a\u0000b' }] });
     expect(nul).toEqual({ input: { agencies: [], procedures: [] }, issues: [{ file: 'c.json', message: `the file ${BAD_TEXT_MESSAGE}` }] });
   });
 });
 
 test('an issue reads as one line an administrator can act on', () => {
-  expect(describeIssue({ file: 'procedures.csv', row: 4, column: 'durationValue', message: 'expected number' })).toBe('procedures.csv, row 4, column durationValue: expected number');
+  expect(describeIssue({ file: 'procedures.csv', row: 4, column: 'durationValue', message: 'expected number' })).toBe(
+    'procedures.csv, row 4, column durationValue: expected number',
+  );
   expect(describeIssue({ file: 'c.json', message: 'not JSON' })).toBe('c.json: not JSON');
 });

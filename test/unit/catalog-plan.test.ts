@@ -18,7 +18,15 @@ const FILE = 'catalogue.json';
 const agency = (over: Partial<AgencyInput> & Pick<AgencyInput, 'code'>) =>
   agencySchema.parse({ name: over.code, kind: 'commune', parentCode: 'P', validFrom: '2000-01-01', validTo: null, source: 'test', ...over });
 const procedure = (over: Partial<ProcedureInput> & Pick<ProcedureInput, 'code'>) =>
-  procedureSchema.parse({ name: over.code, field: 'f', duration: { value: 3, unit: 'working-days' }, onlineLevel: 'full', feeRequired: false, source: 'test', ...over });
+  procedureSchema.parse({
+    name: over.code,
+    field: 'f',
+    duration: { value: 3, unit: 'working-days' },
+    onlineLevel: 'full',
+    feeRequired: false,
+    source: 'test',
+    ...over,
+  });
 /** The entries of a file, numbered from row 1 in the order given. */
 const input = (agencies: ReturnType<typeof agency>[], procedures: ReturnType<typeof procedure>[] = []): CatalogInput => ({
   agencies: agencies.map((value, i) => ({ value, at: { file: FILE, row: i + 1 } })),
@@ -73,12 +81,31 @@ test('a revision: added, changed field by field, retired and unchanged entries, 
 });
 
 test('a new processing time from 1 Jan 2026: the version in force is closed on 31 Dec 2025, not changed in place', () => {
-  const plan = planned(fixtureCatalog(), input([], [procedure({ code: 'WD3', name: '3 ngày làm việc', duration: { value: 5, unit: 'working-days' }, validFrom: '2026-01-01' })]));
+  const plan = planned(
+    fixtureCatalog(),
+    input([], [procedure({ code: 'WD3', name: '3 ngày làm việc', duration: { value: 5, unit: 'working-days' }, validFrom: '2026-01-01' })]),
+  );
   expect(plan.summary).toEqual({ added: 1, changed: 1, retired: 0, unchanged: 0 });
-  expect(plan.added).toEqual([{ kind: 'procedure', code: 'WD3', name: '3 ngày làm việc', validFrom: '2026-01-01', changes: [], note: 'new version: dossiers received from 2026-01-01 take it' }]);
+  expect(plan.added).toEqual([
+    {
+      kind: 'procedure',
+      code: 'WD3',
+      name: '3 ngày làm việc',
+      validFrom: '2026-01-01',
+      changes: [],
+      note: 'new version: dossiers received from 2026-01-01 take it',
+    },
+  ]);
   // Closed the day before the new version, by the plan and not by the file: a change, not a retirement.
   expect(plan.changed).toEqual([
-    { kind: 'procedure', code: 'WD3', name: '3 ngày làm việc', validFrom: '2000-01-01', changes: [{ field: 'validTo', from: null, to: '2025-12-31' }], note: 'replaced by the version from 2026-01-01' },
+    {
+      kind: 'procedure',
+      code: 'WD3',
+      name: '3 ngày làm việc',
+      validFrom: '2000-01-01',
+      changes: [{ field: 'validTo', from: null, to: '2025-12-31' }],
+      note: 'replaced by the version from 2026-01-01',
+    },
   ]);
   expect(plan.write.procedures.map((p) => [p.validFrom, p.validTo, p.duration.value])).toEqual([
     ['2000-01-01', '2025-12-31', 3],
@@ -86,15 +113,25 @@ test('a new processing time from 1 Jan 2026: the version in force is closed on 3
   ]);
 
   // The same file again, once applied: nothing to do (the closed version is not reported again).
-  const applied = new Catalog(fixtureCatalog().allAgencies(), [...fixtureCatalog().procedureVersions().filter((p) => p.code !== 'WD3'), ...plan.write.procedures]);
-  const again = planned(applied, input([], [procedure({ code: 'WD3', name: '3 ngày làm việc', duration: { value: 5, unit: 'working-days' }, validFrom: '2026-01-01' })]));
+  const applied = new Catalog(fixtureCatalog().allAgencies(), [
+    ...fixtureCatalog()
+      .procedureVersions()
+      .filter((p) => p.code !== 'WD3'),
+    ...plan.write.procedures,
+  ]);
+  const again = planned(
+    applied,
+    input([], [procedure({ code: 'WD3', name: '3 ngày làm việc', duration: { value: 5, unit: 'working-days' }, validFrom: '2026-01-01' })]),
+  );
   expect(again.summary).toEqual({ added: 0, changed: 0, retired: 0, unchanged: 1 });
   expect(again.write).toEqual({ agencies: [], procedures: [] });
 });
 
 test('a procedure given a last day of its own is retired', () => {
   const plan = planned(fixtureCatalog(), input([], [{ ...inForce.WD3, validTo: '2026-12-31' }]));
-  expect(plan.retired).toEqual([{ kind: 'procedure', code: 'WD3', name: '3 ngày làm việc', validFrom: '2000-01-01', changes: [{ field: 'validTo', from: null, to: '2026-12-31' }] }]);
+  expect(plan.retired).toEqual([
+    { kind: 'procedure', code: 'WD3', name: '3 ngày làm việc', validFrom: '2000-01-01', changes: [{ field: 'validTo', from: null, to: '2026-12-31' }] },
+  ]);
 });
 
 test('settings compare by content, whatever the order of their keys', () => {

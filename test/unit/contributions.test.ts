@@ -32,7 +32,11 @@ test('an event writes only the difference it makes; a dossier that cancels out w
 
 test('many dossiers sum into one row per agency and day, in (agency, day) order', () => {
   const a = foldDossier([received], ctx);
-  const rows = counterDeltas([{ before: null, after: a }, { before: null, after: { ...a, code: 'E' } }, { before: null, after: foldDossier([received, ready], ctx) }]);
+  const rows = counterDeltas([
+    { before: null, after: a },
+    { before: null, after: { ...a, code: 'E' } },
+    { before: null, after: foldDossier([received, ready], ctx) },
+  ]);
   expect(rows.map((r) => `${r.agency_code} ${r.day}`)).toEqual(['P.X 2026-11-02', 'P.X 2026-11-05', 'P.X 2026-11-06']);
   expect(rows[0]).toMatchObject({ received: 3, open_delta: 3 });
   expect(rows[1]).toMatchObject({ overdue_delta: 3 });

@@ -30,7 +30,11 @@ describe('the fold', () => {
     // Received Mon 17 Mar 10:00; supplement asked Tue 10:00, completed Wed 19 Mar 15:00.
     // Restart: clock from Wed 15:00, 3 working days = 24 h: Wed 2 h, Thu 8, Fri 8, Mon 24 Mar 6 h → 15:00.
     const s = foldDossier(
-      [received('2025-03-17T10:00:00+07:00'), log('supplement_requested', '2025-03-18T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-19T15:00:00+07:00')],
+      [
+        received('2025-03-17T10:00:00+07:00'),
+        log('supplement_requested', '2025-03-18T10:00:00+07:00', { reason: 'r' }),
+        log('supplement_received', '2025-03-19T15:00:00+07:00'),
+      ],
       context({ supplementPolicy: 'restart' }),
     );
     expect(fmt(s.clockStartsAt)).toBe('2025-03-19T15:00:00+07:00');
@@ -45,7 +49,11 @@ describe('the fold', () => {
     // Received Mon 17 Mar 2025, 5 days end Sat 22 (→ Mon 24 by roll-forward). Paused Tue 18 → Thu 20: 2 days more,
     // so the period ends on day 17 + 7 = Mon 24 Mar, a working day: 17:00. The pause is absorbed by the weekend.
     const s = foldDossier(
-      [received('2025-03-17T10:00:00+07:00', 'CD5'), log('supplement_requested', '2025-03-18T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-20T09:00:00+07:00')],
+      [
+        received('2025-03-17T10:00:00+07:00', 'CD5'),
+        log('supplement_requested', '2025-03-18T10:00:00+07:00', { reason: 'r' }),
+        log('supplement_received', '2025-03-20T09:00:00+07:00'),
+      ],
       context(),
     );
     expect(fmt(s.rate.dueAt)).toBe('2025-03-24T17:00:00+07:00');
@@ -54,7 +62,11 @@ describe('the fold', () => {
     // Without the weekend to absorb it: received Wed 19 Mar, 5 days end Mon 24; a 1-day pause ends Tue 25 Mar 17:00.
     // Legally: from Fri 21 Mar, 5 days → Wed 26 Mar 17:00.
     const s2 = foldDossier(
-      [received('2025-03-19T10:00:00+07:00', 'CD5'), log('supplement_requested', '2025-03-20T10:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-21T09:00:00+07:00')],
+      [
+        received('2025-03-19T10:00:00+07:00', 'CD5'),
+        log('supplement_requested', '2025-03-20T10:00:00+07:00', { reason: 'r' }),
+        log('supplement_received', '2025-03-21T09:00:00+07:00'),
+      ],
       context(),
     );
     expect(fmt(s2.rate.dueAt)).toBe('2025-03-25T17:00:00+07:00');
@@ -75,7 +87,10 @@ describe('the fold', () => {
     expect(progressAt(foldDossier(events, context({ repeatedSupplementIsLate: false })), at)).toMatchObject({ rate: 'on_track' });
     // Before the second request it was on track: the past is judged as it was.
     expect(progressAt(waiting, Date.parse('2025-03-17T14:30:00+07:00'))).toMatchObject({ legal: 'on_track', rate: 'on_track' });
-    const finished = foldDossier([...events, log('supplement_received', '2025-03-17T16:00:00+07:00'), log('result_ready', '2025-03-18T09:00:00+07:00')], context());
+    const finished = foldDossier(
+      [...events, log('supplement_received', '2025-03-17T16:00:00+07:00'), log('result_ready', '2025-03-18T09:00:00+07:00')],
+      context(),
+    );
     expect(finished.rate.outcome).toBe('early');
     expect(finished.outcome).toBe('early');
     expect(finished.flags).toContain('repeated_supplement');
@@ -84,7 +99,11 @@ describe('the fold', () => {
   test('a pause that started before the clock stops nothing', () => {
     // Received Saturday: the clock starts Monday 08:00; a supplement asked and completed on Sunday changes nothing.
     const s = foldDossier(
-      [received('2025-03-15T10:00:00+07:00'), log('supplement_requested', '2025-03-16T09:00:00+07:00', { reason: 'r' }), log('supplement_received', '2025-03-16T10:00:00+07:00')],
+      [
+        received('2025-03-15T10:00:00+07:00'),
+        log('supplement_requested', '2025-03-16T09:00:00+07:00', { reason: 'r' }),
+        log('supplement_received', '2025-03-16T10:00:00+07:00'),
+      ],
       context(),
     );
     expect(s.pausedMs).toBe(0);
@@ -93,9 +112,14 @@ describe('the fold', () => {
 
   test('an apology before the lead time is in time; the new date must be later than the current one', () => {
     const base = [received('2025-03-17T10:00:00+07:00')];
-    const inTime = foldDossier([...base, log('apology_issued', '2025-03-19T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-25T10:00:00+07:00' })], context());
+    const inTime = foldDossier(
+      [...base, log('apology_issued', '2025-03-19T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-25T10:00:00+07:00' })],
+      context(),
+    );
     expect(inTime.flags).toEqual([]);
-    expect(() => foldDossier([...base, log('apology_issued', '2025-03-18T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-19T10:00:00+07:00' })], context())).toThrow(TransitionError);
+    expect(() =>
+      foldDossier([...base, log('apology_issued', '2025-03-18T09:00:00+07:00', { reason: 'r', newDueAt: '2025-03-19T10:00:00+07:00' })], context()),
+    ).toThrow(TransitionError);
   });
 
   // Issue 23 item 7, worked by hand. WD3 received Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00; the apology is due no
@@ -117,8 +141,16 @@ describe('the fold', () => {
     expect([fmt(late.dueAt), late.outcome, late.rate.outcome, late.flags]).toEqual(['2025-03-20T10:00:00+07:00', 'late', 'late', ['apology_too_late']]);
     // The portal's reading, where a province chooses it: the 766 appointment is the desk's new date from its recording
     // (finished Thu 27 Mar, a working day before Fri 28: early by 766, late by law).
-    const portal = foldDossier([...base, apology('2025-03-24T09:00:00+07:00'), log('result_ready', '2025-03-27T10:00:00+07:00')], context({ lateApology766: 'new-appointment' }));
-    expect([fmt(portal.dueAt), portal.outcome, portal.rate.outcome, fmt(portal.rate.dueAt)]).toEqual(['2025-03-20T10:00:00+07:00', 'late', 'early', '2025-03-28T10:00:00+07:00']);
+    const portal = foldDossier(
+      [...base, apology('2025-03-24T09:00:00+07:00'), log('result_ready', '2025-03-27T10:00:00+07:00')],
+      context({ lateApology766: 'new-appointment' }),
+    );
+    expect([fmt(portal.dueAt), portal.outcome, portal.rate.outcome, fmt(portal.rate.dueAt)]).toEqual([
+      '2025-03-20T10:00:00+07:00',
+      'late',
+      'early',
+      '2025-03-28T10:00:00+07:00',
+    ]);
     // …and a period that ended before the apology still saw it overdue (the past as it was).
     expect(progressAt(portal, at('2025-03-21T23:59:59+07:00'))!.rate).toBe('overdue');
   });

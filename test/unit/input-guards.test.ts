@@ -16,19 +16,22 @@ const problemsOf = (body: unknown): string[] | null => {
 };
 
 test('clean bodies pass, whatever their shape', () => {
-  expect(problemsOf([{ applicant: { name: 'Lò Văn Hùng' }, tags: ['Tết', 'Hùng Vương'] }, { n: 1, x: null }])).toBeNull();
+  expect(
+    problemsOf([
+      { applicant: { name: 'Lò Văn Hùng' }, tags: ['Tết', 'Hùng Vương'] },
+      { n: 1, x: null },
+    ]),
+  ).toBeNull();
   expect(problemsOf('Hồ sơ')).toBeNull();
   expect(problemsOf({})).toBeNull();
 });
 
 test('each NUL or lone surrogate is named by its path: indexes in brackets, keys after dots', () => {
-  expect(
-    problemsOf([
-      { applicant: { name: 'Lò\u0000Văn' } },
-      { steps: [{ note: 'ok' }, { note: 'x\ud800y' }] },
-      { ['bad\u0000key']: 'v' },
-    ]),
-  ).toEqual(['[0].applicant.name: value', '[1].steps[1].note: value', '[2].bad\u0000key: key']);
+  expect(problemsOf([{ applicant: { name: 'Lò\u0000Văn' } }, { steps: [{ note: 'ok' }, { note: 'x\ud800y' }] }, { ['bad\u0000key']: 'v' }])).toEqual([
+    '[0].applicant.name: value',
+    '[1].steps[1].note: value',
+    '[2].bad\u0000key: key',
+  ]);
   expect(problemsOf('\u0000')).toEqual(['(body): value']);
   expect(problemsOf({ a: { b: ['\udfff'] } })).toEqual(['a.b[0]: value']);
 });

@@ -58,7 +58,7 @@ test('links: a token opens its purpose and dossier until it expires; altered or 
   expect(verifyLink(secret, other, Date.parse('2026-03-18T00:00:00Z'))).toBeNull();
 });
 
-test('contacts are masked: a phone to its first three digits (never the lookup\'s last four), an e-mail to its first letter and domain', () => {
+test("contacts are masked: a phone to its first three digits (never the lookup's last four), an e-mail to its first letter and domain", () => {
   expect(maskContact('0912 345 678')).toBe('091*******');
   expect(maskContact('+84912345678')).toBe('091*******');
   expect(maskContact('lovanhung@example.vn')).toBe('l***@example.vn');

@@ -12,7 +12,8 @@ import { formatLocalInstant } from '../../src/calendar/local-time.js';
 import { dateRange, monthsIn, periodRange, periodSchema, type Convention } from '../../src/reports/periods.js';
 
 /** A period as its local first day and the local midnight that ends it. */
-const shown = (p: { label: string; from: number; to: number }) => `${p.label} ${formatLocalInstant(p.from).slice(0, 10)}..${formatLocalInstant(p.to).slice(0, 10)}`;
+const shown = (p: { label: string; from: number; to: number }) =>
+  `${p.label} ${formatLocalInstant(p.from).slice(0, 10)}..${formatLocalInstant(p.to).slice(0, 10)}`;
 
 describe('calendar periods (the portal’s month, quarter and year)', () => {
   test.each([
@@ -60,8 +61,10 @@ describe('the reporting convention (15th to 14th)', () => {
 
 describe('labels', () => {
   test('YYYY, YYYY-H1/H2, YYYY-9M, YYYY-Q1…Q4 and YYYY-MM from 2000 to 2199; nothing else', () => {
-    for (const ok of ['2000', '2199', '2025-H1', '2025-H2', '2025-9M', '2025-Q4', '2025-01', '2025-12']) expect([ok, periodSchema.safeParse(ok).success]).toEqual([ok, true]);
-    for (const bad of ['1999', '2200', '2025-H3', '2025-Q5', '2025-Q0', '2025-13', '2025-00', '2025-3', '2025-6M', '25-03', '']) expect([bad, periodSchema.safeParse(bad).success]).toEqual([bad, false]);
+    for (const ok of ['2000', '2199', '2025-H1', '2025-H2', '2025-9M', '2025-Q4', '2025-01', '2025-12'])
+      expect([ok, periodSchema.safeParse(ok).success]).toEqual([ok, true]);
+    for (const bad of ['1999', '2200', '2025-H3', '2025-Q5', '2025-Q0', '2025-13', '2025-00', '2025-3', '2025-6M', '25-03', ''])
+      expect([bad, periodSchema.safeParse(bad).success]).toEqual([bad, false]);
   });
 });
 

@@ -8,7 +8,16 @@
  */
 import { formatLocalInstant } from '../../src/calendar/local-time.js';
 import { foldDossier } from '../../src/dossiers/fold.js';
-import { eventsOfRecord, portalDateSchema, portalRecordSchema, RecordProblem, recordOfDossier, slotEventId, toPortalDate, type PortalRecordInput } from '../../src/sync/portal-record.js';
+import {
+  eventsOfRecord,
+  portalDateSchema,
+  portalRecordSchema,
+  RecordProblem,
+  recordOfDossier,
+  slotEventId,
+  toPortalDate,
+  type PortalRecordInput,
+} from '../../src/sync/portal-record.js';
 import { context, log, received } from '../support/fold-fixture.js';
 
 const fmt = formatLocalInstant;
@@ -52,7 +61,15 @@ const returnedRecord: PortalRecordInput = {
   DuocThanhToanTrucTuyen: 1,
   TaiLieuNop: [{ DuocSoHoa: 1 }, { DuocSoHoa: 0, DuocLayTuKhoDMQG: '1' }],
   DanhSachLePhi: [{ Gia: 15000 }, { Gia: 5000 }],
-  DanhSachHoSoBoSung: [{ NgayBoSung: '20260302100000', NoiDungBoSung: 'Thiếu bản sao', NgayTiepNhanBoSung: '20260303140000', NgayHenTraTruoc: '20260305090000', NgayHenTraMoi: '20260306140000' }],
+  DanhSachHoSoBoSung: [
+    {
+      NgayBoSung: '20260302100000',
+      NoiDungBoSung: 'Thiếu bản sao',
+      NgayTiepNhanBoSung: '20260303140000',
+      NgayHenTraTruoc: '20260305090000',
+      NgayHenTraMoi: '20260306140000',
+    },
+  ],
   MaKetQua: 'KQ-1',
   DanhSachGiayToKetQua: [{ DuongDanTepTinKetQua: 'https://example.vn/kq/1.pdf' }],
 };
@@ -121,10 +138,25 @@ describe('the events a record implies', () => {
   });
 
   test('channels, return methods, stops and fee-free dossiers as the portal codes them', () => {
-    const plain: PortalRecordInput = { MaHoSo: 'C1', MaTTHC: '1.004194', ChuHoSo: 'Công ty B', LoaiDoiTuong: 2, MaDoiTuong: '0101234567', NgayTiepNhan: '20260302090000', TrangThaiHoSo: 2, DonViXuLy: 'P.X' };
+    const plain: PortalRecordInput = {
+      MaHoSo: 'C1',
+      MaTTHC: '1.004194',
+      ChuHoSo: 'Công ty B',
+      LoaiDoiTuong: 2,
+      MaDoiTuong: '0101234567',
+      NgayTiepNhan: '20260302090000',
+      TrangThaiHoSo: 2,
+      DonViXuLy: 'P.X',
+    };
     const receipt = (r: PortalRecordInput, fee?: boolean) => implied(r, fee)[0]!.event as unknown as Record<string, unknown>;
     // Empty KenhThucHien: the counter. A business's MaDoiTuong is not an ID number.
-    expect(receipt(plain)).toMatchObject({ channel: 'direct', applicant: { name: 'Công ty B' }, feeRequired: true, digitized: false, reusedDigitizedData: false });
+    expect(receipt(plain)).toMatchObject({
+      channel: 'direct',
+      applicant: { name: 'Công ty B' },
+      feeRequired: true,
+      digitized: false,
+      reusedDigitizedData: false,
+    });
     expect(receipt(plain).applicant).not.toHaveProperty('idNumber');
     expect(receipt({ ...plain, KenhThucHien: '' as unknown as number })).toMatchObject({ channel: 'direct' });
     expect(receipt({ ...plain, KenhThucHien: 3 })).toMatchObject({ channel: 'postal' });
@@ -134,10 +166,17 @@ describe('the events a record implies', () => {
     // Not paid online (0): no payment slot.
     expect(implied({ ...plain, DuocThanhToanTrucTuyen: 0 }).map((e) => e.slot)).toEqual(['received']);
     // Status 8, stopped: a refusal at the end of processing.
-    expect(implied({ ...plain, TrangThaiHoSo: 8, NgayKetThucXuLy: '20260303090000' }).map((e) => [e.slot, e.event.type])).toEqual([['received', 'received'], ['stopped', 'refused']]);
+    expect(implied({ ...plain, TrangThaiHoSo: 8, NgayKetThucXuLy: '20260303090000' }).map((e) => [e.slot, e.event.type])).toEqual([
+      ['received', 'received'],
+      ['stopped', 'refused'],
+    ]);
     // Returned at the counter (no HinhThuc), processed end from NgayTra when NgayKetThucXuLy is missing.
     const counter = implied({ ...plain, TrangThaiHoSo: 10, NgayTra: '20260304150000' });
-    expect(counter.map((e) => [e.slot, e.event.occurredAt])).toEqual([['received', '2026-03-02T09:00:00+07:00'], ['result_ready', '2026-03-04T15:00:00+07:00'], ['returned', '2026-03-04T15:00:00+07:00']]);
+    expect(counter.map((e) => [e.slot, e.event.occurredAt])).toEqual([
+      ['received', '2026-03-02T09:00:00+07:00'],
+      ['result_ready', '2026-03-04T15:00:00+07:00'],
+      ['returned', '2026-03-04T15:00:00+07:00'],
+    ]);
     expect(counter[2]!.event).toMatchObject({ method: 'counter' });
   });
 
@@ -159,7 +198,9 @@ describe('the events a record implies', () => {
     // Status 5 needs a last round still waiting for the citizen.
     expect(problem({ ...base, TrangThaiHoSo: 5 })).toBe('DanhSachHoSoBoSung');
     // A round before the last must have been received back.
-    expect(problem({ ...base, DanhSachHoSoBoSung: [{ NgayBoSung: '20260302100000' }, { NgayBoSung: '20260303100000', NgayTiepNhanBoSung: '20260303150000' }] })).toBe('DanhSachHoSoBoSung[0].NgayTiepNhanBoSung');
+    expect(
+      problem({ ...base, DanhSachHoSoBoSung: [{ NgayBoSung: '20260302100000' }, { NgayBoSung: '20260303100000', NgayTiepNhanBoSung: '20260303150000' }] }),
+    ).toBe('DanhSachHoSoBoSung[0].NgayTiepNhanBoSung');
     // Outside the portal's codes: refused by the schema.
     expect(portalRecordSchema.safeParse({ ...base, TrangThaiHoSo: 11 }).error?.issues[0]?.message).toBe('TrangThaiHoSo is 1–10');
   });
@@ -171,7 +212,12 @@ describe('a dossier in the portal’s shape, and back', () => {
     // completed Tue 3 Mar 14:00: the time restarts (118 Art. 19(5)): Tue 14–17 3 h, Wed 8 (11), Thu 8 (19),
     // Fri 08–12 4 (23), 13–14 1 (24) → due Fri 6 Mar 14:00. Result Thu 5 Mar 09:00 (electronic), early; returned online.
     const events = [
-      received('2026-03-02T09:00:00+07:00', { channel: 'online', digitized: true, reusedDigitizedData: true, applicant: { name: 'Nguyễn Văn A', idNumber: '001090001234', phone: '0912345678', email: 'a@example.vn' } }),
+      received('2026-03-02T09:00:00+07:00', {
+        channel: 'online',
+        digitized: true,
+        reusedDigitizedData: true,
+        applicant: { name: 'Nguyễn Văn A', idNumber: '001090001234', phone: '0912345678', email: 'a@example.vn' },
+      }),
       log('supplement_requested', '2026-03-02T10:00:00+07:00', { reason: 'Thiếu bản sao' }),
       log('supplement_received', '2026-03-03T14:00:00+07:00'),
       log('result_ready', '2026-03-05T09:00:00+07:00', { electronicResult: true }),
@@ -183,22 +229,53 @@ describe('a dossier in the portal’s shape, and back', () => {
 
     const supplements = events
       .filter((l) => l.event.type === 'supplement_requested' || l.event.type === 'supplement_received')
-      .map((l) => ({ type: l.event.type as 'supplement_requested' | 'supplement_received', at: Date.parse(l.event.occurredAt), ...('reason' in l.event ? { reason: l.event.reason } : {}) }));
+      .map((l) => ({
+        type: l.event.type as 'supplement_requested' | 'supplement_received',
+        at: Date.parse(l.event.occurredAt),
+        ...('reason' in l.event ? { reason: l.event.reason } : {}),
+      }));
     const record = recordOfDossier(s, supplements, ctx.catalog);
     expect(record).toMatchObject({
-      MaHoSo: 'D', MaTTHC: 'WD3', TenTTHC: '3 ngày làm việc', TrangThaiHoSo: 10, KenhThucHien: 2, DonViXuLy: 'P.X',
-      NgayTiepNhan: '20260302090000', NgayHenTra: '20260306140000', NgayKetThucXuLy: '20260305090000', NgayTra: '20260305100000',
-      DuocThanhToanTrucTuyen: 0, HoSoCoThanhPhanSoHoa: 1, MaDoiTuong: '001090001234', Email: 'a@example.vn',
+      MaHoSo: 'D',
+      MaTTHC: 'WD3',
+      TenTTHC: '3 ngày làm việc',
+      TrangThaiHoSo: 10,
+      KenhThucHien: 2,
+      DonViXuLy: 'P.X',
+      NgayTiepNhan: '20260302090000',
+      NgayHenTra: '20260306140000',
+      NgayKetThucXuLy: '20260305090000',
+      NgayTra: '20260305100000',
+      DuocThanhToanTrucTuyen: 0,
+      HoSoCoThanhPhanSoHoa: 1,
+      MaDoiTuong: '001090001234',
+      Email: 'a@example.vn',
       // Fee-free in the catalogue: no fee list at all (the catalogue already says it).
       DanhSachHoSoBoSung: [{ NgayBoSung: '20260302100000', NoiDungBoSung: 'Thiếu bản sao', NgayTiepNhanBoSung: '20260303140000' }],
     });
 
     const back = eventsOfRecord(portalRecordSchema.parse(record), ctx.catalog.procedure('WD3')!.feeRequired);
-    const again = foldDossier(back.map((x, i) => ({ seq: i + 1, event: x.event })), ctx);
+    const again = foldDossier(
+      back.map((x, i) => ({ seq: i + 1, event: x.event })),
+      ctx,
+    );
     const facts = (d: typeof s) => ({
-      code: d.code, status: d.status, channel: d.channel, receivedAt: d.receivedAt, dueAt: d.dueAt, finishedAt: d.finishedAt, returnedAt: d.returnedAt,
-      outcome: d.outcome, rate: d.rate.outcome, pausedMs: d.pausedMs, applicant: d.applicant, feeRequired: d.feeRequired, digitized: d.digitized,
-      reusedDigitizedData: d.reusedDigitizedData, electronicResult: d.electronicResult, paidOnline: d.paidOnline,
+      code: d.code,
+      status: d.status,
+      channel: d.channel,
+      receivedAt: d.receivedAt,
+      dueAt: d.dueAt,
+      finishedAt: d.finishedAt,
+      returnedAt: d.returnedAt,
+      outcome: d.outcome,
+      rate: d.rate.outcome,
+      pausedMs: d.pausedMs,
+      applicant: d.applicant,
+      feeRequired: d.feeRequired,
+      digitized: d.digitized,
+      reusedDigitizedData: d.reusedDigitizedData,
+      electronicResult: d.electronicResult,
+      paidOnline: d.paidOnline,
     });
     expect(facts(again)).toEqual(facts(s));
   });

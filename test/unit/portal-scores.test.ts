@@ -8,13 +8,34 @@ import { portalProgress, portalScores } from '../../src/reports/portal-scores.js
 
 const october: Counts = {
   ...EMPTY_COUNTS,
-  received: 10, finished: 7, early: 3, onTime: 2, late: 2, openOnTrack: 1, openOverdue: 2,
-  feeRequired: 10, paidOnline: 1, paperResult: 10, electronicResult: 1, digitizedFull: 1, reusedData: 1, dissatisfied: 1,
+  received: 10,
+  finished: 7,
+  early: 3,
+  onTime: 2,
+  late: 2,
+  openOnTrack: 1,
+  openOverdue: 2,
+  feeRequired: 10,
+  paidOnline: 1,
+  paperResult: 10,
+  electronicResult: 1,
+  digitizedFull: 1,
+  reusedData: 1,
+  dissatisfied: 1,
 };
 
-test('a unit\'s progress row counts open dossiers on both sides, and scores 20 × the ratio', () => {
+test("a unit's progress row counts open dossiers on both sides, and scores 20 × the ratio", () => {
   // On time 3 + 2 finished + 1 open = 6; overdue 2 finished + 2 open = 4; 6 / 10 = 60 % → 12 of 20 points.
-  expect(portalProgress(october)).toEqual({ totalReceived: 10, totalOnTime: 6, totalOverdue: 4, totalCompleted: 7, avgProcessingDays: null, ratio: 60, score: 12, maxScore: 20 });
+  expect(portalProgress(october)).toEqual({
+    totalReceived: 10,
+    totalOnTime: 6,
+    totalOverdue: 4,
+    totalCompleted: 7,
+    avgProcessingDays: null,
+    ratio: 60,
+    score: 12,
+    maxScore: 20,
+  });
 });
 
 test('an empty unit is N/A in the figures and 0 points on the portal', () => {
@@ -27,5 +48,13 @@ test('each score: full marks at the threshold, else rate × points / threshold',
   const scores = Object.fromEntries(portalScores(october).map((s) => [s.id, s.score]));
   // 3.6: 10 % of 10 points at a 100 % threshold → 1. 4.1: 10 % × 6 → 0.6. 4.2: 10 % × 4 / 80 % → 0.5.
   // 4.3: 10 % × 2 / 80 % → 0.25. 5.4: 100 % − 4/10 − 1/10 = 50 % → 6 × 0.5 / 0.9 = 3.33.
-  expect(scores).toEqual({ progress: 12, 'online-payment': 1, 'electronic-result': 0.6, 'digitised-components': 0.5, reuse: 0.25, satisfaction: 3.33, 'online-service': null });
+  expect(scores).toEqual({
+    progress: 12,
+    'online-payment': 1,
+    'electronic-result': 0.6,
+    'digitised-components': 0.5,
+    reuse: 0.25,
+    satisfaction: 3.33,
+    'online-service': null,
+  });
 });

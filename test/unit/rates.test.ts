@@ -59,7 +59,7 @@ describe('the indicators of the worked Q3 province', () => {
     expect(byId['5.4']).toMatchObject({ percent: 77.78, threshold: 0.9, scoreShare: 0.8642, groupWeight: 18 });
   });
 
-  test('the group weights are the portal\'s (DOMAIN §5: progress 20, online service 12, payment 10, digitisation 22, satisfaction 18)', () => {
+  test("the group weights are the portal's (DOMAIN §5: progress 20, online service 12, payment 10, digitisation 22, satisfaction 18)", () => {
     const weights = Object.fromEntries(indicatorsOf(q3).map((i) => [i.group, i.groupWeight]));
     expect(weights).toEqual({ progress: 20, 'online service': 12, 'online payment': 10, digitisation: 22, satisfaction: 18 });
     // 3.3 is never shown as the portal's 12-point online-service (DVCTT) score: it says so wherever it is shown.
@@ -71,7 +71,20 @@ describe('N/A, never 0 %', () => {
   test('with nothing counted every rate, percent and share is null', () => {
     for (const i of indicatorsOf(EMPTY_COUNTS)) expect([i.id, i.rate, i.percent, i.scoreShare]).toEqual([i.id, null, null, null]);
     const r = withRates(EMPTY_COUNTS);
-    for (const k of ['progressRate', 'finishedOnTimeRate', 'onlineSubmissionRate', 'counterShare', 'postalShare', 'onlinePaymentRate', 'electronicResultRate', 'digitisationRate', 'reuseRate', 'satisfactionRate', 'averageProcessingTime', 'rescheduledRate'] as const) {
+    for (const k of [
+      'progressRate',
+      'finishedOnTimeRate',
+      'onlineSubmissionRate',
+      'counterShare',
+      'postalShare',
+      'onlinePaymentRate',
+      'electronicResultRate',
+      'digitisationRate',
+      'reuseRate',
+      'satisfactionRate',
+      'averageProcessingTime',
+      'rescheduledRate',
+    ] as const) {
       expect([k, r[k]]).toEqual([k, null]);
     }
   });
@@ -87,7 +100,16 @@ describe('N/A, never 0 %', () => {
 describe('the shares and figures beside the indicators', () => {
   test('counter and postal shares of the received; average time to 2 decimals; rescheduled over the dossiers judged', () => {
     // Received 10: 6 online, 1 by post → 3 at the counter. Times 10 over 3 dossiers: 3.333… → 3.33.
-    const c = counts({ received: 10, receivedOnline: 6, receivedPostal: 1, processingTimeSum: 10, processingTimeCount: 3, finished: 4, onTime: 4, rescheduled: 1 });
+    const c = counts({
+      received: 10,
+      receivedOnline: 6,
+      receivedPostal: 1,
+      processingTimeSum: 10,
+      processingTimeCount: 3,
+      finished: 4,
+      onTime: 4,
+      rescheduled: 1,
+    });
     expect(withRates(c)).toMatchObject({ counterShare: 0.3, postalShare: 0.1, averageProcessingTime: 3.33, rescheduledRate: 0.25 });
   });
 
@@ -107,7 +129,9 @@ describe('the shares and figures beside the indicators', () => {
     expect(percentOf(null)).toBeNull();
     // The pages and the CSV exports print the same figure as the API.
     expect(pctText(57 / 800)).toBe('7,13 %');
-    expect(toCsv([{ key: 'progressRate', header: '2.1', kind: 'rate' }], [{ progressRate: 57 / 800 }, { progressRate: null }], 'vn')).toBe('\uFEFF2.1 (%)\r\n7,13\r\nN/A\r\n');
+    expect(toCsv([{ key: 'progressRate', header: '2.1', kind: 'rate' }], [{ progressRate: 57 / 800 }, { progressRate: null }], 'vn')).toBe(
+      '\uFEFF2.1 (%)\r\n7,13\r\nN/A\r\n',
+    );
     // Exactly, for any n of d: round half up of n × 10 000 / d, in integers.
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (d, share) => {
@@ -129,15 +153,35 @@ describe('the shares and figures beside the indicators', () => {
 /** Counts as a real period yields them: the outcomes add up, and each numerator is part of its denominator. */
 const consistentCounts = fc
   .record({
-    early: fc.nat(50), onTime: fc.nat(50), late: fc.nat(50), openOnTrack: fc.nat(50), openOverdue: fc.nat(50), dissatisfied: fc.nat(50),
-    received: fc.nat(200), feeRequired: fc.nat(50), paperResult: fc.nat(200), share: fc.double({ min: 0, max: 1, noNaN: true }),
+    early: fc.nat(50),
+    onTime: fc.nat(50),
+    late: fc.nat(50),
+    openOnTrack: fc.nat(50),
+    openOverdue: fc.nat(50),
+    dissatisfied: fc.nat(50),
+    received: fc.nat(200),
+    feeRequired: fc.nat(50),
+    paperResult: fc.nat(200),
+    share: fc.double({ min: 0, max: 1, noNaN: true }),
   })
   .map(({ early, onTime, late, share, received, feeRequired, paperResult, ...rest }) => {
     const part = (n: number) => Math.floor(n * share);
     return counts({
-      ...rest, early, onTime, late, finished: early + onTime + late, received, feeRequired, paperResult,
-      receivedOnline: part(received), onlineFull: part(part(received)), digitized: part(received), digitizedFull: part(part(received)),
-      reusedData: part(received), paidOnline: part(feeRequired), electronicResult: part(paperResult),
+      ...rest,
+      early,
+      onTime,
+      late,
+      finished: early + onTime + late,
+      received,
+      feeRequired,
+      paperResult,
+      receivedOnline: part(received),
+      onlineFull: part(part(received)),
+      digitized: part(received),
+      digitizedFull: part(part(received)),
+      reusedData: part(received),
+      paidOnline: part(feeRequired),
+      electronicResult: part(paperResult),
     });
   });
 

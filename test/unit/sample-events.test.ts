@@ -12,14 +12,23 @@ import { generateEvents } from '../../src/sample/sample-events.js';
 test('every generated dossier folds, including those received by districts in the last hours before they closed', () => {
   const { agencies, procedures } = sampleProvince();
   const catalog = new Catalog(agencies, procedures);
-  const events = generateEvents(catalog, { seed: 3, dossiers: 3000, from: Date.parse('2025-06-28T00:00:00+07:00'), to: Date.parse('2025-07-03T00:00:00+07:00'), until: Date.parse('2025-12-01T00:00:00+07:00') });
+  const events = generateEvents(catalog, {
+    seed: 3,
+    dossiers: 3000,
+    from: Date.parse('2025-06-28T00:00:00+07:00'),
+    to: Date.parse('2025-07-03T00:00:00+07:00'),
+    until: Date.parse('2025-12-01T00:00:00+07:00'),
+  });
   const byCode = new Map<string, DossierEvent[]>();
   for (const e of events) byCode.set(e.dossierCode, [...(byCode.get(e.dossierCode) ?? []), e]);
   const ctx = { catalog, calendar: new VietnamCalendar() };
   const failures: string[] = [];
   for (const [code, list] of byCode) {
     try {
-      foldDossier(list.map((event, seq) => ({ seq, event })), ctx);
+      foldDossier(
+        list.map((event, seq) => ({ seq, event })),
+        ctx,
+      );
     } catch (err) {
       failures.push(`${code}: ${(err as Error).message}`);
     }

@@ -45,7 +45,15 @@ let seq = 0;
 function log(type: string, occurredAt: string, fields: Record<string, unknown> = {}): LoggedEvent {
   return { seq: ++seq, event: dossierEventSchema.parse({ eventId: randomUUID(), type, dossierCode: 'D', occurredAt, ...fields }) };
 }
-const received = (occurredAt: string) => log('received', occurredAt, { procedureCode: 'LT', receivingAgencyCode: 'P.X', channel: 'direct', applicant: { name: 'A' }, feeRequired: false, digitized: false });
+const received = (occurredAt: string) =>
+  log('received', occurredAt, {
+    procedureCode: 'LT',
+    receivingAgencyCode: 'P.X',
+    channel: 'direct',
+    applicant: { name: 'A' },
+    feeRequired: false,
+    digitized: false,
+  });
 const specialist = { name: 'Lò Thị Mai', email: 'mai@example.gov.vn' };
 
 describe('step due instants in the step agency working time', () => {
@@ -80,14 +88,30 @@ describe('step due instants in the step agency working time', () => {
     const v = dossierView(s, ctx, at('2026-12-01T09:00:00+07:00'));
     expect(v.steps).toEqual([
       {
-        agencyCode: 'P.X', step: 'Thẩm định', holder: specialist, budget: { value: 2, unit: 'working-days' },
-        startedAt: '2026-11-20T15:00:00+07:00', dueAt: '2026-11-25T15:00:00+07:00', endedAt: '2026-11-26T10:00:00+07:00',
-        outcome: 'late', waitingForCitizen: false, overrun: true, overrunWorkingMinutes: 240,
+        agencyCode: 'P.X',
+        step: 'Thẩm định',
+        holder: specialist,
+        budget: { value: 2, unit: 'working-days' },
+        startedAt: '2026-11-20T15:00:00+07:00',
+        dueAt: '2026-11-25T15:00:00+07:00',
+        endedAt: '2026-11-26T10:00:00+07:00',
+        outcome: 'late',
+        waitingForCitizen: false,
+        overrun: true,
+        overrunWorkingMinutes: 240,
       },
       {
-        agencyCode: 'P.S', step: 'Ký duyệt', holder: null, budget: { value: 4, unit: 'working-hours' },
-        startedAt: '2026-11-26T10:00:00+07:00', dueAt: '2026-11-26T15:00:00+07:00', endedAt: '2026-11-27T09:30:00+07:00',
-        outcome: 'late', waitingForCitizen: false, overrun: true, overrunWorkingMinutes: 210,
+        agencyCode: 'P.S',
+        step: 'Ký duyệt',
+        holder: null,
+        budget: { value: 4, unit: 'working-hours' },
+        startedAt: '2026-11-26T10:00:00+07:00',
+        dueAt: '2026-11-26T15:00:00+07:00',
+        endedAt: '2026-11-27T09:30:00+07:00',
+        outcome: 'late',
+        waitingForCitizen: false,
+        overrun: true,
+        overrunWorkingMinutes: 210,
       },
     ]);
     // Finished: nobody holds it now.
@@ -116,12 +140,20 @@ describe('step due instants in the step agency working time', () => {
     const step = open.steps[0]!;
     expect(stepTimingAt(step, at('2026-11-28T10:00:00+07:00'), stepIndexOf(calendar, step))!.overrunMs).toBe(18 * 3_600_000);
     // And the dossier, overdue then, is late because of it.
-    expect(latenessSourcesAt(open.steps, at('2026-11-28T10:00:00+07:00'), calendar)).toEqual([{ position: 0, agencyCode: 'P.X', step: 'Thẩm định', overrunMs: 18 * 3_600_000, open: true }]);
+    expect(latenessSourcesAt(open.steps, at('2026-11-28T10:00:00+07:00'), calendar)).toEqual([
+      { position: 0, agencyCode: 'P.X', step: 'Thẩm định', overrunMs: 18 * 3_600_000, open: true },
+    ]);
   });
 
   test('a make-up Saturday (Sat 10 Jan 2026) is worked: a step runs through it', () => {
     // Handed over Fri 9 Jan 2026 14:00 with 1 working day (8 h): Fri 14–17 (3 h), Sat 10 Jan 08–12, 13–14 (5 h).
-    const s = foldDossier([received('2026-01-09T09:00:00+07:00'), log('assigned', '2026-01-09T14:00:00+07:00', { agencyCode: 'P.X', step: 'Xác minh', budget: { value: 1, unit: 'working-days' } })], ctx);
+    const s = foldDossier(
+      [
+        received('2026-01-09T09:00:00+07:00'),
+        log('assigned', '2026-01-09T14:00:00+07:00', { agencyCode: 'P.X', step: 'Xác minh', budget: { value: 1, unit: 'working-days' } }),
+      ],
+      ctx,
+    );
     expect(fmt(s.steps[0]!.dueAt!)).toBe('2026-01-10T14:00:00+07:00');
     expect(s.steps[0]!.budget).toEqual({ value: 1, unit: 'working-days' });
   });
@@ -144,9 +176,19 @@ describe('step due instants in the step agency working time', () => {
     expect(fmt(step.budgetDueAt!)).toBe('2026-11-25T09:00:00+07:00');
     expect(fmt(step.dueAt!)).toBe('2026-11-25T15:00:00+07:00');
     // As it was during the wait (Wed 09:30, past the first due instant): waiting, due still Wed 09:00, no overrun.
-    expect(stepTimingAt(step, at('2026-11-25T09:30:00+07:00'), index)).toEqual({ dueAt: at('2026-11-25T09:00:00+07:00'), overrunMs: 0, open: true, paused: true });
+    expect(stepTimingAt(step, at('2026-11-25T09:30:00+07:00'), index)).toEqual({
+      dueAt: at('2026-11-25T09:00:00+07:00'),
+      overrunMs: 0,
+      open: true,
+      paused: true,
+    });
     // Thu 26 Nov 09:00: Wed 15–17 (2 h) + Thu 08–09 (1 h) = 3 h over.
-    expect(stepTimingAt(step, at('2026-11-26T09:00:00+07:00'), index)).toEqual({ dueAt: at('2026-11-25T15:00:00+07:00'), overrunMs: 3 * 3_600_000, open: true, paused: false });
+    expect(stepTimingAt(step, at('2026-11-26T09:00:00+07:00'), index)).toEqual({
+      dueAt: at('2026-11-25T15:00:00+07:00'),
+      overrunMs: 3 * 3_600_000,
+      open: true,
+      paused: false,
+    });
   });
 });
 

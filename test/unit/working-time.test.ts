@@ -9,7 +9,12 @@ const index = calendar.workingTime();
 const at = (s: string) => Date.parse(s);
 const fmt = formatLocalInstant;
 
-function due(received: string, value: number, unit: 'working-days' | 'working-hours' | 'calendar-days' | 'months', convention: 'working-time' | 'end-of-day' = 'working-time') {
+function due(
+  received: string,
+  value: number,
+  unit: 'working-days' | 'working-hours' | 'calendar-days' | 'months',
+  convention: 'working-time' | 'end-of-day' = 'working-time',
+) {
   const start = clockStart(index, at(received));
   return { clockStartsAt: fmt(start), dueAt: fmt(dueInstant(index, start, { value, unit }, convention)) };
 }
@@ -46,8 +51,18 @@ describe('official schedules (DOMAIN.md §2 table)', () => {
     expect(y.hungKings).toBe('2025-04-07');
     // Hand-listed from the table: 1 Jan; 27–31 Jan (Tết, the weekdays of 25 Jan–2 Feb); 7 Apr; 30 Apr, 1–2 May; 1–2 Sep.
     expect(y.daysOff.map((d) => d.date)).toEqual([
-      '2025-01-01', '2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31',
-      '2025-04-07', '2025-04-30', '2025-05-01', '2025-05-02', '2025-09-01', '2025-09-02',
+      '2025-01-01',
+      '2025-01-27',
+      '2025-01-28',
+      '2025-01-29',
+      '2025-01-30',
+      '2025-01-31',
+      '2025-04-07',
+      '2025-04-30',
+      '2025-05-01',
+      '2025-05-02',
+      '2025-09-01',
+      '2025-09-02',
     ]);
     expect(y.workingWeekendDays.map((d) => d.date)).toEqual(['2025-04-26']);
     expect(y.daysOff.find((d) => d.date === '2025-01-28')!.source).toContain('6150/TB-BLĐTBXH');
@@ -71,7 +86,18 @@ describe('official schedules (DOMAIN.md §2 table)', () => {
 
   test('administrator overrides replace the built-in year and change the version', () => {
     const edited = new VietnamCalendar(
-      [{ year: 2027, days: ['04', '05', '08', '09', '10'].map((d) => ({ date: `2027-02-${d}`, kind: 'holiday' as const, name: 'Tết Nguyên đán Đinh Mùi', source: 'test', confirmed: true })) }],
+      [
+        {
+          year: 2027,
+          days: ['04', '05', '08', '09', '10'].map((d) => ({
+            date: `2027-02-${d}`,
+            kind: 'holiday' as const,
+            name: 'Tết Nguyên đán Đinh Mùi',
+            source: 'test',
+            confirmed: true,
+          })),
+        },
+      ],
       { revision: 3 },
     );
     expect(edited.version).toMatch(/\+r3$/);
@@ -91,9 +117,21 @@ describe('deadlines in working time (hand-worked, office hours 08–12, 13–17)
     // Mon 3 → 14 h, Tue 4 → 22 h, Wed 5 → 30 h, Thu 6 → 38 h; 2 h more on Fri 7 Feb → 10:00.
     const r = due('2025-01-24T10:00:00+07:00', 5, 'working-days');
     expect(r).toEqual({ clockStartsAt: '2025-01-24T10:00:00+07:00', dueAt: '2025-02-07T10:00:00+07:00' });
-    const skipped = skippedDays(index, { from: at('2025-01-24T10:00:00+07:00'), clockStartsAt: at('2025-01-24T10:00:00+07:00'), dueAt: at('2025-02-07T10:00:00+07:00') });
+    const skipped = skippedDays(index, {
+      from: at('2025-01-24T10:00:00+07:00'),
+      clockStartsAt: at('2025-01-24T10:00:00+07:00'),
+      dueAt: at('2025-02-07T10:00:00+07:00'),
+    });
     expect(skipped.map((s) => s.date)).toEqual([
-      '2025-01-25', '2025-01-26', '2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02',
+      '2025-01-25',
+      '2025-01-26',
+      '2025-01-27',
+      '2025-01-28',
+      '2025-01-29',
+      '2025-01-30',
+      '2025-01-31',
+      '2025-02-01',
+      '2025-02-02',
     ]);
     expect(skipped[2]!.reason).toMatch(/Tết Nguyên đán/);
   });
@@ -156,9 +194,13 @@ describe('deadlines in working time (hand-worked, office hours 08–12, 13–17)
 
   test('a deadline reaching into a year without an official schedule is provisional', () => {
     const start = at('2026-12-24T10:00:00+07:00');
-    expect(isProvisional(index, { from: start, clockStartsAt: start, dueAt: dueInstant(index, start, { value: 10, unit: 'working-days' }, 'working-time') })).toBe(true);
+    expect(
+      isProvisional(index, { from: start, clockStartsAt: start, dueAt: dueInstant(index, start, { value: 10, unit: 'working-days' }, 'working-time') }),
+    ).toBe(true);
     const early = at('2025-03-17T10:00:00+07:00');
-    expect(isProvisional(index, { from: early, clockStartsAt: early, dueAt: dueInstant(index, early, { value: 10, unit: 'working-days' }, 'working-time') })).toBe(false);
+    expect(
+      isProvisional(index, { from: early, clockStartsAt: early, dueAt: dueInstant(index, early, { value: 10, unit: 'working-days' }, 'working-time') }),
+    ).toBe(false);
   });
 
   test('other office hours (Thanh Hóa: 07:00–11:30, 13:30–17:00) also give an 8 h working day', () => {

@@ -8,7 +8,7 @@ import { pendingNotices } from '../../src/calendar/year-readiness.js';
 
 const calendar = new VietnamCalendar();
 
-test('on 2 Dec 2026 the days still awaiting a notice are 2027\'s statutory ones, Tết and National Day excluded', () => {
+test("on 2 Dec 2026 the days still awaiting a notice are 2027's statutory ones, Tết and National Day excluded", () => {
   const pending = pendingNotices(calendar, Date.parse('2026-12-02T10:00:00+07:00'))!;
   expect(pending.year).toBe(2027);
   expect(pending.tetMissing).toBe(false);

@@ -48,7 +48,8 @@ export function accountRouter(ctx: AppContext): Router {
     const errors = newPasswordErrors(field(req.body, 'password'), field(req.body, 'confirm'), person.email);
     if (Object.keys(errors).length) return void setPage(req, res.status(422), { token, name: person.name, email: person.email, errors });
     // The token is used up in the same statement that sets the password: two posts of one link set it once.
-    if (!(await setPasswordWithToken(ctx.db.pool, token, await hashPassword(field(req.body, 'password'))))) return void setPage(req, res.status(410), { expired: EXPIRED });
+    if (!(await setPasswordWithToken(ctx.db.pool, token, await hashPassword(field(req.body, 'password')))))
+      return void setPage(req, res.status(410), { expired: EXPIRED });
     res.redirect(303, '/login?done=password');
   });
 

@@ -17,7 +17,8 @@ const yearSchema = z.coerce.number().int().min(FIRST_YEAR).max(LAST_YEAR);
 
 function parseYear(raw: string): number {
   const parsed = yearSchema.safeParse(raw);
-  if (!parsed.success) throw new HttpError(400, `year must be between ${FIRST_YEAR} and ${LAST_YEAR}`, [{ path: 'year', message: parsed.error.issues[0]!.message }]);
+  if (!parsed.success)
+    throw new HttpError(400, `year must be between ${FIRST_YEAR} and ${LAST_YEAR}`, [{ path: 'year', message: parsed.error.issues[0]!.message }]);
   return parsed.data;
 }
 
@@ -63,7 +64,8 @@ export function calendarAdminRouter(ctx: AppContext): Router {
    * The year is national and any admin loads it; the dossiers whose due instant moves are listed only where the
    * key reaches (issue 28: an admin's agencies bound it like anyone's), by the agency that received them.
    */
-  const visible = <T extends { agencyCode: string }>(scope: Scope, moved: T[]) => (scope.all ? moved : moved.filter((m) => scope.coversPath(ctx.catalog.pathOf(m.agencyCode))));
+  const visible = <T extends { agencyCode: string }>(scope: Scope, moved: T[]) =>
+    scope.all ? moved : moved.filter((m) => scope.coversPath(ctx.catalog.pathOf(m.agencyCode)));
   const apply = async (file: CalendarYearFile, by: string) =>
     applyCalendarImport({ pool: ctx.db.pool, calendar: ctx.calendar, catalog: ctx.catalog }, file, by, (calendar) => {
       ctx.calendar = calendar;
@@ -94,10 +96,22 @@ export function calendarAdminRouter(ctx: AppContext): Router {
     }
     const file = parseFile({ ...req.body, year });
     const result = await apply(file, scopeOf(res).principal.label);
-    res.json({ ...ctx.calendar.describeYear(year), calendarVersion: result.calendarVersion, revision: result.revision, changes: result.changes, moved: visible(scopeOf(res), result.moved), dossiersRecomputed: result.refolded });
+    res.json({
+      ...ctx.calendar.describeYear(year),
+      calendarVersion: result.calendarVersion,
+      revision: result.revision,
+      changes: result.changes,
+      moved: visible(scopeOf(res), result.moved),
+      dossiersRecomputed: result.refolded,
+    });
   });
 
   return router;
 }
 
-const importQuerySchema = z.strictObject({ dryRun: z.enum(['true', 'false']).optional().transform((v) => v === 'true') });
+const importQuerySchema = z.strictObject({
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});

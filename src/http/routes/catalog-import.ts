@@ -26,7 +26,10 @@ const TYPES: Array<[string, CatalogFormat]> = [
   [XLSX, 'xlsx'],
 ];
 const querySchema = z.strictObject({
-  dryRun: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
   /** The file's name, echoed in the messages (`procedures.csv row 4, column durationValue: …`). */
   name: z.string().trim().min(1).max(200).optional(),
 });
@@ -41,7 +44,11 @@ function rawBody(limits: UploadLimits): RequestHandler {
     parse(req, res, (err?: unknown) => {
       if ((err as { type?: string } | undefined)?.type !== 'entity.too.large') return next(err);
       res.setHeader('Connection', 'close');
-      next(new HttpError(413, `The file is larger than ${limits.maxBytes} bytes (UPLOAD_MAX_BYTES); ${CLI_ADVICE}.`, [{ path: '(body)', message: `limit: ${limits.maxBytes} bytes` }]));
+      next(
+        new HttpError(413, `The file is larger than ${limits.maxBytes} bytes (UPLOAD_MAX_BYTES); ${CLI_ADVICE}.`, [
+          { path: '(body)', message: `limit: ${limits.maxBytes} bytes` },
+        ]),
+      );
     });
 }
 
@@ -57,11 +64,18 @@ export function catalogImportRouter(ctx: AppContext, limits: UploadLimits): Rout
     if (!format || !Buffer.isBuffer(req.body)) throw new HttpError(415, `Send the catalogue as ${TYPES.map(([t]) => t).join(', ')}.`);
     let result;
     try {
-      result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], { dryRun: q.dryRun, by: scope.principal.label, limits, offThread: WORKER_BOUNDS });
+      result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], {
+        dryRun: q.dryRun,
+        by: scope.principal.label,
+        limits,
+        offThread: WORKER_BOUNDS,
+      });
     } catch (err) {
       if (err instanceof UploadLimitError) {
         const status = err.tooLarge ? 413 : 400;
-        throw new HttpError(status, `${err.message}; nothing changed${err.tooLarge ? `: ${CLI_ADVICE}` : ''}.`, [{ path: '(body)', message: `limit ${err.limit}: ${err.max}` }]);
+        throw new HttpError(status, `${err.message}; nothing changed${err.tooLarge ? `: ${CLI_ADVICE}` : ''}.`, [
+          { path: '(body)', message: `limit ${err.limit}: ${err.max}` },
+        ]);
       }
       if (err instanceof WorkerBoundsError) throw new HttpError(413, `Reading the file ${err.message}; nothing changed: ${CLI_ADVICE}.`);
       throw err;
@@ -70,7 +84,13 @@ export function catalogImportRouter(ctx: AppContext, limits: UploadLimits): Rout
       throw new HttpError(
         400,
         `The catalogue is refused whole (${result.issues.length} problems); nothing changed.`,
-        result.issues.slice(0, 200).map((i) => ({ path: [i.file, i.row !== undefined ? `row ${i.row}` : null, i.column].filter(Boolean).join(' › '), message: i.message, ...(i.row !== undefined ? { index: i.row } : {}) })),
+        result.issues
+          .slice(0, 200)
+          .map((i) => ({
+            path: [i.file, i.row !== undefined ? `row ${i.row}` : null, i.column].filter(Boolean).join(' › '),
+            message: i.message,
+            ...(i.row !== undefined ? { index: i.row } : {}),
+          })),
       );
     }
     const { ok: _ok, ...body } = result;

@@ -27,7 +27,11 @@ export function citizenLinksRouter(ctx: AppContext): Router {
     const s = link && (await dossierState(ctx.db.pool, link.dossierCode));
     return link && s ? { purpose: link.purpose, s } : null;
   };
-  const invalid = (res: express.Response) => res.status(404).type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: {}, notFound: INVALID }));
+  const invalid = (res: express.Response) =>
+    res
+      .status(404)
+      .type('html')
+      .send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: {}, notFound: INVALID }));
   const tokenOf = (req: Request) => (typeof req.query.t === 'string' ? req.query.t : typeof req.body?.t === 'string' ? req.body.t : '');
 
   router.get('/thu', async (req, res) => {
@@ -41,7 +45,11 @@ export function citizenLinksRouter(ctx: AppContext): Router {
       return;
     }
     if (purpose === 'stop') {
-      res.type('html').send(renderPage('stop-messages', { title: 'Ngừng nhận thông báo', code: s.code, token: tokenOf(req), stopped: (s.consent?.contacts.length ?? 0) === 0 }));
+      res
+        .type('html')
+        .send(
+          renderPage('stop-messages', { title: 'Ngừng nhận thông báo', code: s.code, token: tokenOf(req), stopped: (s.consent?.contacts.length ?? 0) === 0 }),
+        );
       return;
     }
     const html = await letterPage(ctx, s, purpose);
@@ -56,7 +64,15 @@ export function citizenLinksRouter(ctx: AppContext): Router {
     const { s } = opened;
     // Already stopped (a second click): nothing more to record.
     if ((s.consent?.contacts.length ?? 0) > 0) {
-      await ctx.ingest([{ eventId: randomUUID(), type: 'consent_withdrawn', dossierCode: s.code, occurredAt: formatLocalInstant(Math.max(ctx.now(), s.lastOccurredAt)), via: 'link' }]);
+      await ctx.ingest([
+        {
+          eventId: randomUUID(),
+          type: 'consent_withdrawn',
+          dossierCode: s.code,
+          occurredAt: formatLocalInstant(Math.max(ctx.now(), s.lastOccurredAt)),
+          via: 'link',
+        },
+      ]);
     }
     res.type('html').send(renderPage('stop-messages', { title: 'Ngừng nhận thông báo', code: s.code, stopped: true }));
   });

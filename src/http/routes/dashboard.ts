@@ -83,9 +83,12 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
           procedureName: ctx.catalog.procedure(state.procedureCode)?.name ?? state.procedureCode,
           dueText: vietnameseShortInstant(state.dueAt),
           // While the citizen supplements, the clock is stopped: say since when instead of a time left.
-          left: state.pausedSince !== null
-            ? `chờ bổ sung từ ${vietnameseShortInstant(state.pausedSince)}`
-            : left >= 0 ? `còn ${workingDurationText(left, dayMinutes)}` : `quá hạn ${workingDurationText(-left, dayMinutes)}`,
+          left:
+            state.pausedSince !== null
+              ? `chờ bổ sung từ ${vietnameseShortInstant(state.pausedSince)}`
+              : left >= 0
+                ? `còn ${workingDurationText(left, dayMinutes)}`
+                : `quá hạn ${workingDurationText(-left, dayMinutes)}`,
         };
       }),
     };
@@ -115,7 +118,12 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       targetText: pctText(target),
       ...w,
       bestText: pctText(w.bestPossibleRate),
-      items: closest.map((r) => ({ code: r.code, procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code, dueText: vietnameseShortInstant(r.rate_due_at.getTime()), waiting: r.paused })),
+      items: closest.map((r) => ({
+        code: r.code,
+        procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code,
+        dueText: vietnameseShortInstant(r.rate_due_at.getTime()),
+        waiting: r.paused,
+      })),
     };
   }
   // Every count links to the dossiers behind it.
@@ -125,11 +133,15 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
 
   res.type('html').send(
     renderPage('dashboard', {
-        viewer: viewerOf(res),
+      viewer: viewerOf(res),
       title: agency ? ctx.catalog.agency(agency)!.name : 'Báo cáo tình hình giải quyết hồ sơ',
       heading: agency ? ctx.catalog.agency(agency)!.name : 'Tình hình giải quyết hồ sơ thủ tục hành chính',
       currentYear: yearInVietnam(now),
-      period: { label: report.period.label, fromText: formatLocalInstant(report.period.from).slice(0, 10), toText: formatLocalInstant(report.period.to - 1).slice(0, 10) },
+      period: {
+        label: report.period.label,
+        fromText: formatLocalInstant(report.period.from).slice(0, 10),
+        toText: formatLocalInstant(report.period.to - 1).slice(0, 10),
+      },
       convention: q.convention,
       agency,
       total: withPortal(agency ? (report.rows.find((r) => r.key === agency) ?? report.total) : report.total),

@@ -40,26 +40,54 @@ const FLAG_TEXT: Record<string, string> = {
 };
 
 export const CITIZEN_CHANNEL_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo' } as const;
-const MESSAGE_KIND_TEXT: Record<string, string> = { receipt: 'Tiếp nhận hồ sơ', supplement_request: 'Yêu cầu bổ sung', apology: 'Xin lỗi, hẹn lại', result_ready: 'Có kết quả', refusal: 'Từ chối' };
-const CONSENT_VIA_TEXT = { counter: 'tại quầy', online: 'trực tuyến', phone: 'qua điện thoại', letter: 'bằng văn bản', link: 'qua đường dẫn trong thông báo', keyword: 'nhắn từ khóa' } as const;
+const MESSAGE_KIND_TEXT: Record<string, string> = {
+  receipt: 'Tiếp nhận hồ sơ',
+  supplement_request: 'Yêu cầu bổ sung',
+  apology: 'Xin lỗi, hẹn lại',
+  result_ready: 'Có kết quả',
+  refusal: 'Từ chối',
+};
+const CONSENT_VIA_TEXT = {
+  counter: 'tại quầy',
+  online: 'trực tuyến',
+  phone: 'qua điện thoại',
+  letter: 'bằng văn bản',
+  link: 'qua đường dẫn trong thông báo',
+  keyword: 'nhắn từ khóa',
+} as const;
 
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
   switch (e.type) {
-    case 'received': return 'Tiếp nhận hồ sơ';
-    case 'assigned': return `Chuyển xử lý: ${e.step} (${agencyName(e.agencyCode)}${e.holder ? `, người xử lý: ${e.holder.name}` : ''})`;
-    case 'supplement_requested': return `Yêu cầu bổ sung hồ sơ: ${e.reason}`;
-    case 'supplement_received': return 'Nhận hồ sơ bổ sung';
-    case 'apology_issued': return `Xin lỗi và hẹn lại ngày trả kết quả: ${vietnameseShortInstant(Date.parse(e.newDueAt))}`;
-    case 'payment_recorded': return `Thanh toán ${e.amount.toLocaleString('vi-VN')} đ (${e.method === 'online' ? 'trực tuyến' : 'trực tiếp'})`;
-    case 'result_ready': return e.electronicResult ? 'Có kết quả giải quyết (bản điện tử)' : 'Có kết quả giải quyết';
-    case 'returned': return 'Trả kết quả';
-    case 'refused': return `Từ chối giải quyết: ${e.reason}`;
-    case 'withdrawn': return 'Rút hồ sơ';
-    case 'closed': return 'Đóng hồ sơ do không bổ sung, hoàn thiện';
-    case 'rated': return e.rating === 'liked' ? 'Người dân đánh giá: hài lòng' : 'Người dân đánh giá: không hài lòng';
-    case 'complaint_received': return e.summary ? `Phản ánh, kiến nghị: ${e.summary}` : 'Phản ánh, kiến nghị';
-    case 'consent_given': return `Người nộp đồng ý nhận thông báo qua ${e.consent.map((c) => CITIZEN_CHANNEL_TEXT[c.channel]).join(', ')} (${CONSENT_VIA_TEXT[e.via]})`;
-    case 'consent_withdrawn': return `Người nộp ngừng nhận thông báo${e.channels ? ` qua ${e.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')}` : ''} (${CONSENT_VIA_TEXT[e.via]})`;
+    case 'received':
+      return 'Tiếp nhận hồ sơ';
+    case 'assigned':
+      return `Chuyển xử lý: ${e.step} (${agencyName(e.agencyCode)}${e.holder ? `, người xử lý: ${e.holder.name}` : ''})`;
+    case 'supplement_requested':
+      return `Yêu cầu bổ sung hồ sơ: ${e.reason}`;
+    case 'supplement_received':
+      return 'Nhận hồ sơ bổ sung';
+    case 'apology_issued':
+      return `Xin lỗi và hẹn lại ngày trả kết quả: ${vietnameseShortInstant(Date.parse(e.newDueAt))}`;
+    case 'payment_recorded':
+      return `Thanh toán ${e.amount.toLocaleString('vi-VN')} đ (${e.method === 'online' ? 'trực tuyến' : 'trực tiếp'})`;
+    case 'result_ready':
+      return e.electronicResult ? 'Có kết quả giải quyết (bản điện tử)' : 'Có kết quả giải quyết';
+    case 'returned':
+      return 'Trả kết quả';
+    case 'refused':
+      return `Từ chối giải quyết: ${e.reason}`;
+    case 'withdrawn':
+      return 'Rút hồ sơ';
+    case 'closed':
+      return 'Đóng hồ sơ do không bổ sung, hoàn thiện';
+    case 'rated':
+      return e.rating === 'liked' ? 'Người dân đánh giá: hài lòng' : 'Người dân đánh giá: không hài lòng';
+    case 'complaint_received':
+      return e.summary ? `Phản ánh, kiến nghị: ${e.summary}` : 'Phản ánh, kiến nghị';
+    case 'consent_given':
+      return `Người nộp đồng ý nhận thông báo qua ${e.consent.map((c) => CITIZEN_CHANNEL_TEXT[c.channel]).join(', ')} (${CONSENT_VIA_TEXT[e.via]})`;
+    case 'consent_withdrawn':
+      return `Người nộp ngừng nhận thông báo${e.channels ? ` qua ${e.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')}` : ''} (${CONSENT_VIA_TEXT[e.via]})`;
   }
 }
 
@@ -76,7 +104,10 @@ function apologyEffectText(s: DossierState, now: number): { lawful: boolean; tex
       text: `Gửi trong thời hạn (chậm nhất ngày ${lastDay}): ngày hẹn mới trở thành hạn trả kết quả; hồ sơ trả kết quả trước ngày hẹn mới được tính đúng hạn, và vẫn được thống kê là hồ sơ hẹn lại. Chỉ được hẹn lại một lần.`,
     };
   }
-  const rate = s.rules.policies.lateApology766 === 'new-appointment' ? ' Theo cấu hình của đơn vị, chỉ số QĐ 766 vẫn tính theo ngày hẹn mới.' : ' Chỉ số QĐ 766 cũng không thay đổi.';
+  const rate =
+    s.rules.policies.lateApology766 === 'new-appointment'
+      ? ' Theo cấu hình của đơn vị, chỉ số QĐ 766 vẫn tính theo ngày hẹn mới.'
+      : ' Chỉ số QĐ 766 cũng không thay đổi.';
   return {
     lawful: false,
     text: `Đã quá thời hạn gửi văn bản xin lỗi (chậm nhất ngày ${lastDay}, ${rule.source}). Văn bản vẫn được lập và gửi cho người nộp hồ sơ với ngày hẹn mới, nhưng không thay đổi hạn giải quyết: hồ sơ vẫn quá hạn và sẽ được tính là trễ hạn; việc xin lỗi muộn được ghi nhận là vi phạm.${rate}`,
@@ -159,8 +190,12 @@ export function dossierPageRouter(ctx: AppContext): Router {
         resultText: x.outcome ? `${OUTCOME_TEXT[x.outcome]}${over ? ` (quá ${over})` : ''}` : over ? `Quá hạn ${over}` : '',
       };
     });
-    const holderText = d.holder ? `${who(d.holder.agencyCode, d.holder.person)}${d.holder.step ? ` (bước ${d.holder.step})` : ''}, từ ${vietnameseShortInstant(Date.parse(d.holder.since!))}` : '';
-    const lateBecause = d.lateBecause.map((x) => ({ text: `bước ${x.step} (${agencyName(x.agencyCode)}) quá hạn ${workingDurationText(x.overrunWorkingMinutes, dayMinutes)}${x.open ? ', đang xử lý' : ''}` }));
+    const holderText = d.holder
+      ? `${who(d.holder.agencyCode, d.holder.person)}${d.holder.step ? ` (bước ${d.holder.step})` : ''}, từ ${vietnameseShortInstant(Date.parse(d.holder.since!))}`
+      : '';
+    const lateBecause = d.lateBecause.map((x) => ({
+      text: `bước ${x.step} (${agencyName(x.agencyCode)}) quá hạn ${workingDurationText(x.overrunWorkingMinutes, dayMinutes)}${x.open ? ', đang xử lý' : ''}`,
+    }));
     res.type('html').send(
       renderPage('dossier', {
         stepRows,
@@ -177,12 +212,20 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // Restarted in full by a completed supplement (the regime's rule), not extended by the wait.
         restarted: s.clockStartsAt !== s.firstClockStartsAt,
         // Received for another, competent agency that has not taken it over: the clock will start when it does.
-        awaiting: s.awaitingCompetentAgency && { agencyName: agencyName(s.awaitingCompetentAgency), source: regimeById(s.rules.regime).rules.clockStartsAt.source },
+        awaiting: s.awaitingCompetentAgency && {
+          agencyName: agencyName(s.awaitingCompetentAgency),
+          source: regimeById(s.rules.regime).rules.clockStartsAt.source,
+        },
         firstClockText: vietnameseShortInstant(s.firstClockStartsAt),
         provisionalDays: d.provisionalEntries.map((e) => ({ ...e, dateText: vietnameseShortIsoDate(e.date) })),
         dueText: vietnameseShortInstant(s.dueAt),
         originalDueText: vietnameseShortInstant(s.originalDueAt),
-        leftText: d.workingMinutesLeft === null ? '' : d.workingMinutesLeft >= 0 ? workingDurationText(d.workingMinutesLeft, dayMinutes) : `quá hạn ${workingDurationText(-d.workingMinutesLeft, dayMinutes)}`,
+        leftText:
+          d.workingMinutesLeft === null
+            ? ''
+            : d.workingMinutesLeft >= 0
+              ? workingDurationText(d.workingMinutesLeft, dayMinutes)
+              : `quá hạn ${workingDurationText(-d.workingMinutesLeft, dayMinutes)}`,
         pausedText: workingDurationText(d.pausedWorkingMinutes, dayMinutes),
         finishedText: s.finishedAt ? vietnameseShortInstant(s.finishedAt) : '',
         outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : '',
@@ -201,7 +244,8 @@ export function dossierPageRouter(ctx: AppContext): Router {
         canApologise: s.finishedAt === null && !s.apology && scope.has('counter', 'supervisor', 'admin'),
         // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
         apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
-        lateApologyText: s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
+        lateApologyText:
+          s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
         proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
         refused: s.status === 'refused',
         // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
@@ -213,11 +257,21 @@ export function dossierPageRouter(ctx: AppContext): Router {
           round: m.kind === 'supplement_request' ? ` (lần ${m.round})` : '',
           channelText: CITIZEN_CHANNEL_TEXT[m.channel],
           status: m.status,
-          statusText: m.status === 'sent' ? `đã gửi ${vietnameseShortInstant(m.sent_at!.getTime())}` : m.status === 'failed' ? `gửi lỗi sau ${m.attempts} lần` : `chờ gửi (${m.attempts} lần thử)`,
-          late: m.deliver_by !== null && m.status !== 'sent' && m.deliver_by.getTime() < ctx.now() ? `chưa đến người nộp trước ${vietnameseShortInstant(m.deliver_by.getTime())}` : '',
+          statusText:
+            m.status === 'sent'
+              ? `đã gửi ${vietnameseShortInstant(m.sent_at!.getTime())}`
+              : m.status === 'failed'
+                ? `gửi lỗi sau ${m.attempts} lần`
+                : `chờ gửi (${m.attempts} lần thử)`,
+          late:
+            m.deliver_by !== null && m.status !== 'sent' && m.deliver_by.getTime() < ctx.now()
+              ? `chưa đến người nộp trước ${vietnameseShortInstant(m.deliver_by.getTime())}`
+              : '',
         })),
         // The titles of the form set the dossier was received under.
-        letterTitles: Object.fromEntries(Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')])),
+        letterTitles: Object.fromEntries(
+          Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')]),
+        ),
       }),
     );
   });

@@ -104,7 +104,8 @@ function encodeCursor(at: string, code: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && v[1].length <= 64 && instantSchema.safeParse(v[0]).success) return [v[0], v[1]];
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && v[1].length <= 64 && instantSchema.safeParse(v[0]).success)
+      return [v[0], v[1]];
   } catch {
     // fall through
   }

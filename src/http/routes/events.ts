@@ -35,14 +35,17 @@ export function eventsRouter(ctx: AppContext): Router {
       else invalid.push({ index, issues: fieldIssues(parsed.error, single ? '' : `[${index}]`) });
     });
     if (invalid.length) {
-      const errors = invalid.flatMap((i) => i.issues.map((issue) => ({ ...issue, index: i.index, ...(eventIdOf(raw[i.index]) ? { eventId: eventIdOf(raw[i.index]) } : {}) })));
+      const errors = invalid.flatMap((i) =>
+        i.issues.map((issue) => ({ ...issue, index: i.index, ...(eventIdOf(raw[i.index]) ? { eventId: eventIdOf(raw[i.index]) } : {}) })),
+      );
       throw new HttpError(400, `${invalid.length} of ${raw.length} events are invalid; nothing was applied.`, errors);
     }
 
     const scope = scopeOf(res);
     const catalog = ctx.catalog;
     const request = {
-      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) => authorizeEvent(scope, stored, before, event, { pathOf: (code) => catalog.pathOf(code), people: ctx.people }),
+      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) =>
+        authorizeEvent(scope, stored, before, event, { pathOf: (code) => catalog.pathOf(code), people: ctx.people }),
       actor: scope.actor,
     };
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.

@@ -44,9 +44,19 @@ export function keysRouter(ctx: AppContext): Router {
   router.post('/keys', async (req, res) => {
     const body = createKeySchema.parse(req.body);
     const unknown = body.agencyCodes.filter((a) => !ctx.catalog.agency(a));
-    if (unknown.length) throw new HttpError(400, `Unknown agency ${unknown.join(', ')}.`, unknown.map((a) => ({ path: `agencyCodes[${body.agencyCodes.indexOf(a)}]`, message: 'unknown agency' })));
+    if (unknown.length)
+      throw new HttpError(
+        400,
+        `Unknown agency ${unknown.join(', ')}.`,
+        unknown.map((a) => ({ path: `agencyCodes[${body.agencyCodes.indexOf(a)}]`, message: 'unknown agency' })),
+      );
     const foreign = outside(scopeOf(res), body.agencyCodes);
-    if (foreign.length) throw new HttpError(403, `Agency ${foreign.join(', ')} is outside this key's agencies.`, foreign.map((a) => ({ path: `agencyCodes[${body.agencyCodes.indexOf(a)}]`, message: 'outside this key\'s agencies' })));
+    if (foreign.length)
+      throw new HttpError(
+        403,
+        `Agency ${foreign.join(', ')} is outside this key's agencies.`,
+        foreign.map((a) => ({ path: `agencyCodes[${body.agencyCodes.indexOf(a)}]`, message: "outside this key's agencies" })),
+      );
     const created = await createApiKey(ctx.db.pool, { ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null });
     res.status(201).setHeader('Cache-Control', 'no-store').json(created);
   });
@@ -66,7 +76,10 @@ export function keysRouter(ctx: AppContext): Router {
     const created = await rotateApiKey(ctx.db.pool, id, body.expiresAt ? new Date(body.expiresAt) : undefined);
     if (!created) throw new HttpError(404, `No live key ${id}.`);
     ctx.keyCache?.clear();
-    res.status(201).setHeader('Cache-Control', 'no-store').json({ ...created, replaces: id });
+    res
+      .status(201)
+      .setHeader('Cache-Control', 'no-store')
+      .json({ ...created, replaces: id });
   });
 
   return router;

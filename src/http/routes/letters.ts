@@ -57,7 +57,10 @@ export function lettersRouter(ctx: AppContext): Router {
         location: letter.data.dateLine?.split(',')[0] ?? '',
         signingTime: new Date(ctx.now()),
       });
-      res.type('application/pdf').set('Content-Disposition', `attachment; filename="${letter.data.code.replace(/[^\w.-]/g, '_')}-${letter.form}-signed.pdf"`).send(signed);
+      res
+        .type('application/pdf')
+        .set('Content-Disposition', `attachment; filename="${letter.data.code.replace(/[^\w.-]/g, '_')}-${letter.form}-signed.pdf"`)
+        .send(signed);
     } catch (e) {
       if (e instanceof SigningCertificateError) throw new HttpError(422, e.message, [{ path: 'certificate', message: e.problem }]);
       throw e;

@@ -58,12 +58,19 @@ export function pagesRouter(ctx: AppContext): Router {
       .sort((a, b) => a.date.localeCompare(b.date))
       .map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) }));
 
-    const form = { received: String(req.query.received ?? ''), duration: String(req.query.duration ?? ''), unit: String(req.query.unit ?? 'working-days'), agency: String(req.query.agency ?? '') };
+    const form = {
+      received: String(req.query.received ?? ''),
+      duration: String(req.query.duration ?? ''),
+      unit: String(req.query.unit ?? 'working-days'),
+      agency: String(req.query.agency ?? ''),
+    };
     let deadline: Record<string, unknown> | undefined;
     let error: string | undefined;
     if (form.received) {
       // The form's datetime-local has no zone: it is Vietnam's local time.
-      const received = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(form.received) ? `${form.received.length === 16 ? form.received + ':00' : form.received}+07:00` : form.received;
+      const received = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(form.received)
+        ? `${form.received.length === 16 ? form.received + ':00' : form.received}+07:00`
+        : form.received;
       const parsed = deadlineQuerySchema.safeParse({ ...form, received, agency: form.agency || undefined });
       if (!parsed.success) error = 'Thông tin chưa hợp lệ: ' + parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       else {
@@ -88,7 +95,12 @@ export function pagesRouter(ctx: AppContext): Router {
       renderPage('calendar', {
         title: `Lịch làm việc ${year}`,
         currentYear: year,
-        year: { ...described, partlyAnnounced: described.origin === 'official', lunarNewYearText: vietnameseShortIsoDate(described.lunarNewYear), hungKingsText: vietnameseShortIsoDate(described.hungKings) },
+        year: {
+          ...described,
+          partlyAnnounced: described.origin === 'official',
+          lunarNewYearText: vietnameseShortIsoDate(described.lunarNewYear),
+          hungKingsText: vietnameseShortIsoDate(described.hungKings),
+        },
         calendarVersion: ctx.calendar.version,
         prevYear: Math.max(FIRST_YEAR, year - 1),
         nextYear: Math.min(LAST_YEAR, year + 1),

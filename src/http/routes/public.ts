@@ -25,7 +25,10 @@ import { hasBadText } from '../input-guards.js';
 
 const lookupSchema = z.strictObject({
   code: z.string().trim().min(1, 'nhập mã hồ sơ').max(64),
-  phoneLast4: z.string().trim().regex(/^\d{4}$/, 'nhập đúng 4 chữ số cuối của số điện thoại'),
+  phoneLast4: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, 'nhập đúng 4 chữ số cuối của số điện thoại'),
 });
 
 const NOT_FOUND = 'Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này. Xin kiểm tra lại mã trên phiếu tiếp nhận và số điện thoại đã khai.';
@@ -73,7 +76,10 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
     legacyHeaders: false,
     handler: (req, res) => {
       if (req.path.startsWith('/api/')) return sendProblem(res, problem(429, 'Too many lookups from this address; try again in 15 minutes.'));
-      res.status(429).type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: {}, error: 'Bạn đã tra cứu quá nhiều lần. Xin thử lại sau 15 phút.' }));
+      res
+        .status(429)
+        .type('html')
+        .send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: {}, error: 'Bạn đã tra cứu quá nhiều lần. Xin thử lại sau 15 phút.' }));
     },
   });
 
@@ -88,8 +94,13 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
   const lookup = async (code: string, last4: string): Promise<{ found: PublicProgress | null; held?: string; warned?: number }> => {
     const now = ctx.now();
     const budget = await lookupBudget(ctx.db.pool, code, now);
-    if (budget.all && budget.all.failures >= globalBudget) return { found: null, held: `Hệ thống tạm ngừng tra cứu do có quá nhiều lần tra cứu sai; xin thử lại sau ${vietnameseShortInstant(budget.all.until)}.` };
-    if (budget.code && budget.code.failures >= codeBudget) return { found: null, held: `Mã hồ sơ này đã bị tra cứu sai nhiều lần nên tạm khóa tra cứu đến ${vietnameseShortInstant(budget.code.until)}. Nếu không phải ông/bà, xin liên hệ nơi tiếp nhận hồ sơ.` };
+    if (budget.all && budget.all.failures >= globalBudget)
+      return { found: null, held: `Hệ thống tạm ngừng tra cứu do có quá nhiều lần tra cứu sai; xin thử lại sau ${vietnameseShortInstant(budget.all.until)}.` };
+    if (budget.code && budget.code.failures >= codeBudget)
+      return {
+        found: null,
+        held: `Mã hồ sơ này đã bị tra cứu sai nhiều lần nên tạm khóa tra cứu đến ${vietnameseShortInstant(budget.code.until)}. Nếu không phải ông/bà, xin liên hệ nơi tiếp nhận hồ sơ.`,
+      };
     const states = await dossiersByCodeAnyCase(ctx.db.pool, code);
     const candidates = states.length ? states : [{ applicant: { phone: '0000000000' } } as DossierState];
     const matches = candidates.map((s) => phoneMatches(s, last4));
@@ -101,8 +112,15 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
     return { found: publicProgress(state, ctx.catalog, now), warned: await takeUnseenFailures(ctx.db.pool, code) };
   };
   const heldPage = (res: express.Response, form: Record<string, string>, message: string) =>
-    res.status(429).setHeader('Cache-Control', 'no-store').type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form, error: message }));
-  const warning = (n: number | undefined) => (n ? `Lưu ý: đã có ${n} lần tra cứu hồ sơ này với số điện thoại sai kể từ lần tra cứu thành công trước. Nếu không phải ông/bà, xin báo nơi tiếp nhận hồ sơ.` : undefined);
+    res
+      .status(429)
+      .setHeader('Cache-Control', 'no-store')
+      .type('html')
+      .send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form, error: message }));
+  const warning = (n: number | undefined) =>
+    n
+      ? `Lưu ý: đã có ${n} lần tra cứu hồ sơ này với số điện thoại sai kể từ lần tra cứu thành công trước. Nếu không phải ông/bà, xin báo nơi tiếp nhận hồ sơ.`
+      : undefined;
 
   router.get('/tra-cuu', (_req, res) => {
     res.type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: {} }));
@@ -112,19 +130,40 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
     const form = { code: String(req.body?.code ?? ''), phoneLast4: String(req.body?.phoneLast4 ?? '') };
     const parsed = lookupSchema.safeParse(form);
     if (!parsed.success || hasBadText(form.code)) {
-      res.status(400).type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form, error: parsed.success ? 'Mã hồ sơ không hợp lệ.' : parsed.error.issues.map((i) => i.message).join('; ') }));
+      res
+        .status(400)
+        .type('html')
+        .send(
+          renderPage('lookup', {
+            title: 'Tra cứu hồ sơ',
+            form,
+            error: parsed.success ? 'Mã hồ sơ không hợp lệ.' : parsed.error.issues.map((i) => i.message).join('; '),
+          }),
+        );
       return;
     }
     const { found, held, warned } = await lookup(parsed.data.code, parsed.data.phoneLast4);
     if (held) return heldPage(res, { code: parsed.data.code }, held);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(found ? 200 : 404).type('html').send(renderPage('lookup', { title: 'Tra cứu hồ sơ', form: found ? { code: found.code } : {}, found, notFound: found ? undefined : NOT_FOUND, warning: warning(warned) }));
+    res
+      .status(found ? 200 : 404)
+      .type('html')
+      .send(
+        renderPage('lookup', {
+          title: 'Tra cứu hồ sơ',
+          form: found ? { code: found.code } : {},
+          found,
+          notFound: found ? undefined : NOT_FOUND,
+          warning: warning(warned),
+        }),
+      );
   });
 
   router.post('/api/v1/public/lookup', limiter, express.json({ limit: '2kb' }), async (req, res) => {
     const parsed = lookupSchema.safeParse(req.body);
     if (!parsed.success) throw parsed.error;
-    if (hasBadText(parsed.data.code)) throw new HttpError(400, 'The code contains a NUL character or a lone UTF-16 surrogate.', [{ path: 'code', message: 'invalid text' }]);
+    if (hasBadText(parsed.data.code))
+      throw new HttpError(400, 'The code contains a NUL character or a lone UTF-16 surrogate.', [{ path: 'code', message: 'invalid text' }]);
     const { found, held, warned } = await lookup(parsed.data.code, parsed.data.phoneLast4);
     res.setHeader('Cache-Control', 'no-store');
     if (held) throw new HttpError(429, held);
@@ -152,9 +191,17 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
     const figures = await publicFigures(ctx.db.pool, ctx.catalog, agencyOf(req), ctx.now());
     res.setHeader('Cache-Control', 'public, max-age=300');
     const trend = trendOf(figures.months.map((m) => ({ key: m.month, label: m.label, progressRate: m.onTimePercent === null ? null : m.onTimePercent / 100 })));
-    res.type('html').send(
-      renderPage('public-agency', { title: `Kết quả giải quyết TTHC — ${figures.agency.name}`, ...figures, months: [...figures.months].reverse(), trend, generatedText: vietnameseInstant(Date.parse(figures.generatedAt)) }),
-    );
+    res
+      .type('html')
+      .send(
+        renderPage('public-agency', {
+          title: `Kết quả giải quyết TTHC — ${figures.agency.name}`,
+          ...figures,
+          months: [...figures.months].reverse(),
+          trend,
+          generatedText: vietnameseInstant(Date.parse(figures.generatedAt)),
+        }),
+      );
   });
 
   router.get(['/api/v1/public/agencies/:agency/figures', '/api/v1/public/agencies/:agency/figures.csv'], async (req, res) => {

@@ -39,7 +39,11 @@ export function reconciliationRouter(ctx: AppContext): Router {
     requireStarted(period, ctx.now());
     const filter = filterFor(ctx, res, { agency: q.agency });
     const portal = await portalFiguresOf(ctx.db.pool, q.agency, q.period, q.convention);
-    if (!portal) throw new HttpError(404, `No portal figures recorded for ${q.agency} in ${q.period}: an administrator records them with PUT /api/v1/reconciliation/figures.`);
+    if (!portal)
+      throw new HttpError(
+        404,
+        `No portal figures recorded for ${q.agency} in ${q.period}: an administrator records them with PUT /api/v1/reconciliation/figures.`,
+      );
     const now = ctx.now();
     const { totalCounts } = await rateRows(ctx.reading(now), period, 'all', filter);
     const ours = ourFigures(totalCounts);
@@ -60,7 +64,7 @@ export function reconciliationRouter(ctx: AppContext): Router {
       agency: q.agency,
       period: { label: period.label, judgedAt: new Date(judgedAtOf(period, now)).toISOString() },
       portal: { source: portal.source, enteredBy: portal.entered_by, enteredAt: portal.entered_at.toISOString(), withDossierList: portal.dossiers !== null },
-      rule: 'dunghan: Decision 766 as the national portal computes it (DOMAIN §5), judged by instant (or by the agency\'s latenessReading); dunghanByDate: the same read by date (finished on the due day = on time); the portal: its published figures as entered.',
+      rule: "dunghan: Decision 766 as the national portal computes it (DOMAIN §5), judged by instant (or by the agency's latenessReading); dunghanByDate: the same read by date (finished on the due day = on time); the portal: its published figures as entered.",
       readings: readingsOf(ctx.catalog, filter.agencies),
       figures: (Object.keys(FIGURE_TEXT) as Array<keyof PortalFigures>).map((key) => ({
         key,

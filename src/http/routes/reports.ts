@@ -12,7 +12,15 @@ import { CHANNEL_TEXT, OUTCOME_TEXT, STATUS_TEXT } from '../../dossiers/wording.
 import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/state.js';
 import type { Outcome } from '../../dossiers/outcome.js';
-import { cellQuerySchema, latenessDossiersQuerySchema, latenessQuerySchema, officialFormQuerySchema, periodOf, reportQuerySchema, whatIfQuerySchema } from '../../reports/report-query.js';
+import {
+  cellQuerySchema,
+  latenessDossiersQuerySchema,
+  latenessQuerySchema,
+  officialFormQuerySchema,
+  periodOf,
+  reportQuerySchema,
+  whatIfQuerySchema,
+} from '../../reports/report-query.js';
 import { latenessSources } from '../../reports/lateness-sources.js';
 import { lateDossiersAndSteps } from '../../store/step-report.js';
 import { officialFormSchema } from '../../reports/official-forms.js';
@@ -49,10 +57,10 @@ function sendTable(res: Response, format: 'csv' | 'xlsx', { columns, rows, name,
 }
 
 const JUDGMENT_RULE =
-  'Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, by instant, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then (an electronic result, an online payment or an apology recorded later does not count in the period); waiting for the citizen judged at the request, overdue if asked more than once; an apology moves the appointment only when issued by the law\'s limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due date), unless the agency\'s policy lateApology766 is new-appointment.';
+  "Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, by instant, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then (an electronic result, an online payment or an apology recorded later does not count in the period); waiting for the citizen judged at the request, overdue if asked more than once; an apology moves the appointment only when issued by the law's limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due date), unless the agency's policy lateApology766 is new-appointment.";
 
 const LATENESS_RULE =
-  'A step overran when it ran past its due instant (its budget from the next opening after the hand-over, in its agency\'s working time, moved on by the waits for the citizen); its overrun is the working time past it. The period\'s overruns: steps that ended in it past their due instant, and steps open and past it at the judgment instant. A dossier made late: one the period counts late or overdue (Decision 766, as the rates), and every step that had run over by its finish (or the judgment instant); unattributed when none had. Judged with the events that had happened by the judgment instant.';
+  "A step overran when it ran past its due instant (its budget from the next opening after the hand-over, in its agency's working time, moved on by the waits for the citizen); its overrun is the working time past it. The period's overruns: steps that ended in it past their due instant, and steps open and past it at the judgment instant. A dossier made late: one the period counts late or overdue (Decision 766, as the rates), and every step that had run over by its finish (or the judgment instant); unattributed when none had. Judged with the events that had happened by the judgment instant.";
 
 export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
   const router = Router();
@@ -71,7 +79,12 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       res.json({
         period: { label: report.period.label, convention: q.convention, ...window },
         // A running period judges its open dossiers now; an ended one at its last instant, with the events of then.
-        judgment: { running: report.period.to > ctx.now(), openJudgedAt: formatLocalInstant(judgedAt), rule: JUDGMENT_RULE, readings: readingsOf(ctx.catalog, filter.agencies) },
+        judgment: {
+          running: report.period.to > ctx.now(),
+          openJudgedAt: formatLocalInstant(judgedAt),
+          rule: JUDGMENT_RULE,
+          readings: readingsOf(ctx.catalog, filter.agencies),
+        },
         groupBy: q.groupBy,
         rows: report.rows.map((r) => ({ ...r, portal: portalProgress(r) })),
         total: { ...report.total, portal: portalProgress(report.total) },
@@ -82,7 +95,12 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       return;
     }
     const title = `Tình hình giải quyết hồ sơ TTHC kỳ ${report.period.label} (từ ${exportInstant(report.period.from).slice(0, 10)} đến hết ${exportInstant(report.period.to - 1).slice(0, 10)}), theo ${GROUP_TEXT[q.groupBy]}`;
-    await sendTable(res, q.format, { columns: RATE_COLUMNS, rows: tableRows(report, q.groupBy), name: `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title }, q.dialect);
+    await sendTable(
+      res,
+      q.format,
+      { columns: RATE_COLUMNS, rows: tableRows(report, q.groupBy), name: `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title },
+      q.dialect,
+    );
   });
 
   // The official forms (Biểu II.06a, 06b, 07a, 07b/VPCP/KSTT) as XLSX and PDF (and JSON): the same counts as /rates.
@@ -97,7 +115,9 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const mine = scope.all ? [ctx.catalog.pathOf(scope.principal.agencyCodes[0] ?? '')[0] ?? ''] : scope.principal.agencyCodes;
     // A unit's form ("a") speaks for one agency: the one asked for, or the key's own when it has only one.
     if (form.data.endsWith('a') && !q.agency && mine.length !== 1)
-      throw new HttpError(400, `Form ${form.data} is one unit's report: give the agency.`, [{ path: 'agency', message: 'required for a unit form when the key has several agencies' }]);
+      throw new HttpError(400, `Form ${form.data} is one unit's report: give the agency.`, [
+        { path: 'agency', message: 'required for a unit form when the key has several agencies' },
+      ]);
     const filter = filterFor(ctx, res, form.data.endsWith('a') ? { agency: q.agency ?? mine[0] } : q);
     const units = q.agency ? [q.agency] : mine;
     const report = await officialReport(ctx.reading(), form.data, period, filter, units);
@@ -117,7 +137,10 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const q = whatIfQuerySchema.parse(req.query);
     const period = periodOf(q);
     requireStarted(period, ctx.now());
-    if (period.to <= ctx.now()) throw new HttpError(400, `The period ${period.label} has ended: its figures can no longer change.`, [{ path: 'period', message: 'give a running period' }]);
+    if (period.to <= ctx.now())
+      throw new HttpError(400, `The period ${period.label} has ended: its figures can no longer change.`, [
+        { path: 'period', message: 'give a running period' },
+      ]);
     const filter = filterFor(ctx, res, q);
     const { total, totalCounts } = await rateRows(ctx.reading(), period, 'all', filter);
     const closest = await closestOpen(ctx.reading(), filter, q.limit);
@@ -127,7 +150,13 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       judgedAt: formatLocalInstant(ctx.now()),
       ...whatIf(totalCounts, q.target),
       progressRate: total.progressRate,
-      closest: closest.map((r) => ({ code: r.code, procedureCode: r.procedure_code, dueAt: formatLocalInstant(r.due_at.getTime()), rateDueAt: formatLocalInstant(r.rate_due_at.getTime()), waitingForCitizen: r.paused })),
+      closest: closest.map((r) => ({
+        code: r.code,
+        procedureCode: r.procedure_code,
+        dueAt: formatLocalInstant(r.due_at.getTime()),
+        rateDueAt: formatLocalInstant(r.rate_due_at.getTime()),
+        waitingForCitizen: r.paused,
+      })),
     });
   });
 
@@ -162,11 +191,28 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const read = await lateDossiersAndSteps(ctx.db.pool, ctx.catalog, period, filter.agencies, ctx.now());
     const { entries } = latenessSources(read.steps, read.late, period, read.judgedAt, ctx.calendar);
     const items = entries
-      .filter((e) => (!q.stepAgency || e.agencyCode === q.stepAgency) && (!q.step || e.step === q.step) && (q.cell === undefined || (q.cell === 'overrun' ? e.overrun : e.madeLate)))
+      .filter(
+        (e) =>
+          (!q.stepAgency || e.agencyCode === q.stepAgency) &&
+          (!q.step || e.step === q.step) &&
+          (q.cell === undefined || (q.cell === 'overrun' ? e.overrun : e.madeLate)),
+      )
       .slice(0, q.limit)
-      .map((e) => ({ dossierCode: e.dossierCode, agencyCode: e.agencyCode, step: e.step, overrunWorkingMinutes: Math.round(e.overrunMs / 60_000), open: e.open, overrun: e.overrun, madeLate: e.madeLate }));
+      .map((e) => ({
+        dossierCode: e.dossierCode,
+        agencyCode: e.agencyCode,
+        step: e.step,
+        overrunWorkingMinutes: Math.round(e.overrunMs / 60_000),
+        open: e.open,
+        overrun: e.overrun,
+        madeLate: e.madeLate,
+      }));
     if (q.format === 'json') {
-      res.json({ period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) }, judgedAt: formatLocalInstant(read.judgedAt), items });
+      res.json({
+        period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) },
+        judgedAt: formatLocalInstant(read.judgedAt),
+        items,
+      });
       return;
     }
     const columns: Column[] = [
@@ -177,7 +223,12 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       { key: 'state', header: 'Tình trạng bước', kind: 'text' },
       { key: 'madeLate', header: 'Làm hồ sơ trễ hạn', kind: 'text' },
     ];
-    const people = items.map((i) => ({ ...i, agencyName: ctx.catalog.agency(i.agencyCode)?.name ?? i.agencyCode, state: i.open ? 'Đang xử lý' : 'Đã chuyển', madeLate: i.madeLate ? 'Có' : 'Không' }));
+    const people = items.map((i) => ({
+      ...i,
+      agencyName: ctx.catalog.agency(i.agencyCode)?.name ?? i.agencyCode,
+      state: i.open ? 'Đang xử lý' : 'Đã chuyển',
+      madeLate: i.madeLate ? 'Có' : 'Không',
+    }));
     await sendTable(res, 'csv', { columns, rows: people, name: `tre-han-theo-buoc-ho-so-${period.label.replace(/\W+/g, '-')}`, title: '' }, q.dialect);
   });
 

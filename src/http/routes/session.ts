@@ -21,7 +21,6 @@ import { badKeyLimiter, cookie, SESSION_COOKIE } from '../auth.js';
 import { csrfToken } from '../csrf.js';
 import { safeNext } from '../safe-next.js';
 
-
 export interface SignInOptions {
   loginAttempts?: number;
   /** `on`: keys open web sessions even once accounts exist (the earlier behaviour, kept for one release). */
@@ -108,7 +107,10 @@ export function sessionRouter(ctx: AppContext, options: SignInOptions = {}): Rou
       const judged = res.locals.signingIn as Judged;
       if ('error' in judged) {
         const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : undefined;
-        res.status(401).type('html').send(await loginPage(req, res, { next, error: judged.error, email }));
+        res
+          .status(401)
+          .type('html')
+          .send(await loginPage(req, res, { next, error: judged.error, email }));
         return;
       }
       const session = await openSession(
@@ -130,7 +132,16 @@ export function sessionRouter(ctx: AppContext, options: SignInOptions = {}): Rou
     if (!provider) return void res.redirect(303, '/login');
     // A page that moves on by itself rather than a redirect: the pages' CSP lets forms post only here
     // (form-action 'self'), which also covers where a form's answer redirects to.
-    res.type('html').send(renderPage('sso-continue', { title: 'Đăng xuất', next: provider, message: 'Đã đăng xuất khỏi Đúng hạn; đang chuyển sang hệ thống đăng nhập dùng chung của tỉnh để đăng xuất ở đó.', currentYear: new Date(ctx.now()).getUTCFullYear() }));
+    res
+      .type('html')
+      .send(
+        renderPage('sso-continue', {
+          title: 'Đăng xuất',
+          next: provider,
+          message: 'Đã đăng xuất khỏi Đúng hạn; đang chuyển sang hệ thống đăng nhập dùng chung của tỉnh để đăng xuất ở đó.',
+          currentYear: new Date(ctx.now()).getUTCFullYear(),
+        }),
+      );
   });
   return router;
 }

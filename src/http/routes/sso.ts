@@ -22,7 +22,6 @@ import { safeNext } from '../safe-next.js';
 
 const BINDING_COOKIE = 'dunghan_sso';
 
-
 export function ssoRouter(ctx: AppContext, client: OidcClient, options: { logger?: { warn: (o: object, m: string) => void } } = {}): Router {
   const router = Router();
   const secure = ctx.publicUrl.startsWith('https:');
@@ -30,7 +29,10 @@ export function ssoRouter(ctx: AppContext, client: OidcClient, options: { logger
   const year = () => new Date(ctx.now()).getUTCFullYear();
 
   const refuse = (res: Response, status: number, heading: string, detail: string) =>
-    res.status(status).type('html').send(renderPage('sso-refused', { title: heading, heading, detail, status, currentYear: year() }));
+    res
+      .status(status)
+      .type('html')
+      .send(renderPage('sso-refused', { title: heading, heading, detail, status, currentYear: year() }));
 
   router.get('/sso/login', async (req, res) => {
     let config: oidc.Configuration;
@@ -38,13 +40,23 @@ export function ssoRouter(ctx: AppContext, client: OidcClient, options: { logger
       config = await client.configuration();
     } catch (err) {
       options.logger?.warn({ err: String(err) }, 'the identity provider cannot be reached');
-      return void refuse(res, 503, 'Chưa kết nối được hệ thống đăng nhập một lần', 'Hệ thống đăng nhập dùng chung của tỉnh đang không trả lời. Thử lại sau ít phút, hoặc đăng nhập bằng mật khẩu nếu anh/chị có.');
+      return void refuse(
+        res,
+        503,
+        'Chưa kết nối được hệ thống đăng nhập một lần',
+        'Hệ thống đăng nhập dùng chung của tỉnh đang không trả lời. Thử lại sau ít phút, hoặc đăng nhập bằng mật khẩu nếu anh/chị có.',
+      );
     }
     const binding = randomBytes(32).toString('base64url');
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    await startSsoLogin(ctx.db.pool, binding, { state, nonce, codeVerifier, next: safeNext(req.query.next === '/' ? undefined : req.query.next, '/dashboard') });
+    await startSsoLogin(ctx.db.pool, binding, {
+      state,
+      nonce,
+      codeVerifier,
+      next: safeNext(req.query.next === '/' ? undefined : req.query.next, '/dashboard'),
+    });
     res.cookie(BINDING_COOKIE, binding, { httpOnly: true, sameSite: 'lax', secure, path: '/sso', maxAge: 10 * 60_000 });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
@@ -68,7 +80,12 @@ export function ssoRouter(ctx: AppContext, client: OidcClient, options: { logger
     try {
       const config = await client.configuration();
       const url = new URL(req.originalUrl, redirectUri);
-      const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: attempt.codeVerifier, expectedState: attempt.state, expectedNonce: attempt.nonce, idTokenExpected: true });
+      const tokens = await oidc.authorizationCodeGrant(config, url, {
+        pkceCodeVerifier: attempt.codeVerifier,
+        expectedState: attempt.state,
+        expectedNonce: attempt.nonce,
+        idTokenExpected: true,
+      });
       claims = (tokens.claims() ?? {}) as Record<string, unknown>;
       idToken = tokens.id_token;
       // Providers that keep the ID token lean give the other claims at the userinfo endpoint.

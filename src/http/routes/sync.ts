@@ -18,7 +18,6 @@ import { filterFor, requireStarted } from '../report-scope.js';
 
 export const MAX_SYNC_BATCH = 1000;
 
-
 export function syncRouter(ctx: AppContext): Router {
   const router = Router();
 
@@ -26,7 +25,8 @@ export function syncRouter(ctx: AppContext): Router {
     noQuery(req);
     const raw: unknown[] = Array.isArray(req.body) ? req.body : Array.isArray(req.body?.records) ? req.body.records : [req.body];
     if (raw.length === 0) throw new HttpError(400, 'No records.');
-    if (raw.length > MAX_SYNC_BATCH) throw new HttpError(400, `A request holds at most ${MAX_SYNC_BATCH} records; this one has ${raw.length}. Use \`dunghan sync import FILE\` for files.`);
+    if (raw.length > MAX_SYNC_BATCH)
+      throw new HttpError(400, `A request holds at most ${MAX_SYNC_BATCH} records; this one has ${raw.length}. Use \`dunghan sync import FILE\` for files.`);
     const records: PortalRecord[] = [];
     const invalid: FieldIssue[] = [];
     raw.forEach((item, index) => {
@@ -42,8 +42,17 @@ export function syncRouter(ctx: AppContext): Router {
       res.status(result.eventsAdded > 0 ? 201 : 200).json(result);
     } catch (err) {
       if (!(err instanceof SyncConflict)) throw err;
-      const title = { 400: 'Some records cannot be read as dossier events', 403: 'Some records are outside this key’s agencies', 409: 'Some records contradict or go back from what is recorded', 422: 'Some records cannot apply' }[err.status];
-      throw new HttpError(err.status, `${title}; nothing was applied.`, err.issues.map((i) => ({ path: `[${i.index}].${i.field}`, message: `${i.MaHoSo}: ${i.message}`, index: i.index })));
+      const title = {
+        400: 'Some records cannot be read as dossier events',
+        403: 'Some records are outside this key’s agencies',
+        409: 'Some records contradict or go back from what is recorded',
+        422: 'Some records cannot apply',
+      }[err.status];
+      throw new HttpError(
+        err.status,
+        `${title}; nothing was applied.`,
+        err.issues.map((i) => ({ path: `[${i.index}].${i.field}`, message: `${i.MaHoSo}: ${i.message}`, index: i.index })),
+      );
     }
   });
 
@@ -55,11 +64,20 @@ export function syncRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const jsonl = q.format === 'jsonl';
     res.type(jsonl ? 'application/x-ndjson; charset=utf-8' : 'application/json; charset=utf-8');
-    if (!jsonl) res.write(`{"period":${JSON.stringify({ label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() })},"records":[`);
+    if (!jsonl)
+      res.write(
+        `{"period":${JSON.stringify({ label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() })},"records":[`,
+      );
     let first = true;
     for await (const page of exportRecords(ctx.db.pool, ctx.catalog, filter.agencies, period)) {
       // Who read which dossier's personal data is written before the data leaves.
-      await recordPersonalDataReads(ctx.db.pool, scope.principal, page.map((r) => String(r.MaHoSo)), 'GET /api/v1/sync/dossiers', req.ip);
+      await recordPersonalDataReads(
+        ctx.db.pool,
+        scope.principal,
+        page.map((r) => String(r.MaHoSo)),
+        'GET /api/v1/sync/dossiers',
+        req.ip,
+      );
       const text = page.map((r) => JSON.stringify(r)).join(jsonl ? '\n' : ',');
       res.write(jsonl ? `${text}\n` : `${first ? '' : ','}${text}`);
       first = false;

@@ -29,7 +29,11 @@ export function usersPageRouter(ctx: AppContext): Router {
   const router = Router();
   const year = () => new Date(ctx.now()).getUTCFullYear();
 
-  async function page(req: Request, res: Response, data: { errors?: Record<string, string>; typed?: Record<string, unknown>; done?: string; link?: { name: string; url: string } } = {}) {
+  async function page(
+    req: Request,
+    res: Response,
+    data: { errors?: Record<string, string>; typed?: Record<string, unknown>; done?: string; link?: { name: string; url: string } } = {},
+  ) {
     const scope = scopeOf(res);
     const people = (await listPeople(ctx.db.pool)).filter((p) => manages(ctx, scope, p));
     const typedRoles = list(data.typed?.roles);
@@ -44,14 +48,22 @@ export function usersPageRouter(ctx: AppContext): Router {
           self: p.id === scope.principal.id,
           rolesText: p.roles.map((r) => ROLE_TEXT[r]).join(', '),
           agenciesText: p.agencyCodes.map((c) => ctx.catalog.agency(c)?.name ?? c).join('; '),
-          stateText: p.deactivatedAt ? `Ngừng hoạt động từ ${vietnameseShortInstant(Date.parse(p.deactivatedAt))}` : p.hasPassword ? 'Đang hoạt động' : 'Chưa đặt mật khẩu',
+          stateText: p.deactivatedAt
+            ? `Ngừng hoạt động từ ${vietnameseShortInstant(Date.parse(p.deactivatedAt))}`
+            : p.hasPassword
+              ? 'Đang hoạt động'
+              : 'Chưa đặt mật khẩu',
         })),
         roles: roleSchema.options.map((r) => ({ value: r, text: ROLE_TEXT[r], checked: typedRoles.includes(r) })),
         // The agencies this admin may grant: its own and everything below them, each named with its parent.
         agencies: ctx.catalog
           .allAgencies()
           .filter((a) => scope.coversPath(ctx.catalog.pathOf(a.code)))
-          .map((a) => ({ code: a.code, name: a.parentCode ? `${a.name} — ${ctx.catalog.agency(a.parentCode)?.name ?? a.parentCode}` : a.name, selected: typedAgencies.includes(a.code) })),
+          .map((a) => ({
+            code: a.code,
+            name: a.parentCode ? `${a.name} — ${ctx.catalog.agency(a.parentCode)?.name ?? a.parentCode}` : a.name,
+            selected: typedAgencies.includes(a.code),
+          })),
         typed: data.typed ?? {},
         errors: data.errors ?? {},
         done: data.done,
@@ -75,10 +87,14 @@ export function usersPageRouter(ctx: AppContext): Router {
         const person = await createPerson(ctx.db.pool, parsed.data, scope.principal.id);
         const token = (await createPasswordToken(ctx.db.pool, person.id))!;
         res.setHeader('Cache-Control', 'no-store');
-        return void (await page(req, res.status(201), { done: `Đã tạo tài khoản ${person.name}.`, link: { name: person.name, url: passwordLinkUrl(ctx.publicUrl, token) } }));
+        return void (await page(req, res.status(201), {
+          done: `Đã tạo tài khoản ${person.name}.`,
+          link: { name: person.name, url: passwordLinkUrl(ctx.publicUrl, token) },
+        }));
       } catch (err) {
         if (err instanceof EmailTaken) errors.email = 'Địa chỉ này đã được dùng cho một tài khoản khác.';
-        else if (err instanceof HttpError && err.details?.some((d) => d.path.startsWith('agencyCodes'))) errors.agencyCodes = 'Chỉ được cấp các đơn vị thuộc phạm vi của anh/chị.';
+        else if (err instanceof HttpError && err.details?.some((d) => d.path.startsWith('agencyCodes')))
+          errors.agencyCodes = 'Chỉ được cấp các đơn vị thuộc phạm vi của anh/chị.';
         else throw err;
       }
     }
@@ -90,7 +106,10 @@ export function usersPageRouter(ctx: AppContext): Router {
     const token = await createPasswordToken(ctx.db.pool, person.id);
     if (!token) throw new HttpError(422, 'Tài khoản đã ngừng hoạt động.');
     res.setHeader('Cache-Control', 'no-store');
-    await page(req, res, { done: `Đã tạo liên kết đặt mật khẩu mới cho ${person.name}; các liên kết trước không còn dùng được.`, link: { name: person.name, url: passwordLinkUrl(ctx.publicUrl, token) } });
+    await page(req, res, {
+      done: `Đã tạo liên kết đặt mật khẩu mới cho ${person.name}; các liên kết trước không còn dùng được.`,
+      link: { name: person.name, url: passwordLinkUrl(ctx.publicUrl, token) },
+    });
   });
 
   router.post('/admin/users/:id/deactivate', ...pageAuth(ctx, 'admin'), async (req, res) => {

@@ -7,7 +7,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { passwordLinkUrl } from '../../accounts/links.js';
-import { createPasswordToken, createPerson, deactivatePerson, EmailTaken, listPeople, PASSWORD_LINK_HOURS, personInputSchema, updatePerson } from '../../store/people.js';
+import {
+  createPasswordToken,
+  createPerson,
+  deactivatePerson,
+  EmailTaken,
+  listPeople,
+  PASSWORD_LINK_HOURS,
+  personInputSchema,
+  updatePerson,
+} from '../../store/people.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { checkGrantedAgencies, managedPerson, manages } from '../manage-people.js';
@@ -34,11 +43,15 @@ export function usersRouter(ctx: AppContext): Router {
     try {
       person = await createPerson(ctx.db.pool, body, scope.principal.id);
     } catch (err) {
-      if (err instanceof EmailTaken) throw new HttpError(409, 'Another account has this e-mail address.', [{ path: 'email', message: 'already used by another account' }]);
+      if (err instanceof EmailTaken)
+        throw new HttpError(409, 'Another account has this e-mail address.', [{ path: 'email', message: 'already used by another account' }]);
       throw err;
     }
     const token = (await createPasswordToken(ctx.db.pool, person.id))!;
-    res.status(201).setHeader('Cache-Control', 'no-store').json({ ...person, passwordLink: passwordLinkUrl(ctx.publicUrl, token), passwordLinkHours: PASSWORD_LINK_HOURS });
+    res
+      .status(201)
+      .setHeader('Cache-Control', 'no-store')
+      .json({ ...person, passwordLink: passwordLinkUrl(ctx.publicUrl, token), passwordLinkHours: PASSWORD_LINK_HOURS });
   });
 
   router.patch('/users/:id', async (req, res) => {
@@ -54,7 +67,8 @@ export function usersRouter(ctx: AppContext): Router {
   router.post('/users/:id/deactivate', async (req, res) => {
     const scope = scopeOf(res);
     const person = await managedPerson(ctx, scope, String(req.params.id));
-    if (person.id === scope.principal.id) throw new HttpError(422, 'An admin does not deactivate their own account (another admin does).', [{ path: 'id', message: 'your own account' }]);
+    if (person.id === scope.principal.id)
+      throw new HttpError(422, 'An admin does not deactivate their own account (another admin does).', [{ path: 'id', message: 'your own account' }]);
     if (!(await deactivatePerson(ctx.db.pool, person.id))) throw new HttpError(422, `Person ${person.id} is already deactivated.`);
     res.json({ id: person.id, deactivated: true });
   });
@@ -64,7 +78,10 @@ export function usersRouter(ctx: AppContext): Router {
     const person = await managedPerson(ctx, scopeOf(res), String(req.params.id));
     const token = await createPasswordToken(ctx.db.pool, person.id);
     if (!token) throw new HttpError(422, `Person ${person.id} is deactivated.`);
-    res.status(201).setHeader('Cache-Control', 'no-store').json({ id: person.id, passwordLink: passwordLinkUrl(ctx.publicUrl, token), passwordLinkHours: PASSWORD_LINK_HOURS });
+    res
+      .status(201)
+      .setHeader('Cache-Control', 'no-store')
+      .json({ id: person.id, passwordLink: passwordLinkUrl(ctx.publicUrl, token), passwordLinkHours: PASSWORD_LINK_HOURS });
   });
 
   return router;
