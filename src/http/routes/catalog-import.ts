@@ -84,13 +84,11 @@ export function catalogImportRouter(ctx: AppContext, limits: UploadLimits): Rout
       throw new HttpError(
         400,
         `The catalogue is refused whole (${result.issues.length} problems); nothing changed.`,
-        result.issues
-          .slice(0, 200)
-          .map((i) => ({
-            path: [i.file, i.row !== undefined ? `row ${i.row}` : null, i.column].filter(Boolean).join(' › '),
-            message: i.message,
-            ...(i.row !== undefined ? { index: i.row } : {}),
-          })),
+        result.issues.slice(0, 200).map((i) => ({
+          path: [i.file, i.row !== undefined ? `row ${i.row}` : null, i.column].filter(Boolean).join(' › '),
+          message: i.message,
+          ...(i.row !== undefined ? { index: i.row } : {}),
+        })),
       );
     }
     const { ok: _ok, ...body } = result;

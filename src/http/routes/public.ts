@@ -191,17 +191,15 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
     const figures = await publicFigures(ctx.db.pool, ctx.catalog, agencyOf(req), ctx.now());
     res.setHeader('Cache-Control', 'public, max-age=300');
     const trend = trendOf(figures.months.map((m) => ({ key: m.month, label: m.label, progressRate: m.onTimePercent === null ? null : m.onTimePercent / 100 })));
-    res
-      .type('html')
-      .send(
-        renderPage('public-agency', {
-          title: `Kết quả giải quyết TTHC — ${figures.agency.name}`,
-          ...figures,
-          months: [...figures.months].reverse(),
-          trend,
-          generatedText: vietnameseInstant(Date.parse(figures.generatedAt)),
-        }),
-      );
+    res.type('html').send(
+      renderPage('public-agency', {
+        title: `Kết quả giải quyết TTHC — ${figures.agency.name}`,
+        ...figures,
+        months: [...figures.months].reverse(),
+        trend,
+        generatedText: vietnameseInstant(Date.parse(figures.generatedAt)),
+      }),
+    );
   });
 
   router.get(['/api/v1/public/agencies/:agency/figures', '/api/v1/public/agencies/:agency/figures.csv'], async (req, res) => {

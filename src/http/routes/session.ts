@@ -132,16 +132,14 @@ export function sessionRouter(ctx: AppContext, options: SignInOptions = {}): Rou
     if (!provider) return void res.redirect(303, '/login');
     // A page that moves on by itself rather than a redirect: the pages' CSP lets forms post only here
     // (form-action 'self'), which also covers where a form's answer redirects to.
-    res
-      .type('html')
-      .send(
-        renderPage('sso-continue', {
-          title: 'Đăng xuất',
-          next: provider,
-          message: 'Đã đăng xuất khỏi Đúng hạn; đang chuyển sang hệ thống đăng nhập dùng chung của tỉnh để đăng xuất ở đó.',
-          currentYear: new Date(ctx.now()).getUTCFullYear(),
-        }),
-      );
+    res.type('html').send(
+      renderPage('sso-continue', {
+        title: 'Đăng xuất',
+        next: provider,
+        message: 'Đã đăng xuất khỏi Đúng hạn; đang chuyển sang hệ thống đăng nhập dùng chung của tỉnh để đăng xuất ở đó.',
+        currentYear: new Date(ctx.now()).getUTCFullYear(),
+      }),
+    );
   });
   return router;
 }
