@@ -45,14 +45,13 @@ export const cellQuerySchema = z
   })
   .refine(hasOnePeriod, onePeriod);
 
+/** A period (by label or dates, with its convention) and optionally one agency: what period reports ask for. */
+const periodAndAgency = { from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency };
+
 /** Where lateness comes from (GET /reports/lateness): a period, the caller's agencies or one of them. */
 export const latenessQuerySchema = z
   .strictObject({
-    from: common.from,
-    to: common.to,
-    period: common.period,
-    convention: common.convention,
-    agency: common.agency,
+    ...periodAndAgency,
     dialect: common.dialect,
     format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   })
@@ -61,11 +60,7 @@ export const latenessQuerySchema = z
 /** The dossiers behind a row of it: the step's agency and name (either or both), or every overrun and late dossier. */
 export const latenessDossiersQuerySchema = z
   .strictObject({
-    from: common.from,
-    to: common.to,
-    period: common.period,
-    convention: common.convention,
-    agency: common.agency,
+    ...periodAndAgency,
     dialect: common.dialect,
     stepAgency: z.string().max(64).optional(),
     step: z.string().trim().min(1).max(200).optional(),
@@ -77,18 +72,12 @@ export const latenessDossiersQuerySchema = z
   .refine(hasOnePeriod, onePeriod);
 
 /** An official report form (GET /reports/forms/:form): a period and, for a unit's form, the unit. */
-export const officialFormQuerySchema = z
-  .strictObject({ from: common.from, to: common.to, period: common.period, convention: common.convention, agency: common.agency })
-  .refine(hasOnePeriod, onePeriod);
+export const officialFormQuerySchema = z.strictObject(periodAndAgency).refine(hasOnePeriod, onePeriod);
 
 /** The portal's records of a period and an agency (GET /sync/dossiers). */
 export const syncExportQuerySchema = z
   .strictObject({
-    from: common.from,
-    to: common.to,
-    period: common.period,
-    convention: common.convention,
-    agency: common.agency,
+    ...periodAndAgency,
     format: z.enum(['json', 'jsonl']).default('json'),
   })
   .refine(hasOnePeriod, onePeriod);
