@@ -5,6 +5,7 @@
  * (`ingest`, src/ingestion.ts).
  */
 import type { ReportReading } from './store/report-store.js';
+import type { CatalogImportTarget } from './store/catalog-import.js';
 import type { SigningCertificate } from './pdf/sign.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { VietnamCalendar } from './calendar/vietnam-calendar.js';
@@ -109,6 +110,11 @@ export class AppContext {
     });
     if (upgraded) options.log?.(`Replayed ${upgraded} dossiers stored under an older state version.`);
     return ctx;
+  }
+
+  /** What a catalogue import needs of the context (store/catalog-import.ts). */
+  catalogImportTarget(): CatalogImportTarget {
+    return { pool: this.db.pool, catalog: this.catalog, reloadCatalog: () => this.reloadCatalog() };
   }
 
   /** What a report reads with: the database, the catalogue of the moment and `at` (default: now). */

@@ -42,7 +42,7 @@ export async function catalogCommand(args: string[]): Promise<number> {
     throw new UsageError('usage: dunghan catalog import FILE... [--dry-run] [--json]   (FILE: .json, .csv or .xlsx)');
   const uploads = await readUploads(positionals);
   return withContext(async (ctx) => {
-    const result = await importCatalog(ctx, uploads, { dryRun: values['dry-run'] ?? false, by: `cli ${os.userInfo().username}` });
+    const result = await importCatalog(ctx.catalogImportTarget(), uploads, { dryRun: values['dry-run'] ?? false, by: `cli ${os.userInfo().username}` });
     if (!result.ok)
       throw new UsageError(`refused, nothing changed (${result.issues.length} problems):\n${result.issues.map((i) => `  ${describeIssue(i)}`).join('\n')}`);
     if (values.json) return void console.log(JSON.stringify(result, null, 2));
@@ -73,7 +73,7 @@ export async function initCommand(args: string[]): Promise<number> {
     if (!(await isEmpty(ctx)))
       throw new UsageError('the database already has a catalogue: `dunghan init` only starts an empty one (use `dunghan catalog import` to change it)');
     const upload = { name: 'dunghan init', bytes: Buffer.from(JSON.stringify({ agencies: [root.agency] })), format: 'json' as const };
-    const result = await importCatalog(ctx, [upload], { dryRun: false, by: `init ${values['admin-email']}` });
+    const result = await importCatalog(ctx.catalogImportTarget(), [upload], { dryRun: false, by: `init ${values['admin-email']}` });
     if (!result.ok) throw new UsageError(result.issues.map(describeIssue).join('\n'));
     const { key } = await createApiKey(ctx.db.pool, { role: 'admin', agencyCodes: [root.agency.code], label: `Quản trị ${values['admin-email']}` });
     console.log(`Đã khởi tạo ${root.agency.name} (mã ${root.agency.code}).`);

@@ -27,10 +27,15 @@ export const formSetSchema = z.strictObject({
 export type FormSet = z.infer<typeof formSetSchema>;
 
 const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'forms', 'form-sets.json');
-export const FORM_SETS: readonly FormSet[] = z.array(formSetSchema).parse(JSON.parse(readFileSync(FILE, 'utf8')));
+let loaded: readonly FormSet[] | undefined;
+
+/** The form sets, read once when first asked for (a bad file is then an error of the start, not of an import). */
+export function formSets(): readonly FormSet[] {
+  return (loaded ??= z.array(formSetSchema).parse(JSON.parse(readFileSync(FILE, 'utf8'))));
+}
 
 /** The latest set in force on the receipt date; the first set before any. */
-export function formSetAt(receivedAtMs: number, sets: readonly FormSet[] = FORM_SETS): FormSet {
+export function formSetAt(receivedAtMs: number, sets: readonly FormSet[] = formSets()): FormSet {
   const day = localDayOf(receivedAtMs);
   const inForce = sets.filter((s) => s.effectiveFrom !== null && dayFromIsoDate(s.effectiveFrom) <= day);
   return inForce.sort((a, b) => (a.effectiveFrom! < b.effectiveFrom! ? -1 : 1)).at(-1) ?? sets[0]!;

@@ -32,10 +32,14 @@ export async function isEmpty(ctx: AppContext): Promise<boolean> {
 /** Returns the sample keys: shown once by the caller, stored only as hashes. */
 export async function loadSampleData(ctx: AppContext, options: { dossiers?: number } = {}): Promise<Array<{ role: Role; agency: string; key: string }>> {
   // The sample province is an import like any province's catalogue.
-  const imported = await importCatalog(ctx, [{ name: 'fixtures/son-la/catalog.json', bytes: fs.readFileSync(SAMPLE_CATALOG_FILE), format: 'json' }], {
-    dryRun: false,
-    by: 'sample data',
-  });
+  const imported = await importCatalog(
+    ctx.catalogImportTarget(),
+    [{ name: 'fixtures/son-la/catalog.json', bytes: fs.readFileSync(SAMPLE_CATALOG_FILE), format: 'json' }],
+    {
+      dryRun: false,
+      by: 'sample data',
+    },
+  );
   if (!imported.ok) throw new Error(`bad sample catalogue:\n${imported.issues.map(describeIssue).join('\n')}`);
 
   const now = ctx.now();

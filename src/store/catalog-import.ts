@@ -4,7 +4,8 @@
  * what it does to dossiers already received, then (unless a dry run) apply
  * it as one recorded revision and reload.
  */
-import type { AppContext } from '../app-context.js';
+import type pg from 'pg';
+import type { Catalog } from '../catalog/catalog.js';
 import type { ImportIssue } from '../catalog/catalog-file.js';
 import type { PlanEntry } from '../catalog/catalog-plan.js';
 import { readAndPlan, type CatalogUpload, type ReadAndPlan } from '../catalog/read-and-plan.js';
@@ -40,10 +41,23 @@ export interface CatalogImportOptions {
   offThread?: WorkerBounds;
 }
 
-const WORKER = new URL('../threads/catalog-read.worker.ts', import.meta.url);
+/** What an import needs of the application: the database, the catalogue in force, and its reload once written. */
+export interface CatalogImportTarget {
+  pool: pg.Pool;
+  catalog: Catalog;
+  reloadCatalog(): Promise<void>;
+}
+
+// Under src/ from either src/store or dist/store: the worker is TypeScript, run by the boot file through tsx.
+const WORKER = new URL('../../src/threads/catalog-read.worker.ts', import.meta.url);
 
 /** Throws UploadLimitError when a limit is passed, WorkerBoundsError when the thread's time or memory ran out. */
-async function readAndPlanFor(ctx: AppContext, files: CatalogUpload[], limits: UploadLimits, offThread: WorkerBounds | undefined): Promise<ReadAndPlan> {
+async function readAndPlanFor(
+  ctx: CatalogImportTarget,
+  files: CatalogUpload[],
+  limits: UploadLimits,
+  offThread: WorkerBounds | undefined,
+): Promise<ReadAndPlan> {
   if (!offThread) return readAndPlan(files, ctx.catalog, limits);
   const input: CatalogReadInput = { files, limits, agencies: ctx.catalog.allAgencies(), procedureVersions: ctx.catalog.procedureVersions() };
   const out = await runInWorker<CatalogReadOutput>(WORKER, input, offThread);
@@ -51,7 +65,7 @@ async function readAndPlanFor(ctx: AppContext, files: CatalogUpload[], limits: U
   return out.result;
 }
 
-export async function importCatalog(ctx: AppContext, files: CatalogUpload[], options: CatalogImportOptions): Promise<CatalogImportResult> {
+export async function importCatalog(ctx: CatalogImportTarget, files: CatalogUpload[], options: CatalogImportOptions): Promise<CatalogImportResult> {
   const planned = await readAndPlanFor(ctx, files, options.limits ?? CLI_UPLOAD_LIMITS, options.offThread);
   if (!planned.ok) return { ok: false, issues: planned.issues };
   const plan = planned.plan;
@@ -60,7 +74,7 @@ export async function importCatalog(ctx: AppContext, files: CatalogUpload[], opt
     (e) => e.kind === 'procedure' && (e.note?.startsWith('new version') || e.changes.some((c) => RULE_FIELDS.has(c.field))),
   );
   const counts = await receivedSince(
-    ctx.db.pool,
+    ctx.pool,
     ruled.map((e) => ({ code: e.code, validFrom: e.validFrom! })),
   );
   const warnings = ruled.flatMap((e) => {
@@ -74,7 +88,7 @@ export async function importCatalog(ctx: AppContext, files: CatalogUpload[], opt
 
   let revision: number | null = null;
   if (!options.dryRun && (plan.write.agencies.length || plan.write.procedures.length)) {
-    revision = await applyCatalogPlan(ctx.db.pool, plan, options.by, files.map((f) => f.name).join(', '));
+    revision = await applyCatalogPlan(ctx.pool, plan, options.by, files.map((f) => f.name).join(', '));
     await ctx.reloadCatalog();
   }
   const { write: _write, ...shown } = plan;

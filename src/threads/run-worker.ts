@@ -21,7 +21,8 @@ export class WorkerBoundsError extends Error {
   }
 }
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
+// From src/threads or its compiled twin dist/threads alike: the boot file and the workers run from src/ (tsx).
+const BOOT = new URL('../../src/threads/boot.mjs', import.meta.url);
 
 /** Runs the module `entry` (which answers its `workerData.input` with one message) and resolves with that message. */
 export function runInWorker<T>(entry: URL, input: unknown, bounds: WorkerBounds, transfer: TransferListItem[] = []): Promise<T> {

@@ -5,7 +5,7 @@
  * rendered from their events.
  */
 import request from 'supertest';
-import { FORM_SETS, formSetAt } from '../../src/letters/forms.js';
+import { formSets, formSetAt } from '../../src/letters/forms.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
 
@@ -34,7 +34,7 @@ const letter = (path: string) => request(t.app).get(path).set('Authorization', `
 const field = (html: string, name: string) => new RegExp(`data-field="${name}">([^<]*)<`).exec(html)?.[1];
 
 test('the 2025 set is recorded but not applied while its effective date is unknown; 01/2018 is printed with its basis', async () => {
-  expect(FORM_SETS.map((s) => [s.id, s.effectiveFrom, s.confirmed])).toEqual([
+  expect(formSets().map((s) => [s.id, s.effectiveFrom, s.confirmed])).toEqual([
     ['tt01-2018', '2019-01-06', true],
     ['tt03-2025', null, false],
   ]);
@@ -45,7 +45,7 @@ test('the 2025 set is recorded but not applied while its effective date is unkno
 });
 
 test('once its date is known, the 2025 set applies from it, and an unconfirmed set names no legal basis', () => {
-  const sets = FORM_SETS.map((s) => (s.id === 'tt03-2025' ? { ...s, effectiveFrom: '2026-01-01' } : s));
+  const sets = formSets().map((s) => (s.id === 'tt03-2025' ? { ...s, effectiveFrom: '2026-01-01' } : s));
   const set = formSetAt(Date.parse('2026-11-23T09:00:00+07:00'), sets);
   expect(set.forms.apology.title).toBe('VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT');
   expect(set.forms.controlSlip.number).toBe('Mẫu số 06');

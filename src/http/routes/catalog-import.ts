@@ -64,7 +64,7 @@ export function catalogImportRouter(ctx: AppContext, limits: UploadLimits): Rout
     if (!format || !Buffer.isBuffer(req.body)) throw new HttpError(415, `Send the catalogue as ${TYPES.map(([t]) => t).join(', ')}.`);
     let result;
     try {
-      result = await importCatalog(ctx, [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], {
+      result = await importCatalog(ctx.catalogImportTarget(), [{ name: q.name ?? `upload.${format}`, bytes: req.body, format }], {
         dryRun: q.dryRun,
         by: scope.principal.label,
         limits,
