@@ -1,8 +1,9 @@
 /**
- * Letters by form set, as data: Circular 01/2018's forms until the date the
- * 2025 set applies (not found: never, for now), with the legal basis printed
- * only for a confirmed set; forms 02 (supplement request) and 03 (refusal)
- * rendered from their events.
+ * Letters by form set, as data: Circular 01/2018's forms until the 2025 set
+ * applies (its effective date is not found; by default from 20 Nov 2025, the
+ * earliest use provinces show: DOMAIN §4, an Inference), with the legal basis
+ * printed only for a confirmed set; forms 02 (supplement request) and 03
+ * (refusal) rendered from their events.
  */
 import request from 'supertest';
 import { formSets, formSetAt } from '../../src/letters/forms.js';
@@ -33,15 +34,19 @@ afterAll(async () => t.close());
 const letter = (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${t.keys.auditor}`);
 const field = (html: string, name: string) => new RegExp(`data-field="${name}">([^<]*)<`).exec(html)?.[1];
 
-test('the 2025 set is recorded but not applied while its effective date is unknown; 01/2018 is printed with its basis', async () => {
+test('the 2025 set applies from 20 Nov 2025 by default, unconfirmed (no legal basis printed); 01/2018 before it, with its basis', async () => {
   expect(formSets().map((s) => [s.id, s.effectiveFrom, s.confirmed])).toEqual([
     ['tt01-2018', '2019-01-06', true],
-    ['tt03-2025', null, false],
+    ['tt03-2025', '2025-11-20', false],
   ]);
-  expect(formSetAt(Date.parse('2026-11-23T09:00:00+07:00')).id).toBe('tt01-2018');
+  expect(formSetAt(Date.parse('2026-11-23T09:00:00+07:00')).id).toBe('tt03-2025');
+  expect(formSetAt(Date.parse('2025-11-19T16:00:00+07:00')).id).toBe('tt01-2018');
   const receipt = await letter('/letters/FORM-1/receipt');
-  expect(receipt.text).toContain('Mẫu số 01 — Thông tư số 01/2018/TT-VPCP');
+  expect(receipt.text).not.toContain('Thông tư số 01/2018/TT-VPCP');
+  expect(receipt.text).not.toMatch(/Thông tư số 03\/2025/); // unconfirmed: no legal basis printed
   expect(receipt.text).not.toMatch(/VĂN BẢN XIN LỖI VÀ HẸN LẠI/); // a title no source has
+  // FORM-2, received in March 2025, prints the 01/2018 form with its basis.
+  expect((await letter('/letters/FORM-2/refusal')).text).toContain('Mẫu số 03 — Thông tư số 01/2018/TT-VPCP');
 });
 
 test('once its date is known, the 2025 set applies from it, and an unconfirmed set names no legal basis', () => {
@@ -58,7 +63,8 @@ test('form 02, the supplementation request, carries the request and its content'
   expect(field(res.text, 'title')).toBe('PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ');
   expect(field(res.text, 'reason')).toBe('Bổ sung bản sao giấy khai sinh của con.');
   expect(field(res.text, 'requested')).toBe('10 giờ 30 phút, ngày 23 tháng 11 năm 2026');
-  expect(res.text).toContain('Mẫu số 02 — Thông tư số 01/2018/TT-VPCP');
+  // Received 23 Nov 2026: the 2025 set (unconfirmed, so no basis line).
+  expect(res.text).not.toContain('Thông tư số 01/2018/TT-VPCP');
   expect((await letter('/letters/FORM-2/supplement-request')).status).toBe(404);
 });
 
