@@ -19,7 +19,6 @@ import type { DossierEvent } from './dossiers/events.js';
 import type { IngestRequest, IngestResult } from './store/event-store.js';
 import { Ingestion } from './ingestion.js';
 import { silentLogger, type Logger } from './observability/logger.js';
-import { NO_PEOPLE, type PersonDirectory } from './dossiers/holder.js';
 import { randomBytes } from 'node:crypto';
 import { citizenMessages, type CitizenEnv } from './alerts/citizen-messages.js';
 import { loadTemplates } from './alerts/message-templates.js';
@@ -52,11 +51,6 @@ export class AppContext {
     });
   }
 
-  /**
-   * Who has a person account, to check the person a hand-over names (`holder.personId`). Accounts are not in this
-   * version: the directory is empty until they come, then it reads them.
-   */
-  people: PersonDirectory = NO_PEOPLE;
   /** The organisation's signing certificate (SIGNING_P12_PATH, SIGNING_P12_PASSPHRASE); unset: letters are not signed. */
   signing: SigningCertificate | undefined;
   /** Set by load(): the templates, link key and SMS limits the citizen's messages are rendered with. */

@@ -1,17 +1,17 @@
 /**
  * Who holds a dossier (người đang xử lý): the person an `assigned` event names, or only its agency.
  *
- * There are no person accounts yet: a holder is carried by the event as a name and an e-mail address. `personId`
- * is the place for an account's id once accounts exist; it is checked against a person directory at ingestion
- * (an unknown person, or one outside the agency the dossier is handed to, is refused), never by the fold, so a
- * replay does not depend on who has an account today.
+ * A holder is carried by the event as a name, an e-mail address and, for a person with an account, its id
+ * (`personId`). The id is checked against the person directory at ingestion (the accounts: store/people.ts
+ * `peopleDirectory`; an unknown or deactivated person, or one outside the agency the dossier is handed to, is
+ * refused with 422 at `holder.personId`), never by the fold, so a replay does not depend on who has an account today.
  */
 import { z } from 'zod';
 
 export const holderSchema = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254).optional(),
-  /** A person account's id (accounts are not in this version: every id is unknown until a directory knows it). */
+  /** A person account's id (people.id): the officer's own list finds the dossiers they hold by it. */
   personId: z.string().trim().min(1).max(64).optional(),
 });
 export type Holder = z.infer<typeof holderSchema>;
@@ -21,7 +21,7 @@ export interface PersonDirectory {
   person(id: string): { agencyCodes: string[] } | undefined;
 }
 
-/** The directory of this version: nobody has an account, so a `personId` names nobody known. */
+/** A directory that knows nobody (a batch that names no person). */
 export const NO_PEOPLE: PersonDirectory = { person: () => undefined };
 
 /**

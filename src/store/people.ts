@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Principal } from '../accounts/principal.js';
+import { NO_PEOPLE, type PersonDirectory } from '../dossiers/holder.js';
 import { hashKey, roleSchema, type Role } from './api-keys.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -212,4 +213,27 @@ export async function recordSuccessfulLogin(db: Queryable, id: string): Promise<
 export async function findPersonByEmail(db: Queryable, email: string): Promise<Person | null> {
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM people WHERE lower(email) = lower($1)`, [email]);
   return rows[0] ? personOf(rows[0]) : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The directory a batch's hand-overs are checked against (`holder.personId`, dossiers/holder.ts): the active people
+ * among the ids named, with their agencies, read once before the batch is ingested. An id that is not an account's
+ * (not a UUID, unknown, deactivated) names nobody.
+ */
+export async function peopleDirectory(db: Queryable, ids: string[]): Promise<PersonDirectory> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  if (!wanted.length) return NO_PEOPLE;
+  const { rows } = await db.query<{ id: string; agency_codes: string[] }>(
+    'SELECT id::text, agency_codes FROM people WHERE id = ANY($1::uuid[]) AND deactivated_at IS NULL',
+    [wanted],
+  );
+  const found = new Map(rows.map((r) => [r.id, r.agency_codes]));
+  return {
+    person: (id) => {
+      const agencyCodes = found.get(id.toLowerCase());
+      return agencyCodes && { agencyCodes };
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, signIn, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
+import { createPerson, deactivatePerson } from '../../src/store/people.js';
 
 // Office hours 08:00–12:00, 13:00–17:00, Asia/Ho_Chi_Minh; Tue 24 Nov 2026 is a day off (Culture Day, DOMAIN §2).
 let t: TestApp;
@@ -89,7 +90,7 @@ test('bad holders and budgets: 400 for the shape, 422 for an unknown person, nam
   );
   expect(noName.status).toBe(400);
   expect(noName.body.errors.map((e: { path: string }) => e.path)).toEqual(['holder.name']);
-  // No person accounts exist yet: an account id names nobody known.
+  // An id that is no account's names nobody known.
   const unknown = await post([
     ev.of('assigned', 'ST-2', '2026-11-23T09:00:00+07:00', { agencyCode: 'SLA.P.TOHIEU', step: 'Thẩm định', holder: { name: 'Mai', personId: 'p-404' } }),
   ]);
@@ -97,4 +98,32 @@ test('bad holders and budgets: 400 for the shape, 422 for an unknown person, nam
   expect(unknown.body.errors).toMatchObject([{ path: '[0].holder.personId', message: 'unknown person p-404' }]);
   expect(await eventCount('ST-2')).toBe(before);
   expect((await get('/api/v1/dossiers/ST-2')).body.steps).toEqual([]);
+});
+
+test("a hand-over's named person is checked against the accounts: active, and of the agency the step goes to (else 422 at holder.personId)", async () => {
+  expect((await post(rec('ST-P', '2026-11-23T08:00:00+07:00'))).status).toBe(201);
+  const pool = t.ctx.db.pool;
+  const mai = await createPerson(pool, { name: 'Lò Thị Mai', email: 'mai.p@sonla.gov.vn', roles: ['counter'], agencyCodes: ['SLA.P.TOHIEU'] }, null);
+  const other = await createPerson(pool, { name: 'Cầm Văn Xuân', email: 'xuan.p@sonla.gov.vn', roles: ['counter'], agencyCodes: ['SLA.TPSL'] }, null);
+  const gone = await createPerson(pool, { name: 'Quàng Văn Đô', email: 'do.p@sonla.gov.vn', roles: ['counter'], agencyCodes: ['SLA.P.TOHIEU'] }, null);
+  await deactivatePerson(pool, gone.id);
+  const handOver = (person: { id: string; name: string }) =>
+    ev.of('assigned', 'ST-P', '2026-11-23T09:00:00+07:00', {
+      agencyCode: 'SLA.P.TOHIEU',
+      step: 'Thẩm định',
+      holder: { name: person.name, personId: person.id },
+    });
+  const before = await eventCount('ST-P');
+  // Xuân belongs to the city (SLA.TPSL), not to the ward the step goes to; Đô's account is deactivated.
+  const outside = await post([handOver(other)]);
+  expect([outside.status, outside.body.errors]).toMatchObject([
+    422,
+    [{ path: '[0].holder.personId', message: `person ${other.id} does not belong to agency SLA.P.TOHIEU` }],
+  ]);
+  const deactivated = await post([handOver(gone)]);
+  expect([deactivated.status, deactivated.body.errors]).toMatchObject([422, [{ path: '[0].holder.personId', message: `unknown person ${gone.id}` }]]);
+  expect(await eventCount('ST-P')).toBe(before);
+  // Mai is of the ward, and active; her id in capitals is hers too (a UUID's case means nothing).
+  expect((await post([{ ...handOver(mai), holder: { name: mai.name, personId: mai.id.toUpperCase() } }])).status).toBe(201);
+  expect((await get('/api/v1/dossiers/ST-P')).body.holder).toMatchObject({ agencyCode: 'SLA.P.TOHIEU', person: { name: 'Lò Thị Mai' } });
 });

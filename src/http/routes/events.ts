@@ -6,9 +6,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { dossierEventSchema, MAX_BATCH, type DossierEvent } from '../../dossiers/events.js';
-import type { DossierState } from '../../dossiers/state.js';
 import { noQuery } from '../query.js';
-import { authorizeEvent } from '../../dossiers/authorization.js';
+import { ingestAs } from '../ingest-as.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
 
@@ -41,15 +40,8 @@ export function eventsRouter(ctx: AppContext): Router {
       throw new HttpError(400, `${invalid.length} of ${raw.length} events are invalid; nothing was applied.`, errors);
     }
 
-    const scope = scopeOf(res);
-    const catalog = ctx.catalog;
-    const request = {
-      authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) =>
-        authorizeEvent(scope, stored, before, event, { pathOf: (code) => catalog.pathOf(code), people: ctx.people }),
-      actor: scope.actor,
-    };
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.
-    const result = await ctx.ingest(events, request);
+    const result = await ingestAs(ctx, scopeOf(res), events);
     const accepted = result.results.filter((r) => r.status === 'accepted').length;
     res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results: result.results });
   });
