@@ -41,6 +41,8 @@ import { supervisorsRouter } from './routes/supervisors.js';
 import { usersRouter } from './routes/users.js';
 import { usersPageRouter } from './routes/users-page.js';
 import { accountRouter } from './routes/account.js';
+import { myWorkRouter } from './routes/my-work.js';
+import { counterRouter } from './routes/counter.js';
 import { providerLogout, ssoRouter } from './routes/sso.js';
 import { OidcClient } from './oidc-client.js';
 import type { OidcSettings } from '../config.js';
@@ -151,6 +153,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(adminRouter(ctx, options));
   app.use(dossierPageRouter(ctx));
   app.use(dashboardRouter(ctx));
+  app.use(myWorkRouter(ctx));
+  app.use(counterRouter(ctx));
   app.use(pagesRouter(ctx));
 
   app.use((req, _res) => {

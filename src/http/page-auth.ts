@@ -31,6 +31,9 @@ export function pageAuth(ctx: AppContext, ...roles: Role[]): RequestHandler[] {
   ];
 }
 
+/** Where a person lands after signing in (password or single sign-on): what is theirs to do (routes/my-work.ts). */
+export const PERSON_HOME = '/my-work';
+
 export const ROLE_TEXT: Record<Role, string> = { counter: 'cán bộ một cửa', supervisor: 'lãnh đạo', auditor: 'kiểm tra', admin: 'quản trị' };
 
 /** Who is signed in, for the page header ("signed in as", their own pages, the logout button and its token). */

@@ -114,7 +114,7 @@ test("sign in at the province's provider, land on one's own page, sign out of bo
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   await signInAtProvider(page, 'lan');
-  await page.waitForURL(`${base}/dashboard`);
+  await page.waitForURL(`${base}/my-work`);
   // Matched by the e-mail claim, whatever its case; the account's roles are the admin's (no role claim for her).
   expect(await page.textContent('#signed-in')).toContain('Lò Thị Lan (lãnh đạo)');
   expect(await sessionsOf('lan.lt@sonla.gov.vn')).toBe(1);
@@ -153,7 +153,7 @@ test('roles and an agency carried by the claims give an account; values that are
   const context = await browser.newContext();
   const page = await context.newPage();
   await signInAtProvider(page, 'tuan');
-  await page.waitForURL(`${base}/dashboard`);
+  await page.waitForURL(`${base}/my-work`);
   expect(await page.textContent('#signed-in')).toContain('Hà Văn Tuấn (cán bộ một cửa)');
   const { rows } = await t.ctx.db.pool.query("SELECT roles, agency_codes FROM people WHERE email = 'tuan.hv@sonla.gov.vn'");
   expect(rows).toEqual([{ roles: ['counter'], agency_codes: ['SLA.TPSL.CLE'] }]);
@@ -234,7 +234,7 @@ describe('forged, replayed or expired callbacks: a 4xx page and no session', () 
     let callback = '';
     page.on('request', (r) => r.url().startsWith(`${base}/sso/callback`) && (callback = r.url()));
     await signInAtProvider(page, 'lan');
-    await page.waitForURL(`${base}/dashboard`);
+    await page.waitForURL(`${base}/my-work`);
     const fresh = await browser.newContext();
     const replay = await fresh.newPage();
     const res = await replay.goto(callback);

@@ -153,7 +153,8 @@ test('a person signs in with e-mail and password, lands on their page, and every
   // An unknown address gets the same answer (no account is revealed).
   expect((await login(app, { email: 'nobody@sonla.gov.vn', password: 'sai mật khẩu rồi' })).text).toContain('Địa chỉ thư điện tử hoặc mật khẩu không đúng.');
   const ok = await login(app, { email: 'LAN.LT@sonla.gov.vn', password: PASSWORD, next: '/' });
-  expect([ok.status, ok.headers.location]).toEqual([303, '/dashboard']);
+  // A person lands on what is theirs to do (issue 28 item 5).
+  expect([ok.status, ok.headers.location]).toEqual([303, '/my-work']);
   // Neither password is in the logs.
   expect(lines.join('\n')).not.toMatch(/sai mật khẩu|mùa hoa ban/);
   const session = await signIn(t.app, { email: 'lan.lt@sonla.gov.vn', password: PASSWORD });

@@ -19,6 +19,7 @@ import { closeSession, openSession, SESSION_HOURS } from '../../store/web-sessio
 import { renderPage } from '../../views/render.js';
 import { badKeyLimiter, cookie, SESSION_COOKIE } from '../auth.js';
 import { csrfToken } from '../csrf.js';
+import { PERSON_HOME } from '../page-auth.js';
 import { safeNext } from '../safe-next.js';
 
 export interface SignInOptions {
@@ -119,7 +120,7 @@ export function sessionRouter(ctx: AppContext, options: SignInOptions = {}): Rou
       );
       res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'strict', secure: secureFor(req), path: '/', maxAge: SESSION_HOURS * 3_600_000 });
       // A person lands on their own page unless they were on their way somewhere.
-      res.redirect(303, next === '/' && judged.principal.kind === 'person' ? '/dashboard' : next);
+      res.redirect(303, next === '/' && judged.principal.kind === 'person' ? PERSON_HOME : next);
     },
   );
 

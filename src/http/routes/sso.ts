@@ -18,6 +18,7 @@ import { openSession, SESSION_HOURS } from '../../store/web-sessions.js';
 import { renderPage } from '../../views/render.js';
 import { cookie, SESSION_COOKIE } from '../auth.js';
 import type { OidcClient } from '../oidc-client.js';
+import { PERSON_HOME } from '../page-auth.js';
 import { safeNext } from '../safe-next.js';
 
 const BINDING_COOKIE = 'dunghan_sso';
@@ -55,7 +56,7 @@ export function ssoRouter(ctx: AppContext, client: OidcClient, options: { logger
       state,
       nonce,
       codeVerifier,
-      next: safeNext(req.query.next === '/' ? undefined : req.query.next, '/dashboard'),
+      next: safeNext(req.query.next === '/' ? undefined : req.query.next, PERSON_HOME),
     });
     res.cookie(BINDING_COOKIE, binding, { httpOnly: true, sameSite: 'lax', secure, path: '/sso', maxAge: 10 * 60_000 });
     const url = oidc.buildAuthorizationUrl(config, {
