@@ -41,9 +41,10 @@ async function signInAt(width: number): Promise<{ page: Page; problems: string[]
 }
 
 /** Nothing wider than the screen: the page scrolls only downwards. */
-const fitsWidth = async (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+// Expressions evaluated in the page (the tests are compiled without the DOM's types).
+const fitsWidth = async (page: Page) => (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) as boolean;
 /** The id (or name) of the element that has the keyboard's focus. */
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('name') || '');
+const focused = async (page: Page) => (await page.evaluate("document.activeElement?.id || document.activeElement?.getAttribute('name') || ''")) as string;
 
 test('a clerk receives a dossier with the keyboard, sees the appointment the API computes, prints form 01, records a supplement request and a result', async () => {
   const { page, problems } = await signInAt(390);
@@ -122,7 +123,7 @@ test('a clerk receives a dossier with the keyboard, sees the appointment the API
   await page.focus('#supplement-reason');
   await page.keyboard.type('Bổ sung bản sao hợp đồng thuê nhà có chứng thực.');
   await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
+  expect(await page.evaluate('document.activeElement?.tagName')).toBe('BUTTON');
   await page.keyboard.press('Enter');
   await page.waitForURL(`${base}/counter/dossiers/TOHIEU-2026-B1?done=supplement_requested`);
   expect(await page.textContent('#status')).toBe('Chờ bổ sung hồ sơ');

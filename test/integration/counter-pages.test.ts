@@ -210,6 +210,8 @@ test('a preview that changed or grew stale is shown again, not saved', async () 
 test('on a dossier: a supplement request (form 02), its completion, a hand-over, a result and the return, through the same checks', async () => {
   const code = 'TOHIEU-2026-Q1';
   const path = `/counter/dossiers/${code}`;
+  // The dossier page leads a clerk here.
+  expect((await as(mai.session).get(`/dossiers/${code}`)).text).toContain(`<a href="${path}" id="record-link">`);
   let page = await as(mai.session).get(path);
   expect(page.text).toContain('id="supplement-request-form"');
   expect(page.text).not.toContain('id="return-form"');
@@ -310,6 +312,8 @@ test("an officer's own list: overdue and due soon at their agencies, and what th
   const codes = [...list.text.matchAll(/<tr data-code="([^"]+)">/g)].map((m) => m[1]);
   expect(codes).toEqual(['W-OVERDUE', 'W-SOON', 'W-HELD']);
   expect(list.text).toContain('Anh/chị đang xử lý: Thẩm định');
+  // Every page's header leads back to it.
+  expect(list.text).toContain('<a href="/my-work">Việc của tôi</a>');
   expect(list.text).toMatch(/W-OVERDUE[\s\S]*quá hạn 1 ngày/);
   // An's list has Chiềng An's overdue dossier only.
   const hers = await as(an.session).get('/my-work');

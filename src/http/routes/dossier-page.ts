@@ -241,6 +241,8 @@ export function dossierPageRouter(ctx: AppContext): Router {
         skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
         // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
+        // The counter's page for this dossier's next events (routes/counter.ts), for those who record them.
+        canRecord: scope.has('counter', 'supervisor', 'admin'),
         canApologise: s.finishedAt === null && !s.apology && scope.has('counter', 'supervisor', 'admin'),
         // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
         apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
