@@ -176,6 +176,9 @@ test('the appointment is shown before saving, computed as the API computes it; s
   const done = await as(mai.session).get('/counter/dossiers/TOHIEU-2026-Q1?done=received');
   expect(done.text).toContain('Đã tiếp nhận hồ sơ.');
   expect(done.text).toContain('href="/letters/TOHIEU-2026-Q1/receipt"');
+  // It shows the applicant's name: the read is recorded under the clerk.
+  const reads = await t.ctx.db.pool.query("SELECT key_id FROM personal_data_reads WHERE dossier_code = 'TOHIEU-2026-Q1' AND via = 'page:counter'");
+  expect(reads.rows).toEqual([{ key_id: mai.person.id }]);
 });
 
 test('a preview that changed or grew stale is shown again, not saved', async () => {

@@ -28,6 +28,7 @@ import { foldDossier, TransitionError } from '../../dossiers/fold.js';
 import type { DossierState } from '../../dossiers/state.js';
 import { CHANNEL_TEXT, STATUS_TEXT } from '../../dossiers/wording.js';
 import { durationText } from '../../letters/letter-data.js';
+import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { IngestConflict } from '../../store/event-store.js';
 import { loadLog } from '../../store/dossier-reads.js';
 import { findPerson, listPeople } from '../../store/people.js';
@@ -290,6 +291,8 @@ async function dossierPage(
   s: DossierState,
   opts: { done?: string; errors?: Record<string, FieldErrors>; values?: Record<string, Body>; status?: number },
 ): Promise<void> {
+  // The page shows the applicant's name: the read is recorded, as the dossier page's is.
+  await recordPersonalDataRead(ctx.db.pool, scopeOf(res).principal, s.code, 'page:counter', res.req.ip);
   const can = (...statuses: DossierState['status'][]) => statuses.includes(s.status);
   const people = (await listPeople(ctx.db.pool))
     .filter((p) => !p.deactivatedAt)
