@@ -129,7 +129,7 @@ test('the pages fit a 390 px phone; screenshots at 1366 and 390 px', async () =>
   await fs.mkdir('test-artifacts', { recursive: true });
   for (const width of [1366, 390]) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
-    await context.addCookies([{ name: 'dunghan_session', value: await signIn(t.app, t.keys.auditor), url: base }]);
+    await context.addCookies([{ name: 'dunghan_session', value: await signIn(t.app, t.keys.admin), url: base }]);
     const page = await context.newPage();
     for (const [name, path] of [
       ['dashboard', '/dashboard?period=2025-Q3'],
@@ -138,6 +138,8 @@ test('the pages fit a 390 px phone; screenshots at 1366 and 390 px', async () =>
       ['search', '/search?sort=due'],
       ['error', '/dashboard?period=2099'],
       ['cell', '/dashboard/dossiers?period=2025-Q3&outcome=received'],
+      ['letter', '/letters/C/receipt'],
+      ['outbox', '/admin/outbox'],
     ] as const) {
       await page.goto(`${base}${path}`);
       const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
