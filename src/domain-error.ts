@@ -34,6 +34,8 @@ export class DomainError extends Error {
     readonly kind: DomainErrorKind,
     message: string,
     readonly details?: DomainFieldIssue[],
+    /** What a page says instead, in Vietnamese, when the generic sentence for the kind would say less. */
+    readonly vietnamese?: string,
   ) {
     super(message);
   }

@@ -29,7 +29,7 @@ export function dossierFacts(s: DossierState, env: AlertEnv) {
     code: s.code,
     procedureCode: s.procedureCode,
     procedureName: env.catalog.procedure(s.procedureCode)?.name ?? s.procedureCode,
-    agencyName: env.catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
+    agencyName: env.catalog.nameOf(s.receivingAgencyCode),
     applicantMasked: initialsAndLengths(s.applicant.name),
     dueText: vietnameseInstant(s.dueAt),
     overdue: env.now > s.dueAt,
@@ -52,7 +52,7 @@ export function renderDigest(agencyCode: string, dossiers: DossierState[], env: 
   const facts = dossiers.map((d) => dossierFacts(d, env));
   const overdue = facts.filter((f) => f.overdue);
   const dueSoon = facts.filter((f) => !f.overdue);
-  const agencyName = env.catalog.agency(agencyCode)?.name ?? agencyCode;
+  const agencyName = env.catalog.nameOf(agencyCode);
   const withoutApology = overdue.filter((f) => f.withoutApology).length;
   const subject = `[Đúng hạn] ${agencyName}: ${overdue.length} hồ sơ quá hạn, ${dueSoon.length} hồ sơ sắp đến hạn`;
   const intro =

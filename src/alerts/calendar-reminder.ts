@@ -48,11 +48,11 @@ export async function calendarReminder(pool: pg.Pool, env: AlertEnv & { adminEma
     const { reaching, subject, intro } = await reminderContent(client, pending);
     const today = localDayOf(env.now);
     const week = isoDateOf(today - ((weekdayOf(today) + 6) % 7)); // the Monday of this week
-    const lines = reaching.items.map((d) => `${d.code} — ${env.catalog.agency(d.agencyCode)?.name ?? d.agencyCode} — hạn ${vietnameseInstant(d.dueAt)}`);
+    const lines = reaching.items.map((d) => `${d.code} — ${env.catalog.nameOf(d.agencyCode)} — hạn ${vietnameseInstant(d.dueAt)}`);
     const more = reaching.total > reaching.items.length ? `… và ${reaching.total - reaching.items.length} hồ sơ khác.` : '';
     const text = [intro, '', ...lines, more, '', `${env.publicUrl}/calendar/${year}`].join('\n');
     const escape = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-    const html = `<p>${escape(intro)}</p><ul>${reaching.items.map((d) => `<li><a href="${escape(`${env.publicUrl}/dossiers/${encodeURIComponent(d.code)}`)}">${escape(d.code)}</a> — ${escape(env.catalog.agency(d.agencyCode)?.name ?? d.agencyCode)} — hạn ${escape(vietnameseInstant(d.dueAt))}</li>`).join('')}</ul>${more ? `<p>${escape(more)}</p>` : ''}<p><a href="${escape(`${env.publicUrl}/calendar/${year}`)}">Lịch làm việc ${year}</a></p>`;
+    const html = `<p>${escape(intro)}</p><ul>${reaching.items.map((d) => `<li><a href="${escape(`${env.publicUrl}/dossiers/${encodeURIComponent(d.code)}`)}">${escape(d.code)}</a> — ${escape(env.catalog.nameOf(d.agencyCode))} — hạn ${escape(vietnameseInstant(d.dueAt))}</li>`).join('')}</ul>${more ? `<p>${escape(more)}</p>` : ''}<p><a href="${escape(`${env.publicUrl}/calendar/${year}`)}">Lịch làm việc ${year}</a></p>`;
     const rows: OutboxRow[] = recipients.map((recipient) => ({
       dedupeKey: `calendar-reminder:${year}:${week}:${recipient}`,
       kind: 'calendar_reminder',

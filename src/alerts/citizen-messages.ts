@@ -40,7 +40,7 @@ export function citizenMessages(before: DossierState | undefined, after: Dossier
 
 function valuesFor(n: Notice, s: DossierState, events: DossierEvent[], env: CitizenEnv, causedAt: number): Record<string, string> {
   const link = (purpose: LinkPurpose) => linkUrl(env.publicUrl, signLink(env.linkSecret, purpose, s.code, causedAt + LINK_TTL_MS));
-  const agency = env.catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode;
+  const agency = env.catalog.nameOf(s.receivingAgencyCode);
   const appointment = s.apology ? s.apology.newDueAt : s.dueAt;
   const v: Record<string, string> = {
     code: s.code,

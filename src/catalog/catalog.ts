@@ -14,6 +14,8 @@ export class Catalog {
   private readonly policies = new Map<string, Policies>();
   private readonly children = new Map<string, string[]>();
   private readonly rootCodes: string[] = [];
+  /** Names (folded to lower case) that more than one agency bears: such an agency is named with its parent's. */
+  private readonly sharedNames = new Set<string>();
 
   constructor(agencies: Agency[], procedures: Procedure[]) {
     for (const a of agencies) this.agencies.set(a.code, a);
@@ -34,6 +36,12 @@ export class Catalog {
         else this.children.set(a.parentCode, [a.code]);
       }
     }
+    const seen = new Set<string>();
+    for (const a of agencies) {
+      const key = a.name.toLocaleLowerCase('vi');
+      if (seen.has(key)) this.sharedNames.add(key);
+      seen.add(key);
+    }
     for (const a of agencies) {
       const path: string[] = [];
       for (let c: string | null = a.code; c; c = this.agencies.get(c)!.parentCode) {
@@ -47,6 +55,17 @@ export class Catalog {
 
   agency(code: string): Agency | undefined {
     return this.agencies.get(code);
+  }
+
+  /**
+   * The agency's name as pages, exports and messages show it: told apart by its parent's when another agency bears
+   * the same name (every ward has its "Bộ phận Một cửa"; issue 28 item 7). The code when there is no such agency.
+   */
+  nameOf(code: string): string {
+    const a = this.agencies.get(code);
+    if (!a) return code;
+    const parent = a.parentCode ? this.agencies.get(a.parentCode) : undefined;
+    return parent && this.sharedNames.has(a.name.toLocaleLowerCase('vi')) ? `${a.name} (${parent.name})` : a.name;
   }
 
   /** The latest version of a procedure (names and fields for display); `procedureAt` for the rules of a dossier. */

@@ -34,7 +34,7 @@ export function publicProgress(s: DossierState, catalog: Catalog, nowMs: number)
     code: s.code,
     applicant: initialsOnly(s.applicant.name),
     procedure: catalog.procedure(s.procedureCode)?.name ?? s.procedureCode,
-    agency: catalog.agency(s.receivingAgencyCode)?.name ?? s.receivingAgencyCode,
+    agency: catalog.nameOf(s.receivingAgencyCode),
     status: s.status,
     statusText: STATUS_TEXT[s.status],
     receivedAt: new Date(s.receivedAt).toISOString(),

@@ -143,7 +143,7 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     consent: consentView(s.consent, (ms) => formatLocalInstant(ms)),
     flags:
       open && lateWithoutApologyAt(s, Math.max(nowMs, s.receivedAt)) && !s.flags.includes('late_without_apology')
-        ? [...s.flags, 'late_without_apology']
+        ? [...s.flags, 'late_without_apology' as const]
         : s.flags,
   };
 }

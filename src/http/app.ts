@@ -8,8 +8,8 @@ import express from 'express';
 import type { AppContext } from '../app-context.js';
 import type { TrustProxy } from '../config.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../catalog/upload-limits.js';
-import { authenticateCountingFailures } from './auth.js';
-import { apiCsrfCheck, csrfProtection } from './csrf.js';
+import { authenticateCountingFailures, recogniseSession } from './auth.js';
+import { apiCsrfCheck, csrfProtection, csrfToken } from './csrf.js';
 import { bodyTextGuard, jsonOnly, urlGuard } from './input-guards.js';
 import { securityHeaders } from './security-headers.js';
 import { keysRouter } from './routes/keys.js';
@@ -27,6 +27,7 @@ import { dossiersRouter } from './routes/dossiers.js';
 import { eventsRouter } from './routes/events.js';
 import { pagesRouter } from './routes/pages.js';
 import { adminRouter } from './routes/admin.js';
+import { searchPageRouter } from './routes/search-page.js';
 import { dossierPageRouter } from './routes/dossier-page.js';
 import { dashboardRouter } from './routes/dashboard.js';
 import { apologyRouter } from './routes/apology.js';
@@ -151,13 +152,17 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(usersPageRouter(ctx));
   app.use(lettersRouter(ctx));
   app.use(adminRouter(ctx, options));
+  app.use(searchPageRouter(ctx));
   app.use(dossierPageRouter(ctx));
   app.use(dashboardRouter(ctx));
   app.use(myWorkRouter(ctx));
   app.use(counterRouter(ctx));
   app.use(pagesRouter(ctx));
 
-  app.use((req, _res) => {
+  // An address that leads nowhere: a signed-in person keeps their header on the 404 page (issue 28 item 7).
+  const secureCookies = ctx.publicUrl.startsWith('https:');
+  app.use(recogniseSession(ctx), (req, res) => {
+    if (res.locals.scope) res.locals.csrf = csrfToken(req, res, secureCookies);
     throw new HttpError(404, `No route ${req.method} ${req.path}.`);
   });
   app.use(errorHandler(logger));

@@ -88,6 +88,20 @@ export function authenticate(ctx: AppContext): RequestHandler {
 }
 
 /**
+ * For pages that anyone may reach (an unknown address's 404): a signed-in person is recognised from the session
+ * cookie, so the error page keeps their header; nobody is refused here (the page itself needs no sign-in).
+ */
+export function recogniseSession(ctx: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    if (!res.locals.scope && !bearer(req) && cookie(req, SESSION_COOKIE)) {
+      const who = await identify(ctx, req);
+      if ('scope' in who) res.locals.scope = who.scope;
+    }
+    next();
+  };
+}
+
+/**
  * `authenticate`, with the failures from each address counted: after `limit` of them in the window, a missing or
  * wrong key is answered 429. The key is judged first, so a valid one is never held back by other clients' failures
  * from the same address (issue 28: after 60 bad keys, a valid key got 429 for 15 minutes, and behind a proxy every

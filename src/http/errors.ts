@@ -11,6 +11,8 @@ import { DOMAIN_ERROR_KINDS, DomainError } from '../domain-error.js';
 import { renderPage } from '../views/render.js';
 import { yearInVietnam } from '../calendar/local-time.js';
 import type { Logger } from '../observability/logger.js';
+import { pageWording } from './page-wording.js';
+import { viewerOf } from './viewer.js';
 
 export class HttpError extends Error {
   constructor(
@@ -75,16 +77,30 @@ export function problem(status: number, detail: string, errors?: FieldIssue[], s
   return { type: `urn:dunghan:problem:${slug ?? defaultSlug}`, title, status, detail, ...(errors?.length ? { errors } : {}) };
 }
 
-export function sendProblem(res: Response, p: Problem): void {
+/** `err`: what was thrown, for the page's wording in Vietnamese (page-wording.ts). */
+export function sendProblem(res: Response, p: Problem, err?: unknown): void {
   const requestId = res.locals.requestId as string | undefined;
-  // People on the pages get a page in Vietnamese; programs (the API, or asking for JSON) the problem document.
+  // People on the pages get a page in Vietnamese, under the header they were signed in with; programs (the API, or
+  // asking for JSON) the problem document.
   const req = res.req;
   if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
     const heading = STATUSES[p.status]?.[2] ?? 'Lỗi';
+    const { detail, fields } = pageWording(err ?? new Error(p.detail), p.status);
     res
       .status(p.status)
       .type('html')
-      .send(renderPage('error', { title: heading, status: p.status, heading, detail: p.detail, requestId, currentYear: yearInVietnam(Date.now()) }));
+      .send(
+        renderPage('error', {
+          title: heading,
+          status: p.status,
+          heading,
+          detail,
+          fields,
+          requestId,
+          viewer: viewerOf(res),
+          currentYear: yearInVietnam(Date.now()),
+        }),
+      );
     return;
   }
   res
@@ -141,7 +157,7 @@ export const errorHandler =
   (err, _req, res, _next) => {
     const p = toProblem(err);
     if (p) {
-      sendProblem(res, p);
+      sendProblem(res, p, err);
       return;
     }
     // The stack says where; the request body (personal data) is never logged.

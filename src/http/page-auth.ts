@@ -3,10 +3,11 @@
  * (routes/session.ts) and back, and the page header shows who is signed in, with the token its forms carry
  * (csrf.ts).
  */
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { AppContext } from '../app-context.js';
 import type { Role } from '../store/api-keys.js';
-import { authenticate, scopeOf, type Scope } from './auth.js';
+import { ROLE_TEXT } from './viewer.js';
+import { authenticate, scopeOf } from './auth.js';
 import { csrfToken } from './csrf.js';
 import { HttpError } from './errors.js';
 
@@ -24,8 +25,9 @@ export function pageAuth(ctx: AppContext, ...roles: Role[]): RequestHandler[] {
       }
     },
     (req, res, next) => {
-      if (roles.length && !scopeOf(res).has(...roles)) throw new HttpError(403, `Trang này dành cho: ${roles.map((r) => ROLE_TEXT[r]).join(', ')}.`);
+      // The token first: a refused page still shows the signed-in header, with a logout that works.
       res.locals.csrf = csrfToken(req, res, secure);
+      if (roles.length && !scopeOf(res).has(...roles)) throw new HttpError(403, `Trang này dành cho: ${roles.map((r) => ROLE_TEXT[r]).join(', ')}.`);
       next();
     },
   ];
@@ -34,18 +36,5 @@ export function pageAuth(ctx: AppContext, ...roles: Role[]): RequestHandler[] {
 /** Where a person lands after signing in (password or single sign-on): what is theirs to do (routes/my-work.ts). */
 export const PERSON_HOME = '/my-work';
 
-export const ROLE_TEXT: Record<Role, string> = { counter: 'cán bộ một cửa', supervisor: 'lãnh đạo', auditor: 'kiểm tra', admin: 'quản trị' };
-
-/** Who is signed in, for the page header ("signed in as", their own pages, the logout button and its token). */
-export function viewerOf(res: Response): { label: string; roleText: string; csrf: string; person: boolean; admin: boolean } | undefined {
-  const scope = res.locals.scope as Scope | undefined;
-  return (
-    scope && {
-      label: scope.principal.label,
-      roleText: scope.principal.roles.map((r) => ROLE_TEXT[r]).join(', '),
-      csrf: String(res.locals.csrf ?? ''),
-      person: scope.principal.kind === 'person',
-      admin: scope.has('admin'),
-    }
-  );
-}
+// Who is signed in, for the page header: its own module, so that the error page (errors.ts) shows it too.
+export { ROLE_TEXT, viewerOf } from './viewer.js';

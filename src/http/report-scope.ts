@@ -5,6 +5,7 @@
 import type { Response } from 'express';
 import type { AppContext } from '../app-context.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
+import { vietnameseShortDate } from '../calendar/vietnamese-format.js';
 import type { Period } from '../reports/periods.js';
 import type { ReportFilter } from '../store/report-store.js';
 import { scopeOf } from './auth.js';
@@ -26,8 +27,11 @@ export function filterFor(ctx: AppContext, res: Response, q: { agency?: string; 
 /** A period that has not started has nothing to report: 400, not a table of zeros. */
 export function requireStarted(period: Period, nowMs: number): void {
   if (period.from > nowMs) {
-    throw new DomainError('period_not_started', `The period ${period.label} has not started yet.`, [
-      { path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` },
-    ]);
+    throw new DomainError(
+      'period_not_started',
+      `The period ${period.label} has not started yet.`,
+      [{ path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` }],
+      `Kỳ báo cáo ${period.label} chưa bắt đầu (bắt đầu từ ${vietnameseShortDate(period.from)}) nên chưa có số liệu. Hãy chọn một kỳ đã bắt đầu.`,
+    );
   }
 }

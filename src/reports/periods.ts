@@ -13,11 +13,43 @@ import { localDayStart, dayFromParts } from '../calendar/local-time.js';
 export const conventionSchema = z.enum(['calendar', 'report']);
 export type Convention = z.infer<typeof conventionSchema>;
 
-/** 2025, 2025-H1, 2025-9M, 2025-Q3, 2025-03. */
-export const periodSchema = z
-  .string()
-  .regex(/^\d{4}(-(H[12]|9M|Q[1-4]|(0[1-9]|1[0-2])))?$/, 'expected YYYY, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-Q1…Q4 or YYYY-MM')
-  .refine((p) => p.slice(0, 4) >= '2000' && p.slice(0, 4) <= '2199', 'the year must be between 2000 and 2199');
+const ROMAN: Record<string, string> = { i: '1', ii: '2', iii: '3', iv: '4' };
+
+/**
+ * A period as people in a one-stop office write it, read as its label: "Quý 3/2025", "quý III năm 2025", "Q3/2025"
+ * → 2025-Q3; "Tháng 3/2025", "03/2025" → 2025-03; "6 tháng đầu năm 2025" → 2025-H1, "6 tháng cuối năm 2025" →
+ * 2025-H2; "9 tháng 2025" → 2025-9M; "Năm 2025" → 2025. Anything else is returned as typed, for the label's own
+ * check to refuse with the accepted forms.
+ */
+export function periodLabelOf(text: string): string {
+  const t = text.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+  const year = '(\\d{4})';
+  const sep = '\\s*(?:/|-|năm|,)\\s*';
+  let m = new RegExp(`^(?:quý|quy|q)\\s*([1-4]|iv|i{1,3})${sep}${year}$`).exec(t);
+  if (m) return `${m[2]}-Q${ROMAN[m[1]!] ?? m[1]}`;
+  m = new RegExp(`^(?:tháng|thang)?\\s*(0?[1-9]|1[0-2])${sep}${year}$`).exec(t);
+  if (m) return `${m[2]}-${m[1]!.padStart(2, '0')}`;
+  m = new RegExp(`^6 (?:tháng|thang) (đầu|dau|cuối|cuoi)(?: năm| nam)?\\s*(?:/|-)?\\s*${year}$`).exec(t);
+  if (m) return `${m[2]}-${m[1]!.startsWith('đ') || m[1]!.startsWith('d') ? 'H1' : 'H2'}`;
+  m = new RegExp(`^9 (?:tháng|thang)(?: đầu| dau)?(?: năm| nam)?\\s*(?:/|-)?\\s*${year}$`).exec(t);
+  if (m) return `${m[1]}-9M`;
+  m = new RegExp(`^(?:năm|nam)\\s*${year}$`).exec(t);
+  if (m) return m[1]!;
+  // A label typed in lower case ("2025-q3", "2025-h1", "2025-9m") is the label.
+  return /^\d{4}-(q[1-4]|h[12]|9m)$/.test(t) ? t.toUpperCase() : text.trim();
+}
+
+/** The forms a period may be written in, said on a page when one cannot be read (issue 28 item 7). */
+export const PERIOD_FORMS_TEXT = '2025 (năm), 2025-Q3 hoặc Quý 3/2025, 2025-03 hoặc Tháng 3/2025, 2025-H1 (6 tháng đầu năm), 2025-H2, 2025-9M (9 tháng)';
+
+/** 2025, 2025-H1, 2025-9M, 2025-Q3, 2025-03; also as written in Vietnamese (periodLabelOf). */
+export const periodSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? periodLabelOf(v) : v),
+  z
+    .string()
+    .regex(/^\d{4}(-(H[12]|9M|Q[1-4]|(0[1-9]|1[0-2])))?$/, 'expected YYYY, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-Q1…Q4 or YYYY-MM (or Quý 3/2025, Tháng 3/2025)')
+    .refine((p) => p.slice(0, 4) >= '2000' && p.slice(0, 4) <= '2199', 'the year must be between 2000 and 2199'),
+);
 
 export interface Period {
   label: string;

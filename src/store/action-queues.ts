@@ -31,12 +31,25 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
     `${legalOpenSql.waiting_for_citizen('$1')} AND waiting_since < ${since}::timestamptz AND (closure_due_at IS NULL OR closure_due_at > $1)`,
 };
 
+/**
+ * The queues in the order the dashboard lists them, most pressing first. A dossier is listed once, in the first queue
+ * it belongs to (issue 28 item 7): a dossier late without an apology is not listed again among the overdue ones.
+ */
+export const QUEUE_ORDER: readonly ActionQueue[] = ['message_undelivered', 'late_without_apology', 'overdue', 'due_soon', 'closure_due', 'waiting_too_long'];
+
+/** The queue's own condition, without the dossiers an earlier queue lists (NULL comparisons count as not listed). */
+function listedHere(queue: ActionQueue, since: string): string {
+  const earlier = QUEUE_ORDER.slice(0, QUEUE_ORDER.indexOf(queue));
+  const own = CONDITIONS[queue](since);
+  return earlier.length ? `${own} AND NOT coalesce(${earlier.map((q) => `(${CONDITIONS[q](since)})`).join(' OR ')}, false)` : own;
+}
+
 export async function actionQueue(pool: pg.Pool, queue: ActionQueue, scope: QueueScope, limit = 50): Promise<{ total: number; states: DossierState[] }> {
   const params: unknown[] = [new Date(scope.now)];
   const scopeWhere = scope.agencies ? `agency_codes && $${params.push(scope.agencies)}::text[]` : 'true';
   const since = queue === 'waiting_too_long' ? `$${params.push(new Date(scope.waitingSince))}` : '';
   // $1 (now) typed even in a list that does not compare with it.
-  const condition = `$1::timestamptz IS NOT NULL AND ${scopeWhere} AND ${CONDITIONS[queue](since)}`;
+  const condition = `$1::timestamptz IS NOT NULL AND ${scopeWhere} AND ${listedHere(queue, since)}`;
   const [{ rows }, counted] = await Promise.all([
     pool.query<{ state: DossierState }>(`SELECT state FROM dossiers WHERE ${condition} ORDER BY due_at, code LIMIT ${limit | 0}`, params),
     pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossiers WHERE ${condition}`, params),

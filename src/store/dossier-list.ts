@@ -21,10 +21,24 @@ export interface DossierListQuery {
   receivedTo?: { at: Date; inclusive: boolean };
   /** After this (receipt instant, code) in list order. */
   after?: { receivedAt: string; code: string };
+  /**
+   * What staff typed in the search box (issue 28 item 7), already folded (search-text.ts): a fragment of the code,
+   * and, for those who may read personal data, of the applicant's name or phone. A dossier matching any is listed.
+   */
+  text?: { code: string; name?: string; phone?: string };
+  /** List order: receipt (the API's, with the keyset cursor), or for the pages the due instant or the code. */
+  sort?: 'received' | 'due' | 'code';
+  /** The pages' pagination: rows skipped (the API pages with `after`). */
+  offset?: number;
   /** The instant the judgments are made at. */
   now: Date;
   limit: number;
 }
+
+/** `%`, `_` and `\` typed in a search are themselves, not patterns. */
+const likeFragment = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const ORDER = { received: 'received_at, code', due: 'finished_at IS NOT NULL, due_at, code', code: 'code' } as const;
 
 export async function listDossiers(pool: pg.Pool, q: DossierListQuery): Promise<Array<{ code: string; received_at: Date; state: DossierState }>> {
   const params: unknown[] = [];
@@ -61,8 +75,14 @@ export async function listDossiers(pool: pg.Pool, q: DossierListQuery): Promise<
       break;
     }
   }
+  if (q.text) {
+    const any = [`upper(code) LIKE ${bind(likeFragment(q.text.code.toUpperCase()))}`];
+    if (q.text.name) any.push(`applicant_text LIKE ${bind(likeFragment(q.text.name))}`);
+    if (q.text.phone) any.push(`applicant_phones LIKE ${bind(likeFragment(q.text.phone))}`);
+    where.push(`(${any.join(' OR ')})`);
+  }
   if (q.after) where.push(`(received_at, code) > (${bind(q.after.receivedAt)}::timestamptz, ${bind(q.after.code)})`);
-  let sql = `SELECT code, received_at, state FROM dossiers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at, code LIMIT ${bind(q.limit)}`;
+  let sql = `SELECT code, received_at, state FROM dossiers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ORDER[q.sort ?? 'received']} LIMIT ${bind(q.limit)}${q.offset ? ` OFFSET ${bind(q.offset)}` : ''}`;
   if (sql.includes(NOW)) {
     const placeholder = `${bind(q.now)}::timestamptz`;
     sql = sql.replaceAll(NOW, () => placeholder);

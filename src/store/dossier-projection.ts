@@ -12,6 +12,7 @@ import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
 import { COUNTER_FIELDS, counterDeltas } from '../reports/contributions.js';
 import { indicatorFlags } from '../reports/indicator-flags.js';
 import { outboxInsertSql, type OutboxRow } from './outbox-store.js';
+import { searchColumns } from '../dossiers/search-text.js';
 
 /** All logged events of the given dossiers, grouped by dossier code. */
 export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
@@ -78,6 +79,7 @@ function toRow(s: DossierState, ctx: FoldContext) {
     second_supplement_at: iso(s.secondSupplementAt),
     late_request_at: iso(s.lateSupplementRequestAt),
     flags: s.flags,
+    ...searchColumns(s),
     calendar_version: s.calendarVersion,
     last_event_seq: s.lastEventSeq,
     state_version: s.stateVersion,
@@ -128,6 +130,8 @@ const COLUMNS = [
   'electronic_result_at',
   'paid_online_at',
   'closure_due_at',
+  'applicant_text',
+  'applicant_phones',
 ];
 
 /** What ingestion writes with the projection in the same statement. */

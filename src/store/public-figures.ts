@@ -22,7 +22,7 @@ export async function publicFigures(pool: pg.Pool, catalog: Catalog, agencyCode:
   const report = await buildReport({ pool, catalog, nowMs }, q, { agencies: [agencyCode] });
   const current = `${today.year}-${String(today.month).padStart(2, '0')}`;
   return {
-    agency: { code: agencyCode, name: catalog.agency(agencyCode)?.name ?? agencyCode },
+    agency: { code: agencyCode, name: catalog.nameOf(agencyCode) },
     generatedAt: new Date(nowMs).toISOString(),
     rule: PUBLIC_FIGURES_RULE,
     months: report.rows.map((r) => ({

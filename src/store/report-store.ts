@@ -323,7 +323,7 @@ export function rollUpAgencies(byReceiving: Map<string, Counts>, catalog: Catalo
 }
 
 export function labelOf(group: GroupColumn | 'month', key: string, catalog: Catalog): string {
-  if (group === 'agency') return catalog.agency(key)?.name ?? key;
+  if (group === 'agency') return catalog.nameOf(key);
   if (group === 'procedure') return catalog.procedure(key)?.name ?? key;
   if (group === 'channel') return (CHANNEL_TEXT as Record<string, string>)[key] ?? key;
   if (group === 'all') return 'Tổng cộng';

@@ -72,16 +72,16 @@ test('the province overview shows the API numbers, a chart per agency and the mo
 test('the agency page lists what needs action now, and links to the dossier pages', async () => {
   const { page, problems } = await signedIn(t.keys.auditor);
   await page.goto(`${base}/dashboard/agencies/SLA.P.TOHIEU?period=2025-Q3`);
-  expect(await page.locator('#overdue tbody tr td:first-child').allTextContents()).toEqual(['F']);
   expect(await page.locator('#due-soon tbody tr td:first-child').allTextContents()).toEqual(['SOON']);
-  // F is past its due instant with no apology: first in the queue.
+  // F is past its due instant with no apology: first in the queue, and not listed again among the overdue.
+  expect(await page.locator('#overdue tbody tr td:first-child').allTextContents()).toEqual(['Không có']);
   expect(await page.locator('#late-without-apology tbody tr td:first-child').allTextContents()).toEqual(['F']);
   expect(await page.textContent('[data-count="late-without-apology"]')).toBe('1');
   // The late count of the agency's row leads to the dossiers behind it: C.
   await page.click('#rates tr[data-key="SLA.P.TOHIEU"] [data-count="late"] a');
   expect(await page.locator('#cell-dossiers tbody tr td:first-child').allTextContents()).toEqual(['C']);
   await page.goBack();
-  await page.click('#overdue a');
+  await page.click('#late-without-apology a');
   expect(new URL(page.url()).pathname).toBe('/dossiers/F');
   expect(await page.textContent('#progress')).toBe('Quá hạn');
   await page.goBack();
@@ -105,7 +105,7 @@ test('every count on the overview links to as many dossiers as it says', async (
 test('search by dossier code, and the apology form on the dossier page proposes a valid date', async () => {
   const { page, problems } = await signedIn(t.keys.admin);
   await page.goto(`${base}/dashboard?period=2025-Q3`);
-  await page.fill('#search input[name="code"]', 'F');
+  await page.fill('#search input[name="q"]', 'F');
   await page.click('#search button');
   expect(new URL(page.url()).pathname).toBe('/dossiers/F');
   await page.fill('#apology-form textarea[name="reason"]', 'Cần lấy ý kiến cơ quan phối hợp.');
@@ -118,9 +118,10 @@ test('search by dossier code, and the apology form on the dossier page proposes 
   expect(await page.locator('#letters a[href="/letters/F/apology"]').count()).toBe(1);
   expect(await page.locator('#apology-form').count()).toBe(0);
   expect(problems).toEqual([]);
-  // An unknown code searched answers the same not-found page as any unknown dossier, in Vietnamese.
-  const res = await page.goto(`${base}/search?code=KHONG-CO`);
-  expect(res?.status()).toBe(404);
+  // A code that matches nothing lists nothing, in Vietnamese: no dossier of another agency is told apart.
+  const res = await page.goto(`${base}/search?q=KHONG-CO`);
+  expect(res?.status()).toBe(200);
+  expect(await page.textContent('#no-results')).toBe('Không có hồ sơ phù hợp.');
   expect(await page.getAttribute('html', 'lang')).toBe('vi');
 });
 
@@ -128,16 +129,27 @@ test('the pages fit a 390 px phone; screenshots at 1366 and 390 px', async () =>
   await fs.mkdir('test-artifacts', { recursive: true });
   for (const width of [1366, 390]) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
-    await context.addCookies([{ name: 'dunghan_session', value: await signIn(t.app, t.keys.auditor), url: base }]);
+    await context.addCookies([{ name: 'dunghan_session', value: await signIn(t.app, t.keys.admin), url: base }]);
     const page = await context.newPage();
     for (const [name, path] of [
       ['dashboard', '/dashboard?period=2025-Q3'],
       ['agency', '/dashboard/agencies/SLA.P.TOHIEU?period=2025-Q3'],
       ['dossier', '/dossiers/C'],
+      ['search', '/search?sort=due'],
+      ['error', '/dashboard?period=2099'],
+      ['cell', '/dashboard/dossiers?period=2025-Q3&outcome=received'],
+      ['letter', '/letters/C/receipt'],
+      ['outbox', '/admin/outbox'],
     ] as const) {
       await page.goto(`${base}${path}`);
       const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
       expect({ name, width, scrollWidth }).toEqual({ name, width, scrollWidth: width });
+      // The key figure of each table (the on-time rate, the due instant) is on screen without scrolling sideways.
+      const keyFigures = await page.evaluate<
+        Array<{ text: string; right: number }>
+      >(`[...document.querySelectorAll('#rates thead th, #search-results thead th, #overdue thead th')]
+        .filter((th) => ['Tỷ lệ đúng hạn', 'Hạn'].includes(th.textContent.trim())).map((th) => ({ text: th.textContent.trim(), right: Math.round(th.getBoundingClientRect().right) }))`);
+      for (const figure of keyFigures) expect({ name, width, ...figure, visible: figure.right <= width }).toEqual({ name, width, ...figure, visible: true });
       await page.screenshot({ path: `test-artifacts/${name}-${width}.png`, fullPage: true });
     }
     // The charts draw their axes, the target line and the values.

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { formatLocalInstant } from '../../src/calendar/local-time.js';
-import { dateRange, monthsIn, periodRange, periodSchema, type Convention } from '../../src/reports/periods.js';
+import { dateRange, monthsIn, periodLabelOf, periodRange, periodSchema, type Convention } from '../../src/reports/periods.js';
 
 /** A period as its local first day and the local midnight that ends it. */
 const shown = (p: { label: string; from: number; to: number }) =>
@@ -64,6 +64,34 @@ describe('labels', () => {
     for (const ok of ['2000', '2199', '2025-H1', '2025-H2', '2025-9M', '2025-Q4', '2025-01', '2025-12'])
       expect([ok, periodSchema.safeParse(ok).success]).toEqual([ok, true]);
     for (const bad of ['1999', '2200', '2025-H3', '2025-Q5', '2025-Q0', '2025-13', '2025-00', '2025-3', '2025-6M', '25-03', ''])
+      expect([bad, periodSchema.safeParse(bad).success]).toEqual([bad, false]);
+  });
+});
+
+describe('periods written the Vietnamese way (issue 28 item 7)', () => {
+  test('as a one-stop office writes them, each read as its label', () => {
+    const cases: [string, string][] = [
+      ['Quý 3/2025', '2025-Q3'],
+      ['quý III/2025', '2025-Q3'],
+      ['Quý IV năm 2025', '2025-Q4'],
+      ['Q1/2026', '2026-Q1'],
+      ['quy 2 - 2025', '2025-Q2'],
+      ['Tháng 3/2025', '2025-03'],
+      ['tháng 12 năm 2025', '2025-12'],
+      ['03/2025', '2025-03'],
+      ['6 tháng đầu năm 2025', '2025-H1'],
+      ['6 tháng cuối năm 2025', '2025-H2'],
+      ['9 tháng 2025', '2025-9M'],
+      ['9 tháng đầu năm 2025', '2025-9M'],
+      ['Năm 2025', '2025'],
+      ['2025-q3', '2025-Q3'],
+      ['  2025  ', '2025'],
+    ];
+    for (const [typed, label] of cases) expect([typed, periodLabelOf(typed)]).toEqual([typed, label]);
+    for (const [typed, label] of cases) expect([typed, periodSchema.parse(typed)]).toEqual([typed, label]);
+  });
+  test('what cannot be read is refused, not guessed', () => {
+    for (const bad of ['Quý 5/2025', 'Tháng 13/2025', 'quý 3', '3/25', 'tuần 12/2025', 'Quý 3/1999'])
       expect([bad, periodSchema.safeParse(bad).success]).toEqual([bad, false]);
   });
 });

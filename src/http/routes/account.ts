@@ -64,7 +64,7 @@ export function accountRouter(ctx: AppContext): Router {
         currentYear: year(),
         person,
         rolesText: person.roles.map((r) => ROLE_TEXT[r]).join(', '),
-        agencies: person.agencyCodes.map((c) => ({ code: c, name: ctx.catalog.agency(c)?.name ?? c })),
+        agencies: person.agencyCodes.map((c) => ({ code: c, name: ctx.catalog.nameOf(c) })),
         ...data,
       }),
     );

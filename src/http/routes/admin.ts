@@ -8,13 +8,25 @@ import type { AppContext } from '../../app-context.js';
 import { yearInVietnam } from '../../calendar/local-time.js';
 import { listMailFiles } from '../../alerts/mailer.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
-import { OUTBOX_CHANNELS, outboxOverview, type OutboxChannel } from '../../store/outbox-store.js';
+import { OUTBOX_CHANNELS, outboxOverview, type OutboxChannel, type OutboxRow } from '../../store/outbox-store.js';
 import { maskContact } from '../../dossiers/consent.js';
 import { renderPage } from '../../views/render.js';
 import { pageAuth, viewerOf } from '../page-auth.js';
 
 const STATUS_TEXT: Record<string, string> = { pending: 'Chờ gửi', sent: 'Đã gửi', failed: 'Gửi lỗi' };
 const CHANNEL_TEXT: Record<OutboxChannel, string> = { email: 'Thư điện tử', sms: 'SMS', zalo: 'Zalo' };
+/** What each message is, in words: the page shows no kind's code (issue 28 item 7). */
+const KIND_TEXT: Record<OutboxRow['kind'], string> = {
+  due_soon: 'Cảnh báo sắp đến hạn',
+  overdue: 'Cảnh báo quá hạn',
+  digest: 'Tổng hợp cảnh báo',
+  calendar_reminder: 'Nhắc nạp lịch nghỉ',
+  receipt: 'Thông báo tiếp nhận',
+  supplement_request: 'Yêu cầu bổ sung',
+  apology: 'Thư xin lỗi, hẹn lại',
+  result_ready: 'Thông báo có kết quả',
+  refusal: 'Thông báo từ chối',
+};
 const CITIZEN_KINDS = new Set(['receipt', 'supplement_request', 'apology', 'result_ready', 'refusal']);
 
 export function adminRouter(ctx: AppContext, options: { mailDir?: string; mailerDescription?: string }): Router {
@@ -41,6 +53,7 @@ export function adminRouter(ctx: AppContext, options: { mailDir?: string; mailer
           channelText: CHANNEL_TEXT[r.channel],
           target: r.dossier_code ?? r.agency_code,
           statusText: STATUS_TEXT[r.status] ?? r.status,
+          kindText: KIND_TEXT[r.kind as OutboxRow['kind']] ?? r.kind,
           nextText: r.status === 'pending' ? vietnameseShortInstant(new Date(r.next_attempt_at).getTime()) : '',
         })),
         files: options.mailDir ? (await listMailFiles(options.mailDir)).slice(0, 100) : [],

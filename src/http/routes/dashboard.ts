@@ -32,6 +32,12 @@ import { pageAuth, viewerOf } from '../page-auth.js';
 
 // No dossiers to judge: N/A, never 0 % (DOMAIN §5).
 const WAITING_TOO_LONG_DAYS = 14;
+const EXPORT_GROUPS = [
+  ['agency', 'theo cơ quan'],
+  ['month', 'theo tháng'],
+  ['procedure', 'theo thủ tục'],
+  ['field', 'theo lĩnh vực'],
+] as const;
 const LINKED_CELLS = ['received', 'received_online', 'finished', 'early', 'on_time', 'late', 'on_track', 'overdue'] as const;
 
 async function render(ctx: AppContext, res: Response, query: Record<string, unknown>, agency: string | null) {
@@ -104,7 +110,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   const lists = [
     { id: 'message-undelivered', title: 'Văn bản xin lỗi chưa đến được người nộp trước thời hạn: cần liên hệ trực tiếp', ...undelivered },
     { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...lateWithoutApology },
-    { id: 'overdue', title: 'Đang quá hạn', ...overdue },
+    { id: 'overdue', title: 'Đang quá hạn, đã có văn bản xin lỗi', ...overdue },
     { id: 'due-soon', title: 'Sắp đến hạn', ...dueSoon },
     { id: 'closure-due', title: 'Quá 15 ngày không bổ sung: cần đóng hồ sơ', ...closureDue },
     { id: 'waiting', title: `Chờ công dân bổ sung quá ${WAITING_TOO_LONG_DAYS} ngày`, ...waiting },
@@ -134,8 +140,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   res.type('html').send(
     renderPage('dashboard', {
       viewer: viewerOf(res),
-      title: agency ? ctx.catalog.agency(agency)!.name : 'Báo cáo tình hình giải quyết hồ sơ',
-      heading: agency ? ctx.catalog.agency(agency)!.name : 'Tình hình giải quyết hồ sơ thủ tục hành chính',
+      title: agency ? ctx.catalog.nameOf(agency) : 'Báo cáo tình hình giải quyết hồ sơ',
+      heading: agency ? ctx.catalog.nameOf(agency) : 'Tình hình giải quyết hồ sơ thủ tục hành chính',
       currentYear: yearInVietnam(now),
       period: {
         label: report.period.label,
@@ -151,6 +157,11 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       trend: trendOf(trend.rows),
       lists,
       whatIf: whatIfView,
+      // The period's figures to take away, by each grouping a report form needs (issue 28 item 7).
+      exports: EXPORT_GROUPS.map(([groupBy, text]) => {
+        const query = `period=${encodeURIComponent(report.period.label)}&convention=${q.convention}&groupBy=${groupBy}${agency ? `&agency=${encodeURIComponent(agency)}` : ''}`;
+        return { text, csv: `/api/v1/reports/rates.csv?dialect=vn&${query}`, xlsx: `/api/v1/reports/rates.xlsx?${query}` };
+      }),
       running: report.period.to > now,
       calendarBanner,
     }),
@@ -169,14 +180,14 @@ export function dashboardRouter(ctx: AppContext): Router {
       renderPage('cell', {
         viewer: viewerOf(res),
         title: `Hồ sơ: ${CELL_TEXT[q.outcome] ?? q.outcome}`,
-        heading: `${CELL_TEXT[q.outcome] ?? q.outcome} — kỳ ${period.label}${q.agency ? `, ${ctx.catalog.agency(q.agency)?.name ?? q.agency}` : ''}`,
+        heading: `${CELL_TEXT[q.outcome] ?? q.outcome} — kỳ ${period.label}${q.agency ? `, ${ctx.catalog.nameOf(q.agency)}` : ''}`,
         currentYear: yearInVietnam(ctx.now()),
         count: found.length,
         limit: q.limit,
         items: found.map((r) => ({
           code: r.code,
           procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code,
-          agencyName: ctx.catalog.agency(r.receiving_agency_code)?.name ?? r.receiving_agency_code,
+          agencyName: ctx.catalog.nameOf(r.receiving_agency_code),
           receivedText: vietnameseShortInstant(new Date(r.received_at).getTime()),
           dueText: vietnameseShortInstant(new Date(r.due_at).getTime()),
           finishedText: r.finished_at ? vietnameseShortInstant(new Date(r.finished_at).getTime()) : '',

@@ -10,7 +10,7 @@ import { deadlineWindowOf } from '../../dossiers/fold.js';
 import { regimeById } from '../../dossiers/regimes.js';
 import { durationText } from '../../letters/letter-data.js';
 import { formSetAt } from '../../letters/forms.js';
-import { CHANNEL_TEXT, OUTCOME_TEXT } from '../../dossiers/wording.js';
+import { CHANNEL_TEXT, FLAG_TEXT, OUTCOME_TEXT, PROGRESS_TEXT } from '../../dossiers/wording.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { dossierView } from '../../dossiers/view.js';
@@ -20,24 +20,12 @@ import { loadScopedDossier } from '../scoped-dossier.js';
 import { pageAuth, viewerOf } from '../page-auth.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { loadLog } from '../../store/dossier-reads.js';
-import { HttpError } from '../errors.js';
 import { apologyRequestSchema, issueApology } from '../issue-apology.js';
 import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/state.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';
-
-const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
-const FLAG_TEXT: Record<string, string> = {
-  late_without_apology: 'Trễ hạn mà chưa có văn bản xin lỗi',
-  apology_too_late: 'Xin lỗi muộn (ít hơn thời gian quy định trước hạn)',
-  declared_due_mismatch: 'Ngày hẹn trên phiếu tiếp nhận khác hạn theo quy định',
-  repeated_supplement: 'Yêu cầu bổ sung hồ sơ nhiều lần',
-  late_supplement_request: 'Yêu cầu bổ sung quá 03 ngày làm việc sau khi tiếp nhận',
-  late_online_acceptance: 'Tiếp nhận hồ sơ trực tuyến quá 08 giờ làm việc',
-  late_hand_over: 'Chuyển hồ sơ giấy cho cơ quan có thẩm quyền quá 01 ngày làm việc',
-};
 
 export const CITIZEN_CHANNEL_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo' } as const;
 const MESSAGE_KIND_TEXT: Record<string, string> = {
@@ -127,13 +115,6 @@ function consentPanel(s: DossierState, unmasked: boolean) {
 
 export function dossierPageRouter(ctx: AppContext): Router {
   const router = Router();
-  // The header's search box: a dossier code leads to its page (404 alike for unknown and out-of-scope codes).
-  router.get('/search', ...pageAuth(ctx), (req, res) => {
-    const code = typeof req.query.code === 'string' ? req.query.code.trim() : '';
-    if (!code || code.length > 64) throw new HttpError(400, 'Nhập mã hồ sơ để tìm.', [{ path: 'code', message: 'a dossier code' }]);
-    res.redirect(303, `/dossiers/${encodeURIComponent(code)}`);
-  });
-
   // "Lập văn bản xin lỗi": the form on the dossier page, checked like the API (a valid new appointment, once).
   router.post(
     '/dossiers/:code/apology',
@@ -158,7 +139,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
     const rows = await loadLog(ctx.db.pool, s.code);
     const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
     const dayMinutes = index.dayMs / 60_000;
-    const agencyName = (code: string) => ctx.catalog.agency(code)?.name ?? code;
+    const agencyName = (code: string) => ctx.catalog.nameOf(code);
     // From the first start: a clock restarted by a supplement still shows the working time spent before it.
     const worked = (t: number) => Math.max(0, index.between(s.firstClockStartsAt, t));
     const span = Math.max(worked(s.dueAt), ...rows.map((r) => worked(Date.parse(r.body.occurredAt))), 1);
@@ -234,7 +215,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // The 766 judgment the reports count, where it differs from the legal one (DOMAIN §3).
         rateText: d.rate.outcome ? OUTCOME_TEXT[d.rate.outcome] : d.rate.progress ? PROGRESS_TEXT[d.rate.progress] : '',
         rateDueText: vietnameseShortInstant(s.rate.dueAt),
-        flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
+        flags: d.flags.map((f) => FLAG_TEXT[f]),
         timeline,
         duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
         // The legal deadline explained: the rest days that decided it (an apology's date is an appointment, not a count).

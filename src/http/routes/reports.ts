@@ -169,7 +169,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const filter = filterFor(ctx, res, q);
     const read = await lateDossiersAndSteps(ctx.db.pool, ctx.catalog, period, filter.agencies, ctx.now());
     const report = latenessSources(read.steps, read.late, period, read.judgedAt, ctx.calendar);
-    const rows = report.rows.map((r) => ({ ...r, agencyName: ctx.catalog.agency(r.agencyCode)?.name ?? r.agencyCode }));
+    const rows = report.rows.map((r) => ({ ...r, agencyName: ctx.catalog.nameOf(r.agencyCode) }));
     if (q.format === 'json') {
       res.json({
         period: { label: period.label, convention: q.convention, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) },
@@ -225,7 +225,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     ];
     const people = items.map((i) => ({
       ...i,
-      agencyName: ctx.catalog.agency(i.agencyCode)?.name ?? i.agencyCode,
+      agencyName: ctx.catalog.nameOf(i.agencyCode),
       state: i.open ? 'Đang xử lý' : 'Đã chuyển',
       madeLate: i.madeLate ? 'Có' : 'Không',
     }));
@@ -257,7 +257,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const people = found.map((r) => ({
       code: r.code,
       procedureName: ctx.catalog.procedure(r.procedure_code)?.name ?? r.procedure_code,
-      agencyName: ctx.catalog.agency(r.receiving_agency_code)?.name ?? r.receiving_agency_code,
+      agencyName: ctx.catalog.nameOf(r.receiving_agency_code),
       channel: CHANNEL_TEXT[r.channel as keyof typeof CHANNEL_TEXT] ?? r.channel,
       receivedAt: exportInstant(new Date(r.received_at).getTime()),
       dueAt: exportInstant(new Date(r.due_at).getTime()),

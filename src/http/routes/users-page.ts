@@ -47,7 +47,7 @@ export function usersPageRouter(ctx: AppContext): Router {
           ...p,
           self: p.id === scope.principal.id,
           rolesText: p.roles.map((r) => ROLE_TEXT[r]).join(', '),
-          agenciesText: p.agencyCodes.map((c) => ctx.catalog.agency(c)?.name ?? c).join('; '),
+          agenciesText: p.agencyCodes.map((c) => ctx.catalog.nameOf(c)).join('; '),
           stateText: p.deactivatedAt
             ? `Ngừng hoạt động từ ${vietnameseShortInstant(Date.parse(p.deactivatedAt))}`
             : p.hasPassword
