@@ -21,7 +21,11 @@ export function warningHeadline(c: Crossing, code: string): string {
     return `Hồ sơ ${code} ${when} và chưa có văn bản xin lỗi${repeat}`;
   }
   const step = `Bước «${c.step!.step}» của hồ sơ ${code}`;
-  if (c.threshold.usedPercent < 100) return `${step} đã dùng ${c.threshold.usedPercent}% thời gian (còn ${left})${repeat}`;
+  if (c.threshold.usedPercent < 100) {
+    // Judged late (a scan held back, a dossier received late), the step may be due already: say so, not "0 left".
+    const now = c.leftMs > 0 ? `còn ${left}` : c.leftMs === 0 ? 'nay đã đến hạn' : `nay đã quá hạn ${over}`;
+    return `${step} đã dùng ${c.threshold.usedPercent}% thời gian (${now})${repeat}`;
+  }
   return `${step} ${c.leftMs < 0 ? `đã quá hạn ${over}` : 'đã đến hạn'}${repeat}`;
 }
 

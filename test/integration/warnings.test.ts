@@ -222,3 +222,103 @@ test('a three-step dossier crosses each default threshold: the expected messages
   const ledger = await live.db.pool.query("SELECT count(*)::int AS n, count(DISTINCT dedupe_key)::int AS keys FROM alerts WHERE kind = 'warning'");
   expect(ledger.rows[0]).toEqual({ n: 13, keys: 13 }); // 1 + 1 + 2 + 2 + 2 + 1 + 4 (crossing, recipient) pairs
 });
+
+test('settings are data: validated field by field with nothing written, inherited down the tree, a named person told outside office hours when the agency says so', async () => {
+  const settingsOf = async (code: string) => (await api('get', `/api/v1/agencies/${code}/warnings`, t.keys.auditor)).body;
+  const commune = 'SLA.X.MAISON';
+  const before = await settingsOf(commune);
+  expect(before).toMatchObject({ agencyCode: commune, own: null, inheritedFrom: null });
+  expect(before.effective).toEqual(before.defaults);
+  expect(
+    before.defaults.thresholds.map((x: { on: string; usedPercent?: number; dueWithinWorkingDays?: number; notify: unknown[] }) => [
+      x.on,
+      x.usedPercent ?? x.dueWithinWorkingDays,
+      x.notify,
+    ]),
+  ).toEqual([
+    ['step', 75, ['holder']],
+    ['step', 100, ['holder', 'supervisor']],
+    ['dossier', 1, ['supervisor', 'leader']],
+  ]);
+
+  // People: one at the commune, one at Mộc Châu.
+  const person = async (name: string, email: string, agency: string) => {
+    const res = await api('post', '/api/v1/users').send({ name, email, roles: ['supervisor'], agencyCodes: [agency] });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const chairman = await person('Hà Văn Sơn', 'son.hv@maison.example.vn', commune);
+  const outsider = await person('Đinh Thị Lan', 'lan.dt@mocchau.example.vn', 'SLA.MCH');
+  const step = (notify: unknown[], usedPercent = 50) => ({ thresholds: [{ on: 'step', usedPercent, notify }], outsideOfficeHours: true });
+
+  const put = (body: unknown, key = t.keys.admin) => api('put', `/api/v1/agencies/${commune}/warnings`, key).send(body as object);
+  const refusals: Array<[unknown, number, Array<{ path: string; message?: string }>]> = [
+    [step(['holder'], 120), 400, [{ path: 'thresholds[0].usedPercent' }]],
+    [step([]), 400, [{ path: 'thresholds[0].notify', message: 'a threshold needs at least one recipient' }]],
+    [step(['holder', 'mayor']), 400, [{ path: 'thresholds[0].notify[1]' }]],
+    [
+      { thresholds: [{ on: 'dossier', dueWithinWorkingDays: 1, notify: ['leader'], repeatEveryWorkingHours: -4 }] },
+      400,
+      [{ path: 'thresholds[0].repeatEveryWorkingHours' }],
+    ],
+    [
+      step([{ personId: 'a4b0c7e2-0000-4000-8000-000000000000' }]),
+      422,
+      [{ path: 'thresholds[0].notify[0].personId', message: 'unknown person a4b0c7e2-0000-4000-8000-000000000000' }],
+    ],
+    [
+      step(['holder', { personId: outsider }]),
+      422,
+      [{ path: 'thresholds[0].notify[1].personId', message: `person ${outsider} does not belong to agency ${commune}` }],
+    ],
+  ];
+  for (const [body, status, errors] of refusals) {
+    const res = await put(body);
+    expect({
+      status: res.status,
+      errors: res.body.errors?.map((e: { path: string; message: string }) => ({ path: e.path, ...(errors[0]?.message ? { message: e.message } : {}) })),
+    }).toEqual({
+      status,
+      errors,
+    });
+  }
+  // Only an admin sets them.
+  expect((await put(step(['holder']), t.keys.supervisor)).status).toBe(403);
+  // Nothing was written.
+  expect((await live.db.pool.query('SELECT count(*)::int AS n FROM warning_settings')).rows[0].n).toBe(0);
+
+  // The province sets its own: the commune, with none of its own, inherits them whole.
+  const province = { thresholds: [{ on: 'step', usedPercent: 90, notify: ['supervisor'], repeatEveryWorkingHours: 8 }], outsideOfficeHours: false };
+  expect((await api('put', '/api/v1/agencies/SLA/warnings').send(province)).status).toBe(200);
+  expect(await settingsOf(commune)).toMatchObject({ own: null, inheritedFrom: 'SLA', effective: province });
+
+  // The commune's own: half the step's time used → its chairman, by account, even outside office hours.
+  const own = await put(step([{ personId: chairman }]));
+  expect(own.status).toBe(200);
+  expect(own.body).toMatchObject({
+    inheritedFrom: null,
+    effective: { thresholds: [{ on: 'step', usedPercent: 50, notify: [{ personId: chairman }], repeatEveryWorkingHours: null }], outsideOfficeHours: true },
+  });
+
+  // Received Thu 10 Dec 14:00 at the commune; its step, 2 working hours from 15:00, runs out at the closing time:
+  // due Thu 17:00, half used at 16:00.
+  await post('2026-12-10T14:00:00+07:00', ev.received('W-2', '2026-12-10T14:00:00+07:00', { receivingAgencyCode: commune }));
+  await post(
+    '2026-12-10T15:00:00+07:00',
+    ev.of('assigned', 'W-2', '2026-12-10T15:00:00+07:00', { agencyCode: commune, step: 'Xác minh', budget: { value: 2, unit: 'working-hours' }, holder: MAI }),
+  );
+  // Thu 18:00, after hours: the commune says warnings may go out then. The settings changed, so this scan judges
+  // every open dossier once (W-2 alone: W-1 is finished).
+  const evening = await scanAt('2026-12-10T18:00:00+07:00');
+  expect(evening.counts).toEqual({ warningsWritten: 1, messagesWritten: 1, warningsHeldBack: 0, dossiersExamined: 1 });
+  // The step was due at the closing time (17:00); no working time has passed since, so it is due, not overdue.
+  expect(evening.mails.map((m) => [m.to, m.subject])).toEqual([
+    ['son.hv@maison.example.vn', '[Đúng hạn] Bước «Xác minh» của hồ sơ W-2 đã dùng 50% thời gian (nay đã đến hạn)'],
+  ]);
+  expect(evening.mails[0]!.text).toContain('Kính gửi Hà Văn Sơn,');
+
+  // Cleared, the commune inherits the province's again.
+  expect((await api('delete', `/api/v1/agencies/${commune}/warnings`)).status).toBe(204);
+  expect((await api('delete', `/api/v1/agencies/${commune}/warnings`)).status).toBe(404);
+  expect((await settingsOf(commune)).inheritedFrom).toBe('SLA');
+});
