@@ -2,8 +2,8 @@
  * The warning scan (issue 26 items 3 and 5): judges the dossiers whose next crossing has come or that changed since
  * the last scan (store/warning-scans.ts), resolves each crossing's recipients, records each (crossing, recipient)
  * once in the `alerts` ledger and writes one outbox message per recipient listing what is new to them, all in one
- * transaction. A crossing whose agency's office is closed now is held back: it is not recorded, and the dossier's
- * plan stays due, so the first scan in office hours sends it (once: the ledger key names the crossing).
+ * transaction. A crossing whose agency's office is closed now is held back: it is not recorded, and the dossier is
+ * planned for the office's next opening, so the first scan then sends it (once: the ledger key names the crossing).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -71,10 +71,10 @@ function recipientsOf(
   return [...out.values()];
 }
 
-/** Whether the agency's office is open at the instant (a working day, within its office hours). */
-function officeOpen(env: AlertEnv, agencyCode: string, at: number): boolean {
+/** When the agency's office is next open: the instant itself while it is open (a working day, within its office hours). */
+function officeOpensAt(env: AlertEnv, agencyCode: string, at: number): number {
   const hours = env.catalog.agency(agencyCode) ? env.catalog.policiesOf(agencyCode).officeHours : DEFAULT_OFFICE_HOURS;
-  return env.calendar.workingTime(hours).nextOpening(at) === at;
+  return env.calendar.workingTime(hours).nextOpening(at);
 }
 
 export async function scanWarnings(pool: pg.Pool, env: AlertEnv): Promise<WarningScanResult> {
@@ -104,10 +104,11 @@ export async function scanWarnings(pool: pg.Pool, env: AlertEnv): Promise<Warnin
       let next = nextAt;
       for (const crossing of due) {
         const settings = settingsOf(crossing.agencyCode);
-        if (!settings.outsideOfficeHours && !officeOpen(env, crossing.agencyCode, env.now)) {
-          // Held back: the plan stays due (this crossing's instant has passed), so the next scan judges it again.
+        const opensAt = settings.outsideOfficeHours ? env.now : officeOpensAt(env, crossing.agencyCode, env.now);
+        if (opensAt !== env.now) {
+          // Held back until the office opens: the dossier is planned for then (not recorded now, so sent then, once).
           heldBack++;
-          next = next === null ? crossing.at : Math.min(next, crossing.at);
+          next = next === null ? opensAt : Math.min(next, opensAt);
           continue;
         }
         found.push({ crossing, state, notify: crossing.threshold.notify });

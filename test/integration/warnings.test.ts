@@ -150,6 +150,8 @@ test('a three-step dossier crosses each default threshold: the expected messages
     counts: { warningsWritten: 0, messagesWritten: 0, warningsHeldBack: 1, dossiersExamined: 1 },
     mails: [],
   });
+  // The held dossier is planned for the opening (Wed 08:00): a scan later in the night reads nothing.
+  expect((await scanAt('2026-12-08T21:00:00+07:00')).counts).toEqual({ warningsWritten: 0, messagesWritten: 0, warningsHeldBack: 0, dossiersExamined: 0 });
   // Wed 08:00, the office opens: the repeat goes out. Overdue Tue 10:45–12 (1 h 15) + 13–17 (4 h) = 5 h 15.
   const s8 = await scanAt('2026-12-09T08:00:00+07:00');
   const repeat = '[Đúng hạn] Bước «Thẩm định» của hồ sơ W-1 đã quá hạn 5 giờ 15 phút làm việc (nhắc lại lần 1)';
