@@ -162,7 +162,13 @@ test('a three-step dossier crosses each default threshold: the expected messages
 
   // Wed 09:00: the dossier is due within 1 working day (Wed 09:00 → Thu 09:00 = 8 h) with no apology → the unit's
   // supervisor and the leader (the province's office, the next level up with supervisors).
+  // Two workers scanning at once write each warning once: one scan waits for the other's watermark, then finds the
+  // crossing in the ledger.
+  t.clock.now = at('2026-12-09T09:00:00+07:00');
+  const both = await Promise.all([runJob('warning-scan', { ctx: live.ctx, mailer: mailer() }), runJob('warning-scan', { ctx: live.ctx, mailer: mailer() })]);
+  expect(both.map((r) => r.warningsWritten).sort()).toEqual([0, 2]);
   const s9 = await scanAt('2026-12-09T09:00:00+07:00');
+  expect(s9.counts.warningsWritten).toBe(0);
   const dossierDue = '[Đúng hạn] Hồ sơ W-1 còn 1 ngày làm việc là đến hạn trả kết quả và chưa có văn bản xin lỗi';
   expect(s9.mails.map((m) => [m.to, m.subject])).toEqual([
     [WARD, dossierDue],
