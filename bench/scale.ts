@@ -10,7 +10,9 @@
  * - the ended year (2025) by agency, from the counters, vs a bare GROUP BY of
  *   that year's rows;
  * - the overdue job: a full scan of the backlog, then the incremental scan after
- *   new events, vs a bare count of the overdue dossiers from the index.
+ *   new events, vs a bare count of the overdue dossiers from the index;
+ * - the step (warning) scan beside it: its first run (every open dossier judged and
+ *   planned), then the incremental run after the same new events.
  * Then OPEN_RECEIVED dossiers received in the last ten days are added (about
  * half stay open: a large province's open stock) and everything is timed again.
  * A CHECKPOINT before each side.
@@ -137,6 +139,10 @@ async function main(): Promise<void> {
       await resetScanWatermarks(db.pool);
       let full: Record<string, number> = {};
       const fullMs = await timed(async () => (full = await runJob('overdue-scan', env)));
+      // The warning scan (issue 26): its first run judges every open dossier and plans each one's next crossing.
+      let warnFull: Record<string, number> = {};
+      const warnFullMs = await timed(async () => (warnFull = await runJob('warning-scan', env)));
+      await db.pool.query('VACUUM ANALYZE warning_plan');
       const fresh = generateEvents(ctx.catalog, {
         seed: 9000 + slice,
         dossiers: 200,
@@ -148,6 +154,8 @@ async function main(): Promise<void> {
       await ingest(fresh);
       let incremental: Record<string, number> = {};
       const incMs = await timed(async () => (incremental = await runJob('overdue-scan', env)));
+      let warnInc: Record<string, number> = {};
+      const warnIncMs = await timed(async () => (warnInc = await runJob('warning-scan', env)));
       const [overdueBare] = await alternate(RUNS, checkpoint, [side(bareOverdue)], { warm: true });
       const bareCount = { what: 'bare count of the overdue from the index', values: overdueBare! };
       record({
@@ -166,6 +174,23 @@ async function main(): Promise<void> {
         higherIsBetter: false,
         baseline: bareCount,
         goal: 'work ∝ the newly overdue',
+      });
+      record({
+        bench: 'scale',
+        what: `${at}: step (warning) scan, first run (${warnFull.dossiersExamined} examined, ${warnFull.warningsWritten} warnings)`,
+        unit: 'ms',
+        values: [warnFullMs],
+        higherIsBetter: false,
+        baseline: bareCount,
+      });
+      record({
+        bench: 'scale',
+        what: `${at}: step (warning) scan after ${fresh.length} new events (${warnInc.dossiersExamined} examined, ${warnInc.warningsWritten} warnings)`,
+        unit: 'ms',
+        values: [warnIncMs],
+        higherIsBetter: false,
+        baseline: bareCount,
+        goal: 'work ∝ the thresholds crossed and the dossiers changed',
       });
     };
 

@@ -33,6 +33,11 @@ export function holderProblem(holder: Holder | undefined, agencyCode: string, pe
   if (!holder?.personId) return null;
   const person = people.person(holder.personId);
   if (!person) return `unknown person ${holder.personId}`;
-  if (!person.agencyCodes.some((code) => pathOf(code).includes(agencyCode))) return `person ${holder.personId} does not belong to agency ${agencyCode}`;
+  if (!belongsToAgency(person.agencyCodes, agencyCode, pathOf)) return `person ${holder.personId} does not belong to agency ${agencyCode}`;
   return null;
+}
+
+/** A person belongs to an agency when one of their agencies is it or a unit below it (the holder, a warning's recipient). */
+export function belongsToAgency(personAgencyCodes: string[], agencyCode: string, pathOf: (code: string) => string[]): boolean {
+  return personAgencyCodes.some((code) => pathOf(code).includes(agencyCode));
 }

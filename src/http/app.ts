@@ -39,6 +39,7 @@ import { lettersRouter } from './routes/letters.js';
 import { citizenLinksRouter } from './routes/citizen-links.js';
 import { sessionRouter } from './routes/session.js';
 import { supervisorsRouter } from './routes/supervisors.js';
+import { warningsRouter } from './routes/warnings.js';
 import { usersRouter } from './routes/users.js';
 import { usersPageRouter } from './routes/users-page.js';
 import { accountRouter } from './routes/account.js';
@@ -132,6 +133,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(calendarAdminRouter(ctx));
   api.use(catalogRouter(ctx));
   api.use(supervisorsRouter(ctx));
+  api.use(warningsRouter(ctx));
   api.use(apologyRouter(ctx));
   api.use(reportsRouter(ctx, metrics));
   api.use(syncRouter(ctx));

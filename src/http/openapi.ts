@@ -9,6 +9,7 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
 import { supervisorSchema } from './routes/supervisors.js';
+import { warningSettingsSchema } from '../rules/warning-thresholds.js';
 import {
   cellQuerySchema,
   latenessDossiersQuerySchema,
@@ -200,6 +201,13 @@ const SCHEMAS = {
     rule: { type: 'string' },
     months: { type: 'array', items: { type: 'object', additionalProperties: true } },
   }),
+  WarningSettingsAnswer: obj({
+    agencyCode: { type: 'string' },
+    own: { oneOf: [{ type: 'null' }, { type: 'object', additionalProperties: true }] },
+    effective: { type: 'object', additionalProperties: true },
+    inheritedFrom: nullable('string'),
+    defaults: { type: 'object', additionalProperties: true },
+  }),
   AnyObject: { type: 'object', additionalProperties: true },
   AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
 };
@@ -300,6 +308,30 @@ export function openApiDocument() {
           parameters: [pathParam('code', 'agency code')],
           requestBody: { required: true, content: { 'application/json': { schema: json(supervisorSchema) } } },
           responses: { 201: ok('registered', ref('AnyObject')) },
+        }),
+      },
+      '/api/v1/agencies/{code}/warnings': {
+        get: op(
+          'getWarningSettings',
+          "The agency's warning thresholds: its own (`own`, null when it sets none), those in force (`effective`: its own, else its nearest ancestor's, named by `inheritedFrom`, else the defaults) and the defaults",
+          { parameters: [pathParam('code', 'agency code')], responses: { 200: ok('the settings', ref('WarningSettingsAnswer')) } },
+        ),
+        put: op(
+          'setWarningSettings',
+          "Set the agency's warning thresholds (admin): each a share of a step's time used (0–100 %, 100: the step is due) or the dossier due within some working days without an apology, whom to tell (holder, supervisor, leader or a person of the agency) and how often to repeat, in working hours. The next warning scan judges every open dossier with them",
+          {
+            parameters: [pathParam('code', 'agency code')],
+            requestBody: { required: true, content: { 'application/json': { schema: json(warningSettingsSchema) } } },
+            responses: {
+              200: ok('saved; the settings as now in force', ref('WarningSettingsAnswer')),
+              404: problem('no such agency'),
+              422: problem('a named person is unknown or does not belong to the agency (each field named)'),
+            },
+          },
+        ),
+        delete: op('clearWarningSettings', "Clear the agency's own warning thresholds (admin): it inherits again", {
+          parameters: [pathParam('code', 'agency code')],
+          responses: { 204: { description: 'cleared' }, 404: problem('no such agency, or none of its own') },
         }),
       },
       '/api/v1/reports/rates': {

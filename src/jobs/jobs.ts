@@ -6,10 +6,11 @@ import type { AppContext } from '../app-context.js';
 import type { Mailer } from '../alerts/mailer.js';
 import { flushOutbox, type Senders } from '../alerts/outbox.js';
 import { dailyDigest, scanDossiers } from '../alerts/scans.js';
+import { scanWarnings } from '../alerts/warning-scan.js';
 import { calendarReminder } from '../alerts/calendar-reminder.js';
 import type { AlertEnv } from '../alerts/alert-content.js';
 
-export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'daily-digest', 'outbox-flush', 'calendar-reminder'] as const;
+export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'warning-scan', 'daily-digest', 'outbox-flush', 'calendar-reminder'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobDeps {
@@ -31,6 +32,10 @@ export async function runJob(name: JobName, { ctx, mailer, senders, adminEmails 
     case 'overdue-scan': {
       const { alerts, examined } = await scanDossiers(ctx.db.pool, name === 'overdue-scan' ? 'overdue' : 'due_soon', env(ctx));
       return { alertsWritten: alerts, dossiersExamined: examined };
+    }
+    case 'warning-scan': {
+      const { alerts, messages, heldBack, examined } = await scanWarnings(ctx.db.pool, env(ctx));
+      return { warningsWritten: alerts, messagesWritten: messages, warningsHeldBack: heldBack, dossiersExamined: examined };
     }
     case 'daily-digest':
       return { digestsWritten: await dailyDigest(ctx.db.pool, env(ctx)) };

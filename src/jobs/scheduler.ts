@@ -55,6 +55,7 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
     await agenda.start();
     await agenda.every(options.scanEvery ?? '10 minutes', 'due-soon-scan');
     await agenda.every(options.scanEvery ?? '10 minutes', 'overdue-scan');
+    await agenda.every(options.scanEvery ?? '10 minutes', 'warning-scan');
     await agenda.every(options.flushEvery ?? '1 minute', 'outbox-flush');
     await agenda.every('30 7 * * 1-6', 'daily-digest', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
     // Daily; the outbox key holds the week, so administrators get one reminder a week at most.

@@ -47,7 +47,8 @@ export async function dossiersToAlert(
 
 export interface AlertEntry {
   dedupeKey: string;
-  kind: ScanKind;
+  /** The warning scan (alerts/warning-scan.ts) records its crossings in the same ledger. */
+  kind: ScanKind | 'warning';
   dossierCode: string;
   dueAt: number;
   recipient: string;

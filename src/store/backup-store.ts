@@ -22,7 +22,8 @@ import { unpipelinedClient } from '../db/database.js';
 /**
  * What cannot be rebuilt, parents before children (foreign keys), and `event_chain` before `dossier_events` so the
  * offline check recomputes the chain while streaming. Left out: dossiers, dossier_judgments and daily_counts (the
- * log's replay), scan_watermarks (cleared by that replay), web_sessions (people sign in again), backup_runs.
+ * log's replay), scan_watermarks (cleared by that replay), warning_plan (the next warning scan plans every open
+ * dossier again), web_sessions (people sign in again), backup_runs.
  */
 export const BACKUP_TABLES: Array<{ name: string; order: string }> = [
   { name: 'agencies', order: 'code' },
@@ -32,6 +33,7 @@ export const BACKUP_TABLES: Array<{ name: string; order: string }> = [
   { name: 'calendar_revisions', order: '1' },
   { name: 'api_keys', order: '1' },
   { name: 'supervisors', order: '1' },
+  { name: 'warning_settings', order: 'agency_code' },
   { name: 'event_chain', order: 'pos' },
   { name: 'event_chain_head', order: '1' },
   { name: 'dossier_events', order: '' },

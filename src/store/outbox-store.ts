@@ -15,7 +15,7 @@ export type CitizenMessageKind = 'receipt' | 'supplement_request' | 'apology' | 
 
 export interface OutboxRow {
   dedupeKey: string;
-  kind: 'due_soon' | 'overdue' | 'digest' | 'calendar_reminder' | CitizenMessageKind;
+  kind: 'due_soon' | 'overdue' | 'digest' | 'calendar_reminder' | 'warning' | CitizenMessageKind;
   dossierCode: string | null;
   agencyCode: string | null;
   dueAt: number | null;

@@ -21,6 +21,7 @@ const KIND_TEXT: Record<OutboxRow['kind'], string> = {
   overdue: 'Cảnh báo quá hạn',
   digest: 'Tổng hợp cảnh báo',
   calendar_reminder: 'Nhắc nạp lịch nghỉ',
+  warning: 'Cảnh báo xử lý hồ sơ (theo bước)',
   receipt: 'Thông báo tiếp nhận',
   supplement_request: 'Yêu cầu bổ sung',
   apology: 'Thư xin lỗi, hẹn lại',
