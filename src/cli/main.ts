@@ -33,9 +33,9 @@ Commands:
   keys revoke ID | keys rotate ID  revoke a key (and its web sessions); rotate: a new key, the old one revoked
   users create --name NAME --email E --role R [--role R…] --agency CODE [--agency CODE…]
                                    a staff account; prints its id and the one-time link to set the first password
-  users list [--json] | users deactivate ID | users password-link ID
-                                   accounts and their state; deactivate (never delete: their sessions end at once);
-                                   a new one-time password link (a reset)
+  users list [--json] | users deactivate ID | users reactivate ID | users password-link ID
+                                   accounts and their state; deactivate (never delete: their sessions end at once),
+                                   make active again; a new one-time password link (a reset)
   calendar --year YYYY [--json]    the working-time calendar of a year
   calendar import FILE [--dry-run] load a year file (fixtures/calendar/VN-YYYY.json shape): shows what changes and
                                    which open dossiers' due instants move, then records a calendar revision

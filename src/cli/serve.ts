@@ -129,6 +129,7 @@ export async function serve(sampleData: boolean): Promise<number> {
     const s = createApp(ctx, {
       mailDir: config.SMTP_URL ? undefined : config.mailDir,
       mailerDescription: mailer.describe(),
+      mailer,
       logger,
       metricsToken: config.METRICS_TOKEN,
       uploadLimits: uploadLimitsOf(config),

@@ -1,15 +1,25 @@
 /**
  * `dunghan users`: staff accounts from the command line, for the operator who sets up a province (the first admin
  * person, before anyone can use the page) and for scripts. create prints the one-time link to set the first
- * password; password-link prints a new one (a reset); deactivate ends every session of the person at once.
+ * password; password-link prints a new one (a reset); deactivate ends every session of the person at once;
+ * reactivate makes a deactivated person active again.
  */
 import { z } from 'zod';
 import { passwordLinkUrl } from '../accounts/links.js';
-import { createPasswordToken, createPerson, deactivatePerson, EmailTaken, listPeople, PASSWORD_LINK_HOURS, personInputSchema } from '../store/people.js';
+import {
+  createPasswordToken,
+  createPerson,
+  deactivatePerson,
+  reactivatePerson,
+  EmailTaken,
+  listPeople,
+  PASSWORD_LINK_HOURS,
+  personInputSchema,
+} from '../store/people.js';
 import { flags, parseArgsOrUsage, UsageError, withContext } from './support.js';
 
 const USAGE =
-  'usage: dunghan users create --name NAME --email E --role R [--role R2…] --agency CODE [--agency CODE2…] | list [--json] | deactivate ID | password-link ID';
+  'usage: dunghan users create --name NAME --email E --role R [--role R2…] --agency CODE [--agency CODE2…] | list [--json] | deactivate ID | reactivate ID | password-link ID';
 
 export async function usersCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -58,12 +68,16 @@ export async function usersCommand(args: string[]): Promise<number> {
       });
     }
     case 'deactivate':
+    case 'reactivate':
     case 'password-link': {
       const { positionals } = parseArgsOrUsage(rest, {});
       const id = z.uuid().safeParse(positionals[0]);
       if (positionals.length !== 1 || !id.success) throw new UsageError(`usage: dunghan users ${sub} ID (the person's id from \`dunghan users list\`)`);
       return withContext(async (ctx) => {
-        if (sub === 'deactivate') {
+        if (sub === 'reactivate') {
+          if (!(await reactivatePerson(ctx.db.pool, id.data))) throw new UsageError(`no deactivated person ${id.data}`);
+          console.log(`reactivated ${id.data}; they sign in again with their password, or \`dunghan users password-link ${id.data}\``);
+        } else if (sub === 'deactivate') {
           if (!(await deactivatePerson(ctx.db.pool, id.data))) throw new UsageError(`no active person ${id.data}`);
           console.log(`deactivated ${id.data}; their sessions have ended`);
         } else {

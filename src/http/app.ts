@@ -17,6 +17,7 @@ import { probesRouter } from './routes/probes.js';
 import { requestObservability } from './observability.js';
 import { createMetrics } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import type { Mailer } from '../alerts/mailer.js';
 import { errorHandler, HttpError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { apiDocsRouter } from './routes/api-docs.js';
@@ -55,6 +56,8 @@ const TINOS_DIR = path.dirname(createRequire(import.meta.url).resolve('@fontsour
 export const CALENDAR_MAX_BYTES = 512 * 1024;
 
 export interface AppOptions {
+  /** Sends what a page sends at once (the "forgot password" link); the outbox sends the rest. */
+  mailer?: Mailer;
   mailDir?: string;
   mailerDescription?: string;
   /** Failed authentications per address per 15 minutes before 429 (API keys; sign-in has its own, lower). */
@@ -150,7 +153,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
       providerLogoutUrl: oidc && providerLogout(ctx, oidc),
     }),
   );
-  app.use(accountRouter(ctx));
+  app.use(accountRouter(ctx, { mailer: options.mailer, logger }));
   app.use(usersPageRouter(ctx));
   app.use(lettersRouter(ctx));
   app.use(adminRouter(ctx, options));

@@ -32,6 +32,9 @@ export const BACKUP_TABLES: Array<{ name: string; order: string }> = [
   { name: 'calendar_years', order: '1' },
   { name: 'calendar_revisions', order: '1' },
   { name: 'api_keys', order: '1' },
+  // Staff accounts (issue 29 item 1: "accounts … where they exist"), with their password hashes; their links and
+  // sessions are not kept (people sign in again, a reset asks for a new link).
+  { name: 'people', order: 'id' },
   { name: 'supervisors', order: '1' },
   { name: 'warning_settings', order: 'agency_code' },
   { name: 'event_chain', order: 'pos' },

@@ -127,6 +127,37 @@ export async function deactivatePerson(db: Queryable, id: string): Promise<boole
   return true;
 }
 
+/**
+ * Makes a deactivated person active again (issue 28: deactivated, never deleted, so a person who comes back keeps
+ * their history). Their sessions stayed ended; failed sign-ins and the lock are cleared. False when there is no such
+ * deactivated person.
+ */
+export async function reactivatePerson(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE people SET deactivated_at = NULL, failed_logins = 0, locked_until = NULL WHERE id = $1 AND deactivated_at IS NOT NULL',
+    [id],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * A self-service reset's token (the "forgot password" form): for an active person with this e-mail, unless an unused
+ * one was issued in the last `quietMinutes` (so that a stranger typing someone's address cannot keep replacing their link
+ * or flood their mailbox). Null otherwise; the caller answers the same either way.
+ */
+export async function createSelfServiceToken(db: Queryable, email: string, quietMinutes: number): Promise<{ person: Person; token: string } | null> {
+  const person = await findActivePersonByEmail(db, email);
+  if (!person) return null;
+  const { rows } = await db.query('SELECT 1 FROM password_tokens WHERE person_id = $1 AND used_at IS NULL AND created_at > now() - make_interval(mins => $2)', [
+    person.id,
+    quietMinutes,
+  ]);
+  if (rows.length) return null;
+  const token = await createPasswordToken(db, person.id);
+  const { passwordHash: _hash, failedLogins: _failures, ...plain } = person;
+  return token ? { person: plain, token } : null;
+}
+
 /** Hours a one-time password link stays valid. */
 export const PASSWORD_LINK_HOURS = 72;
 

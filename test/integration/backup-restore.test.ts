@@ -46,6 +46,10 @@ beforeAll(async () => {
   for (let i = 0; i < events.length; i += 1000) await t.ctx.ingest(events.slice(i, i + 1000));
   // A read of personal data, recorded in the read log (which a backup keeps).
   expect((await request(t.app).get(`/api/v1/dossiers/${events[0]!.dossierCode}`).set('Authorization', `Bearer ${t.keys.admin}`)).status).toBe(200);
+  // A staff account with its password hash (issue 29 item 1: accounts are kept).
+  await t.ctx.db.pool.query(
+    `INSERT INTO people (id, name, email, roles, agency_codes, password_hash) VALUES (gen_random_uuid(), 'Lò Thị Lan', 'lan.lt@sonla.gov.vn', '{counter}', '{SLA.TPSL}', 'scrypt$test')`,
+  );
   await t.ctx.close(); // everything sealed into the chain
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dunghan-backup-'));
   file = path.join(dir, 'son-la.dunghan.gz');
@@ -66,6 +70,15 @@ function firstDifference(a: string, b: string): string | null {
   while (i < a.length && a[i] === b[i]) i++;
   return `at ${i}: …${a.slice(Math.max(0, i - 150), i + 80)}… vs …${b.slice(Math.max(0, i - 150), i + 80)}…`;
 }
+
+const connectedRows = async (url: string, sql: string) => {
+  const db = connect(url, 1);
+  try {
+    return (await db.pool.query(sql)).rows;
+  } finally {
+    await db.close();
+  }
+};
 
 const eventCount = async (url: string) => {
   const db = connect(url, 1);
@@ -104,6 +117,9 @@ describe('backup and restore', () => {
     restored = { ctx, app: createApp(ctx) };
     const { rows: read } = await targetDb.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM personal_data_reads');
     expect(read[0]!.n).toBe(1);
+    const accounts = 'SELECT id, name, email, roles, agency_codes, password_hash, deactivated_at FROM people ORDER BY id';
+    expect((await targetDb.pool.query(accounts)).rows).toEqual(await connectedRows(t.url, accounts));
+    expect((await targetDb.pool.query(accounts)).rows).toHaveLength(1);
   }, 120_000);
 
   test('every report of every period, byte for byte', async () => {

@@ -3,10 +3,24 @@
  * when signed in (the current one asked again). A password is checked for length and never logged; setting one ends
  * the person's other sessions.
  */
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
+import type { Mailer } from '../../alerts/mailer.js';
+import { resetMail } from '../../accounts/reset-mail.js';
+import type { Logger } from '../../observability/logger.js';
 import type { AppContext } from '../../app-context.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../accounts/password-hash.js';
-import { changePassword, findPerson, passwordHashOf, personOfPasswordToken, setPasswordWithToken } from '../../store/people.js';
+import {
+  changePassword,
+  createSelfServiceToken,
+  findPerson,
+  PASSWORD_LINK_HOURS,
+  passwordHashOf,
+  personOfPasswordToken,
+  setPasswordWithToken,
+} from '../../store/people.js';
 import { renderPage } from '../../views/render.js';
 import { cookie, scopeOf, SESSION_COOKIE } from '../auth.js';
 import { csrfToken } from '../csrf.js';
@@ -26,7 +40,16 @@ function newPasswordErrors(password: string, confirm: string, email: string): Re
 
 const field = (body: Record<string, unknown> | undefined, name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : '');
 
-export function accountRouter(ctx: AppContext): Router {
+/** Minutes before the same account can be sent another self-service link (a stranger cannot flood it). */
+const RESET_QUIET_MINUTES = 5;
+
+export interface AccountRouterOptions {
+  /** Sends the "forgot password" e-mail; without one the form says to ask an admin. */
+  mailer?: Mailer;
+  logger?: Logger;
+}
+
+export function accountRouter(ctx: AppContext, options: AccountRouterOptions = {}): Router {
   const router = Router();
   const secure = ctx.publicUrl.startsWith('https:');
   const year = () => new Date(ctx.now()).getUTCFullYear();
@@ -52,6 +75,50 @@ export function accountRouter(ctx: AppContext): Router {
       return void setPage(req, res.status(410), { expired: EXPIRED });
     res.redirect(303, '/login?done=password');
   });
+
+  // "Quên mật khẩu": a one-time link by e-mail to the account's own address. The answer is the same whether or not the
+  // address has an account, and the mail goes out after it, so neither the words nor the time tell a stranger who
+  // has one. Per address, 10 requests in 15 minutes; per account, one link in RESET_QUIET_MINUTES.
+  const forgotPage = (req: Request, res: Response, data: Record<string, unknown>) =>
+    res
+      .type('html')
+      .send(
+        renderPage('password-forgot', { title: 'Quên mật khẩu', csrf: csrfToken(req, res, secure), currentYear: year(), noMail: !options.mailer, ...data }),
+      );
+  router.get('/password/forgot', (req, res) => forgotPage(req, res, {}));
+  router.post(
+    '/password/forgot',
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit: 10,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (req, res) => void forgotPage(req, res.status(429), { error: 'Anh/chị đã yêu cầu quá nhiều lần; vui lòng thử lại sau 15 phút.' }),
+    }),
+    async (req, res) => {
+      const email = field(req.body, 'email').trim().slice(0, 254);
+      if (!z.email().safeParse(email).success) return void forgotPage(req, res.status(400), { email, error: 'Địa chỉ thư điện tử không hợp lệ.' });
+      if (!options.mailer) return void forgotPage(req, res.status(503), { email });
+      const issued = await createSelfServiceToken(ctx.db.pool, email, RESET_QUIET_MINUTES);
+      forgotPage(req, res, { sent: true, email, hours: PASSWORD_LINK_HOURS });
+      if (issued) {
+        const mail = resetMail({
+          to: issued.person.email,
+          name: issued.person.name,
+          publicUrl: ctx.publicUrl,
+          token: issued.token,
+          hours: PASSWORD_LINK_HOURS,
+          requestId: randomUUID(),
+        });
+        // After the answer; a failure is logged without the address or the link (personal data, a secret).
+        options.mailer
+          .send(mail)
+          .catch((err: unknown) =>
+            options.logger?.error({ personId: issued.person.id, err: err instanceof Error ? err.message : String(err) }, 'password reset mail not sent'),
+          );
+      }
+    },
+  );
 
   const accountPage = async (req: Request, res: Response, data: Record<string, unknown> = {}) => {
     const scope = scopeOf(res);

@@ -9,7 +9,16 @@ import type { AppContext } from '../../app-context.js';
 import { passwordLinkUrl } from '../../accounts/links.js';
 import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { roleSchema } from '../../store/api-keys.js';
-import { createPasswordToken, createPerson, deactivatePerson, EmailTaken, listPeople, PASSWORD_LINK_HOURS, personInputSchema } from '../../store/people.js';
+import {
+  createPasswordToken,
+  createPerson,
+  deactivatePerson,
+  reactivatePerson,
+  EmailTaken,
+  listPeople,
+  PASSWORD_LINK_HOURS,
+  personInputSchema,
+} from '../../store/people.js';
 import { renderPage } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
@@ -118,6 +127,12 @@ export function usersPageRouter(ctx: AppContext): Router {
     if (person.id === scope.principal.id) throw new HttpError(422, 'Không thể tự ngừng hoạt động tài khoản của mình; đề nghị một quản trị khác.');
     await deactivatePerson(ctx.db.pool, person.id);
     await page(req, res, { done: `Đã ngừng hoạt động tài khoản ${person.name}; các phiên đăng nhập của người này đã kết thúc.` });
+  });
+
+  router.post('/admin/users/:id/reactivate', ...pageAuth(ctx, 'admin'), async (req, res) => {
+    const person = await managedPerson(ctx, scopeOf(res), String(req.params.id));
+    if (!(await reactivatePerson(ctx.db.pool, person.id))) throw new HttpError(422, `Tài khoản ${person.name} đang hoạt động.`);
+    await page(req, res, { done: `Đã cho hoạt động lại tài khoản ${person.name}. Người này đăng nhập bằng mật khẩu cũ, hoặc gửi liên kết đặt mật khẩu mới.` });
   });
 
   return router;

@@ -11,6 +11,7 @@ import {
   createPasswordToken,
   createPerson,
   deactivatePerson,
+  reactivatePerson,
   EmailTaken,
   listPeople,
   PASSWORD_LINK_HOURS,
@@ -71,6 +72,15 @@ export function usersRouter(ctx: AppContext): Router {
       throw new HttpError(422, 'An admin does not deactivate their own account (another admin does).', [{ path: 'id', message: 'your own account' }]);
     if (!(await deactivatePerson(ctx.db.pool, person.id))) throw new HttpError(422, `Person ${person.id} is already deactivated.`);
     res.json({ id: person.id, deactivated: true });
+  });
+
+  // A person who comes back (deactivated, never deleted): active again, with no session until they sign in.
+  router.post('/users/:id/reactivate', async (req, res) => {
+    z.strictObject({}).parse(req.body ?? {});
+    const person = await managedPerson(ctx, scopeOf(res), String(req.params.id));
+    if (!(await reactivatePerson(ctx.db.pool, person.id)))
+      throw new HttpError(422, `Person ${person.id} is active.`, [{ path: 'id', message: 'already active' }]);
+    res.json({ id: person.id, deactivated: false });
   });
 
   router.post('/users/:id/password-link', async (req, res) => {
