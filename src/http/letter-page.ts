@@ -7,12 +7,12 @@ import type { AppContext } from '../app-context.js';
 import { receiptWindowOf } from '../dossiers/fold.js';
 import { type DossierState } from '../dossiers/state.js';
 import { isProvisional } from '../dossiers/deadline.js';
-import { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from '../letters/letter-data.js';
+import { apologyData, controlSlipData, receiptData, refusalData, stopNoticeData, supplementRequestData } from '../letters/letter-data.js';
 import { LETTER_FORM_KEY, type LetterPdf } from '../letters/letter-pdf.js';
 import { loadLog } from '../store/dossier-reads.js';
 import { renderLetter } from '../views/render.js';
 
-export const LETTER_FORMS = ['receipt', 'supplement-request', 'refusal', 'apology', 'control-slip'] as const;
+export const LETTER_FORMS = ['receipt', 'supplement-request', 'refusal', 'apology', 'control-slip', 'stop-notice'] as const;
 export type LetterForm = (typeof LETTER_FORMS)[number];
 
 export function isLetterForm(form: string): form is LetterForm {
@@ -49,6 +49,10 @@ export async function letterOf(ctx: AppContext, s: DossierState, form: LetterFor
     }
     case 'control-slip':
       return { form, data: controlSlipData(s, ctx.catalog) };
+    case 'stop-notice': {
+      const data = stopNoticeData(s, ctx.catalog, await eventsOf());
+      return data && { form, data };
+    }
   }
 }
 

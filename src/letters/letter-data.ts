@@ -134,3 +134,28 @@ export function refusalData(s: DossierState, catalog: Catalog, events: DossierEv
   if (!refusal || refusal.type !== 'refused') return null;
   return { ...common(s, catalog, Date.parse(refusal.occurredAt)), reason: refusal.reason };
 }
+
+/** Printed where a form set has no stop-notice form of its own (Circular 01/2018 had none). */
+const STOP_NOTICE_TITLE = 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ';
+
+/**
+ * The stop notice (*Thông báo dừng giải quyết hồ sơ*, Circular 03/2025 Art. 7: Source; its number 05 Unconfirmed,
+ * DOMAIN §4): the dossier was closed because the applicant did not complete it within 15 days of the notice
+ * (Decree 118/2025 Art. 19(5)), or withdrawn at the applicant's request. Null for any other dossier. A form set
+ * without such a form (Circular 01/2018) prints the title with no form number.
+ */
+export function stopNoticeData(s: DossierState, catalog: Catalog, events: DossierEvent[]) {
+  const stop = events.find((e) => e.type === 'closed' || e.type === 'withdrawn');
+  if (!stop || (stop.type !== 'closed' && stop.type !== 'withdrawn')) return null;
+  const at = Date.parse(stop.occurredAt);
+  const base = common(s, catalog, at);
+  const formSet = base.formSet.forms.stopNotice
+    ? base.formSet
+    : { ...base.formSet, forms: { ...base.formSet.forms, stopNotice: { number: '', title: STOP_NOTICE_TITLE } } };
+  const notice = events.filter((e) => e.type === 'supplement_requested' && Date.parse(e.occurredAt) <= at).at(-1);
+  const grounds =
+    stop.type === 'closed'
+      ? `Ngày ${notice ? vietnameseDate(Date.parse(notice.occurredAt)).replace(/^ngày /, '') : '……'}, ${base.receivingAgency} đã thông báo yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ. Quá 15 ngày kể từ ngày thông báo, Ông/Bà chưa bổ sung, hoàn thiện hồ sơ theo yêu cầu (khoản 5 Điều 19 Nghị định số 118/2025/NĐ-CP).`
+      : 'Ông/Bà đã đề nghị rút hồ sơ.';
+  return { ...base, formSet, stoppedText: vietnameseInstant(at), grounds, reason: stop.reason ?? '', kind: stop.type };
+}

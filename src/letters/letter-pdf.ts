@@ -13,14 +13,15 @@
  */
 import { Sheet, mm, type Span } from '../pdf/sheet.js';
 import type { FormSet } from './forms.js';
-import type { apologyData, controlSlipData, receiptData, refusalData, supplementRequestData } from './letter-data.js';
+import type { apologyData, controlSlipData, receiptData, refusalData, stopNoticeData, supplementRequestData } from './letter-data.js';
 
 export type LetterPdf =
   | { form: 'receipt'; data: ReturnType<typeof receiptData> & { lookupPage?: string } }
   | { form: 'supplement-request'; data: NonNullable<ReturnType<typeof supplementRequestData>> }
   | { form: 'refusal'; data: NonNullable<ReturnType<typeof refusalData>> }
   | { form: 'apology'; data: NonNullable<ReturnType<typeof apologyData>> }
-  | { form: 'control-slip'; data: ReturnType<typeof controlSlipData> };
+  | { form: 'control-slip'; data: ReturnType<typeof controlSlipData> }
+  | { form: 'stop-notice'; data: NonNullable<ReturnType<typeof stopNoticeData>> };
 
 /** Each letter's key in the form set. */
 export const LETTER_FORM_KEY = {
@@ -29,6 +30,7 @@ export const LETTER_FORM_KEY = {
   refusal: 'refusal',
   apology: 'apology',
   'control-slip': 'controlSlip',
+  'stop-notice': 'stopNotice',
 } as const satisfies Record<LetterPdf['form'], keyof FormSet['forms']>;
 
 const SIZES = [11, 10.5, 10, 9.5, 9];
@@ -47,7 +49,8 @@ interface Common {
 /** Boxes 1–5: form number, agency and number, motto, place and date, title. */
 function heading(s: Sheet, d: Common, form: keyof FormSet['forms'], size: number, options: { dated: boolean }): void {
   const f = d.formSet.forms[form]!;
-  s.paragraph([i(`${f.number}${d.formSet.confirmed ? ` — ${d.formSet.legalBasis}` : ''}`)], { size: size - 2, align: 'right', after: mm(1.5) });
+  // A notice the form set has no form for prints no number (letter-data.ts stopNoticeData).
+  if (f.number) s.paragraph([i(`${f.number}${d.formSet.confirmed ? ` — ${d.formSet.legalBasis}` : ''}`)], { size: size - 2, align: 'right', after: mm(1.5) });
   const leftW = s.width * 0.42 - mm(1.5); // and a gutter between the two columns
   const rightX = s.left + s.width * 0.42 + mm(1.5);
   const rightW = s.right - rightX;
@@ -187,6 +190,25 @@ function layout(s: Sheet, letter: LetterPdf, size: number): void {
         s,
         size,
         [[{ text: 'Nơi nhận:', bold: true, italic: true }], [t('- Như trên;')], [t('- Bộ phận Một cửa;')], [t('- Lưu: VT.')]],
+        role('THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', '(Ký, ghi rõ họ tên và đóng dấu)'),
+        true,
+      );
+      break;
+    }
+    case 'stop-notice': {
+      const d = letter.data;
+      heading(s, d, 'stopNotice', size, { dated: true });
+      p([t('Mã hồ sơ: '), b(d.code)], { align: 'center' });
+      p([t('Kính gửi: '), b(d.applicant.name)], { align: 'center' });
+      p([t(`${d.receivingAgency} tiếp nhận hồ sơ đề nghị giải quyết thủ tục ${d.procedureName} của Ông/Bà vào ${d.receivedText}.`)]);
+      p([t(d.grounds)]);
+      if (d.reason) p([t(`Lý do: ${d.reason}`)]);
+      p([t(`${d.receivingAgency} thông báo dừng giải quyết hồ sơ nêu trên kể từ ${d.stoppedText}.`)]);
+      p([t('Xin thông báo để Ông/Bà biết.')]);
+      signatures(
+        s,
+        size,
+        [[{ text: 'Nơi nhận:', bold: true, italic: true }], [t('- Như trên;')], [t('- Lưu: VT.')]],
         role('THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', '(Ký, ghi rõ họ tên và đóng dấu)'),
         true,
       );

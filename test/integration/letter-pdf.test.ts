@@ -58,6 +58,14 @@ beforeAll(async () => {
       applicant: { name: LONG_APPLICANT, address: LONG_ADDRESS, phone: '02123852468', email: 'vanphong@xaydungtaybac.com.vn' },
     }),
     ev.of('apology_issued', 'PDF-LONG', '2026-03-26T10:00:00+07:00', { reason: LONG_REASON, newDueAt: '2026-04-08T15:30:00+07:00' }),
+    // Stop notices. PDF-5 (Circular 01/2018's forms, which have none of their own): asked to supplement on Tue 4 Mar
+    // 2025, not completed; 15 days after the notice (Wed 19 Mar) it may be closed, and is on Thu 20 Mar.
+    ev.received('PDF-5', '2025-03-03T09:00:00+07:00'),
+    ev.of('supplement_requested', 'PDF-5', '2025-03-04T09:00:00+07:00', { reason: 'Bổ sung bản sao sổ hộ khẩu.' }),
+    ev.of('closed', 'PDF-5', '2025-03-20T09:00:00+07:00'),
+    // PDF-6 (Circular 03/2025's forms, from 20 Nov 2025: form 05, unconfirmed): withdrawn by the applicant.
+    ev.received('PDF-6', '2026-03-02T09:00:00+07:00', { receivingAgencyCode: 'SLA.P.TOHIEU.TTPV' }),
+    ev.of('withdrawn', 'PDF-6', '2026-03-03T15:00:00+07:00', { reason: 'Người nộp đề nghị rút hồ sơ để nộp lại theo thủ tục khác.' }),
   ]);
   expect(res.status).toBe(201);
 });
@@ -132,7 +140,7 @@ test('the apology (form 04) as a PDF says what the HTML says: code, applicant, b
     expect([f.name.replace(/^[A-Z]{6}\+/, ''), f.embedded]).toEqual([expect.stringMatching(/^Tinos-(Regular|Bold|Italic|BoldItalic)$/), true]);
 });
 
-test('the receipt (01), supplement request (02), refusal (03) and control slip (05) as PDFs match their HTML', async () => {
+test('the receipt (01), supplement request (02), refusal (03), stop notice and control slip (05) as PDFs match their HTML', async () => {
   const cases: Array<[string, string, string[]]> = [
     [
       'PDF-1',
@@ -156,6 +164,21 @@ test('the receipt (01), supplement request (02), refusal (03) and control slip (
       ],
     ],
     ['PDF-3', 'refusal', ['PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ', 'Thủ tục không thuộc thẩm quyền giải quyết của phường.', 'Mã hồ sơ: PDF-3']],
+    [
+      'PDF-5',
+      'stop-notice',
+      [
+        'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ',
+        'Ngày 04 tháng 3 năm 2025, Ủy ban nhân dân phường Chiềng Lề đã thông báo yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ.',
+        '(khoản 5 Điều 19 Nghị định số 118/2025/NĐ-CP)',
+        'kể từ 09 giờ 00 phút, ngày 20 tháng 3 năm 2025.',
+      ],
+    ],
+    [
+      'PDF-6',
+      'stop-notice',
+      ['Mẫu số 05', 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ', 'Ông/Bà đã đề nghị rút hồ sơ.', 'Lý do: Người nộp đề nghị rút hồ sơ để nộp lại theo thủ tục khác.'],
+    ],
     // Step 1: Mon 17 Mar 14:00 + 1 working day = Tue 18 Mar 14:00; still open on the slip.
     [
       'PDF-1',
@@ -210,4 +233,11 @@ test('PDF letters need a key or a session and stay within its agencies; a letter
   expect((await get('/letters/PDF-1/nothing.pdf')).status).toBe(404);
   // The HTML letter links to its PDF.
   expect((await get('/letters/PDF-1/apology')).text).toContain('href="/letters/PDF-1/apology.pdf"');
+});
+
+test('a stop notice exists only for a closed or withdrawn dossier; the older form set prints no form number', async () => {
+  expect((await get('/letters/PDF-1/stop-notice')).status).toBe(404);
+  const html = (await get('/letters/PDF-5/stop-notice')).text;
+  expect(html).not.toContain('class="form-no"');
+  expect((await get('/letters/PDF-6/stop-notice')).text).toContain('Mẫu số 05</div>');
 });

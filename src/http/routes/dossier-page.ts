@@ -231,6 +231,8 @@ export function dossierPageRouter(ctx: AppContext): Router {
           s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
         proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
         refused: s.status === 'refused',
+        // Closed (not completed after the notice) or withdrawn: the stop notice (letter-data.ts stopNoticeData).
+        stopped: s.status === 'closed' || s.status === 'withdrawn',
         // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
         // for an auditor; and how and when consent was given and withdrawn.
         consent: consentPanel(s, scope.has('counter', 'supervisor', 'admin')),

@@ -3,7 +3,7 @@
  * (`/letters/:code/:form`) and the same letter as a PDF document
  * (`/letters/:code/:form.pdf`, set on the server with the Tinos font): receipt
  * (form 01), supplement request (02), refusal (03), apology (04, 404 until one
- * was issued), processing control slip (05).
+ * was issued), processing control slip (05/06), stop notice (closed or withdrawn dossiers).
  */
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../app-context.js';
@@ -20,6 +20,7 @@ const MISSING: Record<string, (code: string) => string> = {
   'supplement-request': (code) => `No supplementation was requested for dossier ${code}.`,
   refusal: (code) => `Dossier ${code} was not refused.`,
   apology: (code) => `No apology was issued for dossier ${code}.`,
+  'stop-notice': (code) => `Dossier ${code} was neither closed nor withdrawn.`,
 };
 
 export function lettersRouter(ctx: AppContext): Router {
@@ -29,7 +30,7 @@ export function lettersRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, code, scope);
     await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, `letter:${form.slice(0, 20)}`, ip);
-    if (!isLetterForm(form)) throw new HttpError(404, `No letter "${form}": receipt, supplement-request, refusal, apology or control-slip.`);
+    if (!isLetterForm(form)) throw new HttpError(404, `No letter "${form}": receipt, supplement-request, refusal, apology, control-slip or stop-notice.`);
     const letter = await letterOf(ctx, s, form);
     if (!letter) throw new HttpError(404, MISSING[form]!(s.code));
     return letter;
