@@ -19,6 +19,10 @@ import { holderProblem, NO_PEOPLE, type PersonDirectory } from './holder.js';
 export interface KeyScope {
   /** True when one of the key's agencies is on the path (the key covers everything below its agencies). */
   coversPath(path: string[]): boolean;
+  /** Who asks (the events an actor signs with its id: explanations and their review). */
+  readonly actor?: { id: string };
+  /** Whether the caller has one of the roles. */
+  has?(...roles: Array<'counter' | 'supervisor' | 'admin'>): boolean;
 }
 
 export type Verdict = { ok: true } | { ok: false; status: 403 | 422; message: string; field?: string };
@@ -69,6 +73,12 @@ export function authorizeEvent(
   if (hiddenFrom(scope, before)) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };
   if (event.type === 'assigned' && !scope.coversPath(pathOf(before.currentAgencyCode))) {
     return { ok: false, status: 403, message: `only the agency handling dossier ${event.dossierCode} (or one above it) can hand it over` };
+  }
+  if (event.type === 'late_explained' || event.type === 'explanation_acknowledged' || event.type === 'explanation_returned') {
+    // The author of an explanation or a review is the caller, never someone it names.
+    if (scope.actor && event.by !== scope.actor.id) return { ok: false, status: 422, message: "by: the caller's own actor id is expected", field: 'by' };
+    if (event.type !== 'late_explained' && scope.has && !scope.has('supervisor', 'admin'))
+      return { ok: false, status: 403, message: 'an explanation is acknowledged or returned by a supervisor' };
   }
   if (event.type === 'assigned') {
     const problem = holderProblem(event.holder, event.agencyCode, people, pathOf);

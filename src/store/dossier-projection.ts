@@ -77,6 +77,8 @@ function toRow(s: DossierState, ctx: FoldContext) {
     dissatisfied_at: iso(s.dissatisfiedAt),
     second_supplement_at: iso(s.secondSupplementAt),
     late_request_at: iso(s.lateSupplementRequestAt),
+    explanation_status: s.explanation?.status ?? null,
+    explained_at: iso(s.explanation?.at ?? null),
     flags: s.flags,
     calendar_version: s.calendarVersion,
     last_event_seq: s.lastEventSeq,
@@ -128,6 +130,8 @@ const COLUMNS = [
   'electronic_result_at',
   'paid_online_at',
   'closure_due_at',
+  'explanation_status',
+  'explained_at',
 ];
 
 /** What ingestion writes with the projection in the same statement. */

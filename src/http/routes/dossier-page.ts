@@ -27,6 +27,7 @@ import type { DossierState } from '../../dossiers/state.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';
+import { reasonText } from '../../dossiers/explanation.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -88,6 +89,12 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
       return `Người nộp đồng ý nhận thông báo qua ${e.consent.map((c) => CITIZEN_CHANNEL_TEXT[c.channel]).join(', ')} (${CONSENT_VIA_TEXT[e.via]})`;
     case 'consent_withdrawn':
       return `Người nộp ngừng nhận thông báo${e.channels ? ` qua ${e.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')}` : ''} (${CONSENT_VIA_TEXT[e.via]})`;
+    case 'late_explained':
+      return `Giải trình trễ hạn: ${reasonText(e.reason)}${e.note ? ` — ${e.note}` : ''} (trách nhiệm: ${agencyName(e.responsibleAgencyCode)}${e.responsibleStep ? `, bước ${e.responsibleStep}` : ''})`;
+    case 'explanation_acknowledged':
+      return `Giải trình được xác nhận${e.comment ? `: ${e.comment}` : ''}`;
+    case 'explanation_returned':
+      return `Giải trình bị trả lại: ${e.comment}`;
   }
 }
 
