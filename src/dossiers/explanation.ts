@@ -36,6 +36,14 @@ export function reasonText(code: string): string {
 /** submitted: waiting for a supervisor; acknowledged: accepted (final); returned: to be explained again. */
 export type ExplanationStatus = 'submitted' | 'acknowledged' | 'returned';
 
+/** Where an explanation stands, in Vietnamese (the report, the dossier page). */
+export const EXPLANATION_STATUS_TEXT: Record<ExplanationStatus | 'none', string> = {
+  none: 'Chưa giải trình',
+  submitted: 'Chờ xác nhận',
+  acknowledged: 'Đã xác nhận',
+  returned: 'Bị trả lại, cần giải trình lại',
+};
+
 export interface Explanation {
   reason: ExplanationReason;
   note: string | null;

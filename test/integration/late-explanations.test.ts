@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createApiKey } from '../../src/store/api-keys.js';
+import { sessionCsrfToken } from '../../src/http/csrf.js';
 import { ev } from '../support/events.js';
 import { createTestApp, signIn, type TestApp } from '../support/test-app.js';
 
@@ -213,5 +214,62 @@ describe('the report and the dashboard', () => {
     expect(page.text).toContain('<span data-count="unexplained">1</span>');
     expect(page.text).toContain('<span data-count="unacknowledged">1</span>');
     expect(page.text).toMatch(/id="unexplained">[\s\S]*?OVER2[\s\S]*?<\/table>/);
+  });
+});
+
+describe("the dossier page's forms (Vietnamese, CSRF)", () => {
+  const post = (session: string, path: string, form: Record<string, string>) =>
+    request(t.app).post(path).set('Cookie', `dunghan_session=${session}`).type('form').send(form);
+
+  test('OVER2 is explained from the page by the counter and acknowledged by the supervisor; refusals show next to the field', async () => {
+    const counter = await signIn(t.app, t.keys.counter);
+    const page = await request(t.app).get('/dossiers/OVER2').set('Cookie', `dunghan_session=${counter}`);
+    expect(page.text).toContain('id="explanation-missing"');
+    expect(page.text).toContain('id="explanation-form"');
+    expect(page.text).not.toContain('id="review-form"');
+    const before = await explanationEvents();
+    // No CSRF token: refused before the route.
+    expect((await post(counter, '/dossiers/OVER2/explanation', { reason: 'overload', responsibleAgencyCode: 'SLA.TPSL.CLE' })).status).toBe(403);
+    // "Khác" without a note: the page again, 422, the message beside the note, what was typed kept.
+    const bad = await post(counter, '/dossiers/OVER2/explanation', {
+      reason: 'other',
+      note: '',
+      responsibleAgencyCode: 'SLA.TPSL.CLE',
+      _csrf: sessionCsrfToken(counter),
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('<span class="error" id="note-error">Ghi rõ nội dung giải trình (bắt buộc khi chọn lý do &quot;Khác&quot;).</span>');
+    expect(bad.text).toContain('<option value="other" selected>Khác</option>');
+    expect(await explanationEvents()).toBe(before);
+    const ok = await post(counter, '/dossiers/OVER2/explanation', {
+      reason: 'complex_verification',
+      note: 'Cần xác minh nơi cư trú.',
+      responsibleAgencyCode: 'SLA.TPSL.CLE',
+      responsibleStep: '',
+      _csrf: sessionCsrfToken(counter),
+    });
+    expect(ok.status).toBe(303);
+    expect((await stateOf('OVER2')).state.explanation).toMatchObject({ reason: 'complex_verification', responsibleStep: null, status: 'submitted' });
+
+    const supervisor = await signIn(t.app, t.keys.supervisor);
+    const shown = await request(t.app).get('/dossiers/OVER2').set('Cookie', `dunghan_session=${supervisor}`);
+    expect(shown.text).toContain('Hồ sơ phức tạp, cần xác minh: Cần xác minh nơi cư trú.');
+    expect(shown.text).toContain('id="review-form"');
+    const noComment = await post(supervisor, '/dossiers/OVER2/explanation/review', { decision: 'return', comment: '', _csrf: sessionCsrfToken(supervisor) });
+    expect(noComment.status).toBe(422);
+    expect(noComment.text).toContain('<span class="error" id="comment-error">Ghi lý do trả lại giải trình.</span>');
+    expect((await post(supervisor, '/dossiers/OVER2/explanation/review', { decision: 'acknowledge', _csrf: sessionCsrfToken(supervisor) })).status).toBe(303);
+    expect((await stateOf('OVER2')).explanation_status).toBe('acknowledged');
+    const after = await request(t.app).get('/dossiers/OVER2').set('Cookie', `dunghan_session=${supervisor}`);
+    expect(after.text).toContain('Đã xác nhận');
+    expect(after.text).not.toContain('id="explanation-form"');
+    expect(after.text).toContain('Giải trình được xác nhận');
+  });
+
+  test('the OpenAPI document lists the three routes', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/dossiers/{code}/explanation', '/api/v1/dossiers/{code}/explanation/review', '/api/v1/reports/explanations']),
+    );
   });
 });

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
 import { formatLocalInstant } from '../../calendar/local-time.js';
 import { exportInstant } from '../../calendar/vietnamese-format.js';
-import { reasonText, type ExplanationStatus } from '../../dossiers/explanation.js';
+import { EXPLANATION_STATUS_TEXT, reasonText, type ExplanationStatus } from '../../dossiers/explanation.js';
 import { toCsv, toXlsx } from '../../reports/export.js';
 import type { Column } from '../../reports/columns.js';
 import { explanationsQuerySchema, periodOf } from '../../reports/report-query.js';
@@ -18,14 +18,6 @@ import { explainLate, explanationRequestSchema, reviewExplanation, reviewRequest
 import { noQuery } from '../query.js';
 import { filterFor, requireStarted } from '../report-scope.js';
 import { loadScopedDossier } from '../scoped-dossier.js';
-
-/** Where an explanation stands, in Vietnamese (the report, the dossier page). */
-export const EXPLANATION_STATUS_TEXT: Record<ExplanationStatus | 'none', string> = {
-  none: 'Chưa giải trình',
-  submitted: 'Chờ xác nhận',
-  acknowledged: 'Đã xác nhận',
-  returned: 'Bị trả lại, cần giải trình lại',
-};
 
 const RULE =
   'The dossiers the period counts late (finished after their appointment) or overdue (open past it at the judgment instant), by Decision 766 as the rates count them, judged with the events of then; each with its explanation as it stands now. Any dossier late or overdue by either the legal or the 766 judgment may be explained.';
