@@ -31,7 +31,8 @@ export function openLateWithoutApologySql(t: string, d = 'dossiers'): string {
  * (legally, not waiting for the citizen; or past the current segment's 766 overdue instant).
  */
 export function lateOrOverdueNowSql(t: string, d = 'dossiers'): string {
-  return `((${d}.finished_at <= ${t} AND (${d}.outcome = 'late' OR ${d}.rate_outcome = 'late')) OR ${legalOpenSql.overdue(t, d)} OR (${d}.finished_at IS NULL AND ${d}.rate_overdue_after < ${t}))`;
+  // IS TRUE: a null (no 766 overdue instant while waiting for the citizen) is false, as in TypeScript.
+  return `((${d}.finished_at <= ${t} AND (${d}.outcome = 'late' OR ${d}.rate_outcome = 'late')) OR ${legalOpenSql.overdue(t, d)} OR (${d}.finished_at IS NULL AND ${d}.rate_overdue_after < ${t})) IS TRUE`;
 }
 
 /**
