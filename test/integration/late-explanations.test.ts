@@ -119,6 +119,14 @@ describe('explained, acknowledged, returned', () => {
     row = await stateOf('LATE');
     expect(row.explanation_status).toBe('acknowledged');
     expect(row.state.explanation).toMatchObject({ reason: 'other', status: 'acknowledged', comment: null });
+    // The dossier API shows it, instants in local time.
+    const view = (await request(t.app).get('/api/v1/dossiers/LATE').set(auth(t.keys.auditor))).body;
+    expect(view.explanation).toMatchObject({
+      reason: 'other',
+      status: 'acknowledged',
+      at: '2025-03-21T16:11:00+07:00',
+      reviewedAt: '2025-03-21T16:11:00+07:00',
+    });
     // Acknowledged is final: neither changed nor reviewed again.
     expect((await explain('LATE', {})).body.errors[0]).toEqual({ path: 'dossierCode', message: expect.stringMatching(/already acknowledged/) });
     expect((await review('LATE', { decision: 'acknowledge' }, secondSupervisor)).body.errors[0].path).toBe('explanation');
