@@ -9,6 +9,7 @@ import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
 import { explanationRequestSchema, reviewRequestSchema } from './explain-late.js';
+import { smsInboundSchema } from './routes/sms-inbound.js';
 import { supervisorSchema } from './routes/supervisors.js';
 import {
   cellQuerySchema,
@@ -215,6 +216,7 @@ const SCHEMAS = {
     }),
     items: { type: 'array', items: { type: 'object', additionalProperties: true } },
   }),
+  SmsInboundResult: obj({ result: { type: 'string', enum: ['withdrawn', 'ignored'] }, reason: { type: 'string' } }, ['result']),
   AnyObject: { type: 'object', additionalProperties: true },
   AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
 };
@@ -331,6 +333,24 @@ export function openApiDocument() {
             422: problem('no explanation waiting for review (`explanation`), or the caller wrote it (`by`)'),
           },
         }),
+      },
+      '/api/v1/sms/inbound': {
+        post: op(
+          'smsInbound',
+          'The SMS gateway forwards a citizen’s reply (phone, text); "TC <mã hồ sơ>" or "TU CHOI <mã hồ sơ>" from the phone the dossier’s SMS go to withdraws that consent (via keyword). Authenticated by the shared secret SMS_INBOUND_SECRET in X-Dunghan-Secret, not by a key; absent when it is unset',
+          {
+            public: true,
+            parameters: [{ name: 'X-Dunghan-Secret', in: 'header', required: true, schema: { type: 'string' } }],
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: json(smsInboundSchema) }, 'application/x-www-form-urlencoded': { schema: json(smsInboundSchema) } },
+            },
+            responses: {
+              200: ok('withdrawn, or ignored with the reason (the same for an unknown dossier and another phone)', ref('SmsInboundResult')),
+              401: problem('no secret, or another'),
+            },
+          },
+        ),
       },
       '/api/v1/agencies/{code}/supervisors': {
         get: op('listSupervisors', "The agency's supervisors (alert recipients)", {
