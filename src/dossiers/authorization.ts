@@ -15,6 +15,7 @@
 import type { DossierEvent } from './events.js';
 import type { DossierState } from './state.js';
 import { holderProblem, NO_PEOPLE, type PersonDirectory } from './holder.js';
+import { lateProblem } from './explanation.js';
 
 export interface KeyScope {
   /** True when one of the key's agencies is on the path (the key covers everything below its agencies). */
@@ -79,6 +80,9 @@ export function authorizeEvent(
     if (scope.actor && event.by !== scope.actor.id) return { ok: false, status: 422, message: "by: the caller's own actor id is expected", field: 'by' };
     if (event.type !== 'late_explained' && scope.has && !scope.has('supervisor', 'admin'))
       return { ok: false, status: 403, message: 'an explanation is acknowledged or returned by a supervisor' };
+    // Late or overdue when explained, judged as the dossier stood just before: here, not in the fold (explanation.ts).
+    const late = event.type === 'late_explained' ? lateProblem(before, Date.parse(event.occurredAt)) : null;
+    if (late) return { ok: false, status: 422, message: late.message, field: late.field };
   }
   if (event.type === 'assigned') {
     const problem = holderProblem(event.holder, event.agencyCode, people, pathOf);

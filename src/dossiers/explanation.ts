@@ -79,9 +79,24 @@ export function dossierAgencies(s: DossierState): string[] {
   return [...new Set(all.filter((a): a is string => !!a))];
 }
 
-/** Why `input` cannot explain the dossier at `at` (null: it can). */
+/** Why `input` cannot explain the dossier at `at` (null: it can): what the API and the page ask before recording. */
 export function explainProblem(s: DossierState, at: number, input: ExplanationInput): ExplanationProblem | null {
-  if (!lateOrOverdueAt(s, at)) return { field: 'dossierCode', message: `dossier ${s.code} is neither finished late nor overdue: there is nothing to explain` };
+  return lateProblem(s, at) ?? contentProblem(s, input);
+}
+
+/**
+ * Not late nor overdue at `at`. Asked when the event is recorded (authorization.ts, against the dossier as it stood
+ * just before it), not by the fold: a calendar import or a rebuild that re-times the dossier later replays a fact that
+ * was true when it was recorded, and must not fail on it.
+ */
+export function lateProblem(s: DossierState, at: number): ExplanationProblem | null {
+  return lateOrOverdueAt(s, at)
+    ? null
+    : { field: 'dossierCode', message: `dossier ${s.code} is neither finished late nor overdue: there is nothing to explain` };
+}
+
+/** What the explanation says, against what the dossier is: the fold's checks, which no re-timing changes. */
+export function contentProblem(s: DossierState, input: ExplanationInput): ExplanationProblem | null {
   if (s.explanation?.status === 'acknowledged')
     return { field: 'dossierCode', message: `the explanation of dossier ${s.code} was already acknowledged: it can no longer be changed` };
   if (!isExplanationReason(input.reason))

@@ -16,7 +16,7 @@ import { lawfulApology } from './apology.js';
 import { rateOverdueAfter, withSegment } from './progress.js';
 import { pauseOpenStep, resumeOpenStep, stepIndexOf } from './steps.js';
 import { giveConsent, withdrawConsent } from './consent.js';
-import { explained, explainProblem, reviewed, reviewProblem } from './explanation.js';
+import { contentProblem, explained, reviewed, reviewProblem } from './explanation.js';
 import { STATE_VERSION, type ComplianceFlag, type DossierState, type DossierStatus, type PinnedRules } from './state.js';
 
 export class TransitionError extends Error {
@@ -260,8 +260,9 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.consent = withdrawConsent(s.consent, e.channels, at, e.via);
       break;
     case 'late_explained': {
-      // Judged at the event's instant against the dossier as it stood (the page and the API ask the same first).
-      const problem = explainProblem(s, at, e);
+      // Whether it was late when explained is judged when the event is recorded (authorization.ts): a replay after a
+      // re-timing keeps the fact. What it says is judged here (the page and the API ask the same first).
+      const problem = contentProblem(s, e);
       if (problem) throw new TransitionError(problem.message, e.eventId, problem.field);
       s.explanation = explained(e, at);
       break;

@@ -90,6 +90,14 @@ describe('refusals: 422 naming the field, nothing written', () => {
       .send(ev.of('late_explained', 'LATE', '2025-03-21T16:00:00+07:00', { reason: 'overload', responsibleAgencyCode: 'SLA.TPSL', by: 'somebody-else' }));
     expect(res.status).toBe(422);
     expect(res.body.errors[0].path).toBe('[0].by');
+    // Signed with its own id, it is judged like the API's: FINE is not late (checked at recording, as it stood then).
+    const counterId = (await t.ctx.db.pool.query<{ id: string }>("SELECT id::text FROM api_keys WHERE label = 'test counter'")).rows[0]!.id;
+    const notLate = await request(t.app)
+      .post('/api/v1/events')
+      .set(auth(t.keys.counter))
+      .send(ev.of('late_explained', 'FINE', '2025-03-21T16:00:00+07:00', { reason: 'overload', responsibleAgencyCode: 'SLA.TPSL.CLE', by: counterId }));
+    expect(notLate.status).toBe(422);
+    expect(notLate.body.errors[0]).toMatchObject({ path: '[0].dossierCode', message: expect.stringMatching(/neither finished late nor overdue/) });
     // Another district's key: the dossier does not exist for it.
     const outside = await explain('LATE', {}, t.keys.outsider);
     expect(outside.status).toBe(404);

@@ -4,6 +4,7 @@
  * commune P.X on Mon 17 Mar 2025 10:00 → due Thu 20 Mar 10:00.
  */
 import { foldDossier, TransitionError } from '../../src/dossiers/fold.js';
+import { lateProblem } from '../../src/dossiers/explanation.js';
 import { context, log, received } from '../support/fold-fixture.js';
 
 const ctx = context();
@@ -19,12 +20,18 @@ const refusal = (events: ReturnType<typeof log>[]) => {
   }
 };
 
+// Whether the dossier is late when explained is asked of the dossier as it stood just before (authorization.ts at
+// ingestion), not by the fold: a replay after a re-timing keeps a fact that was true when recorded.
+const lateAt = (events: ReturnType<typeof log>[], at: string) => lateProblem(foldDossier(events, ctx), Date.parse(at));
+
 test('before the due instant there is nothing to explain; a minute after it, there is', () => {
-  expect(refusal([received('2025-03-17T10:00:00+07:00'), explain('2025-03-20T10:00:00+07:00')])).toEqual({
+  const open = [received('2025-03-17T10:00:00+07:00')];
+  expect(lateAt(open, '2025-03-20T10:00:00+07:00')).toEqual({
     field: 'dossierCode',
     message: 'dossier D is neither finished late nor overdue: there is nothing to explain',
   });
-  const s = foldDossier([received('2025-03-17T10:00:00+07:00'), explain('2025-03-20T10:01:00+07:00')], ctx);
+  expect(lateAt(open, '2025-03-20T10:01:00+07:00')).toBeNull();
+  const s = foldDossier([...open, explain('2025-03-20T10:01:00+07:00')], ctx);
   expect(s.explanation).toEqual({
     reason: 'overload',
     note: null,
@@ -37,13 +44,15 @@ test('before the due instant there is nothing to explain; a minute after it, the
     reviewedAt: null,
     comment: null,
   });
+  // Re-timed afterwards (here: the same log folded as if the explanation came a minute early), the fold keeps it.
+  expect(foldDossier([...open, explain('2025-03-20T09:59:00+07:00')], ctx).explanation?.status).toBe('submitted');
 });
 
 test('a dossier finished on time cannot be explained, even later; one finished late can, at any time after', () => {
   const onTime = [received('2025-03-17T10:00:00+07:00'), log('result_ready', '2025-03-20T09:00:00+07:00')];
-  expect(refusal([...onTime, explain('2025-04-01T09:00:00+07:00')])?.field).toBe('dossierCode');
+  expect(lateAt(onTime, '2025-04-01T09:00:00+07:00')?.field).toBe('dossierCode');
   const late = [received('2025-03-17T10:00:00+07:00'), log('result_ready', '2025-03-20T11:00:00+07:00')];
-  expect(foldDossier([...late, explain('2025-04-01T09:00:00+07:00')], ctx).explanation?.status).toBe('submitted');
+  expect(lateAt(late, '2025-04-01T09:00:00+07:00')).toBeNull();
 });
 
 test('766 only: after a supplement the legal clock restarts, the 766 one does not; the 766 overdue dossier may be explained', () => {
@@ -57,7 +66,8 @@ test('766 only: after a supplement the legal clock restarts, the 766 one does no
   ];
   const s = foldDossier(events, ctx);
   expect([s.dueAt, s.rate.dueAt]).toEqual([Date.parse('2025-03-27T10:00:00+07:00'), Date.parse('2025-03-26T10:00:00+07:00')]);
-  expect(foldDossier([...events, explain('2025-03-26T12:00:00+07:00')], ctx).explanation?.status).toBe('submitted');
+  expect(lateAt(events, '2025-03-26T10:00:00+07:00')?.field).toBe('dossierCode');
+  expect(lateAt(events, '2025-03-26T12:00:00+07:00')).toBeNull();
 });
 
 test('the checks name their field: reason, note, agency, step', () => {
