@@ -4,6 +4,8 @@
  * when Zalo refuses it, the rotated pair kept in the database so that another process, or a restart, sends with it.
  */
 import { createZaloZns } from '../../src/alerts/zalo-zns.js';
+import { sendersFrom } from '../../src/cli/serve.js';
+import { loadConfig } from '../../src/config.js';
 import { refreshingAccessToken, type ZaloOAuthConfig } from '../../src/alerts/zalo-token.js';
 import type { DueMessage } from '../../src/store/outbox-store.js';
 import { TestSmsGateway } from '../support/sms-gateway.js';
@@ -124,4 +126,20 @@ test('a province that authorizes again and sets a new pair in the environment re
   await process_({ accessToken: 'oa-new-access', refreshToken: 'oa-new-refresh' }).send(message());
   expect(gw.requests.at(-1)).toMatchObject({ answered: 'ok', headers: expect.objectContaining({ access_token: 'oa-new-access' }) });
   expect(await stored()).toEqual({ access_token: 'oa-new-access', refresh_token: 'oa-new-refresh', expires_at: null });
+});
+
+test('the environment: the three refresh variables together or none (a ConfigError at start), and the sender refreshes with them', async () => {
+  const env = { DATA_DIR: '/tmp/dunghan-zalo-test', ZALO_ACCESS_TOKEN: 'oa-new-access', ZALO_ZNS_URL: gw.url, ZALO_TEMPLATE_IDS: '{"receipt":"301001"}' };
+  expect(() => sendersFrom(loadConfig({ ...env, ZALO_APP_ID: '4321' }), t.ctx)).toThrow(/ZALO_REFRESH_TOKEN, ZALO_APP_ID and ZALO_SECRET_KEY are set together/);
+  const senders = sendersFrom(
+    loadConfig({ ...env, ZALO_REFRESH_TOKEN: 'oa-new-refresh', ZALO_APP_ID: '4321', ZALO_SECRET_KEY: 'app-secret', ZALO_OAUTH_URL: gw.oauthUrl }),
+    t.ctx,
+  );
+  // The stored pair is the environment's (the previous test): revoked, the sender refreshes it through ZALO_OAUTH_URL.
+  gw.zaloValidToken = 'revoked-once-more';
+  gw.zaloOAuth!.refreshToken = 'oa-new-refresh';
+  const before = gw.oauthRequests.length;
+  await senders.zalo!.send(message());
+  expect(gw.oauthRequests.length - before).toBe(1);
+  expect(gw.requests.at(-1)).toMatchObject({ answered: 'ok' });
 });
