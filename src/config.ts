@@ -89,11 +89,26 @@ const envSchema = z.object({
   SMS_UNICODE: z.enum(['true', 'false']).default('false'),
   /** The longest SMS in segments (153 characters each when concatenated). */
   SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
+  /**
+   * The shared secret the SMS gateway sends (header X-Dunghan-Secret) with a citizen's forwarded reply to
+   * POST /api/v1/sms/inbound ("TC <mã hồ sơ>" stops that dossier's SMS). Unset: no such route.
+   */
+  SMS_INBOUND_SECRET: unsetIfEmpty(z.string().min(16, 'at least 16 characters').optional()),
   /** Zalo ZNS: the Official Account's access token. Unset: no Zalo message is sent. */
   ZALO_ACCESS_TOKEN: unsetIfEmpty(z.string().optional()),
   /** The registered ZNS template per message kind, JSON: {"receipt":"123456","apology":"…",…}. */
   ZALO_TEMPLATE_IDS: jsonObject('ZALO_TEMPLATE_IDS'),
   ZALO_ZNS_URL: z.string().url().default('https://business.openapi.zalo.me/message/template'),
+  /**
+   * Refreshing the access token (it lasts about 25 hours): the OA's refresh token (single use; the rotated pair is kept
+   * in the database), the Zalo app's id and secret key. Unset: ZALO_ACCESS_TOKEN is used as it is.
+   */
+  ZALO_REFRESH_TOKEN: unsetIfEmpty(z.string().optional()),
+  ZALO_APP_ID: unsetIfEmpty(z.string().optional()),
+  ZALO_SECRET_KEY: unsetIfEmpty(z.string().optional()),
+  ZALO_OAUTH_URL: z.string().url().default('https://oauth.zaloapp.com/v4/oa/access_token'),
+  /** Refreshed this many seconds before the access token expires. */
+  ZALO_REFRESH_BEFORE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3600),
   /**
    * `auto`: an API key opens a web session only while nobody has an account (a new installation's first sign-in);
    * `on`: keys keep opening web sessions as before accounts existed. Kept for one release, then removed.

@@ -21,6 +21,8 @@ export const DOMAIN_ERROR_KINDS = {
   invalid_transition: 422,
   /** A new appointment that is no real appointment (past, on a day off, outside office hours). */
   invalid_appointment: 422,
+  /** An explanation of lateness that cannot be recorded or reviewed (a dossier not late, a reason not in the list, one's own). */
+  invalid_explanation: 422,
 } as const;
 export type DomainErrorKind = keyof typeof DOMAIN_ERROR_KINDS;
 

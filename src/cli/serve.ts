@@ -9,6 +9,7 @@ import { citizenOptions, ConfigError, loadConfig, oidcSettingsOf, uploadLimitsOf
 import { mailSender, type Senders } from '../alerts/outbox.js';
 import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
 import { createZaloZns } from '../alerts/zalo-zns.js';
+import { refreshingAccessToken, staticAccessToken, type AccessTokenSource } from '../alerts/zalo-token.js';
 import { letterAttachment } from '../alerts/letter-pdf.js';
 import { openDatabase } from '../db/open-database.js';
 import { createApp } from '../http/app.js';
@@ -44,11 +45,33 @@ export function sendersFrom(config: Config, ctx: AppContext): Senders {
   if (config.ZALO_ACCESS_TOKEN)
     senders.zalo = createZaloZns({
       url: config.ZALO_ZNS_URL,
-      accessToken: config.ZALO_ACCESS_TOKEN,
+      tokens: zaloTokensFrom(config, config.ZALO_ACCESS_TOKEN, ctx),
       templateIds: config.ZALO_TEMPLATE_IDS,
       timeoutMs: config.SMS_GATEWAY_TIMEOUT_MS,
     });
   return senders;
+}
+
+/** The Zalo access token: refreshed through OAuth when the refresh token, app id and secret key are all set. */
+function zaloTokensFrom(config: Config, accessToken: string, ctx: AppContext): AccessTokenSource {
+  const oauth = [config.ZALO_REFRESH_TOKEN, config.ZALO_APP_ID, config.ZALO_SECRET_KEY];
+  if (oauth.every((v) => v === undefined)) return staticAccessToken(accessToken);
+  if (oauth.some((v) => v === undefined))
+    throw new ConfigError(
+      'invalid environment:\n  ZALO_REFRESH_TOKEN, ZALO_APP_ID and ZALO_SECRET_KEY are set together (refreshing the Zalo access token) or not at all',
+    );
+  return refreshingAccessToken(
+    ctx.db.pool,
+    { accessToken, refreshToken: config.ZALO_REFRESH_TOKEN! },
+    {
+      url: config.ZALO_OAUTH_URL,
+      appId: config.ZALO_APP_ID!,
+      secretKey: config.ZALO_SECRET_KEY!,
+      timeoutMs: config.SMS_GATEWAY_TIMEOUT_MS,
+      refreshBeforeMs: config.ZALO_REFRESH_BEFORE_SECONDS * 1000,
+    },
+    () => ctx.now(),
+  );
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while stopping exits at once. */
@@ -136,6 +159,7 @@ export async function serve(sampleData: boolean): Promise<number> {
       trustProxy: config.TRUST_PROXY,
       keyWebSignIn: config.KEY_WEB_SIGN_IN,
       oidc: oidcSettingsOf(config),
+      smsInboundSecret: config.SMS_INBOUND_SECRET,
     }).listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });

@@ -15,10 +15,15 @@
 import type { DossierEvent } from './events.js';
 import type { DossierState } from './state.js';
 import { holderProblem, NO_PEOPLE, type PersonDirectory } from './holder.js';
+import { lateProblem } from './explanation.js';
 
 export interface KeyScope {
   /** True when one of the key's agencies is on the path (the key covers everything below its agencies). */
   coversPath(path: string[]): boolean;
+  /** Who asks (the events an actor signs with its id: explanations and their review). */
+  readonly actor?: { id: string };
+  /** Whether the caller has one of the roles. */
+  has?(...roles: Array<'counter' | 'supervisor' | 'admin'>): boolean;
 }
 
 export type Verdict = { ok: true } | { ok: false; status: 403 | 422; message: string; field?: string };
@@ -69,6 +74,15 @@ export function authorizeEvent(
   if (hiddenFrom(scope, before)) return { ok: false, status: 422, message: unknownDossierMessage(event.dossierCode) };
   if (event.type === 'assigned' && !scope.coversPath(pathOf(before.currentAgencyCode))) {
     return { ok: false, status: 403, message: `only the agency handling dossier ${event.dossierCode} (or one above it) can hand it over` };
+  }
+  if (event.type === 'late_explained' || event.type === 'explanation_acknowledged' || event.type === 'explanation_returned') {
+    // The author of an explanation or a review is the caller, never someone it names.
+    if (scope.actor && event.by !== scope.actor.id) return { ok: false, status: 422, message: "by: the caller's own actor id is expected", field: 'by' };
+    if (event.type !== 'late_explained' && scope.has && !scope.has('supervisor', 'admin'))
+      return { ok: false, status: 403, message: 'an explanation is acknowledged or returned by a supervisor' };
+    // Late or overdue when explained, judged as the dossier stood just before: here, not in the fold (explanation.ts).
+    const late = event.type === 'late_explained' ? lateProblem(before, Date.parse(event.occurredAt)) : null;
+    if (late) return { ok: false, status: 422, message: late.message, field: late.field };
   }
   if (event.type === 'assigned') {
     const problem = holderProblem(event.holder, event.agencyCode, people, pathOf);

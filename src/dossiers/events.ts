@@ -155,6 +155,31 @@ export const consentWithdrawnEventSchema = z.object({
 /** A complaint or petition about the dossier (phản ánh, kiến nghị; indicator 5.4). */
 export const complaintReceivedEventSchema = z.object({ ...base, type: z.literal('complaint_received'), summary: text.optional() });
 
+/**
+ * Who wrote an explanation or reviewed it: the actor's id (an API key's or a person's), which must be the caller's own
+ * (authorization.ts); carried in the event so that the fold can refuse a review by the explanation's author.
+ */
+const actorId = z.string().trim().min(1).max(64);
+
+/**
+ * Why a late or overdue dossier is late (giải trình): a reason code (dossiers/explanation.ts EXPLANATION_REASONS; an
+ * unknown one is refused by the fold, 422), free text (required for `other`), the agency responsible (one that took
+ * part in the dossier) and optionally its step. A later one replaces it until a supervisor acknowledges it.
+ */
+export const lateExplainedEventSchema = z.object({
+  ...base,
+  type: z.literal('late_explained'),
+  reason: z.string().trim().min(1).max(64),
+  note: text.optional(),
+  responsibleAgencyCode: code,
+  responsibleStep: z.string().trim().min(1).max(200).optional(),
+  by: actorId,
+});
+/** A supervisor other than its author accepts the explanation. */
+export const explanationAcknowledgedEventSchema = z.object({ ...base, type: z.literal('explanation_acknowledged'), by: actorId, comment: text.optional() });
+/** A supervisor other than its author sends the explanation back, saying why: it is to be explained again. */
+export const explanationReturnedEventSchema = z.object({ ...base, type: z.literal('explanation_returned'), by: actorId, comment: text });
+
 export const dossierEventSchema = z.discriminatedUnion('type', [
   receivedEventSchema,
   assignedEventSchema,
@@ -171,6 +196,9 @@ export const dossierEventSchema = z.discriminatedUnion('type', [
   complaintReceivedEventSchema,
   consentGivenEventSchema,
   consentWithdrawnEventSchema,
+  lateExplainedEventSchema,
+  explanationAcknowledgedEventSchema,
+  explanationReturnedEventSchema,
 ]);
 
 export type DossierEvent = z.infer<typeof dossierEventSchema>;

@@ -16,6 +16,7 @@ import { lawfulApology } from './apology.js';
 import { rateOverdueAfter, withSegment } from './progress.js';
 import { pauseOpenStep, resumeOpenStep, stepIndexOf } from './steps.js';
 import { giveConsent, withdrawConsent } from './consent.js';
+import { contentProblem, explained, reviewed, reviewProblem } from './explanation.js';
 import { STATE_VERSION, type ComplianceFlag, type DossierState, type DossierStatus, type PinnedRules } from './state.js';
 
 export class TransitionError extends Error {
@@ -258,6 +259,21 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
     case 'consent_withdrawn':
       s.consent = withdrawConsent(s.consent, e.channels, at, e.via);
       break;
+    case 'late_explained': {
+      // Whether it was late when explained is judged when the event is recorded (authorization.ts): a replay after a
+      // re-timing keeps the fact. What it says is judged here (the page and the API ask the same first).
+      const problem = contentProblem(s, e);
+      if (problem) throw new TransitionError(problem.message, e.eventId, problem.field);
+      s.explanation = explained(e, at);
+      break;
+    }
+    case 'explanation_acknowledged':
+    case 'explanation_returned': {
+      const problem = reviewProblem(s, e.by);
+      if (problem) throw new TransitionError(problem.message, e.eventId, problem.field);
+      s.explanation = reviewed(s.explanation!, e.type === 'explanation_acknowledged' ? 'acknowledged' : 'returned', e.by, at, e.comment);
+      break;
+    }
   }
   return settle(s, index, at);
 }

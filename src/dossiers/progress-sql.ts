@@ -27,6 +27,15 @@ export function openLateWithoutApologySql(t: string, d = 'dossiers'): string {
 }
 
 /**
+ * lateOrOverdueAt (progress.ts) of dossiers now: finished late by either judgment, or open and overdue now by either
+ * (legally, not waiting for the citizen; or past the current segment's 766 overdue instant).
+ */
+export function lateOrOverdueNowSql(t: string, d = 'dossiers'): string {
+  // IS TRUE: a null (no 766 overdue instant while waiting for the citizen) is false, as in TypeScript.
+  return `((${d}.finished_at <= ${t} AND (${d}.outcome = 'late' OR ${d}.rate_outcome = 'late')) OR ${legalOpenSql.overdue(t, d)} OR (${d}.finished_at IS NULL AND ${d}.rate_overdue_after < ${t})) IS TRUE`;
+}
+
+/**
  * The 766 judgment "overdue" of a dossier open at t, as it was at t: the
  * row's segment if it was already in force then, else the superseded
  * segment that was.

@@ -121,6 +121,17 @@ export function lateWithoutApologyAt(d: JudgedDossier & { flags: readonly string
   return p.legal === 'overdue' && (d.apology === null || d.apology.issuedAt > t);
 }
 
+/**
+ * "Late or overdue" at t, what a dossier must be explained for (giải trình, explanation.ts): finished late or open
+ * overdue by t, by either judgment: the legal one the dossier page and the alerts show, or the 766 one the reports
+ * count (they differ after a supplementation or a late apology). progress-sql.ts lateOrOverdueNowSql is its SQL.
+ */
+export function lateOrOverdueAt(d: JudgedDossier, t: number): boolean {
+  const p = progressAt(d, t);
+  if (p === null) return false;
+  return p.legal === 'late' || p.legal === 'overdue' || p.rate === 'late' || p.rate === 'overdue';
+}
+
 /** Appends the segment unless nothing it judges by changed; a second change at the same instant replaces the first. */
 export function withSegment(segments: JudgmentSegment[], next: JudgmentSegment): JudgmentSegment[] {
   const last = segments[segments.length - 1];

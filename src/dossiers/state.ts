@@ -12,6 +12,7 @@ import type { RegimeId } from './regimes.js';
 import type { JudgmentSegment } from './progress.js';
 import type { StepState } from './steps.js';
 import type { ConsentState } from './consent.js';
+import type { Explanation } from './explanation.js';
 
 /** Where a dossier stands (the API's `status`). */
 export const dossierStatusSchema = z.enum([
@@ -165,6 +166,11 @@ export interface DossierState {
    * (read as none): STATE_VERSION is unreleased, every stored state is replayed anyway.
    */
   consent?: ConsentState;
+  /**
+   * Why it is late, and whether a supervisor acknowledged it (explanation.ts). Absent in states folded before it
+   * existed and in dossiers never explained: no event made them differ, so no STATE_VERSION bump.
+   */
+  explanation?: Explanation | null;
 }
 
 /**

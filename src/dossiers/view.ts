@@ -141,6 +141,14 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     // An open dossier legally overdue with no apology is already a violation (progress.ts, the one definition).
     /** The applicant's channels of choice, contacts masked (the dossier page shows them to staff who may read them). */
     consent: consentView(s.consent, (ms) => formatLocalInstant(ms)),
+    /** Why it is late (giải trình) and whether a supervisor acknowledged it (explanation.ts); null: none recorded. */
+    explanation: s.explanation
+      ? {
+          ...s.explanation,
+          at: formatLocalInstant(s.explanation.at),
+          reviewedAt: s.explanation.reviewedAt === null ? null : formatLocalInstant(s.explanation.reviewedAt),
+        }
+      : null,
     flags:
       open && lateWithoutApologyAt(s, Math.max(nowMs, s.receivedAt)) && !s.flags.includes('late_without_apology')
         ? [...s.flags, 'late_without_apology' as const]

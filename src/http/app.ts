@@ -32,6 +32,8 @@ import { searchPageRouter } from './routes/search-page.js';
 import { dossierPageRouter } from './routes/dossier-page.js';
 import { dashboardRouter } from './routes/dashboard.js';
 import { apologyRouter } from './routes/apology.js';
+import { explanationsRouter } from './routes/explanations.js';
+import { smsInboundRouter } from './routes/sms-inbound.js';
 import { reportsRouter } from './routes/reports.js';
 import { syncRouter } from './routes/sync.js';
 import { publicRouter } from './routes/public.js';
@@ -85,6 +87,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Limits on uploaded files (UPLOAD_MAX_*); default DEFAULT_UPLOAD_LIMITS. */
   uploadLimits?: UploadLimits;
+  /** The SMS gateway's shared secret for forwarded replies (SMS_INBOUND_SECRET); unset: no such route. */
+  smsInboundSecret?: string;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
@@ -121,6 +125,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
 
   const api = express.Router();
   api.use(calendarPublicRouter(ctx));
+  // The SMS gateway's forwarded replies: its own shared secret, not an API key (routes/sms-inbound.ts).
+  api.use(smsInboundRouter(ctx, options.smsInboundSecret));
   // Who is asking is settled before any body is read: an anonymous 10 MB upload is refused unread.
   api.use(authenticateCountingFailures(ctx, options.badKeyAttempts ?? 60));
   api.use(apiCsrfCheck(secure));
@@ -138,6 +144,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(supervisorsRouter(ctx));
   api.use(warningsRouter(ctx));
   api.use(apologyRouter(ctx));
+  api.use(explanationsRouter(ctx));
   api.use(reportsRouter(ctx, metrics));
   api.use(syncRouter(ctx));
   api.use(reconciliationRouter(ctx));

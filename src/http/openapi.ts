@@ -8,10 +8,13 @@ import { deadlineQuerySchema } from '../dossiers/explain-deadline.js';
 import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
+import { explanationRequestSchema, reviewRequestSchema } from './explain-late.js';
+import { smsInboundSchema } from './routes/sms-inbound.js';
 import { supervisorSchema } from './routes/supervisors.js';
 import { warningSettingsSchema } from '../rules/warning-thresholds.js';
 import {
   cellQuerySchema,
+  explanationsQuerySchema,
   latenessDossiersQuerySchema,
   latenessQuerySchema,
   officialFormQuerySchema,
@@ -208,6 +211,20 @@ const SCHEMAS = {
     inheritedFrom: nullable('string'),
     defaults: { type: 'object', additionalProperties: true },
   }),
+  ExplanationRecorded: obj({ eventId: { type: 'string' }, status: { type: 'string', enum: ['submitted', 'acknowledged', 'returned'] } }),
+  Explanations: obj({
+    period: { type: 'object' },
+    judgment: { type: 'object' },
+    total: obj({
+      late: { type: 'integer' },
+      unexplained: { type: 'integer' },
+      submitted: { type: 'integer' },
+      acknowledged: { type: 'integer' },
+      returned: { type: 'integer' },
+    }),
+    items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  }),
+  SmsInboundResult: obj({ result: { type: 'string', enum: ['withdrawn', 'ignored'] }, reason: { type: 'string' } }, ['result']),
   AnyObject: { type: 'object', additionalProperties: true },
   AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
 };
@@ -299,6 +316,50 @@ export function openApiDocument() {
           },
         ),
       },
+      '/api/v1/dossiers/{code}/explanation': {
+        post: op(
+          'explainLateDossier',
+          'Explain why a dossier finished late or is overdue (giải trình): a reason code (complex_verification, awaiting_coordination, overload, system_error, other with a note), the responsible agency (one that took part in the dossier) and optionally its step; replaces an explanation not yet acknowledged',
+          {
+            parameters: [code],
+            requestBody: { required: true, content: { 'application/json': { schema: json(explanationRequestSchema) } } },
+            responses: {
+              201: ok('recorded', ref('ExplanationRecorded')),
+              404: problem('no such dossier'),
+              422: problem('not late nor overdue, an unknown reason, a note missing for "other", an agency or step outside the dossier, already acknowledged'),
+            },
+          },
+        ),
+      },
+      '/api/v1/dossiers/{code}/explanation/review': {
+        post: op('reviewExplanation', "A supervisor acknowledges the dossier's explanation, or returns it with a comment; never their own", {
+          parameters: [code],
+          requestBody: { required: true, content: { 'application/json': { schema: json(reviewRequestSchema) } } },
+          responses: {
+            201: ok('recorded', ref('ExplanationRecorded')),
+            404: problem('no such dossier'),
+            422: problem('no explanation waiting for review (`explanation`), or the caller wrote it (`by`)'),
+          },
+        }),
+      },
+      '/api/v1/sms/inbound': {
+        post: op(
+          'smsInbound',
+          'The SMS gateway forwards a citizen’s reply (phone, text); "TC <mã hồ sơ>" or "TU CHOI <mã hồ sơ>" from the phone the dossier’s SMS go to withdraws that consent (via keyword). Authenticated by the shared secret SMS_INBOUND_SECRET in X-Dunghan-Secret, not by a key; absent when it is unset',
+          {
+            public: true,
+            parameters: [{ name: 'X-Dunghan-Secret', in: 'header', required: true, schema: { type: 'string' } }],
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: json(smsInboundSchema) }, 'application/x-www-form-urlencoded': { schema: json(smsInboundSchema) } },
+            },
+            responses: {
+              200: ok('withdrawn, or ignored with the reason (the same for an unknown dossier and another phone)', ref('SmsInboundResult')),
+              401: problem('no secret, or another'),
+            },
+          },
+        ),
+      },
       '/api/v1/agencies/{code}/supervisors': {
         get: op('listSupervisors', "The agency's supervisors (alert recipients)", {
           parameters: [pathParam('code', 'agency code')],
@@ -374,6 +435,16 @@ export function openApiDocument() {
           'getLateness',
           'Where lateness comes from: by agency and step, the steps that ran over their budgets in the period and the dossiers they made late (.csv and .xlsx too)',
           { parameters: queryParameters(latenessQuerySchema) as Param[], responses: { 200: ok('the rows by agency and step', ref('Lateness')) } },
+        ),
+      },
+      '/api/v1/reports/explanations': {
+        get: op(
+          'getExplanations',
+          "The period's late and overdue dossiers (766, as the rates count them) with their explanations and whether a supervisor acknowledged them (.csv and .xlsx too)",
+          {
+            parameters: queryParameters(explanationsQuerySchema) as Param[],
+            responses: { 200: ok('the dossiers and their explanations', ref('Explanations')) },
+          },
         ),
       },
       '/api/v1/reports/lateness/dossiers': {

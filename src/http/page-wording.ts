@@ -25,6 +25,7 @@ const KIND_TEXT: Record<DomainErrorKind, string> = {
   conflict: 'Dữ liệu này đã được ghi với nội dung khác.',
   invalid_transition: 'Không thực hiện được việc này ở trạng thái hiện tại của hồ sơ.',
   invalid_appointment: 'Ngày hẹn mới không hợp lệ: đã qua, rơi vào ngày nghỉ hoặc ngoài giờ làm việc.',
+  invalid_explanation: 'Không ghi nhận được giải trình: hồ sơ không trễ hạn, hoặc nội dung giải trình chưa hợp lệ.',
 };
 
 const STATUS_TEXT: Record<number, string> = {

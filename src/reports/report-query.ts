@@ -57,6 +57,9 @@ export const latenessQuerySchema = z
   })
   .refine(hasOnePeriod, onePeriod);
 
+/** The late dossiers and their explanations (GET /reports/explanations): a period, the caller's agencies or one of them. */
+export const explanationsQuerySchema = latenessQuerySchema;
+
 /** The dossiers behind a row of it: the step's agency and name (either or both), or every overrun and late dossier. */
 export const latenessDossiersQuerySchema = z
   .strictObject({

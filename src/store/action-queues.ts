@@ -5,9 +5,10 @@
  */
 import type pg from 'pg';
 import type { DossierState } from '../dossiers/state.js';
-import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
+import { lateOrOverdueNowSql, legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
 
-export type ActionQueue = 'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long' | 'message_undelivered';
+export type ActionQueue =
+  'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long' | 'message_undelivered' | 'unexplained' | 'unacknowledged';
 
 export interface QueueScope {
   now: number;
@@ -27,6 +28,10 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   // A message to the applicant not delivered by its legal moment (the apology, 1 day before the due date: Decree
   // 118/2025 Art. 19(6)): someone must reach the applicant another way (issue 27).
   message_undelivered: () => `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1)`,
+  // Late or overdue (either judgment: progress.ts lateOrOverdueAt) and not explained, or explained and returned.
+  unexplained: () => `${lateOrOverdueNowSql('$1')} AND (explanation_status IS NULL OR explanation_status = 'returned')`,
+  // Explained, waiting for a supervisor to acknowledge it.
+  unacknowledged: () => `explanation_status = 'submitted'`,
   waiting_too_long: (since) =>
     `${legalOpenSql.waiting_for_citizen('$1')} AND waiting_since < ${since}::timestamptz AND (closure_due_at IS NULL OR closure_due_at > $1)`,
 };
@@ -37,9 +42,13 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
  */
 export const QUEUE_ORDER: readonly ActionQueue[] = ['message_undelivered', 'late_without_apology', 'overdue', 'due_soon', 'closure_due', 'waiting_too_long'];
 
-/** The queue's own condition, without the dossiers an earlier queue lists (NULL comparisons count as not listed). */
+/**
+ * The queue's own condition, without the dossiers an earlier queue lists (NULL comparisons count as not listed).
+ * Queues outside QUEUE_ORDER are other work on the same dossiers (explaining a late one) and stand on their own.
+ */
 function listedHere(queue: ActionQueue, since: string): string {
-  const earlier = QUEUE_ORDER.slice(0, QUEUE_ORDER.indexOf(queue));
+  const position = QUEUE_ORDER.indexOf(queue);
+  const earlier = position < 0 ? [] : QUEUE_ORDER.slice(0, position);
   const own = CONDITIONS[queue](since);
   return earlier.length ? `${own} AND NOT coalesce(${earlier.map((q) => `(${CONDITIONS[q](since)})`).join(' OR ')}, false)` : own;
 }

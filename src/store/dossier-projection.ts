@@ -78,6 +78,8 @@ function toRow(s: DossierState, ctx: FoldContext) {
     dissatisfied_at: iso(s.dissatisfiedAt),
     second_supplement_at: iso(s.secondSupplementAt),
     late_request_at: iso(s.lateSupplementRequestAt),
+    explanation_status: s.explanation?.status ?? null,
+    explained_at: iso(s.explanation?.at ?? null),
     flags: s.flags,
     ...searchColumns(s),
     calendar_version: s.calendarVersion,
@@ -132,6 +134,8 @@ const COLUMNS = [
   'closure_due_at',
   'applicant_text',
   'applicant_phones',
+  'explanation_status',
+  'explained_at',
 ];
 
 /** What ingestion writes with the projection in the same statement. */

@@ -290,5 +290,8 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
     'complaint_received',
     'consent_given',
     'consent_withdrawn',
+    'late_explained',
+    'explanation_acknowledged',
+    'explanation_returned',
   ]);
 });

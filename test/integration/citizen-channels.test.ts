@@ -9,6 +9,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { flushOutbox, type Senders } from '../../src/alerts/outbox.js';
 import { createZaloZns } from '../../src/alerts/zalo-zns.js';
+import { staticAccessToken } from '../../src/alerts/zalo-token.js';
 import { gsmLength } from '../../src/alerts/sms-text.js';
 import { DEFAULT_TEMPLATES_FILE } from '../../src/alerts/message-templates.js';
 import { createApiKey } from '../../src/store/api-keys.js';
@@ -39,7 +40,7 @@ const post = (body: unknown) =>
     .send(body as object);
 /** Zalo configured, SMS not: SMS rows are marked failed at once, visibly. */
 const senders = (): Senders => ({
-  zalo: createZaloZns({ url: zalo.url, accessToken: 'oa-token', templateIds: { receipt: '301001', apology: '301003' }, timeoutMs: 300 }),
+  zalo: createZaloZns({ url: zalo.url, tokens: staticAccessToken('oa-token'), templateIds: { receipt: '301001', apology: '301003' }, timeoutMs: 300 }),
 });
 const row = async (kind: string, channel: string, code: string) =>
   (

@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { applyEvent, TransitionError } from '../../src/dossiers/fold.js';
 import { type DossierState } from '../../src/dossiers/state.js';
 import { dossierEventSchema, type DossierEvent } from '../../src/dossiers/events.js';
-import { lateWithoutApologyAt, progressAt, segmentAt } from '../../src/dossiers/progress.js';
-import { lateWithoutApologyNowSql, legalOpenSql, rateOverdueAtSql } from '../../src/dossiers/progress-sql.js';
+import { lateOrOverdueAt, lateWithoutApologyAt, progressAt, segmentAt } from '../../src/dossiers/progress.js';
+import { lateOrOverdueNowSql, lateWithoutApologyNowSql, legalOpenSql, rateOverdueAtSql } from '../../src/dossiers/progress-sql.js';
 import { indicatorFlags } from '../../src/reports/indicator-flags.js';
 import { COUNT_TABLE } from '../../src/reports/count-table.js';
 import { countsSql } from '../../src/reports/counts-sql.js';
@@ -229,6 +229,12 @@ test('the pure judgment and the SQL agree at many instants, the past judged as i
           if (r.late) seen.lateWithoutApology += 1;
           if (s.apology && !s.apology.reschedules) seen.lateApologised += 1;
         }
+        // Now: "late or overdue" (what must be explained) of the dashboard's queue equals the dossier page's.
+        const { rows: owing } = await t.ctx.db.pool.query<{ code: string; owes: boolean }>(
+          `SELECT code, ${lateOrOverdueNowSql('$1')} AS owes FROM dossiers WHERE code = ANY($2::text[])`,
+          [new Date(NOW), codes],
+        );
+        for (const r of owing) expect({ code: r.code, owes: r.owes }).toEqual({ code: r.code, owes: lateOrOverdueAt(states.get(r.code)!, NOW) });
       },
     ),
     { numRuns: 12, seed: 20261123 },

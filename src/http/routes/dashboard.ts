@@ -89,23 +89,28 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
           procedureName: ctx.catalog.procedure(state.procedureCode)?.name ?? state.procedureCode,
           dueText: vietnameseShortInstant(state.dueAt),
           // While the citizen supplements, the clock is stopped: say since when instead of a time left.
+          // A dossier finished late (the explanation queues): when it finished, not a time left.
           left:
-            state.pausedSince !== null
-              ? `chờ bổ sung từ ${vietnameseShortInstant(state.pausedSince)}`
-              : left >= 0
-                ? `còn ${workingDurationText(left, dayMinutes)}`
-                : `quá hạn ${workingDurationText(-left, dayMinutes)}`,
+            state.finishedAt !== null
+              ? `hoàn thành trễ hạn ${vietnameseShortInstant(state.finishedAt)}`
+              : state.pausedSince !== null
+                ? `chờ bổ sung từ ${vietnameseShortInstant(state.pausedSince)}`
+                : left >= 0
+                  ? `còn ${workingDurationText(left, dayMinutes)}`
+                  : `quá hạn ${workingDurationText(-left, dayMinutes)}`,
         };
       }),
     };
   };
-  const [undelivered, lateWithoutApology, overdue, dueSoon, closureDue, waiting] = await Promise.all([
+  const [undelivered, lateWithoutApology, overdue, dueSoon, closureDue, waiting, unexplained, unacknowledged] = await Promise.all([
     open('message_undelivered'),
     open('late_without_apology'),
     open('overdue'),
     open('due_soon'),
     open('closure_due'),
     open('waiting_too_long'),
+    open('unexplained'),
+    open('unacknowledged'),
   ]);
   const lists = [
     { id: 'message-undelivered', title: 'Văn bản xin lỗi chưa đến được người nộp trước thời hạn: cần liên hệ trực tiếp', ...undelivered },
@@ -114,6 +119,9 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     { id: 'due-soon', title: 'Sắp đến hạn', ...dueSoon },
     { id: 'closure-due', title: 'Quá 15 ngày không bổ sung: cần đóng hồ sơ', ...closureDue },
     { id: 'waiting', title: `Chờ công dân bổ sung quá ${WAITING_TOO_LONG_DAYS} ngày`, ...waiting },
+    // Giải trình (issue 25 item 5): late or overdue dossiers no one has explained, and explanations awaiting a supervisor.
+    { id: 'unexplained', title: 'Trễ hạn, quá hạn chưa giải trình', ...unexplained },
+    { id: 'unacknowledged', title: 'Giải trình chờ lãnh đạo xác nhận', ...unacknowledged },
   ];
   let whatIfView: unknown;
   if (agency && report.period.to > now) {

@@ -2,7 +2,8 @@
  * The dossier page (the link in alert e-mails): where the dossier stands, its
  * events on the working-time axis, and its letters.
  */
-import express, { Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import { ZodError } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/vietnamese-format.js';
 import { skippedDays } from '../../dossiers/deadline.js';
@@ -15,7 +16,7 @@ import { workingDurationText } from '../../alerts/format.js';
 import type { DossierEvent } from '../../dossiers/events.js';
 import { dossierView } from '../../dossiers/view.js';
 import { renderPage } from '../../views/render.js';
-import { scopeOf } from '../auth.js';
+import { scopeOf, type Scope } from '../auth.js';
 import { loadScopedDossier } from '../scoped-dossier.js';
 import { pageAuth, viewerOf } from '../page-auth.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
@@ -26,6 +27,10 @@ import type { DossierState } from '../../dossiers/state.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';
+import { dossierAgencies, EXPLANATION_REASON_CODES, EXPLANATION_REASONS, EXPLANATION_STATUS_TEXT, reasonText } from '../../dossiers/explanation.js';
+import { lateOrOverdueAt } from '../../dossiers/progress.js';
+import { explainLate, explanationRequestSchema, reviewExplanation, reviewRequestSchema } from '../explain-late.js';
+import { DomainError } from '../../domain-error.js';
 
 export const CITIZEN_CHANNEL_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo' } as const;
 const MESSAGE_KIND_TEXT: Record<string, string> = {
@@ -76,6 +81,12 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
       return `Người nộp đồng ý nhận thông báo qua ${e.consent.map((c) => CITIZEN_CHANNEL_TEXT[c.channel]).join(', ')} (${CONSENT_VIA_TEXT[e.via]})`;
     case 'consent_withdrawn':
       return `Người nộp ngừng nhận thông báo${e.channels ? ` qua ${e.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')}` : ''} (${CONSENT_VIA_TEXT[e.via]})`;
+    case 'late_explained':
+      return `Giải trình trễ hạn: ${reasonText(e.reason)}${e.note ? ` — ${e.note}` : ''} (trách nhiệm: ${agencyName(e.responsibleAgencyCode)}${e.responsibleStep ? `, bước ${e.responsibleStep}` : ''})`;
+    case 'explanation_acknowledged':
+      return `Giải trình được xác nhận${e.comment ? `: ${e.comment}` : ''}`;
+    case 'explanation_returned':
+      return `Giải trình bị trả lại: ${e.comment}`;
   }
 }
 
@@ -130,9 +141,39 @@ export function dossierPageRouter(ctx: AppContext): Router {
     },
   );
 
-  router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
+  // "Giải trình trễ hạn" and its review: the forms on the dossier page, checked like the API (explain-late.ts); a
+  // refusal shows the page again with the message next to the field (422) and the typed values kept.
+  const formBody = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
+  router.post('/dossiers/:code/explanation', ...pageAuth(ctx, 'counter', 'supervisor', 'admin'), formBody, async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+    const typed = {
+      reason: String(req.body?.reason ?? ''),
+      note: String(req.body?.note ?? ''),
+      responsibleAgencyCode: String(req.body?.responsibleAgencyCode ?? ''),
+      responsibleStep: String(req.body?.responsibleStep ?? ''),
+    };
+    const refused = await refusedFields(() => explainLate(ctx, s, scope, explanationRequestSchema.parse(typed)));
+    if (refused) return renderDossier(req, res.status(422), s, { explainErrors: refused, typed });
+    res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#explanation`);
+  });
+  router.post('/dossiers/:code/explanation/review', ...pageAuth(ctx, 'supervisor', 'admin'), formBody, async (req, res) => {
+    const scope = scopeOf(res);
+    const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+    const typed = { decision: String(req.body?.decision ?? ''), comment: String(req.body?.comment ?? '') };
+    const refused = await refusedFields(() => reviewExplanation(ctx, s, scope, reviewRequestSchema.parse(typed)));
+    if (refused) return renderDossier(req, res.status(422), s, { reviewErrors: refused, typed });
+    res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#explanation`);
+  });
+
+  router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
+    const s = await loadScopedDossier(ctx, String(req.params.code), scopeOf(res));
+    await renderDossier(req, res, s);
+  });
+
+  /** The dossier page; `form`: a refused explanation or review, its messages by field and what was typed. */
+  async function renderDossier(req: Request, res: Response, s: DossierState, form: ExplanationForm = {}): Promise<void> {
+    const scope = scopeOf(res);
     await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, 'page:dossier', req.ip);
     const fold = ctx.foldContext();
     const d = dossierView(s, fold, ctx.now());
@@ -257,8 +298,80 @@ export function dossierPageRouter(ctx: AppContext): Router {
         letterTitles: Object.fromEntries(
           Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')]),
         ),
+        explanation: explanationPanel(s, scope, ctx.now(), agencyName, form),
       }),
     );
-  });
+  }
   return router;
+}
+
+/** A refused explanation or review: its messages by field, in Vietnamese, and what was typed. */
+interface ExplanationForm {
+  explainErrors?: Record<string, string>;
+  reviewErrors?: Record<string, string>;
+  typed?: Record<string, string>;
+}
+
+/** The Vietnamese message for each field the API would name (dossiers/explanation.ts, explain-late.ts). */
+const EXPLANATION_FIELD_TEXT: Record<string, string> = {
+  dossierCode: 'Hồ sơ không trễ hạn, không quá hạn, hoặc giải trình đã được xác nhận.',
+  reason: 'Chọn một lý do trong danh sách.',
+  note: 'Ghi rõ nội dung giải trình (bắt buộc khi chọn lý do "Khác").',
+  responsibleAgencyCode: 'Chọn một cơ quan đã tham gia giải quyết hồ sơ.',
+  responsibleStep: 'Bước này không thuộc cơ quan đã chọn.',
+  explanation: 'Không có giải trình nào đang chờ xác nhận.',
+  by: 'Người lập giải trình không tự xác nhận giải trình của mình.',
+  decision: 'Chọn xác nhận hoặc trả lại.',
+  comment: 'Ghi lý do trả lại giải trình.',
+};
+
+/** Runs `act`; a refusal (the API's 400 or 422) becomes its fields' Vietnamese messages, anything else is thrown on. */
+async function refusedFields(act: () => Promise<unknown>): Promise<Record<string, string> | null> {
+  try {
+    await act();
+    return null;
+  } catch (err) {
+    const issues =
+      err instanceof ZodError
+        ? err.issues.map((i) => String(i.path[0] ?? ''))
+        : err instanceof DomainError && err.kind === 'invalid_explanation'
+          ? (err.details ?? []).map((d) => d.path)
+          : null;
+    if (!issues) throw err;
+    return Object.fromEntries(issues.map((f) => [f, EXPLANATION_FIELD_TEXT[f] ?? 'Không hợp lệ.']));
+  }
+}
+
+/**
+ * The page's "Giải trình trễ hạn" panel: the explanation as it stands, the form to write one while the dossier is late
+ * or overdue and its explanation not acknowledged, and the review form for a supervisor who did not write it.
+ */
+function explanationPanel(s: DossierState, scope: Scope, now: number, agencyName: (code: string) => string, form: ExplanationForm) {
+  const e = s.explanation ?? null;
+  const late = lateOrOverdueAt(s, now);
+  if (!late && !e) return null;
+  const typed = form.typed ?? {};
+  const canExplain = late && e?.status !== 'acknowledged' && scope.has('counter', 'supervisor', 'admin');
+  const chosenAgency = typed.responsibleAgencyCode ?? e?.responsibleAgencyCode ?? s.currentAgencyCode;
+  return {
+    current: e && {
+      reasonText: reasonText(e.reason),
+      note: e.note,
+      responsibleText: `${agencyName(e.responsibleAgencyCode)}${e.responsibleStep ? `, bước ${e.responsibleStep}` : ''}`,
+      when: vietnameseShortInstant(e.at),
+      statusText: EXPLANATION_STATUS_TEXT[e.status],
+      status: e.status,
+      reviewText: e.reviewedAt === null ? '' : `${vietnameseShortInstant(e.reviewedAt)}${e.comment ? `: ${e.comment}` : ''}`,
+    },
+    canExplain,
+    canReview: e?.status === 'submitted' && e.by !== scope.actor.id && scope.has('supervisor', 'admin'),
+    ownWaiting: e?.status === 'submitted' && e.by === scope.actor.id,
+    reasons: EXPLANATION_REASON_CODES.map((code) => ({ code, text: EXPLANATION_REASONS[code], selected: code === (typed.reason ?? e?.reason) })),
+    agencies: dossierAgencies(s).map((code) => ({ code, name: agencyName(code), selected: code === chosenAgency })),
+    steps: [...new Set(s.steps.map((x) => x.step))].map((step) => ({ step, selected: step === (typed.responsibleStep ?? e?.responsibleStep) })),
+    note: typed.note ?? e?.note ?? '',
+    comment: typed.comment ?? '',
+    explainErrors: form.explainErrors ?? {},
+    reviewErrors: form.reviewErrors ?? {},
+  };
 }
