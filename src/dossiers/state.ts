@@ -12,6 +12,7 @@ import type { RegimeId } from './regimes.js';
 import type { JudgmentSegment } from './progress.js';
 import type { StepState } from './steps.js';
 import type { ConsentState } from './consent.js';
+import type { Letters } from './letter-workflow.js';
 
 /** Where a dossier stands (the API's `status`). */
 export const dossierStatusSchema = z.enum([
@@ -165,6 +166,11 @@ export interface DossierState {
    * (read as none): STATE_VERSION is unreleased, every stored state is replayed anyway.
    */
   consent?: ConsentState;
+  /**
+   * The letters going through approval and signature (letter-workflow.ts). Absent until one is drafted: a dossier
+   * without workflow events folds to the state it always did (no STATE_VERSION bump for it).
+   */
+  letters?: Letters;
 }
 
 /**

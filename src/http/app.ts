@@ -30,6 +30,7 @@ import { adminRouter } from './routes/admin.js';
 import { dossierPageRouter } from './routes/dossier-page.js';
 import { dashboardRouter } from './routes/dashboard.js';
 import { apologyRouter } from './routes/apology.js';
+import { letterWorkflowRouter } from './routes/letter-workflow.js';
 import { reportsRouter } from './routes/reports.js';
 import { syncRouter } from './routes/sync.js';
 import { publicRouter } from './routes/public.js';
@@ -130,6 +131,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(catalogRouter(ctx));
   api.use(supervisorsRouter(ctx));
   api.use(apologyRouter(ctx));
+  api.use(letterWorkflowRouter(ctx));
   api.use(reportsRouter(ctx, metrics));
   api.use(syncRouter(ctx));
   api.use(reconciliationRouter(ctx));

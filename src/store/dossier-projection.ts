@@ -12,6 +12,7 @@ import type { DossierEvent, LoggedEvent } from '../dossiers/events.js';
 import { COUNTER_FIELDS, counterDeltas } from '../reports/contributions.js';
 import { indicatorFlags } from '../reports/indicator-flags.js';
 import { outboxInsertSql, type OutboxRow } from './outbox-store.js';
+import { lettersWaiting } from '../dossiers/letter-workflow.js';
 
 /** All logged events of the given dossiers, grouped by dossier code. */
 export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
@@ -71,6 +72,7 @@ function toRow(s: DossierState, ctx: FoldContext) {
     electronic_result_at: iso(s.electronicResult ? s.resultReadyAt : null),
     paid_online_at: iso(s.paidOnlineAt),
     closure_due_at: iso(s.closureDueAt),
+    letters_waiting: lettersWaiting(s.letters, s.finishedAt !== null),
     reused_data: s.reusedDigitizedData,
     processing_time: s.processingTime,
     apology_at: iso(s.apology?.issuedAt ?? null),
@@ -128,6 +130,7 @@ const COLUMNS = [
   'electronic_result_at',
   'paid_online_at',
   'closure_due_at',
+  'letters_waiting',
 ];
 
 /** What ingestion writes with the projection in the same statement. */

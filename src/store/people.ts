@@ -213,3 +213,10 @@ export async function findPersonByEmail(db: Queryable, email: string): Promise<P
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM people WHERE lower(email) = lower($1)`, [email]);
   return rows[0] ? personOf(rows[0]) : null;
 }
+
+/** Whom actor ids name (a person's name, a key's label; the actors view of migration 050): for pages and registers. */
+export async function actorNames(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; name: string }>('SELECT id::text AS id, name FROM actors WHERE id::text = ANY($1::text[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -27,6 +27,7 @@ import type { DossierState } from '../../dossiers/state.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';
+import { actorNames } from '../../store/people.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -56,7 +57,9 @@ const CONSENT_VIA_TEXT = {
   keyword: 'nhắn từ khóa',
 } as const;
 
-function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
+const LETTER_NAME = { apology: 'văn bản xin lỗi', refusal: 'văn bản từ chối' } as const;
+
+function eventLabel(e: DossierEvent, agencyName: (code: string) => string, actorName: (id: string) => string): string {
   switch (e.type) {
     case 'received':
       return 'Tiếp nhận hồ sơ';
@@ -88,6 +91,16 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
       return `Người nộp đồng ý nhận thông báo qua ${e.consent.map((c) => CITIZEN_CHANNEL_TEXT[c.channel]).join(', ')} (${CONSENT_VIA_TEXT[e.via]})`;
     case 'consent_withdrawn':
       return `Người nộp ngừng nhận thông báo${e.channels ? ` qua ${e.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')}` : ''} (${CONSENT_VIA_TEXT[e.via]})`;
+    case 'letter_drafted':
+      return `Dự thảo ${LETTER_NAME[e.form]} (${actorName(e.by)})${e.newDueAt ? `, hẹn lại ${vietnameseShortInstant(Date.parse(e.newDueAt))}` : ''}: ${e.reason}`;
+    case 'letter_submitted':
+      return `Trình duyệt ${LETTER_NAME[e.form]} (${actorName(e.by)})`;
+    case 'letter_approved':
+      return `Duyệt ${LETTER_NAME[e.form]} (${actorName(e.by)})`;
+    case 'letter_returned':
+      return `Trả lại ${LETTER_NAME[e.form]} (${actorName(e.by)}): ${e.comment}`;
+    case 'letter_signed':
+      return `Ký số ${LETTER_NAME[e.form]} (${actorName(e.by)}; chứng thư: ${e.certificate})`;
   }
 }
 
@@ -162,11 +175,14 @@ export function dossierPageRouter(ctx: AppContext): Router {
     // From the first start: a clock restarted by a supplement still shows the working time spent before it.
     const worked = (t: number) => Math.max(0, index.between(s.firstClockStartsAt, t));
     const span = Math.max(worked(s.dueAt), ...rows.map((r) => worked(Date.parse(r.body.occurredAt))), 1);
+    // Who took each letter step, by name (a person's, or a key's label).
+    const names = await actorNames(ctx.db.pool, [...new Set(rows.flatMap(({ body }) => ('by' in body ? [body.by] : [])))]);
+    const actorName = (id: string) => names.get(id) ?? id;
     const timeline = rows.map(({ body }) => {
       const t = Date.parse(body.occurredAt);
       return {
         when: vietnameseShortInstant(t),
-        label: eventLabel(body, agencyName),
+        label: eventLabel(body, agencyName, actorName),
         workingText: workingDurationText(worked(t) / 60_000, dayMinutes),
         position: ((worked(t) / span) * 100).toFixed(2),
       };

@@ -45,7 +45,12 @@ export function eventsRouter(ctx: AppContext): Router {
     const catalog = ctx.catalog;
     const request = {
       authorize: (stored: DossierState | undefined, before: DossierState | undefined, event: DossierEvent) =>
-        authorizeEvent(scope, stored, before, event, { pathOf: (code) => catalog.pathOf(code), people: ctx.people }),
+        authorizeEvent(scope, stored, before, event, {
+          pathOf: (code) => catalog.pathOf(code),
+          people: ctx.people,
+          actorId: scope.actor.id,
+          letterSelfApproval: (code) => catalog.letterSelfApproval(code),
+        }),
       actor: scope.actor,
     };
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.

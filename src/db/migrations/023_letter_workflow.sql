@@ -1,0 +1,19 @@
+-- Issue 25 item 2: an apology or a refusal is drafted, approved, signed and only then issued.
+-- What the letters of an open dossier wait for (letter-workflow.ts lettersWaiting: 'approval', 'signature'), written by
+-- the projection from the fold's state, so the action queues find them without reading states. Existing dossiers
+-- have no workflow letter: the default is their value.
+ALTER TABLE dossiers ADD COLUMN letters_waiting text[] NOT NULL DEFAULT '{}';
+CREATE INDEX dossiers_letters_waiting ON dossiers (due_at, code) WHERE letters_waiting <> '{}';
+
+-- The signed PDFs, byte for byte: the letter issued (served, attached to the applicant's e-mail) is exactly the
+-- document whose SHA-256 the letter_signed event recorded. Written before the event is ingested (a row no event
+-- names is the trace of a failed ingestion, and is removed by it); not rebuildable, so in the backup.
+CREATE TABLE signed_letters (
+  sha256       text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  dossier_code text NOT NULL,
+  form         text NOT NULL CHECK (form IN ('apology', 'refusal')),
+  event_id     uuid NOT NULL UNIQUE,
+  signed_at    timestamptz NOT NULL,
+  pdf          bytea NOT NULL
+);
+CREATE INDEX signed_letters_by_dossier ON signed_letters (dossier_code);
