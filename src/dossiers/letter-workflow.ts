@@ -166,6 +166,12 @@ export function lettersWaiting(letters: Letters | undefined, finished: boolean):
   return [...out].sort();
 }
 
+/** The letters that wait for the approval or the signature. */
+export function lettersWaitingFor(letters: Letters | undefined, wait: LetterWait): LetterKind[] {
+  const status: LetterStatus = wait === 'approval' ? 'submitted' : 'approved';
+  return (Object.keys(letters ?? {}) as LetterKind[]).filter((k) => letters![k]?.status === status);
+}
+
 /**
  * The legal moment a letter must be issued by. An apology: no later than `daysBefore` days before the due date,
  * judged by date (Decree 118/2025 Art. 19(6); apology.ts lawfulApology), so the first instant too late is the start of

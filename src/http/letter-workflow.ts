@@ -28,7 +28,7 @@ import { HttpError } from './errors.js';
 import { apologyRequestSchema } from './issue-apology.js';
 
 /** A refusal's draft: its reason (the apology's is issue-apology.ts's request: reason and the new appointment). */
-export const refusalDraftSchema = z.object({ reason: z.string().trim().min(1).max(2000) });
+export const refusalDraftSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 export const returnLetterSchema = z.object({ comment: z.string().trim().min(1, 'say why the letter is returned').max(2000) });
 
 export const LETTER_NAME: Record<LetterKind, string> = { apology: 'văn bản xin lỗi', refusal: 'văn bản từ chối' };

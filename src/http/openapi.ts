@@ -8,6 +8,7 @@ import { deadlineQuerySchema } from '../dossiers/explain-deadline.js';
 import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
+import { refusalDraftSchema, returnLetterSchema } from './letter-workflow.js';
 import { supervisorSchema } from './routes/supervisors.js';
 import {
   cellQuerySchema,
@@ -29,6 +30,7 @@ function queryParameters(schema: z.ZodObject) {
 
 type Param = { name: string; in: string; required?: boolean; schema: unknown };
 const pathParam = (name: string, description: string): Param => ({ name, in: 'path', required: true, schema: { type: 'string' }, ...{ description } });
+const letterForm = pathParam('form', 'apology | refusal');
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 const ok = (description: string, schema: unknown, type = 'application/json') => ({ description, content: { [type]: { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -201,6 +203,20 @@ const SCHEMAS = {
     months: { type: 'array', items: { type: 'object', additionalProperties: true } },
   }),
   AnyObject: { type: 'object', additionalProperties: true },
+  LetterWorkflow: obj(
+    {
+      form: { type: 'string', enum: ['apology', 'refusal'] },
+      status: { type: ['string', 'null'], enum: ['draft', 'submitted', 'returned', 'approved', 'signed', 'issued', null] },
+      reason: { type: 'string' },
+      newDueAt: nullable('string'),
+      legalMoment: { type: 'string', description: 'the first instant the letter is too late for the law' },
+    },
+    ['form', 'status', 'legalMoment'],
+  ),
+  LetterStep: obj(
+    { eventId: { type: 'string' }, sha256: { type: 'string' }, reschedules: { type: 'boolean' }, letter: { $ref: '#/components/schemas/LetterWorkflow' } },
+    ['eventId', 'letter'],
+  ),
   AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
 };
 
@@ -291,6 +307,73 @@ export function openApiDocument() {
           },
         ),
       },
+      '/api/v1/dossiers/{code}/letters/{form}': {
+        get: op(
+          'getLetterWorkflow',
+          'Where the apology or refusal letter stands in its approval: status, who took each step, the legal moment to issue it by',
+          {
+            parameters: [code, letterForm],
+            responses: { 200: ok('the letter', ref('LetterWorkflow')), 404: problem('no such dossier, or a form without a workflow') },
+          },
+        ),
+      },
+      '/api/v1/dossiers/{code}/letters/{form}/draft': {
+        post: op(
+          'draftLetter',
+          'Draft (or revise, once returned) the letter (counter, supervisor, admin): an apology with its reason and newDueAt or extraWorkingDays, a refusal with its reason',
+          {
+            parameters: [code, letterForm],
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { oneOf: [json(apologyRequestSchema), json(refusalDraftSchema)] } } },
+            },
+            responses: {
+              201: ok('drafted', ref('LetterStep')),
+              404: problem('no such dossier'),
+              422: problem('a finished dossier, an apology already issued, a letter under approval, or an invalid new appointment'),
+            },
+          },
+        ),
+      },
+      ...Object.fromEntries(
+        (
+          [
+            ['submit', 'submitLetter', 'Submit the draft for approval (counter, supervisor, admin)', 200, undefined],
+            ['approve', 'approveLetter', "Approve the submitted letter (supervisor, admin); one's own draft only where the agency allows it", 200, undefined],
+            ['return', 'returnLetter', 'Return the submitted letter with a comment (supervisor, admin)', 200, returnLetterSchema],
+            [
+              'sign',
+              'signWorkflowLetter',
+              "Sign the approved letter with the organisation's certificate (supervisor, admin): the signed PDF is kept and its SHA-256 recorded",
+              201,
+              undefined,
+            ],
+            [
+              'issue',
+              'issueLetter',
+              'Issue the signed letter (counter, supervisor, admin): records apology_issued or refused, which sends it to the applicant',
+              201,
+              undefined,
+            ],
+          ] as const
+        ).map(([step, id, summary, status, body]) => [
+          `/api/v1/dossiers/{code}/letters/{form}/${step}`,
+          {
+            post: op(id, summary, {
+              parameters: [code, letterForm],
+              ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: json(body) } } } } : {}),
+              responses: {
+                [status]: ok('the step recorded, and the letter after it', ref('LetterStep')),
+                404: problem('no such dossier'),
+                422: problem(
+                  "the step is out of order (the letter's status names why), one's own draft where the agency forbids approving it, or the certificate is expired, not yet valid, not for signing or unreadable (errors[0].message)",
+                ),
+                ...(step === 'sign' ? { 503: problem('no signing certificate configured') } : {}),
+              },
+            }),
+          },
+        ]),
+      ),
       '/api/v1/agencies/{code}/supervisors': {
         get: op('listSupervisors', "The agency's supervisors (alert recipients)", {
           parameters: [pathParam('code', 'agency code')],

@@ -7,7 +7,8 @@ import type pg from 'pg';
 import type { DossierState } from '../dossiers/state.js';
 import { legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
 
-export type ActionQueue = 'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long' | 'message_undelivered';
+export type ActionQueue =
+  'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long' | 'message_undelivered' | 'letter_approval' | 'letter_signature';
 
 export interface QueueScope {
   now: number;
@@ -27,6 +28,10 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   // A message to the applicant not delivered by its legal moment (the apology, 1 day before the due date: Decree
   // 118/2025 Art. 19(6)): someone must reach the applicant another way (issue 27).
   message_undelivered: () => `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1)`,
+  // Letters under way (letter-workflow.ts lettersWaiting, the projection's letters_waiting): drafts submitted and
+  // waiting for approval, approved letters waiting for the signature. By due instant, which orders their legal moments.
+  letter_approval: () => `letters_waiting <> '{}' AND 'approval' = ANY(letters_waiting)`,
+  letter_signature: () => `letters_waiting <> '{}' AND 'signature' = ANY(letters_waiting)`,
   waiting_too_long: (since) =>
     `${legalOpenSql.waiting_for_citizen('$1')} AND waiting_since < ${since}::timestamptz AND (closure_due_at IS NULL OR closure_due_at > $1)`,
 };

@@ -16,7 +16,7 @@ export interface SignedLetter {
 /** Kept before the `letter_signed` event is ingested (the event names it by its hash). */
 export async function saveSignedLetter(pool: pg.Pool, l: SignedLetter): Promise<void> {
   await pool.query(
-    'INSERT INTO signed_letters (sha256, dossier_code, form, event_id, signed_at, pdf) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING',
+    'INSERT INTO signed_letters (digest, dossier_code, form, event_id, signed_at, pdf) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (digest) DO NOTHING',
     [l.sha256, l.dossierCode, l.form, l.eventId, new Date(l.signedAt), l.pdf],
   );
 }
@@ -28,6 +28,6 @@ export async function dropSignedLetter(pool: pg.Pool, eventId: string): Promise<
 
 /** The signed PDF of a dossier's letter by its hash; null when none is kept. */
 export async function signedLetterPdf(pool: pg.Pool, dossierCode: string, sha256: string): Promise<Buffer | null> {
-  const { rows } = await pool.query<{ pdf: Buffer }>('SELECT pdf FROM signed_letters WHERE dossier_code = $1 AND sha256 = $2', [dossierCode, sha256]);
+  const { rows } = await pool.query<{ pdf: Buffer }>('SELECT pdf FROM signed_letters WHERE dossier_code = $1 AND digest = $2', [dossierCode, sha256]);
   return rows[0]?.pdf ?? null;
 }

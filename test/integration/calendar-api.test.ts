@@ -290,5 +290,10 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
     'complaint_received',
     'consent_given',
     'consent_withdrawn',
+    'letter_drafted',
+    'letter_submitted',
+    'letter_approved',
+    'letter_returned',
+    'letter_signed',
   ]);
 });

@@ -9,7 +9,7 @@ CREATE INDEX dossiers_letters_waiting ON dossiers (due_at, code) WHERE letters_w
 -- document whose SHA-256 the letter_signed event recorded. Written before the event is ingested (a row no event
 -- names is the trace of a failed ingestion, and is removed by it); not rebuildable, so in the backup.
 CREATE TABLE signed_letters (
-  sha256       text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  digest       text PRIMARY KEY CHECK (digest ~ '^[0-9a-f]{64}$'), -- the PDF's SHA-256 in hex (column names in backups are letters and _)
   dossier_code text NOT NULL,
   form         text NOT NULL CHECK (form IN ('apology', 'refusal')),
   event_id     uuid NOT NULL UNIQUE,

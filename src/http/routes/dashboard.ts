@@ -11,6 +11,9 @@ import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierStatus } from '../../dossiers/state.js';
 import { actionQueue, type ActionQueue } from '../../store/action-queues.js';
+import { lettersWaitingFor, type LetterWait } from '../../dossiers/letter-workflow.js';
+import type { DossierState } from '../../dossiers/state.js';
+import { legalMomentOf } from '../letter-workflow.js';
 import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
@@ -69,19 +72,22 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
     waitingSince: now - WAITING_TOO_LONG_DAYS * 86_400_000,
   };
-  const open = async (queue: ActionQueue) => {
+  // A letter's queue counts down to the letter's legal moment (the apology: by the day before the due date), not the due instant.
+  const letterMoment = (wait: LetterWait) => (state: DossierState) => Math.min(...lettersWaitingFor(state.letters, wait).map((f) => legalMomentOf(state, f)));
+  const open = async (queue: ActionQueue, momentOf: (state: DossierState) => number = (state) => state.dueAt) => {
     const { total, states } = await actionQueue(ctx.db.pool, queue, queueScope);
     return {
       total,
       more: total > states.length,
       items: states.map((state) => {
         const index = ctx.calendar.workingTime(state.rules.policies.officeHours);
-        const left = index.between(now, state.dueAt) / 60_000;
+        const moment = momentOf(state);
+        const left = index.between(now, moment) / 60_000;
         const dayMinutes = index.dayMs / 60_000;
         return {
           code: state.code,
           procedureName: ctx.catalog.procedure(state.procedureCode)?.name ?? state.procedureCode,
-          dueText: vietnameseShortInstant(state.dueAt),
+          dueText: vietnameseShortInstant(moment),
           // While the citizen supplements, the clock is stopped: say since when instead of a time left.
           left:
             state.pausedSince !== null
@@ -93,7 +99,9 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       }),
     };
   };
-  const [undelivered, lateWithoutApology, overdue, dueSoon, closureDue, waiting] = await Promise.all([
+  const [approval, signature, undelivered, lateWithoutApology, overdue, dueSoon, closureDue, waiting] = await Promise.all([
+    open('letter_approval', letterMoment('approval')),
+    open('letter_signature', letterMoment('signature')),
     open('message_undelivered'),
     open('late_without_apology'),
     open('overdue'),
@@ -102,6 +110,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     open('waiting_too_long'),
   ]);
   const lists = [
+    { id: 'letter-approval', title: 'Dự thảo văn bản chờ duyệt (hạn: thời hạn phát hành văn bản)', ...approval },
+    { id: 'letter-signature', title: 'Văn bản đã duyệt chờ ký số (hạn: thời hạn phát hành văn bản)', ...signature },
     { id: 'message-undelivered', title: 'Văn bản xin lỗi chưa đến được người nộp trước thời hạn: cần liên hệ trực tiếp', ...undelivered },
     { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...lateWithoutApology },
     { id: 'overdue', title: 'Đang quá hạn', ...overdue },
