@@ -6,8 +6,8 @@
  * Worked by hand. Đăng ký tạm trú (1.004194, 3 working days) received by phường Chiềng Lề on Mon 17 Mar 2025 10:00 →
  * due Thu 20 Mar 10:00 (8 h working days, no rest day between). The clock reads Tue 18 Mar 09:00. The apology is
  * lawful if issued no later than 1 day before the due date (Decree 118/2025 Art. 19(6)): by Wed 19 Mar, so its legal
- * moment (the first instant too late) is Thu 20 Mar 00:00, i.e. 2 working days from now (Tue 09:00 → Wed 17:00 is
- * 8 + 8 = 16 working hours; Thu 00:00 adds nothing before Thu's 08:00 opening).
+ * moment (the first instant too late) is Thu 20 Mar 00:00: 15 working hours from now (Tue 09:00–12:00 and 13:00–17:00
+ * are 7, Wednesday 8; Thu 00:00 adds nothing before Thursday's 08:00 opening).
  */
 import { createHash } from 'node:crypto';
 import request from 'supertest';

@@ -2,7 +2,8 @@
  * The dossier page (the link in alert e-mails): where the dossier stands, its
  * events on the working-time axis, and its letters.
  */
-import express, { Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import { ZodError } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { vietnameseShortInstant, vietnameseShortIsoDate } from '../../calendar/vietnamese-format.js';
 import { skippedDays } from '../../dossiers/deadline.js';
@@ -21,13 +22,17 @@ import { pageAuth, viewerOf } from '../page-auth.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { loadLog } from '../../store/dossier-reads.js';
 import { HttpError } from '../errors.js';
-import { apologyRequestSchema, issueApology } from '../issue-apology.js';
+import { draftLetter, issueLetter, moveLetter, returnLetterSchema, signLetter } from '../letter-workflow.js';
+import { LETTER_PAGE_STEPS, STEP_ROLES, letterErrorText, letterPanels, stepBodyOf, type LetterPageStep } from '../letter-workflow-page.js';
+import { letterKindSchema } from '../../dossiers/events.js';
+import type { LetterKind } from '../../dossiers/letter-workflow.js';
 import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/state.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';
 import { actorNames } from '../../store/people.js';
+import { LETTER_NAME } from '../letter-workflow.js';
 
 const PROGRESS_TEXT = { on_track: 'Trong hạn', due_soon: 'Sắp đến hạn', overdue: 'Quá hạn', waiting_for_citizen: 'Chờ công dân bổ sung hồ sơ' } as const;
 const FLAG_TEXT: Record<string, string> = {
@@ -56,8 +61,6 @@ const CONSENT_VIA_TEXT = {
   link: 'qua đường dẫn trong thông báo',
   keyword: 'nhắn từ khóa',
 } as const;
-
-const LETTER_NAME = { apology: 'văn bản xin lỗi', refusal: 'văn bản từ chối' } as const;
 
 function eventLabel(e: DossierEvent, agencyName: (code: string) => string, actorName: (id: string) => string): string {
   switch (e.type) {
@@ -147,18 +150,34 @@ export function dossierPageRouter(ctx: AppContext): Router {
     res.redirect(303, `/dossiers/${encodeURIComponent(code)}`);
   });
 
-  // "Lập văn bản xin lỗi": the form on the dossier page, checked like the API (a valid new appointment, once).
+  // A letter's step from the dossier page (letter-workflow.ts, as the API): a refusal is shown next to its form, in
+  // Vietnamese, on the page answered with 422 (400 for a missing field); nothing is recorded.
   router.post(
-    '/dossiers/:code/apology',
-    ...pageAuth(ctx, 'counter', 'supervisor', 'admin'),
-    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 5 }),
+    '/dossiers/:code/letters/:form/:step',
+    ...pageAuth(ctx),
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }),
     async (req, res) => {
       const scope = scopeOf(res);
+      const form = letterKindSchema.safeParse(req.params.form);
+      const step = String(req.params.step) as LetterPageStep;
+      if (!form.success || !LETTER_PAGE_STEPS.includes(step)) throw new HttpError(404, 'Không có bước này.');
+      if (!scope.has(...STEP_ROLES[step])) throw new HttpError(403, 'Vai trò của bạn không thực hiện được bước này.');
       const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-      const days = Number(req.body?.extraWorkingDays);
-      const body = apologyRequestSchema.parse({ reason: String(req.body?.reason ?? ''), extraWorkingDays: Number.isFinite(days) ? days : undefined });
-      await issueApology(ctx, s, scope.actor, body);
-      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#letters`);
+      const body = stepBodyOf(form.data, step, req.body as Record<string, unknown>);
+      try {
+        if (step === 'draft') await draftLetter(ctx, s, scope, form.data, body);
+        else if (step === 'sign') await signLetter(ctx, s, scope, form.data);
+        else if (step === 'issue') await issueLetter(ctx, s, scope, form.data);
+        else if (step === 'return') await moveLetter(ctx, s, scope, form.data, { type: 'letter_returned', ...returnLetterSchema.parse(body) });
+        else await moveLetter(ctx, s, scope, form.data, { type: step === 'submit' ? 'letter_submitted' : 'letter_approved' });
+      } catch (err) {
+        const text = letterErrorText(err);
+        if (text === null) throw err;
+        res.status(err instanceof ZodError ? 400 : 422);
+        await sendDossierPage(req, res, s, { form: form.data, text });
+        return;
+      }
+      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#letter-${form.data}`);
     },
   );
 
@@ -166,6 +185,11 @@ export function dossierPageRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
     await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, 'page:dossier', req.ip);
+    await sendDossierPage(req, res, s);
+  });
+
+  async function sendDossierPage(req: Request, res: Response, s: DossierState, letterError?: { form: LetterKind; text: string }): Promise<void> {
+    const scope = scopeOf(res);
     const fold = ctx.foldContext();
     const d = dossierView(s, fold, ctx.now());
     const rows = await loadLog(ctx.db.pool, s.code);
@@ -256,13 +280,13 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // The legal deadline explained: the rest days that decided it (an apology's date is an appointment, not a count).
         skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
-        // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
-        canApologise: s.finishedAt === null && !s.apology && scope.has('counter', 'supervisor', 'admin'),
-        // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
+        // The letters under approval, and the draft forms (the apology's proposes one working day after the later of
+        // now and the due instant).
+        letterPanels: await letterPanels(ctx, s, scope, letterError),
+        // Said before it is sent: what an apology issued now would change and what it would not (issue 23 item 7).
         apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
         lateApologyText:
           s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
-        proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
         refused: s.status === 'refused',
         // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
         // for an auditor; and how and when consent was given and withdrawn.
@@ -290,6 +314,6 @@ export function dossierPageRouter(ctx: AppContext): Router {
         ),
       }),
     );
-  });
+  }
   return router;
 }
