@@ -14,6 +14,7 @@ import {
   cellQuerySchema,
   latenessDossiersQuerySchema,
   latenessQuerySchema,
+  apologyRegisterQuerySchema,
   officialFormQuerySchema,
   reportQuerySchema,
   syncExportQuerySchema,
@@ -203,6 +204,32 @@ const SCHEMAS = {
     months: { type: 'array', items: { type: 'object', additionalProperties: true } },
   }),
   AnyObject: { type: 'object', additionalProperties: true },
+  ApologyRegister: obj({
+    period: { type: 'object', properties: { label: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } },
+    entries: {
+      type: 'array',
+      items: obj(
+        {
+          dossierCode: { type: 'string' },
+          procedureCode: { type: 'string' },
+          procedureName: { type: 'string' },
+          agencyCode: { type: 'string' },
+          agencyName: { type: 'string' },
+          receivedAt: { type: 'string' },
+          originalDueAt: { type: 'string' },
+          newDueAt: { type: 'string' },
+          reason: { type: 'string' },
+          issuedAt: { type: 'string' },
+          inTime: { type: ['boolean', 'null'] },
+          signed: {
+            type: ['object', 'null'],
+            properties: { by: { type: 'string' }, name: nullable('string'), certificate: { type: 'string' }, at: { type: 'string' } },
+          },
+        },
+        ['dossierCode', 'procedureCode', 'originalDueAt', 'newDueAt', 'reason', 'issuedAt', 'signed'],
+      ),
+    },
+  }),
   LetterWorkflow: obj(
     {
       form: { type: 'string', enum: ['apology', 'refusal'] },
@@ -425,6 +452,16 @@ export function openApiDocument() {
           'getLateness',
           'Where lateness comes from: by agency and step, the steps that ran over their budgets in the period and the dossiers they made late (.csv and .xlsx too)',
           { parameters: queryParameters(latenessQuerySchema) as Param[], responses: { 200: ok('the rows by agency and step', ref('Lateness')) } },
+        ),
+      },
+      '/api/v1/reports/apologies': {
+        get: op(
+          'getApologyRegister',
+          'The register of apology letters (sổ theo dõi xin lỗi): each apology issued in the period, with its dossier, procedure, original and new appointment, reason and who signed it (.xlsx too)',
+          {
+            parameters: queryParameters(apologyRegisterQuerySchema) as Param[],
+            responses: { 200: ok('the entries, in the order they were issued', ref('ApologyRegister')) },
+          },
         ),
       },
       '/api/v1/reports/lateness/dossiers': {

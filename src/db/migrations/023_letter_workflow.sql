@@ -17,3 +17,7 @@ CREATE TABLE signed_letters (
   pdf          bytea NOT NULL
 );
 CREATE INDEX signed_letters_by_dossier ON signed_letters (dossier_code);
+
+-- The register of apology letters (sổ theo dõi xin lỗi, store/apology-register.ts): the apologies issued in a period,
+-- read from the log by their instant, without scanning every event.
+CREATE INDEX dossier_events_apologies ON dossier_events (occurred_at) WHERE type = 'apology_issued';

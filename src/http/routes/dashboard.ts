@@ -14,6 +14,8 @@ import { actionQueue, type ActionQueue } from '../../store/action-queues.js';
 import { lettersWaitingFor, type LetterWait } from '../../dossiers/letter-workflow.js';
 import type { DossierState } from '../../dossiers/state.js';
 import { legalMomentOf } from '../letter-workflow.js';
+import { apologyRegister } from '../../store/apology-register.js';
+import { APOLOGY_REGISTER_COLUMNS, apologyEntry, registerLine } from '../../reports/apology-register.js';
 import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
@@ -26,7 +28,7 @@ import type { RateRow } from '../../reports/rates.js';
 
 /** A total row with the portal's progress score beside the product's rate (portal-compatible mode, DOMAIN §5). */
 const withPortal = (r: RateRow) => ({ ...r, portal: portalProgress(r) });
-import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
+import { apologyRegisterQuerySchema, cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { CELL_TEXT } from '../../reports/vietnamese-terms.js';
 import { STATUS_TEXT } from '../../dossiers/wording.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
@@ -193,6 +195,26 @@ export function dashboardRouter(ctx: AppContext): Router {
           statusText: STATUS_TEXT[r.status as DossierStatus] ?? r.status,
         })),
         csvUrl: `/api/v1/reports/dossiers.csv?${new URLSearchParams({ ...(req.query as Record<string, string>), dialect: 'vn' }).toString()}`,
+      }),
+    );
+  });
+  // The register of apology letters of a period (sổ theo dõi xin lỗi), as the API's, with its XLSX a click away.
+  router.get('/dashboard/apologies', ...pageAuth(ctx), async (req, res) => {
+    const q = apologyRegisterQuerySchema.parse(req.query);
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const filter = filterFor(ctx, res, q);
+    const lines = (await apologyRegister(ctx.db.pool, period, filter.agencies)).map((r, i) => registerLine(apologyEntry(r, ctx.catalog), i));
+    res.type('html').send(
+      renderPage('apology-register', {
+        viewer: viewerOf(res),
+        title: `Sổ theo dõi văn bản xin lỗi kỳ ${period.label}`,
+        heading: `Sổ theo dõi văn bản xin lỗi và hẹn lại ngày trả kết quả — kỳ ${period.label}${q.agency ? `, ${ctx.catalog.agency(q.agency)?.name ?? q.agency}` : ''}`,
+        currentYear: yearInVietnam(ctx.now()),
+        columns: APOLOGY_REGISTER_COLUMNS,
+        lines: lines.map((l) => APOLOGY_REGISTER_COLUMNS.map((c) => ({ key: c.key, value: l[c.key as keyof typeof l] }))),
+        count: lines.length,
+        xlsxUrl: `/api/v1/reports/apologies.xlsx?${new URLSearchParams(req.query as Record<string, string>).toString()}`,
       }),
     );
   });
