@@ -322,14 +322,14 @@ export function openApiDocument() {
       '/api/v1/dossiers/{code}/apology': {
         post: op(
           'issueApology',
-          'Issue the apology and new appointment (once): newDueAt, or extraWorkingDays after the later of now and the due instant; returns the letter URL',
+          'Record an apology approved and signed outside dunghan (once): newDueAt, or extraWorkingDays after the later of now and the due instant; returns the letter URL. Letters made in dunghan go through /dossiers/{code}/letters/apology/…',
           {
             parameters: [code],
             requestBody: { required: true, content: { 'application/json': { schema: json(apologyRequestSchema) } } },
             responses: {
               201: ok('recorded', ref('Apology')),
               404: problem('no such dossier'),
-              422: problem('a second apology, a finished dossier, or an invalid new appointment'),
+              422: problem('a second apology, a finished dossier, an invalid new appointment, or an apology letter under way in the workflow'),
             },
           },
         ),
