@@ -59,9 +59,13 @@ export const LETTER_STATUS_TEXT: Record<LetterStatus, string> = {
   issued: 'Đã phát hành',
 };
 
-/** Which step may follow which: a returned letter is revised (drafted again) or submitted again as it is. */
+/**
+ * Which step may follow which: a returned letter is revised (drafted again) or submitted again as it is. An approved or
+ * signed letter not yet issued may be drafted again too (its new appointment passed before it could be issued, say):
+ * the revision needs a new approval and a new signature. A submitted one waits for its reviewer's answer.
+ */
 const FROM: Record<LetterStep['type'], LetterStatus[]> = {
-  letter_drafted: ['draft', 'returned'],
+  letter_drafted: ['draft', 'returned', 'approved', 'signed'],
   letter_submitted: ['draft', 'returned'],
   letter_approved: ['submitted'],
   letter_returned: ['submitted'],
@@ -69,7 +73,7 @@ const FROM: Record<LetterStep['type'], LetterStatus[]> = {
 };
 
 const WHY_NOT: Record<LetterStep['type'], string> = {
-  letter_drafted: 'only a draft or a returned letter can be revised',
+  letter_drafted: 'a submitted letter is revised only once it is returned',
   letter_submitted: 'only a draft or a returned letter can be submitted',
   letter_approved: 'only a submitted letter can be approved',
   letter_returned: 'only a submitted letter can be returned',

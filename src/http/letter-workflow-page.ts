@@ -130,7 +130,7 @@ export async function letterPanels(ctx: AppContext, s: DossierState, scope: Scop
         history: underWay ? history : [],
         momentText: `${left >= 0 ? `còn ${workingDurationText(left, dayMinutes)}` : `đã quá ${workingDurationText(-left, dayMinutes)}`} đến thời hạn phát hành (${vietnameseShortInstant(moment)})`,
         // The draft form: to start, or to revise a returned letter (prefilled with it).
-        draftForm: (canStart || status === 'draft' || status === 'returned') && may('draft'),
+        draftForm: (canStart || (underWay && status !== 'submitted')) && may('draft'),
         isApology: form === 'apology',
         draftReason: underWay ? l.reason : '',
         draftNewDue: formatLocalInstant(underWay && l.newDueAt !== null ? l.newDueAt : index.add(Math.max(now, s.dueAt), index.dayMs)).slice(0, 16),

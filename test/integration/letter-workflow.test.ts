@@ -24,6 +24,7 @@ let t: TestApp;
 const NOW = Date.parse('2025-03-18T09:00:00+07:00');
 const valid = makeP12({ from: '2025-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', keyUsage: { digitalSignature: true, nonRepudiation: true } });
 const expired = makeP12({ from: '2023-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z', keyUsage: { digitalSignature: true } });
+const encipherOnly = makeP12({ from: '2025-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', keyUsage: { keyEncipherment: true } });
 
 const keyIds: Record<string, string> = {};
 beforeAll(async () => {
@@ -105,6 +106,9 @@ test('an apology: drafted by the officer, returned, revised, approved and signed
   t.ctx.signing = { p12: expired.p12, passphrase: expired.passphrase };
   const stale = await post(t.keys.supervisor, '/dossiers/WF-1/letters/apology/sign');
   expect([stale.status, stale.body.errors]).toEqual([422, [{ path: 'certificate', message: 'expired' }]]);
+  t.ctx.signing = { p12: encipherOnly.p12, passphrase: encipherOnly.passphrase };
+  const unfit = await post(t.keys.supervisor, '/dossiers/WF-1/letters/apology/sign');
+  expect([unfit.status, unfit.body.errors]).toEqual([422, [{ path: 'certificate', message: 'no_digital_signature_usage' }]]);
   const before = await steps('WF-1');
   expect(before.filter((x) => x === 'letter_signed' || x === 'apology_issued')).toEqual([]);
   expect(await q('SELECT count(*)::int AS n FROM signed_letters')).toEqual([{ n: 0 }]);
@@ -119,15 +123,19 @@ test('an apology: drafted by the officer, returned, revised, approved and signed
   const [event] = await q("SELECT body FROM dossier_events WHERE dossier_code = 'WF-1' AND type = 'letter_signed'");
   expect(event.body).toMatchObject({ sha256: signed.body.sha256, certificate: 'UBND phuong Chieng Le', by: keyIds['test supervisor'] });
   expect((await pdfSig(bytes)).out).toContain('Signature Validation: Signature is Valid.');
-  // Still not issued: the appointment stands, nothing is sent.
-  expect(await dossier('WF-1')).toMatchObject({ dueAt: '2025-03-20T10:00:00+07:00', apology: null });
+  // Still not issued: the appointment stands, for the law and for the 766 judgment, and nothing is sent.
+  expect(await dossier('WF-1')).toMatchObject({ dueAt: '2025-03-20T10:00:00+07:00', rate: { dueAt: '2025-03-20T10:00:00+07:00' }, apology: null });
   expect(await apologyMessages('WF-1')).toBe(0);
 
   // Issued Tue 18 Mar, before Wed 19 Mar's limit: the new date is the appointment, the message goes out with the
   // signed PDF attached, the queues are empty.
   const issued = await post(t.keys.counter, '/dossiers/WF-1/letters/apology/issue');
   expect([issued.status, issued.body.reschedules, issued.body.letter.status]).toEqual([201, true, 'issued']);
-  expect(await dossier('WF-1')).toMatchObject({ dueAt: '2025-03-24T10:00:00+07:00', apology: { reason: 'Cần lấy ý kiến Công an tỉnh.' } });
+  expect(await dossier('WF-1')).toMatchObject({
+    dueAt: '2025-03-24T10:00:00+07:00',
+    rate: { dueAt: '2025-03-24T10:00:00+07:00' },
+    apology: { reason: 'Cần lấy ý kiến Công an tỉnh.' },
+  });
   expect(await apologyMessages('WF-1')).toBe(1);
   expect((await apologyPdf(t.ctx, 'WF-1'))!.equals(bytes)).toBe(true);
   expect(await queue('letter_approval')).toEqual([]);
@@ -180,6 +188,22 @@ test("approving one's own draft: 422 where the agency forbids it (the default), 
   expect((await post(t.keys.supervisor, '/dossiers/WF-2/letters/apology/approve')).body.letter.status).toBe('approved');
   await inTransaction(t.ctx.db.pool, (c) => saveCatalog(c, [ward], []));
   await t.ctx.reloadCatalog();
+
+  // Signed, then left until its new appointment (1 working day after the due instant Thu 20 Mar 10:00: Fri 21 Mar
+  // 10:00) has passed: issuing it is refused, the letter stays signed, the appointment unmoved.
+  t.ctx.signing = { p12: valid.p12, passphrase: valid.passphrase };
+  expect((await post(t.keys.supervisor, '/dossiers/WF-2/letters/apology/sign')).body.letter).toMatchObject({
+    status: 'signed',
+    newDueAt: '2025-03-21T10:00:00+07:00',
+  });
+  t.clock.now = Date.parse('2025-03-21T11:00:00+07:00');
+  const stale = await post(t.keys.counter, '/dossiers/WF-2/letters/apology/issue');
+  expect([stale.status, stale.body.errors]).toEqual([422, [{ path: 'newDueAt', message: 'the new appointment must be in the future' }]]);
+  expect(await dossier('WF-2')).toMatchObject({ dueAt: '2025-03-20T10:00:00+07:00', apology: null });
+  // Drafted again with a date to come, it needs approving and signing anew.
+  const again = await post(t.keys.counter, '/dossiers/WF-2/letters/apology/draft', { reason: 'Chờ kết quả xác minh', extraWorkingDays: 2 });
+  expect(again.body.letter).toMatchObject({ status: 'draft', approved: null, signed: null });
+  t.clock.now = NOW;
 });
 
 test('a refusal (form 03): signed, then issued as the refused fact; its PDF is the signed one', async () => {
