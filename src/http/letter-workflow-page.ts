@@ -139,6 +139,7 @@ export async function letterPanels(ctx: AppContext, s: DossierState, scope: Scop
         canSign: status === 'approved' && may('sign'),
         canIssue: status === 'signed' && may('issue'),
         signedPdf: status === 'signed' ? `/letters/${encodeURIComponent(s.code)}/${form}.pdf` : '',
+        draftPdf: underWay && status !== 'signed' ? `/letters/${encodeURIComponent(s.code)}/${form}/draft.pdf` : '',
         error: error?.form === form ? error.text : '',
       },
     ];

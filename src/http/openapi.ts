@@ -488,6 +488,15 @@ export function openApiDocument() {
           responses: { 200: ok('the letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'), 404: problem('no such dossier or letter') },
         }),
       },
+      '/letters/{code}/{form}/draft.pdf': {
+        get: op('getLetterDraftPdf', 'The apology or refusal under approval as it would be signed now (for the approver; never sent)', {
+          parameters: [code, letterForm],
+          responses: {
+            200: ok('the draft letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'),
+            404: problem('no such dossier, or no letter in progress'),
+          },
+        }),
+      },
       '/letters/{code}/{form}/signed.pdf': {
         post: op('signLetter', "The letter's PDF signed with the organisation's certificate (supervisor, admin); not kept", {
           parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],

@@ -14,7 +14,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
 import { makeP12 } from '../support/certificates.js';
-import { pdfSig } from '../support/poppler.js';
+import { pdfSig, pdfText } from '../support/poppler.js';
 import { actionQueue } from '../../src/store/action-queues.js';
 import { apologyPdf } from '../../src/alerts/letter-pdf.js';
 import { saveCatalog } from '../../src/store/catalog-store.js';
@@ -74,6 +74,12 @@ test('an apology: drafted by the officer, returned, revised, approved and signed
   // A draft changes no deadline and sends nothing.
   expect(await dossier('WF-1')).toMatchObject({ dueAt: '2025-03-20T10:00:00+07:00', apology: null });
   expect(await apologyMessages('WF-1')).toBe(0);
+  // The draft as it would be signed today: form 04 with the reason and the new appointment (pdftotext).
+  const preview = await pdfText(await pdf('/letters/WF-1/apology/draft.pdf'));
+  const flat = preview.replace(/\s+/g, ' ');
+  expect(flat).toContain('Lý do: Cần xác minh thêm');
+  expect(flat).toContain('Thời gian hẹn trả kết quả giải quyết hồ sơ: 10 giờ 00 phút, ngày 20 tháng 3 năm 2025.');
+  expect(flat).toContain('vào 10 giờ 00 phút, ngày 25 tháng 3 năm 2025.');
 
   // The officer cannot approve (a leader's act); submitting puts it in the approval queue.
   expect((await post(t.keys.counter, '/dossiers/WF-1/letters/apology/approve')).status).toBe(403);

@@ -17,6 +17,7 @@ import { loadScopedDossier } from '../scoped-dossier.js';
 import { isLetterForm, letterHtml, letterOf } from '../letter-page.js';
 import { letterKindSchema } from '../../dossiers/events.js';
 import { signedLetterPdf } from '../../store/signed-letters.js';
+import { workflowLetter } from '../letter-workflow.js';
 
 const MISSING: Record<string, (code: string) => string> = {
   'supplement-request': (code) => `No supplementation was requested for dossier ${code}.`,
@@ -63,6 +64,21 @@ export function lettersRouter(ctx: AppContext): Router {
       .type('application/pdf')
       .set('Content-Disposition', `inline; filename="${letter.data.code.replace(/[^\w.-]/g, '_')}-${letter.form}.pdf"`)
       .send(pdf);
+  });
+  // A workflow letter not yet signed, as it would be signed now (dated today, moving today's appointment): for the
+  // approver to read before approving. Never sent: the applicant gets only the signed, issued document.
+  router.get('/letters/:code/:form/draft.pdf', ...pageAuth(ctx), async (req, res) => {
+    const kind = letterKindSchema.safeParse(req.params.form);
+    if (!kind.success) throw new HttpError(404, 'Only an apology or a refusal has a draft.');
+    const scope = scopeOf(res);
+    const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+    const letter = s.letters?.[kind.data];
+    if (!letter || letter.status === 'issued') throw new HttpError(404, `No ${kind.data} letter in progress for dossier ${s.code}.`);
+    await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, `letter:${kind.data}-draft`, req.ip);
+    res
+      .type('application/pdf')
+      .set('Content-Disposition', `inline; filename="${s.code.replace(/[^\w.-]/g, '_')}-${kind.data}-draft.pdf"`)
+      .send(await renderLetterPdf(workflowLetter(s, ctx, kind.data, letter, ctx.now())));
   });
   // The letter signed with the organisation's certificate (a leader's act: supervisor or admin). The signed PDF is
   // answered, not kept: issuing it is the caller's step.
