@@ -1,5 +1,5 @@
 /**
- * The one ingestion path. Every writer — the events API, the apology (API and page), portal sync (API and
+ * The one ingestion path. Every writer — the events API, the apology and the letters' steps (API and page), portal sync (API and
  * `dunghan sync import`), the sample loader — hands its events to the application context's ingestion
  * (`ctx.ingest`), so each gets the same acknowledgement (committed before the answer), group commit for small
  * requests, the sealer, and the metrics. It was built inside the events router: the apology skipped group commit,

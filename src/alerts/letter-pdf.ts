@@ -6,12 +6,15 @@ import type { AppContext } from '../app-context.js';
 import { apologyData } from '../letters/letter-data.js';
 import { renderLetterPdf } from '../letters/letter-pdf.js';
 import { dossierState } from '../store/dossier-reads.js';
+import { signedLetterPdf } from '../store/signed-letters.js';
 import type { DueMessage } from '../store/outbox-store.js';
 import type { Attachment } from './mailer.js';
 
-/** The apology letter of a dossier as PDF bytes, or null when none was issued. */
+/** The apology letter of a dossier as PDF bytes (the signed one when issued through the workflow), or null when none was issued. */
 export async function apologyPdf(ctx: AppContext, dossierCode: string): Promise<Buffer | null> {
   const s = await dossierState(ctx.db.pool, dossierCode);
+  const signed = s?.letters?.apology;
+  if (signed?.status === 'issued' && signed.sha256) return signedLetterPdf(ctx.db.pool, dossierCode, signed.sha256);
   const data = s && apologyData(s, ctx.catalog);
   return data ? renderLetterPdf({ form: 'apology', data }) : null;
 }

@@ -74,6 +74,7 @@ export const TABLE_COLUMNS: Record<TableKind, Column[]> = {
     col('repeatedSupplementIsLate', ['settings', 'repeatedSupplementIsLate'], 'boolean'),
     col('lateApology766', ['settings', 'lateApology766'], 'text'),
     col('latenessReading', ['settings', 'latenessReading'], 'text'),
+    col('letterSelfApproval', ['settings', 'letterSelfApproval'], 'boolean', 'Tự duyệt văn bản'),
     col('source', ['source'], 'text', 'Căn cứ', 'Nguồn'),
   ],
   procedures: [

@@ -3,7 +3,7 @@
  * and inherited policies, so the fold never touches the database.
  */
 import { dayFromIsoDate, localDayOf } from '../calendar/local-time.js';
-import { resolvePolicies, type Policies } from '../rules/policies.js';
+import { resolveLetterSelfApproval, resolvePolicies, type Policies } from '../rules/policies.js';
 import type { Agency, Procedure } from './schemas.js';
 
 export class Catalog {
@@ -117,6 +117,11 @@ export class Catalog {
   }
 
   /** Whether the agency existed at the instant (validity is by local date, inclusive). */
+  /** Whether the agency lets a letter's drafter approve it (policies.ts letterSelfApproval; default no). */
+  letterSelfApproval(code: string): boolean {
+    return resolveLetterSelfApproval(this.pathOf(code).map((c) => this.agencies.get(c)!.settings));
+  }
+
   isValidAt(code: string, instantMs: number): boolean {
     const a = this.agencies.get(code);
     if (!a) return false;

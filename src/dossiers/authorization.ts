@@ -16,6 +16,7 @@ import type { DossierEvent } from './events.js';
 import type { DossierState } from './state.js';
 import { holderProblem, NO_PEOPLE, type PersonDirectory } from './holder.js';
 import { lateProblem } from './explanation.js';
+import { isLetterStep, selfApprovalProblem } from './letter-workflow.js';
 
 export interface KeyScope {
   /** True when one of the key's agencies is on the path (the key covers everything below its agencies). */
@@ -46,13 +47,21 @@ export function unknownDossierMessage(code: string): string {
  * @param lookups.pathOf an agency's path from the root (empty when unknown)
  * @param lookups.people who has a person account: a hand-over to a named person (`holder.personId`) must name a known one
  *   of the agency it goes to (holder.ts)
+ * @param lookups.actorId who posts the event: a letter's step (letter-workflow.ts) names its actor in `by`, which must
+ *   be the caller (none: the step is refused), so the fold's record of who drafted and who approved is true
+ * @param lookups.letterSelfApproval whether the agency handling the dossier lets a drafter approve their own letter
  */
 export function authorizeEvent(
   scope: KeyScope,
   stored: DossierState | undefined,
   before: DossierState | undefined,
   event: DossierEvent,
-  { pathOf, people = NO_PEOPLE }: { pathOf: (agencyCode: string) => string[]; people?: PersonDirectory },
+  {
+    pathOf,
+    people = NO_PEOPLE,
+    actorId,
+    letterSelfApproval = () => false,
+  }: { pathOf: (agencyCode: string) => string[]; people?: PersonDirectory; actorId?: string; letterSelfApproval?: (agencyCode: string) => boolean },
 ): Verdict {
   const hidden = stored !== undefined && hiddenFrom(scope, stored);
   if (event.type === 'received') {
@@ -83,6 +92,12 @@ export function authorizeEvent(
     // Late or overdue when explained, judged as the dossier stood just before: here, not in the fold (explanation.ts).
     const late = event.type === 'late_explained' ? lateProblem(before, Date.parse(event.occurredAt)) : null;
     if (late) return { ok: false, status: 422, message: late.message, field: late.field };
+  }
+  if (isLetterStep(event)) {
+    if (event.by !== actorId?.toLowerCase())
+      return { ok: false, status: 403, message: `a letter's step is recorded by the one who takes it: "by" must be the caller's id`, field: 'by' };
+    const problem = selfApprovalProblem(before.letters?.[event.form], event, event.by, letterSelfApproval(before.currentAgencyCode));
+    if (problem) return { ok: false, status: 422, message: problem, field: 'by' };
   }
   if (event.type === 'assigned') {
     const problem = holderProblem(event.holder, event.agencyCode, people, pathOf);

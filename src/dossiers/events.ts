@@ -180,6 +180,30 @@ export const explanationAcknowledgedEventSchema = z.object({ ...base, type: z.li
 /** A supervisor other than its author sends the explanation back, saying why: it is to be explained again. */
 export const explanationReturnedEventSchema = z.object({ ...base, type: z.literal('explanation_returned'), by: actorId, comment: text });
 
+/**
+ * The steps of a letter's approval (letter-workflow.ts): an apology or a refusal is drafted, submitted, approved or
+ * returned with a comment, signed, then issued (issuing records `apology_issued` or `refused`). `by` is the actor who
+ * took the step (a person's or a key's id): authorization requires it to be the caller, so the fold can tell a
+ * drafter from an approver.
+ */
+export const letterKindSchema = z.enum(['apology', 'refusal']);
+const letterStep = { form: letterKindSchema, by: z.uuid({ message: 'expected the actor id (UUID)' }).transform((s) => s.toLowerCase()) };
+export const letterDraftedEventSchema = z.object({ ...base, ...letterStep, type: z.literal('letter_drafted'), reason: text, newDueAt: instant.optional() });
+export const letterSubmittedEventSchema = z.object({ ...base, ...letterStep, type: z.literal('letter_submitted') });
+export const letterApprovedEventSchema = z.object({ ...base, ...letterStep, type: z.literal('letter_approved') });
+export const letterReturnedEventSchema = z.object({ ...base, ...letterStep, type: z.literal('letter_returned'), comment: text });
+export const letterSignedEventSchema = z.object({
+  ...base,
+  ...letterStep,
+  type: z.literal('letter_signed'),
+  /** SHA-256 (hex) of the signed PDF, whose bytes are kept (store/signed-letters.ts). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in lowercase hex'),
+  /** The signing certificate's subject (the organisation's, or an external signer's). */
+  certificate: z.string().trim().min(1).max(500),
+});
+
+export const LETTER_STEP_TYPES = ['letter_drafted', 'letter_submitted', 'letter_approved', 'letter_returned', 'letter_signed'] as const;
+
 export const dossierEventSchema = z.discriminatedUnion('type', [
   receivedEventSchema,
   assignedEventSchema,
@@ -199,6 +223,11 @@ export const dossierEventSchema = z.discriminatedUnion('type', [
   lateExplainedEventSchema,
   explanationAcknowledgedEventSchema,
   explanationReturnedEventSchema,
+  letterDraftedEventSchema,
+  letterSubmittedEventSchema,
+  letterApprovedEventSchema,
+  letterReturnedEventSchema,
+  letterSignedEventSchema,
 ]);
 
 export type DossierEvent = z.infer<typeof dossierEventSchema>;

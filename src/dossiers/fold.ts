@@ -13,6 +13,7 @@ import type { Duration } from '../rules/durations.js';
 import { classifyFinished, judgedDueAt } from './outcome.js';
 import { regimeAt, regimeById } from './regimes.js';
 import { lawfulApology } from './apology.js';
+import { applyLetterStep, issueProblem, type LetterKind } from './letter-workflow.js';
 import { rateOverdueAfter, withSegment } from './progress.js';
 import { pauseOpenStep, resumeOpenStep, stepIndexOf } from './steps.js';
 import { giveConsent, withdrawConsent } from './consent.js';
@@ -197,6 +198,8 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       requireStatus(OPEN);
       if (s.apology && rules.rescheduleOnce.value) fail('the return date may be rescheduled only once: an apology was already issued');
       const newDueAt = Date.parse(e.newDueAt);
+      // The workflow's last step is this fact: a letter under way is issued only signed, as it was signed.
+      issueLetter(s, 'apology', { reason: e.reason, newDueAt }, at, fail);
       if (newDueAt <= s.dueAt) fail(`the new appointment ${e.newDueAt} must be later than the current due instant`);
       // Only an apology by the law's limit moves the appointment: one issued later does not make an overdue
       // dossier "within time" (Art. 19(6): chậm nhất 01 ngày trước ngày hết hạn; DOMAIN §4, an Inference).
@@ -230,6 +233,7 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       break;
     case 'refused':
       requireStatus(OPEN);
+      issueLetter(s, 'refusal', { reason: e.reason, newDueAt: null }, at, fail);
       finish(s, at, index, legalDue, ctx);
       s.status = 'refused';
       break;
@@ -274,8 +278,32 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       s.explanation = reviewed(s.explanation!, e.type === 'explanation_acknowledged' ? 'acknowledged' : 'returned', e.by, at, e.comment);
       break;
     }
+    case 'letter_drafted':
+    case 'letter_submitted':
+    case 'letter_approved':
+    case 'letter_returned':
+    case 'letter_signed': {
+      // A letter goes its way while the dossier is open; an apology only while the appointment may still be moved.
+      requireStatus(OPEN);
+      if (e.type === 'letter_drafted' && e.form === 'apology') {
+        if (s.apology && rules.rescheduleOnce.value) fail('the return date may be rescheduled only once: an apology was already issued');
+        if (e.newDueAt !== undefined && Date.parse(e.newDueAt) <= s.dueAt) fail(`the new appointment ${e.newDueAt} must be later than the current due instant`);
+      }
+      const step = applyLetterStep(s.letters?.[e.form], e, at);
+      if (!step.ok) return fail(step.message);
+      s.letters = { ...s.letters, [e.form]: step.letter };
+      break;
+    }
   }
   return settle(s, index, at);
+}
+
+/** The issued fact closes the workflow letter under way, if any (letter-workflow.ts issueProblem). */
+function issueLetter(s: DossierState, form: LetterKind, content: { reason: string; newDueAt: number | null }, at: number, fail: (msg: string) => never): void {
+  const current = s.letters?.[form];
+  const problem = issueProblem(current, form, content);
+  if (problem) fail(problem);
+  if (current && current.status === 'signed') s.letters = { ...s.letters, [form]: { ...current, status: 'issued', issuedAt: at } };
 }
 
 /** What follows from the facts after every event: the due-soon instant, provisional, outcomes, flags. */

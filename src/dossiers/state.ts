@@ -13,6 +13,7 @@ import type { JudgmentSegment } from './progress.js';
 import type { StepState } from './steps.js';
 import type { ConsentState } from './consent.js';
 import type { Explanation } from './explanation.js';
+import type { Letters } from './letter-workflow.js';
 
 /** Where a dossier stands (the API's `status`). */
 export const dossierStatusSchema = z.enum([
@@ -171,6 +172,11 @@ export interface DossierState {
    * existed and in dossiers never explained: no event made them differ, so no STATE_VERSION bump.
    */
   explanation?: Explanation | null;
+  /**
+   * The letters going through approval and signature (letter-workflow.ts). Absent until one is drafted: a dossier
+   * without workflow events folds to the state it always did (no STATE_VERSION bump for it).
+   */
+  letters?: Letters;
 }
 
 /**

@@ -34,6 +34,7 @@ import { dashboardRouter } from './routes/dashboard.js';
 import { apologyRouter } from './routes/apology.js';
 import { explanationsRouter } from './routes/explanations.js';
 import { smsInboundRouter } from './routes/sms-inbound.js';
+import { letterWorkflowRouter } from './routes/letter-workflow.js';
 import { reportsRouter } from './routes/reports.js';
 import { syncRouter } from './routes/sync.js';
 import { publicRouter } from './routes/public.js';
@@ -145,6 +146,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   api.use(warningsRouter(ctx));
   api.use(apologyRouter(ctx));
   api.use(explanationsRouter(ctx));
+  api.use(letterWorkflowRouter(ctx));
   api.use(reportsRouter(ctx, metrics));
   api.use(syncRouter(ctx));
   api.use(reconciliationRouter(ctx));

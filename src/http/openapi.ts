@@ -8,6 +8,7 @@ import { deadlineQuerySchema } from '../dossiers/explain-deadline.js';
 import { calendarYearFileSchema } from '../calendar/calendar-file.js';
 import { listQuerySchema } from './routes/dossiers.js';
 import { apologyRequestSchema } from './issue-apology.js';
+import { refusalDraftSchema, returnLetterSchema } from './letter-workflow.js';
 import { explanationRequestSchema, reviewRequestSchema } from './explain-late.js';
 import { smsInboundSchema } from './routes/sms-inbound.js';
 import { supervisorSchema } from './routes/supervisors.js';
@@ -17,6 +18,7 @@ import {
   explanationsQuerySchema,
   latenessDossiersQuerySchema,
   latenessQuerySchema,
+  apologyRegisterQuerySchema,
   officialFormQuerySchema,
   reportQuerySchema,
   syncExportQuerySchema,
@@ -33,6 +35,7 @@ function queryParameters(schema: z.ZodObject) {
 
 type Param = { name: string; in: string; required?: boolean; schema: unknown };
 const pathParam = (name: string, description: string): Param => ({ name, in: 'path', required: true, schema: { type: 'string' }, ...{ description } });
+const letterForm = pathParam('form', 'apology | refusal');
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 const ok = (description: string, schema: unknown, type = 'application/json') => ({ description, content: { [type]: { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -226,6 +229,46 @@ const SCHEMAS = {
   }),
   SmsInboundResult: obj({ result: { type: 'string', enum: ['withdrawn', 'ignored'] }, reason: { type: 'string' } }, ['result']),
   AnyObject: { type: 'object', additionalProperties: true },
+  ApologyRegister: obj({
+    period: { type: 'object', properties: { label: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } },
+    entries: {
+      type: 'array',
+      items: obj(
+        {
+          dossierCode: { type: 'string' },
+          procedureCode: { type: 'string' },
+          procedureName: { type: 'string' },
+          agencyCode: { type: 'string' },
+          agencyName: { type: 'string' },
+          receivedAt: { type: 'string' },
+          originalDueAt: { type: 'string' },
+          newDueAt: { type: 'string' },
+          reason: { type: 'string' },
+          issuedAt: { type: 'string' },
+          inTime: { type: ['boolean', 'null'] },
+          signed: {
+            type: ['object', 'null'],
+            properties: { by: { type: 'string' }, name: nullable('string'), certificate: { type: 'string' }, at: { type: 'string' } },
+          },
+        },
+        ['dossierCode', 'procedureCode', 'originalDueAt', 'newDueAt', 'reason', 'issuedAt', 'signed'],
+      ),
+    },
+  }),
+  LetterWorkflow: obj(
+    {
+      form: { type: 'string', enum: ['apology', 'refusal'] },
+      status: { type: ['string', 'null'], enum: ['draft', 'submitted', 'returned', 'approved', 'signed', 'issued', null] },
+      reason: { type: 'string' },
+      newDueAt: nullable('string'),
+      legalMoment: { type: 'string', description: 'the first instant the letter is too late for the law' },
+    },
+    ['form', 'status', 'legalMoment'],
+  ),
+  LetterStep: obj(
+    { eventId: { type: 'string' }, sha256: { type: 'string' }, reschedules: { type: 'boolean' }, letter: { $ref: '#/components/schemas/LetterWorkflow' } },
+    ['eventId', 'letter'],
+  ),
   AnyList: { type: 'array', items: { type: 'object', additionalProperties: true } },
 };
 
@@ -271,51 +314,6 @@ export function openApiDocument() {
           responses: { 200: ok('the dossier', ref('Dossier')), 404: problem('no such dossier in the key’s agencies') },
         }),
       },
-      '/api/v1/calendar/{year}': {
-        get: op('getCalendarYear', 'A year of the working-time calendar (public); {year}.ics for iCalendar', {
-          public: true,
-          parameters: [pathParam('year', 'YYYY')],
-          responses: { 200: ok('the year', ref('AnyObject')) },
-        }),
-        put: op('putCalendarYear', 'Load or correct the official schedule of a year (admin); answers what changed and which open deadlines moved', {
-          parameters: [pathParam('year', 'YYYY')],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
-          responses: { 200: ok('applied', ref('AnyObject')) },
-        }),
-      },
-      '/api/v1/calendar/import': {
-        post: op(
-          'importCalendarYear',
-          'Import a year file (admin): ?dryRun=true previews the changed days and the open dossiers whose due instant moves; otherwise records a revision and re-folds',
-          {
-            parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
-            requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
-            responses: { 200: ok('the preview or the applied revision', ref('AnyObject')) },
-          },
-        ),
-      },
-      '/api/v1/calendar/deadline': {
-        get: op('explainDeadline', 'Compute and explain a deadline (public)', {
-          public: true,
-          parameters: queryParameters(deadlineQuerySchema) as Param[],
-          responses: { 200: ok('the due instant and how it was counted', ref('AnyObject')) },
-        }),
-      },
-      '/api/v1/dossiers/{code}/apology': {
-        post: op(
-          'issueApology',
-          'Issue the apology and new appointment (once): newDueAt, or extraWorkingDays after the later of now and the due instant; returns the letter URL',
-          {
-            parameters: [code],
-            requestBody: { required: true, content: { 'application/json': { schema: json(apologyRequestSchema) } } },
-            responses: {
-              201: ok('recorded', ref('Apology')),
-              404: problem('no such dossier'),
-              422: problem('a second apology, a finished dossier, or an invalid new appointment'),
-            },
-          },
-        ),
-      },
       '/api/v1/dossiers/{code}/explanation': {
         post: op(
           'explainLateDossier',
@@ -360,6 +358,118 @@ export function openApiDocument() {
           },
         ),
       },
+      '/api/v1/calendar/{year}': {
+        get: op('getCalendarYear', 'A year of the working-time calendar (public); {year}.ics for iCalendar', {
+          public: true,
+          parameters: [pathParam('year', 'YYYY')],
+          responses: { 200: ok('the year', ref('AnyObject')) },
+        }),
+        put: op('putCalendarYear', 'Load or correct the official schedule of a year (admin); answers what changed and which open deadlines moved', {
+          parameters: [pathParam('year', 'YYYY')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
+          responses: { 200: ok('applied', ref('AnyObject')) },
+        }),
+      },
+      '/api/v1/calendar/import': {
+        post: op(
+          'importCalendarYear',
+          'Import a year file (admin): ?dryRun=true previews the changed days and the open dossiers whose due instant moves; otherwise records a revision and re-folds',
+          {
+            parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+            requestBody: { required: true, content: { 'application/json': { schema: ref('CalendarYear') } } },
+            responses: { 200: ok('the preview or the applied revision', ref('AnyObject')) },
+          },
+        ),
+      },
+      '/api/v1/calendar/deadline': {
+        get: op('explainDeadline', 'Compute and explain a deadline (public)', {
+          public: true,
+          parameters: queryParameters(deadlineQuerySchema) as Param[],
+          responses: { 200: ok('the due instant and how it was counted', ref('AnyObject')) },
+        }),
+      },
+      '/api/v1/dossiers/{code}/apology': {
+        post: op(
+          'issueApology',
+          'Record an apology approved and signed outside dunghan (once): newDueAt, or extraWorkingDays after the later of now and the due instant; returns the letter URL. Letters made in dunghan go through /dossiers/{code}/letters/apology/…',
+          {
+            parameters: [code],
+            requestBody: { required: true, content: { 'application/json': { schema: json(apologyRequestSchema) } } },
+            responses: {
+              201: ok('recorded', ref('Apology')),
+              404: problem('no such dossier'),
+              422: problem('a second apology, a finished dossier, an invalid new appointment, or an apology letter under way in the workflow'),
+            },
+          },
+        ),
+      },
+      '/api/v1/dossiers/{code}/letters/{form}': {
+        get: op(
+          'getLetterWorkflow',
+          'Where the apology or refusal letter stands in its approval: status, who took each step, the legal moment to issue it by',
+          {
+            parameters: [code, letterForm],
+            responses: { 200: ok('the letter', ref('LetterWorkflow')), 404: problem('no such dossier, or a form without a workflow') },
+          },
+        ),
+      },
+      '/api/v1/dossiers/{code}/letters/{form}/draft': {
+        post: op(
+          'draftLetter',
+          'Draft (or revise, once returned) the letter (counter, supervisor, admin): an apology with its reason and newDueAt or extraWorkingDays, a refusal with its reason',
+          {
+            parameters: [code, letterForm],
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { oneOf: [json(apologyRequestSchema), json(refusalDraftSchema)] } } },
+            },
+            responses: {
+              201: ok('drafted', ref('LetterStep')),
+              404: problem('no such dossier'),
+              422: problem('a finished dossier, an apology already issued, a letter under approval, or an invalid new appointment'),
+            },
+          },
+        ),
+      },
+      ...Object.fromEntries(
+        (
+          [
+            ['submit', 'submitLetter', 'Submit the draft for approval (counter, supervisor, admin)', 200, undefined],
+            ['approve', 'approveLetter', "Approve the submitted letter (supervisor, admin); one's own draft only where the agency allows it", 200, undefined],
+            ['return', 'returnLetter', 'Return the submitted letter with a comment (supervisor, admin)', 200, returnLetterSchema],
+            [
+              'sign',
+              'signWorkflowLetter',
+              "Sign the approved letter with the organisation's certificate (supervisor, admin): the signed PDF is kept and its SHA-256 recorded",
+              201,
+              undefined,
+            ],
+            [
+              'issue',
+              'issueLetter',
+              'Issue the signed letter (counter, supervisor, admin): records apology_issued or refused, which sends it to the applicant',
+              201,
+              undefined,
+            ],
+          ] as const
+        ).map(([step, id, summary, status, body]) => [
+          `/api/v1/dossiers/{code}/letters/{form}/${step}`,
+          {
+            post: op(id, summary, {
+              parameters: [code, letterForm],
+              ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: json(body) } } } } : {}),
+              responses: {
+                [status]: ok('the step recorded, and the letter after it', ref('LetterStep')),
+                404: problem('no such dossier'),
+                422: problem(
+                  "the step is out of order (the letter's status names why), one's own draft where the agency forbids approving it, or the certificate is expired, not yet valid, not for signing or unreadable (errors[0].message)",
+                ),
+                ...(step === 'sign' ? { 503: problem('no signing certificate configured') } : {}),
+              },
+            }),
+          },
+        ]),
+      ),
       '/api/v1/agencies/{code}/supervisors': {
         get: op('listSupervisors', "The agency's supervisors (alert recipients)", {
           parameters: [pathParam('code', 'agency code')],
@@ -437,6 +547,16 @@ export function openApiDocument() {
           { parameters: queryParameters(latenessQuerySchema) as Param[], responses: { 200: ok('the rows by agency and step', ref('Lateness')) } },
         ),
       },
+      '/api/v1/reports/apologies': {
+        get: op(
+          'getApologyRegister',
+          'The register of apology letters (sổ theo dõi xin lỗi): each apology issued in the period, with its dossier, procedure, original and new appointment, reason and who signed it (.xlsx too)',
+          {
+            parameters: queryParameters(apologyRegisterQuerySchema) as Param[],
+            responses: { 200: ok('the entries, in the order they were issued', ref('ApologyRegister')) },
+          },
+        ),
+      },
       '/api/v1/reports/explanations': {
         get: op(
           'getExplanations',
@@ -469,6 +589,15 @@ export function openApiDocument() {
         get: op('getLetterPdf', 'The same letter as a PDF document (A5, Tinos embedded, Decree 30/2020 layout)', {
           parameters: [code, pathParam('form', 'receipt | supplement-request | refusal | apology | control-slip')],
           responses: { 200: ok('the letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'), 404: problem('no such dossier or letter') },
+        }),
+      },
+      '/letters/{code}/{form}/draft.pdf': {
+        get: op('getLetterDraftPdf', 'The apology or refusal under approval as it would be signed now (for the approver; never sent)', {
+          parameters: [code, letterForm],
+          responses: {
+            200: ok('the draft letter', { type: 'string', contentEncoding: 'binary' }, 'application/pdf'),
+            404: problem('no such dossier, or no letter in progress'),
+          },
         }),
       },
       '/letters/{code}/{form}/signed.pdf': {

@@ -60,13 +60,20 @@ export function receiptData(s: DossierState, catalog: Catalog, provisional: bool
 
 /** Form 04: apology and new appointment; null when no apology was issued. */
 export function apologyData(s: DossierState, catalog: Catalog) {
-  if (!s.apology) return null;
+  return s.apology && apologyLetterData(s, catalog, { ...s.apology, dateAt: s.apology.issuedAt });
+}
+
+/**
+ * Form 04 from its content: the issued apology's, or a workflow letter's when it is signed (dated the signing, moving
+ * the appointment the dossier has then).
+ */
+export function apologyLetterData(s: DossierState, catalog: Catalog, a: { dateAt: number; reason: string; previousDueAt: number; newDueAt: number }) {
   return {
-    ...common(s, catalog, s.apology.issuedAt),
+    ...common(s, catalog, a.dateAt),
     receivedDate: vietnameseDate(s.receivedAt),
-    previousDueText: vietnameseInstant(s.apology.previousDueAt),
-    reason: s.apology.reason,
-    newDueText: vietnameseInstant(s.apology.newDueAt),
+    previousDueText: vietnameseInstant(a.previousDueAt),
+    reason: a.reason,
+    newDueText: vietnameseInstant(a.newDueAt),
   };
 }
 
@@ -132,7 +139,12 @@ export function supplementRequestData(s: DossierState, catalog: Catalog, events:
 export function refusalData(s: DossierState, catalog: Catalog, events: DossierEvent[]) {
   const refusal = events.find((e) => e.type === 'refused');
   if (!refusal || refusal.type !== 'refused') return null;
-  return { ...common(s, catalog, Date.parse(refusal.occurredAt)), reason: refusal.reason };
+  return refusalLetterData(s, catalog, { dateAt: Date.parse(refusal.occurredAt), reason: refusal.reason });
+}
+
+/** Form 03 from its content: the refusal recorded, or a workflow letter's when it is signed. */
+export function refusalLetterData(s: DossierState, catalog: Catalog, r: { dateAt: number; reason: string }) {
+  return { ...common(s, catalog, r.dateAt), reason: r.reason };
 }
 
 /** Printed where a form set has no stop-notice form of its own (Circular 01/2018 had none). */

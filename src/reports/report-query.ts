@@ -77,6 +77,14 @@ export const latenessDossiersQuerySchema = z
 /** An official report form (GET /reports/forms/:form): a period and, for a unit's form, the unit. */
 export const officialFormQuerySchema = z.strictObject(periodAndAgency).refine(hasOnePeriod, onePeriod);
 
+/** The register of apology letters (GET /reports/apologies): a period, the caller's agencies or one of them. */
+export const apologyRegisterQuerySchema = z
+  .strictObject({
+    ...periodAndAgency,
+    format: z.enum(['json', 'xlsx']).default('json'),
+  })
+  .refine(hasOnePeriod, onePeriod);
+
 /** The portal's records of a period and an agency (GET /sync/dossiers). */
 export const syncExportQuerySchema = z
   .strictObject({

@@ -49,11 +49,17 @@ export const agencySettingsSchema = z
      * stays by instant. Every report says which reading its figures took.
      */
     latenessReading: latenessReadingSchema,
+    /**
+     * Whether the officer who drafted a letter (apology, refusal) may also approve it. Default no: the provincial
+     * systems' four eyes, an officer drafts and a leader approves (issue 25; no legal text read on it). Not a rule a
+     * dossier is judged by: read from the agency handling the dossier when the approval is made, never pinned.
+     */
+    letterSelfApproval: z.boolean(),
   })
   .partial();
 
 export type AgencySettings = z.infer<typeof agencySettingsSchema>;
-export type Policies = Required<Omit<AgencySettings, 'supplementPolicy'>> & Pick<AgencySettings, 'supplementPolicy'>;
+export type Policies = Required<Omit<AgencySettings, 'supplementPolicy' | 'letterSelfApproval'>> & Pick<AgencySettings, 'supplementPolicy'>;
 
 export const DEFAULT_POLICIES: Policies = {
   officeHours: DEFAULT_OFFICE_HOURS,
@@ -67,7 +73,13 @@ export const DEFAULT_POLICIES: Policies = {
 
 /** Settings from the root of the tree down to the agency, nearest wins. */
 export function resolvePolicies(chainFromRoot: AgencySettings[]): Policies {
-  return Object.assign({}, DEFAULT_POLICIES, ...chainFromRoot.map(stripUndefined));
+  // Settings that are not judging rules stay out of what the fold pins (letterSelfApproval: resolveLetterSelfApproval).
+  return Object.assign({}, DEFAULT_POLICIES, ...chainFromRoot.map(({ letterSelfApproval: _, ...rest }) => stripUndefined(rest)));
+}
+
+/** Whether an agency lets a drafter approve their own letter: the nearest setting up the tree, default no. */
+export function resolveLetterSelfApproval(chainFromRoot: AgencySettings[]): boolean {
+  return chainFromRoot.findLast((s) => s.letterSelfApproval !== undefined)?.letterSelfApproval ?? false;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -8,7 +8,16 @@ import type { DossierState } from '../dossiers/state.js';
 import { lateOrOverdueNowSql, legalOpenSql, openLateWithoutApologySql } from '../dossiers/progress-sql.js';
 
 export type ActionQueue =
-  'late_without_apology' | 'overdue' | 'due_soon' | 'closure_due' | 'waiting_too_long' | 'message_undelivered' | 'unexplained' | 'unacknowledged';
+  | 'late_without_apology'
+  | 'overdue'
+  | 'due_soon'
+  | 'closure_due'
+  | 'waiting_too_long'
+  | 'message_undelivered'
+  | 'unexplained'
+  | 'unacknowledged'
+  | 'letter_approval'
+  | 'letter_signature';
 
 export interface QueueScope {
   now: number;
@@ -32,6 +41,10 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   unexplained: () => `${lateOrOverdueNowSql('$1')} AND (explanation_status IS NULL OR explanation_status = 'returned')`,
   // Explained, waiting for a supervisor to acknowledge it.
   unacknowledged: () => `explanation_status = 'submitted'`,
+  // Letters under way (letter-workflow.ts lettersWaiting, the projection's letters_waiting): drafts submitted and
+  // waiting for approval, approved letters waiting for the signature. By due instant, which orders their legal moments.
+  letter_approval: () => `letters_waiting <> '{}' AND 'approval' = ANY(letters_waiting)`,
+  letter_signature: () => `letters_waiting <> '{}' AND 'signature' = ANY(letters_waiting)`,
   waiting_too_long: (since) =>
     `${legalOpenSql.waiting_for_citizen('$1')} AND waiting_since < ${since}::timestamptz AND (closure_due_at IS NULL OR closure_due_at > $1)`,
 };

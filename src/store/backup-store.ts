@@ -46,6 +46,7 @@ export const BACKUP_TABLES: Array<{ name: string; order: string }> = [
   { name: 'alerts', order: '1' },
   { name: 'portal_figures', order: '1' },
   { name: 'personal_data_reads', order: 'id' },
+  { name: 'signed_letters', order: 'digest' },
 ];
 
 /** The events in chain order (unsealed ones after, by seq): the order verifyBackup recomputes the chain in. */

@@ -13,6 +13,7 @@ import { COUNTER_FIELDS, counterDeltas } from '../reports/contributions.js';
 import { indicatorFlags } from '../reports/indicator-flags.js';
 import { outboxInsertSql, type OutboxRow } from './outbox-store.js';
 import { searchColumns } from '../dossiers/search-text.js';
+import { lettersWaiting } from '../dossiers/letter-workflow.js';
 
 /** All logged events of the given dossiers, grouped by dossier code. */
 export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
@@ -72,6 +73,7 @@ function toRow(s: DossierState, ctx: FoldContext) {
     electronic_result_at: iso(s.electronicResult ? s.resultReadyAt : null),
     paid_online_at: iso(s.paidOnlineAt),
     closure_due_at: iso(s.closureDueAt),
+    letters_waiting: lettersWaiting(s.letters, s.finishedAt !== null),
     reused_data: s.reusedDigitizedData,
     processing_time: s.processingTime,
     apology_at: iso(s.apology?.issuedAt ?? null),
@@ -136,6 +138,7 @@ const COLUMNS = [
   'applicant_phones',
   'explanation_status',
   'explained_at',
+  'letters_waiting',
 ];
 
 /** What ingestion writes with the projection in the same statement. */

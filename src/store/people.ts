@@ -268,3 +268,10 @@ export async function peopleDirectory(db: Queryable, ids: string[]): Promise<Per
     },
   };
 }
+
+/** Whom actor ids name (a person's name, a key's label; the actors view of migration 050): for pages and registers. */
+export async function actorNames(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; name: string }>('SELECT id::text AS id, name FROM actors WHERE id::text = ANY($1::text[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -293,5 +293,10 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
     'late_explained',
     'explanation_acknowledged',
     'explanation_returned',
+    'letter_drafted',
+    'letter_submitted',
+    'letter_approved',
+    'letter_returned',
+    'letter_signed',
   ]);
 });

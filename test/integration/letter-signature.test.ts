@@ -4,40 +4,16 @@
  * (node-forge): expired, or without a signing key usage, are refused with a 422 naming why. An external signer
  * (hand out the digest, take back a CMS) gives a signature pdfsig accepts the same way.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
 import { pdfSig } from '../support/poppler.js';
 import { signPdf } from '../../src/pdf/sign.js';
+import { makeP12 } from '../support/certificates.js';
 
 let t: TestApp;
 const NOW = Date.parse('2025-03-19T16:00:00+07:00');
-
-/** A PKCS#12 file with a fresh key and a self-signed certificate. */
-function makeP12(o: { from: string; to: string; keyUsage: Record<string, boolean> }, passphrase = 'mật-khẩu') {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date(o.from);
-  cert.validity.notAfter = new Date(o.to);
-  const name = [
-    { name: 'commonName', value: 'UBND phuong Chieng Le' },
-    { name: 'countryName', value: 'VN' },
-  ];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', ...o.keyUsage },
-  ]);
-  cert.sign(key, forge.md.sha256.create());
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], passphrase, { algorithm: '3des' });
-  return { p12: Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'), passphrase, key, cert };
-}
 
 const valid = makeP12({ from: '2025-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', keyUsage: { digitalSignature: true, nonRepudiation: true } });
 

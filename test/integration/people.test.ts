@@ -183,26 +183,25 @@ test('a person signs in with e-mail and password, lands on their page, and every
     { key_id: lan.id, role: 'counter,supervisor', via: 'letter:receipt' },
   ]);
 
-  // The apology through the page's form: refused without the token, recorded under the person with it.
-  // Received Mon 17 Mar 10:00, 3 working days: due Thu 20 Mar 10:00; the clock reads Thu 20 Mar 09:00, so the
-  // apology is issued on the due day, later than 1 day before it (118/2025 Art. 19(6)): recorded, moves nothing.
+  // The apology's draft through the page's form: refused without the token, recorded under the person with it (as
+  // the actor of the event and as its `by`, the drafter the approval checks against).
   const noToken = await request(t.app)
-    .post('/dossiers/PPL-1/apology')
+    .post('/dossiers/PPL-1/letters/apology/draft')
     .set('Cookie', `dunghan_session=${session}`)
     .type('form')
     .send({ reason: 'Cần xác minh', extraWorkingDays: '2' });
   expect(noToken.status).toBe(403);
   expect(noToken.text).toContain('Biểu mẫu đã hết hạn hoặc không được gửi từ trang của hệ thống');
   const forged = await request(t.app)
-    .post('/dossiers/PPL-1/apology')
+    .post('/dossiers/PPL-1/letters/apology/draft')
     .set('Cookie', `dunghan_session=${session}`)
     .type('form')
     .send({ reason: 'Cần xác minh', extraWorkingDays: '2', _csrf: sessionCsrfToken('another session') });
   expect(forged.status).toBe(403);
-  expect(await q("SELECT 1 FROM dossier_events WHERE dossier_code = 'PPL-1' AND type = 'apology_issued'")).toEqual([]);
-  expect((await lan_.form('/dossiers/PPL-1/apology', { reason: 'Cần xác minh', extraWorkingDays: '2' })).status).toBe(303);
-  expect(await q("SELECT key_id, key_role FROM dossier_events WHERE dossier_code = 'PPL-1' AND type = 'apology_issued'")).toEqual([
-    { key_id: lan.id, key_role: 'counter,supervisor' },
+  expect(await q("SELECT 1 FROM dossier_events WHERE dossier_code = 'PPL-1' AND type LIKE 'letter_%'")).toEqual([]);
+  expect((await lan_.form('/dossiers/PPL-1/letters/apology/draft', { reason: 'Cần xác minh', extraWorkingDays: '2' })).status).toBe(303);
+  expect(await q("SELECT key_id, key_role, body->>'by' AS by FROM dossier_events WHERE dossier_code = 'PPL-1' AND type = 'letter_drafted'")).toEqual([
+    { key_id: lan.id, key_role: 'counter,supervisor', by: lan.id },
   ]);
   // Logging out needs the token too: a cross-site post cannot sign a person out.
   expect((await request(t.app).post('/logout').set('Cookie', `dunghan_session=${session}`)).status).toBe(403);

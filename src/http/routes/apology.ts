@@ -1,6 +1,9 @@
 /**
- * POST /api/v1/dossiers/:code/apology: draft the apology from the API (issue-apology.ts checks the new appointment
- * and records the apology_issued event; a second one is refused with 422).
+ * POST /api/v1/dossiers/:code/apology: records an apology approved and signed outside dunghan (a paper letter signed
+ * by hand), like the events API records another system's facts (issue-apology.ts checks the new appointment and
+ * records the apology_issued event; a second one is refused with 422, and so is one while a letter of the workflow is
+ * under way: letter-workflow.ts issueProblem). Letters made in dunghan go through the workflow's routes
+ * (routes/letter-workflow.ts), whose last step records the same fact.
  */
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.js';

@@ -11,6 +11,11 @@ import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierStatus } from '../../dossiers/state.js';
 import { actionQueue, type ActionQueue } from '../../store/action-queues.js';
+import { lettersWaitingFor, type LetterWait } from '../../dossiers/letter-workflow.js';
+import type { DossierState } from '../../dossiers/state.js';
+import { legalMomentOf } from '../letter-workflow.js';
+import { apologyRegister } from '../../store/apology-register.js';
+import { APOLOGY_REGISTER_COLUMNS, apologyEntry, registerLine } from '../../reports/apology-register.js';
 import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
@@ -23,7 +28,7 @@ import type { RateRow } from '../../reports/rates.js';
 
 /** A total row with the portal's progress score beside the product's rate (portal-compatible mode, DOMAIN §5). */
 const withPortal = (r: RateRow) => ({ ...r, portal: portalProgress(r) });
-import { cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
+import { apologyRegisterQuerySchema, cellQuerySchema, periodOf, reportQuerySchema } from '../../reports/report-query.js';
 import { CELL_TEXT } from '../../reports/vietnamese-terms.js';
 import { STATUS_TEXT } from '../../dossiers/wording.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
@@ -75,19 +80,22 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     // Waiting for the citizen longer than WAITING_TOO_LONG_DAYS: worth a call (no legal limit; a display threshold).
     waitingSince: now - WAITING_TOO_LONG_DAYS * 86_400_000,
   };
-  const open = async (queue: ActionQueue) => {
+  // A letter's queue counts down to the letter's legal moment (the apology: by the day before the due date), not the due instant.
+  const letterMoment = (wait: LetterWait) => (state: DossierState) => Math.min(...lettersWaitingFor(state.letters, wait).map((f) => legalMomentOf(state, f)));
+  const open = async (queue: ActionQueue, momentOf: (state: DossierState) => number = (state) => state.dueAt) => {
     const { total, states } = await actionQueue(ctx.db.pool, queue, queueScope);
     return {
       total,
       more: total > states.length,
       items: states.map((state) => {
         const index = ctx.calendar.workingTime(state.rules.policies.officeHours);
-        const left = index.between(now, state.dueAt) / 60_000;
+        const moment = momentOf(state);
+        const left = index.between(now, moment) / 60_000;
         const dayMinutes = index.dayMs / 60_000;
         return {
           code: state.code,
           procedureName: ctx.catalog.procedure(state.procedureCode)?.name ?? state.procedureCode,
-          dueText: vietnameseShortInstant(state.dueAt),
+          dueText: vietnameseShortInstant(moment),
           // While the citizen supplements, the clock is stopped: say since when instead of a time left.
           // A dossier finished late (the explanation queues): when it finished, not a time left.
           left:
@@ -102,7 +110,9 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       }),
     };
   };
-  const [undelivered, lateWithoutApology, overdue, dueSoon, closureDue, waiting, unexplained, unacknowledged] = await Promise.all([
+  const [approval, signature, undelivered, lateWithoutApology, overdue, dueSoon, closureDue, waiting, unexplained, unacknowledged] = await Promise.all([
+    open('letter_approval', letterMoment('approval')),
+    open('letter_signature', letterMoment('signature')),
     open('message_undelivered'),
     open('late_without_apology'),
     open('overdue'),
@@ -113,6 +123,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     open('unacknowledged'),
   ]);
   const lists = [
+    { id: 'letter-approval', title: 'Dự thảo văn bản chờ duyệt (hạn: thời hạn phát hành văn bản)', ...approval },
+    { id: 'letter-signature', title: 'Văn bản đã duyệt chờ ký số (hạn: thời hạn phát hành văn bản)', ...signature },
     { id: 'message-undelivered', title: 'Văn bản xin lỗi chưa đến được người nộp trước thời hạn: cần liên hệ trực tiếp', ...undelivered },
     { id: 'late-without-apology', title: 'Quá hạn chưa có văn bản xin lỗi', ...lateWithoutApology },
     { id: 'overdue', title: 'Đang quá hạn, đã có văn bản xin lỗi', ...overdue },
@@ -202,6 +214,26 @@ export function dashboardRouter(ctx: AppContext): Router {
           statusText: STATUS_TEXT[r.status as DossierStatus] ?? r.status,
         })),
         csvUrl: `/api/v1/reports/dossiers.csv?${new URLSearchParams({ ...(req.query as Record<string, string>), dialect: 'vn' }).toString()}`,
+      }),
+    );
+  });
+  // The register of apology letters of a period (sổ theo dõi xin lỗi), as the API's, with its XLSX a click away.
+  router.get('/dashboard/apologies', ...pageAuth(ctx), async (req, res) => {
+    const q = apologyRegisterQuerySchema.parse(req.query);
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const filter = filterFor(ctx, res, q);
+    const lines = (await apologyRegister(ctx.db.pool, period, filter.agencies)).map((r, i) => registerLine(apologyEntry(r, ctx.catalog), i));
+    res.type('html').send(
+      renderPage('apology-register', {
+        viewer: viewerOf(res),
+        title: `Sổ theo dõi văn bản xin lỗi kỳ ${period.label}`,
+        heading: `Sổ theo dõi văn bản xin lỗi và hẹn lại ngày trả kết quả — kỳ ${period.label}${q.agency ? `, ${ctx.catalog.agency(q.agency)?.name ?? q.agency}` : ''}`,
+        currentYear: yearInVietnam(ctx.now()),
+        columns: APOLOGY_REGISTER_COLUMNS,
+        lines: lines.map((l) => APOLOGY_REGISTER_COLUMNS.map((c) => ({ key: c.key, value: l[c.key as keyof typeof l] }))),
+        count: lines.length,
+        xlsxUrl: `/api/v1/reports/apologies.xlsx?${new URLSearchParams(req.query as Record<string, string>).toString()}`,
       }),
     );
   });

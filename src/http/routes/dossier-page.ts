@@ -21,7 +21,11 @@ import { loadScopedDossier } from '../scoped-dossier.js';
 import { pageAuth, viewerOf } from '../page-auth.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { loadLog } from '../../store/dossier-reads.js';
-import { apologyRequestSchema, issueApology } from '../issue-apology.js';
+import { HttpError } from '../errors.js';
+import { draftLetter, issueLetter, moveLetter, returnLetterSchema, signLetter } from '../letter-workflow.js';
+import { LETTER_PAGE_STEPS, STEP_ROLES, letterErrorText, letterPanels, stepBodyOf, type LetterPageStep } from '../letter-workflow-page.js';
+import { letterKindSchema } from '../../dossiers/events.js';
+import type { LetterKind } from '../../dossiers/letter-workflow.js';
 import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/state.js';
 import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
@@ -31,6 +35,8 @@ import { dossierAgencies, EXPLANATION_REASON_CODES, EXPLANATION_REASONS, EXPLANA
 import { lateOrOverdueAt } from '../../dossiers/progress.js';
 import { explainLate, explanationRequestSchema, reviewExplanation, reviewRequestSchema } from '../explain-late.js';
 import { DomainError } from '../../domain-error.js';
+import { actorNames } from '../../store/people.js';
+import { LETTER_NAME } from '../letter-workflow.js';
 
 export const CITIZEN_CHANNEL_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo' } as const;
 const MESSAGE_KIND_TEXT: Record<string, string> = {
@@ -49,7 +55,7 @@ const CONSENT_VIA_TEXT = {
   keyword: 'nhắn từ khóa',
 } as const;
 
-function eventLabel(e: DossierEvent, agencyName: (code: string) => string): string {
+function eventLabel(e: DossierEvent, agencyName: (code: string) => string, actorName: (id: string) => string): string {
   switch (e.type) {
     case 'received':
       return 'Tiếp nhận hồ sơ';
@@ -87,6 +93,16 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
       return `Giải trình được xác nhận${e.comment ? `: ${e.comment}` : ''}`;
     case 'explanation_returned':
       return `Giải trình bị trả lại: ${e.comment}`;
+    case 'letter_drafted':
+      return `Dự thảo ${LETTER_NAME[e.form]} (${actorName(e.by)})${e.newDueAt ? `, hẹn lại ${vietnameseShortInstant(Date.parse(e.newDueAt))}` : ''}: ${e.reason}`;
+    case 'letter_submitted':
+      return `Trình duyệt ${LETTER_NAME[e.form]} (${actorName(e.by)})`;
+    case 'letter_approved':
+      return `Duyệt ${LETTER_NAME[e.form]} (${actorName(e.by)})`;
+    case 'letter_returned':
+      return `Trả lại ${LETTER_NAME[e.form]} (${actorName(e.by)}): ${e.comment}`;
+    case 'letter_signed':
+      return `Ký số ${LETTER_NAME[e.form]} (${actorName(e.by)}; chứng thư: ${e.certificate})`;
   }
 }
 
@@ -126,18 +142,34 @@ function consentPanel(s: DossierState, unmasked: boolean) {
 
 export function dossierPageRouter(ctx: AppContext): Router {
   const router = Router();
-  // "Lập văn bản xin lỗi": the form on the dossier page, checked like the API (a valid new appointment, once).
+  // A letter's step from the dossier page (letter-workflow.ts, as the API): a refusal is shown next to its form, in
+  // Vietnamese, on the page answered with 422 (400 for a missing field); nothing is recorded.
   router.post(
-    '/dossiers/:code/apology',
-    ...pageAuth(ctx, 'counter', 'supervisor', 'admin'),
-    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 5 }),
+    '/dossiers/:code/letters/:form/:step',
+    ...pageAuth(ctx),
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }),
     async (req, res) => {
       const scope = scopeOf(res);
+      const form = letterKindSchema.safeParse(req.params.form);
+      const step = String(req.params.step) as LetterPageStep;
+      if (!form.success || !LETTER_PAGE_STEPS.includes(step)) throw new HttpError(404, 'Không có bước này.');
+      if (!scope.has(...STEP_ROLES[step])) throw new HttpError(403, 'Vai trò của bạn không thực hiện được bước này.');
       const s = await loadScopedDossier(ctx, String(req.params.code), scope);
-      const days = Number(req.body?.extraWorkingDays);
-      const body = apologyRequestSchema.parse({ reason: String(req.body?.reason ?? ''), extraWorkingDays: Number.isFinite(days) ? days : undefined });
-      await issueApology(ctx, s, scope.actor, body);
-      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#letters`);
+      const body = stepBodyOf(form.data, step, req.body as Record<string, unknown>);
+      try {
+        if (step === 'draft') await draftLetter(ctx, s, scope, form.data, body);
+        else if (step === 'sign') await signLetter(ctx, s, scope, form.data);
+        else if (step === 'issue') await issueLetter(ctx, s, scope, form.data);
+        else if (step === 'return') await moveLetter(ctx, s, scope, form.data, { type: 'letter_returned', ...returnLetterSchema.parse(body) });
+        else await moveLetter(ctx, s, scope, form.data, { type: step === 'submit' ? 'letter_submitted' : 'letter_approved' });
+      } catch (err) {
+        const text = letterErrorText(err);
+        if (text === null) throw err;
+        res.status(err instanceof ZodError ? 400 : 422);
+        await sendDossierPage(req, res, s, { letterError: { form: form.data, text } });
+        return;
+      }
+      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#letter-${form.data}`);
     },
   );
 
@@ -154,7 +186,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
       responsibleStep: String(req.body?.responsibleStep ?? ''),
     };
     const refused = await refusedFields(() => explainLate(ctx, s, scope, explanationRequestSchema.parse(typed)));
-    if (refused) return renderDossier(req, res.status(422), s, { explainErrors: refused, typed });
+    if (refused) return sendDossierPage(req, res.status(422), s, { explainErrors: refused, typed });
     res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#explanation`);
   });
   router.post('/dossiers/:code/explanation/review', ...pageAuth(ctx, 'supervisor', 'admin'), formBody, async (req, res) => {
@@ -162,17 +194,25 @@ export function dossierPageRouter(ctx: AppContext): Router {
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
     const typed = { decision: String(req.body?.decision ?? ''), comment: String(req.body?.comment ?? '') };
     const refused = await refusedFields(() => reviewExplanation(ctx, s, scope, reviewRequestSchema.parse(typed)));
-    if (refused) return renderDossier(req, res.status(422), s, { reviewErrors: refused, typed });
+    if (refused) return sendDossierPage(req, res.status(422), s, { reviewErrors: refused, typed });
     res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#explanation`);
   });
 
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
     const s = await loadScopedDossier(ctx, String(req.params.code), scopeOf(res));
-    await renderDossier(req, res, s);
+    await sendDossierPage(req, res, s);
   });
 
-  /** The dossier page; `form`: a refused explanation or review, its messages by field and what was typed. */
-  async function renderDossier(req: Request, res: Response, s: DossierState, form: ExplanationForm = {}): Promise<void> {
+  /**
+   * The dossier page, its read recorded; `pageState`: a refused letter step (its form and message), or a refused
+   * explanation or review (its messages by field and what was typed), shown next to the form concerned.
+   */
+  async function sendDossierPage(
+    req: Request,
+    res: Response,
+    s: DossierState,
+    pageState: { letterError?: { form: LetterKind; text: string } } & ExplanationForm = {},
+  ): Promise<void> {
     const scope = scopeOf(res);
     await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, 'page:dossier', req.ip);
     const fold = ctx.foldContext();
@@ -184,11 +224,14 @@ export function dossierPageRouter(ctx: AppContext): Router {
     // From the first start: a clock restarted by a supplement still shows the working time spent before it.
     const worked = (t: number) => Math.max(0, index.between(s.firstClockStartsAt, t));
     const span = Math.max(worked(s.dueAt), ...rows.map((r) => worked(Date.parse(r.body.occurredAt))), 1);
+    // Who took each letter step, by name (a person's, or a key's label).
+    const names = await actorNames(ctx.db.pool, [...new Set(rows.flatMap(({ body }) => ('by' in body ? [body.by] : [])))]);
+    const actorName = (id: string) => names.get(id) ?? id;
     const timeline = rows.map(({ body }) => {
       const t = Date.parse(body.occurredAt);
       return {
         when: vietnameseShortInstant(t),
-        label: eventLabel(body, agencyName),
+        label: eventLabel(body, agencyName, actorName),
         workingText: workingDurationText(worked(t) / 60_000, dayMinutes),
         position: ((worked(t) / span) * 100).toFixed(2),
       };
@@ -262,15 +305,15 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // The legal deadline explained: the rest days that decided it (an apology's date is an appointment, not a count).
         skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
-        // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
         // The counter's page for this dossier's next events (routes/counter.ts), for those who record them.
         canRecord: scope.has('counter', 'supervisor', 'admin'),
-        canApologise: s.finishedAt === null && !s.apology && scope.has('counter', 'supervisor', 'admin'),
-        // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
+        // The letters under approval, and the draft forms (the apology's proposes one working day after the later of
+        // now and the due instant).
+        letterPanels: await letterPanels(ctx, s, scope, pageState.letterError),
+        // Said before it is sent: what an apology issued now would change and what it would not (issue 23 item 7).
         apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
         lateApologyText:
           s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
-        proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
         refused: s.status === 'refused',
         // Closed (not completed after the notice) or withdrawn: the stop notice (letter-data.ts stopNoticeData).
         stopped: s.status === 'closed' || s.status === 'withdrawn',
@@ -298,7 +341,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
         letterTitles: Object.fromEntries(
           Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')]),
         ),
-        explanation: explanationPanel(s, scope, ctx.now(), agencyName, form),
+        explanation: explanationPanel(s, scope, ctx.now(), agencyName, pageState),
       }),
     );
   }

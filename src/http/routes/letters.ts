@@ -15,6 +15,9 @@ import { HttpError } from '../errors.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { loadScopedDossier } from '../scoped-dossier.js';
 import { isLetterForm, letterHtml, letterOf } from '../letter-page.js';
+import { letterKindSchema } from '../../dossiers/events.js';
+import { signedLetterPdf } from '../../store/signed-letters.js';
+import { workflowLetter } from '../letter-workflow.js';
 
 const MISSING: Record<string, (code: string) => string> = {
   'supplement-request': (code) => `No supplementation was requested for dossier ${code}.`,
@@ -35,15 +38,48 @@ export function lettersRouter(ctx: AppContext): Router {
     if (!letter) throw new HttpError(404, MISSING[form]!(s.code));
     return letter;
   };
+  const signedWorkflowPdf = async (code: string, form: string, res: Response) => {
+    const kind = letterKindSchema.safeParse(form);
+    if (!kind.success) return null;
+    const scope = scopeOf(res);
+    const s = await loadScopedDossier(ctx, code, scope);
+    const sha256 = s.letters?.[kind.data]?.sha256;
+    const pdf = sha256 ? await signedLetterPdf(ctx.db.pool, s.code, sha256) : null;
+    if (!pdf) return null;
+    await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, `letter:${form}`, res.req.ip);
+    return { pdf, name: `${s.code.replace(/[^\w.-]/g, '_')}-${form}-signed.pdf` };
+  };
   // Without a session, a person opening a letter's link is taken to the sign-in page and back.
   // The PDF first: `:form` alone would take "apology.pdf" whole.
   router.get('/letters/:code/:form.pdf', ...pageAuth(ctx), async (req, res) => {
+    // A letter signed through the workflow is its signed bytes, before it is issued (for the staff to see what was
+    // signed) and after (what the applicant received): never a new rendering.
+    const signed = await signedWorkflowPdf(String(req.params.code), String(req.params.form), res);
+    if (signed) {
+      res.type('application/pdf').set('Content-Disposition', `inline; filename="${signed.name}"`).send(signed.pdf);
+      return;
+    }
     const letter = await load(String(req.params.code), String(req.params.form), res);
     const pdf = await renderLetterPdf(letter);
     res
       .type('application/pdf')
       .set('Content-Disposition', `inline; filename="${letter.data.code.replace(/[^\w.-]/g, '_')}-${letter.form}.pdf"`)
       .send(pdf);
+  });
+  // A workflow letter not yet signed, as it would be signed now (dated today, moving today's appointment): for the
+  // approver to read before approving. Never sent: the applicant gets only the signed, issued document.
+  router.get('/letters/:code/:form/draft.pdf', ...pageAuth(ctx), async (req, res) => {
+    const kind = letterKindSchema.safeParse(req.params.form);
+    if (!kind.success) throw new HttpError(404, 'Only an apology or a refusal has a draft.');
+    const scope = scopeOf(res);
+    const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+    const letter = s.letters?.[kind.data];
+    if (!letter || letter.status === 'issued') throw new HttpError(404, `No ${kind.data} letter in progress for dossier ${s.code}.`);
+    await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, `letter:${kind.data}-draft`, req.ip);
+    res
+      .type('application/pdf')
+      .set('Content-Disposition', `inline; filename="${s.code.replace(/[^\w.-]/g, '_')}-${kind.data}-draft.pdf"`)
+      .send(await renderLetterPdf(workflowLetter(s, ctx, kind.data, letter, ctx.now())));
   });
   // The letter signed with the organisation's certificate (a leader's act: supervisor or admin). The signed PDF is
   // answered, not kept: issuing it is the caller's step.

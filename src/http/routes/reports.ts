@@ -12,7 +12,10 @@ import { CHANNEL_TEXT, OUTCOME_TEXT, STATUS_TEXT } from '../../dossiers/wording.
 import { exportInstant } from '../../calendar/vietnamese-format.js';
 import type { DossierStatus } from '../../dossiers/state.js';
 import type { Outcome } from '../../dossiers/outcome.js';
+import { apologyRegister } from '../../store/apology-register.js';
+import { APOLOGY_REGISTER_COLUMNS, apologyEntry, registerLine } from '../../reports/apology-register.js';
 import {
+  apologyRegisterQuerySchema,
   cellQuerySchema,
   latenessDossiersQuerySchema,
   latenessQuerySchema,
@@ -101,6 +104,36 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       { columns: RATE_COLUMNS, rows: tableRows(report, q.groupBy), name: `bao-cao-${report.period.label.replace(/\W+/g, '-')}-${q.groupBy}`, title },
       q.dialect,
     );
+  });
+
+  // The register of apology letters (sổ theo dõi xin lỗi): every apology issued in the period, with who signed it.
+  router.get(['/reports/apologies', '/reports/apologies.xlsx'], async (req, res) => {
+    const q = apologyRegisterQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.xlsx') ? { format: 'xlsx' } : {}) });
+    const period = periodOf(q);
+    requireStarted(period, ctx.now());
+    const filter = filterFor(ctx, res, q);
+    const entries = (await apologyRegister(ctx.db.pool, period, filter.agencies)).map((r) => apologyEntry(r, ctx.catalog));
+    if (q.format === 'json') {
+      const at = (ms: number) => formatLocalInstant(ms);
+      res.json({
+        period: { label: period.label, from: at(period.from), to: at(period.to) },
+        entries: entries.map((e) => ({
+          ...e,
+          receivedAt: at(e.receivedAt),
+          originalDueAt: at(e.originalDueAt),
+          newDueAt: at(e.newDueAt),
+          issuedAt: at(e.issuedAt),
+          signed: e.signed && { ...e.signed, at: at(e.signed.at) },
+        })),
+      });
+      return;
+    }
+    const title = `Sổ theo dõi văn bản xin lỗi và hẹn lại ngày trả kết quả kỳ ${period.label} (từ ${exportInstant(period.from).slice(0, 10)} đến hết ${exportInstant(period.to - 1).slice(0, 10)})`;
+    const buffer = await toXlsx(APOLOGY_REGISTER_COLUMNS, entries.map(registerLine), 'Sổ xin lỗi', title);
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .setHeader('Content-Disposition', `attachment; filename="so-xin-loi-${period.label.replace(/\W+/g, '-')}.xlsx"`)
+      .send(buffer);
   });
 
   // The official forms (Biểu II.06a, 06b, 07a, 07b/VPCP/KSTT) as XLSX and PDF (and JSON): the same counts as /rates.
