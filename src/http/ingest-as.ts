@@ -18,7 +18,8 @@ export async function ingestAs(ctx: AppContext, scope: Scope, events: DossierEve
   );
   return ctx.ingest(events, {
     actor: scope.actor,
-    authorize: (stored, before, event) => authorizeEvent(scope, stored, before, event, {
+    authorize: (stored, before, event) =>
+      authorizeEvent(scope, stored, before, event, {
         pathOf: (code) => catalog.pathOf(code),
         people,
         actorId: scope.actor.id,
