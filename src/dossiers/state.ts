@@ -49,7 +49,7 @@ export type ComplianceFlag = z.infer<typeof complianceFlagSchema>;
  * the daily counters: a stale state's contribution is not subtracted (its
  * meaning changed), the replayed state's is added whole.
  */
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 /**
  * The rules a dossier is judged by, copied at receipt (shared/DOMAIN.md §1:
@@ -180,4 +180,10 @@ export interface Apology {
   reschedules: boolean;
   /** The 766 judgment takes the new date as the appointment (policies.lateApology766 decides for a late one). */
   reschedulesRate: boolean;
+  /**
+   * When it first reached the applicant (`apology_delivered`), and how; null: not delivered (yet). Judged at this
+   * instant when there is one (apology.ts apologyJudgedAt). Absent in states folded before it existed.
+   */
+  deliveredAt?: number | null;
+  deliveredVia?: 'email' | 'sms' | 'zalo' | 'counter' | 'post' | null;
 }

@@ -88,8 +88,16 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
       return `Người nộp đồng ý nhận thông báo qua ${e.consent.map((c) => CITIZEN_CHANNEL_TEXT[c.channel]).join(', ')} (${CONSENT_VIA_TEXT[e.via]})`;
     case 'consent_withdrawn':
       return `Người nộp ngừng nhận thông báo${e.channels ? ` qua ${e.channels.map((c) => CITIZEN_CHANNEL_TEXT[c]).join(', ')}` : ''} (${CONSENT_VIA_TEXT[e.via]})`;
+    case 'apology_delivered':
+      return `Văn bản xin lỗi đã đến người nộp (${APOLOGY_VIA_TEXT[e.via]})`;
+    case 'voided':
+      return `Hủy một sự kiện ghi nhầm. Lý do: ${e.reason}`;
+    case 'corrected':
+      return `Sửa sự kiện thành: ${eventLabel({ ...e.replacement, eventId: e.eventId, dossierCode: e.dossierCode } as DossierEvent, agencyName)}, lúc ${vietnameseShortInstant(Date.parse(e.replacement.occurredAt))}. Lý do: ${e.reason}`;
   }
 }
+
+export const APOLOGY_VIA_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo', counter: 'trao tại quầy', post: 'gửi qua bưu chính' } as const;
 
 /**
  * What an apology issued at `now` does (Decree 118/2025 Art. 19(6): no later than 1 day before the due date; the

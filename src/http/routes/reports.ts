@@ -27,7 +27,7 @@ import { officialFormSchema } from '../../reports/official-forms.js';
 import { officialReportPdf, officialReportXlsx } from '../../reports/official-form-files.js';
 import { officialReport } from '../../store/official-report.js';
 import { scopeOf } from '../auth.js';
-import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, judgedAtOf, periodRevisions, rateRows } from '../../store/report-store.js';
 import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -76,6 +76,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {
       const judgedAt = judgedAtOf(report.period, ctx.now());
+      const revised = await periodRevisions(ctx.reading(), report.period, filter);
       res.json({
         period: { label: report.period.label, convention: q.convention, ...window },
         // A running period judges its open dossiers now; an ended one at its last instant, with the events of then.
@@ -91,6 +92,9 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
         indicators: indicatorsOf(report.totalCounts),
         // The portal's own scores, by its conventions (an empty denominator scores 0 there; N/A in the figures above).
         portal: { mode: PORTAL_MODE, scores: portalScores(report.totalCounts) },
+        // An ended period whose history a void or correction changed after its end: its figures follow the corrected
+        // log (what happened), and say so.
+        ...(revised ? { revisions: { count: revised.count, latestAt: formatLocalInstant(revised.latestAt) } } : {}),
       });
       return;
     }
