@@ -75,6 +75,9 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
       newDueAt: iso(s.apology.newDueAt),
       reschedules: s.apology.reschedules,
       reschedulesRate: s.apology.reschedulesRate,
+      /** When it first reached the applicant and how (null: not delivered, judged at its issuing: apology.ts). */
+      deliveredAt: iso(s.apology.deliveredAt ?? null),
+      deliveredVia: s.apology.deliveredVia ?? null,
     },
     /**
      * Each hand-over: its budget, due instant in its agency's working time (moved on by waits for the citizen),
