@@ -14,7 +14,8 @@ import { verifyChain } from '../../src/store/audit-store.js';
 import { rebuildDossiers } from '../../src/store/rebuild.js';
 import { ingestEvents } from '../../src/store/event-store.js';
 import { dossierEventSchema } from '../../src/dossiers/events.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { sessionCsrfToken } from '../../src/http/csrf.js';
+import { createTestApp, signIn, type TestApp } from '../support/test-app.js';
 import { ev } from '../support/events.js';
 
 let t: TestApp;
@@ -232,5 +233,66 @@ describe('a supervisor corrects an event: re-validated as if sent, an ended mont
     const before = await Promise.all(['VOID-1', 'VOID-2', 'CORR-1', 'RCPT-1'].map(dossier));
     await rebuildDossiers(t.ctx.db.pool, t.ctx.foldContext());
     expect(await Promise.all(['VOID-1', 'VOID-2', 'CORR-1', 'RCPT-1'].map(dossier))).toEqual(before);
+  });
+});
+
+describe('the dossier page: "Hủy" and "Sửa" for supervisors, with a reason, CSRF, problems next to their field', () => {
+  // Received Mon 6 Apr 2026 09:00 (due Thu 9 Apr 09:00); a supplement request recorded by mistake on Tue 7 Apr 10:00.
+  const request1 = ev.of('supplement_requested', 'PAGE-1', '2026-04-07T10:00:00+07:00', { reason: 'Thiếu tờ khai' });
+  let supervisor: string;
+  let counter: string;
+  beforeAll(async () => {
+    expect((await post([received('PAGE-1', '2026-04-06T09:00:00+07:00'), request1])).status).toBe(201);
+    supervisor = await signIn(t.app, keys.supervisor);
+    counter = await signIn(t.app, keys.counter);
+  });
+  const form = (session: string, path: string, fields: Record<string, string>) =>
+    request(t.app)
+      .post(path)
+      .set('Cookie', `dunghan_session=${session}`)
+      .type('form')
+      .send({ ...fields, _csrf: sessionCsrfToken(session) });
+
+  test('a supervisor sees the forms beside each event; a counter clerk neither sees nor may post them', async () => {
+    const page = await request(t.app).get('/dossiers/PAGE-1').set('Cookie', `dunghan_session=${supervisor}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`/dossiers/PAGE-1/events/${request1.eventId}/void`);
+    expect(page.text).toContain('Hủy / Sửa');
+    const clerkPage = await request(t.app).get('/dossiers/PAGE-1').set('Cookie', `dunghan_session=${counter}`);
+    expect(clerkPage.text).not.toContain('/void');
+    expect((await form(counter, `/dossiers/PAGE-1/events/${request1.eventId}/void`, { reason: 'nhầm' })).status).toBe(403);
+    // Without the CSRF token nothing is done either.
+    const forged = await request(t.app)
+      .post(`/dossiers/PAGE-1/events/${request1.eventId}/void`)
+      .set('Cookie', `dunghan_session=${supervisor}`)
+      .type('form')
+      .send({ reason: 'nhầm' });
+    expect(forged.status).toBe(403);
+    expect((await dossier('PAGE-1')).status).toBe('supplement_requested');
+  });
+
+  test('no reason, or a time in the future: 422, the message in Vietnamese next to the field, what was typed kept', async () => {
+    const blank = await form(supervisor, `/dossiers/PAGE-1/events/${request1.eventId}/void`, { reason: '  ' });
+    expect(blank.status).toBe(422);
+    expect(blank.text).toMatch(/id="void-reason-error" role="alert">Nhập lý do/);
+    const future = await form(supervisor, `/dossiers/PAGE-1/events/${request1.eventId}/correct`, { reason: 'Sai ngày', occurredAt: '2026-04-12T10:00' });
+    expect(future.status).toBe(422);
+    expect(future.text).toMatch(/id="correct-time-error" role="alert">Thời điểm này ở tương lai/);
+    expect(future.text).toContain('value="2026-04-12T10:00"');
+    expect(future.text).toContain('Sai ngày</textarea>');
+    expect(await logged('PAGE-1')).toBe(2);
+  });
+
+  test('corrected to Wednesday 8 Apr 10:00, then voided: the page marks both, the dossier is back to "received"', async () => {
+    const fixed = await form(supervisor, `/dossiers/PAGE-1/events/${request1.eventId}/correct`, { reason: 'Sai ngày', occurredAt: '2026-04-08T10:00' });
+    expect(fixed.status).toBe(303);
+    expect(await dossier('PAGE-1')).toMatchObject({ status: 'supplement_requested', pausedSince: '2026-04-08T10:00:00+07:00' });
+    const voided = await form(supervisor, `/dossiers/PAGE-1/events/${request1.eventId}/void`, { reason: 'Không có yêu cầu bổ sung nào' });
+    expect(voided.status).toBe(303);
+    expect(await dossier('PAGE-1')).toMatchObject({ status: 'received', supplementCount: 0, dueAt: '2026-04-09T09:00:00+07:00' });
+    const page = await request(t.app).get('/dossiers/PAGE-1').set('Cookie', `dunghan_session=${supervisor}`);
+    expect(page.text).toContain('(đã hủy)');
+    expect(page.text).toContain('Hủy một sự kiện ghi nhầm. Lý do: Không có yêu cầu bổ sung nào');
+    expect(await logged('PAGE-1')).toBe(4);
   });
 });

@@ -12,7 +12,8 @@ import { durationText } from '../../letters/letter-data.js';
 import { formSetAt } from '../../letters/forms.js';
 import { CHANNEL_TEXT, OUTCOME_TEXT } from '../../dossiers/wording.js';
 import { workingDurationText } from '../../alerts/format.js';
-import type { DossierEvent } from '../../dossiers/events.js';
+import { dossierEventSchema, isCorrection, type DossierEvent } from '../../dossiers/events.js';
+import { resolveLog } from '../../dossiers/corrections.js';
 import { dossierView } from '../../dossiers/view.js';
 import { renderPage } from '../../views/render.js';
 import { scopeOf } from '../auth.js';
@@ -21,10 +22,14 @@ import { pageAuth, viewerOf } from '../page-auth.js';
 import { recordPersonalDataRead } from '../../store/audit-reads.js';
 import { loadLog } from '../../store/dossier-reads.js';
 import { HttpError } from '../errors.js';
+import { randomUUID } from 'node:crypto';
+import { instantSchema } from '../../calendar/instant.js';
+import { authorizeEvent } from '../../dossiers/authorization.js';
+import { IngestConflict } from '../../store/event-store.js';
 import { apologyRequestSchema, issueApology } from '../issue-apology.js';
 import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/state.js';
-import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
+import { formatLocalInstant, isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';
 
@@ -97,6 +102,41 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string): stri
   }
 }
 
+/** A void or correction the page could not record: which event, which form, what was typed and what is wrong. */
+export interface CorrectionForm {
+  eventId: string;
+  action: 'void' | 'correct';
+  values: { reason: string; occurredAt?: string };
+  errors: { reason?: string; occurredAt?: string };
+}
+
+/** Which logged events were voided or corrected, and what each corrected one now reads as (corrections.ts). */
+function correctionMarks(rows: Array<{ seq: number; body: DossierEvent }>) {
+  const resolved = resolveLog(rows.map((r) => ({ seq: r.seq, event: r.body })));
+  const voided = new Set(resolved.applied.filter((a) => a.type === 'voided').map((a) => a.targetEventId));
+  const corrected = new Set(resolved.applied.filter((a) => a.type === 'corrected').map((a) => a.targetEventId));
+  const current = new Map(resolved.events.filter((l) => l.replaces).map((l) => [l.replaces!, l.event]));
+  return { voided, corrected, current };
+}
+
+/** A `datetime-local` value (2026-03-04T10:00), read in Vietnam's time; null when it is not one. */
+function localInputInstant(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const iso = `${value}:00+07:00`;
+  return Number.isFinite(Date.parse(iso)) && instantSchema.safeParse(iso).success ? iso : null;
+}
+
+/** Why the log refused a void or correction, for the person at the page (the API's words are English). */
+function correctionProblemText(message: string): string {
+  if (/in the future/.test(message)) return 'Thời điểm này ở tương lai: việc chưa xảy ra thì chưa ghi nhận.';
+  if (/already voided/.test(message)) return 'Sự kiện này đã bị hủy.';
+  if (/receipt cannot be voided/.test(message)) return 'Không hủy sự kiện tiếp nhận: hãy sửa thời điểm tiếp nhận.';
+  if (/earlier than the receipt/.test(message)) return 'Thời điểm này trước khi hồ sơ được tiếp nhận.';
+  if (/another legal regime/.test(message)) return 'Thời điểm tiếp nhận mới thuộc giai đoạn áp dụng quy định khác: không sửa được tại đây.';
+  if (/only a supervisor/.test(message)) return 'Chỉ cán bộ giám sát hoặc quản trị được hủy, sửa sự kiện.';
+  return 'Sau thay đổi này, diễn biến của hồ sơ không còn hợp lệ (một sự kiện không thể xảy ra ở trạng thái đó).';
+}
+
 export const APOLOGY_VIA_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo', counter: 'trao tại quầy', post: 'gửi qua bưu chính' } as const;
 
 /**
@@ -157,131 +197,218 @@ export function dossierPageRouter(ctx: AppContext): Router {
     },
   );
 
+  // "Hủy" / "Sửa" beside each event (issue 28 item 6): a supervisor or admin voids an event, or corrects its time,
+  // with a reason; the same events as the API's, through the same path. A refusal reopens the form with the problem
+  // next to its field, in Vietnamese, and what was typed.
+  router.post(
+    '/dossiers/:code/events/:eventId/:action',
+    ...pageAuth(ctx, 'supervisor', 'admin'),
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 5 }),
+    async (req, res) => {
+      const action = String(req.params.action);
+      if (action !== 'void' && action !== 'correct') throw new HttpError(404, 'Không tìm thấy.');
+      const scope = scopeOf(res);
+      const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+      const eventId = String(req.params.eventId).toLowerCase();
+      const values = {
+        reason: String(req.body?.reason ?? '').trim(),
+        occurredAt: action === 'correct' ? String(req.body?.occurredAt ?? '').trim() : undefined,
+      };
+      const refuse = async (errors: CorrectionForm['errors']) => {
+        res.status(422);
+        await sendDossierPage(ctx, res, s, { eventId, action, values, errors });
+      };
+      const rows = await loadLog(ctx.db.pool, s.code);
+      const target = rows.find((r) => r.eventId === eventId && !isCorrection(r.body));
+      if (!target) throw new HttpError(404, 'Không tìm thấy sự kiện này trong hồ sơ.');
+      const errors: CorrectionForm['errors'] = {};
+      if (!values.reason || values.reason.length > 2000) errors.reason = 'Nhập lý do (tối đa 2.000 ký tự).';
+      const occurredAt = values.occurredAt === undefined ? undefined : localInputInstant(values.occurredAt);
+      if (values.occurredAt !== undefined && !occurredAt) errors.occurredAt = 'Nhập thời điểm đúng: ngày, tháng, năm, giờ và phút.';
+      if (errors.reason || errors.occurredAt) return refuse(errors);
+      const current = correctionMarks(rows).current.get(eventId) ?? target.body;
+      const { eventId: _id, dossierCode: _code, ...body } = current as Exclude<DossierEvent, { type: 'voided' | 'corrected' }>;
+      const event = dossierEventSchema.parse({
+        eventId: randomUUID(),
+        dossierCode: s.code,
+        occurredAt: formatLocalInstant(ctx.now()),
+        targetEventId: eventId,
+        reason: values.reason,
+        ...(action === 'void' ? { type: 'voided' } : { type: 'corrected', replacement: { ...body, occurredAt } }),
+      });
+      try {
+        await ctx.ingest([event], {
+          actor: scope.actor,
+          authorize: (stored, before, e) => authorizeEvent(scope, stored, before, e, { pathOf: (code) => ctx.catalog.pathOf(code), people: ctx.people }),
+        });
+      } catch (err) {
+        if (!(err instanceof IngestConflict) || err.status === 409) throw err;
+        const problem = err.problems[0]!;
+        const text = correctionProblemText(problem.message);
+        return refuse(problem.field?.endsWith('occurredAt') ? { occurredAt: text } : { reason: text });
+      }
+      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#events`);
+    },
+  );
+
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
     await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, 'page:dossier', req.ip);
-    const fold = ctx.foldContext();
-    const d = dossierView(s, fold, ctx.now());
-    const rows = await loadLog(ctx.db.pool, s.code);
-    const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
-    const dayMinutes = index.dayMs / 60_000;
-    const agencyName = (code: string) => ctx.catalog.agency(code)?.name ?? code;
-    // From the first start: a clock restarted by a supplement still shows the working time spent before it.
-    const worked = (t: number) => Math.max(0, index.between(s.firstClockStartsAt, t));
-    const span = Math.max(worked(s.dueAt), ...rows.map((r) => worked(Date.parse(r.body.occurredAt))), 1);
-    const timeline = rows.map(({ body }) => {
-      const t = Date.parse(body.occurredAt);
-      return {
-        when: vietnameseShortInstant(t),
-        label: eventLabel(body, agencyName),
-        workingText: workingDurationText(worked(t) / 60_000, dayMinutes),
-        position: ((worked(t) / span) * 100).toFixed(2),
-      };
-    });
-    const person = (h: { name: string; email?: string } | null) => (h ? `${h.name}${h.email ? ` <${h.email}>` : ''}` : '');
-    const who = (agencyCode: string, h: { name: string; email?: string } | null) => (h ? `${person(h)}, ${agencyName(agencyCode)}` : agencyName(agencyCode));
-    // The steps with their due instants, in their own agency's working time, and by how much each ran over.
-    const stepRows = d.steps.map((x, i) => {
-      const held = d.holders[i]!;
-      const over = x.overrunWorkingMinutes ? workingDurationText(x.overrunWorkingMinutes, dayMinutes) : '';
-      return {
-        step: x.step,
-        who: who(x.agencyCode, x.holder),
-        startedText: vietnameseShortInstant(Date.parse(x.startedAt!)),
-        budgetText: x.budget ? durationText(x.budget) : 'Không quy định',
-        dueText: x.dueAt ? vietnameseShortInstant(Date.parse(x.dueAt)) : '',
-        endedText: x.endedAt ? vietnameseShortInstant(Date.parse(x.endedAt)) : x.waitingForCitizen ? 'Đang chờ công dân bổ sung' : 'Đang xử lý',
-        heldText: workingDurationText(held.heldWorkingMinutes!, dayMinutes),
-        overrun: x.overrun,
-        // Ended: its outcome, and by how much it ran over; open and past its due instant: overdue by how much so far.
-        resultText: x.outcome ? `${OUTCOME_TEXT[x.outcome]}${over ? ` (quá ${over})` : ''}` : over ? `Quá hạn ${over}` : '',
-      };
-    });
-    const holderText = d.holder
-      ? `${who(d.holder.agencyCode, d.holder.person)}${d.holder.step ? ` (bước ${d.holder.step})` : ''}, từ ${vietnameseShortInstant(Date.parse(d.holder.since!))}`
-      : '';
-    const lateBecause = d.lateBecause.map((x) => ({
-      text: `bước ${x.step} (${agencyName(x.agencyCode)}) quá hạn ${workingDurationText(x.overrunWorkingMinutes, dayMinutes)}${x.open ? ', đang xử lý' : ''}`,
-    }));
-    res.type('html').send(
-      renderPage('dossier', {
-        stepRows,
-        holderText,
-        lateBecause,
-        viewer: viewerOf(res),
-        title: `Hồ sơ ${s.code}`,
-        currentYear: yearInVietnam(ctx.now()),
-        d,
-        agencyName: agencyName(s.receivingAgencyCode),
-        channelText: CHANNEL_TEXT[s.channel],
-        receivedText: vietnameseShortInstant(s.receivedAt),
-        clockText: vietnameseShortInstant(s.clockStartsAt),
-        // Restarted in full by a completed supplement (the regime's rule), not extended by the wait.
-        restarted: s.clockStartsAt !== s.firstClockStartsAt,
-        // Received for another, competent agency that has not taken it over: the clock will start when it does.
-        awaiting: s.awaitingCompetentAgency && {
-          agencyName: agencyName(s.awaitingCompetentAgency),
-          source: regimeById(s.rules.regime).rules.clockStartsAt.source,
-        },
-        firstClockText: vietnameseShortInstant(s.firstClockStartsAt),
-        provisionalDays: d.provisionalEntries.map((e) => ({ ...e, dateText: vietnameseShortIsoDate(e.date) })),
-        dueText: vietnameseShortInstant(s.dueAt),
-        originalDueText: vietnameseShortInstant(s.originalDueAt),
-        leftText:
-          d.workingMinutesLeft === null
-            ? ''
-            : d.workingMinutesLeft >= 0
-              ? workingDurationText(d.workingMinutesLeft, dayMinutes)
-              : `quá hạn ${workingDurationText(-d.workingMinutesLeft, dayMinutes)}`,
-        pausedText: workingDurationText(d.pausedWorkingMinutes, dayMinutes),
-        finishedText: s.finishedAt ? vietnameseShortInstant(s.finishedAt) : '',
-        outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : '',
-        progressText: d.progress ? PROGRESS_TEXT[d.progress] : s.outcome ? OUTCOME_TEXT[s.outcome] : '',
-        progressClass: d.progress ?? (s.outcome === 'late' ? 'late' : ''),
-        // The 766 judgment the reports count, where it differs from the legal one (DOMAIN §3).
-        rateText: d.rate.outcome ? OUTCOME_TEXT[d.rate.outcome] : d.rate.progress ? PROGRESS_TEXT[d.rate.progress] : '',
-        rateDueText: vietnameseShortInstant(s.rate.dueAt),
-        flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
-        timeline,
-        duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
-        // The legal deadline explained: the rest days that decided it (an apology's date is an appointment, not a count).
-        skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
-        legalTime: durationText(s.rules.duration),
-        // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
-        canApologise: s.finishedAt === null && !s.apology && scope.has('counter', 'supervisor', 'admin'),
-        // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
-        apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
-        lateApologyText:
-          s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
-        proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
-        refused: s.status === 'refused',
-        // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
-        // for an auditor; and how and when consent was given and withdrawn.
-        consent: consentPanel(s, scope.has('counter', 'supervisor', 'admin')),
-        // What was written to the applicant, and whether it reached them (the outbox's rows for this dossier).
-        messages: (await dossierMessages(ctx.db.pool, s.code)).map((m) => ({
-          kindText: MESSAGE_KIND_TEXT[m.kind] ?? m.kind,
-          round: m.kind === 'supplement_request' ? ` (lần ${m.round})` : '',
-          channelText: CITIZEN_CHANNEL_TEXT[m.channel],
-          status: m.status,
-          statusText:
-            m.status === 'sent'
-              ? `đã gửi ${vietnameseShortInstant(m.sent_at!.getTime())}`
-              : m.status === 'failed'
-                ? `gửi lỗi sau ${m.attempts} lần`
-                : `chờ gửi (${m.attempts} lần thử)`,
-          late:
-            m.deliver_by !== null && m.status !== 'sent' && m.deliver_by.getTime() < ctx.now()
-              ? `chưa đến người nộp trước ${vietnameseShortInstant(m.deliver_by.getTime())}`
-              : '',
-        })),
-        // The titles of the form set the dossier was received under.
-        letterTitles: Object.fromEntries(
-          Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')]),
-        ),
-      }),
-    );
+    await sendDossierPage(ctx, res, s);
   });
   return router;
+}
+
+/**
+ * The dossier page; `correction`: a void or correction the supervisor's form could not record, shown again with its
+ * problem next to its field (422).
+ */
+async function sendDossierPage(ctx: AppContext, res: express.Response, s: DossierState, correction?: CorrectionForm): Promise<void> {
+  const scope = scopeOf(res);
+  const fold = ctx.foldContext();
+  const d = dossierView(s, fold, ctx.now());
+  const rows = await loadLog(ctx.db.pool, s.code);
+  const marks = correctionMarks(rows);
+  const canCorrect = scope.has('supervisor', 'admin');
+  const index = ctx.calendar.workingTime(s.rules.policies.officeHours);
+  const dayMinutes = index.dayMs / 60_000;
+  const agencyName = (code: string) => ctx.catalog.agency(code)?.name ?? code;
+  // From the first start: a clock restarted by a supplement still shows the working time spent before it.
+  const worked = (t: number) => Math.max(0, index.between(s.firstClockStartsAt, t));
+  const span = Math.max(worked(s.dueAt), ...rows.map((r) => worked(Date.parse(r.body.occurredAt))), 1);
+  const timeline = rows.map(({ body, eventId }) => {
+    const t = Date.parse(body.occurredAt);
+    const mark = marks.voided.has(eventId) ? 'voided' : marks.corrected.has(eventId) ? 'corrected' : '';
+    // A supervisor may void or correct what says what happened and still stands (a receipt is corrected, never voided).
+    const correctable = canCorrect && !isCorrection(body) && mark !== 'voided';
+    const current = marks.current.get(eventId) ?? body;
+    const form = correction?.eventId === eventId ? correction : undefined;
+    return {
+      eventId,
+      when: vietnameseShortInstant(t),
+      label: eventLabel(body, agencyName),
+      markText: mark === 'voided' ? 'đã hủy' : mark === 'corrected' ? 'đã sửa' : '',
+      workingText: workingDurationText(worked(t) / 60_000, dayMinutes),
+      position: ((worked(t) / span) * 100).toFixed(2),
+      correctable,
+      voidable: correctable && body.type !== 'received',
+      // The form opens again on a refused try, with what was typed and the problem next to its field.
+      open: Boolean(form),
+      occurredAtValue: form?.values.occurredAt ?? formatLocalInstant(Date.parse(current.occurredAt)).slice(0, 16),
+      reasonValue: form?.values.reason ?? '',
+      action: form?.action,
+      errors: form?.errors ?? {},
+    };
+  });
+  const person = (h: { name: string; email?: string } | null) => (h ? `${h.name}${h.email ? ` <${h.email}>` : ''}` : '');
+  const who = (agencyCode: string, h: { name: string; email?: string } | null) => (h ? `${person(h)}, ${agencyName(agencyCode)}` : agencyName(agencyCode));
+  // The steps with their due instants, in their own agency's working time, and by how much each ran over.
+  const stepRows = d.steps.map((x, i) => {
+    const held = d.holders[i]!;
+    const over = x.overrunWorkingMinutes ? workingDurationText(x.overrunWorkingMinutes, dayMinutes) : '';
+    return {
+      step: x.step,
+      who: who(x.agencyCode, x.holder),
+      startedText: vietnameseShortInstant(Date.parse(x.startedAt!)),
+      budgetText: x.budget ? durationText(x.budget) : 'Không quy định',
+      dueText: x.dueAt ? vietnameseShortInstant(Date.parse(x.dueAt)) : '',
+      endedText: x.endedAt ? vietnameseShortInstant(Date.parse(x.endedAt)) : x.waitingForCitizen ? 'Đang chờ công dân bổ sung' : 'Đang xử lý',
+      heldText: workingDurationText(held.heldWorkingMinutes!, dayMinutes),
+      overrun: x.overrun,
+      // Ended: its outcome, and by how much it ran over; open and past its due instant: overdue by how much so far.
+      resultText: x.outcome ? `${OUTCOME_TEXT[x.outcome]}${over ? ` (quá ${over})` : ''}` : over ? `Quá hạn ${over}` : '',
+    };
+  });
+  const holderText = d.holder
+    ? `${who(d.holder.agencyCode, d.holder.person)}${d.holder.step ? ` (bước ${d.holder.step})` : ''}, từ ${vietnameseShortInstant(Date.parse(d.holder.since!))}`
+    : '';
+  const lateBecause = d.lateBecause.map((x) => ({
+    text: `bước ${x.step} (${agencyName(x.agencyCode)}) quá hạn ${workingDurationText(x.overrunWorkingMinutes, dayMinutes)}${x.open ? ', đang xử lý' : ''}`,
+  }));
+  res.type('html').send(
+    renderPage('dossier', {
+      stepRows,
+      holderText,
+      lateBecause,
+      viewer: viewerOf(res),
+      title: `Hồ sơ ${s.code}`,
+      currentYear: yearInVietnam(ctx.now()),
+      d,
+      agencyName: agencyName(s.receivingAgencyCode),
+      channelText: CHANNEL_TEXT[s.channel],
+      receivedText: vietnameseShortInstant(s.receivedAt),
+      clockText: vietnameseShortInstant(s.clockStartsAt),
+      // Restarted in full by a completed supplement (the regime's rule), not extended by the wait.
+      restarted: s.clockStartsAt !== s.firstClockStartsAt,
+      // Received for another, competent agency that has not taken it over: the clock will start when it does.
+      awaiting: s.awaitingCompetentAgency && {
+        agencyName: agencyName(s.awaitingCompetentAgency),
+        source: regimeById(s.rules.regime).rules.clockStartsAt.source,
+      },
+      firstClockText: vietnameseShortInstant(s.firstClockStartsAt),
+      provisionalDays: d.provisionalEntries.map((e) => ({ ...e, dateText: vietnameseShortIsoDate(e.date) })),
+      dueText: vietnameseShortInstant(s.dueAt),
+      originalDueText: vietnameseShortInstant(s.originalDueAt),
+      leftText:
+        d.workingMinutesLeft === null
+          ? ''
+          : d.workingMinutesLeft >= 0
+            ? workingDurationText(d.workingMinutesLeft, dayMinutes)
+            : `quá hạn ${workingDurationText(-d.workingMinutesLeft, dayMinutes)}`,
+      pausedText: workingDurationText(d.pausedWorkingMinutes, dayMinutes),
+      finishedText: s.finishedAt ? vietnameseShortInstant(s.finishedAt) : '',
+      outcomeText: s.outcome ? OUTCOME_TEXT[s.outcome] : '',
+      progressText: d.progress ? PROGRESS_TEXT[d.progress] : s.outcome ? OUTCOME_TEXT[s.outcome] : '',
+      progressClass: d.progress ?? (s.outcome === 'late' ? 'late' : ''),
+      // The 766 judgment the reports count, where it differs from the legal one (DOMAIN §3).
+      rateText: d.rate.outcome ? OUTCOME_TEXT[d.rate.outcome] : d.rate.progress ? PROGRESS_TEXT[d.rate.progress] : '',
+      rateDueText: vietnameseShortInstant(s.rate.dueAt),
+      flags: d.flags.map((f) => FLAG_TEXT[f] ?? f),
+      timeline,
+      duePosition: ((worked(s.dueAt) / span) * 100).toFixed(2),
+      // The legal deadline explained: the rest days that decided it (an apology's date is an appointment, not a count).
+      skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
+      legalTime: durationText(s.rules.duration),
+      canCorrect,
+      // Whether the apology reached the applicant: it is judged at that instant when it did (issue 27 item 4).
+      apologyDeliveryText: s.apology
+        ? s.apology.deliveredAt != null
+          ? `Văn bản xin lỗi đã đến người nộp lúc ${vietnameseShortInstant(s.apology.deliveredAt)} (${APOLOGY_VIA_TEXT[s.apology.deliveredVia ?? 'counter']}).`
+          : 'Chưa ghi nhận văn bản xin lỗi đã đến người nộp: việc xin lỗi đúng hạn hay muộn đang được xét theo thời điểm lập văn bản.'
+        : '',
+      // The apology form proposes the earliest valid new appointment: one working day after the later of now and the due instant.
+      canApologise: s.finishedAt === null && !s.apology && scope.has('counter', 'supervisor', 'admin'),
+      // Said before it is sent: what an apology written now will change and what it will not (issue 23 item 7).
+      apologyEffect: s.finishedAt === null && !s.apology ? apologyEffectText(s, ctx.now()) : null,
+      lateApologyText:
+        s.apology && !s.apology.reschedules ? `xin lỗi muộn, hẹn lại ${vietnameseShortInstant(s.apology.newDueAt)} nhưng không thay đổi hạn` : '',
+      proposedText: s.finishedAt === null && !s.apology ? vietnameseShortInstant(index.add(Math.max(ctx.now(), s.dueAt), index.dayMs)) : '',
+      refused: s.status === 'refused',
+      // The applicant's channels: in full for the staff who handle the dossier (the read is recorded above), masked
+      // for an auditor; and how and when consent was given and withdrawn.
+      consent: consentPanel(s, scope.has('counter', 'supervisor', 'admin')),
+      // What was written to the applicant, and whether it reached them (the outbox's rows for this dossier).
+      messages: (await dossierMessages(ctx.db.pool, s.code)).map((m) => ({
+        kindText: MESSAGE_KIND_TEXT[m.kind] ?? m.kind,
+        round: m.kind === 'supplement_request' ? ` (lần ${m.round})` : '',
+        channelText: CITIZEN_CHANNEL_TEXT[m.channel],
+        status: m.status,
+        statusText:
+          m.status === 'sent'
+            ? `đã gửi ${vietnameseShortInstant(m.sent_at!.getTime())}`
+            : m.status === 'failed'
+              ? `gửi lỗi sau ${m.attempts} lần`
+              : `chờ gửi (${m.attempts} lần thử)`,
+        late:
+          m.deliver_by !== null && m.status !== 'sent' && m.deliver_by.getTime() < ctx.now()
+            ? `chưa đến người nộp trước ${vietnameseShortInstant(m.deliver_by.getTime())}`
+            : '',
+      })),
+      // The titles of the form set the dossier was received under.
+      letterTitles: Object.fromEntries(
+        Object.entries(formSetAt(s.receivedAt).forms).map(([k, f]) => [k, f.title.charAt(0) + f.title.slice(1).toLocaleLowerCase('vi')]),
+      ),
+    }),
+  );
 }
