@@ -110,7 +110,9 @@ export function unknownEventMessage(eventId: string, dossierCode: string): strin
   return `unknown event ${eventId} in dossier ${dossierCode}`;
 }
 
-/** The events of a log that are voids or corrections (for the dossier page's list). */
-export function correctionsOf(events: DossierEvent[]): CorrectionEvent[] {
-  return events.filter(isCorrection);
+/** What a dossier's log says happened, voids and corrections applied, in the fold's order (occurrence, then arrival). */
+export function resolvedFacts(log: LoggedEvent[]): DossierEvent[] {
+  return resolveLog(log)
+    .events.sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt) || a.seq - b.seq)
+    .map((l) => l.event);
 }

@@ -26,7 +26,9 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   // The long waits not already in the closure queue: a dossier is listed once.
   // A message to the applicant not delivered by its legal moment (the apology, 1 day before the due date: Decree
   // 118/2025 Art. 19(6)): someone must reach the applicant another way (issue 27).
-  message_undelivered: () => `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1)`,
+  // An apology handed over at the counter (apology_delivered) has reached the applicant whatever the outbox says.
+  message_undelivered: () =>
+    `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1) AND (state->'apology'->>'deliveredAt') IS NULL`,
   waiting_too_long: (since) =>
     `${legalOpenSql.waiting_for_citizen('$1')} AND waiting_since < ${since}::timestamptz AND (closure_due_at IS NULL OR closure_due_at > $1)`,
 };
