@@ -169,7 +169,8 @@ export interface DossierState {
 
 /**
  * An apology with a new appointment (Decree 118/2025 Art. 19(6), 12(5); Decree 61/2018 Art. 19(9)). `reschedules`:
- * it was issued by the law's limit (no later than 1 day before the due date), so its new date is the appointment.
+ * it reached the applicant (or, with no delivery recorded, was issued) by the law's limit (no later than 1 day before
+ * the due date), so its new date is the appointment.
  * One issued later is recorded, sent and flagged, but does not erase the lateness (apology.ts, lawfulApology).
  */
 export interface Apology {

@@ -68,7 +68,7 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     rating: s.rating,
     complaints: s.complaints,
     processingTime: s.processingTime === null ? null : { value: s.processingTime, unit: s.rules.duration.unit },
-    /** `reschedules`: issued by the law's limit, so the new date is the appointment; a late one leaves the dossier overdue. */
+    /** `reschedules`: delivered (else issued) by the law's limit, so the new date is the appointment; a late one leaves the dossier overdue. */
     apology: s.apology && {
       issuedAt: iso(s.apology.issuedAt),
       reason: s.apology.reason,

@@ -155,7 +155,7 @@ const SCHEMAS = {
     reschedules: {
       type: 'boolean',
       description:
-        "issued by the law's limit (Decree 118/2025 Art. 19(6)): the new date is the appointment; false: recorded and sent, but the dossier stays overdue",
+        "delivered (or, without a recorded delivery, issued) by the law's limit (Decree 118/2025 Art. 19(6)): the new date is the appointment; false: recorded and sent, but the dossier stays overdue",
     },
     letterUrl: { type: 'string' },
   }),

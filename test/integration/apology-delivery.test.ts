@@ -13,7 +13,8 @@ import { mailSender } from '../../src/alerts/outbox.js';
 import { runJob } from '../../src/jobs/jobs.js';
 import { createApiKey } from '../../src/store/api-keys.js';
 import { rebuildDossiers } from '../../src/store/rebuild.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { sessionCsrfToken } from '../../src/http/csrf.js';
+import { createTestApp, signIn, type TestApp } from '../support/test-app.js';
 import { TestSmtp } from '../support/smtp.js';
 import { ev } from '../support/events.js';
 
@@ -109,4 +110,39 @@ test('a delivery without an apology is refused; a rebuild from the log judges th
   const before = await Promise.all(['APO-MAIL', 'APO-COUNTER', 'APO-LATE'].map(dossier));
   await rebuildDossiers(t.ctx.db.pool, t.ctx.foldContext());
   expect(await Promise.all(['APO-MAIL', 'APO-COUNTER', 'APO-LATE'].map(dossier))).toEqual(before);
+});
+
+test('the dossier page says "not delivered" and records a hand-over at the counter (Vietnamese, CSRF, problems next to the field)', async () => {
+  t.clock.now = at('2026-03-16T15:00:00');
+  expect((await post(ev.received('APO-PAGE', '2026-03-16T09:00:00+07:00', { receivingAgencyCode: AGENCY }))).status).toBe(201);
+  const apology = await request(t.app)
+    .post('/api/v1/dossiers/APO-PAGE/apology')
+    .set('Authorization', `Bearer ${key}`)
+    .send({ reason: 'Cần xác minh nơi cư trú', extraWorkingDays: 2 });
+  expect(apology.status).toBe(201);
+  t.clock.now = at('2026-03-18T16:00:00');
+  const session = await signIn(t.app, key);
+  const page = await request(t.app).get('/dossiers/APO-PAGE').set('Cookie', `dunghan_session=${session}`);
+  expect(page.text).toContain('Chưa ghi nhận văn bản xin lỗi đã đến người nộp');
+  expect(page.text).toContain('value="2026-03-18T16:00"');
+  const send = (fields: Record<string, string>) =>
+    request(t.app)
+      .post('/dossiers/APO-PAGE/apology/delivered')
+      .set('Cookie', `dunghan_session=${session}`)
+      .type('form')
+      .send({ ...fields, _csrf: sessionCsrfToken(session) });
+  // Thursday 19 March 08:00 is after the clock (Wednesday 16:00) plus 5 minutes: refused, the field says why.
+  const future = await send({ via: 'counter', occurredAt: '2026-03-19T08:00' });
+  expect(future.status).toBe(422);
+  expect(future.text).toMatch(/id="delivery-time-error" role="alert">Thời điểm này ở tương lai/);
+  expect(future.text).toContain('value="2026-03-19T08:00"');
+  // Handed over on Wednesday 18 March 11:00, the last lawful day: in time, the new date stands.
+  expect((await send({ via: 'counter', occurredAt: '2026-03-18T11:00' })).status).toBe(303);
+  expect(await dossier('APO-PAGE')).toMatchObject({
+    dueAt: NEW_DUE,
+    apology: { deliveredAt: '2026-03-18T11:00:00+07:00', deliveredVia: 'counter', reschedules: true },
+  });
+  const after = await request(t.app).get('/dossiers/APO-PAGE').set('Cookie', `dunghan_session=${session}`);
+  expect(after.text).toContain('Văn bản xin lỗi đã đến người nộp lúc');
+  expect(after.text).not.toContain('apology-delivered-form');
 });

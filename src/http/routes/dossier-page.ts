@@ -119,6 +119,12 @@ function correctionMarks(rows: Array<{ seq: number; body: DossierEvent }>) {
   return { voided, corrected, current };
 }
 
+/** The apology's hand-over the page could not record: what was typed and what is wrong. */
+export interface DeliveryForm {
+  values: { via: string; occurredAt: string };
+  errors: { via?: string; occurredAt?: string };
+}
+
 /** A `datetime-local` value (2026-03-04T10:00), read in Vietnam's time; null when it is not one. */
 function localInputInstant(value: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
@@ -216,7 +222,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
       };
       const refuse = async (errors: CorrectionForm['errors']) => {
         res.status(422);
-        await sendDossierPage(ctx, res, s, { eventId, action, values, errors });
+        await sendDossierPage(ctx, res, s, { correction: { eventId, action, values, errors } });
       };
       const rows = await loadLog(ctx.db.pool, s.code);
       const target = rows.find((r) => r.eventId === eventId && !isCorrection(r.body));
@@ -251,6 +257,44 @@ export function dossierPageRouter(ctx: AppContext): Router {
     },
   );
 
+  // "Đã trao văn bản xin lỗi": the apology handed over at the counter or posted (issue 27 item 4), an event like the
+  // API's; the apology is then judged at that instant.
+  router.post(
+    '/dossiers/:code/apology/delivered',
+    ...pageAuth(ctx, 'counter', 'supervisor', 'admin'),
+    express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }),
+    async (req, res) => {
+      const scope = scopeOf(res);
+      const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+      const values = { via: String(req.body?.via ?? ''), occurredAt: String(req.body?.occurredAt ?? '').trim() };
+      const refuse = async (errors: DeliveryForm['errors']) => {
+        res.status(422);
+        await sendDossierPage(ctx, res, s, { delivery: { values, errors } });
+      };
+      const occurredAt = localInputInstant(values.occurredAt);
+      if (values.via !== 'counter' && values.via !== 'post') return refuse({ via: 'Chọn cách trao: tại quầy hoặc qua bưu chính.' });
+      if (!occurredAt) return refuse({ occurredAt: 'Nhập thời điểm trao: ngày, tháng, năm, giờ và phút.' });
+      const event = dossierEventSchema.parse({ eventId: randomUUID(), type: 'apology_delivered', dossierCode: s.code, occurredAt, via: values.via });
+      try {
+        await ctx.ingest([event], {
+          actor: scope.actor,
+          authorize: (stored, before, e) => authorizeEvent(scope, stored, before, e, { pathOf: (code) => ctx.catalog.pathOf(code), people: ctx.people }),
+        });
+      } catch (err) {
+        if (!(err instanceof IngestConflict) || err.status === 409) throw err;
+        const message = err.problems[0]!.message;
+        return refuse({
+          occurredAt: /in the future/.test(message)
+            ? 'Thời điểm này ở tương lai: việc chưa xảy ra thì chưa ghi nhận.'
+            : /no apology was issued/.test(message)
+              ? 'Thời điểm này trước khi lập văn bản xin lỗi.'
+              : 'Không ghi nhận được thời điểm trao này.',
+        });
+      }
+      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#apology-delivery`);
+    },
+  );
+
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
@@ -264,7 +308,12 @@ export function dossierPageRouter(ctx: AppContext): Router {
  * The dossier page; `correction`: a void or correction the supervisor's form could not record, shown again with its
  * problem next to its field (422).
  */
-async function sendDossierPage(ctx: AppContext, res: express.Response, s: DossierState, correction?: CorrectionForm): Promise<void> {
+async function sendDossierPage(
+  ctx: AppContext,
+  res: express.Response,
+  s: DossierState,
+  { correction, delivery }: { correction?: CorrectionForm; delivery?: DeliveryForm } = {},
+): Promise<void> {
   const scope = scopeOf(res);
   const fold = ctx.foldContext();
   const d = dossierView(s, fold, ctx.now());
@@ -371,6 +420,15 @@ async function sendDossierPage(ctx: AppContext, res: express.Response, s: Dossie
       skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
       legalTime: durationText(s.rules.duration),
       canCorrect,
+      // A hand-over at the counter or a letter posted: staff record it (the outbox records e-mail, SMS and Zalo).
+      delivery:
+        s.apology && s.apology.deliveredAt == null && scope.has('counter', 'supervisor', 'admin')
+          ? {
+              via: delivery?.values.via ?? 'counter',
+              occurredAt: delivery?.values.occurredAt ?? formatLocalInstant(ctx.now()).slice(0, 16),
+              errors: delivery?.errors ?? {},
+            }
+          : null,
       // Whether the apology reached the applicant: it is judged at that instant when it did (issue 27 item 4).
       apologyDeliveryText: s.apology
         ? s.apology.deliveredAt != null
