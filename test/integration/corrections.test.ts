@@ -296,3 +296,13 @@ describe('the dossier page: "Hủy" and "Sửa" for supervisors, with a reason, 
     expect(await logged('PAGE-1')).toBe(4);
   });
 });
+
+test('the dashboard of an ended month revised by a correction says so, in Vietnamese', async () => {
+  const session = await signIn(t.app, t.keys.admin);
+  const march = await request(t.app).get('/dashboard?period=2026-03').set('Cookie', `dunghan_session=${session}`);
+  expect(march.status).toBe(200);
+  // CORR-1's correction (recorded 10 Apr 09:58) changed March's history, and RCPT-1's (09:59) February's and March's.
+  expect(march.text).toMatch(/id="period-revised">Số liệu của kỳ đã kết thúc này đã được điều chỉnh theo 2 lần hủy, sửa sự kiện ghi nhầm/);
+  const april = await request(t.app).get('/dashboard?period=2026-04').set('Cookie', `dunghan_session=${session}`);
+  expect(april.text).not.toContain('period-revised');
+});

@@ -11,7 +11,7 @@ import { vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { workingDurationText } from '../../alerts/format.js';
 import type { DossierStatus } from '../../dossiers/state.js';
 import { actionQueue, type ActionQueue } from '../../store/action-queues.js';
-import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, OpenStock, periodRevisions } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
 import { scopeOf } from '../auth.js';
@@ -42,9 +42,10 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   // Independent reads go out together (the pool has connections to spare; the page waits for the slowest, not the sum).
   // Both reports judge the open stock now: read once.
   const stock = new OpenStock(ctx.reading(now), filter);
-  const [report, trend] = await Promise.all([
+  const [report, trend, revised] = await Promise.all([
     buildReport(ctx.reading(now), q, filter, { openStock: stock }),
     buildReport(ctx.reading(now), { ...q, groupBy: 'month' }, filter, { openStock: stock }),
+    periodRevisions(ctx.reading(now), periodOf(q), filter),
   ]);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.roots() : scope.principal.agencyCodes;
@@ -152,6 +153,10 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
       lists,
       whatIf: whatIfView,
       running: report.period.to > now,
+      // An ended period whose history a void or correction changed after its end: the figures follow it, and say so.
+      revisedText: revised
+        ? `Số liệu của kỳ đã kết thúc này đã được điều chỉnh theo ${revised.count} lần hủy, sửa sự kiện ghi nhầm (lần gần nhất ${vietnameseShortInstant(revised.latestAt)}).`
+        : '',
       calendarBanner,
     }),
   );
