@@ -280,6 +280,7 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
     'supplement_requested',
     'supplement_received',
     'apology_issued',
+    'apology_delivered',
     'payment_recorded',
     'result_ready',
     'returned',
@@ -290,5 +291,7 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
     'complaint_received',
     'consent_given',
     'consent_withdrawn',
+    'voided',
+    'corrected',
   ]);
 });
