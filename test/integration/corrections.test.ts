@@ -306,3 +306,24 @@ test('the dashboard of an ended month revised by a correction says so, in Vietna
   const april = await request(t.app).get('/dashboard?period=2026-04').set('Cookie', `dunghan_session=${session}`);
   expect(april.text).not.toContain('period-revised');
 });
+
+test('the portal export reads the corrected rounds: a voided request is gone, a corrected one at its new time with its new reason', async () => {
+  // EXP-1: received Mon 6 Apr 2026 09:00, a supplement request recorded at 10:00 "Thiếu tờ khai", corrected to 11:00
+  // "Thiếu bản sao CCCD". PAGE-1's request was voided (above): no round left.
+  const req = ev.of('supplement_requested', 'EXP-1', '2026-04-06T10:00:00+07:00', { reason: 'Thiếu tờ khai' });
+  expect((await post([received('EXP-1', '2026-04-06T09:00:00+07:00'), req])).status).toBe(201);
+  const fix = ev.of('corrected', 'EXP-1', '2026-04-10T09:59:30+07:00', {
+    targetEventId: req.eventId,
+    reason: 'Sai nội dung',
+    replacement: { type: 'supplement_requested', occurredAt: '2026-04-06T11:00:00+07:00', reason: 'Thiếu bản sao CCCD' },
+  });
+  expect((await post(fix, keys.supervisor)).status).toBe(201);
+  const res = await request(t.app)
+    .get('/api/v1/sync/dossiers')
+    .query({ period: '2026-04', agency: 'SLA.P.TOHIEU' })
+    .set('Authorization', `Bearer ${t.keys.admin}`);
+  expect(res.status).toBe(200);
+  const record = (code: string) => (res.body.records as Array<Record<string, unknown>>).find((r) => r.MaHoSo === code)!;
+  expect(record('EXP-1').DanhSachHoSoBoSung).toEqual([{ NgayBoSung: '20260406110000', NoiDungBoSung: 'Thiếu bản sao CCCD' }]);
+  expect(record('PAGE-1').DanhSachHoSoBoSung ?? []).toEqual([]);
+});
