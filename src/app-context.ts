@@ -84,9 +84,18 @@ export class AppContext {
   /** Loads the catalogue and calendar, and replays dossiers stored under an older state version. */
   static async load(
     db: Db,
-    options: { now?: () => number; publicUrl?: string; log?: (line: string) => void; logger?: Logger; citizen?: CitizenOptions } = {},
+    options: {
+      now?: () => number;
+      publicUrl?: string;
+      log?: (line: string) => void;
+      logger?: Logger;
+      citizen?: CitizenOptions;
+      /** EVENT_CLOCK_TOLERANCE_SECONDS in ms (default 5 minutes). */
+      clockToleranceMs?: number;
+    } = {},
   ): Promise<AppContext> {
     const ctx = new AppContext(db, await loadCatalog(db.pool), await loadCalendar(db.pool), options.now, options.publicUrl);
+    if (options.clockToleranceMs !== undefined) ctx.ingestion.clockToleranceMs = options.clockToleranceMs;
     if (options.logger) ctx.logger = options.logger;
     // A templates file with a problem stops the start, naming every problem (TemplateError).
     ctx.citizen = {

@@ -126,6 +126,11 @@ const envSchema = z.object({
   OIDC_SCOPES: z.string().default('openid email profile'),
   /** The button's text on the sign-in page. */
   OIDC_LABEL: z.string().default('Đăng nhập bằng tài khoản dùng chung của tỉnh'),
+  /**
+   * How far ahead of the service's clock an event may be dated, in seconds (a sender's clock a little fast): an event
+   * that happened later than now plus this is refused (422 naming the field), by every writer (issue 28 item 6).
+   */
+  EVENT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** On SIGTERM: how long requests and jobs in flight may take to finish before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /**
@@ -204,6 +209,11 @@ export function citizenOptions(config: Config): CitizenOptions {
     templatesFile: config.MESSAGE_TEMPLATES,
     sms: { unicode: config.SMS_UNICODE === 'true', maxSegments: config.SMS_MAX_SEGMENTS },
   };
+}
+
+/** How far ahead of the clock an event may be dated, for the application context. */
+export function clockToleranceOf(config: Config): number {
+  return config.EVENT_CLOCK_TOLERANCE_SECONDS * 1000;
 }
 
 /** The limits every upload is read within (issue 29). */

@@ -66,9 +66,14 @@ function errorText(err: unknown): string {
  * Sends what is due, one row per transaction, each channel in its own loop, until nothing is left or `limit` rows of
  * a channel were tried. Rows of a channel with no sender configured are marked failed at once (visible, never lost).
  */
-export async function flushOutbox(pool: pg.Pool, senders: Mailer | Senders, nowMs: number, limit = 500): Promise<FlushResult> {
+export async function flushOutbox(
+  pool: pg.Pool,
+  senders: Mailer | Senders,
+  nowMs: number,
+  options: { limit?: number; onSent?: OnSent } = {},
+): Promise<FlushResult> {
   const byChannel: Senders = isMailer(senders) ? { email: mailSender(senders) } : senders;
-  const results = await Promise.all(OUTBOX_CHANNELS.map((channel) => flushChannel(pool, channel, byChannel[channel], nowMs, limit)));
+  const results = await Promise.all(OUTBOX_CHANNELS.map((channel) => flushChannel(pool, channel, byChannel[channel], nowMs, options)));
   return results.reduce((a, b) => ({ sent: a.sent + b.sent, retried: a.retried + b.retried, failed: a.failed + b.failed }), { sent: 0, retried: 0, failed: 0 });
 }
 
@@ -76,7 +81,19 @@ function isMailer(x: Mailer | Senders): x is Mailer {
   return typeof (x as Mailer).send === 'function';
 }
 
-async function flushChannel(pool: pg.Pool, channel: OutboxChannel, sender: Sender | undefined, nowMs: number, limit: number): Promise<FlushResult> {
+/**
+ * What follows a message accepted by its gateway, before its row is marked sent (the apology's delivery is recorded:
+ * alerts/apology-delivery.ts). A failure there leaves the row pending, to be sent and recorded again.
+ */
+export type OnSent = (message: DueMessage, sentAtMs: number) => Promise<void>;
+
+async function flushChannel(
+  pool: pg.Pool,
+  channel: OutboxChannel,
+  sender: Sender | undefined,
+  nowMs: number,
+  { limit = 500, onSent }: { limit?: number; onSent?: OnSent },
+): Promise<FlushResult> {
   const result: FlushResult = { sent: 0, retried: 0, failed: 0 };
   for (let i = 0; i < limit; i++) {
     const outcome = await inTransaction(pool, async (client) => {
@@ -88,6 +105,7 @@ async function flushChannel(pool: pg.Pool, channel: OutboxChannel, sender: Sende
       }
       try {
         await sender.send(row);
+        await onSent?.(row, nowMs);
         await markSent(client, row.id, nowMs);
         return 'sent' as const;
       } catch (err) {

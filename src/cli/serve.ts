@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
-import { citizenOptions, ConfigError, loadConfig, oidcSettingsOf, uploadLimitsOf } from '../config.js';
+import { citizenOptions, clockToleranceOf, ConfigError, loadConfig, oidcSettingsOf, uploadLimitsOf } from '../config.js';
 import { mailSender, type Senders } from '../alerts/outbox.js';
 import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
 import { createZaloZns } from '../alerts/zalo-zns.js';
@@ -110,6 +110,7 @@ export async function worker(): Promise<number> {
     publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
     log: (l) => console.log(l),
     citizen: citizenOptions(config),
+    clockToleranceMs: clockToleranceOf(config),
   });
   const mailer = mailerFrom(config);
   const senders = sendersFrom(config, ctx);
@@ -134,7 +135,7 @@ export async function serve(sampleData: boolean): Promise<number> {
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
   const logger = createLogger(config.LOG_LEVEL);
-  const ctx = await AppContext.load(database.db, { publicUrl, log, logger, citizen: citizenOptions(config) });
+  const ctx = await AppContext.load(database.db, { publicUrl, log, logger, citizen: citizenOptions(config), clockToleranceMs: clockToleranceOf(config) });
   // Read once at start (a missing file stops the start, not a signature later); checked again at each signing.
   if (config.SIGNING_P12_PATH) ctx.signing = { p12: fs.readFileSync(config.SIGNING_P12_PATH), passphrase: config.SIGNING_P12_PASSPHRASE };
   const unwatch = await ctx.watchChanges();

@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AppContext } from '../app-context.js';
-import { citizenOptions, loadConfig } from '../config.js';
+import { citizenOptions, clockToleranceOf, loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 
 export class UsageError extends Error {}
@@ -42,6 +42,7 @@ export async function withContext(fn: (ctx: AppContext) => Promise<void>, option
       publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
       log: (l) => console.error(l),
       citizen: citizenOptions(config),
+      clockToleranceMs: clockToleranceOf(config),
     });
     try {
       await fn(ctx);

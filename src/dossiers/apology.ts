@@ -19,6 +19,18 @@ export function lawfulApology(issuedAt: number, dueAt: number, daysBefore: numbe
   return localDayOf(issuedAt) <= localDayOf(dueAt) - daysBefore;
 }
 
+/**
+ * The instant an apology is judged at: when it reached the applicant (its first `apology_delivered`: the gateway
+ * accepted the e-mail, SMS or Zalo message, or the counter handed it over), else when it was issued. Art. 19(6) has
+ * the agency *send* the applicant the apology by the limit (DOMAIN §4), so delivery is what the law times. Without a
+ * delivery recorded the issuing instant stands, as before deliveries were recorded, and the dossier page says "not
+ * delivered": reading an undelivered apology as timely when issued in time is an **Inference**, kept so that
+ * agencies that hand apologies over without recording it are not all flagged at once.
+ */
+export function apologyJudgedAt(apology: { issuedAt: number; deliveredAt?: number | null }): number {
+  return apology.deliveredAt ?? apology.issuedAt;
+}
+
 export type Proposal = { ok: true; newDueAt: number } | { ok: false; path: 'newDueAt' | 'extraWorkingDays'; message: string };
 
 /** Open at that instant, or exactly at a closing time (an appointment at 17:00 is kept). */

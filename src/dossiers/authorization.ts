@@ -11,6 +11,8 @@
  * - A resend (an eventId already in the log) is judged by the same rules
  *   before its body is compared with the stored one (issue 28: "unchanged"
  *   or a conflict naming a field confirmed another agency's data).
+ * - A void or a correction (corrections.ts) comes from a supervisor or an admin (403 otherwise, whatever the
+ *   dossier); a correction's replacement is judged as if it had been sent (ingestion hands it here in its place).
  */
 import type { DossierEvent } from './events.js';
 import type { DossierState } from './state.js';
@@ -24,8 +26,11 @@ export interface KeyScope {
   /** Who asks (the events an actor signs with its id: explanations and their review). */
   readonly actor?: { id: string };
   /** Whether the caller has one of the roles. */
-  has?(...roles: Array<'counter' | 'supervisor' | 'admin'>): boolean;
+  has?(...roles: Array<'counter' | 'supervisor' | 'auditor' | 'admin'>): boolean;
 }
+
+/** Who may void or correct an event: those who answer for the dossiers' records. */
+export const CORRECTING_ROLES = ['supervisor', 'admin'] as const;
 
 export type Verdict = { ok: true } | { ok: false; status: 403 | 422; message: string; field?: string };
 
@@ -64,6 +69,9 @@ export function authorizeEvent(
   }: { pathOf: (agencyCode: string) => string[]; people?: PersonDirectory; actorId?: string; letterSelfApproval?: (agencyCode: string) => boolean },
 ): Verdict {
   const hidden = stored !== undefined && hiddenFrom(scope, stored);
+  if ((event.type === 'voided' || event.type === 'corrected') && !scope.has?.(...CORRECTING_ROLES)) {
+    return { ok: false, status: 403, message: `only a supervisor or an admin can ${event.type === 'voided' ? 'void' : 'correct'} an event` };
+  }
   if (event.type === 'received') {
     const path = pathOf(event.receivingAgencyCode);
     // A receipt outside the key is refused alike whether or not another agency holds the code: the refusal is the

@@ -204,12 +204,25 @@ export const letterSignedEventSchema = z.object({
 
 export const LETTER_STEP_TYPES = ['letter_drafted', 'letter_submitted', 'letter_approved', 'letter_returned', 'letter_signed'] as const;
 
-export const dossierEventSchema = z.discriminatedUnion('type', [
+/**
+ * The apology reached the applicant (issue 27 item 4): by e-mail, SMS or Zalo when the gateway accepted it (the
+ * outbox records it, alerts/apology-delivery.ts), handed over at the counter or sent by post (staff post it). The
+ * lawful-apology judgment (apology.ts) uses the first delivery's instant when there is one.
+ */
+export const apologyDeliveredEventSchema = z.object({
+  ...base,
+  type: z.literal('apology_delivered'),
+  via: z.enum(['email', 'sms', 'zalo', 'counter', 'post']),
+});
+
+/** The events that say what happened to a dossier: the ones a void or a correction can concern. */
+const factSchemas = [
   receivedEventSchema,
   assignedEventSchema,
   supplementRequestedEventSchema,
   supplementReceivedEventSchema,
   apologyIssuedEventSchema,
+  apologyDeliveredEventSchema,
   paymentRecordedEventSchema,
   resultReadyEventSchema,
   returnedEventSchema,
@@ -228,9 +241,74 @@ export const dossierEventSchema = z.discriminatedUnion('type', [
   letterApprovedEventSchema,
   letterReturnedEventSchema,
   letterSignedEventSchema,
+] as const;
+
+const factOmit = { eventId: true, dossierCode: true } as const;
+/**
+ * What a correction puts in the place of an event: the event as it should have been sent, of the same type, without
+ * its eventId and dossierCode (those of the corrected event's dossier; the correction's own eventId names it).
+ */
+export const replacementSchema = z.discriminatedUnion('type', [
+  receivedEventSchema.omit(factOmit),
+  assignedEventSchema.omit(factOmit),
+  supplementRequestedEventSchema.omit(factOmit),
+  supplementReceivedEventSchema.omit(factOmit),
+  apologyIssuedEventSchema.omit(factOmit),
+  apologyDeliveredEventSchema.omit(factOmit),
+  paymentRecordedEventSchema.omit(factOmit),
+  resultReadyEventSchema.omit(factOmit),
+  returnedEventSchema.omit(factOmit),
+  refusedEventSchema.omit(factOmit),
+  withdrawnEventSchema.omit(factOmit),
+  closedEventSchema.omit(factOmit),
+  ratedEventSchema.omit(factOmit),
+  complaintReceivedEventSchema.omit(factOmit),
+  consentGivenEventSchema.omit(factOmit),
+  consentWithdrawnEventSchema.omit(factOmit),
 ]);
 
+/**
+ * A supervisor (or admin) voids an event recorded by mistake (issue 28 item 6): the log keeps both, the fold reads
+ * the dossier as if the voided event had never been sent (dossiers/corrections.ts). `occurredAt` is when it was voided.
+ */
+export const voidedEventSchema = z.object({
+  ...base,
+  type: z.literal('voided'),
+  targetEventId: z.uuid({ message: 'expected the eventId of the event to void' }).transform((s) => s.toLowerCase()),
+  reason: text,
+});
+/** A supervisor (or admin) corrects an event: the fold reads `replacement` in its place, re-validated as if it had been sent. */
+export const correctedEventSchema = z.object({
+  ...base,
+  type: z.literal('corrected'),
+  targetEventId: z.uuid({ message: 'expected the eventId of the event to correct' }).transform((s) => s.toLowerCase()),
+  reason: text,
+  replacement: replacementSchema,
+});
+
+export const dossierEventSchema = z.discriminatedUnion('type', [...factSchemas, voidedEventSchema, correctedEventSchema]);
+
 export type DossierEvent = z.infer<typeof dossierEventSchema>;
+/** An event that says what happened (not a void or a correction of another). */
+export type FactEvent = Exclude<DossierEvent, { type: 'voided' | 'corrected' }>;
+export type CorrectionEvent = Extract<DossierEvent, { type: 'voided' | 'corrected' }>;
+
+export function isCorrection(e: DossierEvent): e is CorrectionEvent {
+  return e.type === 'voided' || e.type === 'corrected';
+}
+
+/**
+ * The instants of an event that say when something happened (its occurrence; an online receipt's submission; those
+ * of a correction's replacement), with their paths: none may lie in the future (ingestion refuses them, 422).
+ * Appointments (`newDueAt`, `declaredDueAt`) are promises about the future and are not among them.
+ */
+export function happenedInstants(e: DossierEvent): Array<{ field: string; at: string }> {
+  const own = (x: { occurredAt: string; type: string; submittedAt?: string }, prefix: string) => [
+    { field: `${prefix}occurredAt`, at: x.occurredAt },
+    ...(x.type === 'received' && x.submittedAt ? [{ field: `${prefix}submittedAt`, at: x.submittedAt }] : []),
+  ];
+  return e.type === 'corrected' ? [...own(e, ''), ...own(e.replacement, 'replacement.')] : own(e, '');
+}
 
 export const MAX_BATCH = 1000;
 
@@ -238,4 +316,6 @@ export const MAX_BATCH = 1000;
 export interface LoggedEvent {
   seq: number;
   event: DossierEvent;
+  /** A correction's replacement read in the place of the event it corrects (corrections.ts): that event's id. */
+  replaces?: string;
 }

@@ -12,12 +12,13 @@ import { clockStart, countedEndDay, dueInstant, isProvisional, type DeadlineWind
 import type { Duration } from '../rules/durations.js';
 import { classifyFinished, judgedDueAt } from './outcome.js';
 import { regimeAt, regimeById } from './regimes.js';
-import { lawfulApology } from './apology.js';
+import { apologyJudgedAt, lawfulApology } from './apology.js';
 import { applyLetterStep, issueProblem, type LetterKind } from './letter-workflow.js';
 import { rateOverdueAfter, withSegment } from './progress.js';
 import { pauseOpenStep, resumeOpenStep, stepIndexOf } from './steps.js';
 import { giveConsent, withdrawConsent } from './consent.js';
 import { contentProblem, explained, reviewed, reviewProblem } from './explanation.js';
+import { resolveLog } from './corrections.js';
 import { STATE_VERSION, type ComplianceFlag, type DossierState, type DossierStatus, type PinnedRules } from './state.js';
 
 export class TransitionError extends Error {
@@ -46,9 +47,12 @@ export function orderEvents(events: LoggedEvent[]): LoggedEvent[] {
   });
 }
 
-/** Folds a dossier's whole log (any order). Throws TransitionError on an impossible sequence. */
+/**
+ * Folds a dossier's whole log (any order), voided events left out and corrected ones read as their replacements
+ * (corrections.ts). Throws TransitionError on an impossible sequence.
+ */
 export function foldDossier(events: LoggedEvent[], ctx: FoldContext): DossierState {
-  const ordered = orderEvents(events);
+  const ordered = orderEvents(resolveLog(events).events);
   let state: DossierState | undefined;
   for (const logged of ordered) {
     if (!state) throwIfBeforeReceipt(ordered, logged);
@@ -93,9 +97,11 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
     throw new TransitionError(msg, e.eventId);
   };
 
+  // Voids and corrections are resolved before the fold reads a log (corrections.ts): one here was not.
+  if (e.type === 'voided' || e.type === 'corrected') return fail(`a "${e.type}" event is resolved before folding`);
   if (e.type === 'received') {
     if (prev) fail(`dossier ${e.dossierCode} was already received`);
-    return received(e, logged.seq, ctx);
+    return received(e, logged, ctx);
   }
   if (!prev) return fail(`the first event of dossier ${e.dossierCode} must be "received", not "${e.type}"`);
 
@@ -206,9 +212,27 @@ function apply(prev: DossierState | undefined, logged: LoggedEvent, ctx: FoldCon
       const reschedules = lawfulApology(at, s.dueAt, rules.apologyDaysBeforeDueDate.value);
       // 766: the desk records the new date as the appointment (DOMAIN §5), a late one only where the policy says so.
       const reschedulesRate = reschedules || policies.lateApology766 === 'new-appointment';
-      s.apology = { issuedAt: at, reason: e.reason, newDueAt, previousDueAt: s.dueAt, reschedules, reschedulesRate };
+      s.apology = { issuedAt: at, reason: e.reason, newDueAt, previousDueAt: s.dueAt, reschedules, reschedulesRate, deliveredAt: null, deliveredVia: null };
       if (reschedules) s.dueAt = newDueAt;
       if (reschedulesRate) s.rate.dueAt = newDueAt;
+      break;
+    }
+    case 'apology_delivered': {
+      if (!s.apology) return fail(`no apology was issued for dossier ${e.dossierCode} by ${e.occurredAt}: there is nothing to deliver`);
+      // The first delivery is when the applicant had it; later ones (another channel, a paper copy) change nothing.
+      if (s.apology.deliveredAt != null) break;
+      // Art. 19(6) asks that the applicant be sent the apology by the limit: judged by when it reached them
+      // (apology.ts apologyJudgedAt). Delivered after it, the new date is no lawful appointment after all.
+      const lawful = lawfulApology(at, s.apology.previousDueAt, rules.apologyDaysBeforeDueDate.value);
+      s.apology = { ...s.apology, deliveredAt: at, deliveredVia: e.via };
+      if (s.apology.reschedules && !lawful) {
+        s.apology.reschedules = false;
+        s.dueAt = s.originalDueAt;
+        if (policies.lateApology766 !== 'new-appointment') {
+          s.apology.reschedulesRate = false;
+          s.rate.dueAt = legalDue(s.firstClockStartsAt, { workingMs: s.pausedMs, calendarDays: s.pausedDays });
+        }
+      }
       break;
     }
     case 'payment_recorded':
@@ -400,11 +424,16 @@ export function rulesAtReceipt(procedureCode: string, agencyCode: string, atMs: 
   };
 }
 
-function received(e: Extract<DossierEvent, { type: 'received' }>, seq: number, ctx: FoldContext): DossierState {
+function received(e: Extract<DossierEvent, { type: 'received' }>, logged: LoggedEvent, ctx: FoldContext): DossierState {
+  const seq = logged.seq;
   const at = Date.parse(e.occurredAt);
   const fail = (msg: string, field?: string): never => {
     throw new TransitionError(msg, e.eventId, field);
   };
+  // A corrected receipt keeps the rules pinned at the first one: a new instant under another regime would need others.
+  const pinnedAtFirst = ctx.pinnedRules?.(e.dossierCode);
+  if (logged.replaces && pinnedAtFirst && regimeAt(at).id !== pinnedAtFirst.regime)
+    fail(`a receipt at ${e.occurredAt} falls under another legal regime than the one the dossier was received under (${pinnedAtFirst.regime})`, 'occurredAt');
   if (!ctx.pinnedRules?.(e.dossierCode)) {
     if (!ctx.catalog.procedure(e.procedureCode)) fail(`unknown procedure ${e.procedureCode}`);
     if (!ctx.catalog.procedureAt(e.procedureCode, at))
@@ -550,7 +579,7 @@ function complianceFlags(s: DossierState, index: WorkingTimeIndex): ComplianceFl
   const finishedLate = s.finishedAt !== null && s.finishedAt > s.originalDueAt;
   if (finishedLate && !s.apology) flags.push('late_without_apology');
   // Art. 19(9): no later than 1 day before the due date, judged by date.
-  if (s.apology && !lawfulApology(s.apology.issuedAt, s.apology.previousDueAt, rules.apologyDaysBeforeDueDate.value)) flags.push('apology_too_late');
+  if (s.apology && !lawfulApology(apologyJudgedAt(s.apology), s.apology.previousDueAt, rules.apologyDaysBeforeDueDate.value)) flags.push('apology_too_late');
   // Receipts print hour and minute: compare at that precision.
   if (s.declaredDueAt !== null && Math.floor(s.declaredDueAt / 60_000) !== Math.floor(s.initialDueAt / 60_000)) {
     flags.push('declared_due_mismatch');

@@ -51,7 +51,7 @@ export type ComplianceFlag = z.infer<typeof complianceFlagSchema>;
  * the daily counters: a stale state's contribution is not subtracted (its
  * meaning changed), the replayed state's is added whole.
  */
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 /**
  * The rules a dossier is judged by, copied at receipt (shared/DOMAIN.md §1:
@@ -181,7 +181,8 @@ export interface DossierState {
 
 /**
  * An apology with a new appointment (Decree 118/2025 Art. 19(6), 12(5); Decree 61/2018 Art. 19(9)). `reschedules`:
- * it was issued by the law's limit (no later than 1 day before the due date), so its new date is the appointment.
+ * it reached the applicant (or, with no delivery recorded, was issued) by the law's limit (no later than 1 day before
+ * the due date), so its new date is the appointment.
  * One issued later is recorded, sent and flagged, but does not erase the lateness (apology.ts, lawfulApology).
  */
 export interface Apology {
@@ -192,4 +193,10 @@ export interface Apology {
   reschedules: boolean;
   /** The 766 judgment takes the new date as the appointment (policies.lateApology766 decides for a late one). */
   reschedulesRate: boolean;
+  /**
+   * When it first reached the applicant (`apology_delivered`), and how; null: not delivered (yet). Judged at this
+   * instant when there is one (apology.ts apologyJudgedAt). Absent in states folded before it existed.
+   */
+  deliveredAt?: number | null;
+  deliveredVia?: 'email' | 'sms' | 'zalo' | 'counter' | 'post' | null;
 }

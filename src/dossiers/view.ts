@@ -68,13 +68,16 @@ export function dossierView(s: DossierState, ctx: FoldContext, nowMs: number) {
     rating: s.rating,
     complaints: s.complaints,
     processingTime: s.processingTime === null ? null : { value: s.processingTime, unit: s.rules.duration.unit },
-    /** `reschedules`: issued by the law's limit, so the new date is the appointment; a late one leaves the dossier overdue. */
+    /** `reschedules`: delivered (else issued) by the law's limit, so the new date is the appointment; a late one leaves the dossier overdue. */
     apology: s.apology && {
       issuedAt: iso(s.apology.issuedAt),
       reason: s.apology.reason,
       newDueAt: iso(s.apology.newDueAt),
       reschedules: s.apology.reschedules,
       reschedulesRate: s.apology.reschedulesRate,
+      /** When it first reached the applicant and how (null: not delivered, judged at its issuing: apology.ts). */
+      deliveredAt: iso(s.apology.deliveredAt ?? null),
+      deliveredVia: s.apology.deliveredVia ?? null,
     },
     /**
      * Each hand-over: its budget, due instant in its agency's working time (moved on by waits for the citizen),

@@ -10,6 +10,7 @@ import { isProvisional } from '../dossiers/deadline.js';
 import { apologyData, controlSlipData, receiptData, refusalData, stopNoticeData, supplementRequestData } from '../letters/letter-data.js';
 import { LETTER_FORM_KEY, type LetterPdf } from '../letters/letter-pdf.js';
 import { loadLog } from '../store/dossier-reads.js';
+import { resolvedFacts } from '../dossiers/corrections.js';
 import { renderLetter } from '../views/render.js';
 
 export const LETTER_FORMS = ['receipt', 'supplement-request', 'refusal', 'apology', 'control-slip', 'stop-notice'] as const;
@@ -24,7 +25,8 @@ const titleOf = (upper: string) => upper.charAt(0) + upper.slice(1).toLocaleLowe
 
 /** The letter's data from the dossier (what both the page and the PDF print), or null when it does not apply. */
 export async function letterOf(ctx: AppContext, s: DossierState, form: LetterForm): Promise<LetterPdf | null> {
-  const eventsOf = async () => (await loadLog(ctx.db.pool, s.code)).map((r) => r.body);
+  // What happened, as the fold reads it: a voided supplement request prints no letter, a corrected one its correction.
+  const eventsOf = async () => resolvedFacts((await loadLog(ctx.db.pool, s.code)).map((r) => ({ seq: r.seq, event: r.body })));
   switch (form) {
     case 'receipt': {
       // Of the appointment the form prints (the initial one), not of today's due instant after a restart or an apology.

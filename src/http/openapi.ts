@@ -73,7 +73,19 @@ const SCHEMAS = {
     ['title', 'status'],
   ),
   EventsResult: obj({
-    results: { type: 'array', items: obj({ eventId: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'duplicate'] } }, ['eventId', 'status']) },
+    results: {
+      type: 'array',
+      items: obj(
+        {
+          eventId: { type: 'string' },
+          status: { type: 'string', enum: ['accepted', 'duplicate'] },
+          // A void or correction: the event it concerns, and the ended calendar months (YYYY-MM) whose figures it moved.
+          targetEventId: { type: 'string' },
+          affectsEndedPeriods: { type: 'array', items: { type: 'string' } },
+        },
+        ['eventId', 'status'],
+      ),
+    },
   }),
   Dossier: {
     ...obj(
@@ -150,7 +162,7 @@ const SCHEMAS = {
     reschedules: {
       type: 'boolean',
       description:
-        "issued by the law's limit (Decree 118/2025 Art. 19(6)): the new date is the appointment; false: recorded and sent, but the dossier stays overdue",
+        "delivered (or, without a recorded delivery, issued) by the law's limit (Decree 118/2025 Art. 19(6)): the new date is the appointment; false: recorded and sent, but the dossier stays overdue",
     },
     letterUrl: { type: 'string' },
   }),
@@ -289,18 +301,25 @@ export function openApiDocument() {
     },
     paths: {
       '/api/v1/events': {
-        post: op('postEvents', 'Record one dossier event or a batch of up to 1,000 (all or nothing; idempotent by eventId)', {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: { oneOf: [ref('DossierEvent'), { type: 'array', maxItems: 1000, items: ref('DossierEvent') }] } } },
+        post: op(
+          'postEvents',
+          'Record one dossier event or a batch of up to 1,000 (all or nothing; idempotent by eventId). Nothing dated in the future (beyond EVENT_CLOCK_TOLERANCE_SECONDS) is accepted. A supervisor or admin puts a mistake right with `voided` {targetEventId, reason} or `corrected` {targetEventId, reason, replacement}: the log keeps both, the dossier is folded as if the replacement had been sent instead; the answer lists the ended months whose figures moved (affectsEndedPeriods)',
+          {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { oneOf: [ref('DossierEvent'), { type: 'array', maxItems: 1000, items: ref('DossierEvent') }] } } },
+            },
+            responses: {
+              201: ok('accepted', ref('EventsResult')),
+              200: ok('all duplicates', ref('EventsResult')),
+              403: problem('outside the caller’s agencies, or a void or correction by someone who is not a supervisor or admin'),
+              409: problem('eventId reused with another body'),
+              422: problem(
+                'cannot apply (unknown dossier or event, an instant in the future, impossible transition, a void of a void, a correction that fails as the event would, fee on a fee-free procedure…)',
+              ),
+            },
           },
-          responses: {
-            201: ok('accepted', ref('EventsResult')),
-            200: ok('all duplicates', ref('EventsResult')),
-            409: problem('eventId reused with another body'),
-            422: problem('cannot apply (unknown dossier, impossible transition, fee on a fee-free procedure…)'),
-          },
-        }),
+        ),
       },
       '/api/v1/dossiers': {
         get: op('listDossiers', 'List dossiers (cursor pagination); outcome= uses the same progress definition as the pages', {

@@ -5,6 +5,7 @@
 import type { AppContext } from '../app-context.js';
 import type { Mailer } from '../alerts/mailer.js';
 import { flushOutbox, type Senders } from '../alerts/outbox.js';
+import { recordApologyDelivery } from '../alerts/apology-delivery.js';
 import { dailyDigest, scanDossiers } from '../alerts/scans.js';
 import { scanWarnings } from '../alerts/warning-scan.js';
 import { calendarReminder } from '../alerts/calendar-reminder.js';
@@ -42,7 +43,8 @@ export async function runJob(name: JobName, { ctx, mailer, senders, adminEmails 
     case 'calendar-reminder':
       return { remindersWritten: await calendarReminder(ctx.db.pool, { ...env(ctx), adminEmails }) };
     case 'outbox-flush':
-      return { ...(await flushOutbox(ctx.db.pool, senders ?? mailer, ctx.now())) };
+      // An apology accepted by its gateway has reached the applicant: recorded, and judged at that instant.
+      return { ...(await flushOutbox(ctx.db.pool, senders ?? mailer, ctx.now(), { onSent: recordApologyDelivery(ctx.ingest) })) };
   }
 }
 

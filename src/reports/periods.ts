@@ -8,7 +8,7 @@
  * 6 months 15 Dec–14 Jun; 9 months 15 Dec–14 Sep; year 15 Dec–14 Dec.
  */
 import { z } from 'zod';
-import { localDayStart, dayFromParts } from '../calendar/local-time.js';
+import { localDayStart, dayFromParts, localDayOf, partsOf } from '../calendar/local-time.js';
 
 export const conventionSchema = z.enum(['calendar', 'report']);
 export type Convention = z.infer<typeof conventionSchema>;
@@ -114,4 +114,24 @@ export function monthsIn(range: Period, convention: Convention): Period[] {
     }
   }
   return out;
+}
+
+/**
+ * The calendar months that had ended by `nowMs` and whose figures a change of history from `fromMs` on can move (a
+ * void or correction: the month holding `fromMs` and every ended month after it, whose open stock it carried), as
+ * YYYY-MM labels. Quarters, halves and years are the ones holding these months.
+ */
+export function endedMonthsFrom(fromMs: number, nowMs: number): string[] {
+  const out: string[] = [];
+  let { year, month } = partsOf(localDayOf(fromMs));
+  for (;;) {
+    const p = periodRange(`${year}-${String(month).padStart(2, '0')}`, 'calendar');
+    if (p.to > nowMs) return out;
+    out.push(p.label);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
 }

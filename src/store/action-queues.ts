@@ -36,7 +36,9 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   // The long waits not already in the closure queue: a dossier is listed once.
   // A message to the applicant not delivered by its legal moment (the apology, 1 day before the due date: Decree
   // 118/2025 Art. 19(6)): someone must reach the applicant another way (issue 27).
-  message_undelivered: () => `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1)`,
+  // An apology handed over at the counter (apology_delivered) has reached the applicant whatever the outbox says.
+  message_undelivered: () =>
+    `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1) AND (state->'apology'->>'deliveredAt') IS NULL`,
   // Late or overdue (either judgment: progress.ts lateOrOverdueAt) and not explained, or explained and returned.
   unexplained: () => `${lateOrOverdueNowSql('$1')} AND (explanation_status IS NULL OR explanation_status = 'returned')`,
   // Explained, waiting for a supervisor to acknowledge it.

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { inPipelinedTransaction } from '../db/database.js';
-import type { DossierEvent } from '../dossiers/events.js';
+import { isCorrection, type DossierEvent } from '../dossiers/events.js';
+import { resolveLog } from '../dossiers/corrections.js';
 import { applyEvent, orderEvents, throwIfBeforeReceipt, TransitionError, type FoldContext } from '../dossiers/fold.js';
 import { STATE_VERSION, type DossierState } from '../dossiers/state.js';
 import type { LoggedEvent } from '../dossiers/events.js';
@@ -33,7 +34,12 @@ export class IngestConflict extends Error {
 }
 
 export interface IngestResult {
-  results: Array<{ eventId: string; status: 'accepted' | 'duplicate' }>;
+  results: Array<{
+    eventId: string;
+    status: 'accepted' | 'duplicate';
+    /** An accepted void or correction: the event it concerns and the earliest instant of the history it changed. */
+    correction?: { targetEventId: string; affectedFrom: number };
+  }>;
   dossiers: string[];
 }
 
@@ -171,9 +177,33 @@ export async function ingestEvents(pool: pg.Pool, ctx: FoldContext, events: Doss
     const touched = [...byCode.keys()];
     const states = new Map<string, DossierState>();
     const replay: string[] = [];
-    /** Applies `ordered` to `start`, judging each event of this batch before it applies. */
-    const fold = (code: string, start: DossierState | undefined, ordered: LoggedEvent[], foldCtx: FoldContext = ctx) => {
+    /**
+     * Applies `logged` to `start` (undefined: the dossier's whole log, voids and corrections resolved first), judging
+     * each event of this batch before it applies.
+     */
+    const fold = (code: string, start: DossierState | undefined, logged: LoggedEvent[], foldCtx: FoldContext = ctx) => {
       const fresh = new Map(byCode.get(code)!.map((x) => [x.e.eventId, x]));
+      const mineCorrections = [...fresh.values()].filter((x) => isCorrection(x.e));
+      // A void or correction: who may (a supervisor or admin of the dossier), then whether it can apply to the log as
+      // it stands (corrections.ts); a correction's replacement is then judged below as if it had been sent.
+      for (const x of mineCorrections) {
+        const verdict = authorize(stored.get(code), stored.get(code), x.e, x.i);
+        if (!verdict.ok) {
+          refuse(verdict, x.e, x.i);
+          return;
+        }
+      }
+      const resolved = start ? { events: logged, problems: [], applied: [] } : resolveLog(logged);
+      const wrong = resolved.problems.filter((p) => fresh.has(p.eventId));
+      if (wrong.length) {
+        for (const p of wrong) problems.push({ index: fresh.get(p.eventId)!.i, eventId: p.eventId, message: p.message, field: p.field });
+        return;
+      }
+      for (const a of resolved.applied) {
+        const mine = fresh.get(a.eventId);
+        if (mine) results[mine.i]!.correction = { targetEventId: a.targetEventId, affectedFrom: a.affectedFrom };
+      }
+      const ordered = orderEvents(resolved.events);
       let s = start;
       try {
         for (const l of ordered) {
@@ -191,8 +221,13 @@ export async function ingestEvents(pool: pg.Pool, ctx: FoldContext, events: Doss
         if (s) states.set(code, s);
       } catch (err) {
         if (!(err instanceof TransitionError)) throw err;
-        const culprit = fresh.get(err.eventId) ?? byCode.get(code)![0]!;
-        problems.push({ index: culprit.i, eventId: culprit.e.eventId, message: err.message, ...(err.field ? { field: err.field } : {}) });
+        // An event of the log made impossible by a void or correction of this batch: that one is at fault.
+        const own = fresh.get(err.eventId);
+        const culprit = own ?? mineCorrections[0] ?? byCode.get(code)![0]!;
+        const message = !own && isCorrection(culprit.e) ? `with this ${culprit.e.type} event the dossier's events no longer fit: ${err.message}` : err.message;
+        // A correction's replacement is judged as sent: its field is named inside `replacement`.
+        const field = err.field && own?.e.type === 'corrected' ? `replacement.${err.field}` : own ? err.field : undefined;
+        problems.push({ index: culprit.i, eventId: culprit.e.eventId, message, ...(field ? { field } : {}) });
       }
     };
     for (const [code, list] of byCode) {
@@ -201,19 +236,23 @@ export async function ingestEvents(pool: pg.Pool, ctx: FoldContext, events: Doss
       if (!previous) {
         if (!list.some(({ e }) => e.type === 'received')) {
           for (const { e, i } of list) problems.push({ index: i, eventId: e.eventId, message: unknownDossierMessage(code) });
-        } else fold(code, undefined, orderEvents(logged));
-      } else if (previous.stateVersion === STATE_VERSION && logged.every((l) => Date.parse(l.event.occurredAt) >= previous.lastOccurredAt)) {
+        } else fold(code, undefined, logged);
+      } else if (
+        previous.stateVersion === STATE_VERSION &&
+        !list.some(({ e }) => isCorrection(e)) &&
+        logged.every((l) => Date.parse(l.event.occurredAt) >= previous.lastOccurredAt)
+      ) {
         // The common case: the new events happened after everything folded so far.
         fold(code, previous, orderEvents(logged));
       } else replay.push(code);
     }
-    // An event that happened before ones already folded, or a state of an older version: replay that dossier's
-    // whole log, by the rules it was received under.
+    // An event that happened before ones already folded, a void or correction (the history changes), or a state of
+    // an older version: replay that dossier's whole log, by the rules it was received under.
     if (replay.length) {
       const logs = await loadEvents(client, replay);
       const pinned = await loadPinnedRules(client, replay);
       const replayCtx: FoldContext = { ...ctx, pinnedRules: (code) => pinned.get(code) };
-      for (const code of replay) fold(code, undefined, orderEvents(logs.get(code)!), replayCtx);
+      for (const code of replay) fold(code, undefined, logs.get(code)!, replayCtx);
     }
     // Scope first: a key learns nothing about a dossier it may not see, not even why an event would not apply.
     if (denied.length)

@@ -30,9 +30,7 @@ export async function* exportRecords(
     if (!rows.length) return;
     const codes = rows.map((r) => r.code);
     const events = await pool.query<{ dossier_code: string; type: 'supplement_requested' | 'supplement_received'; occurred_at: Date; reason: string | null }>(
-      `SELECT dossier_code, type, occurred_at, body->>'reason' AS reason FROM dossier_events
-       WHERE dossier_code = ANY($1::text[]) AND type IN ('supplement_requested', 'supplement_received')
-       ORDER BY dossier_code, occurred_at, seq`,
+      SUPPLEMENT_ROUNDS,
       [codes],
     );
     const supplements = new Map<string, Array<{ type: 'supplement_requested' | 'supplement_received'; at: number; reason?: string }>>();
@@ -47,3 +45,18 @@ export async function* exportRecords(
     if (rows.length < pageSize) return;
   }
 }
+
+/**
+ * The supplementation rounds as the fold reads them (dossiers/corrections.ts): a voided request or receipt left out,
+ * a corrected one at its replacement's instant and with its reason (the latest correction; a void after it wins).
+ */
+const SUPPLEMENT_ROUNDS = `WITH fix AS (
+    SELECT DISTINCT ON (c.body->>'targetEventId') (c.body->>'targetEventId')::uuid AS target, c.type, c.body->'replacement' AS r
+    FROM dossier_events c WHERE c.dossier_code = ANY($1::text[]) AND c.type IN ('voided', 'corrected')
+    ORDER BY c.body->>'targetEventId', (c.type = 'voided') DESC, c.seq DESC
+  )
+  SELECT e.dossier_code, e.type, coalesce((f.r->>'occurredAt')::timestamptz, e.occurred_at) AS occurred_at,
+         coalesce(f.r->>'reason', e.body->>'reason') AS reason
+  FROM dossier_events e LEFT JOIN fix f ON f.target = e.event_id
+  WHERE e.dossier_code = ANY($1::text[]) AND e.type IN ('supplement_requested', 'supplement_received') AND f.type IS DISTINCT FROM 'voided'
+  ORDER BY e.dossier_code, 3, e.seq`;

@@ -446,3 +446,26 @@ export async function judgedDossiers(rd: ReportReading, period: Period, filter: 
   );
   return rows;
 }
+
+/**
+ * The voids and corrections recorded after an ended period that changed its history (issue 28 item 6): those whose
+ * earliest changed instant (the corrected event's, or its replacement's if earlier) is before the period's end.
+ * The figures are recomputed from the corrected log (a correction says what happened, and a period is judged by
+ * what had happened by its end: DOMAIN §5); the report says they were revised, how many times and when last.
+ */
+export async function periodRevisions(rd: ReportReading, period: Period, filter: ReportFilter): Promise<{ count: number; latestAt: number } | null> {
+  if (period.to > rd.nowMs) return null;
+  const params: unknown[] = [new Date(period.to)];
+  const where = whereOf(filter, rd.catalog, params);
+  const { rows } = await rd.pool.query<{ n: number; latest: Date | null }>(
+    `SELECT count(*)::int AS n, max(c.occurred_at) AS latest
+     FROM dossier_events c
+     JOIN dossier_events t ON t.event_id = (c.body->>'targetEventId')::uuid AND t.dossier_code = c.dossier_code
+     JOIN dossiers ON dossiers.code = c.dossier_code
+     WHERE c.type IN ('voided', 'corrected') AND c.occurred_at >= $1
+       AND least(t.occurred_at, coalesce((c.body->'replacement'->>'occurredAt')::timestamptz, t.occurred_at)) < $1${where}`,
+    params,
+  );
+  const r = rows[0]!;
+  return r.n > 0 && r.latest ? { count: r.n, latestAt: r.latest.getTime() } : null;
+}

@@ -115,6 +115,41 @@ describe.each(cells)('%s: %s of SLA.TPSL, %s agency', (kind, role, target) => {
     if (!(posts(role) && inScope)) expect(await stateOf(code)).toEqual(before);
   });
 
+  test('events: void and correct an event there: supervisors and admins only (403 for others), outside answered as a missing dossier', async () => {
+    // Issue 28 item 6: putting a mistake right is the supervisor's (and admin's) act; a counter clerk who posts the
+    // events cannot undo them. Out of scope the void is refused exactly like one for a dossier that does not exist.
+    const code = await dossierAt(target);
+    const wrong = ev.of('supplement_requested', code, '2025-03-18T09:00:00+07:00', { reason: 'ghi nhầm' });
+    expect((await province.post('/api/v1/events', wrong)).status).toBe(201);
+    const before = await stateOf(code);
+    const corrects = role === 'supervisor' || role === 'admin';
+    const correct = await as(role).post(
+      '/api/v1/events',
+      ev.of('corrected', code, '2025-03-19T09:00:00+07:00', {
+        targetEventId: wrong.eventId,
+        reason: 'sai lý do',
+        replacement: { type: 'supplement_requested', occurredAt: '2025-03-18T09:00:00+07:00', reason: 'thiếu tờ khai' },
+      }),
+    );
+    const voided = await as(role).post(
+      '/api/v1/events',
+      ev.of('voided', code, '2025-03-19T09:30:00+07:00', { targetEventId: wrong.eventId, reason: 'ghi nhầm' }),
+    );
+    if (!corrects) expect([correct.status, voided.status]).toEqual([403, 403]);
+    else if (inScope) {
+      expect([correct.status, voided.status]).toEqual([201, 201]);
+      expect((await stateOf(code)).status).toBe('received');
+    } else {
+      const missing = await as(role).post(
+        '/api/v1/events',
+        ev.of('voided', `${code}-missing`, '2025-03-19T09:30:00+07:00', { targetEventId: wrong.eventId, reason: 'ghi nhầm' }),
+      );
+      expect([correct.status, voided.status, missing.status]).toEqual([422, 422, 422]);
+      expect(voided.body.errors[0].message.replace(code, 'X')).toBe(missing.body.errors[0].message.replace(`${code}-missing`, 'X'));
+    }
+    if (!(corrects && inScope)) expect(await stateOf(code)).toEqual(before);
+  });
+
   test('reads: the dossier, its letters and its page; outside is 404 like a missing one', async () => {
     const code = await dossierAt(target);
     const expected = inScope ? 200 : 404;

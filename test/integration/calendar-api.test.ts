@@ -280,6 +280,7 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
     'supplement_requested',
     'supplement_received',
     'apology_issued',
+    'apology_delivered',
     'payment_recorded',
     'result_ready',
     'returned',
@@ -298,5 +299,7 @@ test('the OpenAPI document is generated from the zod schemas', async () => {
     'letter_approved',
     'letter_returned',
     'letter_signed',
+    'voided',
+    'corrected',
   ]);
 });

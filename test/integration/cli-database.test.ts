@@ -3,6 +3,7 @@
  * empty database and answer an all-zero report with exit 0. Now it refuses (exit 2) naming where it looked, and
  * creates nothing; `dunghan status` says which database, which versions, how many events, the chain's head.
  */
+import { STATE_VERSION } from '../../src/dossiers/state.js';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -89,7 +90,9 @@ test('status: the database, the versions, the events and the chain head', async 
     .filter((f) => f.endsWith('.sql'))
     .sort()
     .at(-1)!;
-  expect(r.stdout).toMatch(new RegExp(`Versions: {4}dunghan 0\\.1\\.0, PostgreSQL \\d+\\.\\d+.*, schema ${newest.replace('.', '\\.')}, dossier state 5`));
+  expect(r.stdout).toMatch(
+    new RegExp(`Versions: {4}dunghan 0\\.1\\.0, PostgreSQL \\d+\\.\\d+.*, schema ${newest.replace('.', '\\.')}, dossier state ${STATE_VERSION}`),
+  );
   expect(r.stdout).toContain('Events:      1 (1 dossiers)');
   expect(r.stdout).toContain(`Chain head:  position 1, ${rows[0]!.hash}`);
   expect(r.stdout).toContain('Last backup: none recorded');

@@ -49,15 +49,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `empty`: no catalogue and no keys, as a province that has not run `dunghan init` yet. */
-export async function createTestApp(options: { now?: number; empty?: boolean; publicUrl?: string } = {}): Promise<TestApp> {
+/**
+ * `empty`: no catalogue and no keys, as a province that has not run `dunghan init` yet. `clockToleranceMs`: how far
+ * ahead of the test's clock an event may be dated. Unset: no limit, because most suites freeze their clock and post
+ * the events of the days that follow it to watch a dossier age; the tests of that rule (corrections.test.ts) set it.
+ */
+export async function createTestApp(options: { now?: number; empty?: boolean; publicUrl?: string; clockToleranceMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = connect(database.url, 10);
   await migrate(db.pool);
   const { agencies, procedures } = options.empty ? { agencies: [], procedures: [] } : sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   const clock = { now: options.now ?? Date.parse('2025-03-20T09:00:00+07:00') };
-  const ctx = await AppContext.load(db, { now: () => clock.now, publicUrl: options.publicUrl ?? 'http://dunghan.test' });
+  const ctx = await AppContext.load(db, {
+    now: () => clock.now,
+    publicUrl: options.publicUrl ?? 'http://dunghan.test',
+    clockToleranceMs: options.clockToleranceMs ?? Infinity,
+  });
   const key = async (role: Role, agency: string) => (await createApiKey(db.pool, { role, agencyCodes: [agency], label: `test ${role}` })).key;
   const seeded = async () => ({
     counter: await key('counter', 'SLA.TPSL'),

@@ -16,7 +16,7 @@ import type { DossierState } from '../../dossiers/state.js';
 import { legalMomentOf } from '../letter-workflow.js';
 import { apologyRegister } from '../../store/apology-register.js';
 import { APOLOGY_REGISTER_COLUMNS, apologyEntry, registerLine } from '../../reports/apology-register.js';
-import { buildReport, cellDossiers, closestOpen, OpenStock } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, OpenStock, periodRevisions } from '../../store/report-store.js';
 import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
 import { scopeOf } from '../auth.js';
@@ -53,9 +53,10 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   // Independent reads go out together (the pool has connections to spare; the page waits for the slowest, not the sum).
   // Both reports judge the open stock now: read once.
   const stock = new OpenStock(ctx.reading(now), filter);
-  const [report, trend] = await Promise.all([
+  const [report, trend, revised] = await Promise.all([
     buildReport(ctx.reading(now), q, filter, { openStock: stock }),
     buildReport(ctx.reading(now), { ...q, groupBy: 'month' }, filter, { openStock: stock }),
+    periodRevisions(ctx.reading(now), periodOf(q), filter),
   ]);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.roots() : scope.principal.agencyCodes;
@@ -183,6 +184,10 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
         return { text, csv: `/api/v1/reports/rates.csv?dialect=vn&${query}`, xlsx: `/api/v1/reports/rates.xlsx?${query}` };
       }),
       running: report.period.to > now,
+      // An ended period whose history a void or correction changed after its end: the figures follow it, and say so.
+      revisedText: revised
+        ? `Số liệu của kỳ đã kết thúc này đã được điều chỉnh theo ${revised.count} lần hủy, sửa sự kiện ghi nhầm (lần gần nhất ${vietnameseShortInstant(revised.latestAt)}).`
+        : '',
       calendarBanner,
     }),
   );

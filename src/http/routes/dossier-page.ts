@@ -13,7 +13,12 @@ import { durationText } from '../../letters/letter-data.js';
 import { formSetAt } from '../../letters/forms.js';
 import { CHANNEL_TEXT, FLAG_TEXT, OUTCOME_TEXT, PROGRESS_TEXT } from '../../dossiers/wording.js';
 import { workingDurationText } from '../../alerts/format.js';
-import type { DossierEvent } from '../../dossiers/events.js';
+import { dossierEventSchema, isCorrection, type DossierEvent } from '../../dossiers/events.js';
+import { resolveLog } from '../../dossiers/corrections.js';
+import { randomUUID } from 'node:crypto';
+import { instantSchema } from '../../calendar/instant.js';
+import { IngestConflict } from '../../store/event-store.js';
+import { ingestAs } from '../ingest-as.js';
 import { dossierView } from '../../dossiers/view.js';
 import { renderPage } from '../../views/render.js';
 import { scopeOf, type Scope } from '../auth.js';
@@ -28,7 +33,7 @@ import { letterKindSchema } from '../../dossiers/events.js';
 import type { LetterKind } from '../../dossiers/letter-workflow.js';
 import { lawfulApology } from '../../dossiers/apology.js';
 import type { DossierState } from '../../dossiers/state.js';
-import { isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
+import { formatLocalInstant, isoDateOf, localDayOf, yearInVietnam } from '../../calendar/local-time.js';
 import { consentView } from '../../dossiers/consent.js';
 import { dossierMessages } from '../../store/outbox-store.js';
 import { dossierAgencies, EXPLANATION_REASON_CODES, EXPLANATION_REASONS, EXPLANATION_STATUS_TEXT, reasonText } from '../../dossiers/explanation.js';
@@ -103,8 +108,57 @@ function eventLabel(e: DossierEvent, agencyName: (code: string) => string, actor
       return `Trả lại ${LETTER_NAME[e.form]} (${actorName(e.by)}): ${e.comment}`;
     case 'letter_signed':
       return `Ký số ${LETTER_NAME[e.form]} (${actorName(e.by)}; chứng thư: ${e.certificate})`;
+    case 'apology_delivered':
+      return `Văn bản xin lỗi đã đến người nộp (${APOLOGY_VIA_TEXT[e.via]})`;
+    case 'voided':
+      return `Hủy một sự kiện ghi nhầm. Lý do: ${e.reason}`;
+    case 'corrected':
+      return `Sửa sự kiện thành: ${eventLabel({ ...e.replacement, eventId: e.eventId, dossierCode: e.dossierCode } as DossierEvent, agencyName, actorName)}, lúc ${vietnameseShortInstant(Date.parse(e.replacement.occurredAt))}. Lý do: ${e.reason}`;
   }
 }
+
+/** A void or correction the page could not record: which event, which form, what was typed and what is wrong. */
+export interface CorrectionForm {
+  eventId: string;
+  action: 'void' | 'correct';
+  values: { reason: string; occurredAt?: string };
+  errors: { reason?: string; occurredAt?: string };
+}
+
+/** Which logged events were voided or corrected, and what each corrected one now reads as (corrections.ts). */
+function correctionMarks(rows: Array<{ seq: number; body: DossierEvent }>) {
+  const resolved = resolveLog(rows.map((r) => ({ seq: r.seq, event: r.body })));
+  const voided = new Set(resolved.applied.filter((a) => a.type === 'voided').map((a) => a.targetEventId));
+  const corrected = new Set(resolved.applied.filter((a) => a.type === 'corrected').map((a) => a.targetEventId));
+  const current = new Map(resolved.events.filter((l) => l.replaces).map((l) => [l.replaces!, l.event]));
+  return { voided, corrected, current };
+}
+
+/** The apology's hand-over the page could not record: what was typed and what is wrong. */
+export interface DeliveryForm {
+  values: { via: string; occurredAt: string };
+  errors: { via?: string; occurredAt?: string };
+}
+
+/** A `datetime-local` value (2026-03-04T10:00), read in Vietnam's time; null when it is not one. */
+function localInputInstant(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const iso = `${value}:00+07:00`;
+  return Number.isFinite(Date.parse(iso)) && instantSchema.safeParse(iso).success ? iso : null;
+}
+
+/** Why the log refused a void or correction, for the person at the page (the API's words are English). */
+function correctionProblemText(message: string): string {
+  if (/in the future/.test(message)) return 'Thời điểm này ở tương lai: việc chưa xảy ra thì chưa ghi nhận.';
+  if (/already voided/.test(message)) return 'Sự kiện này đã bị hủy.';
+  if (/receipt cannot be voided/.test(message)) return 'Không hủy sự kiện tiếp nhận: hãy sửa thời điểm tiếp nhận.';
+  if (/earlier than the receipt/.test(message)) return 'Thời điểm này trước khi hồ sơ được tiếp nhận.';
+  if (/another legal regime/.test(message)) return 'Thời điểm tiếp nhận mới thuộc giai đoạn áp dụng quy định khác: không sửa được tại đây.';
+  if (/only a supervisor/.test(message)) return 'Chỉ cán bộ giám sát hoặc quản trị được hủy, sửa sự kiện.';
+  return 'Sau thay đổi này, diễn biến của hồ sơ không còn hợp lệ (một sự kiện không thể xảy ra ở trạng thái đó).';
+}
+
+export const APOLOGY_VIA_TEXT = { email: 'thư điện tử', sms: 'tin nhắn SMS', zalo: 'Zalo', counter: 'trao tại quầy', post: 'gửi qua bưu chính' } as const;
 
 /**
  * What an apology issued at `now` does (Decree 118/2025 Art. 19(6): no later than 1 day before the due date; the
@@ -198,6 +252,92 @@ export function dossierPageRouter(ctx: AppContext): Router {
     res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#explanation`);
   });
 
+  // "Hủy" / "Sửa" beside each event (issue 28 item 6): a supervisor or admin voids an event, or corrects its time,
+  // with a reason; the same events as the API's, through the same path. A refusal reopens the form with the problem
+  // next to its field, in Vietnamese, and what was typed.
+  router.post(
+    '/dossiers/:code/events/:eventId/:action',
+    ...pageAuth(ctx, 'supervisor', 'admin'),
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 5 }),
+    async (req, res) => {
+      const action = String(req.params.action);
+      if (action !== 'void' && action !== 'correct') throw new HttpError(404, 'Không tìm thấy.');
+      const scope = scopeOf(res);
+      const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+      const eventId = String(req.params.eventId).toLowerCase();
+      const values = {
+        reason: String(req.body?.reason ?? '').trim(),
+        occurredAt: action === 'correct' ? String(req.body?.occurredAt ?? '').trim() : undefined,
+      };
+      const refuse = async (errors: CorrectionForm['errors']) => {
+        res.status(422);
+        await sendDossierPage(req, res, s, { correction: { eventId, action, values, errors } });
+      };
+      const rows = await loadLog(ctx.db.pool, s.code);
+      const target = rows.find((r) => r.eventId === eventId && !isCorrection(r.body));
+      if (!target) throw new HttpError(404, 'Không tìm thấy sự kiện này trong hồ sơ.');
+      const errors: CorrectionForm['errors'] = {};
+      if (!values.reason || values.reason.length > 2000) errors.reason = 'Nhập lý do (tối đa 2.000 ký tự).';
+      const occurredAt = values.occurredAt === undefined ? undefined : localInputInstant(values.occurredAt);
+      if (values.occurredAt !== undefined && !occurredAt) errors.occurredAt = 'Nhập thời điểm đúng: ngày, tháng, năm, giờ và phút.';
+      if (errors.reason || errors.occurredAt) return refuse(errors);
+      const current = correctionMarks(rows).current.get(eventId) ?? target.body;
+      const { eventId: _id, dossierCode: _code, ...body } = current as Exclude<DossierEvent, { type: 'voided' | 'corrected' }>;
+      const event = dossierEventSchema.parse({
+        eventId: randomUUID(),
+        dossierCode: s.code,
+        occurredAt: formatLocalInstant(ctx.now()),
+        targetEventId: eventId,
+        reason: values.reason,
+        ...(action === 'void' ? { type: 'voided' } : { type: 'corrected', replacement: { ...body, occurredAt } }),
+      });
+      try {
+        await ingestAs(ctx, scope, [event]);
+      } catch (err) {
+        if (!(err instanceof IngestConflict) || err.status === 409) throw err;
+        const problem = err.problems[0]!;
+        const text = correctionProblemText(problem.message);
+        return refuse(problem.field?.endsWith('occurredAt') ? { occurredAt: text } : { reason: text });
+      }
+      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#events`);
+    },
+  );
+
+  // "Đã trao văn bản xin lỗi": the apology handed over at the counter or posted (issue 27 item 4), an event like the
+  // API's; the apology is then judged at that instant.
+  router.post(
+    '/dossiers/:code/apology/delivered',
+    ...pageAuth(ctx, 'counter', 'supervisor', 'admin'),
+    express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }),
+    async (req, res) => {
+      const scope = scopeOf(res);
+      const s = await loadScopedDossier(ctx, String(req.params.code), scope);
+      const values = { via: String(req.body?.via ?? ''), occurredAt: String(req.body?.occurredAt ?? '').trim() };
+      const refuse = async (errors: DeliveryForm['errors']) => {
+        res.status(422);
+        await sendDossierPage(req, res, s, { delivery: { values, errors } });
+      };
+      const occurredAt = localInputInstant(values.occurredAt);
+      if (values.via !== 'counter' && values.via !== 'post') return refuse({ via: 'Chọn cách trao: tại quầy hoặc qua bưu chính.' });
+      if (!occurredAt) return refuse({ occurredAt: 'Nhập thời điểm trao: ngày, tháng, năm, giờ và phút.' });
+      const event = dossierEventSchema.parse({ eventId: randomUUID(), type: 'apology_delivered', dossierCode: s.code, occurredAt, via: values.via });
+      try {
+        await ingestAs(ctx, scope, [event]);
+      } catch (err) {
+        if (!(err instanceof IngestConflict) || err.status === 409) throw err;
+        const message = err.problems[0]!.message;
+        return refuse({
+          occurredAt: /in the future/.test(message)
+            ? 'Thời điểm này ở tương lai: việc chưa xảy ra thì chưa ghi nhận.'
+            : /no apology was issued/.test(message)
+              ? 'Thời điểm này trước khi lập văn bản xin lỗi.'
+              : 'Không ghi nhận được thời điểm trao này.',
+        });
+      }
+      res.redirect(303, `/dossiers/${encodeURIComponent(s.code)}#apology-delivery`);
+    },
+  );
+
   router.get('/dossiers/:code', ...pageAuth(ctx), async (req, res) => {
     const s = await loadScopedDossier(ctx, String(req.params.code), scopeOf(res));
     await sendDossierPage(req, res, s);
@@ -211,7 +351,7 @@ export function dossierPageRouter(ctx: AppContext): Router {
     req: Request,
     res: Response,
     s: DossierState,
-    pageState: { letterError?: { form: LetterKind; text: string } } & ExplanationForm = {},
+    pageState: { letterError?: { form: LetterKind; text: string }; correction?: CorrectionForm; delivery?: DeliveryForm } & ExplanationForm = {},
   ): Promise<void> {
     const scope = scopeOf(res);
     await recordPersonalDataRead(ctx.db.pool, scope.principal, s.code, 'page:dossier', req.ip);
@@ -227,13 +367,30 @@ export function dossierPageRouter(ctx: AppContext): Router {
     // Who took each letter step, by name (a person's, or a key's label).
     const names = await actorNames(ctx.db.pool, [...new Set(rows.flatMap(({ body }) => ('by' in body ? [body.by] : [])))]);
     const actorName = (id: string) => names.get(id) ?? id;
-    const timeline = rows.map(({ body }) => {
+    const marks = correctionMarks(rows);
+    const canCorrect = scope.has('supervisor', 'admin');
+    const timeline = rows.map(({ body, eventId }) => {
       const t = Date.parse(body.occurredAt);
+      const mark = marks.voided.has(eventId) ? 'voided' : marks.corrected.has(eventId) ? 'corrected' : '';
+      // A supervisor may void or correct what says what happened and still stands (a receipt is corrected, never voided).
+      const correctable = canCorrect && !isCorrection(body) && mark !== 'voided';
+      const current = marks.current.get(eventId) ?? body;
+      const form = pageState.correction?.eventId === eventId ? pageState.correction : undefined;
       return {
+        eventId,
         when: vietnameseShortInstant(t),
         label: eventLabel(body, agencyName, actorName),
+        markText: mark === 'voided' ? 'đã hủy' : mark === 'corrected' ? 'đã sửa' : '',
         workingText: workingDurationText(worked(t) / 60_000, dayMinutes),
         position: ((worked(t) / span) * 100).toFixed(2),
+        correctable,
+        voidable: correctable && body.type !== 'received',
+        // The form opens again on a refused try, with what was typed and the problem next to its field.
+        open: Boolean(form),
+        occurredAtValue: form?.values.occurredAt ?? formatLocalInstant(Date.parse(current.occurredAt)).slice(0, 16),
+        reasonValue: form?.values.reason ?? '',
+        action: form?.action,
+        errors: form?.errors ?? {},
       };
     });
     const person = (h: { name: string; email?: string } | null) => (h ? `${h.name}${h.email ? ` <${h.email}>` : ''}` : '');
@@ -305,6 +462,22 @@ export function dossierPageRouter(ctx: AppContext): Router {
         // The legal deadline explained: the rest days that decided it (an apology's date is an appointment, not a count).
         skipped: skippedDays(index, deadlineWindowOf(s, index, s.originalDueAt)).map((d) => ({ ...d, dateText: vietnameseShortIsoDate(d.date) })),
         legalTime: durationText(s.rules.duration),
+        canCorrect,
+        // A hand-over at the counter or a letter posted: staff record it (the outbox records e-mail, SMS and Zalo).
+        delivery:
+          s.apology && s.apology.deliveredAt == null && scope.has('counter', 'supervisor', 'admin')
+            ? {
+                via: pageState.delivery?.values.via ?? 'counter',
+                occurredAt: pageState.delivery?.values.occurredAt ?? formatLocalInstant(ctx.now()).slice(0, 16),
+                errors: pageState.delivery?.errors ?? {},
+              }
+            : null,
+        // Whether the apology reached the applicant: it is judged at that instant when it did (issue 27 item 4).
+        apologyDeliveryText: s.apology
+          ? s.apology.deliveredAt != null
+            ? `Văn bản xin lỗi đã đến người nộp lúc ${vietnameseShortInstant(s.apology.deliveredAt)} (${APOLOGY_VIA_TEXT[s.apology.deliveredVia ?? 'counter']}).`
+            : 'Chưa ghi nhận văn bản xin lỗi đã đến người nộp: việc xin lỗi đúng hạn hay muộn đang được xét theo thời điểm lập văn bản.'
+          : '',
         // The counter's page for this dossier's next events (routes/counter.ts), for those who record them.
         canRecord: scope.has('counter', 'supervisor', 'admin'),
         // The letters under approval, and the draft forms (the apology's proposes one working day after the later of

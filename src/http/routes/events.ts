@@ -10,6 +10,7 @@ import { noQuery } from '../query.js';
 import { ingestAs } from '../ingest-as.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
+import { endedMonthsFrom } from '../../reports/periods.js';
 
 const eventIdOf = (item: unknown): string | undefined => {
   const id = (item as { eventId?: unknown } | null)?.eventId;
@@ -43,7 +44,12 @@ export function eventsRouter(ctx: AppContext): Router {
     // Acknowledged only once committed, alone or with the requests that arrived within the same few milliseconds.
     const result = await ingestAs(ctx, scopeOf(res), events);
     const accepted = result.results.filter((r) => r.status === 'accepted').length;
-    res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results: result.results });
+    // A void or correction says which ended months' figures it moved (DOMAIN §5, judged by what happened: the
+    // report of such a month says it was revised): the month of the earliest instant it changed, and every ended one since.
+    const results = result.results.map(({ correction, ...r }) =>
+      correction ? { ...r, targetEventId: correction.targetEventId, affectsEndedPeriods: endedMonthsFrom(correction.affectedFrom, ctx.now()) } : r,
+    );
+    res.status(accepted > 0 ? 201 : 200).json({ accepted, duplicates: result.results.length - accepted, results });
   });
 
   return router;

@@ -30,7 +30,7 @@ import { officialFormSchema } from '../../reports/official-forms.js';
 import { officialReportPdf, officialReportXlsx } from '../../reports/official-form-files.js';
 import { officialReport } from '../../store/official-report.js';
 import { scopeOf } from '../auth.js';
-import { buildReport, cellDossiers, closestOpen, judgedAtOf, rateRows } from '../../store/report-store.js';
+import { buildReport, cellDossiers, closestOpen, judgedAtOf, periodRevisions, rateRows } from '../../store/report-store.js';
 import { whatIf } from '../../reports/what-if.js';
 import { indicatorsOf } from '../../reports/rates.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -60,7 +60,7 @@ function sendTable(res: Response, format: 'csv' | 'xlsx', { columns, rows, name,
 }
 
 const JUDGMENT_RULE =
-  "Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, by instant, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then (an electronic result, an online payment or an apology recorded later does not count in the period); waiting for the citizen judged at the request, overdue if asked more than once; an apology moves the appointment only when issued by the law's limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due date), unless the agency's policy lateApology766 is new-appointment.";
+  "Decision 766 as the national portal computes it (DOMAIN §5): finished dossiers by their end of processing against the appointment, by instant, supplementation time subtracted; open ones at the judgment instant, with only the events that had happened by then (an electronic result, an online payment or an apology recorded later does not count in the period); waiting for the citizen judged at the request, overdue if asked more than once; an apology moves the appointment only when it reached the applicant by the law's limit (Decree 118/2025 Art. 19(6): no later than 1 day before the due date; judged at its recorded delivery, else at its issuing), unless the agency's policy lateApology766 is new-appointment.";
 
 const LATENESS_RULE =
   "A step overran when it ran past its due instant (its budget from the next opening after the hand-over, in its agency's working time, moved on by the waits for the citizen); its overrun is the working time past it. The period's overruns: steps that ended in it past their due instant, and steps open and past it at the judgment instant. A dossier made late: one the period counts late or overdue (Decision 766, as the rates), and every step that had run over by its finish (or the judgment instant); unattributed when none had. Judged with the events that had happened by the judgment instant.";
@@ -79,6 +79,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {
       const judgedAt = judgedAtOf(report.period, ctx.now());
+      const revised = await periodRevisions(ctx.reading(), report.period, filter);
       res.json({
         period: { label: report.period.label, convention: q.convention, ...window },
         // A running period judges its open dossiers now; an ended one at its last instant, with the events of then.
@@ -94,6 +95,9 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
         indicators: indicatorsOf(report.totalCounts),
         // The portal's own scores, by its conventions (an empty denominator scores 0 there; N/A in the figures above).
         portal: { mode: PORTAL_MODE, scores: portalScores(report.totalCounts) },
+        // An ended period whose history a void or correction changed after its end: its figures follow the corrected
+        // log (what happened), and say so.
+        ...(revised ? { revisions: { count: revised.count, latestAt: formatLocalInstant(revised.latestAt) } } : {}),
       });
       return;
     }
