@@ -8,8 +8,9 @@ import { flushOutbox, type Senders } from '../alerts/outbox.js';
 import { dailyDigest, scanDossiers } from '../alerts/scans.js';
 import { calendarReminder } from '../alerts/calendar-reminder.js';
 import type { AlertEnv } from '../alerts/alert-content.js';
+import { maintainEventPartitions } from '../store/event-partitions.js';
 
-export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'daily-digest', 'outbox-flush', 'calendar-reminder'] as const;
+export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'daily-digest', 'outbox-flush', 'calendar-reminder', 'event-partitions'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobDeps {
@@ -38,6 +39,9 @@ export async function runJob(name: JobName, { ctx, mailer, senders, adminEmails 
       return { remindersWritten: await calendarReminder(ctx.db.pool, { ...env(ctx), adminEmails }) };
     case 'outbox-flush':
       return { ...(await flushOutbox(ctx.db.pool, senders ?? mailer, ctx.now())) };
+    case 'event-partitions':
+      // The log's coming months created ahead, the ended ones closed (by the database's clock, which records events).
+      return maintainEventPartitions(ctx.db.pool);
   }
 }
 
