@@ -13,14 +13,30 @@ import { COUNTER_FIELDS, counterDeltas } from '../reports/contributions.js';
 import { indicatorFlags } from '../reports/indicator-flags.js';
 import { outboxInsertSql, type OutboxRow } from './outbox-store.js';
 
-/** All logged events of the given dossiers, grouped by dossier code. */
-export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
+/**
+ * All logged events of the given dossiers, grouped by dossier code. `everyCodeBetween`: the codes are a slice, in the
+ * database's order, of every code in the log (a rebuild, the audit's replay), read as one range of codes: the log has
+ * a partition per month, and a list of codes is looked up in each month's index (2.8× the time of one index at 18
+ * months, bench/scale.ts), a range read once from each.
+ */
+export async function loadEvents(client: pg.ClientBase, codes: string[], options: { everyCodeBetween?: boolean } = {}): Promise<Map<string, LoggedEvent[]>> {
+  if (codes.length === 0) return new Map();
   const { rows } = await client.query<{ seq: number; dossier_code: string; body: DossierEvent }>(
-    'SELECT seq, dossier_code, body FROM dossier_events WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at, seq',
-    [codes],
+    options.everyCodeBetween
+      ? {
+          text: 'SELECT seq, dossier_code, body FROM dossier_events WHERE dossier_code >= $1 AND dossier_code <= $2 ORDER BY dossier_code, occurred_at, seq',
+          values: [codes[0], codes[codes.length - 1]],
+        }
+      : {
+          text: 'SELECT seq, dossier_code, body FROM dossier_events WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at, seq',
+          values: [codes],
+        },
   );
+  // A dossier received since the codes were listed is not in the slice.
+  const wanted = options.everyCodeBetween ? new Set(codes) : undefined;
   const byCode = new Map<string, LoggedEvent[]>();
   for (const r of rows) {
+    if (wanted && !wanted.has(r.dossier_code)) continue;
     let list = byCode.get(r.dossier_code);
     if (!list) byCode.set(r.dossier_code, (list = []));
     list.push({ seq: r.seq, event: r.body });
@@ -276,8 +292,13 @@ WITH projected AS (
 SELECT 1`;
 
 /** Re-folds the given dossiers from the log (after a calendar or catalogue change). */
-export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldContext, options: { fresh?: boolean } = {}): Promise<number> {
-  const events = await loadEvents(client, codes);
+export async function refold(
+  client: pg.ClientBase,
+  codes: string[],
+  ctx: FoldContext,
+  options: { fresh?: boolean; everyCodeBetween?: boolean } = {},
+): Promise<number> {
+  const events = await loadEvents(client, codes, { everyCodeBetween: options.everyCodeBetween });
   const previous = options.fresh ? new Map<string, DossierState>() : await loadStates(client, codes);
   const pinned = await loadPinnedRules(client, codes);
   const foldCtx: FoldContext = { ...ctx, pinnedRules: (code) => pinned.get(code) };
