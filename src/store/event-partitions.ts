@@ -28,11 +28,17 @@ export async function closeEndedMonths(pool: pg.Pool | pg.ClientBase): Promise<s
   return rows.map((r) => r.name);
 }
 
-/** The scheduler's job (and the start of `serve`): months ahead created, ended months closed. */
+/**
+ * The scheduler's job (at start and daily): months ahead created, ended months closed and frozen. A closed month never
+ * changes again, so one VACUUM (FREEZE) now marks every page all-frozen, and every later vacuum of it (the
+ * anti-wraparound ones included) skips it: vacuum's work follows the current month, not the log's size.
+ */
 export async function maintainEventPartitions(pool: pg.Pool): Promise<{ partitionsCreated: number; monthsClosed: number }> {
   const partitionsCreated = await ensureEventPartitions(pool);
-  const monthsClosed = (await closeEndedMonths(pool)).length;
-  return { partitionsCreated, monthsClosed };
+  const closed = await closeEndedMonths(pool);
+  // Outside a transaction (VACUUM refuses one); the names are our partitions' (dossier_events_YYYY_MM).
+  for (const name of closed) await pool.query(`VACUUM (FREEZE, ANALYZE) "${name}"`);
+  return { partitionsCreated, monthsClosed: closed.length };
 }
 
 /** Creates the partitions of the months named (YYYY-MM, local), as a restore does before it loads the log. */

@@ -202,4 +202,12 @@ test('a month without a partition is created when an event needs it, and the sch
   expect(await job()).toEqual({ partitionsCreated: 1, monthsClosed: 0 });
   expect(await job()).toEqual({ partitionsCreated: 0, monthsClosed: 0 });
   expect((await listEventPartitions(db.pool)).map((p) => p.name)).toEqual([0, 1, 2, 3].map((k) => monthName(dbNow, k)));
+
+  // A month that ended long ago and is still open (as if the job had been stopped since): the job closes it and
+  // freezes it, so later vacuums skip it (its relfrozenxid is as recent as the freeze).
+  await db.pool.query("SELECT create_event_partition('2026-01-15T12:00:00+07:00')");
+  expect(await job()).toEqual({ partitionsCreated: 0, monthsClosed: 1 });
+  expect((await listEventPartitions(db.pool)).filter((p) => p.closed).map((p) => p.name)).toEqual(['dossier_events_2026_01']);
+  const { rows: frozen } = await db.pool.query("SELECT age(relfrozenxid) < 10 AS recent FROM pg_class WHERE relname = 'dossier_events_2026_01'");
+  expect(frozen).toEqual([{ recent: true }]);
 });
