@@ -210,4 +210,19 @@ test('a month without a partition is created when an event needs it, and the sch
   expect((await listEventPartitions(db.pool)).filter((p) => p.closed).map((p) => p.name)).toEqual(['dossier_events_2026_01']);
   const { rows: frozen } = await db.pool.query("SELECT age(relfrozenxid) < 10 AS recent FROM pg_class WHERE relname = 'dossier_events_2026_01'");
   expect(frozen).toEqual([{ recent: true }]);
+
+  // Months are stepped in local time whatever the session's zone: in UTC the local 1st of March is 28 February 17:00,
+  // and a month added to it would land on 28 March. January to July 2031: seven months, each once.
+  const client = await db.pool.connect();
+  try {
+    await client.query("SET TimeZone = 'UTC'");
+    const { rows } = await client.query("SELECT create_event_partitions('2031-01-15T12:00:00+07:00', '2031-07-15T12:00:00+07:00') AS n");
+    expect(rows).toEqual([{ n: 7 }]);
+  } finally {
+    await client.query('RESET TimeZone');
+    client.release();
+  }
+  expect((await listEventPartitions(db.pool)).map((p) => p.name).filter((n) => n.includes('_2031_'))).toEqual(
+    ['01', '02', '03', '04', '05', '06', '07'].map((m) => `dossier_events_2031_${m}`),
+  );
 });

@@ -25,11 +25,6 @@
 -- migration: an interruption leaves the old log as it was. It needs free disk for a second copy of the log (and of
 -- the chain) until it commits.
 
--- The local month an instant falls in, as the instants that bound it.
-CREATE FUNCTION event_month_start(t timestamptz) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$
-  SELECT date_trunc('month', t AT TIME ZONE 'Asia/Ho_Chi_Minh') AT TIME ZONE 'Asia/Ho_Chi_Minh'
-$$;
-
 -- A month's partition, created if missing; true when created. Serialised by an advisory lock, so two processes
 -- creating the same month do not collide.
 CREATE FUNCTION create_event_partition(t timestamptz) RETURNS boolean LANGUAGE plpgsql AS $$
@@ -46,18 +41,28 @@ BEGIN
   RETURN true;
 END $$;
 
--- This month's partition and the next `ahead` months'; how many were created.
-CREATE FUNCTION ensure_event_partitions(ahead integer) RETURNS integer LANGUAGE plpgsql AS $$
+-- The partitions of every local month from `from_t`'s to `to_t`'s; how many were created. Months are stepped in
+-- local time (timestamp without zone, from the 1st): a month added to a timestamptz is counted in the session's zone,
+-- where the local 1st is the previous day's evening and months of different lengths move it.
+CREATE FUNCTION create_event_partitions(from_t timestamptz, to_t timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
+  m timestamp := date_trunc('month', from_t AT TIME ZONE 'Asia/Ho_Chi_Minh');
+  last_month timestamp := date_trunc('month', to_t AT TIME ZONE 'Asia/Ho_Chi_Minh');
   created integer := 0;
 BEGIN
-  FOR i IN 0..ahead LOOP
-    IF create_event_partition(event_month_start(now()) + make_interval(months => i) + interval '1 day') THEN
+  WHILE m <= last_month LOOP
+    IF create_event_partition((m + interval '1 day') AT TIME ZONE 'Asia/Ho_Chi_Minh') THEN
       created := created + 1;
     END IF;
+    m := m + interval '1 month';
   END LOOP;
   RETURN created;
 END $$;
+
+-- This month's partition and the next `ahead` months'; how many were created.
+CREATE FUNCTION ensure_event_partitions(ahead integer) RETURNS integer LANGUAGE sql AS $$
+  SELECT create_event_partitions(now(), (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') + make_interval(months => ahead)) AT TIME ZONE 'Asia/Ho_Chi_Minh')
+$$;
 
 -- Refuses every write to a closed month's partition (the log's rows are never changed; a closed month also gets no
 -- new ones).
@@ -137,16 +142,12 @@ UPDATE unsealed_events u SET recorded_at = e.recorded_at FROM dossier_events_unp
 -- Every month the log spans, to this month and three ahead; the copy in batches.
 DO $$
 DECLARE
-  first_month timestamptz;
   lo bigint;
   hi bigint;
   step bigint := coalesce(nullif(current_setting('dunghan.migration_batch', true), '')::bigint, 50000);
 BEGIN
-  SELECT event_month_start(min(recorded_at)) INTO first_month FROM dossier_events_unpartitioned;
-  WHILE first_month < event_month_start(now()) LOOP
-    PERFORM create_event_partition(first_month + interval '1 day');
-    first_month := first_month + interval '1 month';
-  END LOOP;
+  -- From the first event's month to this one (or the last event's, should a clock have run ahead).
+  PERFORM create_event_partitions(min(recorded_at), greatest(max(recorded_at), now())) FROM dossier_events_unpartitioned HAVING count(*) > 0;
   PERFORM ensure_event_partitions(3);
 
   SELECT min(seq), max(seq) INTO lo, hi FROM dossier_events_unpartitioned;
