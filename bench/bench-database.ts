@@ -33,7 +33,7 @@ export async function openBenchDatabase(
   }
   const db = connect(url, poolSize);
   await migrate(db.pool);
-  await db.pool.query('TRUNCATE dossier_events, dossiers, daily_counts');
+  await db.pool.query('TRUNCATE dossier_events, event_ids, dossiers, daily_counts');
   if (process.env.BENCH_STATEMENTS) await db.pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const { agencies, procedures } = sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));

@@ -17,6 +17,13 @@
  * half stay open: a large province's open stock) and everything is timed again.
  * A CHECKPOINT before each side.
  *
+ * The event log by month (migration 080): after each load the events are moved to the month they happened in
+ * (recorded_at := occurred_at), as a province that has run since mid-2025 would have them, so every figure after the
+ * first load is taken over ~18 monthly partitions. At the end: the rebuild (the whole log replayed), and what an ended
+ * month costs the operator — VACUUM (FREEZE) of its partition, once after it closes and again later, and its events
+ * copied out as the backup writes them (COPY into gzip) — against the same over the whole log. On a database before
+ * 080 (today's single table) the month figures are left out and the whole-log ones printed alone.
+ *
  *   npm run bench:scale            # SIZES=100000,500000,1000000 OPEN_RECEIVED=200000 RUNS=5
  *   SIZES=17000000 npm run bench:scale   # a province-year at HCMC's scale (hours: generated and ingested in slices)
  */
@@ -31,7 +38,13 @@ import { ingestEvents } from '../src/store/event-store.js';
 import { resetScanWatermarks } from '../src/store/scan-watermarks.js';
 import type { DossierEvent } from '../src/dossiers/events.js';
 import type { Mailer } from '../src/alerts/mailer.js';
+import { rebuildDossiers } from '../src/store/rebuild.js';
 import { openBenchDatabase } from './bench-database.js';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import copyStreams from 'pg-copy-streams';
+import { unpipelinedClient } from '../src/db/database.js';
 import { alternate, record } from './results.js';
 import { sharesByDossier } from './client-shares.js';
 
@@ -194,6 +207,117 @@ async function main(): Promise<void> {
       });
     };
 
+    const partitioned = (await db.pool.query<{ p: boolean }>("SELECT to_regclass('event_partitions') IS NOT NULL AS p")).rows[0]!.p;
+    /** The events loaded now moved to the month they happened in (the months' partitions created first). */
+    const spreadByMonth = async () => {
+      if (!partitioned) return;
+      const t0 = performance.now();
+      await db.pool.query(
+        `SELECT create_event_partition(g) FROM generate_series(date_trunc('month', (SELECT min(occurred_at) FROM dossier_events)) + interval '10 days', now(), interval '1 month') g`,
+      );
+      await db.pool
+        .query(`WITH moved AS (UPDATE dossier_events SET recorded_at = occurred_at WHERE recorded_at > occurred_at + interval '1 day' RETURNING seq, recorded_at)
+        UPDATE event_chain c SET recorded_at = m.recorded_at FROM moved m WHERE c.seq = m.seq`);
+      await db.pool.query('VACUUM ANALYZE event_chain');
+      console.log(`  (events moved to the months they happened in: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    };
+    /** Rows COPYed out into gzip, as the backup writes them: seconds and compressed bytes. */
+    const copyOut = async (select: string) => {
+      const client = await unpipelinedClient(db.pool);
+      try {
+        let bytes = 0;
+        const t0 = performance.now();
+        await pipeline(
+          client.query(copyStreams.to(`COPY (${select}) TO STDOUT`)),
+          createGzip(),
+          new Writable({
+            write(chunk: Buffer, _enc, done) {
+              bytes += chunk.length;
+              done();
+            },
+          }),
+        );
+        return { seconds: (performance.now() - t0) / 1000, bytes };
+      } finally {
+        await client.end();
+      }
+    };
+    const vacuum = async (table: string, freeze: boolean) => timed(() => db.pool.query(`VACUUM ${freeze ? '(FREEZE) ' : ''}${table}`));
+    /** The rebuild, then an ended month's VACUUM and copy beside the whole log's. */
+    const logFigures = async (label: string) => {
+      const { rows: n } = await db.pool.query<{ events: number; dossiers: number }>(
+        'SELECT (SELECT count(*) FROM dossier_events)::int AS events, (SELECT count(*) FROM dossiers)::int AS dossiers',
+      );
+      const r0 = performance.now();
+      await rebuildDossiers(db.pool, ctx.foldContext());
+      const rebuildS = (performance.now() - r0) / 1000;
+      record({
+        bench: 'scale',
+        what: `${label}: rebuild (${n[0]!.dossiers.toLocaleString('en-US')} dossiers, ${n[0]!.events.toLocaleString('en-US')} events replayed, ${partitioned ? 'log by month' : 'log in one table'})`,
+        unit: 'dossiers/s',
+        values: [n[0]!.dossiers / rebuildS],
+        higherIsBetter: true,
+      });
+      await checkpoint();
+      const wholeWhat = `the whole log (${n[0]!.events.toLocaleString('en-US')} events)`;
+      const wholeFigures = async () => ({
+        freeze: await vacuum('dossier_events', true),
+        again: await vacuum('dossier_events', false),
+        copy: await copyOut('SELECT * FROM dossier_events'),
+      });
+      if (!partitioned) {
+        const whole = await wholeFigures();
+        record({ bench: 'scale', what: `${label}: VACUUM (FREEZE) of ${wholeWhat}`, unit: 'ms', values: [whole.freeze], higherIsBetter: false });
+        record({ bench: 'scale', what: `${label}: VACUUM again of ${wholeWhat}`, unit: 'ms', values: [whole.again], higherIsBetter: false });
+        record({
+          bench: 'scale',
+          what: `${label}: backup's COPY into gzip of ${wholeWhat} (${(whole.copy.bytes / 1e6).toFixed(0)} MB)`,
+          unit: 's',
+          values: [whole.copy.seconds],
+          higherIsBetter: false,
+        });
+        return;
+      }
+      // The ended months closed, as the event-partitions job does; the largest one measured first (a VACUUM of the
+      // whole log would freeze it), then the whole log.
+      await db.pool.query("SELECT close_event_months(now() - interval '1 hour')");
+      const { rows: months } = await db.pool.query<{ name: string; events: number; bytes: number }>(
+        `SELECT p.name, (SELECT count(*) FROM dossier_events e WHERE e.tableoid = p.name::regclass)::int AS events, pg_total_relation_size(p.name::regclass)::bigint AS bytes
+         FROM event_partitions p WHERE p.closed ORDER BY 2 DESC LIMIT 1`,
+      );
+      const month = months[0]!;
+      const monthWhat = `an ended month (${month.name}: ${month.events.toLocaleString('en-US')} events, ${(month.bytes / 1e6).toFixed(0)} MB)`;
+      const freeze = await vacuum(month.name, true);
+      const again = await vacuum(month.name, false);
+      const copy = await copyOut(`SELECT * FROM ${month.name}`);
+      await checkpoint();
+      const whole = await wholeFigures();
+      record({
+        bench: 'scale',
+        what: `${label}: VACUUM (FREEZE) of ${monthWhat}, once it closed (the event-partitions job does it)`,
+        unit: 'ms',
+        values: [freeze],
+        higherIsBetter: false,
+        baseline: { what: wholeWhat, values: [whole.freeze] },
+      });
+      record({
+        bench: 'scale',
+        what: `${label}: VACUUM again of ${monthWhat}: nothing changed since`,
+        unit: 'ms',
+        values: [again],
+        higherIsBetter: false,
+        baseline: { what: wholeWhat, values: [whole.again] },
+      });
+      record({
+        bench: 'scale',
+        what: `${label}: backup's COPY into gzip of ${monthWhat} (${(copy.bytes / 1e6).toFixed(1)} MB)`,
+        unit: 's',
+        values: [copy.seconds],
+        higherIsBetter: false,
+        baseline: { what: `${wholeWhat} (${(whole.copy.bytes / 1e6).toFixed(0)} MB)`, values: [whole.copy.seconds] },
+      });
+    };
+
     let loaded = 0;
     let slice = 0;
     const load = async (label: string, n: number, window: { from: number; to: number }) => {
@@ -222,6 +346,7 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       const label = `${(size / 1000).toLocaleString('en-US')}k dossiers`;
       await load(label, size - loaded, { from: Date.parse('2025-07-02T08:00:00+07:00'), to: NOW - 86_400_000 });
+      await spreadByMonth();
       await measure(label);
     }
     // A large province's open stock (HCMC: ~100,000 open, docs/capacity.md): dossiers received in the last ten
@@ -229,8 +354,10 @@ async function main(): Promise<void> {
     if (OPEN_RECEIVED > 0) {
       const label = `${(loaded / 1000).toLocaleString('en-US')}k + ${(OPEN_RECEIVED / 1000).toLocaleString('en-US')}k received in the last 10 days`;
       await load(label, OPEN_RECEIVED, { from: NOW - 10 * 86_400_000, to: NOW - 3_600_000 });
+      await spreadByMonth();
       await measure(label);
     }
+    await logFigures(`${(loaded / 1000).toLocaleString('en-US')}k dossiers`);
   } finally {
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
     await bench.close();

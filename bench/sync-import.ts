@@ -52,7 +52,9 @@ async function main(): Promise<void> {
     await db.pool.query('CREATE TABLE bare_records (id bigserial PRIMARY KEY, ma_ho_so text, record jsonb)');
 
     const reset = async () => {
-      await db.pool.query('TRUNCATE dossier_events, event_chain, unsealed_events, dossiers, daily_counts, dossier_judgments, dossier_rules, bare_records');
+      await db.pool.query(
+        'TRUNCATE dossier_events, event_ids, event_chain, unsealed_events, dossiers, daily_counts, dossier_judgments, dossier_rules, bare_records',
+      );
       await db.pool.query(`UPDATE event_chain_head SET pos = 0, hash = repeat('0', 64)`);
       await db.pool.query('CHECKPOINT');
     };

@@ -96,6 +96,20 @@ export function parseManifest(line: string | undefined, knownMigrations: string[
 export interface VerifiedBackup {
   manifest: BackupManifest;
   sha256: string;
+  /** The local months (YYYY-MM, UTC+7) the events were recorded in: the log's partitions a restore creates first. */
+  eventMonths: string[];
+}
+
+const PG_TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
+
+/** The local month (UTC+7) of a timestamptz as COPY writes it (ISO DateStyle, any session zone). */
+export function localMonthOf(text: string): string | null {
+  const m = PG_TIMESTAMPTZ.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec, , sign, oh, om, os] = m;
+  const offset = (sign === '-' ? -1 : 1) * ((Number(oh) * 60 + Number(om ?? 0)) * 60 + Number(os ?? 0)) * 1000;
+  const local = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) - offset + 7 * 3600_000);
+  return local.toISOString().slice(0, 7);
 }
 
 /**
@@ -116,6 +130,7 @@ export async function verifyBackup(file: string, knownMigrations: string[]): Pro
   let tableIndex = 0;
   let recomputed = CHAIN_GENESIS;
   let chained = 0;
+  const months = new Set<string>();
   const closeTable = () => {
     if (table && seen !== table.rows) throw new BackupRefused(`table ${table.name} has ${seen} rows, the manifest says ${table.rows}: the file was altered`);
   };
@@ -145,6 +160,9 @@ export async function verifyBackup(file: string, knownMigrations: string[]): Pro
       links[pos] = col('hash')!;
       seqAt.set(Number(col('seq')), pos);
     } else if (table.name === 'dossier_events') {
+      const month = localMonthOf(col('recorded_at') ?? '');
+      if (!month) throw new BackupRefused(`an event's recorded_at (${col('recorded_at')}) is not a timestamp: the file was altered`);
+      months.add(month);
       const pos = seqAt.get(Number(col('seq')));
       if (pos === undefined) continue; // committed but not yet sealed when the snapshot was taken: after the chain
       if (pos !== chained + 1) throw new BackupRefused(`the event at chain position ${pos} is out of order: the file was altered`);
@@ -172,5 +190,5 @@ export async function verifyBackup(file: string, knownMigrations: string[]): Pro
       `the chain recomputed from the events ends at position ${chained}, the manifest says ${manifest.chainHead.pos}: the file was altered`,
     );
   }
-  return { manifest, sha256 };
+  return { manifest, sha256, eventMonths: [...months].sort() };
 }

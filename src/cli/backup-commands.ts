@@ -58,10 +58,10 @@ export async function restoreCommand(args: string[]): Promise<number> {
   const config = loadConfig();
   const started = performance.now();
   // The whole file is checked before the database is opened: a refused file leaves the target untouched.
-  const { manifest } = await verifyBackup(file, await migrationFiles());
+  const { manifest, eventMonths } = await verifyBackup(file, await migrationFiles());
   const database = await openDatabase(config);
   try {
-    await restoreTables(database.db.pool, file, manifest);
+    await restoreTables(database.db.pool, file, manifest, eventMonths);
     const ctx = await AppContext.load(database.db, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, log: (l) => console.error(l) });
     try {
       const dossiers = await rebuildDossiers(database.db.pool, ctx.foldContext(), (done, total) =>

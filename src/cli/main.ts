@@ -45,7 +45,7 @@ Commands:
   messages check FILE              check a province's message templates (fixtures/messages/vi.json shape): every
                                    problem named, exit 2; MESSAGE_TEMPLATES then names the file
   jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, warning-scan, daily-digest,
-                                   outbox-flush, calendar-reminder
+                                   outbox-flush, calendar-reminder, event-partitions
   report --from DATE --to DATE | --period P [--convention calendar|report] [--group-by G] [--agency CODE]
          [--format csv|xlsx|json] [--dialect standard|vn] [--out FILE]
                                    compliance rates (G: agency, procedure, field, channel, month); --dialect vn

@@ -10,8 +10,9 @@ import { dailyDigest, scanDossiers } from '../alerts/scans.js';
 import { scanWarnings } from '../alerts/warning-scan.js';
 import { calendarReminder } from '../alerts/calendar-reminder.js';
 import type { AlertEnv } from '../alerts/alert-content.js';
+import { maintainEventPartitions } from '../store/event-partitions.js';
 
-export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'warning-scan', 'daily-digest', 'outbox-flush', 'calendar-reminder'] as const;
+export const JOB_NAMES = ['due-soon-scan', 'overdue-scan', 'warning-scan', 'daily-digest', 'outbox-flush', 'calendar-reminder', 'event-partitions'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobDeps {
@@ -45,6 +46,9 @@ export async function runJob(name: JobName, { ctx, mailer, senders, adminEmails 
     case 'outbox-flush':
       // An apology accepted by its gateway has reached the applicant: recorded, and judged at that instant.
       return { ...(await flushOutbox(ctx.db.pool, senders ?? mailer, ctx.now(), { onSent: recordApologyDelivery(ctx.ingest) })) };
+    case 'event-partitions':
+      // The log's coming months created ahead, the ended ones closed (by the database's clock, which records events).
+      return maintainEventPartitions(ctx.db.pool);
   }
 }
 

@@ -60,6 +60,8 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
     await agenda.every('30 7 * * 1-6', 'daily-digest', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
     // Daily; the outbox key holds the week, so administrators get one reminder a week at most.
     await agenda.every('0 8 * * *', 'calendar-reminder', undefined, { timezone: 'Asia/Ho_Chi_Minh' });
+    // At start and daily after 01:00, when the month that ended at midnight can be closed (event-partitions.ts).
+    await agenda.every('15 1 * * *', 'event-partitions', undefined, { timezone: 'Asia/Ho_Chi_Minh' });
     return agenda;
   });
   return { stop: () => agenda.stop() };

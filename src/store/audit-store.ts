@@ -45,12 +45,21 @@ export async function verifyChain(pool: pg.Pool, onProgress?: (done: number) => 
   let expected = 1;
   let events = 0;
   for (;;) {
-    const { rows } = await pool.query<{ pos: number; hash: string; event_id: string; key_id: string | null; body: string }>(
-      // An event deleted from the log leaves its position without a row here: "missing".
-      `SELECT c.pos, c.hash, e.event_id, e.key_id, e.body::text AS body
-       FROM event_chain c JOIN dossier_events e ON e.seq = c.seq WHERE c.pos >= $1 ORDER BY c.pos LIMIT 5000`,
+    // A link's recorded_at takes it to its month's partition alone, not every month's (migration 080).
+    const { rows: page } = await pool.query<{ pos: number; hash: string; seq: number; event_id: string | null; key_id: string | null; body: string }>(
+      // A lateral lookup per link: the planner does not count on pruning at run time, and would join the page with a
+      // scan of every month (bench/scale.ts: 45 ms a page either way at 1 M events, the join grows with the log).
+      `SELECT c.pos, c.hash, c.seq, e.event_id, e.key_id, e.body::text AS body
+       FROM event_chain c LEFT JOIN LATERAL (SELECT e.event_id, e.key_id, e.body FROM dossier_events e WHERE e.seq = c.seq AND e.recorded_at = c.recorded_at LIMIT 1) e ON true
+       WHERE c.pos >= $1 ORDER BY c.pos LIMIT 5000`,
       [expected],
     );
+    if (page.length === 0) break;
+    // recorded_at is not in the hash: a link whose copy of it does not match its event (edited, or a link written by
+    // hand) is looked up by seq alone, and judged by its hash like any other. An event deleted from the log leaves
+    // its position without a row: "missing".
+    const rows = await withEventsBySeq(pool, page);
+    // Links left at the end with no event: the head's comparison below reports it.
     if (rows.length === 0) break;
     for (const r of rows) {
       if (r.pos !== expected)
@@ -83,6 +92,22 @@ export async function verifyChain(pool: pg.Pool, onProgress?: (done: number) => 
   return { events, head: h, firstBreak: null };
 }
 
+type LinkRow = { pos: number; hash: string; seq: number; event_id: string | null; key_id: string | null; body: string };
+
+/** The page's links with their events, those the partition-pruned join missed read by seq; links without an event dropped. */
+async function withEventsBySeq(pool: pg.Pool, page: LinkRow[]): Promise<Array<LinkRow & { event_id: string }>> {
+  const unmatched = page.filter((r) => r.event_id === null).map((r) => r.seq);
+  if (unmatched.length) {
+    const { rows } = await pool.query<{ seq: number; event_id: string; key_id: string | null; body: string }>(
+      'SELECT seq, event_id, key_id, body::text AS body FROM dossier_events WHERE seq = ANY($1::bigint[])',
+      [unmatched],
+    );
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    for (const r of page) if (r.event_id === null && bySeq.has(r.seq)) Object.assign(r, bySeq.get(r.seq));
+  }
+  return page.filter((r): r is LinkRow & { event_id: string } => r.event_id !== null);
+}
+
 export interface ReplayReport {
   dossiers: number;
   /** The first dossier (by code) whose stored row differs from the replay, with the columns that differ. */
@@ -111,7 +136,7 @@ export async function replayAndCompare(pool: pg.Pool, ctx: FoldContext, onProgre
     let unreplayable: ReplayReport['firstDivergence'] = null;
     for (let i = 0; i < codes.length; i += 2000) {
       const slice = codes.slice(i, i + 2000);
-      const logs = await loadEvents(client, slice);
+      const logs = await loadEvents(client, slice, { everyCodeBetween: true });
       const pinned = await loadPinnedRules(client, slice);
       const replayCtx: FoldContext = { ...ctx, pinnedRules: (code) => pinned.get(code) };
       const states: DossierState[] = [];

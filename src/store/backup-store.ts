@@ -5,8 +5,9 @@
  *
  * Backup: the chain is sealed first, then one REPEATABLE READ READ ONLY transaction reads the manifest's counts and
  * every table, so the file is one consistent instant. Restore: onto a database with no province only; the file is
- * verified whole first, then every table is copied in one transaction (all or nothing), sequences moved past the
- * restored ids, and the dossiers, judgments and counters rebuilt by replaying the log.
+ * verified whole first, then every table is copied in one transaction (all or nothing) into the log's monthly
+ * partitions (created first, closed after), sequences moved past the restored ids, the event ids derived from the log,
+ * and the dossiers, judgments and counters rebuilt by replaying the log.
  */
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -18,6 +19,7 @@ import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { BACKUP_FORMAT, BackupRefused, backupLines, type BackupManifest } from '../backup/backup-file.js';
 import { unpipelinedClient } from '../db/database.js';
+import { closeEndedMonths, createMonthPartitions, ensureEventPartitions } from './event-partitions.js';
 
 /**
  * What cannot be rebuilt, parents before children (foreign keys), and `event_chain` before `dossier_events` so the
@@ -146,6 +148,20 @@ export async function writeBackup(pool: pg.Pool, file: string, meta: { dunghan: 
   }
 }
 
+/**
+ * What the file does not carry because the log has it: the accepted event ids (the idempotency key), and, in a file
+ * written before migration 080, the recorded_at of each chain link and queued event.
+ */
+async function deriveFromLog(client: pg.ClientBase): Promise<void> {
+  await client.query('INSERT INTO event_ids (event_id, body_hash) SELECT event_id, body_hash FROM dossier_events');
+  const { rows } = await client.query<{ old: boolean }>('SELECT EXISTS (SELECT 1 FROM event_chain WHERE recorded_at IS NULL) AS old');
+  if (rows[0]!.old)
+    await client.query('UPDATE event_chain c SET recorded_at = e.recorded_at FROM dossier_events e WHERE e.seq = c.seq AND c.recorded_at IS NULL');
+  await client.query('UPDATE unsealed_events u SET recorded_at = e.recorded_at FROM dossier_events e WHERE e.seq = u.seq AND u.recorded_at IS NULL');
+  await client.query('ANALYZE event_ids');
+  await client.query('ANALYZE event_chain');
+}
+
 /** Recorded after the file is complete: `dunghan status` shows the last one. */
 export async function recordBackupRun(pool: pg.Pool, file: string, r: BackupResult): Promise<void> {
   await pool.query('INSERT INTO backup_runs (file, bytes, events, chain_pos, chain_hash) VALUES ($1, $2, $3, $4, $5)', [
@@ -169,7 +185,7 @@ export async function isEmptyTarget(pool: pg.Pool): Promise<boolean> {
  * Copies a verified file's tables into an empty, migrated database in one transaction. Rows the migrations seeded
  * (the chain's genesis head, calendar revisions of built-in years) are replaced by the file's.
  */
-export async function restoreTables(pool: pg.Pool, file: string, manifest: BackupManifest): Promise<void> {
+export async function restoreTables(pool: pg.Pool, file: string, manifest: BackupManifest, eventMonths: string[]): Promise<void> {
   if (!(await isEmptyTarget(pool)))
     throw new BackupRefused('the target database is not empty (it has agencies, keys or events): restore only onto an empty one');
   const client = await unpipelinedClient(pool);
@@ -178,6 +194,8 @@ export async function restoreTables(pool: pg.Pool, file: string, manifest: Backu
     const ours = new Map<string, string[]>();
     for (const t of BACKUP_TABLES) ours.set(t.name, await columnsOf(client, t.name));
     for (const t of [...manifest.tables].reverse()) await client.query(`DELETE FROM ${t.name}`);
+    // The log's months exist before it is loaded (there is no default partition); they are closed after.
+    await createMonthPartitions(client, eventMonths);
     const lines = backupLines(file);
     await lines.next(); // the manifest, read above
     for (const t of manifest.tables) {
@@ -208,6 +226,9 @@ export async function restoreTables(pool: pg.Pool, file: string, manifest: Backu
       [manifest.tables.map((t) => t.name)],
     );
     for (const s of serials) if (s.seq) await client.query(`SELECT setval($1, coalesce((SELECT max(${s.col}) FROM ${s.tbl}), 0) + 1, false)`, [s.seq]);
+    await deriveFromLog(client);
+    await ensureEventPartitions(client);
+    await closeEndedMonths(client);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

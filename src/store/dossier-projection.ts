@@ -15,14 +15,34 @@ import { outboxInsertSql, type OutboxRow } from './outbox-store.js';
 import { searchColumns } from '../dossiers/search-text.js';
 import { lettersWaiting } from '../dossiers/letter-workflow.js';
 
-/** All logged events of the given dossiers, grouped by dossier code. */
-export async function loadEvents(client: pg.ClientBase, codes: string[]): Promise<Map<string, LoggedEvent[]>> {
+/**
+ * All logged events of the given dossiers, grouped by dossier code. `everyCodeBetween`: the codes are (nearly) every
+ * code of the log between the least and the greatest of them (a rebuild, the audit's replay, a state upgrade), read as
+ * one range of codes: the log has a partition per month, and a list of codes is looked up in each month's index
+ * (400–570 ms for 2,000 dossiers at 1 M events in 18 months, against 80–206 ms on one table), a range read once from
+ * each (34–114 ms). Codes in the range and not in the list are left out, so the answer is the same either way.
+ */
+export async function loadEvents(client: pg.ClientBase, codes: string[], options: { everyCodeBetween?: boolean } = {}): Promise<Map<string, LoggedEvent[]>> {
+  if (codes.length === 0) return new Map();
   const { rows } = await client.query<{ seq: number; dossier_code: string; body: DossierEvent }>(
-    'SELECT seq, dossier_code, body FROM dossier_events WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at, seq',
-    [codes],
+    options.everyCodeBetween
+      ? {
+          // The bounds in the database's collation, whatever order the list is in.
+          text: `SELECT seq, dossier_code, body FROM dossier_events
+                 WHERE dossier_code >= (SELECT min(c) FROM unnest($1::text[]) c) AND dossier_code <= (SELECT max(c) FROM unnest($1::text[]) c)
+                 ORDER BY dossier_code, occurred_at, seq`,
+          values: [codes],
+        }
+      : {
+          text: 'SELECT seq, dossier_code, body FROM dossier_events WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at, seq',
+          values: [codes],
+        },
   );
+  // A dossier in the range that is not in the list (received since the codes were listed, or not asked for).
+  const wanted = options.everyCodeBetween ? new Set(codes) : undefined;
   const byCode = new Map<string, LoggedEvent[]>();
   for (const r of rows) {
+    if (wanted && !wanted.has(r.dossier_code)) continue;
     let list = byCode.get(r.dossier_code);
     if (!list) byCode.set(r.dossier_code, (list = []));
     list.push({ seq: r.seq, event: r.body });
@@ -287,8 +307,13 @@ WITH projected AS (
 SELECT 1`;
 
 /** Re-folds the given dossiers from the log (after a calendar or catalogue change). */
-export async function refold(client: pg.ClientBase, codes: string[], ctx: FoldContext, options: { fresh?: boolean } = {}): Promise<number> {
-  const events = await loadEvents(client, codes);
+export async function refold(
+  client: pg.ClientBase,
+  codes: string[],
+  ctx: FoldContext,
+  options: { fresh?: boolean; everyCodeBetween?: boolean } = {},
+): Promise<number> {
+  const events = await loadEvents(client, codes, { everyCodeBetween: options.everyCodeBetween });
   const previous = options.fresh ? new Map<string, DossierState>() : await loadStates(client, codes);
   const pinned = await loadPinnedRules(client, codes);
   const foldCtx: FoldContext = { ...ctx, pinnedRules: (code) => pinned.get(code) };
@@ -319,6 +344,21 @@ export async function lockDossiers(client: pg.ClientBase, codes: string[]): Prom
 }
 
 /**
+ * Whether the codes are every dossier between the least and the greatest of them (a state upgrade replays every
+ * dossier in code order; a calendar import only those it touched): then their logs are read as a range (loadEvents).
+ * Counts at most one more dossier than the list, from the primary key.
+ */
+async function isEveryCodeBetween(client: pg.ClientBase, codes: string[]): Promise<boolean> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM dossiers WHERE code >= (SELECT min(c) FROM unnest($1::text[]) c) AND code <= (SELECT max(c) FROM unnest($1::text[]) c) LIMIT $2
+     ) s`,
+    [codes, codes.length + 1],
+  );
+  return rows[0]!.n <= codes.length;
+}
+
+/**
  * Re-folds dossiers from the log in batches, each in its own transaction
  * under the same per-dossier locks as ingestion: events committed meanwhile
  * are read, never overwritten, and a batch holds its locks only briefly.
@@ -330,7 +370,7 @@ export async function refoldLocked(pool: pg.Pool, codes: string[], ctx: FoldCont
     const slice = sorted.slice(i, i + batch);
     done += await inTransaction(pool, async (client) => {
       await lockDossiers(client, slice);
-      return refold(client, slice, ctx);
+      return refold(client, slice, ctx, { everyCodeBetween: await isEveryCodeBetween(client, slice) });
     });
   }
   // Re-timed without an event: the alert scans look at everything once (after the commit, so none is missed).

@@ -14,6 +14,7 @@ import type { LoggedEvent } from '../dossiers/events.js';
 import { unknownDossierMessage, type Verdict } from '../dossiers/authorization.js';
 import { loadEvents, loadPinnedRules, upsertDossiers } from './dossier-projection.js';
 import type { OutboxRow } from './outbox-store.js';
+import { ensureEventPartitions, isMissingPartition } from './event-partitions.js';
 
 export interface EventProblem {
   index: number;
@@ -101,6 +102,18 @@ export function bodyHash(event: DossierEvent, json = JSON.stringify(event)): str
 }
 
 export async function ingestEvents(pool: pg.Pool, ctx: FoldContext, events: DossierEvent[], options: IngestOptions = {}): Promise<IngestResult> {
+  try {
+    return await ingestOnce(pool, ctx, events, options);
+  } catch (err) {
+    // The month has no partition of the log yet (the scheduler creates them ahead; it did not run): nothing was
+    // written, so the month is created and the batch tried once more.
+    if (!isMissingPartition(err)) throw err;
+    await ensureEventPartitions(pool);
+    return ingestOnce(pool, ctx, events, options);
+  }
+}
+
+async function ingestOnce(pool: pg.Pool, ctx: FoldContext, events: DossierEvent[], options: IngestOptions): Promise<IngestResult> {
   const authorize = options.authorize ?? (() => ({ ok: true }) as const);
   const actorOf = options.actorOf ?? (() => options.actor ?? null);
   const bodies = events.map((e) => JSON.stringify(e));
@@ -288,8 +301,8 @@ export async function ingestEvents(pool: pg.Pool, ctx: FoldContext, events: Doss
 }
 
 /**
- * Events already in the log: identical bodies are acknowledged resends, others a conflict. An event committed by
- * another writer while ingest_open waited is not in its snapshot: it is read again here.
+ * Events already in the log (their ids in event_ids): identical bodies are acknowledged resends, others a conflict.
+ * An event committed by another writer while ingest_open waited is not in its snapshot: it is read again here.
  */
 async function sortOutResends(
   client: pg.ClientBase,
@@ -301,10 +314,9 @@ async function sortOutResends(
   const existing = fresh.filter(({ e }) => !inserted.has(e.eventId));
   const unseen = existing.filter(({ e }) => !stored.has(e.eventId)).map(({ e }) => e.eventId);
   if (unseen.length) {
-    const { rows } = await client.query<{ event_id: string; body_hash: string }>(
-      'SELECT event_id, body_hash FROM dossier_events WHERE event_id = ANY($1::uuid[])',
-      [unseen],
-    );
+    const { rows } = await client.query<{ event_id: string; body_hash: string }>('SELECT event_id, body_hash FROM event_ids WHERE event_id = ANY($1::uuid[])', [
+      unseen,
+    ]);
     for (const r of rows) stored.set(r.event_id, r.body_hash);
   }
   const conflicts: EventProblem[] = [];

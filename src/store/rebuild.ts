@@ -19,7 +19,7 @@ export async function rebuildDossiers(pool: pg.Pool, ctx: FoldContext, onProgres
     const codes = rows.map((r) => r.dossier_code);
     let done = 0;
     for (let i = 0; i < codes.length; i += 2000) {
-      done += await refold(client, codes.slice(i, i + 2000), ctx, { fresh: true });
+      done += await refold(client, codes.slice(i, i + 2000), ctx, { fresh: true, everyCodeBetween: true });
       onProgress?.(done, codes.length);
     }
     await resetScanWatermarks(client);

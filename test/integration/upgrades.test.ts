@@ -65,6 +65,8 @@ test('017: a chain sealed before keeps every link, and what a stopped process le
   const { rows: after } = await db.pool.query('SELECT pos, seq, hash FROM event_chain ORDER BY pos');
   expect(after).toEqual(before);
   expect((await db.pool.query('SELECT count(*)::int AS n FROM unsealed_events')).rows[0].n).toBe(3);
+  // The current code verifies on the current schema: the rest of the migrations carry the chain and the queue on.
+  await migrate(db.pool);
   // Verification seals the three first, then recomputes every link: all 12 hold.
   expect(await verifyChain(db.pool)).toMatchObject({ events: 12, head: { pos: 12 }, firstBreak: null });
   const { rows: sealed } = await db.pool.query(
@@ -108,7 +110,8 @@ test('018: when a paused dossier began waiting moves from its state into a colum
 });
 
 test('019: the state document becomes json as written, its version a column, and ingestion goes on', async () => {
-  await migrate(db.pool);
+  // Up to the last schema whose log 019's ingest_open can write (080 moved the idempotency key out of the log).
+  await migrate(db.pool, { through: '070_dossier_steps.sql' });
   const { agencies, procedures } = sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   const ctx = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00') });
@@ -126,7 +129,8 @@ test('019: the state document becomes json as written, its version a column, and
     UPDATE dossiers SET state = state || '{"stateVersion": 2}' WHERE code = 'J-2';
     DELETE FROM schema_migrations WHERE name = '019_state_as_json.sql'`);
 
-  expect(await migrate(db.pool)).toEqual(['019_state_as_json.sql']);
+  // 019 again, then the migrations after 070.
+  expect((await migrate(db.pool)).filter((m) => m < '071')).toEqual(['019_state_as_json.sql']);
   const { rows: type } = await db.pool.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'dossiers' AND column_name = 'state'");
   expect(type).toEqual([{ data_type: 'json' }]);
   expect((await db.pool.query('SELECT code, state_version FROM dossiers ORDER BY code')).rows).toEqual([
