@@ -1,5 +1,5 @@
 /**
- * The Zalo OA token pair in force (zalo_tokens, migration 091): read, seeded from the environment, and rotated under
+ * The Zalo OA token pair in force (zalo_tokens, migration 073): read, seeded from the environment, and rotated under
  * the row's lock, so that two processes never spend the single-use refresh token twice.
  */
 import type pg from 'pg';

@@ -68,8 +68,9 @@ async function freshDatabase(settings: Record<string, string> = {}): Promise<Db>
 test('080: a log of three months is converted in batches; dossiers, events, links and the queue are as before; ended months refuse writes', async () => {
   // Batches of 7 events: 90 events take 13 of them, the last one partial.
   const db = await freshDatabase({ 'dunghan.migration_batch': '7' });
-  // The schema as main left it (070), written by the current code through its ingest_open and seal.
-  await migrate(db.pool, { through: '070_dossier_steps.sql' });
+  // The schema before the log's conversion (the last migration before 080), written by the current code through its
+  // ingest_open and seal.
+  await migrate(db.pool, { through: '073_zalo_tokens.sql' });
   const { agencies, procedures } = sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   const ctx = await AppContext.load(db, { now });
