@@ -18,6 +18,7 @@ import { KeyCache, KEYS_CHANNEL } from './store/key-cache.js';
 import type { DossierEvent } from './dossiers/events.js';
 import type { IngestRequest, IngestResult } from './store/event-store.js';
 import { Ingestion } from './ingestion.js';
+import type { ReplicaReads } from './db/replica.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { NO_PEOPLE, type PersonDirectory } from './dossiers/holder.js';
 import { randomBytes } from 'node:crypto';
@@ -82,6 +83,7 @@ export class AppContext {
   /** Lets ingestions in flight finish and seals what they committed; before the database closes. */
   async close(): Promise<void> {
     await this.ingestion.stop();
+    await this.replica?.close();
   }
 
   /** Live keys remembered briefly; only while this process follows revocations (watchChanges). */
@@ -117,9 +119,20 @@ export class AppContext {
     return { pool: this.db.pool, catalog: this.catalog, reloadCatalog: () => this.reloadCatalog() };
   }
 
-  /** What a report reads with: the database, the catalogue of the moment and `at` (default: now). */
+  /**
+   * The read replica (DATABASE_REPLICA_URL) that answers reports while it is within its lag bound; unset: the
+   * primary answers everything.
+   */
+  replica: ReplicaReads | undefined;
+
+  /**
+   * What a report reads with: the database (the replica while it is usable, else the primary), the catalogue of the
+   * moment and `at` (default: now). Reports, the dashboard's figures, exports, public figures and the portal export
+   * read through here; writes, alert scans and letters use `db.pool`, the primary.
+   */
   reading(at: number = this.now()): ReportReading {
-    return { pool: this.db.pool, catalog: this.catalog, nowMs: at };
+    const { pool, from } = this.replica?.route() ?? { pool: this.db.pool, from: 'primary' as const };
+    return { pool, catalog: this.catalog, nowMs: at, from };
   }
 
   foldContext(): FoldContext {

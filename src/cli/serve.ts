@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
-import { citizenOptions, ConfigError, loadConfig, oidcSettingsOf, uploadLimitsOf } from '../config.js';
+import { citizenOptions, ConfigError, loadConfig, oidcSettingsOf, replicaSettingsOf, uploadLimitsOf } from '../config.js';
+import { ReplicaReads } from '../db/replica.js';
 import { mailSender, type Senders } from '../alerts/outbox.js';
 import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
 import { createZaloZns } from '../alerts/zalo-zns.js';
@@ -92,6 +93,7 @@ export async function worker(): Promise<number> {
   const senders = sendersFrom(config, ctx);
   const unwatch = await ctx.watchChanges();
   const logger = createLogger(config.LOG_LEVEL);
+  database.db.onConnectionError = (err) => logger.warn({ err: err.message }, 'a database connection was ended by the server or lost');
   const scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
@@ -112,6 +114,23 @@ export async function serve(sampleData: boolean): Promise<number> {
   // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
   const logger = createLogger(config.LOG_LEVEL);
   const ctx = await AppContext.load(database.db, { publicUrl, log, logger, citizen: citizenOptions(config) });
+  database.db.onConnectionError = (err) => logger.warn({ err: err.message }, 'a database connection was ended by the server or lost');
+  const replica = replicaSettingsOf(config);
+  if (replica) {
+    ctx.replica = await ReplicaReads.open(database.db.pool, replica.url, {
+      maxLagMs: replica.maxLagMs,
+      checkEveryMs: replica.checkEveryMs,
+      onChange: (s) =>
+        logger.warn(
+          { condition: s.condition, lagMs: s.lagMs, problem: s.problem },
+          `read replica: reports now read from the ${s.condition === 'replica' ? 'replica' : 'primary'}`,
+        ),
+    });
+    const s = ctx.replica.current();
+    log(
+      `Read replica: ${ctx.replica.where}, ${s.condition === 'replica' ? `${s.lagMs} ms behind: reports read there` : `${s.condition} (${s.problem ?? `${s.lagMs} ms behind`}): reports read from the primary for now`}`,
+    );
+  }
   // Read once at start (a missing file stops the start, not a signature later); checked again at each signing.
   if (config.SIGNING_P12_PATH) ctx.signing = { p12: fs.readFileSync(config.SIGNING_P12_PATH), passphrase: config.SIGNING_P12_PASSPHRASE };
   const unwatch = await ctx.watchChanges();

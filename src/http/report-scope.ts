@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import type { AppContext } from '../app-context.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
 import type { Period } from '../reports/periods.js';
-import type { ReportFilter } from '../store/report-store.js';
+import type { ReportFilter, ReportReading } from '../store/report-store.js';
 import { scopeOf } from './auth.js';
 import { DomainError } from '../domain-error.js';
 
@@ -30,4 +30,17 @@ export function requireStarted(period: Period, nowMs: number): void {
       { path: 'period', message: `starts ${formatLocalInstant(period.from)}, after now` },
     ]);
   }
+}
+
+/**
+ * The report reading for this response (the read replica while it is usable, else the primary), saying which
+ * answers in `X-Dunghan-Read-From` (`replica; lag-ms=120`, or `primary`) so an operator can see it.
+ */
+export function readingFor(ctx: AppContext, res: Response, at?: number): ReportReading {
+  const rd = ctx.reading(at);
+  if (ctx.replica && !res.headersSent) {
+    const lag = ctx.replica.current().lagMs;
+    res.setHeader('X-Dunghan-Read-From', rd.from === 'replica' ? `replica; lag-ms=${lag ?? 0}` : 'primary');
+  }
+  return rd;
 }

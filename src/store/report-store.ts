@@ -52,9 +52,12 @@ function whereOf(filter: ReportFilter, catalog: Catalog, params: unknown[]): str
  * (AppContext.reading()). One value instead of three parameters on every function.
  */
 export interface ReportReading {
-  pool: pg.Pool;
+  /** The primary, or the read replica (src/db/replica.ts): reports only ever `query`. */
+  pool: Pick<pg.Pool, 'query'>;
   catalog: Catalog;
   nowMs: number;
+  /** Which server answers (the pages and the `X-Dunghan-Read-From` header say it). */
+  from?: 'primary' | 'replica';
 }
 
 /** When open dossiers are judged: the period's last instant, or now for a period still running. */
