@@ -17,7 +17,7 @@ import { isEmpty, loadSampleData } from '../sample/load-sample.js';
 import { createMailer, type Mailer } from '../alerts/mailer.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import type { Config } from '../config.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger, type Logger } from '../observability/logger.js';
 
 export function mailerFrom(config: Config): Mailer {
   return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
@@ -80,6 +80,20 @@ function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
   });
 }
 
+/**
+ * A calendar import interrupted during its re-fold (a SIGTERM whose grace ran out, a kill) is finished in the
+ * background after the start; `status` and the calendar page say while it runs, and a shutdown stops it between
+ * batches (AppContext.close).
+ */
+function resumeRefolds(ctx: AppContext, logger: Logger): void {
+  void ctx
+    .resumeCalendarRefolds((p) => logger.debug({ revision: p.revision, done: p.done, total: p.total }, 'calendar re-fold resumed'))
+    .then(
+      (n) => n && logger.info({ dossiers: n }, 'an interrupted calendar re-fold was finished'),
+      (err: unknown) => logger.error({ err: String(err) }, 'resuming a calendar re-fold failed; the next alert scan tries again'),
+    );
+}
+
 /** `dunghan worker`: the scheduled jobs in a process of their own. */
 export async function worker(): Promise<number> {
   const config = loadConfig();
@@ -95,6 +109,7 @@ export async function worker(): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
   database.db.onConnectionError = (err) => logger.warn({ err: err.message }, 'a database connection was ended by the server or lost');
   const scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
+  resumeRefolds(ctx, logger);
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
   await bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS);
@@ -172,6 +187,7 @@ export async function serve(sampleData: boolean): Promise<number> {
     );
   }
 
+  resumeRefolds(ctx, logger);
   log(`  probes: ${publicUrl}/livez ${publicUrl}/readyz   metrics: ${publicUrl}/metrics   logs: JSON lines on stdout (LOG_LEVEL=${config.LOG_LEVEL})`);
   log(`  alerts: ${config.JOBS === 'on' ? 'scheduled jobs running' : 'JOBS=off, run `dunghan worker`'}; mail: ${mailer.describe()}`);
 

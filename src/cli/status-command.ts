@@ -36,6 +36,10 @@ export async function statusCommand(args: string[]): Promise<number> {
     console.log(
       `Last backup: ${s.lastBackup ? `${s.lastBackup.at.toISOString()} ${s.lastBackup.file} (${s.lastBackup.events} events, ${s.lastBackup.bytes} bytes)` : 'none recorded (`dunghan backup --out FILE`)'}`,
     );
+    for (const r of s.calendarRefolds)
+      console.log(
+        `Calendar:    revision ${r.revision}'s re-fold running since ${r.startedAt.toISOString()}: ${r.done} of ${r.total} dossiers done (resumed by the service's start or its next alert scan)`,
+      );
     if (replica) console.log(`Replica:     ${replica.where}: ${replicaLine(replica)}`);
     return 0;
   } finally {

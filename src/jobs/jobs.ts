@@ -29,8 +29,10 @@ export async function runJob(name: JobName, { ctx, mailer, senders, adminEmails 
   switch (name) {
     case 'due-soon-scan':
     case 'overdue-scan': {
+      // A calendar re-fold left unfinished (an import interrupted) is finished first: the scan judges with its due instants.
+      const calendarRefolded = await ctx.resumeCalendarRefolds();
       const { alerts, examined } = await scanDossiers(ctx.db.pool, name === 'overdue-scan' ? 'overdue' : 'due_soon', env(ctx));
-      return { alertsWritten: alerts, dossiersExamined: examined };
+      return { alertsWritten: alerts, dossiersExamined: examined, ...(calendarRefolded ? { calendarRefolded } : {}) };
     }
     case 'daily-digest':
       return { digestsWritten: await dailyDigest(ctx.db.pool, env(ctx)) };
