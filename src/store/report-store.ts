@@ -107,6 +107,9 @@ export async function periodsFromCounters(
   if (!periods.length) return [];
   const { pool, catalog } = rd;
   const corrections = lateFactCorrections(rd, periods, filter);
+  // Awaited below, after the counters' read: should that read fail first (a connection the server ended), this one's
+  // failure must not be left unhandled, which would end the process (issue 29).
+  corrections.catch(() => undefined);
   // The periods' boundaries cut the days into segments; each counter row falls in one. Flows of a period are the
   // sum of its segments; the open and overdue stocks at its end are the stock before the first boundary plus the
   // segments' movements up to its end. The counters are read once, whatever the number of periods.
