@@ -143,6 +143,12 @@ const envSchema = z.object({
       }
       return s;
     }),
+  /** Scheduled backups go here (the `backup` job). Unset: none is scheduled (`dunghan backup --out FILE` by hand). */
+  BACKUP_DIR: unsetIfEmpty(z.string().optional()),
+  /** How many scheduled backups to keep: after each, the oldest past this are removed. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
+  /** When (cron, Vietnam's time): daily at 02:00 by default. */
+  BACKUP_SCHEDULE: z.string().default('0 2 * * *'),
   /** Uploads through the API (catalogue): bytes of the body, data rows, characters in one cell (src/catalog/upload-limits.ts). */
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_UPLOAD_LIMITS.maxBytes),
   UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(DEFAULT_UPLOAD_LIMITS.maxRows),
@@ -203,6 +209,11 @@ export function citizenOptions(config: Config): CitizenOptions {
 /** The limits every upload is read within (issue 29). */
 export function uploadLimitsOf(config: Config): UploadLimits {
   return { maxBytes: config.UPLOAD_MAX_BYTES, maxRows: config.UPLOAD_MAX_ROWS, maxCellChars: config.UPLOAD_MAX_CELL_CHARS };
+}
+
+/** The scheduled backup's settings, when BACKUP_DIR is set. */
+export function backupScheduleOf(config: Config): { dir: string; keep: number; cron: string } | undefined {
+  return config.BACKUP_DIR ? { dir: path.resolve(config.BACKUP_DIR), keep: config.BACKUP_KEEP, cron: config.BACKUP_SCHEDULE } : undefined;
 }
 
 /** The read replica's settings, when DATABASE_REPLICA_URL is set (it needs DATABASE_URL: the embedded server has no standby). */

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
-import { citizenOptions, ConfigError, loadConfig, oidcSettingsOf, replicaSettingsOf, uploadLimitsOf } from '../config.js';
+import { backupScheduleOf, citizenOptions, ConfigError, loadConfig, oidcSettingsOf, replicaSettingsOf, uploadLimitsOf } from '../config.js';
 import { ReplicaReads } from '../db/replica.js';
 import { mailSender, type Senders } from '../alerts/outbox.js';
 import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
@@ -108,7 +108,10 @@ export async function worker(): Promise<number> {
   const unwatch = await ctx.watchChanges();
   const logger = createLogger(config.LOG_LEVEL);
   database.db.onConnectionError = (err) => logger.warn({ err: err.message }, 'a database connection was ended by the server or lost');
-  const scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
+  const scheduler = await startScheduler(
+    { ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS, backup: backupScheduleOf(config) },
+    { log: (l) => logger.info(l) },
+  );
   resumeRefolds(ctx, logger);
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
@@ -173,7 +176,11 @@ export async function serve(sampleData: boolean): Promise<number> {
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;
-  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
+  if (config.JOBS === 'on')
+    scheduler = await startScheduler(
+      { ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS, backup: backupScheduleOf(config) },
+      { log: (l) => logger.info(l) },
+    );
   log(`Đúng hạn is listening on ${publicUrl}`);
   log(
     `  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/docs/api`,

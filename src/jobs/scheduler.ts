@@ -59,6 +59,10 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
     await agenda.every('30 7 * * 1-6', 'daily-digest', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
     // Daily; the outbox key holds the week, so administrators get one reminder a week at most.
     await agenda.every('0 8 * * *', 'calendar-reminder', undefined, { timezone: 'Asia/Ho_Chi_Minh' });
+    // BACKUP_DIR set: a backup on BACKUP_SCHEDULE (Vietnam's clock), the oldest past BACKUP_KEEP removed. One worker
+    // runs it (the job row's lock), whichever process holds the schedule.
+    if (deps.backup) await agenda.every(deps.backup.cron, 'backup', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
+    else await agenda.cancel({ name: 'backup' });
     return agenda;
   });
   return { stop: () => agenda.stop() };
