@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       baseline: { what: 'raw COPY … FROM the file into an empty copy of dossier_events', values: rawBack.seconds.map(perMillion) },
     });
     console.log(
-      `  per million events: backup ${Math.round(perMillion(median(backup.seconds)))} s, ${Math.round(perMillion(median(backup.bytes)) / 1e6)} MB; restore ${Math.round(perMillion(median(restore.seconds)) / 60)} min`,
+      `  per million events: backup ${Math.round(perMillion(median(backup.seconds)))} s, ${Math.round(perMillion(median(backup.bytes)) / 1e6)} MB; restore ${Math.round(perMillion(median(restore.seconds)))} s`,
     );
   } finally {
     await ctx.close();

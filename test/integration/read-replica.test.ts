@@ -145,6 +145,11 @@ describeWithPg('read replica (Debian PostgreSQL, streaming standby)', () => {
     expect(s.behindBytes!).toBeGreaterThan(0);
     // Within 60 s: the standby answers, without R-4; the primary has it (ingestion and the dossier read are the primary's).
     expect(await rates()).toEqual({ status: 200, from: `replica; lag-ms=${s.lagMs}`, received: 3 });
+    // `dunghan report` reads there too (DATABASE_REPLICA_URL, as the service).
+    const cli = await run(process.execPath, ['bin/dunghan.js', 'report', '--period', '2025-03', '--format', 'json'], {
+      env: { ...process.env, DATABASE_URL: primary.url('dunghan'), DATABASE_REPLICA_URL: standby.url('dunghan'), LOG_LEVEL: 'silent' },
+    });
+    expect(JSON.parse(cli.stdout).total.received).toBe(3);
     const dossier = await request(app).get('/api/v1/dossiers/R-4').set('Authorization', `Bearer ${key}`);
     expect(dossier.status).toBe(200);
     const cookie = `dunghan_session=${await signIn(app, key)}`;
