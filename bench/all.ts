@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ratio, round, spread, type Figure } from './results.js';
 
-const ALL = ['calendar', 'catalog', 'single', 'ingest', 'messages', 'sync', 'scale', 'upgrade'];
+const ALL = ['calendar', 'catalog', 'single', 'ingest', 'messages', 'sync', 'scale', 'upgrade', 'backup'];
 const SCRIPTS: Record<string, string> = {
   calendar: 'calendar.ts',
   catalog: 'catalog-import.ts',
@@ -23,6 +23,7 @@ const SCRIPTS: Record<string, string> = {
   sync: 'sync-import.ts',
   scale: 'scale.ts',
   upgrade: 'upgrade.ts',
+  backup: 'backup.ts',
 };
 const chosen = (process.env.BENCH ?? ALL.join(','))
   .split(',')

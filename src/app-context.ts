@@ -18,6 +18,8 @@ import { KeyCache, KEYS_CHANNEL } from './store/key-cache.js';
 import type { DossierEvent } from './dossiers/events.js';
 import type { IngestRequest, IngestResult } from './store/event-store.js';
 import { Ingestion } from './ingestion.js';
+import type { ReplicaReads } from './db/replica.js';
+import { runCalendarRefold, runningCalendarRefolds, type RefoldProgress } from './store/calendar-refolds.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { randomBytes } from 'node:crypto';
 import { citizenMessages, type CitizenEnv } from './alerts/citizen-messages.js';
@@ -75,7 +77,32 @@ export class AppContext {
 
   /** Lets ingestions in flight finish and seals what they committed; before the database closes. */
   async close(): Promise<void> {
+    this.stopping = true;
+    await this.refolding;
     await this.ingestion.stop();
+    await this.replica?.close();
+  }
+
+  /** Set by close(): long work (a calendar re-fold) stops after its batch in flight and is resumed later. */
+  stopping = false;
+  private refolding: Promise<number> | undefined;
+
+  /**
+   * Finishes the re-folds calendar revisions owe (an import interrupted by a shutdown or a kill): at the start of
+   * `serve` and `worker`, and before each alert scan. One run at a time per process; several processes share the
+   * batches. Answers how many dossiers this call re-folded.
+   */
+  resumeCalendarRefolds(onProgress?: (p: RefoldProgress) => void): Promise<number> {
+    this.refolding ??= (async () => {
+      let n = 0;
+      for (const r of await runningCalendarRefolds(this.db.pool)) {
+        // The revision's calendar (or a later one) must be the one folded with: another process may have imported it.
+        if (this.calendar.revision < r.revision) await this.reloadCalendar();
+        n += await runCalendarRefold(this.db.pool, r.revision, this.foldContext(), { stopping: () => this.stopping, onProgress });
+      }
+      return n;
+    })().finally(() => (this.refolding = undefined));
+    return this.refolding;
   }
 
   /** Live keys remembered briefly; only while this process follows revocations (watchChanges). */
@@ -120,9 +147,20 @@ export class AppContext {
     return { pool: this.db.pool, catalog: this.catalog, reloadCatalog: () => this.reloadCatalog() };
   }
 
-  /** What a report reads with: the database, the catalogue of the moment and `at` (default: now). */
+  /**
+   * The read replica (DATABASE_REPLICA_URL) that answers reports while it is within its lag bound; unset: the
+   * primary answers everything.
+   */
+  replica: ReplicaReads | undefined;
+
+  /**
+   * What a report reads with: the database (the replica while it is usable, else the primary), the catalogue of the
+   * moment and `at` (default: now). Reports, the dashboard's figures, exports, public figures and the portal export
+   * read through here; writes, alert scans and letters use `db.pool`, the primary.
+   */
   reading(at: number = this.now()): ReportReading {
-    return { pool: this.db.pool, catalog: this.catalog, nowMs: at };
+    const { pool, from } = this.replica?.route() ?? { pool: this.db.pool, from: 'primary' as const };
+    return { pool, catalog: this.catalog, nowMs: at, from };
   }
 
   foldContext(): FoldContext {

@@ -33,6 +33,15 @@ import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './catalog/upload-limit
 const envSchema = z.object({
   /** Any PostgreSQL 14+ server. Unset: the app starts its own embedded PostgreSQL. */
   DATABASE_URL: z.string().optional(),
+  /**
+   * A streaming standby of DATABASE_URL's server (pg_basebackup -R) that answers reports, the dashboard's figures,
+   * exports, public figures and the portal export (src/db/replica.ts). Unset: the primary answers everything.
+   */
+  DATABASE_REPLICA_URL: unsetIfEmpty(z.string().optional()),
+  /** Reports go back to the primary while the replica is further behind than this (ms), or does not answer. */
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How often the replica's lag is measured (ms). */
+  REPLICA_CHECK_MS: z.coerce.number().int().min(100).default(2_000),
   /** Where the embedded PostgreSQL keeps its data (and its generated password). */
   DATA_DIR: z.string().default('./.data'),
   /** Below Linux's ephemeral range (32768–60999), so an outgoing connection never takes it first. */
@@ -154,6 +163,12 @@ const envSchema = z.object({
       }
       return s;
     }),
+  /** Scheduled backups go here (the `backup` job). Unset: none is scheduled (`dunghan backup --out FILE` by hand). */
+  BACKUP_DIR: unsetIfEmpty(z.string().optional()),
+  /** How many scheduled backups to keep: after each, the oldest past this are removed. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
+  /** When (cron, Vietnam's time): daily at 02:00 by default. */
+  BACKUP_SCHEDULE: z.string().default('0 2 * * *'),
   /** Uploads through the API (catalogue): bytes of the body, data rows, characters in one cell (src/catalog/upload-limits.ts). */
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_UPLOAD_LIMITS.maxBytes),
   UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(DEFAULT_UPLOAD_LIMITS.maxRows),
@@ -219,6 +234,19 @@ export function clockToleranceOf(config: Config): number {
 /** The limits every upload is read within (issue 29). */
 export function uploadLimitsOf(config: Config): UploadLimits {
   return { maxBytes: config.UPLOAD_MAX_BYTES, maxRows: config.UPLOAD_MAX_ROWS, maxCellChars: config.UPLOAD_MAX_CELL_CHARS };
+}
+
+/** The scheduled backup's settings, when BACKUP_DIR is set. */
+export function backupScheduleOf(config: Config): { dir: string; keep: number; cron: string } | undefined {
+  return config.BACKUP_DIR ? { dir: path.resolve(config.BACKUP_DIR), keep: config.BACKUP_KEEP, cron: config.BACKUP_SCHEDULE } : undefined;
+}
+
+/** The read replica's settings, when DATABASE_REPLICA_URL is set (it needs DATABASE_URL: the embedded server has no standby). */
+export function replicaSettingsOf(config: Config): { url: string; maxLagMs: number; checkEveryMs: number } | undefined {
+  if (!config.DATABASE_REPLICA_URL) return undefined;
+  if (!config.DATABASE_URL)
+    throw new ConfigError('DATABASE_REPLICA_URL needs DATABASE_URL: the replica is a standby of that server (the embedded default has none)');
+  return { url: config.DATABASE_REPLICA_URL, maxLagMs: config.REPLICA_MAX_LAG_MS, checkEveryMs: config.REPLICA_CHECK_MS };
 }
 
 export class ConfigError extends Error {

@@ -4,7 +4,7 @@
  * Bad usage exits with code 2 and a message saying what is wrong.
  */
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../config.js';
+import { backupScheduleOf, loadConfig } from '../config.js';
 import { rebuildDossiers } from '../store/rebuild.js';
 import { JOB_NAMES, isJobName, runJob } from '../jobs/jobs.js';
 import { mailerFrom, sendersFrom, serve, worker } from './serve.js';
@@ -45,7 +45,8 @@ Commands:
   messages check FILE              check a province's message templates (fixtures/messages/vi.json shape): every
                                    problem named, exit 2; MESSAGE_TEMPLATES then names the file
   jobs run <name>                  run one job once and exit: due-soon-scan, overdue-scan, warning-scan, daily-digest,
-                                   outbox-flush, calendar-reminder, event-partitions
+                                   outbox-flush, calendar-reminder, event-partitions, backup (into BACKUP_DIR,
+                                   keeping BACKUP_KEEP)
   report --from DATE --to DATE | --period P [--convention calendar|report] [--group-by G] [--agency CODE]
          [--format csv|xlsx|json] [--dialect standard|vn] [--out FILE]
                                    compliance rates (G: agency, procedure, field, channel, month); --dialect vn
@@ -168,7 +169,15 @@ export async function main(argv: string[]): Promise<number> {
       return withContext(
         async (ctx) => {
           console.log(
-            JSON.stringify(await runJob(name, { ctx, mailer: mailerFrom(config), senders: sendersFrom(config, ctx), adminEmails: config.ADMIN_EMAILS })),
+            JSON.stringify(
+              await runJob(name, {
+                ctx,
+                mailer: mailerFrom(config),
+                senders: sendersFrom(config, ctx),
+                adminEmails: config.ADMIN_EMAILS,
+                backup: backupScheduleOf(config),
+              }),
+            ),
           );
         },
         { existing: true },

@@ -61,6 +61,6 @@ export async function reportCommand(args: string[]): Promise<number> {
       } else if (typeof output === 'string') process.stdout.write(output);
       else throw new UsageError('--format xlsx needs --out FILE');
     },
-    { existing: true },
+    { existing: true, replica: true },
   );
 }

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { AppContext } from '../app-context.js';
-import { citizenOptions, clockToleranceOf, ConfigError, loadConfig, oidcSettingsOf, uploadLimitsOf } from '../config.js';
+import { backupScheduleOf, citizenOptions, clockToleranceOf, ConfigError, loadConfig, oidcSettingsOf, replicaSettingsOf, uploadLimitsOf } from '../config.js';
+import { ReplicaReads } from '../db/replica.js';
 import { mailSender, type Senders } from '../alerts/outbox.js';
 import { createSmsGateway, smsConfigProblems } from '../alerts/sms-gateway.js';
 import { createZaloZns } from '../alerts/zalo-zns.js';
@@ -17,7 +18,7 @@ import { isEmpty, loadSampleData } from '../sample/load-sample.js';
 import { createMailer, type Mailer } from '../alerts/mailer.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import type { Config } from '../config.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger, type Logger } from '../observability/logger.js';
 
 export function mailerFrom(config: Config): Mailer {
   return createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: config.mailDir });
@@ -102,6 +103,20 @@ function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
   });
 }
 
+/**
+ * A calendar import interrupted during its re-fold (a SIGTERM whose grace ran out, a kill) is finished in the
+ * background after the start; `status` and the calendar page say while it runs, and a shutdown stops it between
+ * batches (AppContext.close).
+ */
+function resumeRefolds(ctx: AppContext, logger: Logger): void {
+  void ctx
+    .resumeCalendarRefolds((p) => logger.debug({ revision: p.revision, done: p.done, total: p.total }, 'calendar re-fold resumed'))
+    .then(
+      (n) => n && logger.info({ dossiers: n }, 'an interrupted calendar re-fold was finished'),
+      (err: unknown) => logger.error({ err: String(err) }, 'resuming a calendar re-fold failed; the next alert scan tries again'),
+    );
+}
+
 /** `dunghan worker`: the scheduled jobs in a process of their own. */
 export async function worker(): Promise<number> {
   const config = loadConfig();
@@ -116,7 +131,12 @@ export async function worker(): Promise<number> {
   const senders = sendersFrom(config, ctx);
   const unwatch = await ctx.watchChanges();
   const logger = createLogger(config.LOG_LEVEL);
-  const scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
+  database.db.onConnectionError = (err) => logger.warn({ err: err.message }, 'a database connection was ended by the server or lost');
+  const scheduler = await startScheduler(
+    { ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS, backup: backupScheduleOf(config) },
+    { log: (l) => logger.info(l) },
+  );
+  resumeRefolds(ctx, logger);
   console.log(`Worker running the scheduled jobs; mail: ${mailer.describe()}`);
   await waitForSignal();
   await bounded(scheduler.stop(), config.SHUTDOWN_GRACE_MS);
@@ -136,6 +156,23 @@ export async function serve(sampleData: boolean): Promise<number> {
   // The start banner (URL, sample keys) is for the person at the terminal; everything after it is JSON logs.
   const logger = createLogger(config.LOG_LEVEL);
   const ctx = await AppContext.load(database.db, { publicUrl, log, logger, citizen: citizenOptions(config), clockToleranceMs: clockToleranceOf(config) });
+  database.db.onConnectionError = (err) => logger.warn({ err: err.message }, 'a database connection was ended by the server or lost');
+  const replica = replicaSettingsOf(config);
+  if (replica) {
+    ctx.replica = await ReplicaReads.open(database.db.pool, replica.url, {
+      maxLagMs: replica.maxLagMs,
+      checkEveryMs: replica.checkEveryMs,
+      onChange: (s) =>
+        logger.warn(
+          { condition: s.condition, lagMs: s.lagMs, problem: s.problem },
+          `read replica: reports now read from the ${s.condition === 'replica' ? 'replica' : 'primary'}`,
+        ),
+    });
+    const s = ctx.replica.current();
+    log(
+      `Read replica: ${ctx.replica.where}, ${s.condition === 'replica' ? `${s.lagMs} ms behind: reports read there` : `${s.condition} (${s.problem ?? `${s.lagMs} ms behind`}): reports read from the primary for now`}`,
+    );
+  }
   // Read once at start (a missing file stops the start, not a signature later); checked again at each signing.
   if (config.SIGNING_P12_PATH) ctx.signing = { p12: fs.readFileSync(config.SIGNING_P12_PATH), passphrase: config.SIGNING_P12_PASSPHRASE };
   const unwatch = await ctx.watchChanges();
@@ -165,7 +202,11 @@ export async function serve(sampleData: boolean): Promise<number> {
     s.on('error', reject);
   });
   let scheduler: Scheduler | undefined;
-  if (config.JOBS === 'on') scheduler = await startScheduler({ ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS }, { log: (l) => logger.info(l) });
+  if (config.JOBS === 'on')
+    scheduler = await startScheduler(
+      { ctx, mailer, senders, adminEmails: config.ADMIN_EMAILS, backup: backupScheduleOf(config) },
+      { log: (l) => logger.info(l) },
+    );
   log(`Đúng hạn is listening on ${publicUrl}`);
   log(
     `  dashboard: ${publicUrl}/dashboard (sign in with a key)   calendar: ${publicUrl}/calendar/${new Date().getFullYear()}   API docs: ${publicUrl}/docs/api`,
@@ -179,6 +220,7 @@ export async function serve(sampleData: boolean): Promise<number> {
     );
   }
 
+  resumeRefolds(ctx, logger);
   log(`  probes: ${publicUrl}/livez ${publicUrl}/readyz   metrics: ${publicUrl}/metrics   logs: JSON lines on stdout (LOG_LEVEL=${config.LOG_LEVEL})`);
   log(`  alerts: ${config.JOBS === 'on' ? 'scheduled jobs running' : 'JOBS=off, run `dunghan worker`'}; mail: ${mailer.describe()}`);
 

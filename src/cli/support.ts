@@ -5,7 +5,8 @@
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AppContext } from '../app-context.js';
-import { citizenOptions, clockToleranceOf, loadConfig } from '../config.js';
+import { citizenOptions, clockToleranceOf, loadConfig, replicaSettingsOf } from '../config.js';
+import { ReplicaReads } from '../db/replica.js';
 import { openDatabase } from '../db/open-database.js';
 
 export class UsageError extends Error {}
@@ -32,7 +33,8 @@ export function parseArgsOrUsage<T extends Options>(args: string[], options: T) 
  * `existing`: the command reads what a province recorded (reports, audits, keys, rebuild): it refuses, exit 2, a
  * database that holds none rather than create or migrate an empty one (src/db/open-database.ts).
  */
-export async function withContext(fn: (ctx: AppContext) => Promise<void>, options: { existing?: boolean } = {}): Promise<number> {
+/** `replica`: reports read the read replica (DATABASE_REPLICA_URL) when it is within its bound, as the service's do. */
+export async function withContext(fn: (ctx: AppContext) => Promise<void>, options: { existing?: boolean; replica?: boolean } = {}): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(config, { existing: options.existing });
   try {
@@ -45,6 +47,8 @@ export async function withContext(fn: (ctx: AppContext) => Promise<void>, option
       clockToleranceMs: clockToleranceOf(config),
     });
     try {
+      const replica = options.replica ? replicaSettingsOf(config) : undefined;
+      if (replica) ctx.replica = await ReplicaReads.open(database.db.pool, replica.url, { maxLagMs: replica.maxLagMs });
       await fn(ctx);
     } finally {
       // What the command ingested is sealed into the chain before the database closes.

@@ -13,20 +13,37 @@ pg.types.setTypeParser(1082, (v) => v);
 export interface Db {
   pool: pg.Pool;
   close(): Promise<void>;
+  /** Told of a connection the server ended or lost (set by whoever logs: the service). */
+  onConnectionError: (err: Error) => void;
 }
 
-export function connect(url: string, max = 10): Db {
+export interface ConnectOptions {
+  /** Shown in pg_stat_activity (the replica's pool says it is the reports'). */
+  applicationName?: string;
+  /** How long to wait for a connection before the query fails (a replica that does not answer). */
+  connectionTimeoutMillis?: number;
+}
+
+export function connect(url: string, max = 10, options: ConnectOptions = {}): Db {
   // Pipeline mode: a query issued while another is in flight on the same connection is sent at once, not after
   // the answer; inPipelinedTransaction uses it to save round trips (ingestion's cost, issue 13).
-  const pool = new pg.Pool({ connectionString: url, max, pipeline: true });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    pipeline: true,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    ...(options.connectionTimeoutMillis ? { connectionTimeoutMillis: options.connectionTimeoutMillis } : {}),
+  });
   // Closing twice is harmless (a second pool.end() would throw): shutdown paths may both close.
   let closed: Promise<void> | undefined;
-  return {
-    pool,
-    close: () => (closed ??= pool.end()),
-  };
+  const db: Db = { pool, close: () => (closed ??= pool.end()), onConnectionError: () => undefined };
+  // A connection whose server ends it (pg_terminate_backend, "terminating connection due to administrator command",
+  // ECONNRESET) emits `error`. The pool listens only while the client is idle; a client checked out between two
+  // queries had no listener, and an unhandled `error` event ended the process with code 1 (issue 29). Every
+  // client gets a listener of its own for its whole life; the query in flight, if any, fails on its own.
+  pool.on('connect', (client) => client.on('error', (err) => db.onConnectionError(err)));
+  pool.on('error', () => undefined); // the pool's own report of an idle client's error: the client's listener has it
+  return db;
 }
 
 /** The database answers a trivial statement (the readiness probe bounds how long it waits). */

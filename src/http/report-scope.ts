@@ -7,7 +7,7 @@ import type { AppContext } from '../app-context.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
 import { vietnameseShortDate } from '../calendar/vietnamese-format.js';
 import type { Period } from '../reports/periods.js';
-import type { ReportFilter } from '../store/report-store.js';
+import type { ReportFilter, ReportReading } from '../store/report-store.js';
 import { scopeOf } from './auth.js';
 import { DomainError } from '../domain-error.js';
 
@@ -34,4 +34,17 @@ export function requireStarted(period: Period, nowMs: number): void {
       `Kỳ báo cáo ${period.label} chưa bắt đầu (bắt đầu từ ${vietnameseShortDate(period.from)}) nên chưa có số liệu. Hãy chọn một kỳ đã bắt đầu.`,
     );
   }
+}
+
+/**
+ * The report reading for this response (the read replica while it is usable, else the primary), saying which
+ * answers in `X-Dunghan-Read-From` (`replica; lag-ms=120`, or `primary`) so an operator can see it.
+ */
+export function readingFor(ctx: AppContext, res: Response, at?: number): ReportReading {
+  const rd = ctx.reading(at);
+  if (ctx.replica && !res.headersSent) {
+    const lag = ctx.replica.current().lagMs;
+    res.setHeader('X-Dunghan-Read-From', rd.from === 'replica' ? `replica; lag-ms=${lag ?? 0}` : 'primary');
+  }
+  return rd;
 }

@@ -62,6 +62,10 @@ export async function startScheduler(deps: JobDeps, options: SchedulerOptions = 
     await agenda.every('0 8 * * *', 'calendar-reminder', undefined, { timezone: 'Asia/Ho_Chi_Minh' });
     // At start and daily after 01:00, when the month that ended at midnight can be closed (event-partitions.ts).
     await agenda.every('15 1 * * *', 'event-partitions', undefined, { timezone: 'Asia/Ho_Chi_Minh' });
+    // BACKUP_DIR set: a backup on BACKUP_SCHEDULE (Vietnam's clock), the oldest past BACKUP_KEEP removed. One worker
+    // runs it (the job row's lock), whichever process holds the schedule.
+    if (deps.backup) await agenda.every(deps.backup.cron, 'backup', undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
+    else await agenda.cancel({ name: 'backup' });
     return agenda;
   });
   return { stop: () => agenda.stop() };

@@ -11,7 +11,8 @@ import { dayFromParts, formatLocalInstant, isoDateOf } from '../calendar/local-t
 import type { Catalog } from '../catalog/catalog.js';
 import { foldDossier } from '../dossiers/fold.js';
 import { inTransaction } from '../db/database.js';
-import { loadEvents, loadPinnedRules, refoldLocked } from './dossier-projection.js';
+import { loadEvents, loadPinnedRules } from './dossier-projection.js';
+import { recordCalendarRefold, runCalendarRefold, type RefoldRun } from './calendar-refolds.js';
 
 export const CALENDAR_CHANNEL = 'dunghan_calendar';
 
@@ -124,15 +125,17 @@ export interface CalendarImportResult extends CalendarImportPreview {
 }
 
 /**
- * Records the year and a revision, tells every process, then re-folds the
- * dossiers it touches in bounded batches under the ingestion locks (so an
- * event arriving meanwhile is never lost from the projection).
+ * Records the year, a revision and the re-fold it owes (store/calendar-refolds.ts), tells every process, then
+ * re-folds the dossiers it touches in bounded batches under the ingestion locks (so an event arriving meanwhile is
+ * never lost from the projection). Interrupted (`run.stopping`, a kill), the re-fold is finished by the next start
+ * or alert scan; `refolded` is then how many were done by this call.
  */
 export async function applyCalendarImport(
   { pool, calendar: current, catalog }: { pool: pg.Pool; calendar: VietnamCalendar; catalog: Catalog },
   file: CalendarYearFile,
   appliedBy: string,
   onCalendar: (calendar: VietnamCalendar) => void,
+  run: RefoldRun = {},
 ): Promise<CalendarImportResult> {
   const preview = await previewCalendarImport(pool, current, catalog, file);
   // The new calendar goes to onCalendar from the revision; the summary is what the caller reports.
@@ -152,12 +155,13 @@ export async function applyCalendarImport(
         appliedBy,
       ],
     );
+    await recordCalendarRefold(client, rows[0]!.revision, codes);
     await client.query(`SELECT pg_notify('${CALENDAR_CHANNEL}', $1)`, [String(rows[0]!.revision)]);
     return rows[0]!.revision;
   });
   const stored = await loadCalendar(pool);
   onCalendar(stored);
-  const refolded = await refoldLocked(pool, codes, { catalog, calendar: stored });
+  const refolded = await runCalendarRefold(pool, revision, { catalog, calendar: stored }, run);
   return { ...summary, revision, calendarVersion: stored.version, refolded };
 }
 

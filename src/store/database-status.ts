@@ -1,7 +1,8 @@
 /**
- * What `dunghan status` reads of a database: its versions, event count, chain head and last backup.
+ * What `dunghan status` reads of a database: its versions, event count, chain head, last backup and calendar re-folds running.
  */
 import type pg from 'pg';
+import { runningCalendarRefolds, type RefoldProgress } from './calendar-refolds.js';
 
 export interface DatabaseStatus {
   serverVersion: string;
@@ -11,6 +12,8 @@ export interface DatabaseStatus {
   chainHead: { pos: number; hash: string } | null;
   unsealed: number;
   lastBackup: { at: Date; file: string; bytes: number; events: number } | null;
+  /** Calendar re-folds not finished (an import interrupted, being resumed). */
+  calendarRefolds: RefoldProgress[];
 }
 
 export async function databaseStatus(pool: pg.Pool): Promise<DatabaseStatus> {
@@ -34,5 +37,6 @@ export async function databaseStatus(pool: pg.Pool): Promise<DatabaseStatus> {
     unsealed: r.unsealed,
     chainHead: head.rows[0] ?? null,
     lastBackup: backup.rows[0] ?? null,
+    calendarRefolds: await runningCalendarRefolds(pool),
   };
 }

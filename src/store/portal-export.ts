@@ -12,7 +12,7 @@ import type { Period } from '../reports/periods.js';
 import { recordOfDossier } from '../sync/portal-record.js';
 
 export async function* exportRecords(
-  pool: pg.Pool,
+  pool: Pick<pg.Pool, 'query'>,
   catalog: Catalog,
   agencies: string[] | null,
   period: Period,

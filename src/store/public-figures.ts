@@ -14,7 +14,7 @@ import { buildReport } from './report-store.js';
 export const PUBLIC_FIGURES_RULE =
   'Decision 766 as the national portal computes it (DOMAIN §5): 2.1 progress (finished early or on time, and open within time at the month’s end, over all finished in the month or open at its end), 3.3 online submission, 3.6 online payment; 2 decimals, N/A (null) when nothing to judge.';
 
-export async function publicFigures(pool: pg.Pool, catalog: Catalog, agencyCode: string, nowMs: number) {
+export async function publicFigures(pool: Pick<pg.Pool, 'query'>, catalog: Catalog, agencyCode: string, nowMs: number) {
   const today = partsOf(localDayOf(nowMs));
   const firstMonth = today.month - 11 <= 0 ? { year: today.year - 1, month: today.month + 1 } : { year: today.year, month: today.month - 11 };
   const lastDay = dayFromParts(today.month === 12 ? today.year + 1 : today.year, today.month === 12 ? 1 : today.month + 1, 1) - 1;

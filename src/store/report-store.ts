@@ -52,9 +52,12 @@ function whereOf(filter: ReportFilter, catalog: Catalog, params: unknown[]): str
  * (AppContext.reading()). One value instead of three parameters on every function.
  */
 export interface ReportReading {
-  pool: pg.Pool;
+  /** The primary, or the read replica (src/db/replica.ts): reports only ever `query`. */
+  pool: Pick<pg.Pool, 'query'>;
   catalog: Catalog;
   nowMs: number;
+  /** Which server answers (the pages and the `X-Dunghan-Read-From` header say it). */
+  from?: 'primary' | 'replica';
 }
 
 /** When open dossiers are judged: the period's last instant, or now for a period still running. */
@@ -104,6 +107,9 @@ export async function periodsFromCounters(
   if (!periods.length) return [];
   const { pool, catalog } = rd;
   const corrections = lateFactCorrections(rd, periods, filter);
+  // Awaited below, after the counters' read: should that read fail first (a connection the server ended), this one's
+  // failure must not be left unhandled, which would end the process (issue 29).
+  corrections.catch(() => undefined);
   // The periods' boundaries cut the days into segments; each counter row falls in one. Flows of a period are the
   // sum of its segments; the open and overdue stocks at its end are the stock before the first boundary plus the
   // segments' movements up to its end. The counters are read once, whatever the number of periods.

@@ -53,7 +53,7 @@ function scopeCodes(catalog: Catalog, agencies: string[] | null): string[] | nul
   return agencies ? [...new Set(agencies.flatMap((a) => catalog.descendantsOf(a)))] : null;
 }
 
-export async function lateDossiersAndSteps(pool: pg.Pool, catalog: Catalog, period: Period, agencies: string[] | null, nowMs: number) {
+export async function lateDossiersAndSteps(pool: Pick<pg.Pool, 'query'>, catalog: Catalog, period: Period, agencies: string[] | null, nowMs: number) {
   const judgedAt = judgedAtOf(period, nowMs);
   const scope = scopeCodes(catalog, agencies);
   // $1 from, $2 to, $3 the judgment instant (counts-sql.ts), $4 the scope (null: all).

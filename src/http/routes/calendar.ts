@@ -67,9 +67,16 @@ export function calendarAdminRouter(ctx: AppContext): Router {
   const visible = <T extends { agencyCode: string }>(scope: Scope, moved: T[]) =>
     scope.all ? moved : moved.filter((m) => scope.coversPath(ctx.catalog.pathOf(m.agencyCode)));
   const apply = async (file: CalendarYearFile, by: string) =>
-    applyCalendarImport({ pool: ctx.db.pool, calendar: ctx.calendar, catalog: ctx.catalog }, file, by, (calendar) => {
-      ctx.calendar = calendar;
-    });
+    applyCalendarImport(
+      { pool: ctx.db.pool, calendar: ctx.calendar, catalog: ctx.catalog },
+      file,
+      by,
+      (calendar) => {
+        ctx.calendar = calendar;
+      },
+      // A shutdown stops it after the batch in flight; the next start finishes it (calendar_refolds).
+      { stopping: () => ctx.stopping },
+    );
 
   /**
    * Imports a year file: `?dryRun=true` answers the preview (what changes, which

@@ -21,7 +21,7 @@ import { renderPage } from '../../views/render.js';
 import { chartOf, pctText, trendOf } from '../../views/charts.js';
 import { scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { filterFor, requireStarted } from '../report-scope.js';
+import { filterFor, readingFor, requireStarted } from '../report-scope.js';
 import { whatIf } from '../../reports/what-if.js';
 import { portalProgress } from '../../reports/portal-scores.js';
 import type { RateRow } from '../../reports/rates.js';
@@ -34,6 +34,7 @@ import { STATUS_TEXT } from '../../dossiers/wording.js';
 import { missingTetSchedule } from '../../calendar/year-readiness.js';
 import { dossiersReaching } from '../../store/provisional-dossiers.js';
 import { pageAuth, viewerOf } from '../page-auth.js';
+import { replicaNotice } from '../../db/replica.js';
 
 // No dossiers to judge: N/A, never 0 % (DOMAIN §5).
 const WAITING_TOO_LONG_DAYS = 14;
@@ -52,11 +53,11 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   requireStarted(periodOf(q), now);
   // Independent reads go out together (the pool has connections to spare; the page waits for the slowest, not the sum).
   // Both reports judge the open stock now: read once.
-  const stock = new OpenStock(ctx.reading(now), filter);
+  const stock = new OpenStock(readingFor(ctx, res, now), filter);
   const [report, trend, revised] = await Promise.all([
-    buildReport(ctx.reading(now), q, filter, { openStock: stock }),
-    buildReport(ctx.reading(now), { ...q, groupBy: 'month' }, filter, { openStock: stock }),
-    periodRevisions(ctx.reading(now), periodOf(q), filter),
+    buildReport(readingFor(ctx, res, now), q, filter, { openStock: stock }),
+    buildReport(readingFor(ctx, res, now), { ...q, groupBy: 'month' }, filter, { openStock: stock }),
+    periodRevisions(readingFor(ctx, res, now), periodOf(q), filter),
   ]);
   const scope = scopeOf(res);
   const roots = agency ? [agency] : scope.all ? ctx.catalog.roots() : scope.principal.agencyCodes;
@@ -140,7 +141,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
   if (agency && report.period.to > now) {
     const target = 0.98;
     const w = whatIf(report.totalCounts, target);
-    const closest = await closestOpen(ctx.reading(now), filter, 10);
+    const closest = await closestOpen(readingFor(ctx, res, now), filter, 10);
     whatIfView = {
       targetText: pctText(target),
       ...w,
@@ -189,6 +190,8 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
         ? `Số liệu của kỳ đã kết thúc này đã được điều chỉnh theo ${revised.count} lần hủy, sửa sự kiện ghi nhầm (lần gần nhất ${vietnameseShortInstant(revised.latestAt)}).`
         : '',
       calendarBanner,
+      // Where the figures come from, with a read replica: how far behind it is, or that the primary answers.
+      replicaNotice: replicaNotice(ctx.replica?.current()),
     }),
   );
 }
@@ -200,7 +203,7 @@ export function dashboardRouter(ctx: AppContext): Router {
     const q = cellQuerySchema.parse(req.query);
     const period = periodOf(q);
     requireStarted(period, ctx.now());
-    const found = await cellDossiers(ctx.reading(), period, q.outcome, filterFor(ctx, res, q), q.limit);
+    const found = await cellDossiers(readingFor(ctx, res), period, q.outcome, filterFor(ctx, res, q), q.limit);
     res.type('html').send(
       renderPage('cell', {
         viewer: viewerOf(res),

@@ -10,6 +10,7 @@ import { vietnameseShortIsoDate, vietnameseShortInstant } from '../../calendar/v
 import { deadlineQuerySchema, explainDeadline, UnknownAgencyError } from '../../dossiers/explain-deadline.js';
 import { renderPage } from '../../views/render.js';
 import { HttpError } from '../errors.js';
+import { runningCalendarRefolds } from '../../store/calendar-refolds.js';
 
 const MONTHS = ['Tháng 1', 'Tháng 2', 'Tháng 3', 'Tháng 4', 'Tháng 5', 'Tháng 6', 'Tháng 7', 'Tháng 8', 'Tháng 9', 'Tháng 10', 'Tháng 11', 'Tháng 12'];
 
@@ -20,7 +21,7 @@ export function pagesRouter(ctx: AppContext): Router {
     res.redirect('/dashboard');
   });
 
-  router.get('/calendar/:year', (req, res) => {
+  router.get('/calendar/:year', async (req, res) => {
     const year = Number(req.params.year);
     if (!Number.isInteger(year) || year < FIRST_YEAR || year > LAST_YEAR) throw new HttpError(404, `No calendar for ${req.params.year}.`);
     const described = ctx.calendar.describeYear(year);
@@ -102,6 +103,8 @@ export function pagesRouter(ctx: AppContext): Router {
           hungKingsText: vietnameseShortIsoDate(described.hungKings),
         },
         calendarVersion: ctx.calendar.version,
+        // An import's re-fold still running (or interrupted and being resumed): deadlines shown may still move.
+        refolds: (await runningCalendarRefolds(ctx.db.pool)).map((r) => ({ ...r, startedText: vietnameseShortInstant(r.startedAt.getTime()) })),
         prevYear: Math.max(FIRST_YEAR, year - 1),
         nextYear: Math.min(LAST_YEAR, year + 1),
         months,

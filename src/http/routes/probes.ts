@@ -22,7 +22,14 @@ export function probesRouter(ctx: AppContext, metrics: Metrics, token?: string):
   });
   router.get(['/readyz', '/health'], async (_req, res) => {
     const ok = await databaseAnswers(ctx);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database: ok ? 'ok' : 'not answering', calendarVersion: ctx.calendar.version });
+    // The read replica never makes the service unready: reports fall back to the primary. Said for the operator.
+    const replica = ctx.replica?.current();
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      database: ok ? 'ok' : 'not answering',
+      calendarVersion: ctx.calendar.version,
+      ...(replica ? { replica: { condition: replica.condition, lagMs: replica.lagMs, behindBytes: replica.behindBytes, maxLagMs: replica.maxLagMs } } : {}),
+    });
   });
   router.get('/metrics', async (req, res) => {
     if (token) {

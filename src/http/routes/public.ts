@@ -22,6 +22,7 @@ import { trendOf } from '../../views/charts.js';
 import { vietnameseInstant, vietnameseShortInstant } from '../../calendar/vietnamese-format.js';
 import { HttpError, problem, sendProblem } from '../errors.js';
 import { hasBadText } from '../input-guards.js';
+import { readingFor } from '../report-scope.js';
 
 const lookupSchema = z.strictObject({
   code: z.string().trim().min(1, 'nhập mã hồ sơ').max(64),
@@ -188,7 +189,7 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
   });
 
   router.get('/cong-khai/:agency', async (req, res) => {
-    const figures = await publicFigures(ctx.db.pool, ctx.catalog, agencyOf(req), ctx.now());
+    const figures = await publicFigures(readingFor(ctx, res).pool, ctx.catalog, agencyOf(req), ctx.now());
     res.setHeader('Cache-Control', 'public, max-age=300');
     const trend = trendOf(figures.months.map((m) => ({ key: m.month, label: m.label, progressRate: m.onTimePercent === null ? null : m.onTimePercent / 100 })));
     res.type('html').send(
@@ -203,7 +204,7 @@ export function publicRouter(ctx: AppContext, options: PublicOptions = {}): Rout
   });
 
   router.get(['/api/v1/public/agencies/:agency/figures', '/api/v1/public/agencies/:agency/figures.csv'], async (req, res) => {
-    const figures = await publicFigures(ctx.db.pool, ctx.catalog, agencyOf(req), ctx.now());
+    const figures = await publicFigures(readingFor(ctx, res).pool, ctx.catalog, agencyOf(req), ctx.now());
     res.setHeader('Cache-Control', 'public, max-age=300');
     if (req.path.endsWith('.csv')) {
       res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="cong-khai-${figures.agency.code}.csv"`);

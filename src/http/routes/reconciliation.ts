@@ -14,7 +14,7 @@ import { judgedAtOf, judgedDossiers, rateRows } from '../../store/report-store.j
 import { portalFiguresOf, savePortalFigures } from '../../store/portal-figures.js';
 import { requireRole, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { filterFor, requireStarted } from '../report-scope.js';
+import { filterFor, readingFor, requireStarted } from '../report-scope.js';
 import { readingsOf } from '../../reports/readings.js';
 
 const querySchema = z.strictObject({ agency: z.string().min(1).max(64), period: periodSchema, convention: z.enum(['calendar', 'report']).default('calendar') });
@@ -45,9 +45,9 @@ export function reconciliationRouter(ctx: AppContext): Router {
         `No portal figures recorded for ${q.agency} in ${q.period}: an administrator records them with PUT /api/v1/reconciliation/figures.`,
       );
     const now = ctx.now();
-    const { totalCounts } = await rateRows(ctx.reading(now), period, 'all', filter);
+    const { totalCounts } = await rateRows(readingFor(ctx, res, now), period, 'all', filter);
     const ours = ourFigures(totalCounts);
-    const judged = (await judgedDossiers(ctx.reading(now), period, filter)).map((d) => ({
+    const judged = (await judgedDossiers(readingFor(ctx, res, now), period, filter)).map((d) => ({
       code: d.code,
       judged: d.judged,
       dueAt: d.due_at.getTime(),

@@ -37,7 +37,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { HttpError } from '../errors.js';
 import { PORTAL_MODE, portalProgress, portalScores } from '../../reports/portal-scores.js';
 import { readingsOf } from '../../reports/readings.js';
-import { filterFor, requireStarted } from '../report-scope.js';
+import { filterFor, readingFor, requireStarted } from '../report-scope.js';
 
 /** A table to send: its columns and rows, the file's name and the sheet's title. */
 interface Table {
@@ -75,7 +75,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const done = metrics?.reportDuration.startTimer({ format: q.format });
     res.on('finish', () => done?.());
     const filter = filterFor(ctx, res, q);
-    const report = await buildReport(ctx.reading(), q, filter);
+    const report = await buildReport(readingFor(ctx, res), q, filter);
     const window = { from: formatLocalInstant(report.period.from), to: formatLocalInstant(report.period.to) };
     if (q.format === 'json') {
       const judgedAt = judgedAtOf(report.period, ctx.now());
@@ -157,7 +157,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
       ]);
     const filter = filterFor(ctx, res, form.data.endsWith('a') ? { agency: q.agency ?? mine[0] } : q);
     const units = q.agency ? [q.agency] : mine;
-    const report = await officialReport(ctx.reading(), form.data, period, filter, units);
+    const report = await officialReport(readingFor(ctx, res), form.data, period, filter, units);
     const name = `bieu-${form.data}-${period.label.replace(/\W+/g, '-')}`;
     if (m[2] === 'json') {
       res.json(report);
@@ -179,8 +179,8 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
         { path: 'period', message: 'give a running period' },
       ]);
     const filter = filterFor(ctx, res, q);
-    const { total, totalCounts } = await rateRows(ctx.reading(), period, 'all', filter);
-    const closest = await closestOpen(ctx.reading(), filter, q.limit);
+    const { total, totalCounts } = await rateRows(readingFor(ctx, res), period, 'all', filter);
+    const closest = await closestOpen(readingFor(ctx, res), filter, q.limit);
     res.json({
       period: { label: period.label, from: formatLocalInstant(period.from), to: formatLocalInstant(period.to) },
       agency: q.agency ?? null,
@@ -204,7 +204,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const period = periodOf(q);
     requireStarted(period, ctx.now());
     const filter = filterFor(ctx, res, q);
-    const read = await lateDossiersAndSteps(ctx.db.pool, ctx.catalog, period, filter.agencies, ctx.now());
+    const read = await lateDossiersAndSteps(readingFor(ctx, res).pool, ctx.catalog, period, filter.agencies, ctx.now());
     const report = latenessSources(read.steps, read.late, period, read.judgedAt, ctx.calendar);
     const rows = report.rows.map((r) => ({ ...r, agencyName: ctx.catalog.nameOf(r.agencyCode) }));
     if (q.format === 'json') {
@@ -225,7 +225,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const period = periodOf(q);
     requireStarted(period, ctx.now());
     const filter = filterFor(ctx, res, q);
-    const read = await lateDossiersAndSteps(ctx.db.pool, ctx.catalog, period, filter.agencies, ctx.now());
+    const read = await lateDossiersAndSteps(readingFor(ctx, res).pool, ctx.catalog, period, filter.agencies, ctx.now());
     const { entries } = latenessSources(read.steps, read.late, period, read.judgedAt, ctx.calendar);
     const items = entries
       .filter(
@@ -273,7 +273,7 @@ export function reportsRouter(ctx: AppContext, metrics?: Metrics): Router {
     const q = cellQuerySchema.parse({ ...req.query, ...(req.path.endsWith('.csv') ? { format: 'csv' } : {}) });
     const period = periodOf(q);
     requireStarted(period, ctx.now());
-    const found = await cellDossiers(ctx.reading(), period, q.outcome, filterFor(ctx, res, q), q.limit);
+    const found = await cellDossiers(readingFor(ctx, res), period, q.outcome, filterFor(ctx, res, q), q.limit);
     const rows = found.map((r) => ({
       code: r.code,
       status: r.status,

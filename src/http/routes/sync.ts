@@ -14,7 +14,7 @@ import { portalRecordSchema, type PortalRecord } from '../../sync/portal-record.
 import { requireRole, scopeOf } from '../auth.js';
 import { fieldIssues, HttpError, type FieldIssue } from '../errors.js';
 import { noQuery } from '../query.js';
-import { filterFor, requireStarted } from '../report-scope.js';
+import { filterFor, readingFor, requireStarted } from '../report-scope.js';
 
 export const MAX_SYNC_BATCH = 1000;
 
@@ -69,7 +69,7 @@ export function syncRouter(ctx: AppContext): Router {
         `{"period":${JSON.stringify({ label: period.label, from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() })},"records":[`,
       );
     let first = true;
-    for await (const page of exportRecords(ctx.db.pool, ctx.catalog, filter.agencies, period)) {
+    for await (const page of exportRecords(readingFor(ctx, res).pool, ctx.catalog, filter.agencies, period)) {
       // Who read which dossier's personal data is written before the data leaves.
       await recordPersonalDataReads(
         ctx.db.pool,
