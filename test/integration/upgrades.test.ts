@@ -110,8 +110,9 @@ test('018: when a paused dossier began waiting moves from its state into a colum
 });
 
 test('019: the state document becomes json as written, its version a column, and ingestion goes on', async () => {
-  // Up to the last schema whose log 019's ingest_open can write (080 moved the idempotency key out of the log).
-  await migrate(db.pool, { through: '070_dossier_steps.sql' });
+  // Up to the last schema whose log 019's ingest_open can write (080 moved the idempotency key out of the log), with
+  // every column the current projection writes.
+  await migrate(db.pool, { through: '073_zalo_tokens.sql' });
   const { agencies, procedures } = sampleProvince();
   await inTransaction(db.pool, (c) => saveCatalog(c, agencies, procedures));
   const ctx = await AppContext.load(db, { now: () => Date.parse('2025-11-20T10:00:00+07:00') });
