@@ -8,7 +8,7 @@
  * a worker that died between recording and marking the row, records nothing twice. An id already recorded (with
  * another instant: the earlier try's) is that delivery, kept.
  */
-import { createHash } from 'node:crypto';
+import { uuidFrom } from '../dossiers/name-based-id.js';
 import { dossierEventSchema, type DossierEvent } from '../dossiers/events.js';
 import { IngestConflict, type Ingest } from '../store/event-store.js';
 import type { DueMessage } from '../store/outbox-store.js';
@@ -23,15 +23,6 @@ export function apologyDeliveryEvent(message: Pick<DueMessage, 'dedupeKey' | 'ki
     occurredAt: new Date(sentAtMs).toISOString(),
     via: message.channel,
   });
-}
-
-/** A name-based UUID (the shape of RFC 9562 version 5, over SHA-256): the same text gives the same id. */
-function uuidFrom(text: string): string {
-  const h = createHash('sha256').update(text).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**

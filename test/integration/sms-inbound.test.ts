@@ -66,3 +66,18 @@ test('"Từ chối mo-1" from +84912345678 (the same mobile as 0912 345 678) sto
   expect(again.body.result).toBe('ignored');
   expect(await withdrawals()).toBe(1);
 });
+
+test('a gateway that sends the same reply twice at once records one withdrawal', async () => {
+  const received = ev.received('MO-2', '2026-12-01T09:30:00+07:00', {
+    receivingAgencyCode: 'SLA.TTPVHCC',
+    consent: [{ channel: 'sms', phone: '0987 654 321' }],
+  });
+  expect((await request(t.app).post('/api/v1/events').set('Authorization', `Bearer ${t.keys.admin}`).send(received)).status).toBe(201);
+  const before = await withdrawals();
+  const answers = await Promise.all([reply({ phone: '0987654321', text: 'TC MO-2' }), reply({ phone: '0987654321', text: 'TC MO-2' })]);
+  expect(answers.map((a) => a.status)).toEqual([200, 200]);
+  // Whichever came second saw the same id recorded (withdrawn) or the SMS already stopped (ignored): never a second event.
+  expect(answers.map((a) => a.body.result)).toContain('withdrawn');
+  for (const a of answers) expect(['withdrawn', 'ignored']).toContain(a.body.result);
+  expect((await withdrawals()) - before).toBe(1);
+});

@@ -6,7 +6,8 @@
  * one ingestion path. Anything else is acknowledged and ignored, with the same answer whether or not the dossier
  * exists: the webhook tells nobody which dossiers there are. Unset secret: the route does not exist (404).
  */
-import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { uuidFrom } from '../../dossiers/name-based-id.js';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
@@ -15,6 +16,7 @@ import { stopReplyCode } from '../../alerts/sms-keyword.js';
 import { internationalPhone } from '../../dossiers/consent.js';
 import { dossiersByCodeAnyCase } from '../../store/public-lookup.js';
 import { HttpError } from '../errors.js';
+import { IngestConflict } from '../../store/event-store.js';
 
 export const smsInboundSchema = z.object({
   phone: z
@@ -46,16 +48,23 @@ export function smsInboundRouter(ctx: AppContext, secret: string | undefined): R
       d.consent?.contacts.some((c) => c.channel === 'sms' && internationalPhone(c.phone) === from),
     );
     if (!s) return void res.json({ result: 'ignored', reason: 'no dossier with SMS messages to this phone under that code' });
-    await ctx.ingest([
-      {
-        eventId: randomUUID(),
-        type: 'consent_withdrawn',
-        dossierCode: s.code,
-        occurredAt: formatLocalInstant(Math.max(ctx.now(), s.lastOccurredAt)),
-        channels: ['sms'],
-        via: 'keyword',
-      },
-    ]);
+    // The id is the fact's (this phone stopping this dossier's SMS, after its latest event): a gateway that sends the
+    // same reply twice at once records it once (the other try finds the same id: already recorded, answered alike);
+    // a try after it finds the SMS stopped and is ignored; a stop after consent was given again is a new fact.
+    try {
+      await ctx.ingest([
+        {
+          eventId: uuidFrom(`sms-stop:${s.code}:${from}:${s.lastEventSeq}`),
+          type: 'consent_withdrawn',
+          dossierCode: s.code,
+          occurredAt: formatLocalInstant(Math.max(ctx.now(), s.lastOccurredAt)),
+          channels: ['sms'],
+          via: 'keyword',
+        },
+      ]);
+    } catch (err) {
+      if (!(err instanceof IngestConflict && err.status === 409)) throw err;
+    }
     res.json({ result: 'withdrawn' });
   });
   return router;
