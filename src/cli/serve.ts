@@ -190,7 +190,8 @@ export async function serve(sampleData: boolean): Promise<number> {
     const s = createApp(ctx, {
       mailDir: config.SMTP_URL ? undefined : config.mailDir,
       mailerDescription: mailer.describe(),
-      mailer,
+      // The "forgot password" link goes only by real mail: without SMTP_URL it would sit in a file on the server.
+      mailer: config.SMTP_URL ? mailer : undefined,
       logger,
       metricsToken: config.METRICS_TOKEN,
       uploadLimits: uploadLimitsOf(config),

@@ -32,7 +32,15 @@ export function openLateWithoutApologySql(t: string, d = 'dossiers'): string {
  */
 export function lateOrOverdueNowSql(t: string, d = 'dossiers'): string {
   // IS TRUE: a null (no 766 overdue instant while waiting for the citizen) is false, as in TypeScript.
-  return `((${d}.finished_at <= ${t} AND (${d}.outcome = 'late' OR ${d}.rate_outcome = 'late')) OR ${legalOpenSql.overdue(t, d)} OR (${d}.finished_at IS NULL AND ${d}.rate_overdue_after < ${t})) IS TRUE`;
+  return `(${lateOrOverdueBranchesSql(t, d)}) IS TRUE`;
+}
+
+/**
+ * The same condition as its bare disjunction, for a WHERE clause alone (where null already counts as false): the
+ * planner reads each branch on its own there, which the IS TRUE around it prevents (the dashboard's queue).
+ */
+export function lateOrOverdueBranchesSql(t: string, d = 'dossiers'): string {
+  return `(${d}.finished_at <= ${t} AND (${d}.outcome = 'late' OR ${d}.rate_outcome = 'late')) OR ${legalOpenSql.overdue(t, d)} OR (${d}.finished_at IS NULL AND ${d}.rate_overdue_after < ${t})`;
 }
 
 /**

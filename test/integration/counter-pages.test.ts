@@ -322,3 +322,17 @@ test("an officer's own list: overdue and due soon at their agencies, and what th
   const hers = await as(an.session).get('/my-work');
   expect([...hers.text.matchAll(/<tr data-code="([^"]+)">/g)].map((m) => m[1])).toEqual(['W-ELSEWHERE']);
 });
+
+test("a clerk's hand-over list names only the staff of agencies the clerk covers; an action the page does not have is a 404", async () => {
+  const code = 'TOHIEU-2026-Q1';
+  const page = await as(mai.session).get(`/counter/dossiers/${code}`);
+  expect(page.status).toBe(200);
+  // Mai (Tô Hiệu) sees herself; An (Chiềng An, another ward) is not hers to list.
+  expect(page.text).toContain('Lò Thị Mai');
+  expect(page.text).not.toContain('Cầm Văn An');
+  for (const action of ['constructor', '__proto__', 'toString']) {
+    const res = await as(mai.session).form(`/counter/dossiers/${code}/${action}`, {});
+    expect([action, res.status]).toEqual([action, 404]);
+  }
+  expect((await as(mai.session).get(`/counter/dossiers/${code}?done=constructor`)).text).not.toContain('[object');
+});

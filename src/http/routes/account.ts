@@ -111,11 +111,17 @@ export function accountRouter(ctx: AppContext, options: AccountRouterOptions = {
           requestId: randomUUID(),
         });
         // After the answer; a failure is logged without the address or the link (personal data, a secret).
-        options.mailer
-          .send(mail)
-          .catch((err: unknown) =>
-            options.logger?.error({ personId: issued.person.id, err: err instanceof Error ? err.message : String(err) }, 'password reset mail not sent'),
-          );
+        options.mailer.send(mail).catch((err: unknown) =>
+          options.logger?.error(
+            // The code only: an SMTP server's refusal quotes the recipient's address.
+            {
+              personId: issued.person.id,
+              code: (err as { code?: string; responseCode?: number }).code,
+              responseCode: (err as { responseCode?: number }).responseCode,
+            },
+            'password reset mail not sent',
+          ),
+        );
       }
     },
   );

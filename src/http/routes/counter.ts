@@ -209,7 +209,8 @@ export function counterRouter(ctx: AppContext): Router {
     const scope = scopeOf(res);
     const s = await loadScopedDossier(ctx, String(req.params.code), scope);
     const action = String(req.params.action);
-    const form = ACTIONS[action];
+    // Own keys only: "constructor" or "__proto__" in the address is no action (it reached Object's, a 500).
+    const form = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!form) return dossierPage(ctx, res, s, { errors: { [action]: { _form: 'Thao tác không có.' } }, status: 404 });
     const b = bodyOf(req);
     const eventId = formIdOf(b);
@@ -294,9 +295,12 @@ async function dossierPage(
   // The page shows the applicant's name: the read is recorded, as the dossier page's is.
   await recordPersonalDataRead(ctx.db.pool, scopeOf(res).principal, s.code, 'page:counter', res.req.ip);
   const can = (...statuses: DossierState['status'][]) => statuses.includes(s.status);
+  // The people a clerk may hand the dossier to: active, and of agencies the clerk's own cover (as the users page
+  // shows them); the whole province's staff list is no counter's to read.
+  const scope = scopeOf(res);
   const people = (await listPeople(ctx.db.pool))
-    .filter((p) => !p.deactivatedAt)
-    .map((p) => ({ id: p.id, text: `${p.name} — ${p.agencyCodes.map((c) => ctx.catalog.agency(c)?.name ?? c).join(', ')}` }));
+    .filter((p) => !p.deactivatedAt && p.agencyCodes.some((c) => scope.coversPath(ctx.catalog.pathOf(c))))
+    .map((p) => ({ id: p.id, text: `${p.name} — ${p.agencyCodes.map((c) => ctx.catalog.nameOf(c)).join(', ')}` }));
   const shownForms = new Set<string>();
   const form = (action: string, shown: boolean) => {
     if (shown) shownForms.add(action);
@@ -332,7 +336,7 @@ async function dossierPage(
         csrf: res.locals.csrf,
         code: s.code,
         codeUri: encodeURIComponent(s.code),
-        done: opts.done && DONE_TEXT[opts.done],
+        done: opts.done && Object.hasOwn(DONE_TEXT, opts.done) ? DONE_TEXT[opts.done] : undefined,
         procedureName: ctx.catalog.procedure(s.procedureCode)?.name ?? s.procedureCode,
         applicantName: s.applicant.name,
         statusText: STATUS_TEXT[s.status],
