@@ -27,6 +27,9 @@ export interface QueueScope {
   waitingSince: number;
 }
 
+/** The start of the calendar year, in Vietnam, of the queue's instant $1. */
+const YEAR_START = `(date_trunc('year', $1::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh') AT TIME ZONE 'Asia/Ho_Chi_Minh')`;
+
 const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   late_without_apology: () => openLateWithoutApologySql('$1'),
   overdue: () => legalOpenSql.overdue('$1'),
@@ -37,11 +40,17 @@ const CONDITIONS: Record<ActionQueue, (waitingSince: string) => string> = {
   // A message to the applicant not delivered by its legal moment (the apology, 1 day before the due date: Decree
   // 118/2025 Art. 19(6)): someone must reach the applicant another way (issue 27).
   // An apology handed over at the counter (apology_delivered) has reached the applicant whatever the outbox says.
+  // The state is read (a json parse) only for the few dossiers the outbox names, not for every row the later queues
+  // test against this one to list a dossier once.
   message_undelivered: () =>
-    `code IN (SELECT dossier_code FROM alert_outbox WHERE deliver_by IS NOT NULL AND status <> 'sent' AND deliver_by < $1) AND (state->'apology'->>'deliveredAt') IS NULL`,
-  // Late or overdue (either judgment: progress.ts lateOrOverdueAt) and not explained, or explained and returned. The
-  // bare disjunction, not lateOrOverdueNowSql's IS TRUE: alone in a WHERE it means the same, and is read faster.
-  unexplained: () => `(explanation_status IS NULL OR explanation_status = 'returned') AND (${lateOrOverdueBranchesSql('$1')})`,
+    `code IN (SELECT o.dossier_code FROM alert_outbox o JOIN dossiers u ON u.code = o.dossier_code WHERE o.deliver_by IS NOT NULL AND o.status <> 'sent' AND o.deliver_by < $1 AND (u.state->'apology'->>'deliveredAt') IS NULL)`,
+  // Late or overdue (either judgment: progress.ts lateOrOverdueAt) and not explained, or explained and returned: open
+  // now, or finished late this year (Vietnam's calendar year of $1). A dashboard that counted every late dossier of
+  // every year would grow with the history it cannot change (and read all of it: 120 ms at 100,000 dossiers); the
+  // report (GET /reports/explanations) covers any period. The bare disjunction, not lateOrOverdueNowSql's IS TRUE:
+  // alone in a WHERE it means the same, and each branch can read its index (migration 074).
+  unexplained: () =>
+    `(explanation_status IS NULL OR explanation_status = 'returned') AND (${lateOrOverdueBranchesSql('$1')}) AND (finished_at IS NULL OR finished_at >= ${YEAR_START})`,
   // Explained, waiting for a supervisor to acknowledge it.
   unacknowledged: () => `explanation_status = 'submitted'`,
   // Letters under way (letter-workflow.ts lettersWaiting, the projection's letters_waiting): drafts submitted and

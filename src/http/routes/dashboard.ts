@@ -134,7 +134,7 @@ async function render(ctx: AppContext, res: Response, query: Record<string, unkn
     { id: 'closure-due', title: 'Quá 15 ngày không bổ sung: cần đóng hồ sơ', ...closureDue },
     { id: 'waiting', title: `Chờ công dân bổ sung quá ${WAITING_TOO_LONG_DAYS} ngày`, ...waiting },
     // Giải trình (issue 25 item 5): late or overdue dossiers no one has explained, and explanations awaiting a supervisor.
-    { id: 'unexplained', title: 'Trễ hạn, quá hạn chưa giải trình', ...unexplained },
+    { id: 'unexplained', title: 'Trễ hạn trong năm, đang quá hạn: chưa giải trình', ...unexplained },
     { id: 'unacknowledged', title: 'Giải trình chờ lãnh đạo xác nhận', ...unacknowledged },
   ];
   let whatIfView: unknown;
