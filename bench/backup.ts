@@ -20,11 +20,9 @@ import { verifyBackup } from '../src/backup/backup-file.js';
 import { connect, unpipelinedClient } from '../src/db/database.js';
 import { migrate, migrationFiles } from '../src/db/migrate.js';
 import { STATE_VERSION } from '../src/dossiers/state.js';
-import { generateEvents } from '../src/sample/sample-events.js';
 import { restoreTables, writeBackup } from '../src/store/backup-store.js';
-import { ingestEvents } from '../src/store/event-store.js';
 import { rebuildDossiers } from '../src/store/rebuild.js';
-import { openBenchDatabase } from './bench-database.js';
+import { loadGeneratedDossiers, openBenchDatabase } from './bench-database.js';
 import { median, record } from './results.js';
 
 const DOSSIERS = Number(process.env.DOSSIERS ?? 20_000);
@@ -36,21 +34,7 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dunghan-bench-backup-'));
   const ctx = await AppContext.load(bench.db, { now: () => NOW });
   try {
-    let events = 0;
-    for (let slice = 0, done = 0; done < DOSSIERS; slice++) {
-      const k = Math.min(1000, DOSSIERS - done);
-      const batch = generateEvents(ctx.catalog, {
-        seed: 900 + slice,
-        dossiers: k,
-        from: Date.parse('2025-07-02T08:00:00+07:00'),
-        to: NOW - 86_400_000,
-        until: NOW,
-        codePrefix: `B${slice}`,
-      });
-      await ingestEvents(bench.db.pool, ctx.foldContext(), batch);
-      events += batch.length;
-      done += k;
-    }
+    const events = await loadGeneratedDossiers(bench.db, ctx, { dossiers: DOSSIERS, now: NOW, seed: 900, codePrefix: 'B' });
     await bench.db.pool.query('SELECT seal_events()');
     await bench.db.pool.query('CHECKPOINT');
     const perMillion = (x: number) => (x * 1_000_000) / events;

@@ -10,6 +10,9 @@ import { postmasterPid, startEmbeddedPostgres } from '../src/db/embedded-postgre
 import { migrate } from '../src/db/migrate.js';
 import { sampleProvince } from '../src/sample/province.js';
 import { saveCatalog } from '../src/store/catalog-store.js';
+import type { AppContext } from '../src/app-context.js';
+import { generateEvents } from '../src/sample/sample-events.js';
+import { ingestEvents } from '../src/store/event-store.js';
 import { freePort } from '../test/support/free-port.js';
 
 export async function openBenchDatabase(
@@ -71,4 +74,31 @@ export async function untilSealed(db: Db): Promise<number> {
   const pending = async () => (await db.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM unsealed_events) AS any')).rows[0]!.any;
   while (await pending()) await new Promise((r) => setTimeout(r, 1));
   return performance.now() - t0;
+}
+
+/**
+ * Loads `dossiers` generated dossiers (received from July 2025 to the day before `now`, judged at `now`) in slices of
+ * 1,000, one batch at a time; answers how many events went in. Seeds and code prefixes keep benchmarks apart.
+ */
+export async function loadGeneratedDossiers(
+  db: Db,
+  ctx: AppContext,
+  options: { dossiers: number; now: number; seed: number; codePrefix: string },
+): Promise<number> {
+  let events = 0;
+  for (let slice = 0, done = 0; done < options.dossiers; slice++) {
+    const k = Math.min(1000, options.dossiers - done);
+    const batch = generateEvents(ctx.catalog, {
+      seed: options.seed + slice,
+      dossiers: k,
+      from: Date.parse('2025-07-02T08:00:00+07:00'),
+      to: options.now - 86_400_000,
+      until: options.now,
+      codePrefix: `${options.codePrefix}${slice}`,
+    });
+    await ingestEvents(db.pool, ctx.foldContext(), batch);
+    events += batch.length;
+    done += k;
+  }
+  return events;
 }

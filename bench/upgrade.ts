@@ -9,10 +9,8 @@
  */
 import { AppContext } from '../src/app-context.js';
 import { STATE_VERSION } from '../src/dossiers/state.js';
-import { generateEvents } from '../src/sample/sample-events.js';
-import { ingestEvents } from '../src/store/event-store.js';
 import { upgradeStaleStates } from '../src/store/dossier-projection.js';
-import { openBenchDatabase } from './bench-database.js';
+import { loadGeneratedDossiers, openBenchDatabase } from './bench-database.js';
 import { record } from './results.js';
 
 const DOSSIERS = Number(process.env.DOSSIERS ?? 100_000);
@@ -24,21 +22,7 @@ async function main(): Promise<void> {
   try {
     const ctx = await AppContext.load(bench.db, { now: () => NOW });
     const t0 = performance.now();
-    let events = 0;
-    for (let slice = 0, done = 0; done < DOSSIERS; slice++) {
-      const k = Math.min(1000, DOSSIERS - done);
-      const batch = generateEvents(ctx.catalog, {
-        seed: 500 + slice,
-        dossiers: k,
-        from: Date.parse('2025-07-02T08:00:00+07:00'),
-        to: NOW - 86_400_000,
-        until: NOW,
-        codePrefix: `U${slice}`,
-      });
-      await ingestEvents(bench.db.pool, ctx.foldContext(), batch);
-      events += batch.length;
-      done += k;
-    }
+    const events = await loadGeneratedDossiers(bench.db, ctx, { dossiers: DOSSIERS, now: NOW, seed: 500, codePrefix: 'U' });
     const loadEventsPerSecond = events / ((performance.now() - t0) / 1000);
     const replayed: number[] = [];
     for (let run = 0; run < RUNS; run++) {
