@@ -16,3 +16,14 @@ export const instantSchema = z.iso
     // An unparseable string already has the format's message.
     return !Number.isFinite(t) || (t >= EARLIEST_MS && t <= LATEST_MS);
   }, `must be between ${FIRST_YEAR} and ${LAST_YEAR}`);
+
+/**
+ * What a page's `datetime-local` field holds (2026-03-04T10:00, seconds optional): no zone, so Vietnam's local time,
+ * as an instant the API accepts; null when the text is no such value. Range and meaning are the schema's to judge.
+ */
+export function instantFromLocalInput(value: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(value);
+  if (!m) return null;
+  const iso = `${m[1]}${m[2] ?? ':00'}+07:00`;
+  return Number.isFinite(Date.parse(iso)) ? iso : null;
+}

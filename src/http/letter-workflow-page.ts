@@ -4,6 +4,7 @@
  * take them, and the refusals in Vietnamese, shown next to the form that caused them.
  */
 import { ZodError } from 'zod';
+import { instantFromLocalInput } from '../calendar/instant.js';
 import type { AppContext } from '../app-context.js';
 import { formatLocalInstant } from '../calendar/local-time.js';
 import { vietnameseShortInstant } from '../calendar/vietnamese-format.js';
@@ -42,10 +43,10 @@ export function stepBodyOf(form: LetterKind, step: LetterPageStep, fields: Recor
   if (step !== 'draft') return {};
   if (form === 'refusal') return { reason: text('reason') };
   const days = text('extraWorkingDays').trim();
-  const local = text('newDueAt').trim();
+  const newDueAt = instantFromLocalInput(text('newDueAt').trim());
   return {
     reason: text('reason'),
-    ...(days ? { extraWorkingDays: Number(days) } : /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(local) ? { newDueAt: `${local}:00+07:00` } : {}),
+    ...(days ? { extraWorkingDays: Number(days) } : newDueAt ? { newDueAt } : {}),
   };
 }
 

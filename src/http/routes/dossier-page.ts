@@ -16,7 +16,7 @@ import { workingDurationText } from '../../alerts/format.js';
 import { dossierEventSchema, isCorrection, type DossierEvent } from '../../dossiers/events.js';
 import { resolveLog } from '../../dossiers/corrections.js';
 import { randomUUID } from 'node:crypto';
-import { instantSchema } from '../../calendar/instant.js';
+import { instantFromLocalInput, instantSchema } from '../../calendar/instant.js';
 import { IngestConflict } from '../../store/event-store.js';
 import { ingestAs } from '../ingest-as.js';
 import { dossierView } from '../../dossiers/view.js';
@@ -140,11 +140,10 @@ export interface DeliveryForm {
   errors: { via?: string; occurredAt?: string };
 }
 
-/** A `datetime-local` value (2026-03-04T10:00), read in Vietnam's time; null when it is not one. */
+/** A `datetime-local` value read in Vietnam's time, within the range the API accepts; null otherwise. */
 function localInputInstant(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const iso = `${value}:00+07:00`;
-  return Number.isFinite(Date.parse(iso)) && instantSchema.safeParse(iso).success ? iso : null;
+  const iso = instantFromLocalInput(value);
+  return iso && instantSchema.safeParse(iso).success ? iso : null;
 }
 
 /** Why the log refused a void or correction, for the person at the page (the API's words are English). */

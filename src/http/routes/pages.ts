@@ -3,6 +3,7 @@
  * with days off and make-up days, and a form that explains a deadline.
  */
 import { Router } from 'express';
+import { instantFromLocalInput } from '../../calendar/instant.js';
 import type { AppContext } from '../../app-context.js';
 import { dayFromParts, isWeekend, weekdayOf, isoDateOf } from '../../calendar/local-time.js';
 import { FIRST_YEAR, LAST_YEAR } from '../../calendar/vietnam-calendar.js';
@@ -69,9 +70,7 @@ export function pagesRouter(ctx: AppContext): Router {
     let error: string | undefined;
     if (form.received) {
       // The form's datetime-local has no zone: it is Vietnam's local time.
-      const received = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(form.received)
-        ? `${form.received.length === 16 ? form.received + ':00' : form.received}+07:00`
-        : form.received;
+      const received = instantFromLocalInput(form.received) ?? form.received;
       const parsed = deadlineQuerySchema.safeParse({ ...form, received, agency: form.agency || undefined });
       if (!parsed.success) error = 'Thông tin chưa hợp lệ: ' + parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       else {
