@@ -46,10 +46,6 @@ function refuse(problem: ExplanationProblem): never {
   throw new DomainError('invalid_explanation', problem.message, [{ path: problem.field, message: problem.message }]);
 }
 
-async function record(ctx: AppContext, scope: Scope, event: DossierEvent): Promise<void> {
-  await ingestAs(ctx, scope, [event]);
-}
-
 /** Records the caller's explanation of dossier `s` (late or overdue now); 422 naming the field otherwise. */
 export async function explainLate(ctx: AppContext, s: DossierState, scope: Scope, body: ExplanationRequest): Promise<{ eventId: string }> {
   const now = ctx.now();
@@ -66,7 +62,7 @@ export async function explainLate(ctx: AppContext, s: DossierState, scope: Scope
     ...(body.responsibleStep ? { responsibleStep: body.responsibleStep } : {}),
     by: scope.actor.id,
   } satisfies DossierEvent;
-  await record(ctx, scope, event);
+  await ingestAs(ctx, scope, [event]);
   return { eventId: event.eventId };
 }
 
@@ -79,6 +75,6 @@ export async function reviewExplanation(ctx: AppContext, s: DossierState, scope:
     body.decision === 'acknowledge'
       ? { ...base, type: 'explanation_acknowledged', ...(body.comment ? { comment: body.comment } : {}) }
       : { ...base, type: 'explanation_returned', comment: body.comment! };
-  await record(ctx, scope, event);
+  await ingestAs(ctx, scope, [event]);
   return { eventId: event.eventId };
 }

@@ -33,13 +33,6 @@ export const returnLetterSchema = z.object({ comment: z.string().trim().min(1, '
 
 export const LETTER_NAME: Record<LetterKind, string> = { apology: 'văn bản xin lỗi', refusal: 'văn bản từ chối' };
 
-function recorder(ctx: AppContext, scope: Scope) {
-  // The events API's own path (ingest-as.ts): authorized in the caller's scope, letter steps by their own actor.
-  return async (event: DossierEvent) => {
-    await ingestAs(ctx, scope, [event]);
-  };
-}
-
 const base = (ctx: AppContext, s: DossierState) => ({ eventId: randomUUID(), dossierCode: s.code, occurredAt: formatLocalInstant(ctx.now()) });
 
 function letterIn(s: DossierState, form: LetterKind, wanted: LetterProgress['status'], step: string): LetterProgress {
@@ -73,7 +66,7 @@ export async function draftLetter(ctx: AppContext, s: DossierState, scope: Scope
     content = refusalDraftSchema.parse(body);
   }
   const event = { ...base(ctx, s), type: 'letter_drafted', form, by: scope.actor.id, ...content } satisfies DossierEvent;
-  await recorder(ctx, scope)(event);
+  await ingestAs(ctx, scope, [event]);
   return { eventId: event.eventId };
 }
 
@@ -86,7 +79,7 @@ export async function moveLetter(
   step: { type: 'letter_submitted' | 'letter_approved' } | { type: 'letter_returned'; comment: string },
 ): Promise<{ eventId: string }> {
   const event = { ...base(ctx, s), form, by: scope.actor.id, ...step } satisfies DossierEvent;
-  await recorder(ctx, scope)(event);
+  await ingestAs(ctx, scope, [event]);
   return { eventId: event.eventId };
 }
 
@@ -125,7 +118,7 @@ export async function signLetter(ctx: AppContext, s: DossierState, scope: Scope,
   const event = { ...base(ctx, s), type: 'letter_signed', form, by: scope.actor.id, sha256, certificate: subject } satisfies DossierEvent;
   await saveSignedLetter(ctx.db.pool, { sha256, dossierCode: s.code, form, eventId: event.eventId, signedAt: now, pdf: signed });
   try {
-    await recorder(ctx, scope)(event);
+    await ingestAs(ctx, scope, [event]);
   } catch (e) {
     await dropSignedLetter(ctx.db.pool, event.eventId);
     throw e;
@@ -153,7 +146,7 @@ export async function issueLetter(ctx: AppContext, s: DossierState, scope: Scope
   } else {
     event = { ...base(ctx, s), type: 'refused', reason: letter.reason };
   }
-  await recorder(ctx, scope)(event);
+  await ingestAs(ctx, scope, [event]);
   if (form === 'refusal') return { eventId: event.eventId };
   return { eventId: event.eventId, reschedules: lawfulApology(now, s.dueAt, regimeById(s.rules.regime).rules.apologyDaysBeforeDueDate.value) };
 }
